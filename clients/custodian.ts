@@ -1,0 +1,50 @@
+import { privateKeyToAccount } from 'viem/accounts';
+import type { Address, Hex } from 'viem';
+import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
+import type { NavRequest, SettlementRequest } from '../schemas/http.js';
+
+/** Where the oracle verifies custodian signatures: the hub chain and its DID registry. */
+export interface CustodianDomain {
+  hubChainId: number;
+  registry: Address;
+}
+
+export type UnsignedSettlement = Omit<SettlementRequest, 'signature'>;
+export type UnsignedNav = Omit<NavRequest, 'signature'>;
+
+/** Signs a settlement proof as a custodian would (EIP-712, custodian domain) and returns the POST body. */
+export async function signSettlement(key: Hex, domain: CustodianDomain, body: UnsignedSettlement): Promise<SettlementRequest> {
+  const signature = await privateKeyToAccount(key).signTypedData({
+    domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
+    types: custodianTypes,
+    primaryType: 'SettlementProof',
+    message: {
+      did: body.did,
+      chainId: BigInt(body.chainId),
+      kind: body.kind,
+      settlementRef: body.settlementRef,
+      investor: body.investor as Address,
+      amount: BigInt(body.amount),
+      cashLegRef: body.cashLegRef as Hex,
+      settledAt: BigInt(body.settledAt),
+    },
+  });
+  return { ...body, signature };
+}
+
+/** Signs a NAV report as a NAV publisher would and returns the POST body. */
+export async function signNav(key: Hex, domain: CustodianDomain, body: UnsignedNav): Promise<NavRequest> {
+  const signature = await privateKeyToAccount(key).signTypedData({
+    domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
+    types: custodianTypes,
+    primaryType: 'NavReport',
+    message: { did: body.did, nav: BigInt(body.nav), asOf: BigInt(body.asOf) },
+  });
+  return { ...body, signature };
+}
+
+/** POSTs a JSON body and returns status and parsed JSON. */
+export async function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+/// @notice Source of truth for RWA DIDs, deployed on the hub chain. The oracle reads it to decide who may post
+/// settlements and NAV for a DID and which chains an attestation goes to.
+/// @dev The key of a DID is keccak256 of its string ("did:rwa:<issuer>:<asset>"), as in every message.
+contract RwaDidRegistry is Ownable {
+  error DidAlreadyRegistered(bytes32 did);
+  error UnknownDid(bytes32 did);
+  error InvalidDid(string did);
+  error InvalidThreshold(uint256 threshold, uint256 signerCount);
+  error InvalidAddress(address account);
+  error InvalidNavDecimals(uint8 navDecimals);
+  error NoChains();
+
+  event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
+  event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
+  event NavPublisherSet(bytes32 indexed did, address indexed publisher, bool allowed);
+
+  struct DidConfig {
+    address issuer;
+    uint8 navDecimals;
+    uint8 tokenDecimals;
+    uint8 threshold;
+    uint32 heartbeat;
+    uint16 maxNavMoveBps;
+  }
+
+  struct DidInput {
+    string did;
+    string name;
+    string symbol;
+    DidConfig config;
+    address[] custodians;
+    address[] navPublishers;
+    address[] signers;
+    uint64[] chainIds;
+  }
+
+  struct DidRecord {
+    string did;
+    string name;
+    string symbol;
+    DidConfig config;
+    address[] signers;
+    uint64[] chainIds;
+  }
+
+  mapping(bytes32 did => DidRecord) private s_records;
+  mapping(bytes32 did => mapping(address custodian => bool)) private s_custodians;
+  mapping(bytes32 did => mapping(address publisher => bool)) private s_navPublishers;
+  bytes32[] private s_didList;
+
+  constructor(address owner_) Ownable(owner_) {}
+
+  function registerDid(DidInput calldata input) external onlyOwner returns (bytes32 did) {
+    bytes memory raw = bytes(input.did);
+    if (raw.length < 9 || raw.length > 128 || bytes8(bytes(input.did)[0:8]) != bytes8("did:rwa:")) {
+      revert InvalidDid(input.did);
+    }
+    did = keccak256(raw);
+    if (s_records[did].config.issuer != address(0)) revert DidAlreadyRegistered(did);
+    DidConfig calldata c = input.config;
+    if (c.issuer == address(0)) revert InvalidAddress(c.issuer);
+    if (c.navDecimals > 36) revert InvalidNavDecimals(c.navDecimals);
+    if (c.threshold == 0 || c.threshold > input.signers.length) {
+      revert InvalidThreshold(c.threshold, input.signers.length);
+    }
+    if (input.chainIds.length == 0) revert NoChains();
+    for (uint256 i; i < input.signers.length; ++i) {
+      if (input.signers[i] == address(0)) revert InvalidAddress(input.signers[i]);
+    }
+    s_records[did] = DidRecord({
+      did: input.did,
+      name: input.name,
+      symbol: input.symbol,
+      config: c,
+      signers: input.signers,
+      chainIds: input.chainIds
+    });
+    s_didList.push(did);
+    emit DidRegistered(did, input.did, c.issuer);
+    for (uint256 i; i < input.custodians.length; ++i) _setCustodian(did, input.custodians[i], true);
+    for (uint256 i; i < input.navPublishers.length; ++i) _setNavPublisher(did, input.navPublishers[i], true);
+  }
+
+  /// @notice Allow or revoke a custodian key for a DID. Issuer or registry owner.
+  function setCustodian(bytes32 did, address custodian, bool allowed) external {
+    _onlyIssuerOrOwner(did);
+    _setCustodian(did, custodian, allowed);
+  }
+
+  function setNavPublisher(bytes32 did, address publisher, bool allowed) external {
+    _onlyIssuerOrOwner(did);
+    _setNavPublisher(did, publisher, allowed);
+  }
+
+  function _setCustodian(bytes32 did, address custodian, bool allowed) internal {
+    if (custodian == address(0)) revert InvalidAddress(custodian);
+    s_custodians[did][custodian] = allowed;
+    emit CustodianSet(did, custodian, allowed);
+  }
+
+  function _setNavPublisher(bytes32 did, address publisher, bool allowed) internal {
+    if (publisher == address(0)) revert InvalidAddress(publisher);
+    s_navPublishers[did][publisher] = allowed;
+    emit NavPublisherSet(did, publisher, allowed);
+  }
+
+  function _onlyIssuerOrOwner(bytes32 did) internal view {
+    address issuer = s_records[did].config.issuer;
+    if (issuer == address(0)) revert UnknownDid(did);
+    if (msg.sender != issuer && msg.sender != owner()) revert OwnableUnauthorizedAccount(msg.sender);
+  }
+
+  // ---- views ----
+
+  function getDid(bytes32 did) external view returns (DidRecord memory record) {
+    record = s_records[did];
+    if (record.config.issuer == address(0)) revert UnknownDid(did);
+  }
+
+  function isRegistered(bytes32 did) external view returns (bool) {
+    return s_records[did].config.issuer != address(0);
+  }
+
+  function isCustodian(bytes32 did, address account) external view returns (bool) {
+    return s_custodians[did][account];
+  }
+
+  function isNavPublisher(bytes32 did, address account) external view returns (bool) {
+    return s_navPublishers[did][account];
+  }
+
+  function didCount() external view returns (uint256) {
+    return s_didList.length;
+  }
+
+  function didAt(uint256 index) external view returns (bytes32) {
+    return s_didList[index];
+  }
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+
+/// @notice NAV of one RWA DID on one chain, readable as any Chainlink feed.
+/// Rules (enforced here, checked again by the oracle before it signs):
+/// - rounds start at 1 and increase by one per applied NAV; an as-of time older than or equal to the latest is
+///   rejected (StaleAsOf), so a late message can never overwrite a newer NAV;
+/// - a move larger than `i_maxMoveBps` of the previous NAV is rejected (NavMoveTooLarge), never applied silently;
+/// - `startedAt` and `updatedAt` are the NAV's as-of time (when the administrator struck it), so a reader's usual
+///   `block.timestamp - updatedAt > heartbeat` check measures the age of the NAV itself; `isStale()` does it here.
+contract RwaNavFeed is AggregatorV3Interface {
+  error OnlyReceiver(address caller);
+  error StaleAsOf(uint64 asOf, uint64 latestAsOf);
+  error NavMoveTooLarge(uint256 previous, uint256 next, uint16 maxMoveBps);
+  error InvalidNav(uint256 nav);
+  error NoDataPresent(uint80 roundId);
+
+  event NavUpdated(uint80 indexed roundId, uint256 nav, uint64 asOf, uint64 appliedAt);
+
+  struct Round {
+    uint192 nav;
+    uint64 asOf;
+  }
+
+  uint256 public constant override version = 1;
+  uint16 internal constant BPS = 10_000;
+
+  address public immutable i_receiver;
+  bytes32 public immutable i_did;
+  uint8 private immutable i_decimals;
+  uint32 public immutable i_heartbeat;
+  uint16 public immutable i_maxMoveBps;
+
+  string private s_description;
+  uint80 private s_latestRound;
+  mapping(uint80 roundId => Round) private s_rounds;
+
+  constructor(bytes32 did, string memory description_, uint8 decimals_, uint32 heartbeat, uint16 maxMoveBps) {
+    i_receiver = msg.sender;
+    i_did = did;
+    s_description = description_;
+    i_decimals = decimals_;
+    i_heartbeat = heartbeat;
+    i_maxMoveBps = maxMoveBps;
+  }
+
+  function update(uint256 nav, uint64 asOf) external returns (uint80 roundId) {
+    if (msg.sender != i_receiver) revert OnlyReceiver(msg.sender);
+    if (nav == 0 || nav > type(uint192).max) revert InvalidNav(nav);
+    uint80 latest = s_latestRound;
+    if (latest != 0) {
+      Round memory prev = s_rounds[latest];
+      if (asOf <= prev.asOf) revert StaleAsOf(asOf, prev.asOf);
+      uint256 diff = nav > prev.nav ? nav - prev.nav : prev.nav - nav;
+      if (diff * BPS > uint256(prev.nav) * i_maxMoveBps) revert NavMoveTooLarge(prev.nav, nav, i_maxMoveBps);
+    } else if (asOf == 0) {
+      // A round with asOf 0 would be stored yet read back as missing (NoDataPresent) and count as stale.
+      revert StaleAsOf(asOf, 0);
+    }
+    roundId = latest + 1;
+    s_latestRound = roundId;
+    s_rounds[roundId] = Round({nav: uint192(nav), asOf: asOf});
+    emit NavUpdated(roundId, nav, asOf, uint64(block.timestamp));
+  }
+
+  function decimals() external view override returns (uint8) {
+    return i_decimals;
+  }
+
+  function description() external view override returns (string memory) {
+    return s_description;
+  }
+
+  function getRoundData(uint80 roundId) public view override returns (uint80, int256, uint256, uint256, uint80) {
+    Round memory r = s_rounds[roundId];
+    if (r.asOf == 0) revert NoDataPresent(roundId);
+    return (roundId, int256(uint256(r.nav)), r.asOf, r.asOf, roundId);
+  }
+
+  function latestRoundData() external view override returns (uint80, int256, uint256, uint256, uint80) {
+    return getRoundData(s_latestRound);
+  }
+
+  function latestRound() external view returns (uint80) {
+    return s_latestRound;
+  }
+
+  /// @notice True when no NAV was ever applied or the latest is older than the DID's heartbeat.
+  function isStale() external view returns (bool) {
+    uint64 asOf = s_rounds[s_latestRound].asOf;
+    return asOf == 0 || block.timestamp > uint256(asOf) + i_heartbeat;
+  }
+}

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {AttestationCodec} from "./AttestationCodec.sol";
+
+/// @notice EIP-712 struct hashes of the committee's attestations. Type strings are defined once in
+/// schemas/eip712.json; the golden vectors there pin these hashes for TypeScript and Solidity alike.
+library Eip712Attestation {
+  bytes32 internal constant SETTLEMENT_TYPEHASH = keccak256(
+    "SettlementAttestation(bytes32 did,uint64 nonce,uint8 settlementKind,bytes32 settlementRef,address investor,uint256 amount,bytes32 cashLegRef,uint64 settledAt)"
+  );
+  bytes32 internal constant NAV_TYPEHASH = keccak256("NavAttestation(bytes32 did,uint64 nonce,uint256 nav,uint64 asOf)");
+  bytes32 internal constant DOMAIN_TYPEHASH =
+    keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+  bytes32 internal constant NAME_HASH = keccak256("RWA Settlement Oracle");
+  bytes32 internal constant VERSION_HASH = keccak256("1");
+
+  function domainSeparator(uint256 chainId, address verifyingContract) internal pure returns (bytes32) {
+    return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, chainId, verifyingContract));
+  }
+
+  function settlementHash(AttestationCodec.Header memory h, AttestationCodec.Settlement memory s)
+    internal
+    pure
+    returns (bytes32)
+  {
+    return keccak256(
+      abi.encode(
+        SETTLEMENT_TYPEHASH, h.did, h.nonce, s.settlementKind, s.settlementRef, s.investor, s.amount, s.cashLegRef, s.settledAt
+      )
+    );
+  }
+
+  function navHash(AttestationCodec.Header memory h, AttestationCodec.Nav memory n) internal pure returns (bytes32) {
+    return keccak256(abi.encode(NAV_TYPEHASH, h.did, h.nonce, n.nav, n.asOf));
+  }
+
+  function digest(bytes32 separator, bytes32 structHash) internal pure returns (bytes32 d) {
+    // keccak256("\x19\x01" ‖ domainSeparator ‖ structHash) without an intermediate bytes allocation.
+    assembly ("memory-safe") {
+      let ptr := mload(0x40)
+      mstore(ptr, hex"1901")
+      mstore(add(ptr, 0x02), separator)
+      mstore(add(ptr, 0x22), structHash)
+      d := keccak256(ptr, 0x42)
+    }
+  }
+}

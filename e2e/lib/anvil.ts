@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+export const BIN = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+
+export interface AnvilChain {
+  name: string;
+  chainId: number;
+  port: number;
+  rpcUrl: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback (the OS picks it; we release it right before the child binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      if (addr === null || typeof addr === 'string') return reject(new Error('no port'));
+      srv.close(() => resolve(addr.port));
+    });
+  });
+}
+
+/** Resolves when `child` prints a line matching `ready`, rejects if it exits first or the deadline passes. */
+export function waitForOutput(child: ChildProcess, ready: RegExp, what: string, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => finish(new Error(`${what} not ready after ${timeoutMs} ms; output:\n${seen.slice(-2000)}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const m = seen.match(ready);
+      if (m) finish(undefined, m[0]);
+    };
+    const onExit = (code: number | null) => finish(new Error(`${what} exited with ${code} before ready; output:\n${seen.slice(-2000)}`));
+    function finish(err?: Error, line?: string) {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(line ?? '');
+    }
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+/** Stops a child with SIGTERM and waits for its exit (SIGKILL after a grace period). */
+export function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts one anvil chain. Code size limit is lifted because the local CCIP lane's OnRamp exceeds 24 KB (see README).
+ */
+export async function startAnvil(name: string, chainId: number, port?: number): Promise<AnvilChain> {
+  const p = port ?? (await freePort());
+  const child = spawn(BIN('anvil'), ['--port', String(p), '--host', '127.0.0.1', '--chain-id', String(chainId), '--disable-code-size-limit'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForOutput(child, /Listening on [^\s]+/, `anvil ${name}`);
+  // Keep draining output so a full pipe never blocks the chain.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return { name, chainId, port: p, rpcUrl: `http://127.0.0.1:${p}`, process: child, stop: () => stopChild(child) };
+}

@@ -1,0 +1,152 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createPublicClient, createWalletClient, http, type Address, type Hex, type Abi, defineChain } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { rwaDidRegistryAbi, rwaReceiverAbi } from '../../schemas/abi.js';
+import { didHash, type DidString } from '../../schemas/ids.js';
+import type { Deployment } from '../../schemas/deployment.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../../schemas/dev-keys.js';
+import { BIN } from './anvil.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface ChainEndpoint {
+  name: string;
+  chainId: number;
+  rpcUrl: string;
+  confirmations?: number;
+}
+
+export interface DemoDid {
+  did: string;
+  name: string;
+  symbol: string;
+  tokenDecimals: number;
+  navDecimals: number;
+  heartbeat: number;
+  maxNavMoveBps: number;
+}
+
+export const DEMO_DID: DemoDid = {
+  did: 'did:rwa:demo:ustb-2027',
+  name: 'Demo US Treasury Bill Fund 2027',
+  symbol: 'dUSTB',
+  tokenDecimals: 6,
+  navDecimals: 8,
+  heartbeat: 26 * 3600,
+  maxNavMoveBps: 500,
+};
+
+/** Compiles the contracts (cached by forge; a no-op when nothing changed). */
+export function buildContracts(): void {
+  const r = spawnSync(BIN('forge'), ['build'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`forge build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+function artifact(name: string): { abi: Abi; bytecode: Hex } {
+  const a = JSON.parse(readFileSync(join(ROOT, 'out', `${name}.sol`, `${name}.json`), 'utf8')) as { abi: Abi; bytecode: { object: Hex } };
+  return { abi: a.abi, bytecode: a.bytecode.object };
+}
+
+function clients(endpoint: ChainEndpoint, key: Hex) {
+  const chain = defineChain({ id: endpoint.chainId, name: endpoint.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [endpoint.rpcUrl] } } });
+  const account = privateKeyToAccount(key);
+  return {
+    account,
+    wallet: createWalletClient({ account, chain, transport: http(endpoint.rpcUrl) }),
+    pub: createPublicClient({ chain, transport: http(endpoint.rpcUrl), pollingInterval: 50 }),
+  };
+}
+
+async function deploy(endpoint: ChainEndpoint, name: string, args: readonly unknown[]): Promise<Address> {
+  const { wallet, pub, account } = clients(endpoint, ANVIL_DEPLOYER_KEY);
+  const { abi, bytecode } = artifact(name);
+  const hash = await wallet.deployContract({ abi, bytecode, args, account });
+  const receipt = await pub.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success' || !receipt.contractAddress) throw new Error(`deploying ${name} on ${endpoint.name} failed`);
+  return receipt.contractAddress;
+}
+
+/**
+ * Deploys the registry on the hub and a receiver on every chain, registers the demo DID on the hub and configures
+ * it on every receiver. The first endpoint is the hub.
+ */
+export async function deployStack(endpoints: readonly ChainEndpoint[], demo: DemoDid = DEMO_DID): Promise<Deployment> {
+  const [hub] = endpoints;
+  if (!hub) throw new Error('at least one chain (the hub) is required');
+  buildContracts();
+  const deployer = privateKeyToAccount(ANVIL_DEPLOYER_KEY).address;
+  const committee = DEV_COMMITTEE_KEYS.map((k) => privateKeyToAccount(k).address);
+
+  const registry = await deploy(hub, 'RwaDidRegistry', [deployer]);
+  const receivers = await Promise.all(endpoints.map((e) => deploy(e, 'RwaReceiver', [deployer])));
+
+  const hubClients = clients(hub, ANVIL_DEPLOYER_KEY);
+  const regHash = await hubClients.wallet.writeContract({
+    address: registry,
+    abi: rwaDidRegistryAbi,
+    functionName: 'registerDid',
+    args: [
+      {
+        did: demo.did,
+        name: demo.name,
+        symbol: demo.symbol,
+        config: {
+          issuer: privateKeyToAccount(DEV_ISSUER_KEY).address,
+          navDecimals: demo.navDecimals,
+          tokenDecimals: demo.tokenDecimals,
+          threshold: DEV_COMMITTEE_THRESHOLD,
+          heartbeat: demo.heartbeat,
+          maxNavMoveBps: demo.maxNavMoveBps,
+        },
+        custodians: [privateKeyToAccount(DEV_CUSTODIAN_KEY).address],
+        navPublishers: [privateKeyToAccount(DEV_NAV_PUBLISHER_KEY).address],
+        signers: committee,
+        chainIds: endpoints.map((e) => BigInt(e.chainId)),
+      },
+    ],
+  });
+  await hubClients.pub.waitForTransactionReceipt({ hash: regHash });
+
+  const hash = didHash(demo.did as DidString);
+  const assets = await Promise.all(
+    endpoints.map(async (e, i) => {
+      const receiver = receivers[i] as Address;
+      const { wallet, pub } = clients(e, ANVIL_DEPLOYER_KEY);
+      const tx = await wallet.writeContract({
+        address: receiver,
+        abi: rwaReceiverAbi,
+        functionName: 'configureDid',
+        args: [
+          hash,
+          {
+            name: demo.name,
+            symbol: demo.symbol,
+            tokenDecimals: demo.tokenDecimals,
+            navDecimals: demo.navDecimals,
+            heartbeat: demo.heartbeat,
+            maxNavMoveBps: demo.maxNavMoveBps,
+            threshold: DEV_COMMITTEE_THRESHOLD,
+            signers: committee,
+          },
+        ],
+      });
+      const receipt = await pub.waitForTransactionReceipt({ hash: tx });
+      if (receipt.status !== 'success') throw new Error(`configureDid failed on ${e.name}`);
+      const state = await pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'didState', args: [hash] });
+      return { chainId: e.chainId, holdings: state.holdings, navFeed: state.navFeed };
+    }),
+  );
+
+  return {
+    hub: { chainId: hub.chainId, rpcUrl: hub.rpcUrl, registry },
+    chains: endpoints.map((e, i) => ({ name: e.name, chainId: e.chainId, rpcUrl: e.rpcUrl, receiver: receivers[i] as string, confirmations: e.confirmations ?? 0 })),
+    dids: [{ did: demo.did, didHash: hash, assets }],
+  };
+}
+
+export function writeDeployment(path: string, d: Deployment): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(d, null, 2)}\n`);
+}

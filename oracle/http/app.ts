@@ -1,0 +1,164 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Logger } from 'pino';
+import { navRequestSchema, settlementRequestSchema, type NavRequest, type SettlementRequest } from '../../schemas/http.js';
+import { parserFor } from '../../schemas/validate.js';
+import { DID_PATTERN, didHash, type DidString } from '../../schemas/ids.js';
+import { OracleError, badRequest } from '../errors.js';
+import type { OracleService } from '../service.js';
+import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
+import type { Destinations } from '../chain/destinations.js';
+import type { RegistryReader } from '../chain/registry.js';
+import type { OracleMetrics } from '../metrics.js';
+import { openApiDocument } from './openapi.js';
+
+export interface AppDeps {
+  service: OracleService;
+  store: AttestationStore;
+  destinations: Destinations;
+  registry: RegistryReader;
+  metrics: OracleMetrics;
+  logger: Logger;
+}
+
+const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
+const parseNav = parserFor<NavRequest>(navRequestSchema);
+
+async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) {
+    throw new OracleError(415, 'unsupported_media_type', 'send the body as application/json', 'content-type');
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    throw new OracleError(400, 'invalid_json', 'body is not valid JSON', '(body)');
+  }
+}
+
+function parseOrThrow<T>(parse: (x: unknown) => { ok: true; value: T } | { ok: false; issue: { field: string; message: string } }, input: unknown): T {
+  const r = parse(input);
+  if (!r.ok) throw badRequest(r.issue.field, r.issue.message);
+  return r.value;
+}
+
+export function attestationView(row: AttestationRow, deliveries: DeliveryRow[]) {
+  return {
+    seq: row.seq,
+    id: row.id,
+    did: row.did,
+    didHash: row.didHash,
+    nonce: String(row.nonce),
+    kind: row.kind,
+    message: row.message,
+    createdAt: row.createdAt,
+    deliveries: deliveries.map((d) => ({ chainId: d.chainId, receiver: d.receiver, signatures: d.signatures })),
+  };
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const log = deps.logger.child({ module: 'http' });
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const ms = performance.now() - started;
+    deps.metrics.requestDuration.observe({ route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
+    log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
+  });
+  app.use('/v1/*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new OracleError(413, 'body_too_large', 'body exceeds 16 KiB'); } }));
+
+  app.onError((err, c) => {
+    if (err instanceof OracleError) {
+      deps.metrics.refusals.inc({ code: err.code });
+      log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'request refused');
+      return c.json(err.toJSON(), err.status);
+    }
+    log.error({ requestId: c.get('requestId'), err }, 'request failed');
+    deps.metrics.refusals.inc({ code: 'internal' });
+    return c.json({ error: { code: 'internal', message: 'internal error; see the oracle log with this request id', requestId: c.get('requestId') } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.post('/v1/settlements', async (c) => {
+    const body = parseOrThrow(parseSettlement, await readJson(c));
+    const r = await deps.service.submitSettlement(body);
+    return c.json(attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)), r.created ? 201 : 200);
+  });
+
+  app.post('/v1/nav', async (c) => {
+    const body = parseOrThrow(parseNav, await readJson(c));
+    const r = await deps.service.submitNav(body);
+    return c.json(attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)), r.created ? 201 : 200);
+  });
+
+  /** Relayers' feed: signed attestations in oracle order. */
+  app.get('/v1/attestations', (c) => {
+    const after = Number(c.req.query('after') ?? '0');
+    const limit = Number(c.req.query('limit') ?? '100');
+    if (!Number.isSafeInteger(after) || after < 0) throw new OracleError(400, 'invalid_query', 'after must be a non-negative integer', 'after');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new OracleError(400, 'invalid_query', 'limit must be 1..500', 'limit');
+    const items = deps.store.page(after, limit).map((p) => attestationView(p.row, p.deliveries));
+    return c.json({ items, next: items.at(-1)?.seq ?? after });
+  });
+
+  /** Status of one attestation: its message and, per destination chain, whether the chain has applied it. */
+  app.get('/v1/attestations/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new OracleError(400, 'invalid_id', 'id must be a 32-byte hex attestation id', 'id');
+    const found = deps.store.getById(id.toLowerCase());
+    if (!found) throw new OracleError(404, 'unknown_attestation', `no attestation ${id}`, 'id');
+    const view = attestationView(found.row, found.deliveries);
+    const onChain = await Promise.all(
+      found.deliveries.map(async (d) => {
+        try {
+          const applied = await deps.destinations.isApplied(d.chainId, found.row.didHash as `0x${string}` & { __brand: 'DidHash' }, BigInt(found.row.nonce));
+          return { chainId: d.chainId, state: applied ? 'applied' : 'pending' };
+        } catch (err) {
+          log.warn({ err, chainId: d.chainId, attestationId: id }, 'chain unreachable for status');
+          return { chainId: d.chainId, state: 'unknown' };
+        }
+      }),
+    );
+    return c.json({ ...view, delivery: onChain });
+  });
+
+  app.get('/v1/dids/:did', async (c) => {
+    const did = c.req.param('did');
+    if (!DID_PATTERN.test(did)) throw new OracleError(400, 'invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
+    const record = await deps.registry.getDid(didHash(did as DidString));
+    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    return c.json({
+      id: did,
+      didHash: didHash(did as DidString),
+      issuer: record.issuer,
+      name: record.name,
+      symbol: record.symbol,
+      navDecimals: record.navDecimals,
+      tokenDecimals: record.tokenDecimals,
+      threshold: record.threshold,
+      heartbeat: record.heartbeat,
+      maxNavMoveBps: record.maxNavMoveBps,
+      signers: record.signers,
+      chainIds: record.chainIds.map(Number),
+    });
+  });
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/ready', async (c) => {
+    try {
+      deps.store.count();
+      await deps.registry.ping();
+      return c.json({ status: 'ready' });
+    } catch (err) {
+      log.warn({ err }, 'not ready');
+      return c.json({ status: 'not_ready' }, 503);
+    }
+  });
+  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  return app;
+}

@@ -1,0 +1,62 @@
+import { attestationFeedSchema, errorSchema, navRequestSchema, settlementRequestSchema } from '../../schemas/http.js';
+
+const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+/** OpenAPI 3.1 document built from the same JSON Schemas the API validates with. */
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'RWA settlement oracle', version: '0.1.0', description: 'Custodians post signed settlement proofs and NAV; the committee signs attestations for every chain.' },
+    paths: {
+      '/v1/settlements': {
+        post: {
+          summary: 'Post a custodian-signed settlement proof',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SettlementRequest' } } } },
+          responses: {
+            '201': { description: 'attestation signed' },
+            '200': { description: 'same reference and body seen before: the existing attestation' },
+            '400': errorResponse('body fails the schema'),
+            '401': errorResponse('signature does not recover'),
+            '403': errorResponse('signer is not a custodian of the DID'),
+            '404': errorResponse('unknown DID'),
+            '409': errorResponse('reference reused with a different body'),
+            '422': errorResponse('a rule refused it'),
+          },
+        },
+      },
+      '/v1/nav': {
+        post: {
+          summary: 'Post a NAV update signed by a NAV publisher',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NavRequest' } } } },
+          responses: { '201': { description: 'attestation signed' }, '200': { description: 'repeat' }, '4XX': errorResponse('refused') },
+        },
+      },
+      '/v1/attestations': {
+        get: {
+          summary: 'Feed of signed attestations for relayers',
+          parameters: [
+            { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+          ],
+          responses: { '200': { description: 'page', content: { 'application/json': { schema: { $ref: '#/components/schemas/AttestationFeed' } } } } },
+        },
+      },
+      '/v1/attestations/{id}': {
+        get: { summary: 'One attestation and whether each destination chain applied it', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'status' }, '404': errorResponse('unknown') } },
+      },
+      '/v1/dids/{did}': { get: { summary: 'Registry state of a DID', parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'DID' }, '404': errorResponse('unknown') } } },
+      '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
+      '/ready': { get: { summary: 'Readiness (store and hub RPC)', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },
+    },
+    components: {
+      schemas: {
+        SettlementRequest: strip(settlementRequestSchema),
+        NavRequest: strip(navRequestSchema),
+        AttestationFeed: strip(attestationFeedSchema),
+        Error: strip(errorSchema),
+      },
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Pure validation rules applied before the committee signs. Each returns a refusal (field + reason) or undefined.
+ * The contracts enforce the same NAV rules on chain; checking here keeps a bad update from ever being signed.
+ */
+export interface Refusal {
+  code: string;
+  field: string;
+  message: string;
+}
+
+const MAX_AMOUNT = (1n << 128n) - 1n;
+
+export function checkAmount(amount: bigint): Refusal | undefined {
+  if (amount <= 0n) return { code: 'amount_not_positive', field: 'amount', message: 'amount must be greater than zero' };
+  if (amount > MAX_AMOUNT) return { code: 'amount_too_large', field: 'amount', message: 'amount exceeds 2^128 - 1 base units' };
+  return undefined;
+}
+
+export function checkNotInFuture(field: string, at: bigint, nowSeconds: bigint, skewSeconds: number): Refusal | undefined {
+  if (at > nowSeconds + BigInt(skewSeconds)) return { code: 'time_in_future', field, message: `${field} is in the future` };
+  return undefined;
+}
+
+export function checkRedemptionCovered(amount: bigint, balance: bigint): Refusal | undefined {
+  if (amount > balance) {
+    return { code: 'insufficient_holdings', field: 'amount', message: `redemption of ${amount} exceeds the investor's holdings of ${balance} on that chain` };
+  }
+  return undefined;
+}
+
+export interface PreviousNav {
+  nav: bigint;
+  asOf: bigint;
+}
+
+/** NAV must be positive, its as-of time must move forward, and it may move at most `maxMoveBps` from the last. */
+export function checkNav(next: { nav: bigint; asOf: bigint }, prev: PreviousNav | undefined, maxMoveBps: number): Refusal | undefined {
+  if (next.nav <= 0n) return { code: 'nav_not_positive', field: 'nav', message: 'nav must be greater than zero' };
+  if (next.nav >= 1n << 192n) return { code: 'nav_too_large', field: 'nav', message: 'nav exceeds 2^192 - 1' };
+  if (!prev) return undefined;
+  if (next.asOf <= prev.asOf) {
+    return { code: 'nav_not_newer', field: 'asOf', message: `asOf ${next.asOf} is not later than the latest NAV's asOf ${prev.asOf}` };
+  }
+  const diff = next.nav > prev.nav ? next.nav - prev.nav : prev.nav - next.nav;
+  if (diff * 10_000n > prev.nav * BigInt(maxMoveBps)) {
+    return { code: 'nav_move_too_large', field: 'nav', message: `nav moves more than ${maxMoveBps} bps from the latest NAV ${prev.nav}` };
+  }
+  return undefined;
+}

@@ -1,0 +1,184 @@
+import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import type { Logger } from 'pino';
+import type { NavRequest, SettlementRequest } from '../schemas/http.js';
+import { didHash as hashDid, refHash, type DidHash, type DidString } from '../schemas/ids.js';
+import { attestationId, encodeMessage, type AttestationMessage } from '../schemas/message.js';
+import { KeyedMutex } from '../common/mutex.js';
+import type { RegistryReader, DidRecord } from './chain/registry.js';
+import type { Destinations } from './chain/destinations.js';
+import { Committee, QuorumUnavailableError } from './committee.js';
+import { recoverNavSigner, recoverSettlementSigner, settlementProofMessage, navReportMessage } from './custodian-auth.js';
+import { OracleError } from './errors.js';
+import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, type Refusal } from './rules.js';
+import type { AttestationRow, AttestationStore } from './store/attestations.js';
+import type { OracleMetrics } from './metrics.js';
+
+export interface ServiceDeps {
+  registry: RegistryReader;
+  registryAddress: Address;
+  hubChainId: bigint;
+  destinations: Destinations;
+  committee: Committee;
+  store: AttestationStore;
+  metrics: OracleMetrics;
+  logger: Logger;
+  now: () => bigint;
+  maxFutureSkewSeconds: number;
+}
+
+export interface SubmitResult {
+  created: boolean;
+  attestation: AttestationRow;
+}
+
+const refuse = (r: Refusal | undefined) => {
+  if (r) throw new OracleError(422, r.code, r.message, r.field);
+};
+
+/** Canonical JSON (sorted keys, bigints as strings) so the same request always hashes the same. */
+function canonicalHash(value: Record<string, unknown>): Hex {
+  const sorted = Object.keys(value)
+    .sort()
+    .map((k) => [k, typeof value[k] === 'bigint' ? String(value[k]) : value[k]]);
+  return keccak256(stringToBytes(JSON.stringify(sorted)));
+}
+
+/**
+ * Turns a custodian's signed request into a committee attestation: resolve the DID on the hub, authenticate the
+ * signer against the DID's custodians (or NAV publishers), apply the rules, then assign the DID's next nonce, sign
+ * for each destination chain and store, all under a per-DID lock so nonces never collide.
+ */
+export class OracleService {
+  private readonly lock = new KeyedMutex();
+
+  constructor(private readonly d: ServiceDeps) {}
+
+  private async resolveDid(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
+    const hash = hashDid(did as DidString);
+    const record = await this.d.registry.getDid(hash);
+    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    return { hash, record };
+  }
+
+  async submitSettlement(body: SettlementRequest): Promise<SubmitResult> {
+    const { hash, record } = await this.resolveDid(body.did);
+    const chainId = BigInt(body.chainId);
+    if (!record.chainIds.includes(chainId) || !this.d.destinations.get(body.chainId)) {
+      throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
+    }
+    const signer = await recoverSettlementSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body).catch((err: unknown) => {
+      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+    });
+    if (!(await this.d.registry.isCustodian(hash, signer))) {
+      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
+    }
+    const amount = BigInt(body.amount);
+    refuse(checkAmount(amount));
+    refuse(checkNotInFuture('settledAt', BigInt(body.settledAt), this.d.now(), this.d.maxFutureSkewSeconds));
+    const requestHash = canonicalHash(settlementProofMessage(body));
+
+    const existing = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
+    if (existing) return this.repeat(existing, requestHash, 'settlementRef');
+    if (body.kind === 'redemption') {
+      const balance = await this.d.destinations.balanceOf(body.chainId, hash, getAddress(body.investor));
+      refuse(checkRedemptionCovered(amount, balance));
+    }
+
+    return this.lock.run(hash, async () => {
+      const again = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
+      if (again) return this.repeat(again, requestHash, 'settlementRef');
+      const nonce = this.d.store.nextNonce(hash);
+      const message: AttestationMessage = {
+        kind: 'settlement',
+        did: hash,
+        nonce: BigInt(nonce),
+        settlementKind: body.kind,
+        settlementRef: refHash(body.settlementRef),
+        investor: getAddress(body.investor),
+        amount,
+        cashLegRef: body.cashLegRef as Hex,
+        settledAt: BigInt(body.settledAt),
+      };
+      return this.signAndStore(message, record, [chainId], {
+        did: body.did,
+        didHash: hash,
+        nonce,
+        kind: 'settlement',
+        sourceRef: body.settlementRef,
+        requestHash,
+        request: JSON.stringify(body),
+        submitter: signer,
+      });
+    });
+  }
+
+  async submitNav(body: NavRequest): Promise<SubmitResult> {
+    const { hash, record } = await this.resolveDid(body.did);
+    const signer = await recoverNavSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body).catch((err: unknown) => {
+      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+    });
+    if (!(await this.d.registry.isNavPublisher(hash, signer))) {
+      throw new OracleError(403, 'not_a_nav_publisher', `${signer} is not a registered NAV publisher of ${body.did}`, 'signature');
+    }
+    const next = { nav: BigInt(body.nav), asOf: BigInt(body.asOf) };
+    refuse(checkNotInFuture('asOf', next.asOf, this.d.now(), this.d.maxFutureSkewSeconds));
+    const requestHash = canonicalHash(navReportMessage(body));
+    const sourceRef = String(body.asOf);
+
+    return this.lock.run(hash, async () => {
+      const existing = this.d.store.findBySource(body.did, 'nav', sourceRef);
+      if (existing) return this.repeat(existing, requestHash, 'asOf');
+      refuse(checkNav(next, this.d.store.latestNav(hash), record.maxNavMoveBps));
+      const nonce = this.d.store.nextNonce(hash);
+      const message: AttestationMessage = { kind: 'nav', did: hash, nonce: BigInt(nonce), nav: next.nav, asOf: next.asOf };
+      const chains = record.chainIds.filter((c) => this.d.destinations.get(Number(c)));
+      return this.signAndStore(message, record, chains, {
+        did: body.did,
+        didHash: hash,
+        nonce,
+        kind: 'nav',
+        sourceRef,
+        requestHash,
+        request: JSON.stringify(body),
+        submitter: signer,
+        navValue: body.nav,
+        asOf: body.asOf,
+      });
+    });
+  }
+
+  private repeat(existing: AttestationRow, requestHash: Hex, field: string): SubmitResult {
+    if (existing.requestHash !== requestHash) {
+      throw new OracleError(409, 'conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
+    }
+    return { created: false, attestation: existing };
+  }
+
+  private async signAndStore(
+    message: AttestationMessage,
+    record: DidRecord,
+    chainIds: readonly bigint[],
+    row: Omit<AttestationRow, 'seq' | 'id' | 'message' | 'createdAt' | 'navValue' | 'asOf'> & { navValue?: string; asOf?: number },
+  ): Promise<SubmitResult> {
+    const encoded = encodeMessage(message);
+    const id = attestationId(encoded);
+    const perChain: { chainId: number; receiver: string; signatures: string }[] = [];
+    try {
+      for (const chainId of chainIds) {
+        const chain = this.d.destinations.get(Number(chainId));
+        if (!chain) continue;
+        const receiver = chain.receiver as Address;
+        const signatures = await this.d.committee.signFor(message, { chainId, receiver }, record.signers, record.threshold);
+        perChain.push({ chainId: chain.chainId, receiver, signatures });
+      }
+    } catch (err) {
+      if (err instanceof QuorumUnavailableError) throw new OracleError(503, 'quorum_unavailable', err.message, undefined, { cause: err });
+      throw err;
+    }
+    const full = { ...row, id, message: encoded, createdAt: new Date().toISOString(), navValue: row.navValue ?? null, asOf: row.asOf ?? null };
+    const seq = this.d.store.insert(full, perChain);
+    this.d.metrics.attestations.inc({ kind: row.kind });
+    this.d.logger.info({ attestationId: id, did: row.did, nonce: row.nonce, kind: row.kind, chains: perChain.map((c) => c.chainId), seq }, 'attestation signed');
+    return { created: true, attestation: { ...full, seq } };
+  }
+}

@@ -1,0 +1,68 @@
+import { and, asc, count, desc, eq, gt, isNotNull, max } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import * as schema from './schema.js';
+import { attestations, deliveries } from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export type AttestationRow = typeof attestations.$inferSelect;
+export type NewAttestation = Omit<typeof attestations.$inferInsert, 'seq'>;
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+/** Queries of the oracle's store. Writes are synchronous transactions: no await between read and write. */
+export class AttestationStore {
+  constructor(private readonly db: Db) {}
+
+  findBySource(did: string, kind: 'settlement' | 'nav', sourceRef: string): AttestationRow | undefined {
+    return this.db
+      .select()
+      .from(attestations)
+      .where(and(eq(attestations.did, did), eq(attestations.kind, kind), eq(attestations.sourceRef, sourceRef)))
+      .get();
+  }
+
+  nextNonce(didHash: string): number {
+    const row = this.db.select({ n: max(attestations.nonce) }).from(attestations).where(eq(attestations.didHash, didHash)).get();
+    return (row?.n ?? 0) + 1;
+  }
+
+  latestNav(didHash: string): { nav: bigint; asOf: bigint } | undefined {
+    const row = this.db
+      .select({ nav: attestations.navValue, asOf: attestations.asOf })
+      .from(attestations)
+      .where(and(eq(attestations.didHash, didHash), eq(attestations.kind, 'nav'), isNotNull(attestations.asOf)))
+      .orderBy(desc(attestations.asOf))
+      .limit(1)
+      .get();
+    if (!row || row.nav === null || row.asOf === null) return undefined;
+    return { nav: BigInt(row.nav), asOf: BigInt(row.asOf) };
+  }
+
+  /** Inserts an attestation with its per-chain signatures atomically; returns its feed sequence number. */
+  insert(record: NewAttestation, perChain: readonly Omit<DeliveryRow, 'attestationSeq'>[]): number {
+    return this.db.transaction((tx) => {
+      const { seq } = tx.insert(attestations).values(record).returning({ seq: attestations.seq }).get();
+      if (perChain.length > 0) tx.insert(deliveries).values(perChain.map((d) => ({ ...d, attestationSeq: seq }))).run();
+      return seq;
+    });
+  }
+
+  getById(id: string): { row: AttestationRow; deliveries: DeliveryRow[] } | undefined {
+    const row = this.db.select().from(attestations).where(eq(attestations.id, id)).get();
+    if (!row) return undefined;
+    return { row, deliveries: this.deliveriesOf(row.seq) };
+  }
+
+  deliveriesOf(seq: number): DeliveryRow[] {
+    return this.db.select().from(deliveries).where(eq(deliveries.attestationSeq, seq)).orderBy(asc(deliveries.chainId)).all();
+  }
+
+  /** A page of the feed after `after`, oldest first. */
+  page(after: number, limit: number): { row: AttestationRow; deliveries: DeliveryRow[] }[] {
+    const rows = this.db.select().from(attestations).where(gt(attestations.seq, after)).orderBy(asc(attestations.seq)).limit(limit).all();
+    return rows.map((row) => ({ row, deliveries: this.deliveriesOf(row.seq) }));
+  }
+
+  count(): number {
+    return this.db.select({ n: count() }).from(attestations).get()?.n ?? 0;
+  }
+}

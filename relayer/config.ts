@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { isHex, type Hex } from 'viem';
+import { parseDeployment, type Deployment } from '../schemas/deployment.js';
+import { ANVIL_RELAYER_KEY } from '../schemas/dev-keys.js';
+
+export interface RelayerConfig {
+  port: number;
+  host: string;
+  dbPath: string;
+  oracleUrl: string;
+  deployment: Deployment;
+  key: Hex;
+  pollMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
+  const path = env.RELAYER_DEPLOYMENT ?? 'data/deployment.json';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`RELAYER_DEPLOYMENT: cannot read ${path}`, { cause: err });
+  }
+  const parsed = parseDeployment(raw);
+  if (!parsed.ok) throw new ConfigError(`RELAYER_DEPLOYMENT: ${parsed.issue.field} ${parsed.issue.message}`);
+  let key: Hex;
+  if (env.RELAYER_KEY) {
+    if (!isHex(env.RELAYER_KEY) || env.RELAYER_KEY.length !== 66) throw new ConfigError('RELAYER_KEY: expected a 32-byte hex private key');
+    key = env.RELAYER_KEY;
+  } else if (env.RELAYER_DEV_MODE === '1') {
+    key = ANVIL_RELAYER_KEY;
+  } else {
+    throw new ConfigError('RELAYER_KEY is required outside dev mode (RELAYER_DEV_MODE=1 uses an anvil account)');
+  }
+  const oracleUrl = env.ORACLE_URL ?? 'http://127.0.0.1:8080';
+  try {
+    new URL(oracleUrl);
+  } catch {
+    throw new ConfigError('ORACLE_URL: expected a URL');
+  }
+  const port = Number(env.RELAYER_PORT ?? '8090');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('RELAYER_PORT: expected a TCP port');
+  const pollMs = Number(env.RELAYER_POLL_MS ?? '250');
+  if (!Number.isInteger(pollMs) || pollMs < 10) throw new ConfigError('RELAYER_POLL_MS: expected an integer >= 10');
+  return {
+    port,
+    host: env.RELAYER_HOST ?? '127.0.0.1',
+    dbPath: env.RELAYER_DB ?? 'data/relayer.sqlite',
+    oracleUrl: oracleUrl.replace(/\/$/, ''),
+    deployment: parsed.value,
+    key,
+    pollMs,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

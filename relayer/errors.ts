@@ -1,0 +1,33 @@
+import { BaseError, ContractFunctionRevertedError, HttpRequestError, TimeoutError, WaitForTransactionReceiptTimeoutError } from 'viem';
+
+/** What the relayer learned from a failure: a short reason and whether trying again can help. */
+export interface Classified {
+  reason: string;
+  retryable: boolean;
+  /** The chain says this message was already applied: the job is done, not failed. */
+  alreadyApplied: boolean;
+}
+
+/**
+ * Receiver errors that can clear by themselves: the DID may not be configured yet on a fresh chain, a paused
+ * asset may resume, a redemption may wait for the subscription before it on another path.
+ */
+const RETRYABLE_REVERTS = new Set(['UnknownDid', 'ERC20InsufficientBalance', 'EnforcedPause']);
+
+export function classifyRevert(errorName: string | undefined): Classified {
+  if (errorName === 'NonceAlreadyUsed') return { reason: 'NonceAlreadyUsed', retryable: false, alreadyApplied: true };
+  if (errorName && RETRYABLE_REVERTS.has(errorName)) return { reason: `reverted: ${errorName}`, retryable: true, alreadyApplied: false };
+  return { reason: `reverted: ${errorName ?? 'unknown reason'}`, retryable: false, alreadyApplied: false };
+}
+
+export function classifyError(err: unknown): Classified {
+  if (err instanceof BaseError) {
+    const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError) return classifyRevert(revert.data?.errorName);
+    const transient = err.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WaitForTransactionReceiptTimeoutError);
+    if (transient) return { reason: `rpc: ${err.shortMessage}`, retryable: true, alreadyApplied: false };
+    return { reason: err.shortMessage, retryable: true, alreadyApplied: false };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { reason: message.slice(0, 300), retryable: true, alreadyApplied: false };
+}

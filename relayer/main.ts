@@ -1,0 +1,121 @@
+/**
+ * Relayer composition root: config -> outbox -> feed reader -> one worker per destination chain -> status HTTP.
+ * Usage: tsx relayer/main.ts [--help] | tsx relayer/main.ts retry-dead <jobId>
+ */
+import { join } from 'node:path';
+import { loadConfig, ConfigError } from './config.js';
+import { openDb } from '../common/sqlite.js';
+import { createLogger } from '../common/logger.js';
+import { listen, close } from '../common/serve.js';
+import { Wakeup } from '../common/wakeup.js';
+import * as schema from './store/schema.js';
+import { Outbox } from './store/outbox.js';
+import { FeedReader } from './feed.js';
+import { ChainWorker } from './worker.js';
+import { CctpTransport } from './transports/cctp.js';
+import { DEFAULT_BACKOFF, backoffDelay } from './retry.js';
+import { createMetrics } from './metrics.js';
+import { createStatusApp } from './http.js';
+
+const HELP = `rwa relayer: delivers oracle attestations to every chain
+
+Usage:
+  relayer                   run (feed -> outbox -> per-chain delivery)
+  relayer retry-dead <id>   put a dead-lettered job back in the queue
+  relayer --help
+
+Environment:
+  RELAYER_DEPLOYMENT   deployment JSON (chains and receivers)        [data/deployment.json]
+  RELAYER_DB           SQLite file                                   [data/relayer.sqlite]
+  ORACLE_URL           oracle base URL                               [http://127.0.0.1:8080]
+  RELAYER_HOST/PORT    status API address                            [127.0.0.1:8090]
+  RELAYER_KEY          gas-paying private key (required outside dev mode)
+  RELAYER_DEV_MODE=1   use anvil's second well-known account
+  RELAYER_POLL_MS      feed poll interval                            [250]
+  LOG_LEVEL            pino level                                    [info]
+`;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const config = loadConfig(process.env);
+  const logger = createLogger('relayer', config.logLevel);
+  const { db, close: closeDb } = openDb(config.dbPath, schema, join(import.meta.dirname, 'store', 'migrations'));
+  const outbox = new Outbox(db);
+
+  if (args[0] === 'retry-dead') {
+    const id = Number(args[1]);
+    if (!Number.isSafeInteger(id)) throw new ConfigError('retry-dead needs a numeric job id (see GET /v1/dead-letters)');
+    const ok = outbox.retryDead(id, Date.now());
+    process.stdout.write(ok ? `job ${id} queued again\n` : `job ${id} is not dead-lettered\n`);
+    closeDb();
+    process.exit(ok ? 0 : 1);
+  }
+
+  const metrics = createMetrics();
+  const chains = config.deployment.chains;
+  const workers = chains.map(
+    (chain) =>
+      new ChainWorker({
+        chainId: chain.chainId,
+        outbox,
+        transport: new CctpTransport(chain, config.key),
+        policy: DEFAULT_BACKOFF,
+        metrics,
+        logger: logger.child({ module: 'worker', chainId: chain.chainId, chain: chain.name }),
+        now: Date.now,
+        random: Math.random,
+        idleMs: config.pollMs,
+      }),
+  );
+  const feed = new FeedReader(config.oracleUrl, outbox, new Set(chains.map((c) => c.chainId)), logger.child({ module: 'feed' }));
+  const app = createStatusApp(outbox, metrics, chains.map((c) => c.chainId));
+  const { server, port } = await listen(app, config.host, config.port);
+  for (const w of workers) w.start();
+  logger.info({ port, oracleUrl: config.oracleUrl, chains: chains.map((c) => c.chainId), db: config.dbPath }, 'relayer running');
+
+  let running = true;
+  const feedWake = new Wakeup();
+  const feedLoop = (async () => {
+    let failures = 0;
+    while (running) {
+      try {
+        const added = await feed.pull(Date.now);
+        failures = 0;
+        if (added > 0) for (const w of workers) w.wakeup.notify();
+        await feedWake.wait(config.pollMs);
+      } catch (err) {
+        failures += 1;
+        const delay = backoffDelay(failures, DEFAULT_BACKOFF, Math.random());
+        logger.warn({ err, retryInMs: delay }, 'oracle feed unavailable');
+        await feedWake.wait(delay);
+      }
+    }
+  })();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'relayer stopping');
+    running = false;
+    feedWake.notify();
+    await feedLoop;
+    await Promise.all(workers.map((w) => w.stop()));
+    await close(server);
+    closeDb();
+    logger.info('relayer stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`relayer failed: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface RelayerMetrics {
+  registry: Registry;
+  queueDepth: Gauge<'chain'>;
+  delivered: Counter<'chain' | 'transport' | 'kind'>;
+  failures: Counter<'chain' | 'reason'>;
+  latency: Histogram<'chain' | 'transport'>;
+}
+
+export function createMetrics(): RelayerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    queueDepth: new Gauge({ name: 'relayer_queue_depth', help: 'Unfinished delivery jobs per chain', labelNames: ['chain'], registers: [registry] }),
+    delivered: new Counter({ name: 'relayer_deliveries_total', help: 'Deliveries confirmed', labelNames: ['chain', 'transport', 'kind'], registers: [registry] }),
+    failures: new Counter({ name: 'relayer_failures_total', help: 'Delivery attempts that failed, by reason', labelNames: ['chain', 'reason'], registers: [registry] }),
+    latency: new Histogram({
+      name: 'relayer_delivery_latency_seconds',
+      help: 'From job creation to confirmed delivery',
+      labelNames: ['chain', 'transport'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+  };
+}

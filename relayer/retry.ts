@@ -1,0 +1,27 @@
+/**
+ * Retry policy as pure functions, so every step is table-tested.
+ * Backoff: base * 2^(attempt-1), capped, with +-jitter (fraction of the delay) from an injected random in [0, 1).
+ */
+export interface BackoffPolicy {
+  baseMs: number;
+  capMs: number;
+  jitter: number;
+  maxAttempts: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 30_000, jitter: 0.2, maxAttempts: 12 };
+
+export function backoffDelay(attempt: number, policy: BackoffPolicy, random: number): number {
+  if (attempt < 1) return 0;
+  const raw = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt - 1, 30));
+  const spread = raw * policy.jitter * (2 * random - 1);
+  return Math.max(0, Math.round(Math.min(policy.capMs, raw + spread)));
+}
+
+export type RetryDecision = { action: 'retry'; delayMs: number } | { action: 'dead'; reason: string };
+
+export function decideRetry(attempt: number, retryable: boolean, reason: string, policy: BackoffPolicy, random: number): RetryDecision {
+  if (!retryable) return { action: 'dead', reason };
+  if (attempt >= policy.maxAttempts) return { action: 'dead', reason: `gave up after ${attempt} attempts: ${reason}` };
+  return { action: 'retry', delayMs: backoffDelay(attempt, policy, random) };
+}

@@ -1,0 +1,56 @@
+import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex, type PublicClient, type WalletClient, type Chain, type Account, type Transport as ViemTransport, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { rwaReceiverAbi } from '../../schemas/abi.js';
+import type { DeployedChain } from '../../schemas/deployment.js';
+import type { Job } from '../store/outbox.js';
+import type { ReceiptState, Transport } from './transport.js';
+
+/**
+ * CCTP-style delivery: the message and the committee's quorum signatures go to the destination receiver's
+ * permissionless `receiveMessage`. The relayer pays gas and is trusted with nothing.
+ */
+export class CctpTransport implements Transport {
+  readonly name = 'cctp' as const;
+  private readonly pub: PublicClient;
+  private readonly wallet: WalletClient<ViemTransport, Chain, Account>;
+
+  constructor(chain: DeployedChain, key: Hex, private readonly receiptTimeoutMs = 60_000) {
+    const viemChain = defineChain({ id: chain.chainId, name: chain.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } });
+    const transport = http(chain.rpcUrl, { retryCount: 0, timeout: 10_000 });
+    this.pub = createPublicClient({ chain: viemChain, transport });
+    this.wallet = createWalletClient({ chain: viemChain, transport, account: privateKeyToAccount(key) });
+  }
+
+  isApplied(job: Job): Promise<boolean> {
+    return this.pub.readContract({ address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [job.didHash as Hex, BigInt(job.nonce)] });
+  }
+
+  async simulate(job: Job): Promise<void> {
+    await this.pub.simulateContract({
+      address: job.receiver as Address,
+      abi: rwaReceiverAbi,
+      functionName: 'receiveMessage',
+      args: [job.message as Hex, job.signatures as Hex],
+      account: this.wallet.account,
+    });
+  }
+
+  submit(job: Job): Promise<Hex> {
+    return this.wallet.writeContract({
+      address: job.receiver as Address,
+      abi: rwaReceiverAbi,
+      functionName: 'receiveMessage',
+      args: [job.message as Hex, job.signatures as Hex],
+    });
+  }
+
+  async waitForReceipt(txHash: Hex): Promise<ReceiptState> {
+    try {
+      const r = await this.pub.waitForTransactionReceipt({ hash: txHash, timeout: this.receiptTimeoutMs, pollingInterval: 100 });
+      return { status: r.status };
+    } catch (err) {
+      if (err instanceof WaitForTransactionReceiptTimeoutError) return { status: 'unknown' };
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import type { Hex } from 'viem';
+import type { Logger } from 'pino';
+import { Wakeup } from '../common/wakeup.js';
+import { classifyError, type Classified } from './errors.js';
+import { decideRetry, type BackoffPolicy } from './retry.js';
+import type { Job, Outbox } from './store/outbox.js';
+import type { Transport } from './transports/transport.js';
+import type { RelayerMetrics } from './metrics.js';
+
+export interface WorkerDeps {
+  chainId: number;
+  outbox: Outbox;
+  transport: Transport;
+  policy: BackoffPolicy;
+  metrics: RelayerMetrics;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+  idleMs: number;
+}
+
+/**
+ * Delivers one chain's jobs in oracle order. Each chain has its own worker, so a slow or dead chain only ever
+ * delays itself. Before any submission the worker asks the chain whether the attestation is already applied,
+ * so a restart after a crash never applies anything twice.
+ */
+export class ChainWorker {
+  readonly wakeup = new Wakeup();
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly d: WorkerDeps) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeup.notify();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const job = this.d.outbox.head(this.d.chainId);
+      this.d.metrics.queueDepth.set({ chain: String(this.d.chainId) }, this.d.outbox.depth(this.d.chainId));
+      if (!job) {
+        await this.wakeup.wait(this.d.idleMs);
+        continue;
+      }
+      const wait = job.nextAttemptAt - this.d.now();
+      if (wait > 0) {
+        await this.wakeup.wait(Math.min(wait, this.d.idleMs * 4));
+        continue;
+      }
+      await this.process(job);
+    }
+  }
+
+  private log(job: Job) {
+    return this.d.logger.child({ attestationId: job.attestationId, did: job.did, chainId: job.chainId, transport: job.transport, attempt: job.attempts + 1, nonce: job.nonce });
+  }
+
+  async process(job: Job): Promise<void> {
+    const log = this.log(job);
+    const t = this.d.transport;
+    try {
+      if (job.state === 'submitted' && job.txHash) {
+        const r = await t.waitForReceipt(job.txHash as Hex);
+        if (r.status === 'success') return this.confirmed(job, job.txHash, log);
+      }
+      if (await t.isApplied(job)) return this.confirmed(job, job.txHash, log);
+      await t.simulate(job);
+      const txHash = await t.submit(job);
+      this.d.outbox.markSubmitted(job.id, txHash, this.d.now());
+      log.info({ txHash }, 'delivery submitted');
+      const r = await t.waitForReceipt(txHash);
+      if (r.status === 'success') return this.confirmed(job, txHash, log);
+      // Reverted or unknown: the next pass re-checks the chain and re-simulates to learn why.
+      this.failed(job, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
+    } catch (err) {
+      const c = classifyError(err);
+      if (c.alreadyApplied) return this.confirmed(job, job.txHash, log);
+      this.failed(job, c, log, err);
+    }
+  }
+
+  private confirmed(job: Job, txHash: string | null, log: Logger): void {
+    const now = this.d.now();
+    this.d.outbox.markConfirmed(job.id, txHash, now);
+    this.d.metrics.delivered.inc({ chain: String(job.chainId), transport: job.transport, kind: job.kind });
+    this.d.metrics.latency.observe({ chain: String(job.chainId), transport: job.transport }, (now - job.createdAt) / 1000);
+    log.info({ txHash, latency_ms: now - job.createdAt }, 'delivery confirmed');
+  }
+
+  private failed(job: Job, c: Classified, log: Logger, err?: unknown): void {
+    const attempts = job.attempts + 1;
+    const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random());
+    const now = this.d.now();
+    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
+    if (decision.action === 'retry') {
+      this.d.outbox.markRetry(job.id, attempts, c.reason, now + decision.delayMs, now);
+      log.warn({ err, reason: c.reason, retryInMs: decision.delayMs }, 'delivery failed, will retry');
+    } else {
+      this.d.outbox.markDead(job.id, attempts, decision.reason, now);
+      log.error({ err, reason: decision.reason }, 'delivery dead-lettered');
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { keccak256, stringToBytes, type Hex } from 'viem';
+
+/**
+ * DEV-ONLY keys, derived from public labels: anyone can compute them. They exist so `npm start` and the tests run
+ * with no setup; the oracle refuses them unless it runs in dev mode. Never fund or register them anywhere real.
+ */
+const devKey = (label: string): Hex => keccak256(stringToBytes(`rwa-oracle DEV-ONLY key: ${label}`));
+
+export const DEV_COMMITTEE_KEYS: readonly Hex[] = [devKey('committee signer 1'), devKey('committee signer 2'), devKey('committee signer 3')];
+export const DEV_COMMITTEE_THRESHOLD = 2;
+export const DEV_CUSTODIAN_KEY = devKey('custodian');
+export const DEV_NAV_PUBLISHER_KEY = devKey('nav publisher');
+export const DEV_ISSUER_KEY = devKey('issuer');
+/** A key registered nowhere: what an outsider would sign with. */
+export const DEV_OUTSIDER_KEY = devKey('outsider');
+
+/** Anvil's well-known first accounts (mnemonic "test test ... junk"): deployer and relayer gas payer. */
+export const ANVIL_DEPLOYER_KEY: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+export const ANVIL_RELAYER_KEY: Hex = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';

@@ -1,0 +1,66 @@
+/**
+ * EIP-712 definitions, defined once for the oracle, the relayer, the tests and the contracts' golden vectors.
+ * Two families:
+ * - committee attestations, verified on chain by RwaReceiver: domain bound to the destination chain id and the
+ *   destination receiver (so a signature for one chain never verifies on another);
+ * - custodian requests, verified off chain by the oracle: domain bound to the hub chain and the DID registry.
+ */
+export const ATTESTATION_DOMAIN_NAME = 'RWA Settlement Oracle';
+export const ATTESTATION_DOMAIN_VERSION = '1';
+export const CUSTODIAN_DOMAIN_NAME = 'RWA Oracle Custodian API';
+export const CUSTODIAN_DOMAIN_VERSION = '1';
+
+export const attestationTypes = {
+  SettlementAttestation: [
+    { name: 'did', type: 'bytes32' },
+    { name: 'nonce', type: 'uint64' },
+    { name: 'settlementKind', type: 'uint8' },
+    { name: 'settlementRef', type: 'bytes32' },
+    { name: 'investor', type: 'address' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'cashLegRef', type: 'bytes32' },
+    { name: 'settledAt', type: 'uint64' },
+  ],
+  NavAttestation: [
+    { name: 'did', type: 'bytes32' },
+    { name: 'nonce', type: 'uint64' },
+    { name: 'nav', type: 'uint256' },
+    { name: 'asOf', type: 'uint64' },
+  ],
+} as const;
+
+export const custodianTypes = {
+  SettlementProof: [
+    { name: 'did', type: 'string' },
+    { name: 'chainId', type: 'uint64' },
+    { name: 'kind', type: 'string' },
+    { name: 'settlementRef', type: 'string' },
+    { name: 'investor', type: 'address' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'cashLegRef', type: 'bytes32' },
+    { name: 'settledAt', type: 'uint64' },
+  ],
+  NavReport: [
+    { name: 'did', type: 'string' },
+    { name: 'nav', type: 'uint256' },
+    { name: 'asOf', type: 'uint64' },
+  ],
+} as const;
+
+export function attestationDomain(chainId: bigint, receiver: `0x${string}`) {
+  return {
+    name: ATTESTATION_DOMAIN_NAME,
+    version: ATTESTATION_DOMAIN_VERSION,
+    chainId,
+    verifyingContract: receiver,
+  } as const;
+}
+
+export function custodianDomain(hubChainId: bigint, registry: `0x${string}`) {
+  return {
+    name: CUSTODIAN_DOMAIN_NAME,
+    version: CUSTODIAN_DOMAIN_VERSION,
+    chainId: hubChainId,
+    verifyingContract: registry,
+  } as const;
+}

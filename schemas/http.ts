@@ -1,0 +1,119 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/**
+ * JSON Schemas (draft 2020-12) of every HTTP payload: the oracle validates bodies with them, the relayer parses
+ * the oracle's feed with them, and the TypeScript types below are derived from them, so there is one source.
+ * `npm run gen:schemas` writes them as .json files under schemas/http/ for non-TypeScript clients.
+ */
+const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
+const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
+const bytes32 = { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' } as const;
+const hexBytes = { type: 'string', pattern: '^0x([0-9a-fA-F]{2})*$' } as const;
+const signature = { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$', description: '65-byte EIP-712 signature (r, s, v)' } as const;
+/** uint256 as a decimal string: JSON numbers lose precision past 2^53. */
+const uintString = { type: 'string', pattern: '^(0|[1-9][0-9]{0,77})$' } as const;
+const did = { type: 'string', pattern: '^did:rwa:[a-z0-9][a-z0-9._-]{0,63}(:[a-z0-9][a-z0-9._-]{0,63}){0,2}$' } as const;
+const unixSeconds = { type: 'integer', minimum: 1, maximum: 18446744073709551615 } as const;
+
+export const settlementRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/settlement-request.json',
+  title: 'Settlement proof posted by a custodian',
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'chainId', 'kind', 'settlementRef', 'investor', 'amount', 'cashLegRef', 'settledAt', 'signature'],
+  properties: {
+    did,
+    chainId: { type: 'integer', minimum: 1, maximum: 9007199254740991, description: 'EVM chain id where holdings change' },
+    kind: { enum: ['subscription', 'redemption'] },
+    settlementRef: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: "custodian's own settlement reference (printable ASCII, no spaces)" },
+    investor: address,
+    amount: { ...uintString, description: 'token base units' },
+    cashLegRef: { ...bytes32, description: 'hash of the cash-leg evidence' },
+    settledAt: { ...unixSeconds, description: 'unix seconds' },
+    signature,
+  },
+} as const;
+
+export const navRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/nav-request.json',
+  title: 'NAV update posted by a NAV publisher',
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'nav', 'asOf', 'signature'],
+  properties: {
+    did,
+    nav: { ...uintString, description: "NAV per unit scaled by the DID's NAV decimals" },
+    asOf: { ...unixSeconds, description: 'unix seconds the NAV was struck' },
+    signature,
+  },
+} as const;
+
+const delivery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['chainId', 'receiver', 'signatures'],
+  properties: {
+    chainId: { type: 'integer', minimum: 1 },
+    receiver: address,
+    signatures: { ...hexBytes, description: 'threshold signatures, 65 bytes each, ascending signer' },
+  },
+} as const;
+
+export const feedItemSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['seq', 'id', 'did', 'didHash', 'nonce', 'kind', 'message', 'createdAt', 'deliveries'],
+  properties: {
+    seq: { type: 'integer', minimum: 1 },
+    id: bytes32,
+    did,
+    didHash: bytes32,
+    nonce: uintString,
+    kind: { enum: ['settlement', 'nav'] },
+    message: hexBytes,
+    createdAt: { type: 'string' },
+    deliveries: { type: 'array', items: delivery },
+  },
+} as const;
+
+export const attestationFeedSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/attestation-feed.json',
+  title: 'Page of signed attestations, in oracle order, for relayers',
+  type: 'object',
+  additionalProperties: false,
+  required: ['items', 'next'],
+  properties: {
+    items: { type: 'array', items: feedItemSchema },
+    next: { type: 'integer', minimum: 0, description: 'pass as ?after= to read the next page' },
+  },
+} as const;
+
+export const errorSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/error.json',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+    },
+  },
+} as const;
+
+export type SettlementRequest = FromSchema<typeof settlementRequestSchema>;
+export type NavRequest = FromSchema<typeof navRequestSchema>;
+export type FeedItem = FromSchema<typeof feedItemSchema>;
+export type AttestationFeed = FromSchema<typeof attestationFeedSchema>;
+export type ErrorBody = FromSchema<typeof errorSchema>;
+
+export const httpSchemas = {
+  'settlement-request': settlementRequestSchema,
+  'nav-request': navRequestSchema,
+  'attestation-feed': attestationFeedSchema,
+  error: errorSchema,
+} as const;

@@ -1,0 +1,23 @@
+import { keccak256, stringToBytes, type Hex } from 'viem';
+
+/** Branded ids: an EVM chain id is never confused with another number, a DID string never with its hash. */
+export type ChainId = bigint & { readonly __brand: 'ChainId' };
+export type DidString = string & { readonly __brand: 'DidString' };
+export type DidHash = Hex & { readonly __brand: 'DidHash' };
+/** keccak256 of the attestation message bytes: the same id on every chain. */
+export type AttestationId = Hex & { readonly __brand: 'AttestationId' };
+
+export const DID_PATTERN = /^did:rwa:[a-z0-9][a-z0-9._-]{0,63}(:[a-z0-9][a-z0-9._-]{0,63}){0,2}$/;
+
+export const chainId = (n: bigint | number): ChainId => BigInt(n) as ChainId;
+
+export function parseDid(value: string): DidString {
+  if (!DID_PATTERN.test(value)) throw new Error(`not an RWA DID: ${value}`);
+  return value as DidString;
+}
+
+/** On-chain key of a DID: keccak256 of its UTF-8 string, as RwaDidRegistry computes it. */
+export const didHash = (did: DidString): DidHash => keccak256(stringToBytes(did)) as DidHash;
+
+/** On-chain form of a custodian's settlement reference. */
+export const refHash = (ref: string): Hex => keccak256(stringToBytes(ref));

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// postinstall: check that the toolchain npm just installed works, and compile the contracts once so the first
+// `npm start` / `npm test` does not pay for it. Everything comes from the npm registry (see README, "Set-up").
+import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const bin = (n) => join(root, 'node_modules', '.bin', n);
+chmodSync(join(root, 'scripts', 'solc.mjs'), 0o755);
+for (const tool of ['anvil', 'forge', 'cast']) {
+  const r = spawnSync(bin(tool), ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`setup: ${tool} from @foundry-rs/${tool} does not run: ${r.stderr || r.error}`);
+    process.exit(1);
+  }
+  console.log(`setup: ${r.stdout.split('\n')[0]}`);
+}
+const build = spawnSync(bin('forge'), ['build'], { cwd: root, encoding: 'utf8' });
+if (build.status !== 0) {
+  console.error(`setup: forge build failed\n${build.stdout}\n${build.stderr}`);
+  process.exit(1);
+}
+console.log('setup: contracts compiled');
