@@ -4,8 +4,8 @@ import type { NavRequest, SettlementRequest } from '../schemas/http.js';
 import { didHash as hashDid, refHash, type DidHash, type DidString } from '../schemas/ids.js';
 import { attestationId, encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import { KeyedMutex } from '../common/mutex.js';
-import type { RegistryReader, DidRecord } from './chain/registry.js';
-import type { Destinations } from './chain/destinations.js';
+import type { RegistryPort, DidRecord } from './chain/registry.js';
+import type { DestinationsPort } from './chain/destinations.js';
 import { Committee, QuorumUnavailableError } from './committee.js';
 import { recoverNavSigner, recoverSettlementSigner, settlementProofMessage, navReportMessage } from './custodian-auth.js';
 import { OracleError } from './errors.js';
@@ -14,10 +14,10 @@ import type { AttestationRow, AttestationStore } from './store/attestations.js';
 import type { OracleMetrics } from './metrics.js';
 
 export interface ServiceDeps {
-  registry: RegistryReader;
+  registry: RegistryPort;
   registryAddress: Address;
   hubChainId: bigint;
-  destinations: Destinations;
+  destinations: DestinationsPort;
   committee: Committee;
   store: AttestationStore;
   metrics: OracleMetrics;

@@ -33,7 +33,12 @@ export type AttestationMessage = SettlementMessage | NavMessage;
 
 const u = (value: bigint | number, bytes: number): Hex => numberToHex(value, { size: bytes });
 
+/** Encodes v1 bytes, lowercase hex (canonical: the attestation id is keccak256 of these bytes). */
 export function encodeMessage(m: AttestationMessage): Hex {
+  return encodeRaw(m).toLowerCase() as Hex;
+}
+
+function encodeRaw(m: AttestationMessage): Hex {
   const header = [u(MESSAGE_VERSION, 1), u(KIND[m.kind], 1), m.did, u(m.nonce, 8)];
   if (m.kind === 'settlement') {
     return concat([

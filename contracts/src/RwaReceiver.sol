@@ -137,7 +137,7 @@ contract RwaReceiver is Ownable {
     address last;
     for (uint256 i; i < threshold; ++i) {
       address signer = _recover(digest, signatures, i);
-      if (signer < last) revert SignersNotAscending(i);
+      if (signer <= last) revert SignersNotAscending(i);
       if (s_signerEpoch[did][signer] != st.signerEpoch) revert UnauthorizedSigner(signer);
       last = signer;
     }
@@ -149,7 +149,7 @@ contract RwaReceiver is Ownable {
     bytes32 r = bytes32(signatures[off:off + 32]);
     bytes32 s = bytes32(signatures[off + 32:off + 64]);
     uint8 v = uint8(signatures[off + 64]);
-    if ((v != 27 && v != 28)) revert InvalidSignature(i);
+    if (uint256(s) > HALF_ORDER || (v != 27 && v != 28)) revert InvalidSignature(i);
     signer = ecrecover(digest, v, r, s);
     if (signer == address(0)) revert InvalidSignature(i);
   }

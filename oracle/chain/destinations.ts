@@ -3,6 +3,9 @@ import { rwaHoldingsAbi, rwaReceiverAbi } from '../../schemas/abi.js';
 import type { DidHash } from '../../schemas/ids.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 
+/** What the oracle needs from destination chains. */
+export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'balanceOf'>;
+
 /** Read-only view of the destination chains: what has been applied, and balances for redemption checks. */
 export class Destinations {
   private readonly clients = new Map<number, { chain: DeployedChain; client: PublicClient }>();

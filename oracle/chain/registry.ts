@@ -16,6 +16,9 @@ export interface DidRecord {
   chainIds: readonly bigint[];
 }
 
+/** What the oracle needs from the hub registry. */
+export type RegistryPort = Pick<RegistryReader, 'getDid' | 'isCustodian' | 'isNavPublisher' | 'ping'>;
+
 /** Reads the hub's RwaDidRegistry: the oracle's only source for who may post what for a DID. */
 export class RegistryReader {
   private readonly client: PublicClient;

@@ -8,16 +8,16 @@ import { DID_PATTERN, didHash, type DidString } from '../../schemas/ids.js';
 import { OracleError, badRequest } from '../errors.js';
 import type { OracleService } from '../service.js';
 import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
-import type { Destinations } from '../chain/destinations.js';
-import type { RegistryReader } from '../chain/registry.js';
+import type { DestinationsPort } from '../chain/destinations.js';
+import type { RegistryPort } from '../chain/registry.js';
 import type { OracleMetrics } from '../metrics.js';
 import { openApiDocument } from './openapi.js';
 
 export interface AppDeps {
   service: OracleService;
   store: AttestationStore;
-  destinations: Destinations;
-  registry: RegistryReader;
+  destinations: DestinationsPort;
+  registry: RegistryPort;
   metrics: OracleMetrics;
   logger: Logger;
 }

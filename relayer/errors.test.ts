@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { classifyRevert, classifyError } from './errors.js';
+import { HttpRequestError } from 'viem';
+
+describe('error classification', () => {
+  it.each([
+    ['NonceAlreadyUsed', false, true],
+    ['UnknownDid', true, false],
+    ['ERC20InsufficientBalance', true, false],
+    ['StaleAsOf', false, false],
+    ['NavMoveTooLarge', false, false],
+    ['UnauthorizedSigner', false, false],
+    ['InvalidSignatureCount', false, false],
+    [undefined, false, false],
+  ] as const)('revert %s -> retryable %s, applied %s', (name, retryable, applied) => {
+    const c = classifyRevert(name);
+    expect(c.retryable).toBe(retryable);
+    expect(c.alreadyApplied).toBe(applied);
+  });
+
+  it('treats an RPC transport failure as retryable', () => {
+    const c = classifyError(new HttpRequestError({ url: 'http://127.0.0.1:1', details: 'ECONNREFUSED' }));
+    expect(c.retryable).toBe(true);
+    expect(c.reason).toMatch(/^rpc:/);
+  });
+
+  it('treats an unknown thrown value as retryable with its message', () => {
+    expect(classifyError(new Error('boom'))).toEqual({ reason: 'boom', retryable: true, alreadyApplied: false });
+  });
+});

@@ -1,0 +1,68 @@
+import { hashStruct, hashTypedData, domainSeparator, keccak256, stringToBytes, type Hex } from 'viem';
+import { attestationDomain, attestationTypes } from './eip712.js';
+import { attestationTypedMessage, encodeMessage, type AttestationMessage } from './message.js';
+import type { DidHash } from './ids.js';
+
+/**
+ * Golden vectors: messages encoded by the TypeScript codec with their EIP-712 struct hashes and digests.
+ * contracts/test/GoldenVectors.t.sol decodes the same bytes with the Solidity codec and must reach the same hashes.
+ * Regenerate with `npm run gen:vectors`; `npm run check` fails if schemas/vectors.json is stale.
+ */
+export const VECTOR_CHAIN_ID = 31338n;
+export const VECTOR_RECEIVER = '0x5FbDB2315678afecb367f032d93F642f64180aa3' as const;
+
+const did = keccak256(stringToBytes('did:rwa:demo:ustb-2027')) as DidHash;
+
+export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
+  {
+    kind: 'settlement',
+    did,
+    nonce: 1n,
+    settlementKind: 'subscription',
+    settlementRef: keccak256(stringToBytes('SETTLE-0001')),
+    investor: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+    amount: 1_000_000_000n,
+    cashLegRef: keccak256(stringToBytes('wire 0001')),
+    settledAt: 1_764_000_000n,
+  },
+  {
+    kind: 'settlement',
+    did,
+    nonce: 18_446_744_073_709_551_615n,
+    settlementKind: 'redemption',
+    settlementRef: keccak256(stringToBytes('SETTLE-max')),
+    investor: '0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF',
+    amount: (1n << 256n) - 1n,
+    cashLegRef: `0x${'ff'.repeat(32)}`,
+    settledAt: 18_446_744_073_709_551_615n,
+  },
+  { kind: 'nav', did, nonce: 2n, nav: 100_250_000n, asOf: 1_764_000_000n },
+  { kind: 'nav', did, nonce: 256n, nav: (1n << 192n) - 1n, asOf: 1n },
+];
+
+export interface Vector {
+  kind: string;
+  message: Hex;
+  structHash: Hex;
+  digest: Hex;
+}
+
+export function buildVectors() {
+  const domain = attestationDomain(VECTOR_CHAIN_ID, VECTOR_RECEIVER);
+  const vectors: Vector[] = VECTOR_MESSAGES.map((m) => {
+    const typed = attestationTypedMessage(m);
+    const args = { domain, types: attestationTypes, primaryType: typed.primaryType, message: typed.message } as Parameters<typeof hashTypedData>[0];
+    return {
+      kind: m.kind,
+      message: encodeMessage(m),
+      structHash: hashStruct({ data: typed.message, primaryType: typed.primaryType, types: attestationTypes } as Parameters<typeof hashStruct>[0]),
+      digest: hashTypedData(args),
+    };
+  });
+  return {
+    chainId: Number(VECTOR_CHAIN_ID),
+    receiver: VECTOR_RECEIVER,
+    domainSeparator: domainSeparator({ domain }),
+    vectors,
+  };
+}
