@@ -4,19 +4,19 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { foundryBinary } from './foundry.mjs';
 
 const root = join(import.meta.dirname, '..');
-const bin = (n) => join(root, 'node_modules', '.bin', n);
 chmodSync(join(root, 'scripts', 'solc.mjs'), 0o755);
 for (const tool of ['anvil', 'forge', 'cast']) {
-  const r = spawnSync(bin(tool), ['--version'], { encoding: 'utf8' });
+  const r = spawnSync(foundryBinary(tool), ['--version'], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(`setup: ${tool} from @foundry-rs/${tool} does not run: ${r.stderr || r.error}`);
     process.exit(1);
   }
   console.log(`setup: ${r.stdout.split('\n')[0]}`);
 }
-const build = spawnSync(bin('forge'), ['build'], { cwd: root, encoding: 'utf8' });
+const build = spawnSync(foundryBinary('forge'), ['build'], { cwd: root, encoding: 'utf8' });
 if (build.status !== 0) {
   console.error(`setup: forge build failed\n${build.stdout}\n${build.stderr}`);
   process.exit(1);

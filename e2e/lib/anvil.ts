@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-export const BIN = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+import { foundryBinary } from '../../scripts/foundry.mjs';
+
+/** The native Foundry binary (not the npm wrapper, which hides exit codes and may not forward signals). */
+export const BIN = (name: 'anvil' | 'forge' | 'cast') => foundryBinary(name);
 
 export interface AnvilChain {
   name: string;

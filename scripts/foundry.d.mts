@@ -1,0 +1,1 @@
+export function foundryBinary(tool: 'anvil' | 'forge' | 'cast'): string;
