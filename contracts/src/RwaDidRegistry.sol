@@ -14,10 +14,13 @@ contract RwaDidRegistry is Ownable {
   error InvalidAddress(address account);
   error InvalidNavDecimals(uint8 navDecimals);
   error NoChains();
+  error SignersNotAscending(uint256 index);
 
   event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
   event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
   event NavPublisherSet(bytes32 indexed did, address indexed publisher, bool allowed);
+  /// @notice The oracle turns this into a config attestation for every enabled chain, signed by the previous set.
+  event DidConfigUpdated(bytes32 indexed did, uint8 threshold, uint32 heartbeat, uint16 maxNavMoveBps, address[] signers);
 
   struct DidConfig {
     address issuer;
@@ -69,9 +72,7 @@ contract RwaDidRegistry is Ownable {
       revert InvalidThreshold(c.threshold, input.signers.length);
     }
     if (input.chainIds.length == 0) revert NoChains();
-    for (uint256 i; i < input.signers.length; ++i) {
-      if (input.signers[i] == address(0)) revert InvalidAddress(input.signers[i]);
-    }
+    _checkAscending(input.signers);
     s_records[did] = DidRecord({
       did: input.did,
       name: input.name,
@@ -95,6 +96,30 @@ contract RwaDidRegistry is Ownable {
   function setNavPublisher(bytes32 did, address publisher, bool allowed) external {
     _onlyIssuerOrOwner(did);
     _setNavPublisher(did, publisher, allowed);
+  }
+
+  /// @notice Rotate the signer set, threshold, heartbeat or NAV move limit. Issuer or registry owner.
+  /// @dev Signers must be strictly increasing (no duplicates, no zero), as the receivers require.
+  function updateConfig(bytes32 did, address[] calldata signers, uint8 threshold, uint32 heartbeat, uint16 maxNavMoveBps)
+    external
+  {
+    _onlyIssuerOrOwner(did);
+    if (threshold == 0 || threshold > signers.length) revert InvalidThreshold(threshold, signers.length);
+    _checkAscending(signers);
+    DidRecord storage r = s_records[did];
+    r.signers = signers;
+    r.config.threshold = threshold;
+    r.config.heartbeat = heartbeat;
+    r.config.maxNavMoveBps = maxNavMoveBps;
+    emit DidConfigUpdated(did, threshold, heartbeat, maxNavMoveBps, signers);
+  }
+
+  function _checkAscending(address[] calldata signers) internal pure {
+    address last;
+    for (uint256 i; i < signers.length; ++i) {
+      if (signers[i] <= last) revert SignersNotAscending(i);
+      last = signers[i];
+    }
   }
 
   function _setCustodian(bytes32 did, address custodian, bool allowed) internal {

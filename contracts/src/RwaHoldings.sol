@@ -3,14 +3,30 @@ pragma solidity 0.8.26;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
-/// @notice Holdings of one RWA DID on one chain, as an ERC-20. Supply changes only when the receiver applies a
-/// verified settlement: the receiver is the only minter and burner, and it is fixed at construction.
+/// @notice Holdings of one RWA DID on one chain, as an ERC-20.
+/// - Supply changes only when the receiver applies a verified settlement (it is the only minter and burner).
+/// - Minting never takes supply above `supplyCap`, this chain's share of the attested reserve.
+/// - Transfers move only between allow-listed accounts; a subscription mints only to an allow-listed investor.
+///   Burns (redemptions, moves out) are not gated by the allow-list, so a removed holder can still be redeemed.
+/// - While paused, nothing moves: no transfer, no mint, no burn.
+/// Allow-list, pause and cap are set only by the receiver, from verified attestations.
 contract RwaHoldings is ERC20 {
   error OnlyReceiver(address caller);
+  error AssetPaused();
+  error NotAllowListed(address account);
+  error SupplyCapExceeded(uint256 supply, uint256 amount, uint256 cap);
+
+  event AllowListUpdated(address indexed account, bool allowed);
+  event PausedSet(bool paused);
+  event SupplyCapSet(uint256 cap);
 
   address public immutable i_receiver;
   bytes32 public immutable i_did;
   uint8 private immutable i_decimals;
+
+  bool private s_paused;
+  uint128 private s_supplyCap;
+  mapping(address account => bool) private s_allowed;
 
   constructor(bytes32 did, string memory name_, string memory symbol_, uint8 decimals_) ERC20(name_, symbol_) {
     i_receiver = msg.sender;
@@ -18,19 +34,63 @@ contract RwaHoldings is ERC20 {
     i_decimals = decimals_;
   }
 
+  modifier onlyReceiver() {
+    if (msg.sender != i_receiver) revert OnlyReceiver(msg.sender);
+    _;
+  }
+
   function decimals() public view override returns (uint8) {
     return i_decimals;
   }
 
-  /// @dev Called by the receiver only, after quorum verification and replay protection.
-  function mint(address to, uint256 amount) external {
-    if (msg.sender != i_receiver) revert OnlyReceiver(msg.sender);
+  function mint(address to, uint256 amount) external onlyReceiver {
+    if (!s_allowed[to]) revert NotAllowListed(to);
+    uint256 supply = totalSupply();
+    uint256 cap = s_supplyCap;
+    // Not `supply + amount > cap`: an amount near 2^256 would overflow into a Panic instead of the named error.
+    if (supply > cap || amount > cap - supply) revert SupplyCapExceeded(supply, amount, cap);
     _mint(to, amount);
   }
 
-  /// @dev Reverts with ERC20InsufficientBalance when the investor holds less than the redemption.
-  function burn(address from, uint256 amount) external {
-    if (msg.sender != i_receiver) revert OnlyReceiver(msg.sender);
+  /// @dev Reverts with ERC20InsufficientBalance when the investor holds less than the amount.
+  function burn(address from, uint256 amount) external onlyReceiver {
     _burn(from, amount);
+  }
+
+  function setAllowed(address account, bool allowed) external onlyReceiver {
+    s_allowed[account] = allowed;
+    emit AllowListUpdated(account, allowed);
+  }
+
+  function setPaused(bool paused_) external onlyReceiver {
+    s_paused = paused_;
+    emit PausedSet(paused_);
+  }
+
+  /// @dev A cap below the current supply is allowed: it blocks minting until redemptions bring supply under it.
+  function setSupplyCap(uint128 cap) external onlyReceiver {
+    s_supplyCap = cap;
+    emit SupplyCapSet(cap);
+  }
+
+  function _update(address from, address to, uint256 value) internal override {
+    if (s_paused) revert AssetPaused();
+    if (from != address(0) && to != address(0)) {
+      if (!s_allowed[from]) revert NotAllowListed(from);
+      if (!s_allowed[to]) revert NotAllowListed(to);
+    }
+    super._update(from, to, value);
+  }
+
+  function paused() external view returns (bool) {
+    return s_paused;
+  }
+
+  function supplyCap() external view returns (uint256) {
+    return s_supplyCap;
+  }
+
+  function isAllowed(address account) external view returns (bool) {
+    return s_allowed[account];
   }
 }

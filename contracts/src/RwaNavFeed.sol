@@ -7,7 +7,7 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 /// Rules (enforced here, checked again by the oracle before it signs):
 /// - rounds start at 1 and increase by one per applied NAV; an as-of time older than or equal to the latest is
 ///   rejected (StaleAsOf), so a late message can never overwrite a newer NAV;
-/// - a move larger than `i_maxMoveBps` of the previous NAV is rejected (NavMoveTooLarge), never applied silently;
+/// - a move larger than `s_maxMoveBps` of the previous NAV is rejected (NavMoveTooLarge), never applied silently;
 /// - `startedAt` and `updatedAt` are the NAV's as-of time (when the administrator struck it), so a reader's usual
 ///   `block.timestamp - updatedAt > heartbeat` check measures the age of the NAV itself; `isStale()` does it here.
 contract RwaNavFeed is AggregatorV3Interface {
@@ -18,6 +18,7 @@ contract RwaNavFeed is AggregatorV3Interface {
   error NoDataPresent(uint80 roundId);
 
   event NavUpdated(uint80 indexed roundId, uint256 nav, uint64 asOf, uint64 appliedAt);
+  event ParamsSet(uint32 heartbeat, uint16 maxMoveBps);
 
   struct Round {
     uint192 nav;
@@ -30,8 +31,9 @@ contract RwaNavFeed is AggregatorV3Interface {
   address public immutable i_receiver;
   bytes32 public immutable i_did;
   uint8 private immutable i_decimals;
-  uint32 public immutable i_heartbeat;
-  uint16 public immutable i_maxMoveBps;
+  /// @dev Set at creation and by verified DID config updates, through the receiver.
+  uint32 public s_heartbeat;
+  uint16 public s_maxMoveBps;
 
   string private s_description;
   uint80 private s_latestRound;
@@ -42,8 +44,15 @@ contract RwaNavFeed is AggregatorV3Interface {
     i_did = did;
     s_description = description_;
     i_decimals = decimals_;
-    i_heartbeat = heartbeat;
-    i_maxMoveBps = maxMoveBps;
+    s_heartbeat = heartbeat;
+    s_maxMoveBps = maxMoveBps;
+  }
+
+  function setParams(uint32 heartbeat, uint16 maxMoveBps) external {
+    if (msg.sender != i_receiver) revert OnlyReceiver(msg.sender);
+    s_heartbeat = heartbeat;
+    s_maxMoveBps = maxMoveBps;
+    emit ParamsSet(heartbeat, maxMoveBps);
   }
 
   function update(uint256 nav, uint64 asOf) external returns (uint80 roundId) {
@@ -54,7 +63,8 @@ contract RwaNavFeed is AggregatorV3Interface {
       Round memory prev = s_rounds[latest];
       if (asOf <= prev.asOf) revert StaleAsOf(asOf, prev.asOf);
       uint256 diff = nav > prev.nav ? nav - prev.nav : prev.nav - nav;
-      if (diff * BPS > uint256(prev.nav) * i_maxMoveBps) revert NavMoveTooLarge(prev.nav, nav, i_maxMoveBps);
+      uint16 maxMoveBps = s_maxMoveBps;
+      if (diff * BPS > uint256(prev.nav) * maxMoveBps) revert NavMoveTooLarge(prev.nav, nav, maxMoveBps);
     } else if (asOf == 0) {
       // A round with asOf 0 would be stored yet read back as missing (NoDataPresent) and count as stale.
       revert StaleAsOf(asOf, 0);
@@ -90,6 +100,6 @@ contract RwaNavFeed is AggregatorV3Interface {
   /// @notice True when no NAV was ever applied or the latest is older than the DID's heartbeat.
   function isStale() external view returns (bool) {
     uint64 asOf = s_rounds[s_latestRound].asOf;
-    return asOf == 0 || block.timestamp > uint256(asOf) + i_heartbeat;
+    return asOf == 0 || block.timestamp > uint256(asOf) + s_heartbeat;
   }
 }

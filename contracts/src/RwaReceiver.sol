@@ -1,32 +1,43 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {AttestationCodec} from "./libraries/AttestationCodec.sol";
 import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
 import {RwaNavFeed} from "./RwaNavFeed.sol";
 
-/// @notice Per-chain entry point for oracle attestations, CCTP style: anyone may call `receiveMessage` with the
-/// message bytes and the committee's signatures; the contract trusts the signatures, not the caller.
-/// Order: decode and check version/kind/length -> verify the DID's signer quorum over the EIP-712 digest bound to
-/// this chain id and this contract -> mark the nonce used -> apply -> emit.
-contract RwaReceiver is Ownable {
+/// @notice Per-chain entry point for oracle attestations. Anyone may deliver: the committee's signatures are the
+/// authentication, never the caller. There is no admin: every DID setting arrives as a verified attestation.
+///
+/// Who signs what:
+/// - the first config of a DID on this chain is signed by the governance committee fixed at deployment
+///   (the oracle committee that mirrors the hub registry); a governance rotation is a config for DID 0;
+/// - everything else for a DID (settlements, NAV, config updates, allow-list, pause, reserve) is signed by the
+///   DID's current signer set; a config update rotates it, and the old set stops verifying at once.
+/// Order in every path: decode (exact length) -> verify quorum over the EIP-712 digest bound to this chain and this
+/// contract -> mark the nonce used -> apply -> emit.
+contract RwaReceiver {
   error UnknownDid(bytes32 did);
-  error DidAlreadyConfigured(bytes32 did);
   error InvalidThreshold(uint256 threshold, uint256 signerCount);
-  error InvalidSigner(address signer);
+  error SignersNotAscending(uint256 index);
   error InvalidSignatureCount(uint256 length, uint256 expected);
   error InvalidSignature(uint256 index);
-  error SignersNotAscending(uint256 index);
   error UnauthorizedSigner(address signer);
   error NonceAlreadyUsed(bytes32 did, uint64 nonce);
   error InvalidSettlementKind(uint8 settlementKind);
   error InvalidInvestor(address investor);
   error InvalidAmount(uint256 amount);
+  error InvalidPeerChain(uint64 peerChainId);
+  error ReserveNotNewer(uint64 asOf, uint64 latestAsOf);
+  error CapsExceedReserve(uint256 sumOfCaps, uint256 reserve);
+  error InvalidMerkleProof(uint256 index);
+  error BatchItemDidMismatch(uint256 index, bytes32 did);
+  error KindNotAllowedInBatch(uint256 index, uint8 kind);
+  error BatchRootNotVerified(bytes32 did, bytes32 root);
 
   event DidConfigured(
-    bytes32 indexed did, address holdings, address navFeed, uint8 threshold, uint32 signerEpoch, address[] signers
+    bytes32 indexed did, uint64 indexed nonce, uint32 signerEpoch, uint8 threshold, address[] signers, address holdings, address navFeed
   );
   event SettlementApplied(
     bytes32 indexed did,
@@ -35,29 +46,24 @@ contract RwaReceiver is Ownable {
     uint8 settlementKind,
     bytes32 settlementRef,
     uint256 amount,
-    bytes32 cashLegRef
+    bytes32 cashLegRef,
+    uint64 peerChainId
   );
   event NavApplied(bytes32 indexed did, uint64 indexed nonce, uint80 roundId, uint256 nav, uint64 asOf);
+  event AllowListApplied(bytes32 indexed did, uint64 indexed nonce, uint256 entries);
+  event PauseApplied(bytes32 indexed did, uint64 indexed nonce, bool paused);
+  event ReserveApplied(bytes32 indexed did, uint64 indexed nonce, uint256 reserve, uint64 asOf, uint128 supplyCap);
+  event BatchRootVerified(bytes32 indexed did, bytes32 indexed root, uint32 signerEpoch);
 
-  /// @dev One slot: threshold, signer epoch and holdings are read once per message.
+  /// @dev One slot: everything a settlement needs besides the signers.
   struct DidState {
     uint8 threshold;
     uint32 signerEpoch;
     RwaHoldings holdings;
-    RwaNavFeed navFeed;
   }
 
-  struct DidParams {
-    string name;
-    string symbol;
-    uint8 tokenDecimals;
-    uint8 navDecimals;
-    uint32 heartbeat;
-    uint16 maxNavMoveBps;
-    uint8 threshold;
-    address[] signers;
-  }
-
+  /// @dev The key under which the governance committee is stored; keccak256 of a DID string is never zero.
+  bytes32 public constant GOVERNANCE = bytes32(0);
   /// @dev secp256k1n / 2: signatures with a higher s are the malleated twin of a valid one.
   uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
 
@@ -65,72 +71,95 @@ contract RwaReceiver is Ownable {
   bytes32 private immutable i_domainSeparator;
 
   mapping(bytes32 did => DidState) private s_dids;
+  mapping(bytes32 did => RwaNavFeed) private s_navFeeds;
+  mapping(bytes32 did => uint64) private s_reserveAsOf;
   /// @dev A signer verifies for a DID only while its epoch equals the DID's current epoch.
   mapping(bytes32 did => mapping(address signer => uint32 epoch)) private s_signerEpoch;
   /// @dev Replay bitmap: 256 nonces per slot, so consecutive nonces mostly write a warm, non-zero slot.
   mapping(bytes32 did => mapping(uint256 word => uint256 bits)) private s_usedNonces;
+  /// @dev Batch roots verified by a DID's quorum, with the signer epoch that verified them.
+  mapping(bytes32 did => mapping(bytes32 root => uint32 epoch)) private s_batchRoots;
 
-  constructor(address owner_) Ownable(owner_) {
+  constructor(address[] memory governanceSigners, uint8 governanceThreshold) {
     i_chainId = block.chainid;
     i_domainSeparator = Eip712Attestation.domainSeparator(block.chainid, address(this));
+    _setSigners(GOVERNANCE, governanceSigners, governanceThreshold);
   }
 
-  /// @notice First configuration of a DID on this chain: deploys its holdings token and NAV feed.
-  /// @dev Bootstrap by the deployer for now; config updates through verified registry messages replace it.
-  function configureDid(bytes32 did, DidParams calldata p) external onlyOwner {
-    DidState storage st = s_dids[did];
-    if (address(st.holdings) != address(0)) revert DidAlreadyConfigured(did);
-    uint256 n = p.signers.length;
-    if (p.threshold == 0 || p.threshold > n || n > type(uint8).max) revert InvalidThreshold(p.threshold, n);
-    uint32 epoch = st.signerEpoch + 1;
-    for (uint256 i; i < n; ++i) {
-      address signer = p.signers[i];
-      if (signer == address(0) || s_signerEpoch[did][signer] == epoch) revert InvalidSigner(signer);
-      s_signerEpoch[did][signer] = epoch;
-    }
-    RwaHoldings holdings = new RwaHoldings(did, p.name, p.symbol, p.tokenDecimals);
-    RwaNavFeed navFeed = new RwaNavFeed(did, string.concat(p.symbol, " / NAV"), p.navDecimals, p.heartbeat, p.maxNavMoveBps);
-    st.threshold = p.threshold;
-    st.signerEpoch = epoch;
-    st.holdings = holdings;
-    st.navFeed = navFeed;
-    emit DidConfigured(did, address(holdings), address(navFeed), p.threshold, epoch, p.signers);
-  }
+  // ------------------------------------------------------------------------------------------------------------
+  // Delivery
+  // ------------------------------------------------------------------------------------------------------------
 
-  /// @notice Verify and apply one attestation. Permissionless: the quorum signatures are the authentication.
+  /// @notice Verify and apply one attestation.
   /// @param message AttestationCodec v1 bytes.
   /// @param signatures exactly `threshold` 65-byte (r, s, v) signatures, ordered by strictly increasing signer.
   function receiveMessage(bytes calldata message, bytes calldata signatures) external {
     AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
     DidState memory st = s_dids[h.did];
-    if (address(st.holdings) == address(0)) revert UnknownDid(h.did);
+    bytes32 signerKey = h.did;
+    if (address(st.holdings) == address(0)) {
+      // Only a config may introduce a DID (or rotate governance), and only governance signs it.
+      if (h.kind != AttestationCodec.KIND_CONFIG) revert UnknownDid(h.did);
+      signerKey = GOVERNANCE;
+      st = s_dids[GOVERNANCE];
+    }
+    _verifyQuorum(signerKey, st, _structHash(h, message), signatures);
+    _useNonce(h.did, h.nonce);
+    _apply(h, message);
+  }
 
-    if (h.kind == AttestationCodec.KIND_SETTLEMENT) {
-      AttestationCodec.Settlement memory s = AttestationCodec.decodeSettlement(message);
-      _verifyQuorum(h.did, st, Eip712Attestation.settlementHash(h, s), signatures);
-      _useNonce(h.did, h.nonce);
-      _applySettlement(h, st, s);
-    } else {
-      AttestationCodec.Nav memory n = AttestationCodec.decodeNav(message);
-      _verifyQuorum(h.did, st, Eip712Attestation.navHash(h, n), signatures);
-      _useNonce(h.did, h.nonce);
-      uint80 roundId = st.navFeed.update(n.nav, n.asOf);
-      emit NavApplied(h.did, h.nonce, roundId, n.nav, n.asOf);
+  /// @notice Apply attestations covered by one quorum signature over a Merkle root.
+  /// @dev The root is verified once (signatures may be empty on later calls for the same root while the DID's signer
+  /// set is unchanged). Leaves are keccak256(keccak256(message)); pairs hashed in sorted order (OZ MerkleProof).
+  /// Only settlements and NAV may be batched.
+  function receiveBatch(
+    bytes32 did,
+    bytes32 root,
+    bytes calldata signatures,
+    bytes[] calldata messages,
+    bytes32[][] calldata proofs
+  ) external {
+    DidState memory st = s_dids[did];
+    if (address(st.holdings) == address(0)) revert UnknownDid(did);
+    uint32 verified = s_batchRoots[did][root];
+    if (verified != st.signerEpoch) {
+      if (signatures.length == 0) revert BatchRootNotVerified(did, root);
+      _verifyQuorum(did, st, Eip712Attestation.batchHash(did, root), signatures);
+      s_batchRoots[did][root] = st.signerEpoch;
+      emit BatchRootVerified(did, root, st.signerEpoch);
+    }
+    uint256 n = messages.length;
+    for (uint256 i; i < n; ++i) {
+      _applyBatchItem(did, root, messages[i], proofs[i], i);
     }
   }
 
-  function _applySettlement(AttestationCodec.Header memory h, DidState memory st, AttestationCodec.Settlement memory s)
-    internal
-  {
-    if (s.investor == address(0)) revert InvalidInvestor(s.investor);
-    if (s.amount == 0) revert InvalidAmount(s.amount);
-    if (s.settlementKind == AttestationCodec.SETTLEMENT_SUBSCRIPTION) st.holdings.mint(s.investor, s.amount);
-    else if (s.settlementKind == AttestationCodec.SETTLEMENT_REDEMPTION) st.holdings.burn(s.investor, s.amount);
-    else revert InvalidSettlementKind(s.settlementKind);
-    emit SettlementApplied(h.did, h.nonce, s.investor, s.settlementKind, s.settlementRef, s.amount, s.cashLegRef);
+  function _applyBatchItem(bytes32 did, bytes32 root, bytes calldata message, bytes32[] calldata proof, uint256 i) internal {
+    if (!MerkleProof.verifyCalldata(proof, root, keccak256(bytes.concat(keccak256(message))))) {
+      revert InvalidMerkleProof(i);
+    }
+    AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
+    if (h.did != did) revert BatchItemDidMismatch(i, h.did);
+    if (h.kind != AttestationCodec.KIND_SETTLEMENT && h.kind != AttestationCodec.KIND_NAV) {
+      revert KindNotAllowedInBatch(i, h.kind);
+    }
+    _useNonce(did, h.nonce);
+    _apply(h, message);
   }
 
-  function _verifyQuorum(bytes32 did, DidState memory st, bytes32 structHash, bytes calldata signatures) internal view {
+  // ------------------------------------------------------------------------------------------------------------
+  // Verification
+  // ------------------------------------------------------------------------------------------------------------
+
+  function _structHash(AttestationCodec.Header memory h, bytes calldata message) internal pure returns (bytes32) {
+    if (h.kind == AttestationCodec.KIND_SETTLEMENT) {
+      return Eip712Attestation.settlementHash(h, AttestationCodec.decodeSettlement(message));
+    }
+    if (h.kind == AttestationCodec.KIND_NAV) return Eip712Attestation.navHash(h, AttestationCodec.decodeNav(message));
+    return Eip712Attestation.adminHash(h, AttestationCodec.body(message));
+  }
+
+  function _verifyQuorum(bytes32 key, DidState memory st, bytes32 structHash, bytes calldata signatures) internal view {
     uint256 threshold = st.threshold;
     if (signatures.length != threshold * 65) revert InvalidSignatureCount(signatures.length, threshold * 65);
     bytes32 digest = Eip712Attestation.digest(_domainSeparator(), structHash);
@@ -138,7 +167,7 @@ contract RwaReceiver is Ownable {
     for (uint256 i; i < threshold; ++i) {
       address signer = _recover(digest, signatures, i);
       if (signer <= last) revert SignersNotAscending(i);
-      if (s_signerEpoch[did][signer] != st.signerEpoch) revert UnauthorizedSigner(signer);
+      if (s_signerEpoch[key][signer] != st.signerEpoch) revert UnauthorizedSigner(signer);
       last = signer;
     }
   }
@@ -168,7 +197,118 @@ contract RwaReceiver is Ownable {
     return Eip712Attestation.domainSeparator(block.chainid, address(this));
   }
 
-  // ---- views for relayers, oracles and integrators ----
+  // ------------------------------------------------------------------------------------------------------------
+  // Apply
+  // ------------------------------------------------------------------------------------------------------------
+
+  function _apply(AttestationCodec.Header memory h, bytes calldata message) internal {
+    uint8 kind = h.kind;
+    if (kind == AttestationCodec.KIND_SETTLEMENT) _applySettlement(h, AttestationCodec.decodeSettlement(message));
+    else if (kind == AttestationCodec.KIND_NAV) _applyNav(h, AttestationCodec.decodeNav(message));
+    else if (kind == AttestationCodec.KIND_CONFIG) _applyConfig(h, AttestationCodec.decodeConfig(message));
+    else if (kind == AttestationCodec.KIND_ALLOWLIST) _applyAllowList(h, message);
+    else if (kind == AttestationCodec.KIND_PAUSE) _applyPause(h, AttestationCodec.decodePause(message));
+    else _applyReserve(h, message);
+  }
+
+  function _applySettlement(AttestationCodec.Header memory h, AttestationCodec.Settlement memory s) internal {
+    if (s.investor == address(0)) revert InvalidInvestor(s.investor);
+    if (s.amount == 0) revert InvalidAmount(s.amount);
+    RwaHoldings holdings = s_dids[h.did].holdings;
+    uint8 k = s.settlementKind;
+    bool isMove = k == AttestationCodec.SETTLEMENT_MOVE_OUT || k == AttestationCodec.SETTLEMENT_MOVE_IN;
+    if (isMove ? (s.peerChainId == 0 || s.peerChainId == block.chainid) : s.peerChainId != 0) {
+      revert InvalidPeerChain(s.peerChainId);
+    }
+    if (k == AttestationCodec.SETTLEMENT_SUBSCRIPTION || k == AttestationCodec.SETTLEMENT_MOVE_IN) {
+      holdings.mint(s.investor, s.amount);
+    } else if (k == AttestationCodec.SETTLEMENT_REDEMPTION || k == AttestationCodec.SETTLEMENT_MOVE_OUT) {
+      holdings.burn(s.investor, s.amount);
+    } else {
+      revert InvalidSettlementKind(k);
+    }
+    emit SettlementApplied(h.did, h.nonce, s.investor, k, s.settlementRef, s.amount, s.cashLegRef, s.peerChainId);
+  }
+
+  function _applyNav(AttestationCodec.Header memory h, AttestationCodec.Nav memory n) internal {
+    uint80 roundId = s_navFeeds[h.did].update(n.nav, n.asOf);
+    emit NavApplied(h.did, h.nonce, roundId, n.nav, n.asOf);
+  }
+
+  function _applyConfig(AttestationCodec.Header memory h, AttestationCodec.Config memory c) internal {
+    bytes32 did = h.did;
+    uint32 epoch = _setSigners(did, c.signers, c.threshold);
+    if (did == GOVERNANCE) {
+      emit DidConfigured(did, h.nonce, epoch, c.threshold, c.signers, address(0), address(0));
+      return;
+    }
+    DidState storage st = s_dids[did];
+    RwaNavFeed feed = s_navFeeds[did];
+    if (address(st.holdings) == address(0)) {
+      st.holdings = new RwaHoldings(did, c.name, c.symbol, c.tokenDecimals);
+      feed = new RwaNavFeed(did, string.concat(c.symbol, " / NAV"), c.navDecimals, c.heartbeat, c.maxNavMoveBps);
+      s_navFeeds[did] = feed;
+    } else {
+      feed.setParams(c.heartbeat, c.maxNavMoveBps);
+    }
+    emit DidConfigured(did, h.nonce, epoch, c.threshold, c.signers, address(st.holdings), address(feed));
+  }
+
+  /// @dev Installs a new signer set under a new epoch; the previous set stops verifying.
+  function _setSigners(bytes32 key, address[] memory signers, uint8 threshold) internal returns (uint32 epoch) {
+    uint256 n = signers.length;
+    if (threshold == 0 || threshold > n) revert InvalidThreshold(threshold, n);
+    DidState storage st = s_dids[key];
+    epoch = st.signerEpoch + 1;
+    address last;
+    for (uint256 i; i < n; ++i) {
+      address signer = signers[i];
+      // Strictly increasing: no duplicates and no zero address, checked in one comparison.
+      if (signer <= last) revert SignersNotAscending(i);
+      s_signerEpoch[key][signer] = epoch;
+      last = signer;
+    }
+    st.threshold = threshold;
+    st.signerEpoch = epoch;
+  }
+
+  function _applyAllowList(AttestationCodec.Header memory h, bytes calldata message) internal {
+    RwaHoldings holdings = s_dids[h.did].holdings;
+    uint256 n = AttestationCodec.allowListCount(message);
+    for (uint256 i; i < n; ++i) {
+      (address account, bool allowed) = AttestationCodec.allowListEntry(message, i);
+      holdings.setAllowed(account, allowed);
+    }
+    emit AllowListApplied(h.did, h.nonce, n);
+  }
+
+  function _applyPause(AttestationCodec.Header memory h, bool paused) internal {
+    s_dids[h.did].holdings.setPaused(paused);
+    emit PauseApplied(h.did, h.nonce, paused);
+  }
+
+  /// @dev The caps of all chains are in every reserve attestation, so each chain checks that their sum is covered
+  /// by the reserve; it applies its own cap (zero when the chain is not listed).
+  function _applyReserve(AttestationCodec.Header memory h, bytes calldata message) internal {
+    (uint256 reserve, uint64 asOf, uint256 n) = AttestationCodec.reserveHeader(message);
+    uint64 latest = s_reserveAsOf[h.did];
+    if (asOf <= latest) revert ReserveNotNewer(asOf, latest);
+    uint256 sum;
+    uint128 cap;
+    for (uint256 i; i < n; ++i) {
+      (uint64 chainId, uint128 chainCap) = AttestationCodec.reserveEntry(message, i);
+      sum += chainCap;
+      if (chainId == block.chainid) cap = chainCap;
+    }
+    if (sum > reserve) revert CapsExceedReserve(sum, reserve);
+    s_reserveAsOf[h.did] = asOf;
+    s_dids[h.did].holdings.setSupplyCap(cap);
+    emit ReserveApplied(h.did, h.nonce, reserve, asOf, cap);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Views for relayers, oracles and integrators
+  // ------------------------------------------------------------------------------------------------------------
 
   function isNonceUsed(bytes32 did, uint64 nonce) external view returns (bool) {
     return s_usedNonces[did][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
@@ -178,9 +318,21 @@ contract RwaReceiver is Ownable {
     return s_dids[did];
   }
 
+  function navFeedOf(bytes32 did) external view returns (RwaNavFeed) {
+    return s_navFeeds[did];
+  }
+
+  function reserveAsOf(bytes32 did) external view returns (uint64) {
+    return s_reserveAsOf[did];
+  }
+
   function isSigner(bytes32 did, address signer) external view returns (bool) {
     uint32 epoch = s_dids[did].signerEpoch;
     return epoch != 0 && s_signerEpoch[did][signer] == epoch;
+  }
+
+  function batchRootEpoch(bytes32 did, bytes32 root) external view returns (uint32) {
+    return s_batchRoots[did][root];
   }
 
   function domainSeparator() external view returns (bytes32) {

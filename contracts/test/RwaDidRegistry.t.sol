@@ -37,13 +37,21 @@ contract RwaDidRegistryTest is Test {
     input.custodians[0] = custodian;
     input.navPublishers = new address[](1);
     input.navPublishers[0] = publisher;
-    input.signers = new address[](3);
-    input.signers[0] = makeAddr("signer-0");
-    input.signers[1] = makeAddr("signer-1");
-    input.signers[2] = makeAddr("signer-2");
+    input.signers = _ascending(makeAddr("signer-0"), makeAddr("signer-1"), makeAddr("signer-2"));
     input.chainIds = new uint64[](2);
     input.chainIds[0] = 1;
     input.chainIds[1] = 8453;
+  }
+
+  /// @dev The three addresses sorted ascending, as the registry (and every receiver) requires.
+  function _ascending(address a, address b, address c) internal pure returns (address[] memory s) {
+    s = new address[](3);
+    (s[0], s[1], s[2]) = (a, b, c);
+    for (uint256 i = 1; i < 3; ++i) {
+      for (uint256 j = i; j > 0 && s[j - 1] > s[j]; --j) {
+        (s[j - 1], s[j]) = (s[j], s[j - 1]);
+      }
+    }
   }
 
   function _register(RwaDidRegistry.DidInput memory input) internal returns (bytes32) {
@@ -191,9 +199,25 @@ contract RwaDidRegistryTest is Test {
   }
 
   function test_RevertWhen_registerDid_ZeroSigner() public {
+    // Signers must be strictly ascending, so a zero address anywhere breaks the order at or before its index.
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.signers[1] = address(0);
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidAddress.selector, address(0)));
+    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 1));
+    input.signers[0] = address(0);
+    input.signers[1] = makeAddr("signer-1");
+    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 0));
+  }
+
+  function test_RevertWhen_registerDid_SignersNotAscending() public {
+    RwaDidRegistry.DidInput memory input = _input(DID_STRING);
+    (input.signers[1], input.signers[2]) = (input.signers[2], input.signers[1]);
+    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 2));
+  }
+
+  function test_RevertWhen_registerDid_DuplicateSigner() public {
+    RwaDidRegistry.DidInput memory input = _input(DID_STRING);
+    input.signers[2] = input.signers[1];
+    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 2));
   }
 
   function test_RevertWhen_registerDid_ZeroCustodian() public {

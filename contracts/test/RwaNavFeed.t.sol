@@ -30,8 +30,8 @@ contract RwaNavFeedTest is Test {
     assertEq(feed.version(), 1);
     assertEq(feed.i_receiver(), address(this));
     assertEq(feed.i_did(), DID);
-    assertEq(feed.i_heartbeat(), HEARTBEAT);
-    assertEq(feed.i_maxMoveBps(), MAX_MOVE_BPS);
+    assertEq(feed.s_heartbeat(), HEARTBEAT);
+    assertEq(feed.s_maxMoveBps(), MAX_MOVE_BPS);
     assertEq(feed.latestRound(), 0);
   }
 
@@ -144,6 +144,50 @@ contract RwaNavFeedTest is Test {
     assertEq(feed.latestRound(), 1);
   }
 
+  // ---- setParams ----
+
+  function test_setParams_EmitsAndApplies() public {
+    vm.expectEmit(true, true, true, true, address(feed));
+    emit RwaNavFeed.ParamsSet(2 days, 100);
+    feed.setParams(2 days, 100);
+    assertEq(feed.s_heartbeat(), 2 days);
+    assertEq(feed.s_maxMoveBps(), 100);
+  }
+
+  function test_setParams_NewMoveLimitAppliesToNextUpdate() public {
+    feed.update(NAV, AS_OF);
+    feed.setParams(HEARTBEAT, 100);
+    uint256 next = NAV + NAV / 100 + 1; // just above +1 %
+    vm.expectRevert(abi.encodeWithSelector(RwaNavFeed.NavMoveTooLarge.selector, NAV, next, 100));
+    feed.update(next, AS_OF + 1);
+    feed.update(NAV + NAV / 100, AS_OF + 1);
+    assertEq(feed.latestRound(), 2);
+  }
+
+  function test_setParams_NewHeartbeatAppliesToIsStale() public {
+    feed.update(NAV, AS_OF);
+    vm.warp(uint256(AS_OF) + HEARTBEAT + 1);
+    assertTrue(feed.isStale());
+    feed.setParams(2 days, MAX_MOVE_BPS);
+    assertFalse(feed.isStale());
+  }
+
+  function test_setParams_KeepsRounds() public {
+    feed.update(NAV, AS_OF);
+    feed.setParams(2 days, 0);
+    (uint80 roundId, int256 answer,,,) = feed.latestRoundData();
+    assertEq(roundId, 1);
+    assertEq(answer, int256(NAV));
+  }
+
+  function test_RevertWhen_setParams_CallerNotReceiver() public {
+    vm.expectRevert(abi.encodeWithSelector(RwaNavFeed.OnlyReceiver.selector, stranger));
+    vm.prank(stranger);
+    feed.setParams(0, 10_000);
+    assertEq(feed.s_heartbeat(), HEARTBEAT);
+    assertEq(feed.s_maxMoveBps(), MAX_MOVE_BPS);
+  }
+
   // ---- reads ----
 
   function test_RevertWhen_getRoundData_UnknownRound() public {
@@ -207,10 +251,16 @@ contract RwaNavFeedTest is Test {
 
 /// @notice The feed deployed by a receiver accepts updates from that receiver only.
 contract RwaNavFeedViaReceiverTest is AttestationFixture {
-  function test_RevertWhen_update_CallerIsReceiverOwner() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaNavFeed.OnlyReceiver.selector, owner));
-    vm.prank(owner);
+  function test_RevertWhen_update_CallerIsGovernanceMember() public {
+    vm.expectRevert(abi.encodeWithSelector(RwaNavFeed.OnlyReceiver.selector, governance[0]));
+    vm.prank(governance[0]);
     navFeed.update(NAV_1, uint64(T0));
+  }
+
+  function test_RevertWhen_setParams_CallerIsCommitteeMember() public {
+    vm.expectRevert(abi.encodeWithSelector(RwaNavFeed.OnlyReceiver.selector, committee[0]));
+    vm.prank(committee[0]);
+    navFeed.setParams(0, 10_000);
   }
 
   function test_RevertWhen_update_CallerIsCommitteeMember() public {

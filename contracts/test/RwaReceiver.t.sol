@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {RwaReceiver} from "../src/RwaReceiver.sol";
@@ -9,8 +8,9 @@ import {RwaHoldings} from "../src/RwaHoldings.sol";
 import {RwaNavFeed} from "../src/RwaNavFeed.sol";
 import {AttestationFixture} from "./helpers/AttestationFixture.sol";
 
-/// @notice Unit tests of RwaReceiver: construction, configureDid, views and the happy paths of receiveMessage.
-/// The hostile-relayer corpus lives in RwaReceiverHostile.t.sol.
+/// @notice Unit tests of RwaReceiver: construction, views and the happy paths of receiveMessage for settlements and
+/// NAV. Config, allow-list, pause, reserve, moves and batches have their own files (RwaReceiver.<function>.t.sol);
+/// the hostile-relayer corpus lives in RwaReceiverHostile*.t.sol.
 contract RwaReceiverTest is AttestationFixture {
   bytes32 internal constant DID_B = keccak256("did:rwa:acme:money-market");
 
@@ -18,8 +18,63 @@ contract RwaReceiverTest is AttestationFixture {
   // constructor and views
   // ---------------------------------------------------------------------------------------------------------------
 
-  function test_constructor_SetsOwner() public view {
-    assertEq(receiver.owner(), owner);
+  function test_constructor_InstallsGovernanceCommittee() public view {
+    assertEq(receiver.GOVERNANCE(), bytes32(0));
+    RwaReceiver.DidState memory st = receiver.didState(GOVERNANCE_DID);
+    assertEq(st.threshold, GOVERNANCE_THRESHOLD);
+    assertEq(st.signerEpoch, 1);
+    assertEq(address(st.holdings), address(0));
+    for (uint256 i; i < governance.length; ++i) {
+      assertTrue(receiver.isSigner(GOVERNANCE_DID, governance[i]));
+      assertFalse(receiver.isSigner(DID, governance[i]));
+    }
+    for (uint256 i; i < committee.length; ++i) {
+      assertFalse(receiver.isSigner(GOVERNANCE_DID, committee[i]));
+    }
+  }
+
+  function test_constructor_AcceptsOneOfOne() public {
+    address[] memory one = new address[](1);
+    one[0] = governance[0];
+    RwaReceiver r = new RwaReceiver(one, 1);
+    assertEq(r.didState(GOVERNANCE_DID).threshold, 1);
+    assertTrue(r.isSigner(GOVERNANCE_DID, governance[0]));
+  }
+
+  function test_RevertWhen_constructor_ThresholdZero() public {
+    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 0, 3));
+    new RwaReceiver(governance, 0);
+  }
+
+  function test_RevertWhen_constructor_ThresholdAboveSignerCount() public {
+    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 4, 3));
+    new RwaReceiver(governance, 4);
+  }
+
+  function test_RevertWhen_constructor_NoSigners() public {
+    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 1, 0));
+    new RwaReceiver(new address[](0), 1);
+  }
+
+  function test_RevertWhen_constructor_SignersNotAscending() public {
+    address[] memory unsorted = new address[](3);
+    (unsorted[0], unsorted[1], unsorted[2]) = (governance[0], governance[2], governance[1]);
+    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 2));
+    new RwaReceiver(unsorted, 2);
+  }
+
+  function test_RevertWhen_constructor_DuplicateSigner() public {
+    address[] memory dup = new address[](3);
+    (dup[0], dup[1], dup[2]) = (governance[0], governance[1], governance[1]);
+    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 2));
+    new RwaReceiver(dup, 2);
+  }
+
+  function test_RevertWhen_constructor_ZeroSigner() public {
+    address[] memory withZero = new address[](3);
+    (withZero[1], withZero[2]) = (governance[0], governance[1]);
+    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 0));
+    new RwaReceiver(withZero, 2);
   }
 
   function test_domainSeparator_BindsNameVersionChainAndContract() public view {
@@ -38,7 +93,7 @@ contract RwaReceiverTest is AttestationFixture {
     assertEq(st.threshold, THRESHOLD);
     assertEq(st.signerEpoch, 1);
     assertEq(address(st.holdings), address(holdings));
-    assertEq(address(st.navFeed), address(navFeed));
+    assertEq(address(receiver.navFeedOf(DID)), address(navFeed));
     assertTrue(address(holdings) != address(0));
     assertTrue(address(navFeed) != address(0));
   }
@@ -48,7 +103,8 @@ contract RwaReceiverTest is AttestationFixture {
     assertEq(st.threshold, 0);
     assertEq(st.signerEpoch, 0);
     assertEq(address(st.holdings), address(0));
-    assertEq(address(st.navFeed), address(0));
+    assertEq(address(receiver.navFeedOf(DID_B)), address(0));
+    assertEq(receiver.reserveAsOf(DID_B), 0);
   }
 
   function test_isSigner_TrueOnlyForCommittee() public view {
@@ -60,6 +116,7 @@ contract RwaReceiverTest is AttestationFixture {
       assertFalse(receiver.isSigner(DID, vm.addr(outsiderKeys[i])));
     }
     assertFalse(receiver.isSigner(DID, address(0)));
+    assertFalse(receiver.isSigner(DID_B, address(0)));
   }
 
   function test_isNonceUsed_FalseBeforeDelivery() public view {
@@ -68,142 +125,22 @@ contract RwaReceiverTest is AttestationFixture {
     assertFalse(receiver.isNonceUsed(DID, type(uint64).max));
   }
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // configureDid
-  // ---------------------------------------------------------------------------------------------------------------
-
-  function test_configureDid_DeploysHoldingsAndFeed() public {
-    uint256[] memory keys = deriveKeys(4, 42);
-    address[] memory signers = addressesOf(keys);
-    address expectedHoldings = vm.computeCreateAddress(address(receiver), vm.getNonce(address(receiver)));
-    address expectedFeed = vm.computeCreateAddress(address(receiver), vm.getNonce(address(receiver)) + 1);
-
-    vm.expectEmit(true, true, true, true, address(receiver));
-    emit RwaReceiver.DidConfigured(DID_B, expectedHoldings, expectedFeed, 3, 1, signers);
-    vm.prank(owner);
-    receiver.configureDid(DID_B, didParams(signers, 3));
-
-    RwaReceiver.DidState memory st = receiver.didState(DID_B);
-    assertEq(address(st.holdings), expectedHoldings);
-    assertEq(address(st.navFeed), expectedFeed);
-    assertEq(st.threshold, 3);
-    assertEq(st.signerEpoch, 1);
-    for (uint256 i; i < signers.length; ++i) {
-      assertTrue(receiver.isSigner(DID_B, signers[i]));
-    }
-
-    RwaHoldings h = st.holdings;
-    assertEq(h.name(), TOKEN_NAME);
-    assertEq(h.symbol(), TOKEN_SYMBOL);
-    assertEq(h.decimals(), TOKEN_DECIMALS);
-    assertEq(h.i_receiver(), address(receiver));
-    assertEq(h.i_did(), DID_B);
-    assertEq(h.totalSupply(), 0);
-
-    RwaNavFeed f = st.navFeed;
-    assertEq(f.description(), string.concat(TOKEN_SYMBOL, " / NAV"));
-    assertEq(f.decimals(), NAV_DECIMALS);
-    assertEq(f.i_heartbeat(), HEARTBEAT);
-    assertEq(f.i_maxMoveBps(), MAX_MOVE_BPS);
-    assertEq(f.i_receiver(), address(receiver));
-    assertEq(f.i_did(), DID_B);
-    assertEq(f.latestRound(), 0);
+  function test_isNonceUsed_TrueForFixtureAdminAttestations() public view {
+    // config, allow-list and reserve of the fixture
+    assertTrue(receiver.isNonceUsed(DID, ADMIN_NONCE_BASE));
+    assertTrue(receiver.isNonceUsed(DID, ADMIN_NONCE_BASE + 1));
+    assertTrue(receiver.isNonceUsed(DID, ADMIN_NONCE_BASE + 2));
+    assertFalse(receiver.isNonceUsed(DID, ADMIN_NONCE_BASE + 3));
   }
 
-  function test_configureDid_AcceptsThresholdEqualToSignerCount() public {
-    (uint256[] memory keys,,) = configureCommittee(DID_B, 3, 3, 7);
-    assertEq(receiver.didState(DID_B).threshold, 3);
-    SettlementAtt memory a = subscriptionAtt(alice, 10, 1);
-    a.did = DID_B;
-    receiver.receiveMessage(encodeSettlement(a), signSorted(digestOf(a), keys));
-    assertTrue(receiver.isNonceUsed(DID_B, 1));
+  function test_reserveAsOf_ReturnsLatestAppliedReserve() public view {
+    assertEq(receiver.reserveAsOf(DID), T0);
+    assertEq(holdings.supplyCap(), LARGE_CAP);
   }
 
-  function test_configureDid_AcceptsSingleSigner() public {
-    (uint256[] memory keys, RwaHoldings h,) = configureCommittee(DID_B, 1, 1, 8);
-    SettlementAtt memory a = subscriptionAtt(alice, 10, 1);
-    a.did = DID_B;
-    receiver.receiveMessage(encodeSettlement(a), signSorted(digestOf(a), keys));
-    assertEq(h.balanceOf(alice), 10);
-  }
-
-  function test_configureDid_AcceptsUnsortedSignerList() public {
-    uint256[] memory keys = deriveKeys(3, 9);
-    address[] memory reversed = new address[](3);
-    for (uint256 i; i < 3; ++i) {
-      reversed[i] = vm.addr(keys[2 - i]);
-    }
-    vm.prank(owner);
-    receiver.configureDid(DID_B, didParams(reversed, 2));
-    for (uint256 i; i < 3; ++i) {
-      assertTrue(receiver.isSigner(DID_B, reversed[i]));
-    }
-  }
-
-  function test_RevertWhen_configureDid_AlreadyConfigured() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.DidAlreadyConfigured.selector, DID));
-    vm.prank(owner);
-    receiver.configureDid(DID, didParams(committee, THRESHOLD));
-  }
-
-  function test_RevertWhen_configureDid_ThresholdZero() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 0, 3));
-    vm.prank(owner);
-    receiver.configureDid(DID_B, didParams(committee, 0));
-  }
-
-  function test_RevertWhen_configureDid_ThresholdAboveSignerCount() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 4, 3));
-    vm.prank(owner);
-    receiver.configureDid(DID_B, didParams(committee, 4));
-  }
-
-  function test_RevertWhen_configureDid_NoSigners() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 1, 0));
-    vm.prank(owner);
-    receiver.configureDid(DID_B, didParams(new address[](0), 1));
-  }
-
-  function test_RevertWhen_configureDid_MoreThan255Signers() public {
-    address[] memory signers = new address[](256);
-    for (uint256 i; i < signers.length; ++i) {
-      signers[i] = address(uint160(0x1000 + i));
-    }
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 2, 256));
-    vm.prank(owner);
-    receiver.configureDid(DID_B, didParams(signers, 2));
-  }
-
-  function test_RevertWhen_configureDid_ZeroSigner() public {
-    address[] memory signers = new address[](3);
-    signers[0] = committee[0];
-    signers[1] = address(0);
-    signers[2] = committee[2];
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidSigner.selector, address(0)));
-    vm.prank(owner);
-    receiver.configureDid(DID_B, didParams(signers, 2));
-  }
-
-  function test_RevertWhen_configureDid_DuplicateSigner() public {
-    address[] memory signers = new address[](3);
-    signers[0] = committee[0];
-    signers[1] = committee[1];
-    signers[2] = committee[0];
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidSigner.selector, committee[0]));
-    vm.prank(owner);
-    receiver.configureDid(DID_B, didParams(signers, 2));
-  }
-
-  function test_RevertWhen_configureDid_CallerNotOwner() public {
-    vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
-    vm.prank(stranger);
-    receiver.configureDid(DID_B, didParams(committee, THRESHOLD));
-  }
-
-  function test_RevertWhen_configureDid_CallerIsCommitteeMember() public {
-    vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, committee[0]));
-    vm.prank(committee[0]);
-    receiver.configureDid(DID_B, didParams(committee, THRESHOLD));
+  function test_batchRootEpoch_ZeroForUnverifiedRoot() public view {
+    assertEq(receiver.batchRootEpoch(DID, keccak256("root")), 0);
+    assertEq(receiver.batchRootEpoch(DID, bytes32(0)), 0);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -227,7 +164,7 @@ contract RwaReceiverTest is AttestationFixture {
     vm.expectEmit(true, true, true, true, address(holdings));
     emit IERC20.Transfer(address(0), alice, 1_000e6);
     vm.expectEmit(true, true, true, true, address(receiver));
-    emit RwaReceiver.SettlementApplied(DID, 1, alice, SUBSCRIPTION, a.settlementRef, 1_000e6, a.cashLegRef);
+    emit RwaReceiver.SettlementApplied(DID, 1, alice, SUBSCRIPTION, a.settlementRef, 1_000e6, a.cashLegRef, 0);
     vm.prank(relayer);
     receiver.receiveMessage(message, sigs);
   }
@@ -265,7 +202,7 @@ contract RwaReceiverTest is AttestationFixture {
     vm.expectEmit(true, true, true, true, address(holdings));
     emit IERC20.Transfer(alice, address(0), 250e6);
     vm.expectEmit(true, true, true, true, address(receiver));
-    emit RwaReceiver.SettlementApplied(DID, 2, alice, REDEMPTION, a.settlementRef, 250e6, a.cashLegRef);
+    emit RwaReceiver.SettlementApplied(DID, 2, alice, REDEMPTION, a.settlementRef, 250e6, a.cashLegRef, 0);
     receiver.receiveMessage(message, sigs);
   }
 
@@ -364,9 +301,11 @@ contract RwaReceiverTest is AttestationFixture {
     receiver.receiveMessage(message, sigs);
   }
 
-  function test_receiveMessage_MaxAmountMints() public {
-    deliver(subscriptionAtt(alice, type(uint256).max, 1));
-    assertEq(holdings.balanceOf(alice), type(uint256).max);
+  function test_receiveMessage_AmountUpToTheCapMints() public {
+    // The fixture's cap is the largest the holdings can store; amounts beyond it are covered in the reserve tests.
+    deliver(subscriptionAtt(alice, LARGE_CAP, 1));
+    assertEq(holdings.balanceOf(alice), LARGE_CAP);
+    assertEq(holdings.totalSupply(), holdings.supplyCap());
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ contract RwaReceiverHostileTest is AttestationFixture {
   }
 
   function test_RevertWhen_receiveMessage_SignedForAnotherReceiver() public {
-    RwaReceiver other = new RwaReceiver(owner);
+    RwaReceiver other = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
     configure(other, DID, committeeKeys, THRESHOLD);
     bytes memory otherSigs = signSorted(settlementDigest(att, block.chainid, address(other)), firstKeys(committeeKeys, 2));
 
@@ -312,7 +312,7 @@ contract RwaReceiverHostileTest is AttestationFixture {
 
   function test_RevertWhen_receiveMessage_TruncatedSettlement() public {
     bytes memory m = truncate(message, SETTLEMENT_LEN - 1);
-    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 166, 167));
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 174, 175));
     receiver.receiveMessage(m, sigs);
     _assertNothingApplied();
   }
@@ -336,14 +336,14 @@ contract RwaReceiverHostileTest is AttestationFixture {
 
     // A bare header is long enough to parse but has no body.
     m = truncate(message, HEADER_LEN);
-    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 42, 167));
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 42, 175));
     receiver.receiveMessage(m, sigs);
     _assertNothingApplied();
   }
 
   function test_RevertWhen_receiveMessage_PaddedMessage() public {
     bytes memory m = bytes.concat(message, hex"00");
-    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 168, 167));
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 176, 175));
     receiver.receiveMessage(m, sigs);
     _assertNothingApplied();
   }
@@ -351,12 +351,12 @@ contract RwaReceiverHostileTest is AttestationFixture {
   function test_RevertWhen_receiveMessage_NavBodyUnderSettlementKind() public {
     bytes memory m = encodeNav(navAtt(NAV_1, uint64(T0), NONCE));
     m[1] = bytes1(KIND_SETTLEMENT);
-    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 82, 167));
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 82, 175));
     receiver.receiveMessage(m, sigs);
 
     bytes memory m2 = copyBytes(message);
     m2[1] = bytes1(KIND_NAV);
-    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 167, 82));
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, 175, 82));
     receiver.receiveMessage(m2, sigs);
     _assertNothingApplied();
   }
@@ -373,7 +373,7 @@ contract RwaReceiverHostileTest is AttestationFixture {
   }
 
   function test_RevertWhen_receiveMessage_UnknownKind() public {
-    uint8[3] memory kinds = [0, 3, 255];
+    uint8[3] memory kinds = [0, 7, 255];
     for (uint256 i; i < kinds.length; ++i) {
       bytes memory m = copyBytes(message);
       m[1] = bytes1(kinds[i]);
@@ -414,7 +414,7 @@ contract RwaReceiverHostileTest is AttestationFixture {
   }
 
   function test_RevertWhen_receiveMessage_InvalidSettlementKind() public {
-    uint8[3] memory kinds = [0, 3, 255];
+    uint8[3] memory kinds = [0, 5, 255];
     for (uint256 i; i < kinds.length; ++i) {
       _deliverExpectingRevert(
         settlementAtt(kinds[i], alice, 1, NONCE),

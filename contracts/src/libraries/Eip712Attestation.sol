@@ -3,13 +3,17 @@ pragma solidity 0.8.26;
 
 import {AttestationCodec} from "./AttestationCodec.sol";
 
-/// @notice EIP-712 struct hashes of the committee's attestations. Type strings are defined once in
-/// schemas/eip712.json; the golden vectors there pin these hashes for TypeScript and Solidity alike.
+/// @notice EIP-712 struct hashes of the committee's attestations. Type strings are defined once in schemas/eip712.ts;
+/// the golden vectors in schemas/vectors.json pin these hashes for TypeScript and Solidity alike.
+/// Settlement and NAV have typed fields (what custodians and auditors read); config, allow-list, pause and reserve
+/// sign their packed body as `bytes` under `AdminAttestation`, decoded by AttestationCodec.
 library Eip712Attestation {
   bytes32 internal constant SETTLEMENT_TYPEHASH = keccak256(
-    "SettlementAttestation(bytes32 did,uint64 nonce,uint8 settlementKind,bytes32 settlementRef,address investor,uint256 amount,bytes32 cashLegRef,uint64 settledAt)"
+    "SettlementAttestation(bytes32 did,uint64 nonce,uint8 settlementKind,bytes32 settlementRef,address investor,uint256 amount,bytes32 cashLegRef,uint64 settledAt,uint64 peerChainId)"
   );
   bytes32 internal constant NAV_TYPEHASH = keccak256("NavAttestation(bytes32 did,uint64 nonce,uint256 nav,uint64 asOf)");
+  bytes32 internal constant ADMIN_TYPEHASH = keccak256("AdminAttestation(bytes32 did,uint64 nonce,uint8 kind,bytes body)");
+  bytes32 internal constant BATCH_TYPEHASH = keccak256("AttestationBatch(bytes32 did,bytes32 root)");
   bytes32 internal constant DOMAIN_TYPEHASH =
     keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
   bytes32 internal constant NAME_HASH = keccak256("RWA Settlement Oracle");
@@ -26,13 +30,30 @@ library Eip712Attestation {
   {
     return keccak256(
       abi.encode(
-        SETTLEMENT_TYPEHASH, h.did, h.nonce, s.settlementKind, s.settlementRef, s.investor, s.amount, s.cashLegRef, s.settledAt
+        SETTLEMENT_TYPEHASH,
+        h.did,
+        h.nonce,
+        s.settlementKind,
+        s.settlementRef,
+        s.investor,
+        s.amount,
+        s.cashLegRef,
+        s.settledAt,
+        s.peerChainId
       )
     );
   }
 
   function navHash(AttestationCodec.Header memory h, AttestationCodec.Nav memory n) internal pure returns (bytes32) {
     return keccak256(abi.encode(NAV_TYPEHASH, h.did, h.nonce, n.nav, n.asOf));
+  }
+
+  function adminHash(AttestationCodec.Header memory h, bytes calldata body) internal pure returns (bytes32) {
+    return keccak256(abi.encode(ADMIN_TYPEHASH, h.did, h.nonce, h.kind, keccak256(body)));
+  }
+
+  function batchHash(bytes32 did, bytes32 root) internal pure returns (bytes32) {
+    return keccak256(abi.encode(BATCH_TYPEHASH, did, root));
   }
 
   function digest(bytes32 separator, bytes32 structHash) internal pure returns (bytes32 d) {

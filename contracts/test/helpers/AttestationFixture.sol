@@ -7,11 +7,17 @@ import {RwaHoldings} from "../../src/RwaHoldings.sol";
 import {RwaNavFeed} from "../../src/RwaNavFeed.sol";
 import {AttestationSigner} from "./AttestationSigner.sol";
 
-/// @notice Shared base for receiver tests: one receiver owned by `owner`, one DID configured with a 2-of-3 committee,
-/// message builders with sensible defaults and delivery helpers that sign for this chain and this receiver.
+/// @notice Shared base for receiver tests: one receiver with a 2-of-3 governance committee, one DID introduced by a
+/// governance-signed config with a 2-of-3 DID committee (distinct keys), the usual investors allow-listed and a
+/// reserve large enough never to bind, so happy-path tests keep their meaning. Message builders with sensible
+/// defaults and delivery helpers that sign for this chain and this receiver.
+///
+/// Admin attestations made by the fixture (configs, allow-lists, reserves) take their nonces from
+/// ADMIN_NONCE_BASE upwards, far from the small nonces the tests choose for settlements and NAV.
 abstract contract AttestationFixture is Test, AttestationSigner {
   string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
   bytes32 internal constant DID = keccak256(bytes(DID_STRING));
+  bytes32 internal constant GOVERNANCE_DID = bytes32(0);
 
   string internal constant TOKEN_NAME = "Acme UST Bill 2026";
   string internal constant TOKEN_SYMBOL = "aUSTB";
@@ -22,31 +28,47 @@ abstract contract AttestationFixture is Test, AttestationSigner {
 
   uint256 internal constant COMMITTEE_SIZE = 3;
   uint8 internal constant THRESHOLD = 2;
+  uint256 internal constant GOVERNANCE_SIZE = 3;
+  uint8 internal constant GOVERNANCE_THRESHOLD = 2;
+
+  uint64 internal constant ADMIN_NONCE_BASE = 1 << 63;
+  /// @dev The fixture's reserve: this chain's cap is the whole reserve, the largest cap the holdings can store.
+  uint128 internal constant LARGE_CAP = type(uint128).max;
+  /// @dev Another chain for moves (Base mainnet id; any id other than 0 and block.chainid will do).
+  uint64 internal constant PEER_CHAIN_ID = 8453;
 
   /// @dev Block time at setUp; NAV as-of times are struck a little before it.
   uint256 internal constant T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
   uint256 internal constant NAV_1 = 100_00000000; // 100.00000000 per unit
 
-  address internal owner = makeAddr("owner");
   address internal relayer = makeAddr("relayer");
   address internal alice = makeAddr("alice");
   address internal bob = makeAddr("bob");
+  address internal carol = makeAddr("carol");
   address internal stranger = makeAddr("stranger");
 
   RwaReceiver internal receiver;
   RwaHoldings internal holdings;
   RwaNavFeed internal navFeed;
 
-  /// @dev Committee private keys, sorted by ascending address; `committee[i] == vm.addr(committeeKeys[i])`.
+  /// @dev Governance committee fixed at deployment: signs the first config of every DID and its own rotation.
+  uint256[] internal governanceKeys;
+  address[] internal governance;
+
+  /// @dev DID committee private keys, sorted by ascending address; `committee[i] == vm.addr(committeeKeys[i])`.
   uint256[] internal committeeKeys;
   address[] internal committee;
 
   /// @dev Keys that are not in any committee.
   uint256[] internal outsiderKeys;
 
+  mapping(address receiver => mapping(bytes32 did => uint64 count)) private s_adminNonces;
+
   function setUp() public virtual {
     vm.warp(T0);
-    receiver = new RwaReceiver(owner);
+    governanceKeys = deriveKeys(GOVERNANCE_SIZE, 1001);
+    governance = addressesOf(governanceKeys);
+    receiver = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
     committeeKeys = deriveKeys(COMMITTEE_SIZE, 1);
     committee = addressesOf(committeeKeys);
     outsiderKeys = deriveKeys(3, 666);
@@ -54,32 +76,66 @@ abstract contract AttestationFixture is Test, AttestationSigner {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Configuration helpers
+  // Configuration helpers (any receiver, any DID)
   // ---------------------------------------------------------------------------------------------------------------
 
-  function didParams(address[] memory signers, uint8 threshold) internal pure returns (RwaReceiver.DidParams memory) {
-    return RwaReceiver.DidParams({
-      name: TOKEN_NAME,
-      symbol: TOKEN_SYMBOL,
-      tokenDecimals: TOKEN_DECIMALS,
+  function nextAdminNonce(RwaReceiver r, bytes32 did) internal returns (uint64) {
+    return ADMIN_NONCE_BASE + s_adminNonces[address(r)][did]++;
+  }
+
+  function configAtt(bytes32 did, uint64 nonce, address[] memory signers, uint8 threshold)
+    internal
+    pure
+    returns (ConfigAtt memory)
+  {
+    return ConfigAtt({
+      did: did,
+      nonce: nonce,
+      threshold: threshold,
       navDecimals: NAV_DECIMALS,
+      tokenDecimals: TOKEN_DECIMALS,
       heartbeat: HEARTBEAT,
       maxNavMoveBps: MAX_MOVE_BPS,
-      threshold: threshold,
-      signers: signers
+      signers: signers,
+      name: TOKEN_NAME,
+      symbol: TOKEN_SYMBOL
     });
   }
 
-  /// @dev configureDid on `r` (as its owner) with the addresses of `keys` and `threshold`.
+  /// @dev Signatures of `keys` (sorted here) over an admin message for receiver `r` on the current chain.
+  function adminSigs(RwaReceiver r, bytes memory message, uint256[] memory keys) internal view returns (bytes memory) {
+    return signSorted(adminDigest(message, block.chainid, address(r)), keys);
+  }
+
+  function governanceSigs(RwaReceiver r, bytes memory message) internal view returns (bytes memory) {
+    return adminSigs(r, message, firstKeys(governanceKeys, GOVERNANCE_THRESHOLD));
+  }
+
+  /// @dev The governance-signed config that introduces `did` on `r` with the addresses of `keys` (ascending).
+  function introduce(RwaReceiver r, bytes32 did, uint256[] memory keys, uint8 threshold)
+    internal
+    returns (RwaHoldings h, RwaNavFeed f)
+  {
+    bytes memory message = encodeConfig(configAtt(did, nextAdminNonce(r, did), addressesOf(keys), threshold));
+    r.receiveMessage(message, governanceSigs(r, message));
+    h = r.didState(did).holdings;
+    f = r.navFeedOf(did);
+  }
+
+  /// @dev Introduces `did` on `r` (governance-signed config), then, signed by the new DID committee, allow-lists
+  /// alice, bob and carol and applies a reserve whose whole amount is this chain's cap.
   function configure(RwaReceiver r, bytes32 did, uint256[] memory keys, uint8 threshold)
     internal
     returns (RwaHoldings h, RwaNavFeed f)
   {
-    vm.prank(r.owner());
-    r.configureDid(did, didParams(addressesOf(keys), threshold));
-    RwaReceiver.DidState memory st = r.didState(did);
-    h = st.holdings;
-    f = st.navFeed;
+    (h, f) = introduce(r, did, keys, threshold);
+    uint256[] memory quorum = firstKeys(keys, threshold);
+    address[] memory actors = new address[](3);
+    (actors[0], actors[1], actors[2]) = (alice, bob, carol);
+    setAllowed(r, did, quorum, actors, true);
+    CapEntry[] memory caps = new CapEntry[](1);
+    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: LARGE_CAP});
+    applyReserve(r, did, quorum, LARGE_CAP, caps);
   }
 
   /// @dev A fresh DID on the main receiver with an n-member committee derived from `salt`.
@@ -91,6 +147,73 @@ abstract contract AttestationFixture is Test, AttestationSigner {
     (h, f) = configure(receiver, did, keys, threshold);
   }
 
+  function setAllowed(RwaReceiver r, bytes32 did, uint256[] memory quorum, address[] memory accounts, bool allowed)
+    internal
+  {
+    AllowListAtt memory a;
+    a.did = did;
+    a.nonce = nextAdminNonce(r, did);
+    a.entries = new AllowEntry[](accounts.length);
+    for (uint256 i; i < accounts.length; ++i) {
+      a.entries[i] = AllowEntry({account: accounts[i], allowed: allowed});
+    }
+    bytes memory message = encodeAllowList(a);
+    r.receiveMessage(message, adminSigs(r, message, quorum));
+  }
+
+  /// @dev A reserve as of one second after the DID's latest (so it is always newer).
+  function applyReserve(RwaReceiver r, bytes32 did, uint256[] memory quorum, uint256 reserve, CapEntry[] memory caps)
+    internal
+  {
+    uint64 asOf = uint64(block.timestamp);
+    if (asOf <= r.reserveAsOf(did)) asOf = r.reserveAsOf(did) + 1;
+    bytes memory message = encodeReserve(
+      ReserveAtt({did: did, nonce: nextAdminNonce(r, did), reserve: reserve, asOf: asOf, caps: caps})
+    );
+    r.receiveMessage(message, adminSigs(r, message, quorum));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The main DID on the main receiver
+  // ---------------------------------------------------------------------------------------------------------------
+
+  function quorumKeys() internal view returns (uint256[] memory) {
+    return firstKeys(committeeKeys, THRESHOLD);
+  }
+
+  function allow(address account) internal {
+    address[] memory accounts = new address[](1);
+    accounts[0] = account;
+    setAllowed(receiver, DID, quorumKeys(), accounts, true);
+  }
+
+  function disallow(address account) internal {
+    address[] memory accounts = new address[](1);
+    accounts[0] = account;
+    setAllowed(receiver, DID, quorumKeys(), accounts, false);
+  }
+
+  function setPaused(bool paused) internal {
+    deliverAdmin(encodePause(PauseAtt({did: DID, nonce: nextAdminNonce(receiver, DID), paused: paused})));
+  }
+
+  /// @dev A reserve whose whole amount is this chain's cap.
+  function setCap(uint128 cap) internal {
+    CapEntry[] memory caps = new CapEntry[](1);
+    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: cap});
+    applyReserve(receiver, DID, quorumKeys(), cap, caps);
+  }
+
+  function adminQuorumSigs(bytes memory message) internal view returns (bytes memory) {
+    return adminSigs(receiver, message, quorumKeys());
+  }
+
+  function deliverAdmin(bytes memory message) internal {
+    bytes memory sigs = adminQuorumSigs(message);
+    vm.prank(relayer);
+    receiver.receiveMessage(message, sigs);
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Attestation builders
   // ---------------------------------------------------------------------------------------------------------------
@@ -100,6 +223,7 @@ abstract contract AttestationFixture is Test, AttestationSigner {
     pure
     returns (SettlementAtt memory)
   {
+    bool isMove = kind == MOVE_OUT || kind == MOVE_IN;
     return SettlementAtt({
       did: DID,
       nonce: nonce,
@@ -107,17 +231,31 @@ abstract contract AttestationFixture is Test, AttestationSigner {
       settlementRef: keccak256(abi.encode("custodian-ref", nonce)),
       investor: investor,
       amount: amount,
-      cashLegRef: keccak256(abi.encode("swift-mt103", nonce)),
-      settledAt: uint64(T0 - 1 hours)
+      // No cash moves with holdings moving between chains.
+      cashLegRef: isMove ? bytes32(0) : keccak256(abi.encode("swift-mt103", nonce)),
+      settledAt: uint64(T0 - 1 hours),
+      peerChainId: isMove ? PEER_CHAIN_ID : 0
     });
   }
 
-  function subscriptionAtt(address investor, uint256 amount, uint64 nonce) internal pure returns (SettlementAtt memory) {
+  function subscriptionAtt(address investor, uint256 amount, uint64 nonce)
+    internal
+    pure
+    returns (SettlementAtt memory)
+  {
     return settlementAtt(SUBSCRIPTION, investor, amount, nonce);
   }
 
   function redemptionAtt(address investor, uint256 amount, uint64 nonce) internal pure returns (SettlementAtt memory) {
     return settlementAtt(REDEMPTION, investor, amount, nonce);
+  }
+
+  function moveOutAtt(address investor, uint256 amount, uint64 nonce) internal pure returns (SettlementAtt memory) {
+    return settlementAtt(MOVE_OUT, investor, amount, nonce);
+  }
+
+  function moveInAtt(address investor, uint256 amount, uint64 nonce) internal pure returns (SettlementAtt memory) {
+    return settlementAtt(MOVE_IN, investor, amount, nonce);
   }
 
   function navAtt(uint256 nav, uint64 asOf, uint64 nonce) internal pure returns (NavAtt memory) {
@@ -138,11 +276,15 @@ abstract contract AttestationFixture is Test, AttestationSigner {
 
   /// @dev Quorum signatures (first THRESHOLD committee keys, ascending) over `a` for the main receiver.
   function quorumSigs(SettlementAtt memory a) internal view returns (bytes memory) {
-    return signSorted(digestOf(a), firstKeys(committeeKeys, THRESHOLD));
+    return signSorted(digestOf(a), quorumKeys());
   }
 
   function quorumSigs(NavAtt memory a) internal view returns (bytes memory) {
-    return signSorted(digestOf(a), firstKeys(committeeKeys, THRESHOLD));
+    return signSorted(digestOf(a), quorumKeys());
+  }
+
+  function batchQuorumSigs(bytes32 root) internal view returns (bytes memory) {
+    return signSorted(batchDigest(DID, root, block.chainid, address(receiver)), quorumKeys());
   }
 
   function deliver(SettlementAtt memory a) internal {

@@ -5,7 +5,8 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {AttestationFixture} from "../helpers/AttestationFixture.sol";
 import {ReceiverHandler} from "./handlers/ReceiverHandler.sol";
 
-/// @notice Stateful properties of one receiver/DID under a random mix of valid and hostile deliveries.
+/// @notice Stateful properties of one receiver/DID under a random mix of valid and hostile deliveries. Numbers refer
+/// to contracts/INVARIANTS.md; the two-chain campaign (TwoChainInvariants.t.sol) covers the rest.
 contract ReceiverInvariants is AttestationFixture {
   ReceiverHandler internal handler;
 
@@ -42,7 +43,7 @@ contract ReceiverInvariants is AttestationFixture {
     assertEq(holdings.balanceOf(handler.attacker()), 0);
   }
 
-  /// @notice (2) One NAV round per applied NAV, rounds readable, as-of times strictly increasing across rounds.
+  /// @notice (3) One NAV round per applied NAV, rounds readable, as-of times strictly increasing across rounds.
   function invariant_navRoundsMatchAppliedNavsAndAsOfIncreases() public view {
     uint80 latest = navFeed.latestRound();
     assertEq(latest, handler.ghost_navCount());
@@ -64,7 +65,7 @@ contract ReceiverInvariants is AttestationFixture {
     }
   }
 
-  /// @notice (3) No nonce applied twice: every successful apply consumed a distinct nonce, and each is marked used.
+  /// @notice (4) No nonce applied twice: every successful apply consumed a distinct nonce, and each is marked used.
   function invariant_noNonceAppliedTwice() public view {
     assertEq(handler.ghost_nonceAppliedTwice(), 0);
     uint256 applied = handler.appliedNonceCount();
@@ -87,7 +88,7 @@ contract ReceiverInvariants is AttestationFixture {
     }
   }
 
-  /// @notice Valid committee deliveries were never rejected (guards the handler itself: without it, a broken
+  /// @notice (7) Valid committee deliveries were never rejected (guards the handler itself: without it, a broken
   /// fixture would make the properties above pass vacuously).
   function invariant_validDeliveriesAlwaysApply() public view {
     assertEq(handler.ghost_validRejected(), 0);

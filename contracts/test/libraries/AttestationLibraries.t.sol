@@ -58,7 +58,8 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
       investor: address(0xa11ce00000000000000000000000000000000001),
       amount: 1_000e6,
       cashLegRef: keccak256("cash"),
-      settledAt: 1_767_225_600
+      settledAt: 1_767_225_600,
+      peerChainId: 0x1112131415161718
     });
   }
 
@@ -72,7 +73,7 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
   function test_encodeSettlement_FollowsDocumentedOffsets() public pure {
     SettlementAtt memory a = _sample();
     bytes memory m = encodeSettlement(a);
-    assertEq(m.length, 167);
+    assertEq(m.length, 175);
     assertEq(uint8(m[0]), 1);
     assertEq(uint8(m[1]), 1);
     assertEq(bytes32(_slice(m, 2, 32)), a.did);
@@ -83,6 +84,7 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
     assertEq(uint256(bytes32(_slice(m, 95, 32))), a.amount);
     assertEq(bytes32(_slice(m, 127, 32)), a.cashLegRef);
     assertEq(uint64(bytes8(_slice(m, 159, 8))), a.settledAt);
+    assertEq(_slice(m, 167, 8), hex"1112131415161718"); // big-endian peer chain id
   }
 
   function test_encodeNav_FollowsDocumentedOffsets() public pure {
@@ -107,6 +109,7 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
     assertEq(s.amount, a.amount);
     assertEq(s.cashLegRef, a.cashLegRef);
     assertEq(s.settledAt, a.settledAt);
+    assertEq(s.peerChainId, a.peerChainId);
   }
 
   function testFuzz_decodeNav_RoundTripsEncoding(NavAtt memory a) public view {
@@ -134,6 +137,8 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
   function test_typeHashes_MatchTypeStrings() public pure {
     assertEq(Eip712Attestation.SETTLEMENT_TYPEHASH, SETTLEMENT_TYPEHASH_);
     assertEq(Eip712Attestation.NAV_TYPEHASH, NAV_TYPEHASH_);
+    assertEq(Eip712Attestation.ADMIN_TYPEHASH, ADMIN_TYPEHASH_);
+    assertEq(Eip712Attestation.BATCH_TYPEHASH, BATCH_TYPEHASH_);
     assertEq(Eip712Attestation.DOMAIN_TYPEHASH, DOMAIN_TYPEHASH_);
     assertEq(Eip712Attestation.NAME_HASH, keccak256("RWA Settlement Oracle"));
     assertEq(Eip712Attestation.VERSION_HASH, keccak256("1"));
@@ -158,12 +163,15 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
     harness.decodeHeader(m);
   }
 
-  function testFuzz_decodeHeader_AcceptsOnlyExactLength(uint256 len, bool nav) public {
+  function testFuzz_decodeHeader_AcceptsOnlyExactLength(uint256 len, uint256 kindSeed) public {
     len = bound(len, 0, 400);
+    uint8[3] memory fixedKinds = [KIND_SETTLEMENT, KIND_NAV, KIND_PAUSE];
+    uint256[3] memory lengths = [SETTLEMENT_LEN, NAV_LEN, PAUSE_LEN];
+    uint256 k = bound(kindSeed, 0, 2);
     bytes memory m = new bytes(len);
     if (len > 0) m[0] = 0x01;
-    if (len > 1) m[1] = nav ? bytes1(0x02) : bytes1(0x01);
-    uint256 expected = nav ? NAV_LEN : SETTLEMENT_LEN;
+    if (len > 1) m[1] = bytes1(fixedKinds[k]);
+    uint256 expected = lengths[k];
     if (len < HEADER_LEN) {
       vm.expectRevert(abi.encodeWithSelector(AttestationCodec.MessageTooShort.selector, len));
     } else if (len != expected) {

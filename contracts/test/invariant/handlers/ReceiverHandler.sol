@@ -9,7 +9,8 @@ import {RwaNavFeed} from "../../../src/RwaNavFeed.sol";
 import {AttestationSigner} from "../../helpers/AttestationSigner.sol";
 
 /// @notice Drives one receiver/DID with a mix of valid committee deliveries and hostile ones, keeping ghost
-/// accounting of what was verified and applied. Valid deliveries are expected to succeed and hostile ones to revert;
+/// accounting of what was verified and applied. The actors must be allow-listed and the cap must not bind (the
+/// fixture's `configure` does both); the two-chain campaign (TwoChainHandler) covers caps, pauses and the list. Valid deliveries are expected to succeed and hostile ones to revert;
 /// both outcomes are counted (not asserted here) so the invariant contract can check them.
 contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
   uint256 internal constant MAX_NONCE_SEED = 2_000; // spans several bitmap words
@@ -66,9 +67,9 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
     did = did_;
     RwaReceiver.DidState memory st = receiver_.didState(did_);
     holdings = st.holdings;
-    navFeed = st.navFeed;
+    navFeed = receiver_.navFeedOf(did_);
     threshold = st.threshold;
-    maxMoveBps = st.navFeed.i_maxMoveBps();
+    maxMoveBps = navFeed.s_maxMoveBps();
     s_committeeKeys = committeeKeys_;
     s_outsiderKeys = outsiderKeys_;
     s_actors = actors_;
@@ -81,7 +82,7 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
 
   function applySubscription(uint256 actorSeed, uint256 amount, uint256 nonceSeed, uint256 quorumSeed) external {
     address investor = _actor(actorSeed);
-    amount = bound(amount, 1, 1e30);
+    amount = _bound(amount, 1, 1e30);
     SettlementAtt memory a = _settlement(SUBSCRIPTION, investor, amount, _freshNonce(nonceSeed));
     if (_deliverValid(encodeSettlement(a), _quorum(_settlementDigest(a), quorumSeed), a.nonce)) {
       ghost_subscribed += amount;
@@ -95,7 +96,7 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
     address investor = _actor(actorSeed);
     uint256 balance = holdings.balanceOf(investor);
     if (balance == 0) return;
-    amount = bound(amount, 1, balance);
+    amount = _bound(amount, 1, balance);
     SettlementAtt memory a = _settlement(REDEMPTION, investor, amount, _freshNonce(nonceSeed));
     if (_deliverValid(encodeSettlement(a), _quorum(_settlementDigest(a), quorumSeed), a.nonce)) {
       ghost_redeemed += amount;
@@ -109,12 +110,12 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
     uint256 nav;
     uint64 asOf;
     if (ghost_navCount == 0) {
-      nav = bound(navSeed, 1e8, 1e12);
+      nav = _bound(navSeed, 1e8, 1e12);
       asOf = uint64(FIRST_AS_OF);
     } else {
-      uint256 move = (ghost_lastNav * bound(navSeed, 0, maxMoveBps)) / 10_000;
+      uint256 move = (ghost_lastNav * _bound(navSeed, 0, maxMoveBps)) / 10_000;
       nav = up ? ghost_lastNav + move : ghost_lastNav - move;
-      asOf = ghost_lastAsOf + uint64(bound(asOfGap, 1, 7 days));
+      asOf = ghost_lastAsOf + uint64(_bound(asOfGap, 1, 7 days));
     }
     NavAtt memory n = NavAtt({did: did, nonce: _freshNonce(nonceSeed), nav: nav, asOf: asOf});
     if (_deliverValid(encodeNav(n), _quorum(_navDigest(n), quorumSeed), n.nonce)) {
@@ -131,8 +132,8 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
 
   /// @notice A subscription to the attacker that carries no valid quorum, forged in one of eight ways.
   function attemptForged(uint256 mode, uint256 amount, uint256 nonceSeed, uint256 keySeed) external {
-    mode = bound(mode, 0, 7);
-    amount = bound(amount, 1, 1e30);
+    mode = _bound(mode, 0, 7);
+    amount = _bound(amount, 1, 1e30);
     SettlementAtt memory a = _settlement(SUBSCRIPTION, i_attacker, amount, _freshNonce(nonceSeed));
     bytes32 digest = _settlementDigest(a);
     bytes memory message = encodeSettlement(a);
@@ -143,12 +144,12 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
       sigs = signSorted(digest, firstKeys(s_outsiderKeys, threshold));
     } else if (mode == 1) {
       // valid committee signatures for another chain id
-      uint256 otherChain = bound(keySeed, 1, type(uint64).max);
+      uint256 otherChain = _bound(keySeed, 1, type(uint64).max);
       if (otherChain == block.chainid) ++otherChain;
       sigs = signSorted(settlementDigest(a, otherChain, address(receiver)), firstKeys(s_committeeKeys, threshold));
     } else if (mode == 2) {
       // valid committee signatures for another receiver
-      address otherReceiver = address(uint160(bound(keySeed, 1, type(uint160).max)));
+      address otherReceiver = address(uint160(_bound(keySeed, 1, type(uint160).max)));
       if (otherReceiver == address(receiver)) otherReceiver = address(uint160(otherReceiver) + 1);
       sigs = signSorted(settlementDigest(a, block.chainid, otherReceiver), firstKeys(s_committeeKeys, threshold));
     } else if (mode == 3) {
@@ -191,15 +192,15 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
   /// @notice Redeliver a message that was already applied, by anyone.
   function attemptReplay(uint256 index) external {
     if (s_appliedMessages.length == 0) return;
-    index = bound(index, 0, s_appliedMessages.length - 1);
+    index = _bound(index, 0, s_appliedMessages.length - 1);
     _deliverHostile(s_appliedMessages[index], s_appliedSigs[index]);
     ++calls["attemptReplay"];
   }
 
   /// @notice A valid message with no quorum: no signatures, fewer than threshold, or zero bytes of the right length.
   function attemptUnsigned(uint256 mode, uint256 amount, uint256 nonceSeed) external {
-    mode = bound(mode, 0, 2);
-    amount = bound(amount, 1, 1e30);
+    mode = _bound(mode, 0, 2);
+    amount = _bound(amount, 1, 1e30);
     SettlementAtt memory a = _settlement(SUBSCRIPTION, i_attacker, amount, _freshNonce(nonceSeed));
     bytes memory sigs;
     if (mode == 1) {
@@ -275,7 +276,7 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
 
   /// @dev A nonce the handler has not applied yet, near `seed`, so deliveries arrive out of order and cross words.
   function _freshNonce(uint256 seed) internal view returns (uint64 nonce) {
-    nonce = uint64(bound(seed, 0, MAX_NONCE_SEED));
+    nonce = uint64(_bound(seed, 0, MAX_NONCE_SEED));
     while (ghost_nonceApplied[nonce]) {
       ++nonce;
     }
@@ -298,7 +299,8 @@ contract ReceiverHandler is CommonBase, StdUtils, AttestationSigner {
       investor: investor,
       amount: amount,
       cashLegRef: keccak256(abi.encode("cash", nonce)),
-      settledAt: uint64(block.timestamp)
+      settledAt: uint64(block.timestamp),
+      peerChainId: 0
     });
   }
 

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {IRouterClient} from "@chainlink/contracts-ccip/contracts/interfaces/IRouterClient.sol";
+import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
+
+/// @notice Hub-side entry into CCIP for oracle attestations. Anyone may call `send`: the payload carries the oracle
+/// committee's quorum signatures, which the destination RwaReceiver verifies itself, so this contract trusts neither
+/// the caller nor the transport and holds no state.
+/// @dev Payload (CCIP `data`) = abi.encode(bytes message, bytes signatures), decoded by RwaCcipReceiver.
+/// Fees are paid in native coin. `send` takes exactly the router's quote and refunds any excess to the caller in the
+/// same transaction: quotes move with the FeeQuoter's gas and token prices between a caller's `getFee` and its
+/// transaction, so an exact-amount rule would make honest calls revert; over-paying the router directly would be
+/// kept by CCIP (IRouterClient: "overpayment with no refund").
+/// Extra args are the legacy GenericExtraArgsV2 (MIT `Client`), so the lane's default CCVs and executor apply.
+contract RwaCcipSender {
+  error InvalidRouter(address router);
+  error InvalidGasLimit(uint32 gasLimit);
+  error InvalidDestReceiver(address destReceiverAdapter);
+  error InsufficientFee(uint256 sent, uint256 required);
+  error RefundFailed(address to, uint256 amount);
+
+  /// @param attestationId keccak256 of the attestation message bytes (the id the oracle and relayer use).
+  /// @param fee native coin paid to the router (wei); any excess of msg.value was refunded.
+  event AttestationSent(
+    bytes32 indexed messageId,
+    uint64 indexed destChainSelector,
+    address indexed destReceiverAdapter,
+    bytes32 attestationId,
+    uint256 fee
+  );
+
+  IRouterClient private immutable i_router;
+  /// @dev Gas for RwaCcipReceiver.ccipReceive on the destination (decode + quorum check + mint/burn or NAV update).
+  /// An executor may raise it per execution with OffRamp.execute's gasLimitOverride, never lower it.
+  uint32 private immutable i_ccipReceiveGasLimit;
+
+  constructor(IRouterClient router, uint32 ccipReceiveGasLimit) {
+    if (address(router) == address(0)) revert InvalidRouter(address(router));
+    if (ccipReceiveGasLimit == 0) revert InvalidGasLimit(ccipReceiveGasLimit);
+    i_router = router;
+    i_ccipReceiveGasLimit = ccipReceiveGasLimit;
+  }
+
+  /// @notice Sends one attestation to `destReceiverAdapter` (an RwaCcipReceiver) on `destChainSelector`.
+  /// @param message AttestationCodec v1 bytes.
+  /// @param signatures the committee's quorum signatures for the destination RwaReceiver.
+  /// @return messageId the CCIP message id (keccak256 of the OnRamp's encoded MessageV1).
+  function send(uint64 destChainSelector, address destReceiverAdapter, bytes calldata message, bytes calldata signatures)
+    external
+    payable
+    returns (bytes32 messageId)
+  {
+    Client.EVM2AnyMessage memory ccipMessage = _buildMessage(destReceiverAdapter, message, signatures);
+    uint256 fee = i_router.getFee(destChainSelector, ccipMessage);
+    if (msg.value < fee) revert InsufficientFee(msg.value, fee);
+
+    messageId = i_router.ccipSend{value: fee}(destChainSelector, ccipMessage);
+    emit AttestationSent(messageId, destChainSelector, destReceiverAdapter, keccak256(message), fee);
+
+    uint256 refund = msg.value - fee;
+    if (refund != 0) {
+      // Last step, no state here to protect: a re-entering caller can only send another paid message.
+      (bool ok,) = msg.sender.call{value: refund}("");
+      if (!ok) revert RefundFailed(msg.sender, refund);
+    }
+  }
+
+  /// @notice The native fee (wei) `send` would take for these arguments right now.
+  function getFee(uint64 destChainSelector, address destReceiverAdapter, bytes calldata message, bytes calldata signatures)
+    external
+    view
+    returns (uint256 fee)
+  {
+    return i_router.getFee(destChainSelector, _buildMessage(destReceiverAdapter, message, signatures));
+  }
+
+  function getRouter() external view returns (address) {
+    return address(i_router);
+  }
+
+  function getCcipReceiveGasLimit() external view returns (uint32) {
+    return i_ccipReceiveGasLimit;
+  }
+
+  function _buildMessage(address destReceiverAdapter, bytes calldata message, bytes calldata signatures)
+    internal
+    view
+    returns (Client.EVM2AnyMessage memory)
+  {
+    if (destReceiverAdapter == address(0)) revert InvalidDestReceiver(destReceiverAdapter);
+    return Client.EVM2AnyMessage({
+      receiver: abi.encode(destReceiverAdapter),
+      data: abi.encode(message, signatures),
+      tokenAmounts: new Client.EVMTokenAmount[](0),
+      feeToken: address(0),
+      extraArgs: Client._argsToBytes(
+        Client.GenericExtraArgsV2({gasLimit: i_ccipReceiveGasLimit, allowOutOfOrderExecution: true})
+      )
+    });
+  }
+}

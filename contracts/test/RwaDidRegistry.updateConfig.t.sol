@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {Test} from "forge-std/Test.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+
+/// @notice RwaDidRegistry.updateConfig: the hub-side source of the config attestations that rotate a DID's signers.
+contract RwaDidRegistryUpdateConfigTest is Test {
+  string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
+  bytes32 internal constant DID = keccak256(bytes(DID_STRING));
+
+  RwaDidRegistry internal registry;
+  address internal owner = makeAddr("owner");
+  address internal issuer = makeAddr("issuer");
+  address internal stranger = makeAddr("stranger");
+  address[] internal next;
+
+  function setUp() public {
+    registry = new RwaDidRegistry(owner);
+    RwaDidRegistry.DidInput memory input;
+    input.did = DID_STRING;
+    input.name = "Acme UST Bill 2026";
+    input.symbol = "aUSTB";
+    input.config = RwaDidRegistry.DidConfig({
+      issuer: issuer,
+      navDecimals: 8,
+      tokenDecimals: 6,
+      threshold: 1,
+      heartbeat: 1 days,
+      maxNavMoveBps: 500
+    });
+    input.signers = new address[](1);
+    input.signers[0] = address(0x1000);
+    input.chainIds = new uint64[](1);
+    input.chainIds[0] = 8453;
+    vm.prank(owner);
+    registry.registerDid(input);
+    next = [address(0x2000), address(0x3000), address(0x4000)];
+  }
+
+  function test_updateConfig_ByIssuerStoresAndEmits() public {
+    vm.expectEmit(true, true, true, true, address(registry));
+    emit RwaDidRegistry.DidConfigUpdated(DID, 2, 2 days, 100, next);
+    vm.prank(issuer);
+    registry.updateConfig(DID, next, 2, 2 days, 100);
+
+    RwaDidRegistry.DidRecord memory rec = registry.getDid(DID);
+    assertEq(rec.signers, next);
+    assertEq(rec.config.threshold, 2);
+    assertEq(rec.config.heartbeat, 2 days);
+    assertEq(rec.config.maxNavMoveBps, 100);
+    // Fixed at registration: decimals and issuer.
+    assertEq(rec.config.navDecimals, 8);
+    assertEq(rec.config.tokenDecimals, 6);
+    assertEq(rec.config.issuer, issuer);
+  }
+
+  function test_updateConfig_ByOwner() public {
+    vm.prank(owner);
+    registry.updateConfig(DID, next, 3, 1 days, 500);
+    assertEq(registry.getDid(DID).config.threshold, 3);
+  }
+
+  function test_RevertWhen_updateConfig_CallerIsStranger() public {
+    vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
+    vm.prank(stranger);
+    registry.updateConfig(DID, next, 2, 1 days, 500);
+  }
+
+  function test_RevertWhen_updateConfig_UnknownDid() public {
+    bytes32 unknown = keccak256("did:rwa:acme:unknown");
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, unknown));
+    vm.prank(owner);
+    registry.updateConfig(unknown, next, 2, 1 days, 500);
+  }
+
+  function test_RevertWhen_updateConfig_InvalidThreshold() public {
+    vm.startPrank(issuer);
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidThreshold.selector, 0, 3));
+    registry.updateConfig(DID, next, 0, 1 days, 500);
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidThreshold.selector, 4, 3));
+    registry.updateConfig(DID, next, 4, 1 days, 500);
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidThreshold.selector, 1, 0));
+    registry.updateConfig(DID, new address[](0), 1, 1 days, 500);
+    vm.stopPrank();
+    assertEq(registry.getDid(DID).config.threshold, 1);
+  }
+
+  function test_RevertWhen_updateConfig_SignersNotAscending() public {
+    address[] memory unsorted = new address[](3);
+    (unsorted[0], unsorted[1], unsorted[2]) = (next[0], next[2], next[1]);
+    address[] memory dup = new address[](2);
+    (dup[0], dup[1]) = (next[0], next[0]);
+    address[] memory withZero = new address[](2);
+    withZero[1] = next[0];
+    vm.startPrank(issuer);
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 2));
+    registry.updateConfig(DID, unsorted, 2, 1 days, 500);
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 1));
+    registry.updateConfig(DID, dup, 2, 1 days, 500);
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 0));
+    registry.updateConfig(DID, withZero, 2, 1 days, 500);
+    vm.stopPrank();
+    assertEq(registry.getDid(DID).signers.length, 1);
+  }
+}
