@@ -367,6 +367,39 @@ export const rwaDidRegistryAbi = [
     "stateMutability": "nonpayable"
   },
   {
+    "type": "function",
+    "name": "updateConfig",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "signers",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "heartbeat",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "maxNavMoveBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
     "type": "event",
     "name": "CustodianSet",
     "inputs": [
@@ -387,6 +420,43 @@ export const rwaDidRegistryAbi = [
         "type": "bool",
         "indexed": false,
         "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DidConfigUpdated",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      },
+      {
+        "name": "heartbeat",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
+        "name": "maxNavMoveBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "signers",
+        "type": "address[]",
+        "indexed": false,
+        "internalType": "address[]"
       }
     ],
     "anonymous": false
@@ -549,6 +619,17 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "SignersNotAscending",
+    "inputs": [
+      {
+        "name": "index",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "UnknownDid",
     "inputs": [
       {
@@ -565,16 +646,34 @@ export const rwaReceiverAbi = [
     "type": "constructor",
     "inputs": [
       {
-        "name": "owner_",
-        "type": "address",
-        "internalType": "address"
+        "name": "governanceSigners",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "governanceThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ],
     "stateMutability": "nonpayable"
   },
   {
     "type": "function",
-    "name": "configureDid",
+    "name": "GOVERNANCE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "batchRootEpoch",
     "inputs": [
       {
         "name": "did",
@@ -582,55 +681,19 @@ export const rwaReceiverAbi = [
         "internalType": "bytes32"
       },
       {
-        "name": "p",
-        "type": "tuple",
-        "internalType": "struct RwaReceiver.DidParams",
-        "components": [
-          {
-            "name": "name",
-            "type": "string",
-            "internalType": "string"
-          },
-          {
-            "name": "symbol",
-            "type": "string",
-            "internalType": "string"
-          },
-          {
-            "name": "tokenDecimals",
-            "type": "uint8",
-            "internalType": "uint8"
-          },
-          {
-            "name": "navDecimals",
-            "type": "uint8",
-            "internalType": "uint8"
-          },
-          {
-            "name": "heartbeat",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
-            "name": "maxNavMoveBps",
-            "type": "uint16",
-            "internalType": "uint16"
-          },
-          {
-            "name": "threshold",
-            "type": "uint8",
-            "internalType": "uint8"
-          },
-          {
-            "name": "signers",
-            "type": "address[]",
-            "internalType": "address[]"
-          }
-        ]
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -662,11 +725,6 @@ export const rwaReceiverAbi = [
             "name": "holdings",
             "type": "address",
             "internalType": "contract RwaHoldings"
-          },
-          {
-            "name": "navFeed",
-            "type": "address",
-            "internalType": "contract RwaNavFeed"
           }
         ]
       }
@@ -736,16 +794,55 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
-    "name": "owner",
-    "inputs": [],
+    "name": "navFeedOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
     "outputs": [
       {
         "name": "",
         "type": "address",
-        "internalType": "address"
+        "internalType": "contract RwaNavFeed"
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "receiveBatch",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "signatures",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "messages",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "proofs",
+        "type": "bytes32[][]",
+        "internalType": "bytes32[][]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -767,23 +864,72 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
-    "name": "renounceOwnership",
-    "inputs": [],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "transferOwnership",
+    "name": "reserveAsOf",
     "inputs": [
       {
-        "name": "newOwner",
-        "type": "address",
-        "internalType": "address"
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "event",
+    "name": "AllowListApplied",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "entries",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BatchRootVerified",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "root",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "signerEpoch",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      }
+    ],
+    "anonymous": false
   },
   {
     "type": "event",
@@ -796,6 +942,30 @@ export const rwaReceiverAbi = [
         "internalType": "bytes32"
       },
       {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "signerEpoch",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      },
+      {
+        "name": "signers",
+        "type": "address[]",
+        "indexed": false,
+        "internalType": "address[]"
+      },
+      {
         "name": "holdings",
         "type": "address",
         "indexed": false,
@@ -806,24 +976,6 @@ export const rwaReceiverAbi = [
         "type": "address",
         "indexed": false,
         "internalType": "address"
-      },
-      {
-        "name": "threshold",
-        "type": "uint8",
-        "indexed": false,
-        "internalType": "uint8"
-      },
-      {
-        "name": "signerEpoch",
-        "type": "uint32",
-        "indexed": false,
-        "internalType": "uint32"
-      },
-      {
-        "name": "signers",
-        "type": "address[]",
-        "indexed": false,
-        "internalType": "address[]"
       }
     ],
     "anonymous": false
@@ -867,19 +1019,62 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "event",
-    "name": "OwnershipTransferred",
+    "name": "PauseApplied",
     "inputs": [
       {
-        "name": "previousOwner",
-        "type": "address",
+        "name": "did",
+        "type": "bytes32",
         "indexed": true,
-        "internalType": "address"
+        "internalType": "bytes32"
       },
       {
-        "name": "newOwner",
-        "type": "address",
+        "name": "nonce",
+        "type": "uint64",
         "indexed": true,
-        "internalType": "address"
+        "internalType": "uint64"
+      },
+      {
+        "name": "paused",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "ReserveApplied",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "reserve",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "asOf",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      },
+      {
+        "name": "supplyCap",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
       }
     ],
     "anonymous": false
@@ -929,18 +1124,61 @@ export const rwaReceiverAbi = [
         "type": "bytes32",
         "indexed": false,
         "internalType": "bytes32"
+      },
+      {
+        "name": "peerChainId",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
   },
   {
     "type": "error",
-    "name": "DidAlreadyConfigured",
+    "name": "BatchItemDidMismatch",
+    "inputs": [
+      {
+        "name": "index",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "BatchRootNotVerified",
     "inputs": [
       {
         "name": "did",
         "type": "bytes32",
         "internalType": "bytes32"
+      },
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "CapsExceedReserve",
+    "inputs": [
+      {
+        "name": "sumOfCaps",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "reserve",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -968,6 +1206,17 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidMerkleProof",
+    "inputs": [
+      {
+        "name": "index",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidMessageLength",
     "inputs": [
       {
@@ -979,6 +1228,17 @@ export const rwaReceiverAbi = [
         "name": "expected",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidPeerChain",
+    "inputs": [
+      {
+        "name": "peerChainId",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },
@@ -1022,17 +1282,6 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
-    "name": "InvalidSigner",
-    "inputs": [
-      {
-        "name": "signer",
-        "type": "address",
-        "internalType": "address"
-      }
-    ]
-  },
-  {
-    "type": "error",
     "name": "InvalidThreshold",
     "inputs": [
       {
@@ -1044,6 +1293,22 @@ export const rwaReceiverAbi = [
         "name": "signerCount",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "KindNotAllowedInBatch",
+    "inputs": [
+      {
+        "name": "index",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "kind",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ]
   },
@@ -1076,23 +1341,17 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
-    "name": "OwnableInvalidOwner",
+    "name": "ReserveNotNewer",
     "inputs": [
       {
-        "name": "owner",
-        "type": "address",
-        "internalType": "address"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "OwnableUnauthorizedAccount",
-    "inputs": [
+        "name": "asOf",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
       {
-        "name": "account",
-        "type": "address",
-        "internalType": "address"
+        "name": "latestAsOf",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },
@@ -1306,6 +1565,25 @@ export const rwaHoldingsAbi = [
   },
   {
     "type": "function",
+    "name": "isAllowed",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "mint",
     "inputs": [
       {
@@ -1331,6 +1609,76 @@ export const rwaHoldingsAbi = [
         "name": "",
         "type": "string",
         "internalType": "string"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "paused",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "setAllowed",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setPaused",
+    "inputs": [
+      {
+        "name": "paused_",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setSupplyCap",
+    "inputs": [
+      {
+        "name": "cap",
+        "type": "uint128",
+        "internalType": "uint128"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "supplyCap",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -1416,6 +1764,25 @@ export const rwaHoldingsAbi = [
   },
   {
     "type": "event",
+    "name": "AllowListUpdated",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "Approval",
     "inputs": [
       {
@@ -1432,6 +1799,32 @@ export const rwaHoldingsAbi = [
       },
       {
         "name": "value",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "PausedSet",
+    "inputs": [
+      {
+        "name": "paused",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "SupplyCapSet",
+    "inputs": [
+      {
+        "name": "cap",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
@@ -1463,6 +1856,11 @@ export const rwaHoldingsAbi = [
       }
     ],
     "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "AssetPaused",
+    "inputs": []
   },
   {
     "type": "error",
@@ -1552,12 +1950,44 @@ export const rwaHoldingsAbi = [
   },
   {
     "type": "error",
+    "name": "NotAllowListed",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "OnlyReceiver",
     "inputs": [
       {
         "name": "caller",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SupplyCapExceeded",
+    "inputs": [
+      {
+        "name": "supply",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "cap",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   }
@@ -1675,32 +2105,6 @@ export const rwaNavFeedAbi = [
   },
   {
     "type": "function",
-    "name": "i_heartbeat",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint32",
-        "internalType": "uint32"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "i_maxMoveBps",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint16",
-        "internalType": "uint16"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "i_receiver",
     "inputs": [],
     "outputs": [
@@ -1773,6 +2177,50 @@ export const rwaNavFeedAbi = [
   },
   {
     "type": "function",
+    "name": "s_heartbeat",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "s_maxMoveBps",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "setParams",
+    "inputs": [
+      {
+        "name": "heartbeat",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "maxMoveBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "update",
     "inputs": [
       {
@@ -1835,6 +2283,25 @@ export const rwaNavFeedAbi = [
         "type": "uint64",
         "indexed": false,
         "internalType": "uint64"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "ParamsSet",
+    "inputs": [
+      {
+        "name": "heartbeat",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
+        "name": "maxMoveBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
       }
     ],
     "anonymous": false
@@ -1908,5 +2375,2951 @@ export const rwaNavFeedAbi = [
         "internalType": "uint64"
       }
     ]
+  }
+] as const;
+
+export const rwaCcipSenderAbi = [
+  {
+    "type": "constructor",
+    "inputs": [
+      {
+        "name": "router",
+        "type": "address",
+        "internalType": "contract IRouterClient"
+      },
+      {
+        "name": "ccipReceiveGasLimit",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "getCcipReceiveGasLimit",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getFee",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "destReceiverAdapter",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "message",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "signatures",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "fee",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getRouter",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "send",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "destReceiverAdapter",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "message",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "signatures",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "payable"
+  },
+  {
+    "type": "event",
+    "name": "AttestationSent",
+    "inputs": [
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "destReceiverAdapter",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "attestationId",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "fee",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "InsufficientFee",
+    "inputs": [
+      {
+        "name": "sent",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "required",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidDestReceiver",
+    "inputs": [
+      {
+        "name": "destReceiverAdapter",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidGasLimit",
+    "inputs": [
+      {
+        "name": "gasLimit",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidRouter",
+    "inputs": [
+      {
+        "name": "router",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RefundFailed",
+    "inputs": [
+      {
+        "name": "to",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  }
+] as const;
+
+export const rwaCcipReceiverAbi = [
+  {
+    "type": "constructor",
+    "inputs": [
+      {
+        "name": "router",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "contract RwaReceiver"
+      },
+      {
+        "name": "owner_",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "acceptOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "applyAllowedSenderUpdates",
+    "inputs": [
+      {
+        "name": "removes",
+        "type": "tuple[]",
+        "internalType": "struct RwaCcipReceiver.AllowedSender[]",
+        "components": [
+          {
+            "name": "sourceChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "sender",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      },
+      {
+        "name": "adds",
+        "type": "tuple[]",
+        "internalType": "struct RwaCcipReceiver.AllowedSender[]",
+        "components": [
+          {
+            "name": "sourceChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "sender",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "ccipReceive",
+    "inputs": [
+      {
+        "name": "message",
+        "type": "tuple",
+        "internalType": "struct Client.Any2EVMMessage",
+        "components": [
+          {
+            "name": "messageId",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "sourceChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "sender",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "data",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "destTokenAmounts",
+            "type": "tuple[]",
+            "internalType": "struct Client.EVMTokenAmount[]",
+            "components": [
+              {
+                "name": "token",
+                "type": "address",
+                "internalType": "address"
+              },
+              {
+                "name": "amount",
+                "type": "uint256",
+                "internalType": "uint256"
+              }
+            ]
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "getAllowedSenderCount",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getCCVsAndFinalityConfig",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "requiredCCVs",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "optionalCCVs",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "optionalThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "allowedFinalityConfig",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getRouter",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getTarget",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isAllowedSender",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "owner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "pendingOwner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "renounceOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "supportsInterface",
+    "inputs": [
+      {
+        "name": "interfaceId",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "transferOwnership",
+    "inputs": [
+      {
+        "name": "newOwner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "AllowedSenderAdded",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "AllowedSenderRemoved",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "AttestationDelivered",
+    "inputs": [
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "attestationId",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferStarted",
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferred",
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "InvalidAllowedSender",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidRouter",
+    "inputs": [
+      {
+        "name": "router",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidSenderEncoding",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "sender",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidTarget",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnableInvalidOwner",
+    "inputs": [
+      {
+        "name": "owner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnableUnauthorizedAccount",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SenderNotAllowed",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SourceChainNotAllowed",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  }
+] as const;
+
+export const onRampAbi = [
+  {
+    "type": "constructor",
+    "inputs": [
+      {
+        "name": "staticConfig",
+        "type": "tuple",
+        "internalType": "struct OnRamp.StaticConfig",
+        "components": [
+          {
+            "name": "chainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "rmnRemote",
+            "type": "address",
+            "internalType": "contract IRMN"
+          },
+          {
+            "name": "maxUSDCentsPerMessage",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "tokenAdminRegistry",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      },
+      {
+        "name": "dynamicConfig",
+        "type": "tuple",
+        "internalType": "struct OnRamp.DynamicConfig",
+        "components": [
+          {
+            "name": "feeQuoter",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "reentrancyGuardEntered",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "feeAggregator",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "acceptOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "applyDestChainConfigUpdates",
+    "inputs": [
+      {
+        "name": "destChainConfigArgs",
+        "type": "tuple[]",
+        "internalType": "struct OnRamp.DestChainConfigArgs[]",
+        "components": [
+          {
+            "name": "destChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "router",
+            "type": "address",
+            "internalType": "contract IRouter"
+          },
+          {
+            "name": "addressBytesLength",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "tokenReceiverAllowed",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "messageNetworkFeeUSDCents",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "tokenNetworkFeeUSDCents",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "baseExecutionGasCost",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "defaultCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "laneMandatedCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "defaultExecutor",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "offRamp",
+            "type": "bytes",
+            "internalType": "bytes"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "forwardFromRouter",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "message",
+        "type": "tuple",
+        "internalType": "struct Client.EVM2AnyMessage",
+        "components": [
+          {
+            "name": "receiver",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "data",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "tokenAmounts",
+            "type": "tuple[]",
+            "internalType": "struct Client.EVMTokenAmount[]",
+            "components": [
+              {
+                "name": "token",
+                "type": "address",
+                "internalType": "address"
+              },
+              {
+                "name": "amount",
+                "type": "uint256",
+                "internalType": "uint256"
+              }
+            ]
+          },
+          {
+            "name": "feeToken",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "extraArgs",
+            "type": "bytes",
+            "internalType": "bytes"
+          }
+        ]
+      },
+      {
+        "name": "feeTokenAmount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "originalSender",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "getAllDestChainConfigs",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64[]",
+        "internalType": "uint64[]"
+      },
+      {
+        "name": "",
+        "type": "tuple[]",
+        "internalType": "struct OnRamp.DestChainConfig[]",
+        "components": [
+          {
+            "name": "router",
+            "type": "address",
+            "internalType": "contract IRouter"
+          },
+          {
+            "name": "messageNumber",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "addressBytesLength",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "tokenReceiverAllowed",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "messageNetworkFeeUSDCents",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "tokenNetworkFeeUSDCents",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "baseExecutionGasCost",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "defaultExecutor",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "laneMandatedCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "defaultCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "offRamp",
+            "type": "bytes",
+            "internalType": "bytes"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getDestChainConfig",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "destChainConfig",
+        "type": "tuple",
+        "internalType": "struct OnRamp.DestChainConfig",
+        "components": [
+          {
+            "name": "router",
+            "type": "address",
+            "internalType": "contract IRouter"
+          },
+          {
+            "name": "messageNumber",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "addressBytesLength",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "tokenReceiverAllowed",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "messageNetworkFeeUSDCents",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "tokenNetworkFeeUSDCents",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "baseExecutionGasCost",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "defaultExecutor",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "laneMandatedCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "defaultCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "offRamp",
+            "type": "bytes",
+            "internalType": "bytes"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getDynamicConfig",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "dynamicConfig",
+        "type": "tuple",
+        "internalType": "struct OnRamp.DynamicConfig",
+        "components": [
+          {
+            "name": "feeQuoter",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "reentrancyGuardEntered",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "feeAggregator",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getExpectedNextMessageNumber",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getFee",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "message",
+        "type": "tuple",
+        "internalType": "struct Client.EVM2AnyMessage",
+        "components": [
+          {
+            "name": "receiver",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "data",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "tokenAmounts",
+            "type": "tuple[]",
+            "internalType": "struct Client.EVMTokenAmount[]",
+            "components": [
+              {
+                "name": "token",
+                "type": "address",
+                "internalType": "address"
+              },
+              {
+                "name": "amount",
+                "type": "uint256",
+                "internalType": "uint256"
+              }
+            ]
+          },
+          {
+            "name": "feeToken",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "extraArgs",
+            "type": "bytes",
+            "internalType": "bytes"
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "feeTokenAmount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getPoolBySourceToken",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "sourceToken",
+        "type": "address",
+        "internalType": "contract IERC20"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract IPoolV1"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getStaticConfig",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct OnRamp.StaticConfig",
+        "components": [
+          {
+            "name": "chainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "rmnRemote",
+            "type": "address",
+            "internalType": "contract IRMN"
+          },
+          {
+            "name": "maxUSDCentsPerMessage",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "tokenAdminRegistry",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getSupportedTokens",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address[]",
+        "internalType": "address[]"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "owner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "setDynamicConfig",
+    "inputs": [
+      {
+        "name": "dynamicConfig",
+        "type": "tuple",
+        "internalType": "struct OnRamp.DynamicConfig",
+        "components": [
+          {
+            "name": "feeQuoter",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "reentrancyGuardEntered",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "feeAggregator",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "transferOwnership",
+    "inputs": [
+      {
+        "name": "to",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "typeAndVersion",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "string",
+        "internalType": "string"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "withdrawFeeTokens",
+    "inputs": [
+      {
+        "name": "feeTokens",
+        "type": "address[]",
+        "internalType": "address[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "CCIPMessageSent",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "feeToken",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "tokenAmountBeforeTokenPoolFees",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "encodedMessage",
+        "type": "bytes",
+        "indexed": false,
+        "internalType": "bytes"
+      },
+      {
+        "name": "receipts",
+        "type": "tuple[]",
+        "indexed": false,
+        "internalType": "struct OnRamp.Receipt[]",
+        "components": [
+          {
+            "name": "issuer",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "destGasLimit",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "destBytesOverhead",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "feeTokenAmount",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "extraArgs",
+            "type": "bytes",
+            "internalType": "bytes"
+          }
+        ]
+      },
+      {
+        "name": "verifierBlobs",
+        "type": "bytes[]",
+        "indexed": false,
+        "internalType": "bytes[]"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "ConfigSet",
+    "inputs": [
+      {
+        "name": "staticConfig",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct OnRamp.StaticConfig",
+        "components": [
+          {
+            "name": "chainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "rmnRemote",
+            "type": "address",
+            "internalType": "contract IRMN"
+          },
+          {
+            "name": "maxUSDCentsPerMessage",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "tokenAdminRegistry",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      },
+      {
+        "name": "dynamicConfig",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct OnRamp.DynamicConfig",
+        "components": [
+          {
+            "name": "feeQuoter",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "reentrancyGuardEntered",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "feeAggregator",
+            "type": "address",
+            "internalType": "address"
+          }
+        ]
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DestChainConfigSet",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "messageNumber",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      },
+      {
+        "name": "config",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct OnRamp.DestChainConfigArgs",
+        "components": [
+          {
+            "name": "destChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "router",
+            "type": "address",
+            "internalType": "contract IRouter"
+          },
+          {
+            "name": "addressBytesLength",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "tokenReceiverAllowed",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "messageNetworkFeeUSDCents",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "tokenNetworkFeeUSDCents",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "baseExecutionGasCost",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "defaultCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "laneMandatedCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "defaultExecutor",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "offRamp",
+            "type": "bytes",
+            "internalType": "bytes"
+          }
+        ]
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "FeeTokenWithdrawn",
+    "inputs": [
+      {
+        "name": "receiver",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "feeToken",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferRequested",
+    "inputs": [
+      {
+        "name": "from",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferred",
+    "inputs": [
+      {
+        "name": "from",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "CanOnlySendOneTokenPerMessage",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "CannotSendZeroTokens",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "CannotTransferToSelf",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "CursedByRMN",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DestinationChainNotSupported",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DestinationChainNotSupportedByCCV",
+    "inputs": [
+      {
+        "name": "ccvAddress",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DuplicateCCVNotAllowed",
+    "inputs": [
+      {
+        "name": "ccvAddress",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "FTFNotSupportedOnPoolV1",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "FeeExceedsMaxAllowed",
+    "inputs": [
+      {
+        "name": "feeUSDCents",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxUSDCentsPerMessage",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "GetSupportedTokensFunctionalityRemovedCheckAdminRegistry",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "InsufficientFeeTokenAmount",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "InvalidAddressLength",
+    "inputs": [
+      {
+        "name": "length",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidConfig",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "InvalidDataLength",
+    "inputs": [
+      {
+        "name": "location",
+        "type": "uint8",
+        "internalType": "enum ExtraArgsCodec.EncodingErrorLocation"
+      },
+      {
+        "name": "offset",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidDataLength",
+    "inputs": [
+      {
+        "name": "location",
+        "type": "uint8",
+        "internalType": "enum MessageV1Codec.EncodingErrorLocation"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidDestChainAddress",
+    "inputs": [
+      {
+        "name": "destChainAddress",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidDestChainConfig",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidExtraArgsTag",
+    "inputs": [
+      {
+        "name": "expected",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      },
+      {
+        "name": "actual",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "MustBeCalledByRouter",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "MustBeProposedOwner",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "MustSpecifyDefaultOrRequiredCCVs",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "OnlyCallableByOwner",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "OwnerCannotBeZero",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ReentrancyGuardReentrantCall",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "RequestedFinalityCanOnlyHaveOneMode",
+    "inputs": [
+      {
+        "name": "encodedFinality",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RouterMustSetOriginalSender",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "SafeERC20FailedOperation",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SourceTokenDataTooLarge",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "actualLength",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxLength",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TokenArgsNotSupportedOnPoolV1",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "TokenReceiverNotAllowed",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UnsupportedToken",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ZeroAddressNotAllowed",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ZeroAddressNotAllowed",
+    "inputs": []
+  }
+] as const;
+
+export const offRampAbi = [
+  {
+    "type": "constructor",
+    "inputs": [
+      {
+        "name": "staticConfig",
+        "type": "tuple",
+        "internalType": "struct OffRamp.StaticConfig",
+        "components": [
+          {
+            "name": "localChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "gasForCallExactCheck",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "rmnRemote",
+            "type": "address",
+            "internalType": "contract IRMN"
+          },
+          {
+            "name": "tokenAdminRegistry",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "maxGasBufferToUpdateState",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "acceptOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "applySourceChainConfigUpdates",
+    "inputs": [
+      {
+        "name": "sourceChainConfigUpdates",
+        "type": "tuple[]",
+        "internalType": "struct OffRamp.SourceChainConfigArgs[]",
+        "components": [
+          {
+            "name": "router",
+            "type": "address",
+            "internalType": "contract IRouter"
+          },
+          {
+            "name": "sourceChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "isEnabled",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "onRamps",
+            "type": "bytes[]",
+            "internalType": "bytes[]"
+          },
+          {
+            "name": "defaultCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "laneMandatedCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "execute",
+    "inputs": [
+      {
+        "name": "encodedMessage",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "ccvs",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "verifierResults",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "gasLimitOverride",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "executeSingleMessage",
+    "inputs": [
+      {
+        "name": "message",
+        "type": "tuple",
+        "internalType": "struct MessageV1Codec.MessageV1",
+        "components": [
+          {
+            "name": "sourceChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "destChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "messageNumber",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "executionGasLimit",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ccipReceiveGasLimit",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "finality",
+            "type": "bytes4",
+            "internalType": "bytes4"
+          },
+          {
+            "name": "ccvAndExecutorHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "onRampAddress",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "offRampAddress",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "sender",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "receiver",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "destBlob",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "tokenTransfer",
+            "type": "tuple[]",
+            "internalType": "struct MessageV1Codec.TokenTransferV1[]",
+            "components": [
+              {
+                "name": "amount",
+                "type": "uint256",
+                "internalType": "uint256"
+              },
+              {
+                "name": "sourcePoolAddress",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "sourceTokenAddress",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "destTokenAddress",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "tokenReceiver",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "extraData",
+                "type": "bytes",
+                "internalType": "bytes"
+              }
+            ]
+          },
+          {
+            "name": "data",
+            "type": "bytes",
+            "internalType": "bytes"
+          }
+        ]
+      },
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "ccvs",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "verifierResults",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "gasLimitOverride",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "getAllSourceChainConfigs",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "sourceChainSelectors",
+        "type": "uint64[]",
+        "internalType": "uint64[]"
+      },
+      {
+        "name": "sourceChainConfigs",
+        "type": "tuple[]",
+        "internalType": "struct OffRamp.SourceChainConfig[]",
+        "components": [
+          {
+            "name": "router",
+            "type": "address",
+            "internalType": "contract IRouter"
+          },
+          {
+            "name": "isEnabled",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "onRamps",
+            "type": "bytes[]",
+            "internalType": "bytes[]"
+          },
+          {
+            "name": "defaultCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "laneMandatedCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getCCVsForMessage",
+    "inputs": [
+      {
+        "name": "encodedMessage",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "requiredCCVs",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "optionalCCVs",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getExecutionState",
+    "inputs": [
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "enum Internal.MessageExecutionState"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getSourceChainConfig",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct OffRamp.SourceChainConfig",
+        "components": [
+          {
+            "name": "router",
+            "type": "address",
+            "internalType": "contract IRouter"
+          },
+          {
+            "name": "isEnabled",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "onRamps",
+            "type": "bytes[]",
+            "internalType": "bytes[]"
+          },
+          {
+            "name": "defaultCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "laneMandatedCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getStaticConfig",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct OffRamp.StaticConfig",
+        "components": [
+          {
+            "name": "localChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "gasForCallExactCheck",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "rmnRemote",
+            "type": "address",
+            "internalType": "contract IRMN"
+          },
+          {
+            "name": "tokenAdminRegistry",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "maxGasBufferToUpdateState",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "owner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "transferOwnership",
+    "inputs": [
+      {
+        "name": "to",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "typeAndVersion",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "string",
+        "internalType": "string"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "event",
+    "name": "ExecutionStateChanged",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "messageNumber",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "state",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "enum Internal.MessageExecutionState"
+      },
+      {
+        "name": "returnData",
+        "type": "bytes",
+        "indexed": false,
+        "internalType": "bytes"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferRequested",
+    "inputs": [
+      {
+        "name": "from",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferred",
+    "inputs": [
+      {
+        "name": "from",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "SourceChainConfigSet",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "sourceConfig",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct OffRamp.SourceChainConfigArgs",
+        "components": [
+          {
+            "name": "router",
+            "type": "address",
+            "internalType": "contract IRouter"
+          },
+          {
+            "name": "sourceChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "isEnabled",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "onRamps",
+            "type": "bytes[]",
+            "internalType": "bytes[]"
+          },
+          {
+            "name": "defaultCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          },
+          {
+            "name": "laneMandatedCCVs",
+            "type": "address[]",
+            "internalType": "address[]"
+          }
+        ]
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "StaticConfigSet",
+    "inputs": [
+      {
+        "name": "staticConfig",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct OffRamp.StaticConfig",
+        "components": [
+          {
+            "name": "localChainSelector",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "gasForCallExactCheck",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "rmnRemote",
+            "type": "address",
+            "internalType": "contract IRMN"
+          },
+          {
+            "name": "tokenAdminRegistry",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "maxGasBufferToUpdateState",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "CanOnlySelfCall",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "CannotTransferToSelf",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "CursedByRMN",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DuplicateCCVNotAllowed",
+    "inputs": [
+      {
+        "name": "ccvAddress",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "GasCannotBeZero",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "InboundImplementationNotFound",
+    "inputs": [
+      {
+        "name": "ccvAddress",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "verifierResults",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InsufficientGasToCompleteTx",
+    "inputs": [
+      {
+        "name": "err",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidDataLength",
+    "inputs": [
+      {
+        "name": "location",
+        "type": "uint8",
+        "internalType": "enum MessageV1Codec.EncodingErrorLocation"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidEVMAddress",
+    "inputs": [
+      {
+        "name": "encodedAddress",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidEncodingVersion",
+    "inputs": [
+      {
+        "name": "version",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidGasLimitOverride",
+    "inputs": [
+      {
+        "name": "messageGasLimit",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "gasLimitOverride",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidMessageDestChainSelector",
+    "inputs": [
+      {
+        "name": "messageDestChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidNumberOfTokens",
+    "inputs": [
+      {
+        "name": "numTokens",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidOffRamp",
+    "inputs": [
+      {
+        "name": "expected",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "got",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidOnRamp",
+    "inputs": [
+      {
+        "name": "got",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidOptionalThreshold",
+    "inputs": [
+      {
+        "name": "wanted",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "got",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidRequestedFinality",
+    "inputs": [
+      {
+        "name": "requestedFinality",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      },
+      {
+        "name": "allowedFinality",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidVerifierResultsLength",
+    "inputs": [
+      {
+        "name": "expected",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "got",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "MustBeProposedOwner",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "MustSpecifyDefaultOrRequiredCCVs",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "NoStateProgressMade",
+    "inputs": [
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "err",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotACompatiblePool",
+    "inputs": [
+      {
+        "name": "notPool",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OnlyCallableByOwner",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "OptionalCCVQuorumNotReached",
+    "inputs": [
+      {
+        "name": "wanted",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "got",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnerCannotBeZero",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ReceiverError",
+    "inputs": [
+      {
+        "name": "err",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ReentrancyGuardReentrantCall",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "RequestedFinalityCanOnlyHaveOneMode",
+    "inputs": [
+      {
+        "name": "encodedFinality",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RequiredCCVMissing",
+    "inputs": [
+      {
+        "name": "requiredCCV",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SkippedAlreadyExecutedMessage",
+    "inputs": [
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "messageNumber",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SourceChainNotEnabled",
+    "inputs": [
+      {
+        "name": "sourceChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TokenHandlingError",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "err",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ZeroAddressNotAllowed",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ZeroAddressNotAllowed",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ZeroChainSelectorNotAllowed",
+    "inputs": []
   }
 ] as const;

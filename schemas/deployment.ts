@@ -13,6 +13,14 @@ const chain = {
     rpcUrl: { type: 'string', minLength: 1 },
     receiver: address,
     confirmations: { type: 'integer', minimum: 0, maximum: 1000 },
+    transport: { enum: ['cctp', 'ccip'], description: 'how the relayer delivers to this chain (default cctp)' },
+    ccip: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['selector', 'offRamp', 'adapter', 'sender'],
+      description: 'this chain as a CCIP destination of the hub: its OffRamp, our adapter, and the hub-side RwaCcipSender of the lane',
+      properties: { selector: { type: 'string', pattern: '^[0-9]{1,20}$' }, offRamp: address, adapter: address, sender: address },
+    },
   },
 } as const;
 
@@ -21,34 +29,40 @@ export const deploymentSchema = {
   $id: 'https://rwa-oracle.local/schemas/deployment.json',
   type: 'object',
   additionalProperties: false,
-  required: ['hub', 'chains', 'dids'],
+  required: ['hub', 'chains', 'governance', 'dids'],
   properties: {
     hub: {
       type: 'object',
       additionalProperties: false,
       required: ['chainId', 'rpcUrl', 'registry'],
-      properties: { chainId: { type: 'integer', minimum: 1 }, rpcUrl: { type: 'string' }, registry: address },
+      properties: {
+        chainId: { type: 'integer', minimum: 1 },
+        rpcUrl: { type: 'string' },
+        registry: address,
+        ccip: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['selector', 'router', 'onRamp'],
+          description: 'the hub as CCIP source: Router and OnRamp',
+          properties: { selector: { type: 'string', pattern: '^[0-9]{1,20}$' }, router: address, onRamp: address },
+        },
+      },
     },
     chains: { type: 'array', minItems: 1, items: chain },
+    governance: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['signers', 'threshold'],
+      description: 'committee that signs the first config of a DID on each receiver',
+      properties: { signers: { type: 'array', minItems: 1, items: address }, threshold: { type: 'integer', minimum: 1 } },
+    },
     dids: {
       type: 'array',
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['did', 'didHash', 'assets'],
-        properties: {
-          did: { type: 'string' },
-          didHash: { type: 'string' },
-          assets: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['chainId', 'holdings', 'navFeed'],
-              properties: { chainId: { type: 'integer' }, holdings: address, navFeed: address },
-            },
-          },
-        },
+        required: ['did', 'didHash'],
+        properties: { did: { type: 'string' }, didHash: { type: 'string' } },
       },
     },
   },

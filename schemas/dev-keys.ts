@@ -1,4 +1,4 @@
-import { keccak256, stringToBytes, type Hex } from 'viem';
+import { keccak256, sliceHex, stringToBytes, type Hex } from 'viem';
 
 /**
  * DEV-ONLY keys, derived from public labels: anyone can compute them. They exist so `npm start` and the tests run
@@ -17,3 +17,9 @@ export const DEV_OUTSIDER_KEY = devKey('outsider');
 /** Anvil's well-known first accounts (mnemonic "test test ... junk"): deployer and relayer gas payer. */
 export const ANVIL_DEPLOYER_KEY: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 export const ANVIL_RELAYER_KEY: Hex = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+
+/** DEV-ONLY committee of the local CCIP CommitteeVerifier (the role Chainlink's verifier network plays). */
+export const DEV_LOCAL_CCV_KEYS: readonly Hex[] = [1, 2, 3].map((i) => keccak256(stringToBytes(`rwa-oracle DEV-ONLY key: ccip committee verifier ${i}`)));
+export const DEV_LOCAL_CCV_THRESHOLD = 2;
+/** Version tag of the local CommitteeVerifier: its resolver routes on it and its committee signs it. */
+export const LOCAL_COMMITTEE_VERSION_TAG: Hex = sliceHex(keccak256(stringToBytes('rwa-oracle local CommitteeVerifier v1')), 0, 4);

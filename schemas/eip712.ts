@@ -20,12 +20,25 @@ export const attestationTypes = {
     { name: 'amount', type: 'uint256' },
     { name: 'cashLegRef', type: 'bytes32' },
     { name: 'settledAt', type: 'uint64' },
+    { name: 'peerChainId', type: 'uint64' },
   ],
   NavAttestation: [
     { name: 'did', type: 'bytes32' },
     { name: 'nonce', type: 'uint64' },
     { name: 'nav', type: 'uint256' },
     { name: 'asOf', type: 'uint64' },
+  ],
+  /** Config, allow-list, pause and reserve: the packed body (message bytes after the 42-byte header). */
+  AdminAttestation: [
+    { name: 'did', type: 'bytes32' },
+    { name: 'nonce', type: 'uint64' },
+    { name: 'kind', type: 'uint8' },
+    { name: 'body', type: 'bytes' },
+  ],
+  /** One quorum over a Merkle root of settlement / NAV messages (RwaReceiver.receiveBatch). */
+  AttestationBatch: [
+    { name: 'did', type: 'bytes32' },
+    { name: 'root', type: 'bytes32' },
   ],
 } as const;
 
@@ -44,6 +57,25 @@ export const custodianTypes = {
     { name: 'did', type: 'string' },
     { name: 'nav', type: 'uint256' },
     { name: 'asOf', type: 'uint64' },
+  ],
+  /** Signed by a custodian: the reserve (cash and T-bills held) backing the DID, in token base units. */
+  ReserveReport: [
+    { name: 'did', type: 'string' },
+    { name: 'reserve', type: 'uint256' },
+    { name: 'asOf', type: 'uint64' },
+  ],
+  /** Signed by the DID's issuer: accounts allowed (or no longer allowed) to hold and receive the asset. */
+  AllowListUpdate: [
+    { name: 'did', type: 'string' },
+    { name: 'ref', type: 'string' },
+    { name: 'accounts', type: 'address[]' },
+    { name: 'allowed', type: 'bool[]' },
+  ],
+  /** Signed by the DID's issuer: stop (or resume) transfers and settlement application on every chain. */
+  PauseOrder: [
+    { name: 'did', type: 'string' },
+    { name: 'ref', type: 'string' },
+    { name: 'paused', type: 'bool' },
   ],
 } as const;
 

@@ -50,6 +50,53 @@ export const navRequestSchema = {
   },
 } as const;
 
+export const reserveRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/reserve-request.json',
+  title: 'Reserve report posted by a custodian (proof of reserve)',
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'reserve', 'asOf', 'signature'],
+  properties: {
+    did,
+    reserve: { ...uintString, description: 'token base units the reserve backs' },
+    asOf: { ...unixSeconds, description: 'unix seconds of the custody statement' },
+    signature,
+  },
+} as const;
+
+const ref = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' } as const;
+
+export const allowListRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/allowlist-request.json',
+  title: "Allow-list change signed by the DID's issuer",
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'ref', 'entries', 'signature'],
+  properties: {
+    did,
+    ref: { ...ref, description: "issuer's reference (idempotency key)" },
+    entries: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      items: { type: 'object', additionalProperties: false, required: ['account', 'allowed'], properties: { account: address, allowed: { type: 'boolean' } } },
+    },
+    signature,
+  },
+} as const;
+
+export const pauseRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/pause-request.json',
+  title: "Pause or resume order signed by the DID's issuer",
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'ref', 'paused', 'signature'],
+  properties: { did, ref: { ...ref, description: "issuer's reference (idempotency key)" }, paused: { type: 'boolean' }, signature },
+} as const;
+
 const delivery = {
   type: 'object',
   additionalProperties: false,
@@ -71,7 +118,7 @@ export const feedItemSchema = {
     did,
     didHash: bytes32,
     nonce: uintString,
-    kind: { enum: ['settlement', 'nav'] },
+    kind: { enum: ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve'] },
     message: hexBytes,
     createdAt: { type: 'string' },
     deliveries: { type: 'array', items: delivery },
@@ -106,6 +153,9 @@ export const errorSchema = {
 } as const;
 
 export type SettlementRequest = FromSchema<typeof settlementRequestSchema>;
+export type ReserveRequest = FromSchema<typeof reserveRequestSchema>;
+export type AllowListRequest = FromSchema<typeof allowListRequestSchema>;
+export type PauseRequest = FromSchema<typeof pauseRequestSchema>;
 export type NavRequest = FromSchema<typeof navRequestSchema>;
 export type FeedItem = FromSchema<typeof feedItemSchema>;
 export type AttestationFeed = FromSchema<typeof attestationFeedSchema>;
@@ -114,6 +164,9 @@ export type ErrorBody = FromSchema<typeof errorSchema>;
 export const httpSchemas = {
   'settlement-request': settlementRequestSchema,
   'nav-request': navRequestSchema,
+  'reserve-request': reserveRequestSchema,
+  'allowlist-request': allowListRequestSchema,
+  'pause-request': pauseRequestSchema,
   'attestation-feed': attestationFeedSchema,
   error: errorSchema,
 } as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { keccak256, stringToBytes, size } from 'viem';
-import { decodeMessage, encodeMessage, NAV_LENGTH, SETTLEMENT_LENGTH, type AttestationMessage } from './message.js';
+import { decodeMessage, encodeMessage, NAV_LENGTH, PAUSE_LENGTH, SETTLEMENT_LENGTH, type AttestationMessage } from './message.js';
 import { VECTOR_MESSAGES, buildVectors } from './vectors.js';
 import vectors from './vectors.json' with { type: 'json' };
 import type { DidHash } from './ids.js';
@@ -9,9 +9,15 @@ import { didHash, parseDid } from './ids.js';
 
 describe('message codec v1', () => {
   it('encodes settlement and NAV messages to their fixed lengths', () => {
-    const [settlement, , nav] = VECTOR_MESSAGES;
+    const settlement = VECTOR_MESSAGES.find((m) => m.kind === 'settlement');
+    const nav = VECTOR_MESSAGES.find((m) => m.kind === 'nav');
+    const pause = VECTOR_MESSAGES.find((m) => m.kind === 'pause');
     expect(size(encodeMessage(settlement!))).toBe(SETTLEMENT_LENGTH);
     expect(size(encodeMessage(nav!))).toBe(NAV_LENGTH);
+    expect(size(encodeMessage(pause!))).toBe(PAUSE_LENGTH);
+    for (const kind of ['config', 'allowlist', 'reserve', 'settlement', 'nav', 'pause'] as const) {
+      expect(VECTOR_MESSAGES.some((m) => m.kind === kind), `golden vector of kind ${kind}`).toBe(true);
+    }
   });
 
   it('round-trips every golden message', () => {
@@ -23,7 +29,7 @@ describe('message codec v1', () => {
     const addr = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${Buffer.from(b).toString('hex')}` as const);
     fc.assert(
       fc.property(hex32, fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFrom('subscription', 'redemption'), hex32, addr, fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }), (d, nonce, sk, ref, investor, amount) => {
-        const m: AttestationMessage = { kind: 'settlement', did: d as DidHash, nonce, settlementKind: sk as 'subscription', settlementRef: ref, investor, amount, cashLegRef: ref, settledAt: nonce };
+        const m: AttestationMessage = { kind: 'settlement', did: d as DidHash, nonce, settlementKind: sk as 'subscription', settlementRef: ref, investor, amount, cashLegRef: ref, settledAt: nonce, peerChainId: 0n };
         const back = decodeMessage(encodeMessage(m));
         expect(back.kind).toBe('settlement');
         if (back.kind === 'settlement') {
@@ -38,11 +44,16 @@ describe('message codec v1', () => {
 
   it('rejects truncated, padded, unknown-version and unknown-kind bytes', () => {
     const good = encodeMessage(VECTOR_MESSAGES[0]!);
-    expect(() => decodeMessage(good.slice(0, -2) as `0x${string}`)).toThrow(/must be 167 bytes/);
-    expect(() => decodeMessage(`${good}00`)).toThrow(/must be 167 bytes/);
+    expect(() => decodeMessage(good.slice(0, -2) as `0x${string}`)).toThrow(/must be 175 bytes/);
+    expect(() => decodeMessage(`${good}00`)).toThrow(/must be 175 bytes/);
     expect(() => decodeMessage(`0x02${good.slice(4)}`)).toThrow(/version 2/);
     expect(() => decodeMessage(`0x0109${good.slice(6)}`)).toThrow(/kind 9/);
     expect(() => decodeMessage('0x0101')).toThrow(/too short/);
+    for (const m of VECTOR_MESSAGES.filter((v) => v.kind === 'config' || v.kind === 'allowlist' || v.kind === 'reserve')) {
+      const bytes = encodeMessage(m);
+      expect(() => decodeMessage(bytes.slice(0, -2) as `0x${string}`), `truncated ${m.kind}`).toThrow();
+      expect(() => decodeMessage(`${bytes}00`), `padded ${m.kind}`).toThrow();
+    }
   });
 
   it('matches the committed golden vectors (forge checks the same file)', () => {

@@ -1,13 +1,16 @@
-import { concat, keccak256, numberToHex, size, sliceHex, hexToBigInt, hexToNumber, type Hex, getAddress } from 'viem';
+import { concat, keccak256, numberToHex, size, sliceHex, hexToBigInt, hexToNumber, type Hex, getAddress, stringToHex, hexToString } from 'viem';
 import type { AttestationId, DidHash } from './ids.js';
 
 /** Wire layout v1 of an attestation; byte table in contracts/src/libraries/AttestationCodec.sol. */
 export const MESSAGE_VERSION = 1;
-export const KIND = { settlement: 1, nav: 2 } as const;
-export const SETTLEMENT_KIND = { subscription: 1, redemption: 2 } as const;
+export const HEADER_LENGTH = 42;
+export const KIND = { settlement: 1, nav: 2, config: 3, allowlist: 4, pause: 5, reserve: 6 } as const;
+export type KindName = keyof typeof KIND;
+export const SETTLEMENT_KIND = { subscription: 1, redemption: 2, moveOut: 3, moveIn: 4 } as const;
 export type SettlementKindName = keyof typeof SETTLEMENT_KIND;
-export const SETTLEMENT_LENGTH = 167;
+export const SETTLEMENT_LENGTH = 175;
 export const NAV_LENGTH = 82;
+export const PAUSE_LENGTH = 43;
 
 export interface SettlementMessage {
   kind: 'settlement';
@@ -19,6 +22,8 @@ export interface SettlementMessage {
   amount: bigint;
   cashLegRef: Hex;
   settledAt: bigint;
+  /** The other chain of a move; 0 for subscriptions and redemptions. */
+  peerChainId: bigint;
 }
 
 export interface NavMessage {
@@ -29,62 +34,160 @@ export interface NavMessage {
   asOf: bigint;
 }
 
-export type AttestationMessage = SettlementMessage | NavMessage;
+export interface ConfigMessage {
+  kind: 'config';
+  did: DidHash;
+  nonce: bigint;
+  threshold: number;
+  navDecimals: number;
+  tokenDecimals: number;
+  heartbeat: number;
+  maxNavMoveBps: number;
+  /** Strictly increasing addresses (the contract rejects any other order). */
+  signers: readonly `0x${string}`[];
+  name: string;
+  symbol: string;
+}
+
+export interface AllowListMessage {
+  kind: 'allowlist';
+  did: DidHash;
+  nonce: bigint;
+  entries: readonly { account: `0x${string}`; allowed: boolean }[];
+}
+
+export interface PauseMessage {
+  kind: 'pause';
+  did: DidHash;
+  nonce: bigint;
+  paused: boolean;
+}
+
+export interface ReserveMessage {
+  kind: 'reserve';
+  did: DidHash;
+  nonce: bigint;
+  reserve: bigint;
+  asOf: bigint;
+  caps: readonly { chainId: bigint; cap: bigint }[];
+}
+
+export type AttestationMessage = SettlementMessage | NavMessage | ConfigMessage | AllowListMessage | PauseMessage | ReserveMessage;
 
 const u = (value: bigint | number, bytes: number): Hex => numberToHex(value, { size: bytes });
+const shortString = (s: string): Hex => {
+  const hex = stringToHex(s);
+  const len = size(hex);
+  if (len > 255) throw new Error(`string longer than 255 bytes: ${s.slice(0, 20)}...`);
+  return concat([u(len, 1), hex]);
+};
 
 /** Encodes v1 bytes, lowercase hex (canonical: the attestation id is keccak256 of these bytes). */
 export function encodeMessage(m: AttestationMessage): Hex {
-  return encodeRaw(m).toLowerCase() as Hex;
+  return concat([u(MESSAGE_VERSION, 1), u(KIND[m.kind], 1), m.did, u(m.nonce, 8), encodeBody(m)]).toLowerCase() as Hex;
 }
 
-function encodeRaw(m: AttestationMessage): Hex {
-  const header = [u(MESSAGE_VERSION, 1), u(KIND[m.kind], 1), m.did, u(m.nonce, 8)];
-  if (m.kind === 'settlement') {
-    return concat([
-      ...header,
-      u(SETTLEMENT_KIND[m.settlementKind], 1),
-      m.settlementRef,
-      m.investor,
-      u(m.amount, 32),
-      m.cashLegRef,
-      u(m.settledAt, 8),
-    ]);
+/** The bytes after the header: what `AdminAttestation.body` signs for config, allow-list, pause and reserve. */
+export function encodeBody(m: AttestationMessage): Hex {
+  switch (m.kind) {
+    case 'settlement':
+      return concat([u(SETTLEMENT_KIND[m.settlementKind], 1), m.settlementRef, m.investor, u(m.amount, 32), m.cashLegRef, u(m.settledAt, 8), u(m.peerChainId, 8)]);
+    case 'nav':
+      return concat([u(m.nav, 32), u(m.asOf, 8)]);
+    case 'config':
+      return concat([
+        u(m.threshold, 1),
+        u(m.navDecimals, 1),
+        u(m.tokenDecimals, 1),
+        u(m.heartbeat, 4),
+        u(m.maxNavMoveBps, 2),
+        u(m.signers.length, 1),
+        ...m.signers,
+        shortString(m.name),
+        shortString(m.symbol),
+      ]);
+    case 'allowlist':
+      return concat([u(m.entries.length, 2), ...m.entries.flatMap((e) => [e.account, u(e.allowed ? 1 : 0, 1)])]);
+    case 'pause':
+      return u(m.paused ? 1 : 0, 1);
+    case 'reserve':
+      return concat([u(m.reserve, 32), u(m.asOf, 8), u(m.caps.length, 1), ...m.caps.flatMap((c) => [u(c.chainId, 8), u(c.cap, 16)])]);
   }
-  return concat([...header, u(m.nav, 32), u(m.asOf, 8)]);
+}
+
+export class MessageDecodeError extends Error {
+  override readonly name = 'MessageDecodeError';
 }
 
 export function decodeMessage(message: Hex): AttestationMessage {
   const len = size(message);
-  const at = (start: number, end: number): Hex => sliceHex(message, start, end, { strict: true });
-  if (len < 42) throw new Error(`message too short: ${len} bytes`);
-  const version = hexToNumber(at(0, 1));
-  if (version !== MESSAGE_VERSION) throw new Error(`unsupported message version ${version}`);
-  const kind = hexToNumber(at(1, 2));
+  const at = (start: number, end: number): Hex => {
+    if (end > len) throw new MessageDecodeError(`message truncated: needs ${end} bytes, has ${len}`);
+    return sliceHex(message, start, end, { strict: true });
+  };
+  const num = (start: number, end: number) => hexToNumber(at(start, end));
+  const big = (start: number, end: number) => hexToBigInt(at(start, end));
+  const exact = (expected: number, what: string) => {
+    if (len !== expected) throw new MessageDecodeError(`${what} message must be ${expected} bytes, got ${len}`);
+  };
+  if (len < HEADER_LENGTH) throw new MessageDecodeError(`message too short: ${len} bytes`);
+  const version = num(0, 1);
+  if (version !== MESSAGE_VERSION) throw new MessageDecodeError(`unsupported message version ${version}`);
+  const kind = num(1, 2);
   const did = at(2, 34) as DidHash;
-  const nonce = hexToBigInt(at(34, 42));
-  if (kind === KIND.settlement) {
-    if (len !== SETTLEMENT_LENGTH) throw new Error(`settlement message must be ${SETTLEMENT_LENGTH} bytes, got ${len}`);
-    const sk = hexToNumber(at(42, 43));
-    const settlementKind = sk === 1 ? 'subscription' : sk === 2 ? 'redemption' : undefined;
-    if (!settlementKind) throw new Error(`unknown settlement kind ${sk}`);
-    return {
-      kind: 'settlement',
-      did,
-      nonce,
-      settlementKind,
-      settlementRef: at(43, 75),
-      investor: getAddress(at(75, 95)),
-      amount: hexToBigInt(at(95, 127)),
-      cashLegRef: at(127, 159),
-      settledAt: hexToBigInt(at(159, 167)),
-    };
+  const nonce = big(34, 42);
+  switch (kind) {
+    case KIND.settlement: {
+      exact(SETTLEMENT_LENGTH, 'settlement');
+      const sk = num(42, 43);
+      const settlementKind = (Object.keys(SETTLEMENT_KIND) as SettlementKindName[]).find((k) => SETTLEMENT_KIND[k] === sk);
+      if (!settlementKind) throw new MessageDecodeError(`unknown settlement kind ${sk}`);
+      return {
+        kind: 'settlement',
+        did,
+        nonce,
+        settlementKind,
+        settlementRef: at(43, 75),
+        investor: getAddress(at(75, 95)),
+        amount: big(95, 127),
+        cashLegRef: at(127, 159),
+        settledAt: big(159, 167),
+        peerChainId: big(167, 175),
+      };
+    }
+    case KIND.nav:
+      exact(NAV_LENGTH, 'NAV');
+      return { kind: 'nav', did, nonce, nav: big(42, 74), asOf: big(74, 82) };
+    case KIND.config: {
+      const n = num(51, 52);
+      const signers = Array.from({ length: n }, (_, i) => getAddress(at(52 + 20 * i, 72 + 20 * i)));
+      let p = 52 + 20 * n;
+      const nameLen = num(p, p + 1);
+      const name = hexToString(at(p + 1, p + 1 + nameLen));
+      p += 1 + nameLen;
+      const symLen = num(p, p + 1);
+      const symbol = hexToString(at(p + 1, p + 1 + symLen));
+      exact(p + 1 + symLen, 'config');
+      return { kind: 'config', did, nonce, threshold: num(42, 43), navDecimals: num(43, 44), tokenDecimals: num(44, 45), heartbeat: num(45, 49), maxNavMoveBps: num(49, 51), signers, name, symbol };
+    }
+    case KIND.allowlist: {
+      const n = num(42, 44);
+      exact(44 + 21 * n, 'allow-list');
+      const entries = Array.from({ length: n }, (_, i) => ({ account: getAddress(at(44 + 21 * i, 64 + 21 * i)), allowed: num(64 + 21 * i, 65 + 21 * i) !== 0 }));
+      return { kind: 'allowlist', did, nonce, entries };
+    }
+    case KIND.pause:
+      exact(PAUSE_LENGTH, 'pause');
+      return { kind: 'pause', did, nonce, paused: num(42, 43) !== 0 };
+    case KIND.reserve: {
+      const n = num(82, 83);
+      exact(83 + 24 * n, 'reserve');
+      const caps = Array.from({ length: n }, (_, i) => ({ chainId: big(83 + 24 * i, 91 + 24 * i), cap: big(91 + 24 * i, 107 + 24 * i) }));
+      return { kind: 'reserve', did, nonce, reserve: big(42, 74), asOf: big(74, 82), caps };
+    }
+    default:
+      throw new MessageDecodeError(`unknown message kind ${kind}`);
   }
-  if (kind === KIND.nav) {
-    if (len !== NAV_LENGTH) throw new Error(`NAV message must be ${NAV_LENGTH} bytes, got ${len}`);
-    return { kind: 'nav', did, nonce, nav: hexToBigInt(at(42, 74)), asOf: hexToBigInt(at(74, 82)) };
-  }
-  throw new Error(`unknown message kind ${kind}`);
 }
 
 export const attestationId = (message: Hex): AttestationId => keccak256(message) as AttestationId;
@@ -103,8 +206,12 @@ export function attestationTypedMessage(m: AttestationMessage) {
         amount: m.amount,
         cashLegRef: m.cashLegRef,
         settledAt: m.settledAt,
+        peerChainId: m.peerChainId,
       },
     };
   }
-  return { primaryType: 'NavAttestation' as const, message: { did: m.did, nonce: m.nonce, nav: m.nav, asOf: m.asOf } };
+  if (m.kind === 'nav') {
+    return { primaryType: 'NavAttestation' as const, message: { did: m.did, nonce: m.nonce, nav: m.nav, asOf: m.asOf } };
+  }
+  return { primaryType: 'AdminAttestation' as const, message: { did: m.did, nonce: m.nonce, kind: KIND[m.kind], body: encodeBody(m) } };
 }

@@ -24,6 +24,7 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
     amount: 1_000_000_000n,
     cashLegRef: keccak256(stringToBytes('wire 0001')),
     settledAt: 1_764_000_000n,
+    peerChainId: 0n,
   },
   {
     kind: 'settlement',
@@ -35,9 +36,57 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
     amount: (1n << 256n) - 1n,
     cashLegRef: `0x${'ff'.repeat(32)}`,
     settledAt: 18_446_744_073_709_551_615n,
+    peerChainId: 0n,
+  },
+  {
+    kind: 'settlement',
+    did,
+    nonce: 3n,
+    settlementKind: 'moveOut',
+    settlementRef: keccak256(stringToBytes('MOVE-0001')),
+    investor: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+    amount: 5n,
+    cashLegRef: `0x${'00'.repeat(32)}`,
+    settledAt: 1_764_000_100n,
+    peerChainId: 31339n,
   },
   { kind: 'nav', did, nonce: 2n, nav: 100_250_000n, asOf: 1_764_000_000n },
   { kind: 'nav', did, nonce: 256n, nav: (1n << 192n) - 1n, asOf: 1n },
+  {
+    kind: 'config',
+    did,
+    nonce: 4n,
+    threshold: 2,
+    navDecimals: 8,
+    tokenDecimals: 6,
+    heartbeat: 93_600,
+    maxNavMoveBps: 500,
+    signers: ['0x1000000000000000000000000000000000000001', '0x2000000000000000000000000000000000000002', '0x3000000000000000000000000000000000000003'],
+    name: 'Demo US Treasury Bill Fund 2027',
+    symbol: 'dUSTB',
+  },
+  {
+    kind: 'allowlist',
+    did,
+    nonce: 5n,
+    entries: [
+      { account: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', allowed: true },
+      { account: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65', allowed: false },
+    ],
+  },
+  { kind: 'pause', did, nonce: 6n, paused: true },
+  {
+    kind: 'reserve',
+    did,
+    nonce: 7n,
+    reserve: 3_000_000_000_000n,
+    asOf: 1_764_000_200n,
+    caps: [
+      { chainId: 31337n, cap: 1_000_000_000_000n },
+      { chainId: 31338n, cap: 1_000_000_000_000n },
+      { chainId: 31339n, cap: 1_000_000_000_000n },
+    ],
+  },
 ];
 
 export interface Vector {
@@ -63,6 +112,7 @@ export function buildVectors() {
     chainId: Number(VECTOR_CHAIN_ID),
     receiver: VECTOR_RECEIVER,
     domainSeparator: domainSeparator({ domain }),
+    count: vectors.length,
     vectors,
   };
 }

@@ -16,7 +16,7 @@ for (const tool of ['anvil', 'forge', 'cast']) {
   }
   console.log(`setup: ${r.stdout.split('\n')[0]}`);
 }
-const build = spawnSync(foundryBinary('forge'), ['build'], { cwd: root, encoding: 'utf8' });
+const build = spawnSync(foundryBinary('forge'), ['build', 'contracts/src'], { cwd: root, encoding: 'utf8' });
 if (build.status !== 0) {
   console.error(`setup: forge build failed\n${build.stdout}\n${build.stderr}`);
   process.exit(1);

@@ -1,0 +1,98 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/**
+ * Wire shapes between the aggregator (oracle API) and each committee signer process (`POST /v1/sign`).
+ * The aggregator forwards the original request exactly as it was posted (custodian, NAV publisher or issuer), or for
+ * `config` the hub registry snapshot it mirrors; the signer re-checks it on its own and validates `request` by
+ * `kind` (schemas/http.ts, or configSnapshotSchema below), so the envelope only says it is an object here.
+ */
+const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
+const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
+const bytes32 = { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' } as const;
+/** uint64 as a decimal string, 1 .. 2^64-1 (the range is checked in code: a pattern cannot bound it). */
+const nonce = { type: 'string', pattern: '^[1-9][0-9]{0,19}$' } as const;
+const chainId = { type: 'integer', minimum: 1, maximum: 9007199254740991 } as const;
+/** uint256 as a decimal string (the range a kind needs is checked in code). */
+const uintString = { type: 'string', pattern: '^(0|[1-9][0-9]{0,77})$' } as const;
+
+/** Every kind a signer signs; the admin kinds (config .. reserve) set up and govern a DID on every chain. */
+export const SIGN_KINDS = ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve'] as const;
+export type SignKind = (typeof SIGN_KINDS)[number];
+
+export const signRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/sign-request.json',
+  title: 'Attestation the aggregator asks one committee signer to sign',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'request', 'nonce', 'chainIds'],
+  properties: {
+    kind: { enum: SIGN_KINDS },
+    request: { type: 'object', description: "the signed body as posted (custodian, NAV publisher, issuer), or for config the hub registry snapshot" },
+    nonce: { ...nonce, description: "the DID's nonce the aggregator proposes" },
+    chainIds: { type: 'array', minItems: 1, maxItems: 64, uniqueItems: true, items: chainId, description: 'destination EVM chain ids' },
+    caps: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 255,
+      description: 'reserve only (required there, refused otherwise): the per-chain supply caps the aggregator proposes, token base units',
+      items: { type: 'object', additionalProperties: false, required: ['chainId', 'cap'], properties: { chainId, cap: uintString } },
+    },
+  },
+} as const;
+
+/**
+ * A DID's config as the hub registry holds it, which a `config` attestation mirrors to every receiver. The signer
+ * reads the registry itself and signs only if this equals its current state.
+ */
+export const configSnapshotSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/config-snapshot.json',
+  title: "The hub registry's config of a DID",
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'threshold', 'navDecimals', 'tokenDecimals', 'heartbeat', 'maxNavMoveBps', 'signers', 'name', 'symbol'],
+  properties: {
+    did: { type: 'string', minLength: 1, maxLength: 256 },
+    threshold: { type: 'integer', minimum: 1, maximum: 255 },
+    navDecimals: { type: 'integer', minimum: 0, maximum: 255 },
+    tokenDecimals: { type: 'integer', minimum: 0, maximum: 255 },
+    heartbeat: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'seconds' },
+    maxNavMoveBps: { type: 'integer', minimum: 0, maximum: 65535 },
+    signers: { type: 'array', minItems: 1, maxItems: 255, items: address, description: 'strictly increasing addresses' },
+    name: { type: 'string', maxLength: 255 },
+    symbol: { type: 'string', maxLength: 255 },
+  },
+} as const;
+
+const chainSignature = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['chainId', 'receiver', 'signature'],
+  properties: {
+    chainId,
+    receiver: address,
+    signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$', description: "65-byte EIP-712 signature over that chain's receiver domain" },
+  },
+} as const;
+
+export const signResponseSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/sign-response.json',
+  title: "One committee signer's signatures, one per destination chain",
+  type: 'object',
+  additionalProperties: false,
+  required: ['signer', 'attestationId', 'signatures'],
+  properties: {
+    signer: address,
+    attestationId: { ...bytes32, description: 'keccak256 of the message bytes the signer built' },
+    signatures: { type: 'array', items: chainSignature },
+  },
+} as const;
+
+export type SignRequest = FromSchema<typeof signRequestSchema>;
+export type ConfigSnapshot = FromSchema<typeof configSnapshotSchema>;
+export type SignResponse = FromSchema<typeof signResponseSchema>;
+export type ChainSignature = SignResponse['signatures'][number];
+
+export const MAX_NONCE = (1n << 64n) - 1n;
