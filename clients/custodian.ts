@@ -1,7 +1,7 @@
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Address, Hex } from 'viem';
 import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
-import type { NavRequest, SettlementRequest } from '../schemas/http.js';
+import type { AllowListRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 
 /** Where the oracle verifies custodian signatures: the hub chain and its DID registry. */
 export interface CustodianDomain {
@@ -47,4 +47,41 @@ export async function signNav(key: Hex, domain: CustodianDomain, body: UnsignedN
 export async function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, json: await res.json() };
+}
+
+export type UnsignedReserve = Omit<ReserveRequest, 'signature'>;
+export type UnsignedAllowList = Omit<AllowListRequest, 'signature'>;
+export type UnsignedPause = Omit<PauseRequest, 'signature'>;
+
+/** Signs a reserve report as a custodian would. */
+export async function signReserve(key: Hex, domain: CustodianDomain, body: UnsignedReserve): Promise<ReserveRequest> {
+  const signature = await privateKeyToAccount(key).signTypedData({
+    domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
+    types: custodianTypes,
+    primaryType: 'ReserveReport',
+    message: { did: body.did, reserve: BigInt(body.reserve), asOf: BigInt(body.asOf) },
+  });
+  return { ...body, signature };
+}
+
+/** Signs an allow-list change as the DID's issuer would. */
+export async function signAllowList(key: Hex, domain: CustodianDomain, body: UnsignedAllowList): Promise<AllowListRequest> {
+  const signature = await privateKeyToAccount(key).signTypedData({
+    domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
+    types: custodianTypes,
+    primaryType: 'AllowListUpdate',
+    message: { did: body.did, ref: body.ref, accounts: body.entries.map((e) => e.account as Address), allowed: body.entries.map((e) => e.allowed) },
+  });
+  return { ...body, signature };
+}
+
+/** Signs a pause or resume order as the DID's issuer would. */
+export async function signPause(key: Hex, domain: CustodianDomain, body: UnsignedPause): Promise<PauseRequest> {
+  const signature = await privateKeyToAccount(key).signTypedData({
+    domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
+    types: custodianTypes,
+    primaryType: 'PauseOrder',
+    message: { did: body.did, ref: body.ref, paused: body.paused },
+  });
+  return { ...body, signature };
 }

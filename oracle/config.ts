@@ -1,61 +1,94 @@
-import { readFileSync } from 'node:fs';
 import { isHex, type Hex } from 'viem';
-import { parseDeployment, type Deployment } from '../schemas/deployment.js';
+import type { Deployment } from '../schemas/deployment.js';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
+import { readDeploymentFile } from '../common/deployment-file.js';
+
+/** Where committee signatures come from: keys this process holds, or independent signer processes. */
+export type CommitteeConfig = { mode: 'local'; keys: readonly Hex[] } | { mode: 'remote'; urls: readonly string[]; timeoutMs: number };
 
 export interface OracleConfig {
   port: number;
   host: string;
   dbPath: string;
   deployment: Deployment;
-  committeeKeys: readonly Hex[];
+  committee: CommitteeConfig;
   devMode: boolean;
   logLevel: string;
+  /** Base URL published as the service endpoint in DID documents; default: the URL a request came in on. */
+  publicUrl: string | undefined;
   /** Largest clock skew accepted on a custodian's settledAt / asOf, in seconds. */
   maxFutureSkewSeconds: number;
+  /** How often the hub registry is compared with what the chains were told (ms). */
+  registrySyncMs: number;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** The only place that reads the environment; everything else receives this object. */
-export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
-  const deploymentPath = env.ORACLE_DEPLOYMENT ?? 'data/deployment.json';
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(deploymentPath, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`ORACLE_DEPLOYMENT: cannot read ${deploymentPath}`, { cause: err });
-  }
-  const parsed = parseDeployment(raw);
-  if (!parsed.ok) throw new ConfigError(`ORACLE_DEPLOYMENT: ${parsed.issue.field} ${parsed.issue.message}`);
+function positiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`${name}: expected a positive integer`);
+  return n;
+}
 
-  const devMode = env.ORACLE_DEV_MODE === '1';
-  let committeeKeys: readonly Hex[];
+function loadCommittee(env: NodeJS.ProcessEnv, devMode: boolean): CommitteeConfig {
+  if (env.ORACLE_SIGNER_URLS) {
+    if (env.ORACLE_COMMITTEE_KEYS) throw new ConfigError('set ORACLE_SIGNER_URLS or ORACLE_COMMITTEE_KEYS, not both');
+    const urls = env.ORACLE_SIGNER_URLS.split(',').map((u) => u.trim().replace(/\/+$/, ''));
+    for (const u of urls) {
+      let parsed: URL;
+      try {
+        parsed = new URL(u);
+      } catch {
+        throw new ConfigError('ORACLE_SIGNER_URLS: expected comma-separated http(s) URLs');
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('ORACLE_SIGNER_URLS: expected http(s) URLs');
+    }
+    if (new Set(urls).size !== urls.length) throw new ConfigError('ORACLE_SIGNER_URLS: a signer URL is listed twice');
+    const timeoutMs = Number(env.ORACLE_SIGNER_TIMEOUT_MS ?? '5000');
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 120_000) throw new ConfigError('ORACLE_SIGNER_TIMEOUT_MS: expected 50..120000');
+    return { mode: 'remote', urls, timeoutMs };
+  }
   if (env.ORACLE_COMMITTEE_KEYS) {
     const keys = env.ORACLE_COMMITTEE_KEYS.split(',').map((k) => k.trim());
     if (!keys.every((k) => isHex(k) && k.length === 66)) throw new ConfigError('ORACLE_COMMITTEE_KEYS: expected comma-separated 32-byte hex keys');
-    committeeKeys = keys as Hex[];
-    if (!devMode && committeeKeys.some((k) => DEV_COMMITTEE_KEYS.includes(k))) {
+    if (!devMode && keys.some((k) => DEV_COMMITTEE_KEYS.includes(k as Hex))) {
       throw new ConfigError('ORACLE_COMMITTEE_KEYS: dev-only keys are refused outside dev mode (ORACLE_DEV_MODE=1)');
     }
-  } else if (devMode) {
-    committeeKeys = DEV_COMMITTEE_KEYS;
-  } else {
-    throw new ConfigError('ORACLE_COMMITTEE_KEYS is required outside dev mode');
+    return { mode: 'local', keys: keys as Hex[] };
   }
+  if (devMode) return { mode: 'local', keys: DEV_COMMITTEE_KEYS };
+  throw new ConfigError('ORACLE_SIGNER_URLS (signer processes) or ORACLE_COMMITTEE_KEYS is required outside dev mode');
+}
+
+/** The only place that reads the environment; everything else receives this object. */
+export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
+  const file = readDeploymentFile(env.ORACLE_DEPLOYMENT ?? 'data/deployment.json', 'ORACLE_DEPLOYMENT');
+  if (!file.ok) throw new ConfigError(file.message, { cause: file.cause });
+  const devMode = env.ORACLE_DEV_MODE === '1';
+  const committee = loadCommittee(env, devMode);
 
   const port = Number(env.ORACLE_PORT ?? '8080');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('ORACLE_PORT: expected a TCP port');
+  const publicUrl = env.ORACLE_PUBLIC_URL?.replace(/\/+$/, '');
+  if (publicUrl !== undefined) {
+    try {
+      new URL(publicUrl);
+    } catch {
+      throw new ConfigError('ORACLE_PUBLIC_URL: expected a URL');
+    }
+  }
   return {
     port,
     host: env.ORACLE_HOST ?? '127.0.0.1',
     dbPath: env.ORACLE_DB ?? 'data/oracle.sqlite',
-    deployment: parsed.value,
-    committeeKeys,
+    deployment: file.deployment,
+    committee,
     devMode,
     logLevel: env.LOG_LEVEL ?? 'info',
+    publicUrl,
     maxFutureSkewSeconds: 300,
+    registrySyncMs: positiveInt(env.ORACLE_REGISTRY_SYNC_MS ?? '1000', 'ORACLE_REGISTRY_SYNC_MS'),
   };
 }

@@ -1,6 +1,6 @@
 import { recoverTypedDataAddress, type Address, type Hex } from 'viem';
 import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
-import type { NavRequest, SettlementRequest } from '../schemas/http.js';
+import type { AllowListRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 
 export interface CustodianDomainParams {
   hubChainId: bigint;
@@ -41,6 +41,39 @@ export function recoverNavSigner(p: CustodianDomainParams, body: NavRequest): Pr
     types: custodianTypes,
     primaryType: 'NavReport',
     message: navReportMessage(body),
+    signature: body.signature as Hex,
+  });
+}
+
+/** A custodian's ReserveReport (proof of reserve). */
+export function recoverReserveSigner(p: CustodianDomainParams, body: ReserveRequest): Promise<Address> {
+  return recoverTypedDataAddress({
+    domain: custodianDomain(p.hubChainId, p.registry),
+    types: custodianTypes,
+    primaryType: 'ReserveReport',
+    message: { did: body.did, reserve: BigInt(body.reserve), asOf: BigInt(body.asOf) },
+    signature: body.signature as Hex,
+  });
+}
+
+/** The issuer's AllowListUpdate: entries split into parallel account / allowed arrays. */
+export function recoverAllowListSigner(p: CustodianDomainParams, body: AllowListRequest): Promise<Address> {
+  return recoverTypedDataAddress({
+    domain: custodianDomain(p.hubChainId, p.registry),
+    types: custodianTypes,
+    primaryType: 'AllowListUpdate',
+    message: { did: body.did, ref: body.ref, accounts: body.entries.map((e) => e.account as Address), allowed: body.entries.map((e) => e.allowed) },
+    signature: body.signature as Hex,
+  });
+}
+
+/** The issuer's PauseOrder. */
+export function recoverPauseSigner(p: CustodianDomainParams, body: PauseRequest): Promise<Address> {
+  return recoverTypedDataAddress({
+    domain: custodianDomain(p.hubChainId, p.registry),
+    types: custodianTypes,
+    primaryType: 'PauseOrder',
+    message: { did: body.did, ref: body.ref, paused: body.paused },
     signature: body.signature as Hex,
   });
 }

@@ -12,19 +12,27 @@ import * as schema from './store/schema.js';
 import { AttestationStore } from './store/attestations.js';
 import { RegistryReader } from './chain/registry.js';
 import { Destinations } from './chain/destinations.js';
-import { Committee } from './committee.js';
+import { Committee } from './committee/local.js';
+import { RemoteCommittee } from './committee/remote.js';
+import type { CommitteePort } from './committee/port.js';
 import { OracleService } from './service.js';
+import { AdminService } from './admin-service.js';
+import { KeyedMutex } from '../common/mutex.js';
+import { Wakeup } from '../common/wakeup.js';
 import { createMetrics } from './metrics.js';
 import { createApp } from './http/app.js';
 
-const HELP = `rwa oracle: custodian API and committee signer
+const HELP = `rwa oracle: custodian API and committee aggregator
 
 Environment:
   ORACLE_DEPLOYMENT      deployment JSON (hub registry, chains, receivers)   [data/deployment.json]
   ORACLE_DB              SQLite file                                          [data/oracle.sqlite]
   ORACLE_HOST/PORT       listen address                                       [127.0.0.1:8080]
-  ORACLE_COMMITTEE_KEYS  comma-separated committee private keys (required outside dev mode)
-  ORACLE_DEV_MODE=1      use the deterministic DEV-ONLY committee keys
+  ORACLE_SIGNER_URLS     comma-separated committee signer URLs (tsx oracle/signer/main.ts each), or
+  ORACLE_COMMITTEE_KEYS  comma-separated committee private keys held in this process
+  ORACLE_SIGNER_TIMEOUT_MS  deadline of one call to one signer                  [5000]
+  ORACLE_DEV_MODE=1      with neither set, hold the deterministic DEV-ONLY committee keys
+  ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
   LOG_LEVEL              pino level                                           [info]
 `;
 
@@ -41,8 +49,14 @@ async function main(): Promise<void> {
   const registryAddress = config.deployment.hub.registry as Address;
   const registry = new RegistryReader(config.deployment.hub.rpcUrl, registryAddress);
   const destinations = new Destinations(config.deployment.chains);
-  const committee = new Committee(config.committeeKeys);
+  const committee: CommitteePort =
+    config.committee.mode === 'remote'
+      ? new RemoteCommittee({ urls: config.committee.urls, timeoutMs: config.committee.timeoutMs, metrics, logger: logger.child({ module: 'committee' }) })
+      : new Committee(config.committee.keys);
+  const lock = new KeyedMutex();
+  const now = () => BigInt(Math.floor(Date.now() / 1000));
   const service = new OracleService({
+    lock,
     registry,
     registryAddress,
     hubChainId: BigInt(config.deployment.hub.chainId),
@@ -51,18 +65,65 @@ async function main(): Promise<void> {
     store,
     metrics,
     logger: logger.child({ module: 'service' }),
-    now: () => BigInt(Math.floor(Date.now() / 1000)),
+    now,
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
   });
-  const app = createApp({ service, store, destinations, registry, metrics, logger });
+  const admin = new AdminService({
+    registry,
+    registryAddress,
+    hubChainId: BigInt(config.deployment.hub.chainId),
+    holdings: destinations,
+    committee,
+    governance: { signers: config.deployment.governance.signers as Address[], threshold: config.deployment.governance.threshold },
+    store,
+    metrics,
+    logger: logger.child({ module: 'admin' }),
+    lock,
+    now,
+    maxFutureSkewSeconds: config.maxFutureSkewSeconds,
+  });
+  const app = createApp({
+    admin,
+    service,
+    store,
+    destinations,
+    registry,
+    metrics,
+    logger,
+    dids: { members: registry, hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl },
+  });
   const { server, port } = await listen(app, config.host, config.port);
-  logger.info({ port, host: config.host, committee: committee.addresses, devMode: config.devMode, db: config.dbPath }, 'oracle listening');
+  logger.info({ port, host: config.host, committee: committee.describe(), devMode: config.devMode, db: config.dbPath }, 'oracle listening');
+
+  // Mirror the hub registry to the chains: new DIDs and config changes become config attestations.
+  const syncLog = logger.child({ module: 'registry-sync' });
+  const syncWake = new Wakeup();
+  let syncing = true;
+  let syncFailures = 0;
+  const syncLoop = (async () => {
+    while (syncing) {
+      try {
+        const created = await admin.syncRegistry();
+        for (const a of created) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry config attested');
+        syncFailures = 0;
+        await syncWake.wait(config.registrySyncMs);
+      } catch (err) {
+        syncFailures += 1;
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(syncFailures, 7));
+        syncLog.warn({ err, retryInMs: delay }, 'registry sync failed');
+        await syncWake.wait(delay);
+      }
+    }
+  })();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'oracle stopping');
+    syncing = false;
+    syncWake.notify();
+    await syncLoop;
     await close(server);
     closeDb();
     logger.info('oracle stopped');

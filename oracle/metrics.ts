@@ -5,6 +5,11 @@ export interface OracleMetrics {
   attestations: Counter<'kind'>;
   refusals: Counter<'code'>;
   requestDuration: Histogram<'route' | 'status'>;
+  /** Remote committee: one per signer call, by outcome (signed, refused, unreachable, timeout, bad_response, ...). */
+  signerCalls: Counter<'signer' | 'outcome'>;
+  /** Remote committee: signatures thrown away, by reason (signer_mismatch, not_in_signer_set, high_s, ...). */
+  signaturesRejected: Counter<'signer' | 'reason'>;
+  signerCallDuration: Histogram<'signer'>;
 }
 
 export function createMetrics(): OracleMetrics {
@@ -19,6 +24,20 @@ export function createMetrics(): OracleMetrics {
       help: 'HTTP request duration',
       labelNames: ['route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    signerCalls: new Counter({ name: 'oracle_signer_calls_total', help: 'Calls to committee signer processes, by outcome', labelNames: ['signer', 'outcome'], registers: [registry] }),
+    signaturesRejected: new Counter({
+      name: 'oracle_signer_signatures_rejected_total',
+      help: 'Signatures returned by a signer that failed verification and were ignored',
+      labelNames: ['signer', 'reason'],
+      registers: [registry],
+    }),
+    signerCallDuration: new Histogram({
+      name: 'oracle_signer_call_duration_seconds',
+      help: 'Duration of one call to a committee signer',
+      labelNames: ['signer'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered } from './rules.js';
+import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies } from './rules.js';
 
 describe('oracle rules', () => {
   it.each([
@@ -43,5 +43,21 @@ describe('oracle rules', () => {
     ['move down just over 5%', { nav: 94_999_999n, asOf: 2_000n }, prev, 'nav_move_too_large'],
   ] as const)('%s', (_name, next, previous, code) => {
     expect(checkNav(next, previous, 500)?.code).toBe(code);
+  });
+});
+
+describe('settlement must apply on its chain', () => {
+  const chain = { configured: true, totalSupply: 900n, supplyCap: 1_000n, paused: false, investorAllowed: true, investorBalance: 50n };
+  it.each([
+    ['subscription within the cap', 'subscription', 100n, chain, undefined],
+    ['subscription past the cap', 'subscription', 101n, chain, 'exceeds_reserve_budget'],
+    ['subscription to an investor off the list', 'subscription', 1n, { ...chain, investorAllowed: false }, 'investor_not_allowed'],
+    ['anything while paused', 'subscription', 1n, { ...chain, paused: true }, 'asset_paused'],
+    ['redemption while paused', 'redemption', 1n, { ...chain, paused: true }, 'asset_paused'],
+    ['anything before the DID is configured', 'redemption', 1n, { ...chain, configured: false }, 'did_not_configured'],
+    ['redemption within holdings, even off the list', 'redemption', 50n, { ...chain, investorAllowed: false }, undefined],
+    ['redemption past holdings', 'redemption', 51n, chain, 'insufficient_holdings'],
+  ] as const)('%s', (_name, kind, amount, state, code) => {
+    expect(checkSettlementApplies(kind, amount, state)?.code).toBe(code);
   });
 });

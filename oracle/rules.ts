@@ -47,3 +47,32 @@ export function checkNav(next: { nav: bigint; asOf: bigint }, prev: PreviousNav 
   }
   return undefined;
 }
+
+/** What a chain says about a DID's holdings, as far as the rules need it. */
+export interface ChainHoldings {
+  configured: boolean;
+  totalSupply: bigint;
+  supplyCap: bigint;
+  paused: boolean;
+  investorAllowed: boolean;
+  investorBalance: bigint;
+}
+
+/**
+ * A settlement must be able to apply on its chain: the DID configured there, the asset not paused; a subscription
+ * needs an allow-listed investor and room under the chain's reserve cap; a redemption needs the holdings.
+ */
+export function checkSettlementApplies(kind: 'subscription' | 'redemption', amount: bigint, chain: ChainHoldings): Refusal | undefined {
+  if (!chain.configured) return { code: 'did_not_configured', field: 'chainId', message: 'the DID is not configured on that chain yet' };
+  if (chain.paused) return { code: 'asset_paused', field: 'did', message: 'the asset is paused by its issuer' };
+  if (kind === 'redemption') return checkRedemptionCovered(amount, chain.investorBalance);
+  if (!chain.investorAllowed) return { code: 'investor_not_allowed', field: 'investor', message: 'the investor is not on the allow-list' };
+  if (chain.totalSupply + amount > chain.supplyCap) {
+    return {
+      code: 'exceeds_reserve_budget',
+      field: 'amount',
+      message: `supply ${chain.totalSupply} + ${amount} exceeds the chain's reserve cap ${chain.supplyCap}; the custodian must attest more reserve`,
+    };
+  }
+  return undefined;
+}

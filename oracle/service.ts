@@ -1,15 +1,17 @@
 import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { NavRequest, SettlementRequest } from '../schemas/http.js';
-import { didHash as hashDid, refHash, type DidHash, type DidString } from '../schemas/ids.js';
-import { attestationId, encodeMessage, type AttestationMessage } from '../schemas/message.js';
+import { didHash as hashDid, type DidHash, type DidString } from '../schemas/ids.js';
+import type { AttestationMessage } from '../schemas/message.js';
+import { issueAttestation, type IssueRow } from './issue.js';
 import { KeyedMutex } from '../common/mutex.js';
 import type { RegistryPort, DidRecord } from './chain/registry.js';
 import type { DestinationsPort } from './chain/destinations.js';
-import { Committee, QuorumUnavailableError } from './committee.js';
+import type { CommitteePort } from './committee/port.js';
+import { navAttestation, settlementAttestation, type RegistryConfigSnapshot, type SourceRequest } from './attestation.js';
 import { recoverNavSigner, recoverSettlementSigner, settlementProofMessage, navReportMessage } from './custodian-auth.js';
 import { OracleError } from './errors.js';
-import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, type Refusal } from './rules.js';
+import { checkAmount, checkNav, checkNotInFuture, checkSettlementApplies, type Refusal } from './rules.js';
 import type { AttestationRow, AttestationStore } from './store/attestations.js';
 import type { OracleMetrics } from './metrics.js';
 
@@ -18,12 +20,14 @@ export interface ServiceDeps {
   registryAddress: Address;
   hubChainId: bigint;
   destinations: DestinationsPort;
-  committee: Committee;
+  committee: CommitteePort;
   store: AttestationStore;
   metrics: OracleMetrics;
   logger: Logger;
   now: () => bigint;
   maxFutureSkewSeconds: number;
+  /** Shared with the admin service: one lock per DID for every kind, so nonces never collide. */
+  lock?: KeyedMutex;
 }
 
 export interface SubmitResult {
@@ -49,9 +53,11 @@ function canonicalHash(value: Record<string, unknown>): Hex {
  * for each destination chain and store, all under a per-DID lock so nonces never collide.
  */
 export class OracleService {
-  private readonly lock = new KeyedMutex();
+  private readonly lock: KeyedMutex;
 
-  constructor(private readonly d: ServiceDeps) {}
+  constructor(private readonly d: ServiceDeps) {
+    this.lock = d.lock ?? new KeyedMutex();
+  }
 
   private async resolveDid(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
     const hash = hashDid(did as DidString);
@@ -79,27 +85,20 @@ export class OracleService {
 
     const existing = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
     if (existing) return this.repeat(existing, requestHash, 'settlementRef');
-    if (body.kind === 'redemption') {
-      const balance = await this.d.destinations.balanceOf(body.chainId, hash, getAddress(body.investor));
-      refuse(checkRedemptionCovered(amount, balance));
+    let holdings;
+    try {
+      holdings = await this.d.destinations.holdingsState(body.chainId, hash, getAddress(body.investor));
+    } catch (err) {
+      throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${body.chainId}`, undefined, { cause: err });
     }
+    refuse(checkSettlementApplies(body.kind, amount, holdings));
 
     return this.lock.run(hash, async () => {
       const again = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
       if (again) return this.repeat(again, requestHash, 'settlementRef');
       const nonce = this.d.store.nextNonce(hash);
-      const message: AttestationMessage = {
-        kind: 'settlement',
-        did: hash,
-        nonce: BigInt(nonce),
-        settlementKind: body.kind,
-        settlementRef: refHash(body.settlementRef),
-        investor: getAddress(body.investor),
-        amount,
-        cashLegRef: body.cashLegRef as Hex,
-        settledAt: BigInt(body.settledAt),
-      };
-      return this.signAndStore(message, record, [chainId], {
+      const message = settlementAttestation(body, hash, BigInt(nonce));
+      return this.signAndStore(message, { kind: 'settlement', request: body }, record, [chainId], {
         did: body.did,
         didHash: hash,
         nonce,
@@ -130,9 +129,9 @@ export class OracleService {
       if (existing) return this.repeat(existing, requestHash, 'asOf');
       refuse(checkNav(next, this.d.store.latestNav(hash), record.maxNavMoveBps));
       const nonce = this.d.store.nextNonce(hash);
-      const message: AttestationMessage = { kind: 'nav', did: hash, nonce: BigInt(nonce), nav: next.nav, asOf: next.asOf };
+      const message = navAttestation(body, hash, BigInt(nonce));
       const chains = record.chainIds.filter((c) => this.d.destinations.get(Number(c)));
-      return this.signAndStore(message, record, chains, {
+      return this.signAndStore(message, { kind: 'nav', request: body }, record, chains, {
         did: body.did,
         didHash: hash,
         nonce,
@@ -154,31 +153,26 @@ export class OracleService {
     return { created: false, attestation: existing };
   }
 
-  private async signAndStore(
-    message: AttestationMessage,
-    record: DidRecord,
-    chainIds: readonly bigint[],
-    row: Omit<AttestationRow, 'seq' | 'id' | 'message' | 'createdAt' | 'navValue' | 'asOf'> & { navValue?: string; asOf?: number },
-  ): Promise<SubmitResult> {
-    const encoded = encodeMessage(message);
-    const id = attestationId(encoded);
-    const perChain: { chainId: number; receiver: string; signatures: string }[] = [];
-    try {
-      for (const chainId of chainIds) {
-        const chain = this.d.destinations.get(Number(chainId));
-        if (!chain) continue;
-        const receiver = chain.receiver as Address;
-        const signatures = await this.d.committee.signFor(message, { chainId, receiver }, record.signers, record.threshold);
-        perChain.push({ chainId: chain.chainId, receiver, signatures });
-      }
-    } catch (err) {
-      if (err instanceof QuorumUnavailableError) throw new OracleError(503, 'quorum_unavailable', err.message, undefined, { cause: err });
-      throw err;
-    }
-    const full = { ...row, id, message: encoded, createdAt: new Date().toISOString(), navValue: row.navValue ?? null, asOf: row.asOf ?? null };
-    const seq = this.d.store.insert(full, perChain);
-    this.d.metrics.attestations.inc({ kind: row.kind });
-    this.d.logger.info({ attestationId: id, did: row.did, nonce: row.nonce, kind: row.kind, chains: perChain.map((c) => c.chainId), seq }, 'attestation signed');
-    return { created: true, attestation: { ...full, seq } };
+  /**
+   * The signer set the receivers hold: the one in the last config attested for the DID. After a registry rotation
+   * and before its config attestation exists, the chains still verify the old set, so that is the set that signs.
+   */
+  private signerSetOnChains(record: DidRecord): { signers: readonly Address[]; threshold: number } {
+    const last = this.d.store.latestOfKind(hashDid(record.did as DidString), 'config');
+    if (!last) return record;
+    const snapshot = JSON.parse(last.request) as RegistryConfigSnapshot;
+    return { signers: snapshot.signers as Address[], threshold: snapshot.threshold };
+  }
+
+  private async signAndStore(message: AttestationMessage, source: SourceRequest, record: DidRecord, chainIds: readonly bigint[], row: IssueRow): Promise<SubmitResult> {
+    const attestation = await issueAttestation(
+      { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.destinations.get(id) },
+      message,
+      source,
+      this.signerSetOnChains(record),
+      chainIds,
+      row,
+    );
+    return { created: true, attestation };
   }
 }

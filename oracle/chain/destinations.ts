@@ -1,10 +1,21 @@
 import { createPublicClient, http, type Address, type PublicClient } from 'viem';
-import { rwaHoldingsAbi, rwaReceiverAbi } from '../../schemas/abi.js';
+import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi } from '../../schemas/abi.js';
 import type { DidHash } from '../../schemas/ids.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 
+export interface HoldingsState {
+  configured: boolean;
+  totalSupply: bigint;
+  supplyCap: bigint;
+  paused: boolean;
+  investorAllowed: boolean;
+  investorBalance: bigint;
+}
+
 /** What the oracle needs from destination chains. */
-export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'balanceOf'>;
+export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'balanceOf' | 'holdingsState'>;
+/** What reserve and allow-list checks need from destination chains. */
+export type HoldingsPort = Pick<Destinations, 'get' | 'holdingsState'>;
 
 /** Read-only view of the destination chains: what has been applied, and balances for redemption checks. */
 export class Destinations {
@@ -36,5 +47,37 @@ export class Destinations {
     const state = await client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'didState', args: [did] });
     if (state.holdings === '0x0000000000000000000000000000000000000000') return 0n;
     return client.readContract({ address: state.holdings, abi: rwaHoldingsAbi, functionName: 'balanceOf', args: [investor] });
+  }
+
+  /**
+   * What a subscription or reserve check needs from one chain: supply, this chain's reserve cap, whether the
+   * investor is allow-listed, whether the asset is paused. `configured` is false until the DID's config arrived.
+   */
+  async holdingsState(chainId: number, did: DidHash, investor?: Address): Promise<HoldingsState> {
+    const { chain, client } = this.entry(chainId);
+    const state = await client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'didState', args: [did] });
+    if (state.holdings === '0x0000000000000000000000000000000000000000') {
+      return { configured: false, totalSupply: 0n, supplyCap: 0n, paused: false, investorAllowed: false, investorBalance: 0n };
+    }
+    const token = { address: state.holdings, abi: rwaHoldingsAbi } as const;
+    const [totalSupply, supplyCap, paused, investorAllowed, investorBalance] = await Promise.all([
+      client.readContract({ ...token, functionName: 'totalSupply' }),
+      client.readContract({ ...token, functionName: 'supplyCap' }),
+      client.readContract({ ...token, functionName: 'paused' }),
+      investor ? client.readContract({ ...token, functionName: 'isAllowed', args: [investor] }) : Promise.resolve(false),
+      investor ? client.readContract({ ...token, functionName: 'balanceOf', args: [investor] }) : Promise.resolve(0n),
+    ]);
+    return { configured: true, totalSupply, supplyCap, paused, investorAllowed, investorBalance };
+  }
+
+  /** The latest NAV applied on a chain (answer and as-of time), or undefined before the first round. */
+  async latestNav(chainId: number, did: DidHash): Promise<{ nav: bigint; asOf: bigint } | undefined> {
+    const { chain, client } = this.entry(chainId);
+    const navFeed = await client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'navFeedOf', args: [did] });
+    if (navFeed === '0x0000000000000000000000000000000000000000') return undefined;
+    const round = await client.readContract({ address: navFeed, abi: rwaNavFeedAbi, functionName: 'latestRound' });
+    if (round === 0n) return undefined;
+    const [, answer, , updatedAt] = await client.readContract({ address: navFeed, abi: rwaNavFeedAbi, functionName: 'latestRoundData' });
+    return { nav: answer, asOf: updatedAt };
   }
 }

@@ -8,7 +8,7 @@ import { openDb } from '../../common/sqlite.js';
 import * as schema from '../store/schema.js';
 import { AttestationStore } from '../store/attestations.js';
 import { OracleService } from '../service.js';
-import { Committee } from '../committee.js';
+import { Committee } from '../committee/local.js';
 import { createMetrics } from '../metrics.js';
 import { createApp } from './app.js';
 import type { DidRecord, RegistryPort } from '../chain/registry.js';
@@ -29,6 +29,8 @@ const HUB = 31337;
 const REGISTRY: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const domain: CustodianDomain = { hubChainId: HUB, registry: REGISTRY };
 const committeeAddrs = DEV_COMMITTEE_KEYS.map((k) => privateKeyToAccount(k).address);
+const custodianAddr = privateKeyToAccount(DEV_CUSTODIAN_KEY).address;
+const publisherAddr = privateKeyToAccount(DEV_NAV_PUBLISHER_KEY).address;
 const chains = [
   { name: 'hub', chainId: 31337, rpcUrl: 'http://x', receiver: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', confirmations: 0 },
   { name: 'spoke', chainId: 31338, rpcUrl: 'http://y', receiver: '0x5FbDB2315678afecb367f032d93F642f64180aa3', confirmations: 0 },
@@ -50,6 +52,9 @@ const record: DidRecord = {
 let store: AttestationStore;
 let app: ReturnType<typeof createApp>;
 let balances: Map<string, bigint>;
+let cap: bigint;
+let paused: boolean;
+let blocked: Set<string>;
 let dbFile: string;
 
 function setup() {
@@ -57,6 +62,9 @@ function setup() {
   const { db } = openDb(dbFile, schema, join(import.meta.dirname, '..', 'store', 'migrations'));
   store = new AttestationStore(db);
   balances = new Map();
+  cap = 10n ** 18n;
+  paused = false;
+  blocked = new Set();
   const registry: RegistryPort = {
     getDid: async (h) => (h === DID_HASH ? record : undefined),
     isCustodian: async (_h, a) => a === privateKeyToAccount(DEV_CUSTODIAN_KEY).address,
@@ -67,6 +75,14 @@ function setup() {
     get: (id) => chains.find((c) => c.chainId === id),
     isApplied: async () => false,
     balanceOf: async (chainId, _d, investor) => balances.get(`${chainId}:${investor}`) ?? 0n,
+    holdingsState: async (chainId, _d, investor) => ({
+      configured: true,
+      totalSupply: 0n,
+      supplyCap: cap,
+      paused,
+      investorAllowed: investor !== undefined && !blocked.has(investor),
+      investorBalance: investor ? (balances.get(`${chainId}:${investor}`) ?? 0n) : 0n,
+    }),
   };
   const metrics = createMetrics();
   const logger = pino({ level: 'silent' });
@@ -82,7 +98,20 @@ function setup() {
     now: () => BigInt(NOW),
     maxFutureSkewSeconds: 300,
   });
-  app = createApp({ service, store, destinations, registry, metrics, logger });
+  app = createApp({
+    service,
+    store,
+    destinations,
+    registry,
+    metrics,
+    logger,
+    dids: {
+      members: { custodiansOf: async () => [custodianAddr], navPublishersOf: async () => [publisherAddr] },
+      hubChainId: BigInt(HUB),
+      registryAddress: REGISTRY,
+      publicUrl: undefined,
+    },
+  });
 }
 
 const investor: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
@@ -181,6 +210,16 @@ describe('oracle HTTP API', () => {
     expect(store.count()).toBe(0);
   });
 
+  it.each([
+    ['a subscription beyond the chain reserve cap', (): void => void (cap = 999_999n), 'exceeds_reserve_budget', 'amount'],
+    ['a subscription for an investor off the allow-list', (): void => void blocked.add(investor), 'investor_not_allowed', 'investor'],
+    ['a settlement while the asset is paused', (): void => void (paused = true), 'asset_paused', 'did'],
+  ] as const)('refuses %s with 422, storing nothing', async (_name, arrange, code, field) => {
+    arrange();
+    expect(await errorOf(await post('/v1/settlements', await settlement()))).toMatchObject({ status: 422, code, field });
+    expect(store.count()).toBe(0);
+  });
+
   it('refuses a NAV older than the last one and one that moves too far', async () => {
     const ok = await post('/v1/nav', await signNav(DEV_NAV_PUBLISHER_KEY, domain, { did: DID, nav: '100000000', asOf: NOW - 100 }));
     expect(ok.status).toBe(201);
@@ -225,5 +264,34 @@ describe('oracle HTTP API', () => {
     const doc = (await (await app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/v1/settlements');
+  });
+
+  it('serves a W3C DID document with committee, custodian and NAV publisher keys and the registry state', async () => {
+    const res = await app.request(`http://oracle.test/v1/dids/${DID}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/did+ld+json');
+    const doc = (await res.json()) as {
+      '@context': string[];
+      id: string;
+      verificationMethod: { id: string; type: string; controller: string; blockchainAccountId: string }[];
+      assertionMethod: string[];
+      service: { id: string; type: string; serviceEndpoint: string }[];
+      registry: { chainId: number; address: string; threshold: number; navDecimals: number; heartbeat: number; signers: string[]; custodians: string[]; chainIds: number[] };
+    };
+    expect(doc['@context'][0]).toBe('https://www.w3.org/ns/did/v1');
+    expect(doc.id).toBe(DID);
+    const accounts = doc.verificationMethod.map((m) => m.blockchainAccountId);
+    expect(accounts).toEqual([...committeeAddrs, custodianAddr, publisherAddr].map((a) => `eip155:${HUB}:${a}`));
+    for (const m of doc.verificationMethod) {
+      expect(m).toMatchObject({ type: 'EcdsaSecp256k1RecoveryMethod2020', controller: DID });
+      expect(m.id.startsWith(`${DID}#`)).toBe(true);
+    }
+    expect(doc.assertionMethod).toEqual(doc.verificationMethod.map((m) => m.id));
+    expect(doc.service.find((s) => s.type === 'RwaSettlementOracle')?.serviceEndpoint).toBe('http://oracle.test');
+    expect(doc.service.map((s) => s.serviceEndpoint)).toContain('http://oracle.test/v1/settlements');
+    expect(doc.registry).toMatchObject({ chainId: HUB, address: REGISTRY, threshold: 2, navDecimals: 8, heartbeat: 86_400, custodians: [custodianAddr], chainIds: [31337, 31338] });
+    expect(doc.registry.signers).toEqual(committeeAddrs);
+    expect(await errorOf(await app.request('/v1/dids/did:rwa:test:nope'))).toMatchObject({ status: 404, code: 'unknown_did', field: 'did' });
+    expect(await errorOf(await app.request('/v1/dids/did:web:x'))).toMatchObject({ status: 400, code: 'invalid_did', field: 'did' });
   });
 });

@@ -4,7 +4,6 @@ import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { navRequestSchema, settlementRequestSchema, type NavRequest, type SettlementRequest } from '../../schemas/http.js';
 import { parserFor } from '../../schemas/validate.js';
-import { DID_PATTERN, didHash, type DidString } from '../../schemas/ids.js';
 import { OracleError, badRequest } from '../errors.js';
 import type { OracleService } from '../service.js';
 import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
@@ -12,6 +11,9 @@ import type { DestinationsPort } from '../chain/destinations.js';
 import type { RegistryPort } from '../chain/registry.js';
 import type { OracleMetrics } from '../metrics.js';
 import { openApiDocument } from './openapi.js';
+import { createDidRoutes, type DidRoutesDeps } from './dids.js';
+import { createAdminRoutes } from './admin.js';
+import type { AdminService } from '../admin-service.js';
 
 export interface AppDeps {
   service: OracleService;
@@ -20,12 +22,15 @@ export interface AppDeps {
   registry: RegistryPort;
   metrics: OracleMetrics;
   logger: Logger;
+  dids: Omit<DidRoutesDeps, 'registry'>;
+  /** Reserve, allow-list and pause routes; absent in tests of the custodian API alone. */
+  admin?: AdminService;
 }
 
 const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
 const parseNav = parserFor<NavRequest>(navRequestSchema);
 
-async function readJson(c: Context): Promise<unknown> {
+export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
     throw new OracleError(415, 'unsupported_media_type', 'send the body as application/json', 'content-type');
@@ -37,7 +42,7 @@ async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-function parseOrThrow<T>(parse: (x: unknown) => { ok: true; value: T } | { ok: false; issue: { field: string; message: string } }, input: unknown): T {
+export function parseOrThrow<T>(parse: (x: unknown) => { ok: true; value: T } | { ok: false; issue: { field: string; message: string } }, input: unknown): T {
   const r = parse(input);
   if (!r.ok) throw badRequest(r.issue.field, r.issue.message);
   return r.value;
@@ -126,26 +131,8 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ ...view, delivery: onChain });
   });
 
-  app.get('/v1/dids/:did', async (c) => {
-    const did = c.req.param('did');
-    if (!DID_PATTERN.test(did)) throw new OracleError(400, 'invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
-    const record = await deps.registry.getDid(didHash(did as DidString));
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
-    return c.json({
-      id: did,
-      didHash: didHash(did as DidString),
-      issuer: record.issuer,
-      name: record.name,
-      symbol: record.symbol,
-      navDecimals: record.navDecimals,
-      tokenDecimals: record.tokenDecimals,
-      threshold: record.threshold,
-      heartbeat: record.heartbeat,
-      maxNavMoveBps: record.maxNavMoveBps,
-      signers: record.signers,
-      chainIds: record.chainIds.map(Number),
-    });
-  });
+  app.route('/v1/dids', createDidRoutes({ registry: deps.registry, ...deps.dids }));
+  if (deps.admin) app.route('/v1', createAdminRoutes(deps.admin, deps.store));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {

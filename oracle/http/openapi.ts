@@ -45,7 +45,13 @@ export function openApiDocument() {
       '/v1/attestations/{id}': {
         get: { summary: 'One attestation and whether each destination chain applied it', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'status' }, '404': errorResponse('unknown') } },
       },
-      '/v1/dids/{did}': { get: { summary: 'Registry state of a DID', parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'DID' }, '404': errorResponse('unknown') } } },
+      '/v1/dids/{did}': {
+        get: {
+          summary: 'W3C DID document of a DID: committee signers, custodians and NAV publishers as verification methods, oracle services, and the hub registry state',
+          parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'DID document', content: { 'application/did+ld+json': { schema: { type: 'object' } } } }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown') },
+        },
+      },
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/ready': { get: { summary: 'Readiness (store and hub RPC)', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },

@@ -12,11 +12,22 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 export class AttestationStore {
   constructor(private readonly db: Db) {}
 
-  findBySource(did: string, kind: 'settlement' | 'nav', sourceRef: string): AttestationRow | undefined {
+  findBySource(did: string, kind: AttestationRow['kind'], sourceRef: string): AttestationRow | undefined {
     return this.db
       .select()
       .from(attestations)
       .where(and(eq(attestations.did, did), eq(attestations.kind, kind), eq(attestations.sourceRef, sourceRef)))
+      .get();
+  }
+
+  /** The latest attestation of a kind for a DID (highest nonce), e.g. the last config or reserve. */
+  latestOfKind(didHash: string, kind: AttestationRow['kind']): AttestationRow | undefined {
+    return this.db
+      .select()
+      .from(attestations)
+      .where(and(eq(attestations.didHash, didHash), eq(attestations.kind, kind)))
+      .orderBy(desc(attestations.nonce))
+      .limit(1)
       .get();
   }
 

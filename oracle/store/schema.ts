@@ -9,8 +9,8 @@ export const attestations = sqliteTable(
     did: text('did').notNull(),
     didHash: text('did_hash').notNull(),
     nonce: integer('nonce').notNull(),
-    kind: text('kind', { enum: ['settlement', 'nav'] }).notNull(),
-    /** The custodian's settlement reference, or the NAV as-of time: the idempotency key with did + kind. */
+    kind: text('kind', { enum: ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve'] }).notNull(),
+    /** Idempotency key with did + kind: settlement reference, NAV or reserve as-of time, issuer's ref, config hash. */
     sourceRef: text('source_ref').notNull(),
     /** keccak256 of the canonical request: same key + same hash is a repeat, same key + other hash a conflict. */
     requestHash: text('request_hash').notNull(),

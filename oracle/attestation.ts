@@ -1,0 +1,135 @@
+import { getAddress, keccak256, stringToBytes, type Hex } from 'viem';
+import type { ConfigSnapshot } from '../schemas/committee.js';
+import type { AllowListRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import { refHash, type DidHash } from '../schemas/ids.js';
+import type { AttestationMessage } from '../schemas/message.js';
+import type { DidRecord } from './chain/registry.js';
+
+/**
+ * The attestation a request becomes at a given nonce. The aggregator and every signer build it with these
+ * functions, so a signer signs exactly the bytes the aggregator stores, without trusting the aggregator's copy.
+ */
+export function settlementAttestation(body: SettlementRequest, did: DidHash, nonce: bigint): AttestationMessage {
+  return {
+    kind: 'settlement',
+    did,
+    nonce,
+    settlementKind: body.kind,
+    settlementRef: refHash(body.settlementRef),
+    investor: getAddress(body.investor),
+    amount: BigInt(body.amount),
+    cashLegRef: body.cashLegRef as Hex,
+    settledAt: BigInt(body.settledAt),
+    peerChainId: 0n,
+  };
+}
+
+export function navAttestation(body: NavRequest, did: DidHash, nonce: bigint): AttestationMessage {
+  return { kind: 'nav', did, nonce, nav: BigInt(body.nav), asOf: BigInt(body.asOf) };
+}
+
+/** The hub registry's config of a DID as the oracle mirrors it to the receivers (what a config attestation says). */
+export type RegistryConfigSnapshot = ConfigSnapshot;
+
+/** The snapshot of a registry record: what the aggregator proposes and what a signer compares it with. */
+export function configSnapshotOf(record: DidRecord): RegistryConfigSnapshot {
+  return {
+    did: record.did,
+    threshold: record.threshold,
+    navDecimals: record.navDecimals,
+    tokenDecimals: record.tokenDecimals,
+    heartbeat: record.heartbeat,
+    maxNavMoveBps: record.maxNavMoveBps,
+    signers: [...record.signers],
+    name: record.name,
+    symbol: record.symbol,
+  };
+}
+
+export function configAttestation(snapshot: RegistryConfigSnapshot, did: DidHash, nonce: bigint): AttestationMessage {
+  return {
+    kind: 'config',
+    did,
+    nonce,
+    threshold: snapshot.threshold,
+    navDecimals: snapshot.navDecimals,
+    tokenDecimals: snapshot.tokenDecimals,
+    heartbeat: snapshot.heartbeat,
+    maxNavMoveBps: snapshot.maxNavMoveBps,
+    signers: snapshot.signers as `0x${string}`[],
+    name: snapshot.name,
+    symbol: snapshot.symbol,
+  };
+}
+
+/** The issuer's entries with checksummed accounts: what the message carries and what the request hash covers. */
+export const allowListEntries = (body: AllowListRequest) => body.entries.map((e) => ({ account: getAddress(e.account), allowed: e.allowed }));
+
+export function allowListAttestation(body: AllowListRequest, did: DidHash, nonce: bigint): AttestationMessage {
+  return { kind: 'allowlist', did, nonce, entries: allowListEntries(body) };
+}
+
+export function pauseAttestation(body: PauseRequest, did: DidHash, nonce: bigint): AttestationMessage {
+  return { kind: 'pause', did, nonce, paused: body.paused };
+}
+
+/** Per-chain supply caps as they travel between aggregator and signers (token base units as decimal strings). */
+export type ReserveCaps = { chainId: number; cap: string }[];
+
+/** A reserve report with the caps the aggregator split it into, in that order. */
+export function reserveAttestation(body: ReserveRequest, caps: ReserveCaps, did: DidHash, nonce: bigint): AttestationMessage {
+  return { kind: 'reserve', did, nonce, reserve: BigInt(body.reserve), asOf: BigInt(body.asOf), caps: caps.map((c) => ({ chainId: BigInt(c.chainId), cap: BigInt(c.cap) })) };
+}
+
+/**
+ * The original request the committee is asked to attest, tagged by kind (what a remote signer re-checks).
+ * Settlements, NAV and reserve come from custodians / NAV publishers, allow-list and pause from the DID's issuer,
+ * config from the hub registry itself.
+ */
+export type SourceRequest = { kind: 'settlement'; request: SettlementRequest } | { kind: 'nav'; request: NavRequest };
+
+/** Requests behind the admin kinds. */
+export type AdminSource =
+  | { kind: 'reserve'; request: ReserveRequest; caps: ReserveCaps }
+  | { kind: 'allowlist'; request: AllowListRequest }
+  | { kind: 'pause'; request: PauseRequest }
+  | { kind: 'config'; request: RegistryConfigSnapshot };
+
+export type AnySource = SourceRequest | AdminSource;
+
+/** The attestation of any source at a nonce: one switch over the builders above. */
+export function attestationOf(s: AnySource, did: DidHash, nonce: bigint): AttestationMessage {
+  switch (s.kind) {
+    case 'settlement':
+      return settlementAttestation(s.request, did, nonce);
+    case 'nav':
+      return navAttestation(s.request, did, nonce);
+    case 'config':
+      return configAttestation(s.request, did, nonce);
+    case 'allowlist':
+      return allowListAttestation(s.request, did, nonce);
+    case 'pause':
+      return pauseAttestation(s.request, did, nonce);
+    case 'reserve':
+      return reserveAttestation(s.request, s.caps, did, nonce);
+  }
+}
+
+/** The custodian's idempotency key for a request: the settlement reference, or the NAV's as-of time. */
+export function sourceRefOf(s: AnySource): string {
+  switch (s.kind) {
+    case 'settlement':
+      return s.request.settlementRef;
+    case 'nav':
+    case 'reserve':
+      return String(s.request.asOf);
+    case 'allowlist':
+    case 'pause':
+      return s.request.ref;
+    case 'config':
+      return configRef(s.request);
+  }
+}
+
+/** A config's idempotency key: the hash of its content, so the same registry state is attested once. */
+export const configRef = (c: RegistryConfigSnapshot): string => keccak256(stringToBytes(JSON.stringify(c)));

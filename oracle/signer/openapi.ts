@@ -1,0 +1,35 @@
+import { signRequestSchema, signResponseSchema } from '../../schemas/committee.js';
+import { errorSchema } from '../../schemas/http.js';
+
+const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+/** OpenAPI 3.1 document of a committee signer, built from the schemas it validates with. */
+export function signerOpenApi() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'RWA oracle committee signer', version: '0.1.0', description: 'Re-checks a request (custodian, NAV publisher, issuer, or the hub registry config) on its own and signs the attestation per destination chain.' },
+    paths: {
+      '/v1/sign': {
+        post: {
+          summary: 'Sign the attestation of a request (settlement, NAV, config, allow-list, pause, reserve) at a proposed nonce',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignRequest' } } } },
+          responses: {
+            '200': { description: 'signatures, one per chain (the first ones again on a repeat)', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignResponse' } } } },
+            '400': errorResponse('body fails the schema'),
+            '401': errorResponse("the request's EIP-712 signature does not recover"),
+            '403': errorResponse('not a custodian / NAV publisher / the issuer, or this signer is not in the set that must sign (the DID signer set; for config governance or the last config it signed)'),
+            '404': errorResponse('unknown DID'),
+            '409': errorResponse('equivocation: another message at this nonce, or this request at another nonce'),
+            '422': errorResponse('a rule, the chain list, the reserve caps, or a config that differs from the hub registry refused it'),
+            '503': errorResponse('a chain could not be read'),
+          },
+        },
+      },
+      '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
+      '/ready': { get: { summary: 'Readiness (store and hub RPC)', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },
+    },
+    components: { schemas: { SignRequest: strip(signRequestSchema), SignResponse: strip(signResponseSchema), Error: strip(errorSchema) } },
+  };
+}
