@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isHex, type Hex } from 'viem';
 import { parseDeployment, type Deployment } from '../schemas/deployment.js';
-import { ANVIL_RELAYER_KEY } from '../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, LOCAL_COMMITTEE_VERSION_TAG } from '../schemas/dev-keys.js';
 
 export interface RelayerConfig {
   port: number;
@@ -12,6 +12,9 @@ export interface RelayerConfig {
   key: Hex;
   pollMs: number;
   logLevel: string;
+  /** Local CCIP lanes only: the destination CommitteeVerifier's keys and version tag (the relayer plays it). */
+  ccipVerifierKeys: readonly Hex[];
+  ccipVersionTag: Hex;
 }
 
 export class ConfigError extends Error {
@@ -47,7 +50,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('RELAYER_PORT: expected a TCP port');
   const pollMs = Number(env.RELAYER_POLL_MS ?? '250');
   if (!Number.isInteger(pollMs) || pollMs < 10) throw new ConfigError('RELAYER_POLL_MS: expected an integer >= 10');
+  let ccipVerifierKeys: readonly Hex[] = [];
+  if (env.RELAYER_CCIP_VERIFIER_KEYS) {
+    const keys = env.RELAYER_CCIP_VERIFIER_KEYS.split(',').map((k) => k.trim());
+    if (!keys.every((k) => isHex(k) && k.length === 66)) throw new ConfigError('RELAYER_CCIP_VERIFIER_KEYS: expected comma-separated 32-byte hex keys');
+    ccipVerifierKeys = keys as Hex[];
+  } else if (env.RELAYER_DEV_MODE === '1') {
+    ccipVerifierKeys = DEV_LOCAL_CCV_KEYS.slice(0, DEV_LOCAL_CCV_THRESHOLD);
+  }
+  const ccipVersionTag = (env.RELAYER_CCIP_VERSION_TAG ?? LOCAL_COMMITTEE_VERSION_TAG) as Hex;
+  if (!isHex(ccipVersionTag) || ccipVersionTag.length !== 10) throw new ConfigError('RELAYER_CCIP_VERSION_TAG: expected 4 bytes of hex');
   return {
+    ccipVerifierKeys,
+    ccipVersionTag,
     port,
     host: env.RELAYER_HOST ?? '127.0.0.1',
     dbPath: env.RELAYER_DB ?? 'data/relayer.sqlite',

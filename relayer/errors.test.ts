@@ -22,6 +22,7 @@ describe('error classification', () => {
     const c = classifyError(new HttpRequestError({ url: 'http://127.0.0.1:1', details: 'ECONNREFUSED' }));
     expect(c.retryable).toBe(true);
     expect(c.reason).toMatch(/^rpc:/);
+    expect(c.chainUnreachable).toBe(true);
   });
 
   it('treats an unknown thrown value as retryable with its message', () => {

@@ -6,13 +6,15 @@ export interface Classified {
   retryable: boolean;
   /** The chain says this message was already applied: the job is done, not failed. */
   alreadyApplied: boolean;
+  /** The chain could not be reached: not the message's fault, so it never counts toward dead-lettering. */
+  chainUnreachable?: boolean;
 }
 
 /**
- * Receiver errors that can clear by themselves: the DID may not be configured yet on a fresh chain, a paused
- * asset may resume, a redemption may wait for the subscription before it on another path.
+ * Receiver errors that can clear by themselves: the DID's config may not have reached a fresh chain yet, a paused
+ * asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive. Retries stay bounded.
  */
-const RETRYABLE_REVERTS = new Set(['UnknownDid', 'ERC20InsufficientBalance', 'EnforcedPause']);
+const RETRYABLE_REVERTS = new Set(['UnknownDid', 'ERC20InsufficientBalance', 'AssetPaused', 'SupplyCapExceeded', 'NotAllowListed']);
 
 export function classifyRevert(errorName: string | undefined): Classified {
   if (errorName === 'NonceAlreadyUsed') return { reason: 'NonceAlreadyUsed', retryable: false, alreadyApplied: true };
@@ -25,7 +27,7 @@ export function classifyError(err: unknown): Classified {
     const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError) return classifyRevert(revert.data?.errorName);
     const transient = err.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WaitForTransactionReceiptTimeoutError);
-    if (transient) return { reason: `rpc: ${err.shortMessage}`, retryable: true, alreadyApplied: false };
+    if (transient) return { reason: `rpc: ${err.shortMessage}`, retryable: true, alreadyApplied: false, chainUnreachable: true };
     return { reason: err.shortMessage, retryable: true, alreadyApplied: false };
   }
   const message = err instanceof Error ? err.message : String(err);

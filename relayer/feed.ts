@@ -18,7 +18,8 @@ export class FeedReader {
   constructor(
     private readonly oracleUrl: string,
     private readonly outbox: Outbox,
-    private readonly servedChains: ReadonlySet<number>,
+    /** Destination chains this relayer serves, with the transport that carries to each. */
+    private readonly servedChains: ReadonlyMap<number, 'cctp' | 'ccip'>,
     private readonly logger: Logger,
   ) {}
 
@@ -37,7 +38,8 @@ export class FeedReader {
       const newJobs: NewJob[] = [];
       for (const item of page.items) {
         for (const d of item.deliveries) {
-          if (!this.servedChains.has(d.chainId)) continue;
+          const transport = this.servedChains.get(d.chainId);
+          if (!transport) continue;
           newJobs.push({
             attestationId: item.id,
             seq: item.seq,
@@ -46,7 +48,7 @@ export class FeedReader {
             nonce: item.nonce,
             kind: item.kind,
             chainId: d.chainId,
-            transport: 'cctp',
+            transport,
             receiver: d.receiver,
             message: item.message,
             signatures: d.signatures,

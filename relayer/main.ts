@@ -13,6 +13,9 @@ import { Outbox } from './store/outbox.js';
 import { FeedReader } from './feed.js';
 import { ChainWorker } from './worker.js';
 import { CctpTransport } from './transports/cctp.js';
+import { CcipTransport } from './transports/ccip/transport.js';
+import type { Transport } from './transports/transport.js';
+import type { Address } from 'viem';
 import { DEFAULT_BACKOFF, backoffDelay } from './retry.js';
 import { createMetrics } from './metrics.js';
 import { createStatusApp } from './http.js';
@@ -32,6 +35,8 @@ Environment:
   RELAYER_KEY          gas-paying private key (required outside dev mode)
   RELAYER_DEV_MODE=1   use anvil's second well-known account
   RELAYER_POLL_MS      feed poll interval                            [250]
+  RELAYER_CCIP_VERIFIER_KEYS  keys of the local CCIP CommitteeVerifier (local lanes only; dev mode: DEV-ONLY keys)
+  RELAYER_CCIP_VERSION_TAG    the CommitteeVerifier's 4-byte version tag
   LOG_LEVEL            pino level                                    [info]
 `;
 
@@ -57,21 +62,39 @@ async function main(): Promise<void> {
 
   const metrics = createMetrics();
   const chains = config.deployment.chains;
+  const hub = config.deployment.hub;
+  /** The transport named for each chain in the deployment: CCTP-style by default, CCIP where a lane exists. */
+  const makeTransport = (chain: (typeof chains)[number]): Transport => {
+    if (chain.transport !== 'ccip') return new CctpTransport(chain, config.key);
+    if (!chain.ccip || !hub.ccip) throw new ConfigError(`chain ${chain.chainId} uses ccip but the deployment has no CCIP lane for it`);
+    if (config.ccipVerifierKeys.length === 0) throw new ConfigError('RELAYER_CCIP_VERIFIER_KEYS is required to execute CCIP messages');
+    const hubChain = chains.find((c) => c.chainId === hub.chainId);
+    return new CcipTransport(
+      {
+        source: { chainId: hub.chainId, name: hubChain?.name ?? 'hub', rpcUrl: hub.rpcUrl, sender: chain.ccip.sender as Address, onRamp: hub.ccip.onRamp as Address },
+        destination: { ...chain, selector: BigInt(chain.ccip.selector), offRamp: chain.ccip.offRamp as Address, adapter: chain.ccip.adapter as Address },
+        verifierKeys: config.ccipVerifierKeys,
+        versionTag: config.ccipVersionTag,
+      },
+      config.key,
+    );
+  };
+  const transportOf = (chain: (typeof chains)[number]): 'cctp' | 'ccip' => chain.transport ?? 'cctp';
   const workers = chains.map(
     (chain) =>
       new ChainWorker({
         chainId: chain.chainId,
         outbox,
-        transport: new CctpTransport(chain, config.key),
+        transport: makeTransport(chain),
         policy: DEFAULT_BACKOFF,
         metrics,
-        logger: logger.child({ module: 'worker', chainId: chain.chainId, chain: chain.name }),
+        logger: logger.child({ module: 'worker', chainId: chain.chainId, chain: chain.name, transport: transportOf(chain) }),
         now: Date.now,
         random: Math.random,
         idleMs: config.pollMs,
       }),
   );
-  const feed = new FeedReader(config.oracleUrl, outbox, new Set(chains.map((c) => c.chainId)), logger.child({ module: 'feed' }));
+  const feed = new FeedReader(config.oracleUrl, outbox, new Map(chains.map((c) => [c.chainId, transportOf(c)])), logger.child({ module: 'feed' }));
   const app = createStatusApp(outbox, metrics, chains.map((c) => c.chainId));
   const { server, port } = await listen(app, config.host, config.port);
   for (const w of workers) w.start();

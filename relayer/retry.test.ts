@@ -38,6 +38,14 @@ describe('retry decision', () => {
     expect(decideRetry(attempt, retryable, 'why', policy, 0.5).action).toBe(action);
   });
 
+  it('retries an unreachable chain forever, with capped backoff', () => {
+    for (const attempt of [1, 5, 50, 500]) {
+      const d = decideRetry(attempt, true, 'rpc: fetch failed', policy, 0.5, true);
+      expect(d.action).toBe('retry');
+      if (d.action === 'retry') expect(d.delayMs).toBeLessThanOrEqual(policy.capMs);
+    }
+  });
+
   it('keeps the reason in the dead letter', () => {
     const d = decideRetry(5, true, 'rpc: timeout', policy, 0.5);
     expect(d).toEqual({ action: 'dead', reason: 'gave up after 5 attempts: rpc: timeout' });

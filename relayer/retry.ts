@@ -20,7 +20,13 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: num
 
 export type RetryDecision = { action: 'retry'; delayMs: number } | { action: 'dead'; reason: string };
 
-export function decideRetry(attempt: number, retryable: boolean, reason: string, policy: BackoffPolicy, random: number): RetryDecision {
+/**
+ * `attempt` counts failures the message itself may cause; an unreachable chain is retried forever (capped backoff)
+ * because an outage says nothing about the message.
+ */
+export function decideRetry(attempt: number, retryable: boolean, reason: string, policy: BackoffPolicy, random: number, chainUnreachable = false): RetryDecision {
+  // Probe an unreachable chain every 4-8 base delays (1-2 s by default): soon back after an outage, no busy loop.
+  if (chainUnreachable) return { action: 'retry', delayMs: Math.round(Math.min(policy.capMs, policy.baseMs * 4 * (1 + random))) };
   if (!retryable) return { action: 'dead', reason };
   if (attempt >= policy.maxAttempts) return { action: 'dead', reason: `gave up after ${attempt} attempts: ${reason}` };
   return { action: 'retry', delayMs: backoffDelay(attempt, policy, random) };

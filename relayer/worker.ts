@@ -96,8 +96,9 @@ export class ChainWorker {
   }
 
   private failed(job: Job, c: Classified, log: Logger, err?: unknown): void {
-    const attempts = job.attempts + 1;
-    const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random());
+    // An outage is not an attempt of the message's: it must not push the job toward its dead-letter limit.
+    const attempts = c.chainUnreachable ? job.attempts : job.attempts + 1;
+    const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random(), c.chainUnreachable ?? false);
     const now = this.d.now();
     this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
     if (decision.action === 'retry') {

@@ -5,7 +5,7 @@ export type ReceiptState = { status: 'success' } | { status: 'reverted' } | { st
 
 /** One way of getting a job's attestation applied on its destination chain. */
 export interface Transport {
-  readonly name: 'cctp';
+  readonly name: 'cctp' | 'ccip';
   /** True when the destination already applied this attestation (checked before every submission). */
   isApplied(job: Job): Promise<boolean>;
   /** Dry-runs the delivery; throws the chain's revert when it would fail. */

@@ -1,0 +1,93 @@
+import { createPublicClient, createWalletClient, defineChain, http, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport as ViemTransport, type WalletClient, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { rwaCcipSenderAbi, rwaReceiverAbi } from '../../../schemas/abi.js';
+import type { DeployedChain } from '../../../schemas/deployment.js';
+import type { Job } from '../../store/outbox.js';
+import type { ReceiptState, Transport } from '../transport.js';
+import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
+
+export interface CcipLaneConfig {
+  /** The hub, where RwaCcipSender sends through the CCIP Router. */
+  source: { chainId: number; name: string; rpcUrl: string; sender: Address; onRamp: Address };
+  /** This destination: its CCIP selector, OffRamp and the RwaCcipReceiver adapter in front of its RwaReceiver. */
+  destination: DeployedChain & { selector: bigint; offRamp: Address; adapter: Address };
+  /** Keys of the destination CommitteeVerifier's committee (the role Chainlink's verifiers play on real networks). */
+  verifierKeys: readonly Hex[];
+  versionTag: Hex;
+}
+
+function clientsFor(c: { chainId: number; name: string; rpcUrl: string }, key: Hex) {
+  const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
+  const transport = http(c.rpcUrl, { retryCount: 0, timeout: 10_000 });
+  return {
+    pub: createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient,
+    wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(key) }) as WalletClient<ViemTransport, Chain, Account>,
+  };
+}
+
+/**
+ * Delivery over a local Chainlink CCIP 2.0 lane: `submit` sends the attestation from the hub through
+ * RwaCcipSender -> Router -> OnRamp; `waitForReceipt(sourceTx)` finishes the delivery: it reads the OnRamp's
+ * CCIPMessageSent from the source receipt, signs as the destination's CommitteeVerifier committee and calls the
+ * permissionless OffRamp.execute, which routes to RwaCcipReceiver -> RwaReceiver.receiveMessage (the oracle quorum
+ * is verified there, whatever the transport says). After a crash, the stored source tx hash resumes at the execute
+ * step, so a message is never sent twice for one submission.
+ */
+export class CcipTransport implements Transport {
+  readonly name = 'ccip' as const;
+  private readonly src: ReturnType<typeof clientsFor>;
+  private readonly dst: ReturnType<typeof clientsFor>;
+
+  constructor(private readonly lane: CcipLaneConfig, key: Hex, private readonly receiptTimeoutMs = 60_000) {
+    this.src = clientsFor(lane.source, key);
+    this.dst = clientsFor(lane.destination, key);
+  }
+
+  isApplied(job: Job): Promise<boolean> {
+    return this.dst.pub.readContract({ address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [job.didHash as Hex, BigInt(job.nonce)] });
+  }
+
+  /** Dry-runs the final step on the destination, so a message that would fail there is never paid for at the source. */
+  async simulate(job: Job): Promise<void> {
+    await this.dst.pub.simulateContract({
+      address: job.receiver as Address,
+      abi: rwaReceiverAbi,
+      functionName: 'receiveMessage',
+      args: [job.message as Hex, job.signatures as Hex],
+      account: this.dst.wallet.account,
+    });
+  }
+
+  async submit(job: Job): Promise<Hex> {
+    const args = [this.lane.destination.selector, this.lane.destination.adapter, job.message as Hex, job.signatures as Hex] as const;
+    const fee = await this.src.pub.readContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'getFee', args });
+    return this.src.wallet.writeContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'send', args, value: fee });
+  }
+
+  async waitForReceipt(sourceTx: Hex): Promise<ReceiptState> {
+    try {
+      const sent = await this.src.pub.waitForTransactionReceipt({ hash: sourceTx, timeout: this.receiptTimeoutMs });
+      if (sent.status !== 'success') return { status: 'reverted' };
+      const [message] = parseCcipMessagesSent(sent.logs, this.lane.source.onRamp);
+      if (!message) throw new CcipExecutorError(`source tx ${sourceTx} emitted no CCIPMessageSent`, false);
+      if (message.destChainSelector !== ccipChainSelector(this.lane.destination.selector)) {
+        throw new CcipExecutorError(`source tx ${sourceTx} was sent to selector ${message.destChainSelector}`, false);
+      }
+      const verifierResult = await buildCommitteeVerifierResults({ versionTag: this.lane.versionTag, messageId: message.messageId, signerKeys: this.lane.verifierKeys });
+      const { required } = await readRequiredCcvs(this.dst.pub, this.lane.destination.offRamp, message.encodedMessage);
+      const exec = await executeCcipMessage(this.dst.wallet, {
+        offRamp: this.lane.destination.offRamp,
+        encodedMessage: message.encodedMessage,
+        ccvs: required,
+        verifierResults: required.map(() => verifierResult),
+      });
+      const executed = await this.dst.pub.waitForTransactionReceipt({ hash: exec, timeout: this.receiptTimeoutMs });
+      if (executed.status !== 'success') return { status: 'reverted' };
+      const outcome = parseExecutionOutcomes(executed.logs, this.lane.destination.offRamp).find((o) => o.messageId === message.messageId);
+      return outcome?.state === 'SUCCESS' ? { status: 'success' } : { status: 'reverted' };
+    } catch (err) {
+      if (err instanceof WaitForTransactionReceiptTimeoutError) return { status: 'unknown' };
+      throw err;
+    }
+  }
+}
