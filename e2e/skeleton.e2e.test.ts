@@ -8,7 +8,7 @@ import { rwaReceiverAbi } from '../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
 import { signSettlement, postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from './lib/stack.js';
-import { demoNav, demoSubscription, custodianDomainOf, DEMO_INVESTOR } from './lib/demo.js';
+import { bootstrapDemo, demoNav, demoSubscription, custodianDomainOf, DEMO_INVESTOR } from './lib/demo.js';
 import { inspectChains } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
 
@@ -39,6 +39,7 @@ async function expectRevert(p: Promise<unknown>, errorName: string) {
 describe('walking skeleton: custodian -> oracle -> relayer -> three anvil chains', () => {
   beforeAll(async () => {
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-')), logLevel: 'warn' });
+    await bootstrapDemo(stack.deployment, stack.oracleUrl);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -1,20 +1,32 @@
 /**
  * `npm start`: the whole system on this machine. Three anvil chains (hub + two spokes), contracts deployed, the
- * demo DID registered, oracle and relayer running, and copy-paste examples printed. Ctrl-C stops everything.
+ * demo DID registered, three committee signer processes (SIGNERS=n for another count, 0 for keys held by the
+ * oracle), oracle and relayer running, the demo DID configured, allow-listed and reserved on every chain, and
+ * copy-paste examples printed. Ctrl-C stops everything.
  */
-import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startStack } from './lib/stack.js';
-import { demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
+import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
 
 const HELP = `npm start: run the RWA settlement oracle locally
 
 Starts three anvil chains (hub 31337, spoke-a 31338, spoke-b 31339), deploys the contracts, registers the demo DID,
-then runs the oracle and the relayer until Ctrl-C. State is written under data/ (recreated at each start, because
-the chains are fresh).
+then runs the committee as three signer processes (threshold 2), the oracle and the relayer until Ctrl-C. Before it
+prints the examples, the demo DID's config (signed by governance), an issuer allow-list of the demo investors and a
+custodian reserve report are attested and applied on every chain. State is written under data/ (recreated at each
+start, because the chains are fresh).
 
-Environment: DATA_DIR [data], ORACLE_PORT [8080], RELAYER_PORT [8090], ANVIL_PORTS [8545,8546,8547], LOG_LEVEL [warn]
+Environment: DATA_DIR [data], ORACLE_PORT [8080], RELAYER_PORT [8090], ANVIL_PORTS [8545,8546,8547],
+  SIGNERS [3] (committee signer processes; 0: the oracle holds the dev committee keys), SIGNER_PORTS [8101,8102,8103],
+  LOG_LEVEL [warn]
 `;
+
+/** A path as the user types it from here: relative below the working directory, absolute elsewhere. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -23,17 +35,32 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const dataDir = process.env.DATA_DIR ?? join(process.cwd(), 'data');
+  // `inspect` reads data/deployment.json unless told otherwise.
+  const defaultDataDir = relative(process.cwd(), dataDir) === 'data';
   for (const f of ['oracle.sqlite', 'relayer.sqlite']) for (const s of ['', '-wal', '-shm']) rmSync(join(dataDir, f + s), { force: true });
+  if (existsSync(dataDir)) for (const f of readdirSync(dataDir)) if (/^signer-.*\.sqlite(-wal|-shm)?$/.test(f)) rmSync(join(dataDir, f), { force: true });
   const ports = (process.env.ANVIL_PORTS ?? '8545,8546,8547').split(',').map(Number);
+  const signers = Number(process.env.SIGNERS ?? 3);
+  if (!Number.isInteger(signers) || signers < 0) throw new Error('SIGNERS: expected a count (0 for in-process committee keys)');
+  const signerPorts = (process.env.SIGNER_PORTS ?? '8101,8102,8103').split(',').map(Number);
   const stack = await startStack({
     dataDir,
     chainPorts: ports,
     oraclePort: Number(process.env.ORACLE_PORT ?? 8080),
     relayerPort: Number(process.env.RELAYER_PORT ?? 8090),
+    signers,
+    signerPorts,
     output: 'inherit',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     onProgress: (step) => process.stdout.write(`... ${step}\n`),
   });
+  try {
+    process.stdout.write('... attesting the demo DID config, allow-list and reserve on every chain\n');
+    await bootstrapDemo(stack.deployment, stack.oracleUrl);
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
 
   const d = stack.deployment;
   const now = Math.floor(Date.now() / 1000);
@@ -44,11 +71,11 @@ async function main(): Promise<void> {
     const body = await demoSubscription(d, c.chainId, `DEMO-${now}-${c.name}`, 1_000_000_000n, now);
     const f = join(examples, `subscribe-${c.name}.json`);
     writeFileSync(f, JSON.stringify(body, null, 2));
-    files.push(relative(process.cwd(), f));
+    files.push(shown(f));
   }
   const navFile = join(examples, 'nav.json');
   writeFileSync(navFile, JSON.stringify(await demoNav(d, 100_250_000n, now), null, 2));
-  const nav = relative(process.cwd(), navFile);
+  const nav = shown(navFile);
 
   const lines = [
     '',
@@ -57,9 +84,11 @@ async function main(): Promise<void> {
     ...d.chains.map((c) => `  chain ${c.name.padEnd(8)} id ${c.chainId}  ${c.rpcUrl}  receiver ${c.receiver}`),
     `  registry (hub)          ${d.hub.registry}`,
     `  demo DID                ${d.dids[0]?.did}`,
+    ...stack.signers.map((sg) => `  committee signer ${sg.slot + 1}      ${sg.url}   ${sg.address}`),
+    ...(stack.signers.length === 0 ? ['  committee               held by the oracle (SIGNERS=0)'] : []),
     `  oracle                  ${stack.oracleUrl}   (OpenAPI: ${stack.oracleUrl}/openapi.json)`,
     `  relayer status          ${stack.relayerUrl}/v1/queues`,
-    `  state                   ${relative(process.cwd(), dataDir)}/`,
+    `  state                   ${shown(dataDir)}/`,
     '',
     'Try it: the dev custodian has signed one subscription of 1,000 dUSTB per chain and a NAV of 1.0025:',
     '',
@@ -68,10 +97,11 @@ async function main(): Promise<void> {
     '',
     'Then see holdings and NAV on all three chains:',
     '',
-    `  npm run --silent inspect -- ${DEMO_INVESTOR}`,
+    `  ${defaultDataDir ? '' : `DEPLOYMENT=${shown(stack.deploymentPath)} `}npm run --silent inspect -- ${DEMO_INVESTOR}`,
     '',
     `Status of one attestation: curl -s ${stack.oracleUrl}/v1/attestations/<id from the POST answer>`,
-    'Ctrl-C stops the chains, the oracle and the relayer.',
+    `DID document: curl -s ${stack.oracleUrl}/v1/dids/${d.dids[0]?.did}`,
+    'Ctrl-C stops the chains, the signers, the oracle and the relayer.',
     '',
   ];
   process.stdout.write(lines.join('\n'));

@@ -11,8 +11,14 @@ export interface AnvilChain {
   chainId: number;
   port: number;
   rpcUrl: string;
-  process: ChildProcess;
+  /** The running anvil process (a new one after `restart`). */
+  readonly process: ChildProcess;
   stop(): Promise<void>;
+  /** Stops the chain (anvil writes its state file) and starts it again on the same port from that state. */
+  restart(): Promise<void>;
+  /** Stops the chain, keeping its state for a later `start`. */
+  pause(): Promise<void>;
+  start(): Promise<void>;
 }
 
 /** A free TCP port on loopback (the OS picks it; we release it right before the child binds it). */
@@ -68,15 +74,44 @@ export function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
 
 /**
  * Starts one anvil chain. Code size limit is lifted because the local CCIP lane's OnRamp exceeds 24 KB (see README).
+ * With `stateFile`, anvil loads its state from it at start and writes it back when stopped, so a chain can be
+ * stopped and started again (an outage) without losing anything.
  */
-export async function startAnvil(name: string, chainId: number, port?: number): Promise<AnvilChain> {
+export async function startAnvil(name: string, chainId: number, port?: number, opts: { stateFile?: string } = {}): Promise<AnvilChain> {
   const p = port ?? (await freePort());
-  const child = spawn(BIN('anvil'), ['--port', String(p), '--host', '127.0.0.1', '--chain-id', String(chainId), '--disable-code-size-limit'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await waitForOutput(child, /Listening on [^\s]+/, `anvil ${name}`);
-  // Keep draining output so a full pipe never blocks the chain.
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return { name, chainId, port: p, rpcUrl: `http://127.0.0.1:${p}`, process: child, stop: () => stopChild(child) };
+  const args = ['--port', String(p), '--host', '127.0.0.1', '--chain-id', String(chainId), '--disable-code-size-limit'];
+  if (opts.stateFile) args.push('--state', opts.stateFile);
+  const launch = async () => {
+    const child = spawn(BIN('anvil'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    await waitForOutput(child, /Listening on [^\s]+/, `anvil ${name}`);
+    // Keep draining output so a full pipe never blocks the chain.
+    child.stdout?.resume();
+    child.stderr?.resume();
+    return child;
+  };
+  let child: ChildProcess | undefined = await launch();
+  const stop = async () => {
+    if (child) await stopChild(child);
+    child = undefined;
+  };
+  const start = async () => {
+    if (!child) child = await launch();
+  };
+  return {
+    name,
+    chainId,
+    port: p,
+    rpcUrl: `http://127.0.0.1:${p}`,
+    get process() {
+      if (!child) throw new Error(`anvil ${name} is stopped`);
+      return child;
+    },
+    stop,
+    pause: stop,
+    start,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+  };
 }

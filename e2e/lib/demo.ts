@@ -1,8 +1,10 @@
 import { keccak256, stringToBytes, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Deployment } from '../../schemas/deployment.js';
-import { DEV_CUSTODIAN_KEY, DEV_NAV_PUBLISHER_KEY } from '../../schemas/dev-keys.js';
-import { signNav, signSettlement, type CustodianDomain } from '../../clients/custodian.js';
+import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../../schemas/dev-keys.js';
+import { postJson, signAllowList, signNav, signReserve, signSettlement, type CustodianDomain } from '../../clients/custodian.js';
+import { inspectChains } from './inspect.js';
+import { waitFor } from './wait.js';
 import type { NavRequest, SettlementRequest } from '../../schemas/http.js';
 
 /** A demo investor (anvil's account #3, address only: it never signs anything here). */
@@ -34,3 +36,40 @@ export function demoNav(d: Deployment, nav: bigint, asOf: number): Promise<NavRe
 }
 
 export const devCustodianAddress = () => privateKeyToAccount(DEV_CUSTODIAN_KEY).address;
+
+/** Investors the demo and the tests use (anvil accounts #3..#5, addresses only). */
+export const DEMO_INVESTORS: readonly Address[] = [DEMO_INVESTOR, '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65', '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'];
+/** Reserve the demo custodian reports at start: 1,000,000 units of a 6-decimal token. */
+export const DEMO_RESERVE = 1_000_000_000_000n;
+
+/**
+ * What an issuer and a custodian do before the first subscription: the issuer allow-lists the investors and the
+ * custodian reports the reserve. Both go through the oracle like any request; resolves once every chain has the
+ * DID's config, the allow-list and a reserve cap.
+ */
+export async function bootstrapDemo(d: Deployment, oracleUrl: string, timeoutMs = 60_000): Promise<void> {
+  const did = d.dids[0];
+  if (!did) throw new Error('deployment has no DID');
+  const domain = custodianDomainOf(d);
+  // The registry sync must have attested the config before the allow-list can apply after it on every chain.
+  await waitFor(
+    async () => {
+      const page = (await (await fetch(`${oracleUrl}/v1/attestations?after=0&limit=50`)).json()) as { items: { kind: string; did: string }[] };
+      return page.items.some((i) => i.kind === 'config' && i.did === did.did);
+    },
+    { what: 'the DID config attestation', timeoutMs },
+  );
+  const allow = await signAllowList(DEV_ISSUER_KEY, domain, { did: did.did, ref: 'DEMO-ALLOW-1', entries: DEMO_INVESTORS.map((account) => ({ account, allowed: true })) });
+  const a = await postJson(`${oracleUrl}/v1/allowlist`, allow);
+  if (a.status !== 201 && a.status !== 200) throw new Error(`allow-list refused: ${a.status} ${JSON.stringify(a.json)}`);
+  const reserve = await signReserve(DEV_CUSTODIAN_KEY, domain, { did: did.did, reserve: DEMO_RESERVE.toString(), asOf: Math.floor(Date.now() / 1000) - 60 });
+  const r = await postJson(`${oracleUrl}/v1/reserve`, reserve);
+  if (r.status !== 201 && r.status !== 200) throw new Error(`reserve refused: ${r.status} ${JSON.stringify(r.json)}`);
+  await waitFor(
+    async () => {
+      const views = await inspectChains(d, DEMO_INVESTOR);
+      return views.every((v) => v.configured && v.supplyCap > 0n && v.investorAllowed);
+    },
+    { what: 'config, allow-list and reserve applied on every chain', timeoutMs },
+  );
+}

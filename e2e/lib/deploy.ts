@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createPublicClient, createWalletClient, http, type Address, type Hex, type Abi, defineChain } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { rwaDidRegistryAbi, rwaReceiverAbi } from '../../schemas/abi.js';
+import { rwaDidRegistryAbi } from '../../schemas/abi.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import type { Deployment } from '../../schemas/deployment.js';
 import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../../schemas/dev-keys.js';
@@ -40,7 +40,7 @@ export const DEMO_DID: DemoDid = {
 
 /** Compiles the contracts (cached by forge; a no-op when nothing changed). */
 export function buildContracts(): void {
-  const r = spawnSync(BIN('forge'), ['build'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(BIN('forge'), ['build', 'contracts/src'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`forge build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -80,7 +80,10 @@ export async function deployStack(endpoints: readonly ChainEndpoint[], demo: Dem
   const committee = DEV_COMMITTEE_KEYS.map((k) => privateKeyToAccount(k).address);
 
   const registry = await deploy(hub, 'RwaDidRegistry', [deployer]);
-  const receivers = await Promise.all(endpoints.map((e) => deploy(e, 'RwaReceiver', [deployer])));
+  // Governance committee of every receiver: signs the first config of a DID on that chain. In dev it is the same
+  // committee as the demo DID's signer set; strictly increasing addresses, as the receiver requires.
+  const governance = [...committee].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const receivers = await Promise.all(endpoints.map((e) => deploy(e, 'RwaReceiver', [governance, DEV_COMMITTEE_THRESHOLD])));
 
   const hubClients = clients(hub, ANVIL_DEPLOYER_KEY);
   const regHash = await hubClients.wallet.writeContract({
@@ -102,47 +105,21 @@ export async function deployStack(endpoints: readonly ChainEndpoint[], demo: Dem
         },
         custodians: [privateKeyToAccount(DEV_CUSTODIAN_KEY).address],
         navPublishers: [privateKeyToAccount(DEV_NAV_PUBLISHER_KEY).address],
-        signers: committee,
+        signers: governance,
         chainIds: endpoints.map((e) => BigInt(e.chainId)),
       },
     ],
   });
-  await hubClients.pub.waitForTransactionReceipt({ hash: regHash });
+  const receipt = await hubClients.pub.waitForTransactionReceipt({ hash: regHash });
+  if (receipt.status !== 'success') throw new Error('registerDid failed on the hub');
 
-  const hash = didHash(demo.did as DidString);
-  const assets = await Promise.all(
-    endpoints.map(async (e, i) => {
-      const receiver = receivers[i] as Address;
-      const { wallet, pub } = clients(e, ANVIL_DEPLOYER_KEY);
-      const tx = await wallet.writeContract({
-        address: receiver,
-        abi: rwaReceiverAbi,
-        functionName: 'configureDid',
-        args: [
-          hash,
-          {
-            name: demo.name,
-            symbol: demo.symbol,
-            tokenDecimals: demo.tokenDecimals,
-            navDecimals: demo.navDecimals,
-            heartbeat: demo.heartbeat,
-            maxNavMoveBps: demo.maxNavMoveBps,
-            threshold: DEV_COMMITTEE_THRESHOLD,
-            signers: committee,
-          },
-        ],
-      });
-      const receipt = await pub.waitForTransactionReceipt({ hash: tx });
-      if (receipt.status !== 'success') throw new Error(`configureDid failed on ${e.name}`);
-      const state = await pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'didState', args: [hash] });
-      return { chainId: e.chainId, holdings: state.holdings, navFeed: state.navFeed };
-    }),
-  );
-
+  // No DID config is written to the receivers here: the oracle turns the registry entry into a config attestation
+  // signed by the governance committee, and the relayer delivers it like any other attestation.
   return {
     hub: { chainId: hub.chainId, rpcUrl: hub.rpcUrl, registry },
     chains: endpoints.map((e, i) => ({ name: e.name, chainId: e.chainId, rpcUrl: e.rpcUrl, receiver: receivers[i] as string, confirmations: e.confirmations ?? 0 })),
-    dids: [{ did: demo.did, didHash: hash, assets }],
+    governance: { signers: governance, threshold: DEV_COMMITTEE_THRESHOLD },
+    dids: [{ did: demo.did, didHash: didHash(demo.did as DidString) }],
   };
 }
 

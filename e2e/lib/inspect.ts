@@ -1,15 +1,28 @@
-import { createPublicClient, http, type Address } from 'viem';
-import { rwaHoldingsAbi, rwaNavFeedAbi } from '../../schemas/abi.js';
+import { createPublicClient, http, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi } from '../../schemas/abi.js';
 import type { Deployment } from '../../schemas/deployment.js';
 
 export interface ChainView {
   chainId: number;
   name: string;
+  configured: boolean;
+  investorAllowed: boolean;
   balance: bigint;
   totalSupply: bigint;
+  supplyCap: bigint;
   navRound: bigint;
   nav: bigint | undefined;
   navAsOf: bigint | undefined;
+}
+
+/** Holdings token and NAV feed of a DID on one chain, or undefined while its config has not arrived there. */
+export async function didAssets(client: PublicClient, receiver: Address, did: Hex): Promise<{ holdings: Address; navFeed: Address } | undefined> {
+  const [state, navFeed] = await Promise.all([
+    client.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'didState', args: [did] }),
+    client.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'navFeedOf', args: [did] }),
+  ]);
+  if (state.holdings === zeroAddress) return undefined;
+  return { holdings: state.holdings, navFeed };
 }
 
 /** Reads holdings of `investor` and the latest NAV of the deployment's first DID on every chain. */
@@ -18,12 +31,14 @@ export async function inspectChains(d: Deployment, investor: Address): Promise<C
   if (!did) throw new Error('deployment has no DID');
   return Promise.all(
     d.chains.map(async (c) => {
-      const asset = did.assets.find((a) => a.chainId === c.chainId);
-      if (!asset) throw new Error(`DID not configured on chain ${c.chainId}`);
       const client = createPublicClient({ transport: http(c.rpcUrl) });
-      const [balance, totalSupply, navRound] = await Promise.all([
+      const asset = await didAssets(client, c.receiver as Address, did.didHash as Hex);
+      if (!asset) return { chainId: c.chainId, name: c.name, configured: false, investorAllowed: false, balance: 0n, totalSupply: 0n, supplyCap: 0n, navRound: 0n, nav: undefined, navAsOf: undefined };
+      const [balance, totalSupply, supplyCap, investorAllowed, navRound] = await Promise.all([
         client.readContract({ address: asset.holdings as Address, abi: rwaHoldingsAbi, functionName: 'balanceOf', args: [investor] }),
         client.readContract({ address: asset.holdings as Address, abi: rwaHoldingsAbi, functionName: 'totalSupply' }),
+        client.readContract({ address: asset.holdings as Address, abi: rwaHoldingsAbi, functionName: 'supplyCap' }),
+        client.readContract({ address: asset.holdings as Address, abi: rwaHoldingsAbi, functionName: 'isAllowed', args: [investor] }),
         client.readContract({ address: asset.navFeed as Address, abi: rwaNavFeedAbi, functionName: 'latestRound' }),
       ]);
       let nav: bigint | undefined;
@@ -33,7 +48,7 @@ export async function inspectChains(d: Deployment, investor: Address): Promise<C
         nav = answer;
         navAsOf = updatedAt;
       }
-      return { chainId: c.chainId, name: c.name, balance, totalSupply, navRound, nav, navAsOf };
+      return { chainId: c.chainId, name: c.name, configured: true, investorAllowed, balance, totalSupply, supplyCap, navRound, nav, navAsOf };
     }),
   );
 }

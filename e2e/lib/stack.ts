@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { privateKeyToAccount } from 'viem/accounts';
+import type { Hex } from 'viem';
 import type { Deployment } from '../../schemas/deployment.js';
+import { DEV_COMMITTEE_KEYS } from '../../schemas/dev-keys.js';
 import { startAnvil, freePort, stopChild, type AnvilChain } from './anvil.js';
 import { waitFor } from './wait.js';
 import { deployStack, writeDeployment } from './deploy.js';
+import { addCcipLanes } from './deploy-ccip.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -13,12 +17,31 @@ export interface StackOptions {
   /** Chain ids: the first is the hub. */
   chainIds?: readonly number[];
   chainPorts?: readonly number[];
+  /** Keep each chain's state in a file under dataDir, so a chain can be stopped and started again (outage tests). */
+  persistChains?: boolean;
+  /** Spokes (by name) the relayer reaches through a local CCIP 2.0 lane from the hub instead of CCTP-style. */
+  ccipSpokes?: readonly string[];
   oraclePort?: number;
   relayerPort?: number;
+  /**
+   * Committee signer processes to start (tsx oracle/signer/main.ts), signer i with DEV-ONLY committee key i and its
+   * own SQLite file; the oracle then asks them (ORACLE_SIGNER_URLS). 0 or absent: the oracle holds the dev keys.
+   */
+  signers?: number;
+  signerPorts?: readonly number[];
   /** Where child process output goes: 'inherit' shows it, 'pipe' keeps it for failure messages. */
   output?: 'inherit' | 'pipe';
   logLevel?: string;
   onProgress?: (step: string) => void;
+}
+
+export interface SignerProcess {
+  /** Which slot of ORACLE_SIGNER_URLS it serves (its URL and port are the slot's). */
+  slot: number;
+  address: `0x${string}`;
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
 }
 
 export interface Stack {
@@ -29,7 +52,14 @@ export interface Stack {
   relayerUrl: string;
   oracle: ChildProcess;
   relayer: ChildProcess;
+  /** The signer process currently in each slot (empty without `signers`). */
+  signers: SignerProcess[];
   startRelayer(): Promise<ChildProcess>;
+  /**
+   * (Re)starts the signer of a slot on the slot's URL, with dev committee key `slot` or the given key (then in its own
+   * SQLite file). The slot's previous process must be stopped first.
+   */
+  startSigner(slot: number, key?: Hex): Promise<SignerProcess>;
   stop(): Promise<void>;
 }
 
@@ -68,14 +98,16 @@ export async function startService(entry: string, env: NodeJS.ProcessEnv, health
   return child;
 }
 
-/** Three anvil chains, contracts deployed, demo DID registered, oracle and relayer running. */
+/** Three anvil chains, contracts deployed, demo DID registered, committee signers (optional), oracle and relayer running. */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const progress = opts.onProgress ?? (() => undefined);
   const output = opts.output ?? 'pipe';
   mkdirSync(opts.dataDir, { recursive: true });
   const specs = (opts.chainIds ?? DEFAULT_CHAINS.map((c) => c.chainId)).map((chainId, i) => ({ name: DEFAULT_CHAINS[i]?.name ?? `chain-${i}`, chainId }));
   progress(`starting ${specs.length} anvil chains`);
-  const chains = await Promise.all(specs.map((s, i) => startAnvil(s.name, s.chainId, opts.chainPorts?.[i])));
+  const chains = await Promise.all(
+    specs.map((s, i) => startAnvil(s.name, s.chainId, opts.chainPorts?.[i], opts.persistChains ? { stateFile: join(opts.dataDir, `chain-${s.chainId}.json`) } : {})),
+  );
   const children: ChildProcess[] = [];
   const stopAll = async () => {
     await Promise.all(children.map((c) => stopChild(c)));
@@ -83,7 +115,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   try {
     progress('deploying contracts and registering the demo DID');
-    const deployment = await deployStack(chains.map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl })));
+    let deployment = await deployStack(chains.map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl })));
+    if (opts.ccipSpokes?.length) {
+      progress(`deploying CCIP 2.0 lanes hub -> ${opts.ccipSpokes.join(', ')}`);
+      deployment = await addCcipLanes(deployment, opts.ccipSpokes);
+    }
     const deploymentPath = join(opts.dataDir, 'deployment.json');
     writeDeployment(deploymentPath, deployment);
 
@@ -92,14 +128,58 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const oracleUrl = `http://127.0.0.1:${oraclePort}`;
     const relayerUrl = `http://127.0.0.1:${relayerPort}`;
     const logLevel = opts.logLevel ?? 'info';
-    progress('starting the oracle');
-    const oracle = await startService(
+
+    const signerCount = opts.signers ?? 0;
+    const signerPorts = await Promise.all(Array.from({ length: signerCount }, (_, i) => opts.signerPorts?.[i] ?? freePort()));
+    const signers: SignerProcess[] = [];
+    const startSigner = async (slot: number, key?: Hex): Promise<SignerProcess> => {
+      const port = signerPorts[slot];
+      if (port === undefined) throw new Error(`no signer slot ${slot} (the stack has ${signerCount})`);
+      const devKey = DEV_COMMITTEE_KEYS[slot];
+      if (!key && !devKey) throw new Error(`no DEV-ONLY committee key ${slot}; pass a key`);
+      const address = privateKeyToAccount(key ?? (devKey as Hex)).address;
+      const url = `http://127.0.0.1:${port}`;
+      const child = await startService(
+        'oracle/signer/main.ts',
+        {
+          SIGNER_DEPLOYMENT: deploymentPath,
+          SIGNER_DB: join(opts.dataDir, `signer-${slot}-${address.slice(2, 10).toLowerCase()}.sqlite`),
+          SIGNER_PORT: String(port),
+          SIGNER_DEV_MODE: '1',
+          ...(key ? { SIGNER_KEY: key } : { SIGNER_DEV_INDEX: String(slot) }),
+          LOG_LEVEL: logLevel,
+        },
+        `${url}/health`,
+        output,
+      );
+      children.push(child);
+      const signer = { slot, address, url, process: child, stop: () => stopChild(child) };
+      signers[slot] = signer;
+      return signer;
+    };
+    // Signers and oracle boot at once: the oracle only calls the signers when a request comes in.
+    progress(signerCount > 0 ? `starting ${signerCount} committee signers and the oracle` : 'starting the oracle');
+    const startOracle = startService(
       'oracle/main.ts',
-      { ORACLE_DEPLOYMENT: deploymentPath, ORACLE_DB: join(opts.dataDir, 'oracle.sqlite'), ORACLE_PORT: String(oraclePort), ORACLE_DEV_MODE: '1', LOG_LEVEL: logLevel },
+      {
+        ORACLE_DEPLOYMENT: deploymentPath,
+        ORACLE_DB: join(opts.dataDir, 'oracle.sqlite'),
+        ORACLE_PORT: String(oraclePort),
+        ORACLE_DEV_MODE: '1',
+        ...(signerCount > 0 ? { ORACLE_SIGNER_URLS: signerPorts.map((p) => `http://127.0.0.1:${p}`).join(',') } : {}),
+        LOG_LEVEL: logLevel,
+      },
       `${oracleUrl}/health`,
       output,
-    );
-    children.push(oracle);
+    ).then((child) => {
+      children.push(child);
+      return child;
+    });
+    // allSettled, not all: every child that did start is in `children` before a failure reaches stopAll.
+    const booted = await Promise.allSettled([startOracle, ...signerPorts.map((_, slot) => startSigner(slot))]);
+    const failed = booted.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const oracle = await startOracle;
     const relayerEnv = {
       RELAYER_DEPLOYMENT: deploymentPath,
       RELAYER_DB: join(opts.dataDir, 'relayer.sqlite'),
@@ -116,7 +196,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     };
     progress('starting the relayer');
     const relayer = await startRelayer();
-    return { chains, deployment, deploymentPath, oracleUrl, relayerUrl, oracle, relayer, startRelayer, stop: stopAll };
+    return { chains, deployment, deploymentPath, oracleUrl, relayerUrl, oracle, relayer, signers, startRelayer, startSigner, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: figures on the local three-chain stack (real anvil chains, real oracle and relayer processes).
+ * - oracle: settlements accepted per second and POST latency (p50/p99), custodian signature to 201;
+ * - delivery: latency from POST 201 to applied on chain (p50/p99), CCTP-style transport;
+ * - gas: receipt gasUsed of receiveMessage for a subscription and a NAV (2-of-3 quorum), as a relayer pays it.
+ * Usage: npm run bench [-- --settlements 200]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPublicClient, http, type Address, type Hex } from 'viem';
+import { rwaReceiverAbi } from '../schemas/abi.js';
+import { postJson } from '../clients/custodian.js';
+import { startStack } from './lib/stack.js';
+import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTORS } from './lib/demo.js';
+import { waitFor } from './lib/wait.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+async function main(): Promise<void> {
+  const n = arg('settlements', 200);
+  process.stdout.write(`bench: starting the stack (3 anvil chains, oracle, relayer)\n`);
+  const stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-bench-')), logLevel: 'warn' });
+  try {
+    await bootstrapDemo(stack.deployment, stack.oracleUrl);
+    const d = stack.deployment;
+    const now = Math.floor(Date.now() / 1000);
+    const bodies = await Promise.all(
+      Array.from({ length: n }, (_, i) => demoSubscription(d, d.chains[i % d.chains.length]!.chainId, `BENCH-${i}`, 1_000n + BigInt(i), now - 10, DEMO_INVESTORS[i % DEMO_INVESTORS.length]!)),
+    );
+    const postMs: number[] = [];
+    const accepted: { id: Hex; chainId: number; didHash: Hex; nonce: bigint; at: number }[] = [];
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = next++; i < n; i = next++) {
+          const t0 = performance.now();
+          const r = await postJson(`${stack.oracleUrl}/v1/settlements`, bodies[i]);
+          const t1 = performance.now();
+          if (r.status !== 201) throw new Error(`settlement ${i} refused: ${r.status} ${JSON.stringify(r.json)}`);
+          postMs.push(t1 - t0);
+          const j = r.json as { id: Hex; didHash: Hex; nonce: string; deliveries: { chainId: number }[] };
+          accepted.push({ id: j.id, chainId: j.deliveries[0]!.chainId, didHash: j.didHash, nonce: BigInt(j.nonce), at: Date.now() });
+        }
+      }),
+    );
+    const postSeconds = (performance.now() - started) / 1000;
+
+    // Delivery latency: poll each chain's receiver for applied nonces, stamping the first time each is seen.
+    const appliedAt = new Map<string, number>();
+    const clients = new Map(d.chains.map((c) => [c.chainId, { client: createPublicClient({ transport: http(c.rpcUrl) }), receiver: c.receiver as Address }]));
+    await waitFor(
+      async () => {
+        await Promise.all(
+          accepted
+            .filter((a) => !appliedAt.has(a.id))
+            .map(async (a) => {
+              const c = clients.get(a.chainId)!;
+              const used = await c.client.readContract({ address: c.receiver, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [a.didHash, a.nonce] });
+              if (used) appliedAt.set(a.id, Date.now());
+            }),
+        );
+        return appliedAt.size === accepted.length;
+      },
+      { what: 'all settlements applied', timeoutMs: 600_000 },
+    );
+    const deliveryMs = accepted.map((a) => (appliedAt.get(a.id) ?? NaN) - a.at);
+
+    // Gas as paid by the relayer: receipts of its receiveMessage transactions.
+    const gasOf = async (id: Hex) => {
+      const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${id}`)).json()) as { deliveries: { chainId: number; txHash: Hex | null }[] };
+      const dl = rel.deliveries[0]!;
+      const receipt = await clients.get(dl.chainId)!.client.getTransactionReceipt({ hash: dl.txHash! });
+      return receipt.gasUsed;
+    };
+    const subGas = await gasOf(accepted[accepted.length - 1]!.id);
+    const navRes = await postJson(`${stack.oracleUrl}/v1/nav`, await demoNav(d, 100_100_000n, now - 5));
+    const navId = (navRes.json as { id: Hex }).id;
+    await waitFor(async () => {
+      const s = (await (await fetch(`${stack.oracleUrl}/v1/attestations/${navId}`)).json()) as { delivery: { state: string }[] };
+      return s.delivery.every((x) => x.state === 'applied');
+    }, { what: 'NAV applied', timeoutMs: 60_000 });
+    const navGas = await gasOf(navId);
+
+    const lines = [
+      '',
+      `oracle: ${n} settlements in ${postSeconds.toFixed(2)} s = ${(n / postSeconds).toFixed(1)} /s (8 concurrent custodian clients)`,
+      `oracle POST latency: p50 ${fmt(quantile(postMs, 0.5))}, p99 ${fmt(quantile(postMs, 0.99))}`,
+      `delivery latency (201 -> applied on chain, cctp-style): p50 ${fmt(quantile(deliveryMs, 0.5))}, p99 ${fmt(quantile(deliveryMs, 0.99))}`,
+      `gas (receipt, 2-of-3): subscription to an existing holder ${subGas}, NAV round ${navGas}`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

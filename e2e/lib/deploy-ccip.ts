@@ -1,0 +1,48 @@
+import type { Address } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
+import type { Deployment } from '../../schemas/deployment.js';
+import { DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD } from '../../schemas/dev-keys.js';
+import { ccipChainSelector } from '../../relayer/transports/ccip/executor.js';
+import { buildCcipArtifacts, connectCcipLane, deployCcipChain, deployRwaCcipAdapters, type LaneEndpoint } from './ccip-lane.js';
+
+/** Local CCIP chain selectors: 4_100_000_000 + EVM chain id (real networks use Chainlink's published selectors). */
+export const localSelector = (chainId: number) => ccipChainSelector(4_100_000_000n + BigInt(chainId));
+
+/** Gas the destination gives RwaCcipReceiver.ccipReceive: a DID's first config deploys its token and NAV feed (~2 M). */
+const CCIP_RECEIVE_GAS = 2_500_000;
+
+/**
+ * Puts a real CCIP 2.0 lane hub -> spoke in front of the named spokes and marks them as delivered over CCIP.
+ * Returns the deployment with `hub.ccip` and each lane's `ccip` and `transport: 'ccip'` filled in.
+ */
+export async function addCcipLanes(d: Deployment, spokeNames: readonly string[]): Promise<Deployment> {
+  if (spokeNames.length === 0) return d;
+  buildCcipArtifacts();
+  const hubChain = d.chains.find((c) => c.chainId === d.hub.chainId);
+  if (!hubChain) throw new Error('the hub is not among the deployment chains');
+  const endpoint = (c: { name: string; chainId: number; rpcUrl: string }): LaneEndpoint => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl, selector: localSelector(c.chainId) });
+  const spokes = spokeNames.map((n) => {
+    const c = d.chains.find((x) => x.name === n);
+    if (!c || c.chainId === d.hub.chainId) throw new Error(`no spoke named ${n}`);
+    return c;
+  });
+  const [hub, ...dsts] = await Promise.all([deployCcipChain(endpoint(hubChain)), ...spokes.map((s) => deployCcipChain(endpoint(s)))]);
+  const committee = { signers: DEV_LOCAL_CCV_KEYS.map((k) => privateKeyToAddress(k)), threshold: DEV_LOCAL_CCV_THRESHOLD };
+  const lanes = new Map<number, { offRamp: Address; adapter: Address; sender: Address }>();
+  // Sequential: every lane sends configuration transactions from the same deployer key on the hub.
+  for (const [i, spoke] of spokes.entries()) {
+    const dst = dsts[i]!;
+    await connectCcipLane(hub!, dst, committee);
+    const adapters = await deployRwaCcipAdapters(hub!, dst, spoke.receiver as Address, { ccipReceiveGasLimit: CCIP_RECEIVE_GAS });
+    lanes.set(spoke.chainId, { offRamp: dst.contracts.offRamp, adapter: adapters.adapter, sender: adapters.sender });
+  }
+  return {
+    ...d,
+    hub: { ...d.hub, ccip: { selector: hub!.contracts.selector.toString(), router: hub!.contracts.router, onRamp: hub!.contracts.onRamp } },
+    chains: d.chains.map((c) => {
+      const lane = lanes.get(c.chainId);
+      if (!lane) return c;
+      return { ...c, transport: 'ccip' as const, ccip: { selector: localSelector(c.chainId).toString(), offRamp: lane.offRamp, adapter: lane.adapter, sender: lane.sender } };
+    }),
+  };
+}
