@@ -3,7 +3,8 @@ import { allowListRequestSchema, pauseRequestSchema, reserveRequestSchema, type 
 import { parserFor } from '../../schemas/validate.js';
 import type { AdminService } from '../admin-service.js';
 import type { AttestationStore } from '../store/attestations.js';
-import { attestationView, parseOrThrow, readJson } from './app.js';
+import { attestationView } from './app.js';
+import { parseOrThrow, readJson } from './body.js';
 
 const parseReserve = parserFor<ReserveRequest>(reserveRequestSchema);
 const parseAllowList = parserFor<AllowListRequest>(allowListRequestSchema);

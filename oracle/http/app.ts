@@ -1,10 +1,11 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import { parseOrThrow, readJson } from './body.js';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { navRequestSchema, settlementRequestSchema, type NavRequest, type SettlementRequest } from '../../schemas/http.js';
 import { parserFor } from '../../schemas/validate.js';
-import { OracleError, badRequest } from '../errors.js';
+import { OracleError } from '../errors.js';
 import type { OracleService } from '../service.js';
 import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
 import type { DestinationsPort } from '../chain/destinations.js';
@@ -30,23 +31,7 @@ export interface AppDeps {
 const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
 const parseNav = parserFor<NavRequest>(navRequestSchema);
 
-export async function readJson(c: Context): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
-  if (!type.toLowerCase().startsWith('application/json')) {
-    throw new OracleError(415, 'unsupported_media_type', 'send the body as application/json', 'content-type');
-  }
-  try {
-    return await c.req.json();
-  } catch {
-    throw new OracleError(400, 'invalid_json', 'body is not valid JSON', '(body)');
-  }
-}
-
-export function parseOrThrow<T>(parse: (x: unknown) => { ok: true; value: T } | { ok: false; issue: { field: string; message: string } }, input: unknown): T {
-  const r = parse(input);
-  if (!r.ok) throw badRequest(r.issue.field, r.issue.message);
-  return r.value;
-}
+export { readJson, parseOrThrow };
 
 export function attestationView(row: AttestationRow, deliveries: DeliveryRow[]) {
   return {

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import { readJson } from '../http/body.js';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
@@ -91,17 +92,6 @@ export function parseSignCommand(input: unknown): SignCommand {
   const nonce = BigInt(env.nonce);
   if (nonce > MAX_NONCE) throw badRequest('nonce', 'exceeds 2^64 - 1');
   return { source: parseSource(env), nonce, chainIds: env.chainIds };
-}
-
-async function readJson(c: Context): Promise<unknown> {
-  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-    throw new OracleError(415, 'unsupported_media_type', 'send the body as application/json', 'content-type');
-  }
-  try {
-    return await c.req.json();
-  } catch {
-    throw new OracleError(400, 'invalid_json', 'body is not valid JSON', '(body)');
-  }
 }
 
 /** A committee signer's HTTP API: POST /v1/sign, /health, /ready, /metrics, /openapi.json. */
