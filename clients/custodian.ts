@@ -1,7 +1,7 @@
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Address, Hex } from 'viem';
 import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
-import type { AllowListRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 
 /** Where the oracle verifies custodian signatures: the hub chain and its DID registry. */
 export interface CustodianDomain {
@@ -82,6 +82,26 @@ export async function signPause(key: Hex, domain: CustodianDomain, body: Unsigne
     types: custodianTypes,
     primaryType: 'PauseOrder',
     message: { did: body.did, ref: body.ref, paused: body.paused },
+  });
+  return { ...body, signature };
+}
+
+export type UnsignedMove = Omit<MoveRequest, 'signature'>;
+
+/** Signs a cross-chain move instruction as a custodian would. */
+export async function signMove(key: Hex, domain: CustodianDomain, body: UnsignedMove): Promise<MoveRequest> {
+  const signature = await privateKeyToAccount(key).signTypedData({
+    domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
+    types: custodianTypes,
+    primaryType: 'MoveInstruction',
+    message: {
+      did: body.did,
+      ref: body.ref,
+      investor: body.investor as Address,
+      amount: BigInt(body.amount),
+      fromChainId: BigInt(body.fromChainId),
+      toChainId: BigInt(body.toChainId),
+    },
   });
   return { ...body, signature };
 }

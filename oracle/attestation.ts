@@ -1,6 +1,6 @@
-import { getAddress, keccak256, stringToBytes, type Hex } from 'viem';
+import { getAddress, keccak256, stringToBytes, zeroHash, type Hex } from 'viem';
 import type { ConfigSnapshot } from '../schemas/committee.js';
-import type { AllowListRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 import { refHash, type DidHash } from '../schemas/ids.js';
 import type { AttestationMessage } from '../schemas/message.js';
 import type { DidRecord } from './chain/registry.js';
@@ -27,6 +27,40 @@ export function settlementAttestation(body: SettlementRequest, did: DidHash, non
 export function navAttestation(body: NavRequest, did: DidHash, nonce: bigint): AttestationMessage {
   return { kind: 'nav', did, nonce, nav: BigInt(body.nav), asOf: BigInt(body.asOf) };
 }
+
+/** Which leg of a cross-chain move: the burn on the from-chain, or the mint on the to-chain after the burn applied. */
+export type MoveLeg = 'out' | 'in';
+
+/**
+ * One leg of a custodian's move as the committee signs it: `settledAt` is the aggregator's clock when it issued the
+ * leg (unix seconds); an in leg names the DID nonce of its out leg, which must be used on the from-chain first.
+ */
+export type MoveSource = { kind: 'move'; request: MoveRequest; leg: 'out'; settledAt: number } | { kind: 'move'; request: MoveRequest; leg: 'in'; settledAt: number; outNonce: string };
+
+/**
+ * A move leg is an ordinary settlement to one chain: moveOut burns on the from-chain (peer = to-chain), moveIn mints
+ * on the to-chain (peer = from-chain). Both carry keccak256(ref) as settlement reference and no cash leg.
+ */
+export function moveAttestation(body: MoveRequest, leg: MoveLeg, settledAt: number, did: DidHash, nonce: bigint): AttestationMessage {
+  return {
+    kind: 'settlement',
+    did,
+    nonce,
+    settlementKind: leg === 'out' ? 'moveOut' : 'moveIn',
+    settlementRef: refHash(body.ref),
+    investor: getAddress(body.investor),
+    amount: BigInt(body.amount),
+    cashLegRef: zeroHash,
+    settledAt: BigInt(settledAt),
+    peerChainId: BigInt(leg === 'out' ? body.toChainId : body.fromChainId),
+  };
+}
+
+/** The chain a move leg is signed for: the from-chain for the out leg, the to-chain for the in leg. */
+export const moveLegChain = (body: MoveRequest, leg: MoveLeg): number => (leg === 'out' ? body.fromChainId : body.toChainId);
+
+/** The idempotency key of a move leg among the DID's settlements (oracle store) and signed messages (signers). */
+export const moveSourceRef = (ref: string, leg: MoveLeg): string => `move:${ref}:${leg}`;
 
 /** The hub registry's config of a DID as the oracle mirrors it to the receivers (what a config attestation says). */
 export type RegistryConfigSnapshot = ConfigSnapshot;
@@ -95,7 +129,7 @@ export type AdminSource =
   | { kind: 'pause'; request: PauseRequest }
   | { kind: 'config'; request: RegistryConfigSnapshot };
 
-export type AnySource = SourceRequest | AdminSource;
+export type AnySource = SourceRequest | AdminSource | MoveSource;
 
 /** The attestation of any source at a nonce: one switch over the builders above. */
 export function attestationOf(s: AnySource, did: DidHash, nonce: bigint): AttestationMessage {
@@ -112,6 +146,8 @@ export function attestationOf(s: AnySource, did: DidHash, nonce: bigint): Attest
       return pauseAttestation(s.request, did, nonce);
     case 'reserve':
       return reserveAttestation(s.request, s.caps, did, nonce);
+    case 'move':
+      return moveAttestation(s.request, s.leg, s.settledAt, did, nonce);
   }
 }
 
@@ -128,6 +164,8 @@ export function sourceRefOf(s: AnySource): string {
       return s.request.ref;
     case 'config':
       return configRef(s.request);
+    case 'move':
+      return moveSourceRef(s.request.ref, s.leg);
   }
 }
 

@@ -20,6 +20,8 @@ export interface OracleConfig {
   maxFutureSkewSeconds: number;
   /** How often the hub registry is compared with what the chains were told (ms). */
   registrySyncMs: number;
+  /** How often pending cross-chain moves are checked for an applied move-out (ms). */
+  moveSyncMs: number;
 }
 
 export class ConfigError extends Error {
@@ -90,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
     publicUrl,
     maxFutureSkewSeconds: 300,
     registrySyncMs: positiveInt(env.ORACLE_REGISTRY_SYNC_MS ?? '1000', 'ORACLE_REGISTRY_SYNC_MS'),
+    moveSyncMs: positiveInt(env.ORACLE_MOVE_SYNC_MS ?? '1000', 'ORACLE_MOVE_SYNC_MS'),
   };
 }

@@ -1,6 +1,6 @@
 import { recoverTypedDataAddress, type Address, type Hex } from 'viem';
 import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
-import type { AllowListRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 
 export interface CustodianDomainParams {
   hubChainId: bigint;
@@ -74,6 +74,29 @@ export function recoverPauseSigner(p: CustodianDomainParams, body: PauseRequest)
     types: custodianTypes,
     primaryType: 'PauseOrder',
     message: { did: body.did, ref: body.ref, paused: body.paused },
+    signature: body.signature as Hex,
+  });
+}
+
+/** EIP-712 message of a custodian's MoveInstruction (everything in the body but the signature). */
+export function moveInstructionMessage(body: MoveRequest) {
+  return {
+    did: body.did,
+    ref: body.ref,
+    investor: body.investor as Address,
+    amount: BigInt(body.amount),
+    fromChainId: BigInt(body.fromChainId),
+    toChainId: BigInt(body.toChainId),
+  };
+}
+
+/** A custodian's MoveInstruction. */
+export function recoverMoveSigner(p: CustodianDomainParams, body: MoveRequest): Promise<Address> {
+  return recoverTypedDataAddress({
+    domain: custodianDomain(p.hubChainId, p.registry),
+    types: custodianTypes,
+    primaryType: 'MoveInstruction',
+    message: moveInstructionMessage(body),
     signature: body.signature as Hex,
   });
 }

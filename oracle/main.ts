@@ -17,6 +17,7 @@ import { RemoteCommittee } from './committee/remote.js';
 import type { CommitteePort } from './committee/port.js';
 import { OracleService } from './service.js';
 import { AdminService } from './admin-service.js';
+import { MoveService } from './move-service.js';
 import { KeyedMutex } from '../common/mutex.js';
 import { Wakeup } from '../common/wakeup.js';
 import { createMetrics } from './metrics.js';
@@ -32,6 +33,7 @@ Environment:
   ORACLE_COMMITTEE_KEYS  comma-separated committee private keys held in this process
   ORACLE_SIGNER_TIMEOUT_MS  deadline of one call to one signer                  [5000]
   ORACLE_DEV_MODE=1      with neither set, hold the deterministic DEV-ONLY committee keys
+  ORACLE_MOVE_SYNC_MS    how often pending moves are checked for an applied move-out  [1000]
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
   LOG_LEVEL              pino level                                           [info]
 `;
@@ -82,8 +84,21 @@ async function main(): Promise<void> {
     now,
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
   });
+  const moves = new MoveService({
+    registry,
+    registryAddress,
+    hubChainId: BigInt(config.deployment.hub.chainId),
+    destinations,
+    committee,
+    store,
+    metrics,
+    logger: logger.child({ module: 'moves' }),
+    lock,
+    now,
+  });
   const app = createApp({
     admin,
+    moves,
     service,
     store,
     destinations,
@@ -116,6 +131,26 @@ async function main(): Promise<void> {
     }
   })();
 
+  // Cross-chain moves: once a move-out is applied on its from-chain, issue the move-in to the to-chain.
+  const moveLog = logger.child({ module: 'move-loop' });
+  const moveWake = new Wakeup();
+  let moving = true;
+  let moveFailures = 0;
+  const moveLoop = (async () => {
+    while (moving) {
+      try {
+        await moves.tick();
+        moveFailures = 0;
+        await moveWake.wait(config.moveSyncMs);
+      } catch (err) {
+        moveFailures += 1;
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(moveFailures, 7));
+        moveLog.warn({ err, retryInMs: delay }, 'move loop pass failed');
+        await moveWake.wait(delay);
+      }
+    }
+  })();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -123,7 +158,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'oracle stopping');
     syncing = false;
     syncWake.notify();
-    await syncLoop;
+    moving = false;
+    moveWake.notify();
+    await Promise.all([syncLoop, moveLoop]);
     await close(server);
     closeDb();
     logger.info('oracle stopped');

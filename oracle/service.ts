@@ -48,6 +48,17 @@ function canonicalHash(value: Record<string, unknown>): Hex {
 }
 
 /**
+ * The signer set the receivers hold: the one in the last config attested for the DID. After a registry rotation
+ * and before its config attestation exists, the chains still verify the old set, so that is the set that signs.
+ */
+export function signerSetOnChains(store: Pick<AttestationStore, 'latestOfKind'>, record: DidRecord): { signers: readonly Address[]; threshold: number } {
+  const last = store.latestOfKind(hashDid(record.did as DidString), 'config');
+  if (!last) return record;
+  const snapshot = JSON.parse(last.request) as RegistryConfigSnapshot;
+  return { signers: snapshot.signers as Address[], threshold: snapshot.threshold };
+}
+
+/**
  * Turns a custodian's signed request into a committee attestation: resolve the DID on the hub, authenticate the
  * signer against the DID's custodians (or NAV publishers), apply the rules, then assign the DID's next nonce, sign
  * for each destination chain and store, all under a per-DID lock so nonces never collide.
@@ -77,6 +88,10 @@ export class OracleService {
     });
     if (!(await this.d.registry.isCustodian(hash, signer))) {
       throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
+    }
+    // Move legs are stored as settlements under `move:<ref>:out|in` (oracle/move-service.ts): keep that space theirs.
+    if (body.settlementRef.startsWith('move:')) {
+      throw new OracleError(422, 'reserved_ref', 'settlement references starting with "move:" are reserved for cross-chain moves', 'settlementRef');
     }
     const amount = BigInt(body.amount);
     refuse(checkAmount(amount));
@@ -153,23 +168,12 @@ export class OracleService {
     return { created: false, attestation: existing };
   }
 
-  /**
-   * The signer set the receivers hold: the one in the last config attested for the DID. After a registry rotation
-   * and before its config attestation exists, the chains still verify the old set, so that is the set that signs.
-   */
-  private signerSetOnChains(record: DidRecord): { signers: readonly Address[]; threshold: number } {
-    const last = this.d.store.latestOfKind(hashDid(record.did as DidString), 'config');
-    if (!last) return record;
-    const snapshot = JSON.parse(last.request) as RegistryConfigSnapshot;
-    return { signers: snapshot.signers as Address[], threshold: snapshot.threshold };
-  }
-
   private async signAndStore(message: AttestationMessage, source: SourceRequest, record: DidRecord, chainIds: readonly bigint[], row: IssueRow): Promise<SubmitResult> {
     const attestation = await issueAttestation(
       { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.destinations.get(id) },
       message,
       source,
-      this.signerSetOnChains(record),
+      signerSetOnChains(this.d.store, record),
       chainIds,
       row,
     );

@@ -16,7 +16,7 @@ const chainId = { type: 'integer', minimum: 1, maximum: 9007199254740991 } as co
 const uintString = { type: 'string', pattern: '^(0|[1-9][0-9]{0,77})$' } as const;
 
 /** Every kind a signer signs; the admin kinds (config .. reserve) set up and govern a DID on every chain. */
-export const SIGN_KINDS = ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve'] as const;
+export const SIGN_KINDS = ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve', 'move'] as const;
 export type SignKind = (typeof SIGN_KINDS)[number];
 
 export const signRequestSchema = {
@@ -38,6 +38,9 @@ export const signRequestSchema = {
       description: 'reserve only (required there, refused otherwise): the per-chain supply caps the aggregator proposes, token base units',
       items: { type: 'object', additionalProperties: false, required: ['chainId', 'cap'], properties: { chainId, cap: uintString } },
     },
+    leg: { enum: ['out', 'in'], description: 'move only (required there): the burn on the from-chain or the mint on the to-chain' },
+    settledAt: { type: 'integer', minimum: 1, maximum: 18446744073709551615, description: "move only (required there): the aggregator's unix seconds in the message" },
+    outNonce: { ...nonce, description: "move in leg only (required there): the DID nonce of the out leg, which must be used on the from-chain" },
   },
 } as const;
 

@@ -77,6 +77,15 @@ export const custodianTypes = {
     { name: 'ref', type: 'string' },
     { name: 'paused', type: 'bool' },
   ],
+  /** Signed by a custodian: move an investor's units from one chain to another (burn there, mint here); total unchanged. */
+  MoveInstruction: [
+    { name: 'did', type: 'string' },
+    { name: 'ref', type: 'string' },
+    { name: 'investor', type: 'address' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'fromChainId', type: 'uint64' },
+    { name: 'toChainId', type: 'uint64' },
+  ],
 } as const;
 
 export function attestationDomain(chainId: bigint, receiver: `0x${string}`) {

@@ -97,6 +97,26 @@ export const pauseRequestSchema = {
   properties: { did, ref: { ...ref, description: "issuer's reference (idempotency key)" }, paused: { type: 'boolean' }, signature },
 } as const;
 
+const evmChainId = { type: 'integer', minimum: 1, maximum: 9007199254740991 } as const;
+
+export const moveRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/move-request.json',
+  title: "Cross-chain move of an investor's units, signed by a custodian",
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'ref', 'investor', 'amount', 'fromChainId', 'toChainId', 'signature'],
+  properties: {
+    did,
+    ref: { ...ref, description: "custodian's reference (idempotency key)" },
+    investor: address,
+    amount: { ...uintString, description: 'token base units moved' },
+    fromChainId: { ...evmChainId, description: 'EVM chain id where the units are burned (move-out)' },
+    toChainId: { ...evmChainId, description: 'EVM chain id where the units are minted (move-in)' },
+    signature,
+  },
+} as const;
+
 const delivery = {
   type: 'object',
   additionalProperties: false,
@@ -157,6 +177,7 @@ export type ReserveRequest = FromSchema<typeof reserveRequestSchema>;
 export type AllowListRequest = FromSchema<typeof allowListRequestSchema>;
 export type PauseRequest = FromSchema<typeof pauseRequestSchema>;
 export type NavRequest = FromSchema<typeof navRequestSchema>;
+export type MoveRequest = FromSchema<typeof moveRequestSchema>;
 export type FeedItem = FromSchema<typeof feedItemSchema>;
 export type AttestationFeed = FromSchema<typeof attestationFeedSchema>;
 export type ErrorBody = FromSchema<typeof errorSchema>;
@@ -167,6 +188,7 @@ export const httpSchemas = {
   'reserve-request': reserveRequestSchema,
   'allowlist-request': allowListRequestSchema,
   'pause-request': pauseRequestSchema,
+  'move-request': moveRequestSchema,
   'attestation-feed': attestationFeedSchema,
   error: errorSchema,
 } as const;

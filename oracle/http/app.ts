@@ -15,6 +15,8 @@ import { openApiDocument } from './openapi.js';
 import { createDidRoutes, type DidRoutesDeps } from './dids.js';
 import { createAdminRoutes } from './admin.js';
 import type { AdminService } from '../admin-service.js';
+import type { MoveService } from '../move-service.js';
+import { createMoveRoutes } from './moves.js';
 
 export interface AppDeps {
   service: OracleService;
@@ -26,6 +28,8 @@ export interface AppDeps {
   dids: Omit<DidRoutesDeps, 'registry'>;
   /** Reserve, allow-list and pause routes; absent in tests of the custodian API alone. */
   admin?: AdminService;
+  /** Cross-chain move routes; absent in tests of the custodian API alone. */
+  moves?: MoveService;
 }
 
 const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
@@ -118,6 +122,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/v1/dids', createDidRoutes({ registry: deps.registry, ...deps.dids }));
   if (deps.admin) app.route('/v1', createAdminRoutes(deps.admin, deps.store));
+  if (deps.moves) app.route('/v1/moves', createMoveRoutes(deps.moves));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {

@@ -1,4 +1,4 @@
-import { attestationFeedSchema, errorSchema, navRequestSchema, settlementRequestSchema } from '../../schemas/http.js';
+import { attestationFeedSchema, errorSchema, moveRequestSchema, navRequestSchema, settlementRequestSchema } from '../../schemas/http.js';
 
 const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
@@ -32,6 +32,34 @@ export function openApiDocument() {
           responses: { '201': { description: 'attestation signed' }, '200': { description: 'repeat' }, '4XX': errorResponse('refused') },
         },
       },
+      '/v1/moves': {
+        post: {
+          summary: "Move an investor's units from one chain to another (custodian-signed MoveInstruction); the total over all chains is unchanged",
+          description:
+            'The move-out (settlement kind moveOut, burn) is signed for the from-chain at once; the move-in (moveIn, mint) is signed for the to-chain only after the move-out is applied on the from-chain.',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/MoveRequest' } } } },
+          responses: {
+            '201': { description: 'move-out attestation signed; the move with both legs (in: null until issued)' },
+            '200': { description: 'same ref and body seen before: the existing move' },
+            '400': errorResponse('body fails the schema'),
+            '401': errorResponse('signature does not recover'),
+            '403': errorResponse('signer is not a custodian of the DID'),
+            '404': errorResponse('unknown DID'),
+            '409': errorResponse('ref reused with a different body'),
+            '422': errorResponse('a rule refused it: chains not enabled or equal, balance on the from-chain, to-chain not configured, paused, investor not allow-listed or reserve cap'),
+          },
+        },
+      },
+      '/v1/moves/{ref}': {
+        get: {
+          summary: 'A move: both legs with attestation id, nonce, chain and whether that chain applied it',
+          parameters: [
+            { name: 'ref', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'did', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          responses: { '200': { description: 'status' }, '400': errorResponse('bad ref or missing did'), '404': errorResponse('unknown move') },
+        },
+      },
       '/v1/attestations': {
         get: {
           summary: 'Feed of signed attestations for relayers',
@@ -60,6 +88,7 @@ export function openApiDocument() {
       schemas: {
         SettlementRequest: strip(settlementRequestSchema),
         NavRequest: strip(navRequestSchema),
+        MoveRequest: strip(moveRequestSchema),
         AttestationFeed: strip(attestationFeedSchema),
         Error: strip(errorSchema),
       },

@@ -10,7 +10,7 @@ import { OracleError } from '../errors.js';
 import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, type PreviousNav, type Refusal } from '../rules.js';
 
 /** What a signer reads from destination chains (its own RPC endpoints). */
-export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState'>;
+export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState' | 'isApplied'>;
 
 /** A signer set with its threshold (governance, or the set a config attestation installs). */
 export interface SignerSet {
@@ -34,6 +34,8 @@ export interface SignerCheckDeps {
   signedConfigSet: (did: DidHash, beforeNonce: bigint) => SignerSet | undefined;
   /** The latest reserve as-of this signer has signed for a DID (its own store). */
   signedReserveAsOf: (did: DidHash) => bigint | undefined;
+  /** The source reference of the message this signer signed at a DID's nonce, if any (its own store). */
+  signedSourceRefAt?: (did: DidHash, nonce: bigint) => string | undefined;
 }
 
 export interface Vetted {

@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import { MAX_NONCE, configSnapshotSchema, signRequestSchema, type ConfigSnapshot, type SignRequest } from '../../schemas/committee.js';
 import {
   allowListRequestSchema,
+  moveRequestSchema,
   navRequestSchema,
   pauseRequestSchema,
   reserveRequestSchema,
   settlementRequestSchema,
   type AllowListRequest,
+  type MoveRequest,
   type NavRequest,
   type PauseRequest,
   type ReserveRequest,
@@ -38,6 +40,7 @@ const parseReserve = parserFor<ReserveRequest>(reserveRequestSchema);
 const parseAllowList = parserFor<AllowListRequest>(allowListRequestSchema);
 const parsePause = parserFor<PauseRequest>(pauseRequestSchema);
 const parseSnapshot = parserFor<ConfigSnapshot>(configSnapshotSchema);
+const parseMove = parserFor<MoveRequest>(moveRequestSchema);
 
 /** A chain cap is a uint128 in the message. */
 const MAX_CAP = (1n << 128n) - 1n;
@@ -68,8 +71,24 @@ function parseCaps(caps: SignRequest['caps']): ReserveCaps {
   return caps.map((c) => ({ chainId: c.chainId, cap: c.cap }));
 }
 
+function parseMoveSource(env: SignRequest): AnySource {
+  const request = ok(parseMove(env.request), 'request.');
+  if (env.leg === undefined) throw badRequest('leg', 'is required for a move');
+  if (env.settledAt === undefined) throw badRequest('settledAt', 'is required for a move');
+  if (env.leg === 'out') {
+    if (env.outNonce !== undefined) throw badRequest('outNonce', 'is only allowed for the in leg of a move');
+    return { kind: 'move', request, leg: 'out', settledAt: env.settledAt };
+  }
+  if (env.outNonce === undefined) throw badRequest('outNonce', 'is required for the in leg of a move');
+  if (BigInt(env.outNonce) > MAX_NONCE) throw badRequest('outNonce', 'exceeds 2^64 - 1');
+  return { kind: 'move', request, leg: 'in', settledAt: env.settledAt, outNonce: env.outNonce };
+}
+
 function parseSource(env: SignRequest): AnySource {
   if (env.kind !== 'reserve' && env.caps !== undefined) throw badRequest('caps', `is only allowed for a reserve, not ${env.kind}`);
+  for (const field of ['leg', 'settledAt', 'outNonce'] as const) {
+    if (env.kind !== 'move' && env[field] !== undefined) throw badRequest(field, `is only allowed for a move, not ${env.kind}`);
+  }
   switch (env.kind) {
     case 'settlement':
       return { kind: 'settlement', request: ok(parseSettlement(env.request), 'request.') };
@@ -83,6 +102,8 @@ function parseSource(env: SignRequest): AnySource {
       return { kind: 'pause', request: ok(parsePause(env.request), 'request.') };
     case 'reserve':
       return { kind: 'reserve', request: ok(parseReserve(env.request), 'request.'), caps: parseCaps(env.caps) };
+    case 'move':
+      return parseMoveSource(env);
   }
 }
 

@@ -10,8 +10,9 @@ import { OracleError } from '../errors.js';
 import type { SignedChainRow, SignedStore } from './store/signed.js';
 import { vetSignRequest, type SignerCheckDeps, type SignerSet, type Vetted } from './checks.js';
 import { vetAdminRequest } from './admin-checks.js';
+import { vetMoveRequest } from './move-checks.js';
 
-export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf'> {
+export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt'> {
   account: LocalAccount;
   store: SignedStore;
   logger: Logger;
@@ -47,6 +48,7 @@ export class SignerService {
       signedNav: (did) => d.store.latestNav(did),
       signedConfigSet: (did, beforeNonce) => this.signedConfigSet(did, beforeNonce),
       signedReserveAsOf: (did) => d.store.latestReserveAsOf(did),
+      signedSourceRefAt: (did, nonce) => d.store.byNonce(did, String(nonce))?.row.sourceRef,
     };
   }
 
@@ -124,6 +126,7 @@ export class SignerService {
 
   private vet(cmd: SignCommand, did: DidHash, rules: boolean): Promise<Vetted> {
     const s = cmd.source;
+    if (s.kind === 'move') return vetMoveRequest(this.checks, s, did, cmd.chainIds, { rules });
     return s.kind === 'settlement' || s.kind === 'nav' ? vetSignRequest(this.checks, s, did, cmd.chainIds, { rules }) : vetAdminRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
   }
 

@@ -69,6 +69,8 @@ export interface World {
   supplies: Map<number, bigint>;
   /** The deployment file's governance set (signs a DID's first config). */
   governance: SignerSet;
+  /** Nonces used on each chain (`chainId:nonce`), as the receivers' isNonceUsed answers. */
+  usedNonces: Set<string>;
   /** Destination chain RPCs answer with an error. */
   chainsDown: boolean;
 }
@@ -79,6 +81,7 @@ export const newWorld = (): World => ({
   navs: new Map(),
   supplies: new Map(),
   governance: { signers: COMMITTEE, threshold: 2 },
+  usedNonces: new Set(),
   chainsDown: false,
 });
 
@@ -99,6 +102,7 @@ export function fakeChains(w: World): SignerChainsPort {
     get: (id) => CHAINS.find((c) => c.chainId === id),
     balanceOf: async (chainId, _d, investor) => (up(w), w.balances.get(`${chainId}:${investor}`) ?? 0n),
     latestNav: async (chainId) => (up(w), w.navs.get(chainId)),
+    isApplied: async (chainId, _d, nonce) => (up(w), w.usedNonces.has(`${chainId}:${nonce}`)),
     holdingsState: async (chainId) => (
       up(w),
       { configured: true, totalSupply: w.supplies.get(chainId) ?? 0n, supplyCap: 0n, paused: false, investorAllowed: false, investorBalance: 0n }

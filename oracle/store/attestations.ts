@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gt, isNotNull, max } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, like, max, notExists, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 import { attestations, deliveries } from './schema.js';
@@ -29,6 +30,35 @@ export class AttestationStore {
       .orderBy(desc(attestations.nonce))
       .limit(1)
       .get();
+  }
+
+  /** Move-out legs (settlements with source `move:<ref>:out`) without their move-in leg (`move:<ref>:in`) yet, oldest first. */
+  movesAwaitingIn(limit = 100): AttestationRow[] {
+    const inLeg = alias(attestations, 'in_leg');
+    return this.db
+      .select()
+      .from(attestations)
+      .where(
+        and(
+          eq(attestations.kind, 'settlement'),
+          like(attestations.sourceRef, 'move:%:out'),
+          notExists(
+            this.db
+              .select({ seq: inLeg.seq })
+              .from(inLeg)
+              .where(
+                and(
+                  eq(inLeg.did, attestations.did),
+                  eq(inLeg.kind, 'settlement'),
+                  eq(inLeg.sourceRef, sql`substr(${attestations.sourceRef}, 1, length(${attestations.sourceRef}) - 3) || 'in'`),
+                ),
+              ),
+          ),
+        ),
+      )
+      .orderBy(asc(attestations.seq))
+      .limit(limit)
+      .all();
   }
 
   nextNonce(didHash: string): number {

@@ -1,0 +1,242 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { zeroHash, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import pino from 'pino';
+import { openDb } from '../common/sqlite.js';
+import { KeyedMutex } from '../common/mutex.js';
+import * as schema from './store/schema.js';
+import { AttestationStore } from './store/attestations.js';
+import { MoveService } from './move-service.js';
+import { OracleService } from './service.js';
+import { createApp } from './http/app.js';
+import type { DestinationsPort } from './chain/destinations.js';
+import type { RegistryPort } from './chain/registry.js';
+import { Committee } from './committee/local.js';
+import { createMetrics } from './metrics.js';
+import { OracleError } from './errors.js';
+import type { DidRecord } from './chain/registry.js';
+import type { HoldingsState } from './chain/destinations.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
+import { didHash, refHash, type DidHash, type DidString } from '../schemas/ids.js';
+import { decodeMessage } from '../schemas/message.js';
+import { signMove, signSettlement, type CustodianDomain, type UnsignedMove } from '../clients/custodian.js';
+
+// Unit test: registry and chains are in-memory fakes; committee keys and the SQLite store are real.
+const DID = 'did:rwa:test:fund-m';
+const HASH = didHash(DID as DidString);
+const NOW = 1_800_000_000;
+const REGISTRY: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const INVESTOR: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const domain: CustodianDomain = { hubChainId: 31337, registry: REGISTRY };
+const committee = DEV_COMMITTEE_KEYS.map((k) => privateKeyToAccount(k).address);
+const chains = [
+  { name: 'hub', chainId: 31337, rpcUrl: 'http://x', receiver: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', confirmations: 0 },
+  { name: 'spoke-a', chainId: 31338, rpcUrl: 'http://y', receiver: '0x5FbDB2315678afecb367f032d93F642f64180aa3', confirmations: 0 },
+  { name: 'spoke-b', chainId: 31339, rpcUrl: 'http://z', receiver: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', confirmations: 0 },
+];
+
+let record: DidRecord;
+let holdings: Map<number, HoldingsState>;
+let used: Set<string>;
+let store: AttestationStore;
+let moves: MoveService;
+let app: ReturnType<typeof createApp>;
+
+const state = (over: Partial<HoldingsState> = {}): HoldingsState => ({ configured: true, totalSupply: 0n, supplyCap: 10_000n, paused: false, investorAllowed: true, investorBalance: 0n, ...over });
+const move = (over: Partial<UnsignedMove> = {}, key: Hex = DEV_CUSTODIAN_KEY) =>
+  signMove(key, domain, { did: DID, ref: 'MOVE-1', investor: INVESTOR, amount: '400', fromChainId: 31338, toChainId: 31339, ...over });
+
+beforeEach(() => {
+  record = {
+    did: DID,
+    name: 'Fund M',
+    symbol: 'FM',
+    issuer: committee[0]!,
+    navDecimals: 8,
+    tokenDecimals: 6,
+    threshold: 2,
+    heartbeat: 86_400,
+    maxNavMoveBps: 500,
+    signers: committee,
+    chainIds: [31337n, 31338n, 31339n],
+  };
+  holdings = new Map([
+    [31337, state()],
+    [31338, state({ totalSupply: 1_000n, investorBalance: 1_000n })],
+    [31339, state({ totalSupply: 500n, supplyCap: 1_000n })],
+  ]);
+  used = new Set();
+  const { db } = openDb(join(tmpdir(), `move-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, 'store', 'migrations'));
+  store = new AttestationStore(db);
+  const registry: RegistryPort = {
+    getDid: async (h: DidHash) => (h === HASH ? record : undefined),
+    isCustodian: async (_h, a) => a === privateKeyToAccount(DEV_CUSTODIAN_KEY).address,
+    isNavPublisher: async () => false,
+    ping: async () => true,
+  };
+  const destinations: DestinationsPort = {
+    get: (id) => chains.find((c) => c.chainId === id),
+    holdingsState: async (chainId) => holdings.get(chainId)!,
+    balanceOf: async (chainId) => holdings.get(chainId)!.investorBalance,
+    isApplied: async (chainId, _d, nonce) => used.has(`${chainId}:${nonce}`),
+  };
+  const shared = { registry, registryAddress: REGISTRY, hubChainId: 31337n, destinations, committee: new Committee(DEV_COMMITTEE_KEYS), store, metrics: createMetrics(), logger: pino({ level: 'silent' }), lock: new KeyedMutex(), now: () => BigInt(NOW) };
+  moves = new MoveService(shared);
+  app = createApp({
+    service: new OracleService({ ...shared, maxFutureSkewSeconds: 300 }),
+    moves,
+    store,
+    destinations,
+    registry,
+    metrics: shared.metrics,
+    logger: shared.logger,
+    dids: { members: { custodiansOf: async () => [], navPublishersOf: async () => [] }, hubChainId: 31337n, registryAddress: REGISTRY, publicUrl: undefined },
+  });
+});
+
+async function refusal(p: Promise<unknown>) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(OracleError);
+  const e = err as OracleError;
+  return { status: e.status, code: e.code, field: e.field };
+}
+
+describe('POST /v1/moves (MoveService.submitMove)', () => {
+  it('issues the move-out to the from-chain at once; a repeat returns it; another body under the ref is 409', async () => {
+    const body = await move();
+    const r = await moves.submitMove(body);
+    expect(r.created).toBe(true);
+    expect(r.move).toMatchObject({ ref: 'MOVE-1', fromChainId: 31338, toChainId: 31339, out: { nonce: '1', chainId: 31338, state: 'pending' }, in: null });
+    const out = store.findBySource(DID, 'settlement', 'move:MOVE-1:out')!;
+    expect(out.id).toBe(r.move.out.id);
+    expect(store.deliveriesOf(out.seq).map((d) => d.chainId)).toEqual([31338]);
+    expect(decodeMessage(out.message as Hex)).toEqual({
+      kind: 'settlement',
+      did: HASH,
+      nonce: 1n,
+      settlementKind: 'moveOut',
+      settlementRef: refHash('MOVE-1'),
+      investor: INVESTOR,
+      amount: 400n,
+      cashLegRef: zeroHash,
+      settledAt: BigInt(NOW),
+      peerChainId: 31339n,
+    });
+
+    const again = await moves.submitMove(body);
+    expect(again.created).toBe(false);
+    expect(again.move.out.id).toBe(r.move.out.id);
+    expect(await refusal(moves.submitMove(await move({ amount: '401' })))).toEqual({ status: 409, code: 'conflicting_repeat', field: 'ref' });
+    expect(store.count()).toBe(1);
+  });
+
+  it.each([
+    ['a signer that is not a custodian', () => move({}, DEV_OUTSIDER_KEY), { status: 403, code: 'not_a_custodian', field: 'signature' }],
+    ['the same chain twice', () => move({ toChainId: 31338 }), { status: 422, code: 'same_chain', field: 'toChainId' }],
+    ['a from-chain not in the deployment', () => move({ fromChainId: 1 }), { status: 422, code: 'chain_not_enabled', field: 'fromChainId' }],
+    ['a zero amount', () => move({ amount: '0' }), { status: 422, code: 'amount_not_positive', field: 'amount' }],
+    ['more than the from-chain balance', () => move({ amount: '1001' }), { status: 422, code: 'insufficient_holdings', field: 'amount' }],
+    ['an unknown DID', () => move({ did: 'did:rwa:test:nope' }), { status: 404, code: 'unknown_did', field: 'did' }],
+  ])('refuses %s, storing nothing', async (_name, make, expected) => {
+    expect(await refusal(moves.submitMove(await make()))).toEqual(expected);
+    expect(store.count()).toBe(0);
+  });
+
+  it.each([
+    ['a to-chain not enabled for the DID', () => (record = { ...record, chainIds: [31337n, 31338n] }), { status: 422, code: 'chain_not_enabled', field: 'toChainId' }],
+    ['a to-chain without the DID config', () => holdings.set(31339, state({ configured: false })), { status: 422, code: 'did_not_configured', field: 'toChainId' }],
+    ['a paused to-chain', () => holdings.set(31339, state({ paused: true })), { status: 422, code: 'asset_paused', field: 'did' }],
+    ['an investor not allow-listed on the to-chain', () => holdings.set(31339, state({ investorAllowed: false })), { status: 422, code: 'investor_not_allowed', field: 'investor' }],
+    ['a move past the to-chain reserve cap', () => holdings.set(31339, state({ totalSupply: 700n, supplyCap: 1_000n })), { status: 422, code: 'exceeds_reserve_budget', field: 'amount' }],
+  ])('refuses %s, storing nothing', async (_name, arrange, expected) => {
+    arrange();
+    expect(await refusal(moves.submitMove(await move()))).toEqual(expected);
+    expect(store.count()).toBe(0);
+  });
+});
+
+describe('move loop (MoveService.tick)', () => {
+  it('does not issue the move-in before the move-out is applied on the from-chain, and issues it once after', async () => {
+    const r = await moves.submitMove(await move());
+    expect(await moves.tick()).toEqual([]);
+    // Applied on the wrong chain does not count.
+    used.add('31339:1');
+    expect(await moves.tick()).toEqual([]);
+    expect(store.findBySource(DID, 'settlement', 'move:MOVE-1:in')).toBeUndefined();
+
+    used.add('31338:1');
+    const [inLeg, ...rest] = await moves.tick();
+    expect(rest).toEqual([]);
+    expect(inLeg).toMatchObject({ sourceRef: 'move:MOVE-1:in', kind: 'settlement', nonce: 2 });
+    expect(store.deliveriesOf(inLeg!.seq).map((d) => d.chainId)).toEqual([31339]);
+    expect(decodeMessage(inLeg!.message as Hex)).toMatchObject({ settlementKind: 'moveIn', nonce: 2n, peerChainId: 31338n, amount: 400n, investor: INVESTOR, settlementRef: refHash('MOVE-1') });
+    expect(await moves.tick()).toEqual([]);
+
+    const status = await moves.status(DID, 'MOVE-1');
+    expect(status).toMatchObject({ out: { id: r.move.out.id, state: 'applied' }, in: { id: inLeg!.id, nonce: '2', chainId: 31339, state: 'pending' } });
+    used.add('31339:2');
+    expect((await moves.status(DID, 'MOVE-1')).in?.state).toBe('applied');
+  });
+
+  it('takes nonces from the DID sequence shared with other kinds, and knows no move it was never asked for', async () => {
+    await moves.submitMove(await move({ ref: 'A' }));
+    await moves.submitMove(await move({ ref: 'B', amount: '100' }));
+    used.add('31338:2');
+    const created = await moves.tick();
+    expect(created.map((c) => [c.sourceRef, c.nonce])).toEqual([['move:B:in', 3]]);
+    expect(await refusal(moves.status(DID, 'C'))).toEqual({ status: 404, code: 'unknown_move', field: 'ref' });
+  });
+});
+
+describe('move references', () => {
+  it('reserves the move: prefix among settlement references, so a settlement never takes a move leg', async () => {
+    const body = await signSettlement(DEV_CUSTODIAN_KEY, domain, {
+      did: DID,
+      chainId: 31338,
+      kind: 'subscription',
+      settlementRef: 'move:MOVE-1:out',
+      investor: INVESTOR,
+      amount: '1',
+      cashLegRef: zeroHash,
+      settledAt: NOW - 10,
+    });
+    const r = await app.request('/v1/settlements', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(r.status).toBe(422);
+    expect(await r.json()).toMatchObject({ error: { code: 'reserved_ref', field: 'settlementRef' } });
+    expect(store.count()).toBe(0);
+  });
+});
+
+describe('HTTP /v1/moves', () => {
+  const post = (body: unknown) => app.request('/v1/moves', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('answers 201 with the move, 200 on a repeat, and shows both legs under GET once the loop issued the in leg', async () => {
+    const body = await move();
+    const created = await post(body);
+    expect(created.status).toBe(201);
+    const view = (await created.json()) as { out: { id: string }; in: unknown };
+    expect(view.in).toBeNull();
+    expect((await post(body)).status).toBe(200);
+    used.add('31338:1');
+    await moves.tick();
+    const got = await app.request(`/v1/moves/MOVE-1?did=${encodeURIComponent(DID)}`);
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject({ out: { id: view.out.id, state: 'applied' }, in: { nonce: '2', chainId: 31339, state: 'pending' } });
+  });
+
+  it('refuses a body off the schema (400), and a GET without the DID (400) or of an unknown move (404)', async () => {
+    const res = await post({ ...(await move()), extra: 1 });
+    expect(res.status).toBe(400);
+    expect((await post({ ...(await move()), amount: '-1' })).status).toBe(400);
+    expect((await app.request('/v1/moves/MOVE-1')).status).toBe(400);
+    const unknown = await app.request(`/v1/moves/NOPE?did=${encodeURIComponent(DID)}`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'unknown_move', field: 'ref' } });
+    expect(store.count()).toBe(0);
+  });
+});

@@ -1,0 +1,241 @@
+import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import type { Logger } from 'pino';
+import { moveRequestSchema, type MoveRequest } from '../schemas/http.js';
+import { parserFor } from '../schemas/validate.js';
+import { didHash as hashDid, type DidHash, type DidString } from '../schemas/ids.js';
+import type { KeyedMutex } from '../common/mutex.js';
+import type { DidRecord, RegistryPort } from './chain/registry.js';
+import type { DestinationsPort } from './chain/destinations.js';
+import type { CommitteePort } from './committee/port.js';
+import { moveAttestation, moveSourceRef, type MoveSource } from './attestation.js';
+import { recoverMoveSigner } from './custodian-auth.js';
+import { issueAttestation, type IssueDeps } from './issue.js';
+import { OracleError } from './errors.js';
+import { checkAmount, checkSettlementApplies, type Refusal } from './rules.js';
+import type { AttestationRow, AttestationStore } from './store/attestations.js';
+import type { OracleMetrics } from './metrics.js';
+import { signerSetOnChains } from './service.js';
+
+export interface MoveDeps {
+  registry: Pick<RegistryPort, 'getDid' | 'isCustodian'>;
+  registryAddress: Address;
+  hubChainId: bigint;
+  destinations: DestinationsPort;
+  committee: CommitteePort;
+  store: AttestationStore;
+  metrics: OracleMetrics;
+  logger: Logger;
+  /** Shared with the other services: one lock per DID for every kind, so nonces never collide. */
+  lock: KeyedMutex;
+  now: () => bigint;
+}
+
+export type LegState = 'applied' | 'pending' | 'unknown';
+
+export interface MoveLegView {
+  id: string;
+  nonce: string;
+  chainId: number;
+  state: LegState;
+}
+
+export interface MoveView {
+  did: string;
+  ref: string;
+  investor: string;
+  amount: string;
+  fromChainId: number;
+  toChainId: number;
+  out: MoveLegView;
+  /** Absent until the out leg applied on the from-chain and the move loop issued the in leg. */
+  in: MoveLegView | null;
+}
+
+const parseMove = parserFor<MoveRequest>(moveRequestSchema);
+
+const refuse = (r: Refusal | undefined) => {
+  if (r) throw new OracleError(422, r.code, r.message, r.field);
+};
+
+/** What the request hash covers: the signed instruction with a checksummed investor, not the signature bytes. */
+const requestHashOf = (body: MoveRequest): Hex =>
+  keccak256(stringToBytes(JSON.stringify({ did: body.did, ref: body.ref, investor: getAddress(body.investor), amount: body.amount, fromChainId: body.fromChainId, toChainId: body.toChainId })));
+
+/**
+ * Cross-chain moves signed by a custodian: the investor's units are burned on the from-chain (settlement kind
+ * moveOut) and minted on the to-chain (moveIn), so the total over all chains never changes. The out leg is issued
+ * on request; the in leg only by `tick()` once the out leg's nonce is used on the from-chain, so the to-chain's
+ * supply never runs ahead of the burn (which would let supply exceed the reserve for a while).
+ */
+export class MoveService {
+  constructor(private readonly d: MoveDeps) {}
+
+  private get issue(): IssueDeps {
+    return { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.destinations.get(id) };
+  }
+
+  private async resolve(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
+    const hash = hashDid(did as DidString);
+    const record = await this.d.registry.getDid(hash);
+    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    return { hash, record };
+  }
+
+  private enabled(record: DidRecord, chainId: number): boolean {
+    return record.chainIds.includes(BigInt(chainId)) && this.d.destinations.get(chainId) !== undefined;
+  }
+
+  async submitMove(body: MoveRequest): Promise<{ created: boolean; move: MoveView }> {
+    const { hash, record } = await this.resolve(body.did);
+    let signer: Address;
+    try {
+      signer = await recoverMoveSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body);
+    } catch (err) {
+      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+    }
+    if (!(await this.d.registry.isCustodian(hash, signer))) {
+      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
+    }
+    if (body.fromChainId === body.toChainId) throw new OracleError(422, 'same_chain', 'fromChainId and toChainId must differ', 'toChainId');
+    for (const field of ['fromChainId', 'toChainId'] as const) {
+      if (!this.enabled(record, body[field])) throw new OracleError(422, 'chain_not_enabled', `chain ${body[field]} is not enabled for ${body.did}`, field);
+    }
+    const amount = BigInt(body.amount);
+    refuse(checkAmount(amount));
+    const requestHash = requestHashOf(body);
+    const outRef = moveSourceRef(body.ref, 'out');
+
+    const existing = this.d.store.findBySource(body.did, 'settlement', outRef);
+    if (existing) return { created: false, move: await this.view(this.repeat(existing, requestHash)) };
+
+    const investor = getAddress(body.investor);
+    const [from, to] = await Promise.all(
+      [body.fromChainId, body.toChainId].map(async (chainId) => {
+        try {
+          return await this.d.destinations.holdingsState(chainId, hash, investor);
+        } catch (err) {
+          throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${chainId}`, undefined, { cause: err });
+        }
+      }),
+    );
+    // The out leg is a burn like a redemption on the from-chain, the in leg a mint like a subscription on the to-chain.
+    refuse(relabel(checkSettlementApplies('redemption', amount, from!), 'fromChainId'));
+    refuse(relabel(checkSettlementApplies('subscription', amount, to!), 'toChainId'));
+
+    const row = await this.d.lock.run(hash, async () => {
+      const again = this.d.store.findBySource(body.did, 'settlement', outRef);
+      if (again) return { created: false, row: this.repeat(again, requestHash) };
+      const nonce = this.d.store.nextNonce(hash);
+      const source: MoveSource = { kind: 'move', request: body, leg: 'out', settledAt: Number(this.d.now()) };
+      const attestation = await issueAttestation(this.issue, moveAttestation(body, 'out', source.settledAt, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(body.fromChainId)], {
+        did: body.did,
+        didHash: hash,
+        nonce,
+        kind: 'settlement',
+        sourceRef: outRef,
+        requestHash,
+        request: JSON.stringify(body),
+        submitter: signer,
+      });
+      return { created: true, row: attestation };
+    });
+    return { created: row.created, move: await this.view(row.row) };
+  }
+
+  private repeat(existing: AttestationRow, requestHash: Hex): AttestationRow {
+    if (existing.requestHash !== requestHash) {
+      throw new OracleError(409, 'conflicting_repeat', `ref was already used with a different body (attestation ${existing.id})`, 'ref');
+    }
+    return existing;
+  }
+
+  /** A move by DID and ref, with both legs' attestation ids and whether their chains applied them. */
+  async status(did: string, ref: string): Promise<MoveView> {
+    const out = this.d.store.findBySource(did, 'settlement', moveSourceRef(ref, 'out'));
+    if (!out) throw new OracleError(404, 'unknown_move', `no move ${ref} for ${did}`, 'ref');
+    return this.view(out);
+  }
+
+  private async view(out: AttestationRow): Promise<MoveView> {
+    const body = JSON.parse(out.request) as MoveRequest;
+    const inRow = this.d.store.findBySource(out.did, 'settlement', moveSourceRef(body.ref, 'in'));
+    return {
+      did: body.did,
+      ref: body.ref,
+      investor: getAddress(body.investor),
+      amount: body.amount,
+      fromChainId: body.fromChainId,
+      toChainId: body.toChainId,
+      out: await this.legView(out, body.fromChainId),
+      in: inRow ? await this.legView(inRow, body.toChainId) : null,
+    };
+  }
+
+  private async legView(row: AttestationRow, chainId: number): Promise<MoveLegView> {
+    let state: LegState;
+    try {
+      state = (await this.d.destinations.isApplied(chainId, row.didHash as DidHash, BigInt(row.nonce))) ? 'applied' : 'pending';
+    } catch (err) {
+      this.d.logger.warn({ err, chainId, attestationId: row.id }, 'chain unreachable for move status');
+      state = 'unknown';
+    }
+    return { id: row.id, nonce: String(row.nonce), chainId, state };
+  }
+
+  /**
+   * One pass of the move loop: for every out leg without an in leg whose nonce is used on the from-chain, issue the
+   * in leg to the to-chain under the DID's lock with its next nonce. A move whose chain cannot be read or whose
+   * quorum is unavailable is logged and retried on the next pass. Returns the in legs created.
+   */
+  async tick(): Promise<AttestationRow[]> {
+    const created: AttestationRow[] = [];
+    for (const out of this.d.store.movesAwaitingIn()) {
+      const parsed = parseMove(JSON.parse(out.request));
+      if (!parsed.ok) {
+        // A settlement stored under a `move:` reference before that prefix was reserved: not a move.
+        this.d.logger.debug({ attestationId: out.id, sourceRef: out.sourceRef }, 'not a move; skipped');
+        continue;
+      }
+      const body = parsed.value;
+      const log = this.d.logger.child({ did: out.did, ref: body.ref, outAttestationId: out.id, fromChainId: body.fromChainId, toChainId: body.toChainId });
+      try {
+        const applied = await this.d.destinations.isApplied(body.fromChainId, out.didHash as DidHash, BigInt(out.nonce));
+        if (!applied) continue;
+        const row = await this.issueIn(out, body);
+        if (row) {
+          created.push(row);
+          log.info({ attestationId: row.id, nonce: row.nonce }, 'move-in issued after move-out applied');
+        }
+      } catch (err) {
+        this.d.metrics.refusals.inc({ code: 'move_in_failed' });
+        log.warn({ err }, 'move-in not issued; retrying on the next pass');
+      }
+    }
+    return created;
+  }
+
+  private async issueIn(out: AttestationRow, body: MoveRequest): Promise<AttestationRow | undefined> {
+    const { hash, record } = await this.resolve(out.did);
+    const inRef = moveSourceRef(body.ref, 'in');
+    return this.d.lock.run(hash, async () => {
+      if (this.d.store.findBySource(out.did, 'settlement', inRef)) return undefined;
+      const nonce = this.d.store.nextNonce(hash);
+      const source: MoveSource = { kind: 'move', request: body, leg: 'in', settledAt: Number(this.d.now()), outNonce: String(out.nonce) };
+      return issueAttestation(this.issue, moveAttestation(body, 'in', source.settledAt, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(body.toChainId)], {
+        did: out.did,
+        didHash: hash,
+        nonce,
+        kind: 'settlement',
+        sourceRef: inRef,
+        requestHash: out.requestHash,
+        request: out.request,
+        submitter: out.submitter,
+      });
+    });
+  }
+}
+
+/** Chain-level refusals name the chain the move reads (`chainId` in the settlement rules). */
+function relabel(r: Refusal | undefined, chainField: 'fromChainId' | 'toChainId'): Refusal | undefined {
+  return r && r.field === 'chainId' ? { ...r, field: chainField } : r;
+}
