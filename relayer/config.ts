@@ -11,6 +11,8 @@ export interface RelayerConfig {
   deployment: Deployment;
   key: Hex;
   pollMs: number;
+  /** How long a delivery's receipt (and its confirmations) is awaited before the job is re-checked. */
+  receiptTimeoutMs: number;
   logLevel: string;
   /** Local CCIP lanes only: the destination CommitteeVerifier's keys and version tag (the relayer plays it). */
   ccipVerifierKeys: readonly Hex[];
@@ -60,7 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   }
   const ccipVersionTag = (env.RELAYER_CCIP_VERSION_TAG ?? LOCAL_COMMITTEE_VERSION_TAG) as Hex;
   if (!isHex(ccipVersionTag) || ccipVersionTag.length !== 10) throw new ConfigError('RELAYER_CCIP_VERSION_TAG: expected 4 bytes of hex');
+  const receiptTimeoutMs = Number(env.RELAYER_RECEIPT_TIMEOUT_MS ?? '60000');
+  if (!Number.isInteger(receiptTimeoutMs) || receiptTimeoutMs < 100) throw new ConfigError('RELAYER_RECEIPT_TIMEOUT_MS: expected an integer >= 100');
   return {
+    receiptTimeoutMs,
     ccipVerifierKeys,
     ccipVersionTag,
     port,

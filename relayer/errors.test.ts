@@ -25,6 +25,13 @@ describe('error classification', () => {
     expect(c.chainUnreachable).toBe(true);
   });
 
+  it('follows the retryable flag of our own typed errors', () => {
+    const fatal = Object.assign(new Error('bad message'), { retryable: false });
+    const transient = Object.assign(new Error('source send was reorged out'), { retryable: true });
+    expect(classifyError(fatal)).toEqual({ reason: 'bad message', retryable: false, alreadyApplied: false });
+    expect(classifyError(transient).retryable).toBe(true);
+  });
+
   it('treats an unknown thrown value as retryable with its message', () => {
     expect(classifyError(new Error('boom'))).toEqual({ reason: 'boom', retryable: true, alreadyApplied: false });
   });

@@ -31,5 +31,9 @@ export function classifyError(err: unknown): Classified {
     return { reason: err.shortMessage, retryable: true, alreadyApplied: false };
   }
   const message = err instanceof Error ? err.message : String(err);
+  // Our own typed errors (e.g. CcipExecutorError) say whether a retry can help.
+  if (err instanceof Error && 'retryable' in err && typeof err.retryable === 'boolean') {
+    return { reason: message.slice(0, 300), retryable: err.retryable, alreadyApplied: false };
+  }
   return { reason: message.slice(0, 300), retryable: true, alreadyApplied: false };
 }

@@ -35,6 +35,7 @@ Environment:
   RELAYER_KEY          gas-paying private key (required outside dev mode)
   RELAYER_DEV_MODE=1   use anvil's second well-known account
   RELAYER_POLL_MS      feed poll interval                            [250]
+  RELAYER_RECEIPT_TIMEOUT_MS  how long to wait for a receipt and its confirmations before re-checking [60000]
   RELAYER_CCIP_VERIFIER_KEYS  keys of the local CCIP CommitteeVerifier (local lanes only; dev mode: DEV-ONLY keys)
   RELAYER_CCIP_VERSION_TAG    the CommitteeVerifier's 4-byte version tag
   LOG_LEVEL            pino level                                    [info]
@@ -65,18 +66,26 @@ async function main(): Promise<void> {
   const hub = config.deployment.hub;
   /** The transport named for each chain in the deployment: CCTP-style by default, CCIP where a lane exists. */
   const makeTransport = (chain: (typeof chains)[number]): Transport => {
-    if (chain.transport !== 'ccip') return new CctpTransport(chain, config.key);
+    if (chain.transport !== 'ccip') return new CctpTransport(chain, config.key, config.receiptTimeoutMs);
     if (!chain.ccip || !hub.ccip) throw new ConfigError(`chain ${chain.chainId} uses ccip but the deployment has no CCIP lane for it`);
     if (config.ccipVerifierKeys.length === 0) throw new ConfigError('RELAYER_CCIP_VERIFIER_KEYS is required to execute CCIP messages');
     const hubChain = chains.find((c) => c.chainId === hub.chainId);
     return new CcipTransport(
       {
-        source: { chainId: hub.chainId, name: hubChain?.name ?? 'hub', rpcUrl: hub.rpcUrl, sender: chain.ccip.sender as Address, onRamp: hub.ccip.onRamp as Address },
+        source: {
+          chainId: hub.chainId,
+          name: hubChain?.name ?? 'hub',
+          rpcUrl: hub.rpcUrl,
+          sender: chain.ccip.sender as Address,
+          onRamp: hub.ccip.onRamp as Address,
+          confirmations: hubChain?.confirmations ?? 0,
+        },
         destination: { ...chain, selector: BigInt(chain.ccip.selector), offRamp: chain.ccip.offRamp as Address, adapter: chain.ccip.adapter as Address },
         verifierKeys: config.ccipVerifierKeys,
         versionTag: config.ccipVersionTag,
       },
       config.key,
+      config.receiptTimeoutMs,
     );
   };
   const transportOf = (chain: (typeof chains)[number]): 'cctp' | 'ccip' => chain.transport ?? 'cctp';

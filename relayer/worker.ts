@@ -69,7 +69,7 @@ export class ChainWorker {
     try {
       if (job.state === 'submitted' && job.txHash) {
         const r = await t.waitForReceipt(job.txHash as Hex);
-        if (r.status === 'success') return this.confirmed(job, job.txHash, log);
+        if (r.status === 'success' && (await t.isApplied(job))) return this.confirmed(job, job.txHash, log);
       }
       if (await t.isApplied(job)) return this.confirmed(job, job.txHash, log);
       await t.simulate(job);
@@ -77,7 +77,8 @@ export class ChainWorker {
       this.d.outbox.markSubmitted(job.id, txHash, this.d.now());
       log.info({ txHash }, 'delivery submitted');
       const r = await t.waitForReceipt(txHash);
-      if (r.status === 'success') return this.confirmed(job, txHash, log);
+      // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction.
+      if (r.status === 'success' && (await t.isApplied(job))) return this.confirmed(job, txHash, log);
       // Reverted or unknown: the next pass re-checks the chain and re-simulates to learn why.
       this.failed(job, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
     } catch (err) {

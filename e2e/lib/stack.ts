@@ -21,6 +21,10 @@ export interface StackOptions {
   persistChains?: boolean;
   /** Spokes (by name) the relayer reaches through a local CCIP 2.0 lane from the hub instead of CCTP-style. */
   ccipSpokes?: readonly string[];
+  /** Confirmations the relayer waits for, by chain name (default 0: the inclusion block is enough). */
+  confirmations?: Readonly<Record<string, number>>;
+  /** How long the relayer waits for a receipt and its confirmations before it re-checks the chain (ms). */
+  receiptTimeoutMs?: number;
   oraclePort?: number;
   relayerPort?: number;
   /**
@@ -115,7 +119,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   try {
     progress('deploying contracts and registering the demo DID');
-    let deployment = await deployStack(chains.map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl })));
+    let deployment = await deployStack(chains.map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl, confirmations: opts.confirmations?.[c.name] ?? 0 })));
     if (opts.ccipSpokes?.length) {
       progress(`deploying CCIP 2.0 lanes hub -> ${opts.ccipSpokes.join(', ')}`);
       deployment = await addCcipLanes(deployment, opts.ccipSpokes);
@@ -187,6 +191,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       RELAYER_DEV_MODE: '1',
       ORACLE_URL: oracleUrl,
       RELAYER_POLL_MS: '100',
+      ...(opts.receiptTimeoutMs ? { RELAYER_RECEIPT_TIMEOUT_MS: String(opts.receiptTimeoutMs) } : {}),
       LOG_LEVEL: logLevel,
     };
     const startRelayer = async () => {

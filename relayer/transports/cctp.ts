@@ -14,7 +14,10 @@ export class CctpTransport implements Transport {
   private readonly pub: PublicClient;
   private readonly wallet: WalletClient<ViemTransport, Chain, Account>;
 
+  private readonly confirmations: number;
+
   constructor(chain: DeployedChain, key: Hex, private readonly receiptTimeoutMs = 60_000) {
+    this.confirmations = Math.max(1, chain.confirmations);
     const viemChain = defineChain({ id: chain.chainId, name: chain.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } });
     const transport = http(chain.rpcUrl, { retryCount: 0, timeout: 10_000 });
     this.pub = createPublicClient({ chain: viemChain, transport });
@@ -46,7 +49,9 @@ export class CctpTransport implements Transport {
 
   async waitForReceipt(txHash: Hex): Promise<ReceiptState> {
     try {
-      const r = await this.pub.waitForTransactionReceipt({ hash: txHash, timeout: this.receiptTimeoutMs, pollingInterval: 100 });
+      // A delivery counts only once buried under the chain's confirmations; a reorg before that drops the receipt,
+      // the wait times out as 'unknown', and the worker re-checks the chain before sending again.
+      const r = await this.pub.waitForTransactionReceipt({ hash: txHash, timeout: this.receiptTimeoutMs, pollingInterval: 100, confirmations: this.confirmations });
       return { status: r.status };
     } catch (err) {
       if (err instanceof WaitForTransactionReceiptTimeoutError) return { status: 'unknown' };

@@ -7,8 +7,8 @@ import type { ReceiptState, Transport } from '../transport.js';
 import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
 
 export interface CcipLaneConfig {
-  /** The hub, where RwaCcipSender sends through the CCIP Router. */
-  source: { chainId: number; name: string; rpcUrl: string; sender: Address; onRamp: Address };
+  /** The hub, where RwaCcipSender sends through the CCIP Router; `confirmations` bury the send before execution. */
+  source: { chainId: number; name: string; rpcUrl: string; sender: Address; onRamp: Address; confirmations: number };
   /** This destination: its CCIP selector, OffRamp and the RwaCcipReceiver adapter in front of its RwaReceiver. */
   destination: DeployedChain & { selector: bigint; offRamp: Address; adapter: Address };
   /** Keys of the destination CommitteeVerifier's committee (the role Chainlink's verifiers play on real networks). */
@@ -66,8 +66,15 @@ export class CcipTransport implements Transport {
 
   async waitForReceipt(sourceTx: Hex): Promise<ReceiptState> {
     try {
-      const sent = await this.src.pub.waitForTransactionReceipt({ hash: sourceTx, timeout: this.receiptTimeoutMs });
+      // Act on the source event only once it is final enough: a send reorged away before that is never executed.
+      const sent = await this.src.pub.waitForTransactionReceipt({ hash: sourceTx, timeout: this.receiptTimeoutMs, confirmations: Math.max(1, this.lane.source.confirmations) });
       if (sent.status !== 'success') return { status: 'reverted' };
+      // The receipt may predate a reorg: the send must still be in the canonical chain at its height, or the
+      // message it carried no longer exists and must not be executed (the worker sends the attestation again).
+      const canonical = await this.src.pub.getBlock({ blockNumber: sent.blockNumber });
+      if (canonical.hash !== sent.blockHash) {
+        throw new CcipExecutorError(`source send ${sourceTx} was reorged out of block ${sent.blockNumber}`, true);
+      }
       const [message] = parseCcipMessagesSent(sent.logs, this.lane.source.onRamp);
       if (!message) throw new CcipExecutorError(`source tx ${sourceTx} emitted no CCIPMessageSent`, false);
       if (message.destChainSelector !== ccipChainSelector(this.lane.destination.selector)) {
@@ -81,7 +88,7 @@ export class CcipTransport implements Transport {
         ccvs: required,
         verifierResults: required.map(() => verifierResult),
       });
-      const executed = await this.dst.pub.waitForTransactionReceipt({ hash: exec, timeout: this.receiptTimeoutMs });
+      const executed = await this.dst.pub.waitForTransactionReceipt({ hash: exec, timeout: this.receiptTimeoutMs, confirmations: Math.max(1, this.lane.destination.confirmations) });
       if (executed.status !== 'success') return { status: 'reverted' };
       const outcome = parseExecutionOutcomes(executed.logs, this.lane.destination.offRamp).find((o) => o.messageId === message.messageId);
       return outcome?.state === 'SUCCESS' ? { status: 'success' } : { status: 'reverted' };
