@@ -15,6 +15,7 @@ import { ChainWorker } from './worker.js';
 import { CctpTransport } from './transports/cctp.js';
 import { CcipTransport } from './transports/ccip/transport.js';
 import type { Transport } from './transports/transport.js';
+import { NonceManager } from './nonces.js';
 import type { Address } from 'viem';
 import { DEFAULT_BACKOFF, backoffDelay } from './retry.js';
 import { createMetrics } from './metrics.js';
@@ -65,8 +66,11 @@ async function main(): Promise<void> {
   const chains = config.deployment.chains;
   const hub = config.deployment.hub;
   /** The transport named for each chain in the deployment: CCTP-style by default, CCIP where a lane exists. */
+  // One nonce counter per (chain, account) for every worker: the hub's own worker and the CCIP lanes' source side
+  // all send from the relayer's account on the hub.
+  const nonces = new NonceManager();
   const makeTransport = (chain: (typeof chains)[number]): Transport => {
-    if (chain.transport !== 'ccip') return new CctpTransport(chain, config.key, config.receiptTimeoutMs);
+    if (chain.transport !== 'ccip') return new CctpTransport(chain, config.key, config.receiptTimeoutMs, nonces);
     if (!chain.ccip || !hub.ccip) throw new ConfigError(`chain ${chain.chainId} uses ccip but the deployment has no CCIP lane for it`);
     if (config.ccipVerifierKeys.length === 0) throw new ConfigError('RELAYER_CCIP_VERIFIER_KEYS is required to execute CCIP messages');
     const hubChain = chains.find((c) => c.chainId === hub.chainId);
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
       },
       config.key,
       config.receiptTimeoutMs,
+      nonces,
     );
   };
   const transportOf = (chain: (typeof chains)[number]): 'cctp' | 'ccip' => chain.transport ?? 'cctp';

@@ -4,7 +4,7 @@ import { Wakeup } from '../common/wakeup.js';
 import { classifyError, type Classified } from './errors.js';
 import { decideRetry, type BackoffPolicy } from './retry.js';
 import type { Job, Outbox } from './store/outbox.js';
-import type { Transport } from './transports/transport.js';
+import type { Replacement, Transport } from './transports/transport.js';
 import type { RelayerMetrics } from './metrics.js';
 
 export interface WorkerDeps {
@@ -67,20 +67,26 @@ export class ChainWorker {
     const log = this.log(job);
     const t = this.d.transport;
     try {
+      let stuck: Replacement | undefined;
       if (job.state === 'submitted' && job.txHash) {
         const r = await t.waitForReceipt(job.txHash as Hex);
         if (r.status === 'success' && (await t.isApplied(job))) return this.confirmed(job, job.txHash, log);
+        // Not mined within the wait: replace it (same nonce, escalated fees) rather than send a second one.
+        if (r.status === 'unknown' && job.txNonce !== null && job.maxFeePerGas && job.maxPriorityFeePerGas) {
+          stuck = { nonce: job.txNonce, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
+        }
       }
       if (await t.isApplied(job)) return this.confirmed(job, job.txHash, log);
       await t.simulate(job);
-      const txHash = await t.submit(job);
-      this.d.outbox.markSubmitted(job.id, txHash, this.d.now());
-      log.info({ txHash }, 'delivery submitted');
+      const sent = await t.submit(job, stuck);
+      this.d.outbox.markSubmitted(job.id, sent, this.d.now());
+      log.info({ txHash: sent.txHash, nonce: sent.nonce, replaces: stuck ? job.txHash : undefined }, stuck ? 'delivery replaced' : 'delivery submitted');
+      const txHash = sent.txHash;
       const r = await t.waitForReceipt(txHash);
       // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction.
       if (r.status === 'success' && (await t.isApplied(job))) return this.confirmed(job, txHash, log);
       // Reverted or unknown: the next pass re-checks the chain and re-simulates to learn why.
-      this.failed(job, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
+      this.failed({ ...job, state: 'submitted', txHash, txNonce: sent.nonce ?? null, maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null, maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null }, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
     } catch (err) {
       const c = classifyError(err);
       if (c.alreadyApplied) return this.confirmed(job, job.txHash, log);
@@ -103,7 +109,7 @@ export class ChainWorker {
     const now = this.d.now();
     this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
     if (decision.action === 'retry') {
-      this.d.outbox.markRetry(job.id, attempts, c.reason, now + decision.delayMs, now);
+      this.d.outbox.markRetry(job.id, attempts, c.reason, now + decision.delayMs, now, job.state === 'submitted' && job.txHash ? 'submitted' : 'pending');
       log.warn({ err, reason: c.reason, retryInMs: decision.delayMs }, 'delivery failed, will retry');
     } else {
       this.d.outbox.markDead(job.id, attempts, decision.reason, now);

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lte } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 import { feedCursor, jobs } from './schema.js';
@@ -43,16 +43,28 @@ export class Outbox {
       .get();
   }
 
-  markSubmitted(id: number, txHash: string, now: number): void {
-    this.db.update(jobs).set({ state: 'submitted', txHash, attempts: sql`${jobs.attempts} + 1`, updatedAt: now }).where(eq(jobs.id, id)).run();
+  markSubmitted(id: number, sent: { txHash: string; nonce?: number; fees?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } }, now: number): void {
+    this.db
+      .update(jobs)
+      .set({
+        state: 'submitted',
+        txHash: sent.txHash,
+        txNonce: sent.nonce ?? null,
+        maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null,
+        maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null,
+        updatedAt: now,
+      })
+      .where(eq(jobs.id, id))
+      .run();
   }
 
   markConfirmed(id: number, txHash: string | null, now: number): void {
     this.db.update(jobs).set({ state: 'confirmed', txHash, confirmedAt: now, updatedAt: now, lastError: null }).where(eq(jobs.id, id)).run();
   }
 
-  markRetry(id: number, attempts: number, error: string, nextAttemptAt: number, now: number): void {
-    this.db.update(jobs).set({ state: 'pending', attempts, lastError: error, nextAttemptAt, updatedAt: now }).where(eq(jobs.id, id)).run();
+  /** Schedules another attempt. A job with a transaction in flight stays `submitted`: the next pass waits for it or replaces it. */
+  markRetry(id: number, attempts: number, error: string, nextAttemptAt: number, now: number, state: 'pending' | 'submitted' = 'pending'): void {
+    this.db.update(jobs).set({ state, attempts, lastError: error, nextAttemptAt, updatedAt: now }).where(eq(jobs.id, id)).run();
   }
 
   markDead(id: number, attempts: number, error: string, now: number): void {

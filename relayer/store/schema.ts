@@ -29,6 +29,10 @@ export const jobs = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     txHash: text('tx_hash'),
+    /** Nonce and EIP-1559 fees of the submitted transaction, so a stuck one is replaced, not doubled. */
+    txNonce: integer('tx_nonce'),
+    maxFeePerGas: text('max_fee_per_gas'),
+    maxPriorityFeePerGas: text('max_priority_fee_per_gas'),
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

@@ -3,7 +3,15 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 import type { Job } from '../store/outbox.js';
-import type { ReceiptState, Transport } from './transport.js';
+import type { ReceiptState, Replacement, Submitted, Transport } from './transport.js';
+import { NonceManager } from '../nonces.js';
+import { DEFAULT_ESCALATION, escalateFees, type EscalationPolicy, type Fees } from '../fees.js';
+
+/** The fee cap forbids a further replacement: retryable, the stuck transaction may still be mined. */
+export class FeeCapReachedError extends Error {
+  override readonly name = 'FeeCapReachedError';
+  readonly retryable = true;
+}
 
 /**
  * CCTP-style delivery: the message and the committee's quorum signatures go to the destination receiver's
@@ -16,7 +24,16 @@ export class CctpTransport implements Transport {
 
   private readonly confirmations: number;
 
-  constructor(chain: DeployedChain, key: Hex, private readonly receiptTimeoutMs = 60_000) {
+  private readonly chainId: number;
+
+  constructor(
+    chain: DeployedChain,
+    key: Hex,
+    private readonly receiptTimeoutMs = 60_000,
+    private readonly nonces: NonceManager = new NonceManager(),
+    private readonly escalation: EscalationPolicy = DEFAULT_ESCALATION,
+  ) {
+    this.chainId = chain.chainId;
     this.confirmations = Math.max(1, chain.confirmations);
     const viemChain = defineChain({ id: chain.chainId, name: chain.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } });
     const transport = http(chain.rpcUrl, { retryCount: 0, timeout: 10_000 });
@@ -38,13 +55,28 @@ export class CctpTransport implements Transport {
     });
   }
 
-  submit(job: Job): Promise<Hex> {
-    return this.wallet.writeContract({
-      address: job.receiver as Address,
-      abi: rwaReceiverAbi,
-      functionName: 'receiveMessage',
-      args: [job.message as Hex, job.signatures as Hex],
-    });
+  /**
+   * Sends with an explicit nonce from the shared nonce manager and explicit EIP-1559 fees; a replacement reuses the
+   * stuck transaction's nonce with escalated fees, so a stuck delivery is replaced, never doubled.
+   */
+  async submit(job: Job, replace?: Replacement): Promise<Submitted> {
+    const network = await this.pub.estimateFeesPerGas();
+    const write = (nonce: number, fees: Fees) =>
+      this.wallet.writeContract({
+        address: job.receiver as Address,
+        abi: rwaReceiverAbi,
+        functionName: 'receiveMessage',
+        args: [job.message as Hex, job.signatures as Hex],
+        nonce,
+        ...fees,
+      });
+    if (replace) {
+      const fees = escalateFees(replace.fees, { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas }, this.escalation);
+      if (!fees) throw new FeeCapReachedError(`replacement of nonce ${replace.nonce} would pass the fee cap; waiting for the stuck transaction`);
+      return { txHash: await write(replace.nonce, fees), nonce: replace.nonce, fees };
+    }
+    const fees = { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas };
+    return this.nonces.send(this.pub, this.chainId, this.wallet.account.address, async (nonce) => ({ txHash: await write(nonce, fees), nonce, fees }));
   }
 
   async waitForReceipt(txHash: Hex): Promise<ReceiptState> {

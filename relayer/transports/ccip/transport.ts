@@ -3,7 +3,8 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { rwaCcipSenderAbi, rwaReceiverAbi } from '../../../schemas/abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { Job } from '../../store/outbox.js';
-import type { ReceiptState, Transport } from '../transport.js';
+import type { ReceiptState, Submitted, Transport } from '../transport.js';
+import { NonceManager } from '../../nonces.js';
 import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
 
 export interface CcipLaneConfig {
@@ -38,7 +39,12 @@ export class CcipTransport implements Transport {
   private readonly src: ReturnType<typeof clientsFor>;
   private readonly dst: ReturnType<typeof clientsFor>;
 
-  constructor(private readonly lane: CcipLaneConfig, key: Hex, private readonly receiptTimeoutMs = 60_000) {
+  constructor(
+    private readonly lane: CcipLaneConfig,
+    key: Hex,
+    private readonly receiptTimeoutMs = 60_000,
+    private readonly nonces: NonceManager = new NonceManager(),
+  ) {
     this.src = clientsFor(lane.source, key);
     this.dst = clientsFor(lane.destination, key);
   }
@@ -58,10 +64,14 @@ export class CcipTransport implements Transport {
     });
   }
 
-  async submit(job: Job): Promise<Hex> {
+  /** Sends on the hub with a nonce from the nonce manager shared with the hub's other workers. */
+  async submit(job: Job): Promise<Submitted> {
     const args = [this.lane.destination.selector, this.lane.destination.adapter, job.message as Hex, job.signatures as Hex] as const;
     const fee = await this.src.pub.readContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'getFee', args });
-    return this.src.wallet.writeContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'send', args, value: fee });
+    return this.nonces.send(this.src.pub, this.lane.source.chainId, this.src.wallet.account.address, async (nonce) => ({
+      txHash: await this.src.wallet.writeContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'send', args, value: fee, nonce }),
+      nonce,
+    }));
   }
 
   async waitForReceipt(sourceTx: Hex): Promise<ReceiptState> {
