@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: figures on the local three-chain stack (real anvil chains, real oracle and relayer processes).
  * - oracle: settlements accepted per second and POST latency (p50/p99), custodian signature to 201;
- * - delivery: latency from POST 201 to applied on chain (p50/p99), CCTP-style transport;
+ * - delivery: latency from POST 201 to applied on chain (p50/p99), per transport (spoke-a over CCIP, others CCTP-style);
  * - gas: receipt gasUsed of receiveMessage for a subscription and a NAV (2-of-3 quorum), as a relayer pays it.
  * Usage: npm run bench [-- --settlements 200]
  */
@@ -28,9 +28,10 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 async function main(): Promise<void> {
   const n = arg('settlements', 200);
   process.stdout.write(`bench: starting the stack (3 anvil chains, oracle, relayer)\n`);
-  const stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-bench-')), logLevel: 'warn' });
+  // spoke-a is reached over a local CCIP 2.0 lane, the hub and spoke-b CCTP-style: latency is reported per transport.
+  const stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-bench-')), logLevel: 'warn', ccipSpokes: ['spoke-a'] });
   try {
-    await bootstrapDemo(stack.deployment, stack.oracleUrl);
+    await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
     const d = stack.deployment;
     const now = Math.floor(Date.now() / 1000);
     const bodies = await Promise.all(
@@ -73,7 +74,8 @@ async function main(): Promise<void> {
       },
       { what: 'all settlements applied', timeoutMs: 600_000 },
     );
-    const deliveryMs = accepted.map((a) => (appliedAt.get(a.id) ?? NaN) - a.at);
+    const transportOf = new Map(d.chains.map((c) => [c.chainId, c.transport ?? 'cctp']));
+    const latency = (t: string) => accepted.filter((a) => transportOf.get(a.chainId) === t).map((a) => (appliedAt.get(a.id) ?? NaN) - a.at);
 
     // Gas as paid by the relayer: receipts of its receiveMessage transactions.
     const gasOf = async (id: Hex) => {
@@ -82,20 +84,24 @@ async function main(): Promise<void> {
       const receipt = await clients.get(dl.chainId)!.client.getTransactionReceipt({ hash: dl.txHash! });
       return receipt.gasUsed;
     };
-    const subGas = await gasOf(accepted[accepted.length - 1]!.id);
+    const cctpItem = [...accepted].reverse().find((a) => transportOf.get(a.chainId) === 'cctp')!;
+    const subGas = await gasOf(cctpItem.id);
     const navRes = await postJson(`${stack.oracleUrl}/v1/nav`, await demoNav(d, 100_100_000n, now - 5));
     const navId = (navRes.json as { id: Hex }).id;
     await waitFor(async () => {
       const s = (await (await fetch(`${stack.oracleUrl}/v1/attestations/${navId}`)).json()) as { delivery: { state: string }[] };
       return s.delivery.every((x) => x.state === 'applied');
     }, { what: 'NAV applied', timeoutMs: 60_000 });
-    const navGas = await gasOf(navId);
+    const navGas = await gasOf(navId); // the hub's delivery (first by chain id): CCTP-style
 
     const lines = [
       '',
       `oracle: ${n} settlements in ${postSeconds.toFixed(2)} s = ${(n / postSeconds).toFixed(1)} /s (8 concurrent custodian clients)`,
       `oracle POST latency: p50 ${fmt(quantile(postMs, 0.5))}, p99 ${fmt(quantile(postMs, 0.99))}`,
-      `delivery latency (201 -> applied on chain, cctp-style): p50 ${fmt(quantile(deliveryMs, 0.5))}, p99 ${fmt(quantile(deliveryMs, 0.99))}`,
+      ...['cctp', 'ccip'].map((t) => {
+        const xs = latency(t);
+        return `delivery latency (201 -> applied on chain, ${t}, ${xs.length} settlements): p50 ${fmt(quantile(xs, 0.5))}, p99 ${fmt(quantile(xs, 0.99))}`;
+      }),
       `gas (receipt, 2-of-3): subscription to an existing holder ${subGas}, NAV round ${navGas}`,
       '',
     ];
