@@ -1,6 +1,14 @@
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Address, Hex } from 'viem';
 import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
+import {
+  allowListUpdateMessage,
+  moveInstructionMessage,
+  navReportMessage,
+  pauseOrderMessage,
+  reserveReportMessage,
+  settlementProofMessage,
+} from '../schemas/custodian-messages.js';
 import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 
 /** Where the oracle verifies custodian signatures: the hub chain and its DID registry. */
@@ -18,16 +26,7 @@ export async function signSettlement(key: Hex, domain: CustodianDomain, body: Un
     domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
     types: custodianTypes,
     primaryType: 'SettlementProof',
-    message: {
-      did: body.did,
-      chainId: BigInt(body.chainId),
-      kind: body.kind,
-      settlementRef: body.settlementRef,
-      investor: body.investor as Address,
-      amount: BigInt(body.amount),
-      cashLegRef: body.cashLegRef as Hex,
-      settledAt: BigInt(body.settledAt),
-    },
+    message: settlementProofMessage(body),
   });
   return { ...body, signature };
 }
@@ -38,7 +37,7 @@ export async function signNav(key: Hex, domain: CustodianDomain, body: UnsignedN
     domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
     types: custodianTypes,
     primaryType: 'NavReport',
-    message: { did: body.did, nav: BigInt(body.nav), asOf: BigInt(body.asOf) },
+    message: navReportMessage(body),
   });
   return { ...body, signature };
 }
@@ -59,7 +58,7 @@ export async function signReserve(key: Hex, domain: CustodianDomain, body: Unsig
     domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
     types: custodianTypes,
     primaryType: 'ReserveReport',
-    message: { did: body.did, reserve: BigInt(body.reserve), asOf: BigInt(body.asOf) },
+    message: reserveReportMessage(body),
   });
   return { ...body, signature };
 }
@@ -70,7 +69,7 @@ export async function signAllowList(key: Hex, domain: CustodianDomain, body: Uns
     domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
     types: custodianTypes,
     primaryType: 'AllowListUpdate',
-    message: { did: body.did, ref: body.ref, accounts: body.entries.map((e) => e.account as Address), allowed: body.entries.map((e) => e.allowed) },
+    message: allowListUpdateMessage(body),
   });
   return { ...body, signature };
 }
@@ -81,7 +80,7 @@ export async function signPause(key: Hex, domain: CustodianDomain, body: Unsigne
     domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
     types: custodianTypes,
     primaryType: 'PauseOrder',
-    message: { did: body.did, ref: body.ref, paused: body.paused },
+    message: pauseOrderMessage(body),
   });
   return { ...body, signature };
 }
@@ -94,14 +93,7 @@ export async function signMove(key: Hex, domain: CustodianDomain, body: Unsigned
     domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
     types: custodianTypes,
     primaryType: 'MoveInstruction',
-    message: {
-      did: body.did,
-      ref: body.ref,
-      investor: body.investor as Address,
-      amount: BigInt(body.amount),
-      fromChainId: BigInt(body.fromChainId),
-      toChainId: BigInt(body.toChainId),
-    },
+    message: moveInstructionMessage(body),
   });
   return { ...body, signature };
 }

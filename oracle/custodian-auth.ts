@@ -1,28 +1,20 @@
 import { recoverTypedDataAddress, type Address, type Hex } from 'viem';
 import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
 import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import {
+  allowListUpdateMessage,
+  moveInstructionMessage,
+  navReportMessage,
+  pauseOrderMessage,
+  reserveReportMessage,
+  settlementProofMessage,
+} from '../schemas/custodian-messages.js';
+
+export { moveInstructionMessage, navReportMessage, settlementProofMessage };
 
 export interface CustodianDomainParams {
   hubChainId: bigint;
   registry: Address;
-}
-
-/** EIP-712 message a custodian signs for a settlement proof (everything in the body but the signature). */
-export function settlementProofMessage(body: SettlementRequest) {
-  return {
-    did: body.did,
-    chainId: BigInt(body.chainId),
-    kind: body.kind,
-    settlementRef: body.settlementRef,
-    investor: body.investor as Address,
-    amount: BigInt(body.amount),
-    cashLegRef: body.cashLegRef as Hex,
-    settledAt: BigInt(body.settledAt),
-  };
-}
-
-export function navReportMessage(body: NavRequest) {
-  return { did: body.did, nav: BigInt(body.nav), asOf: BigInt(body.asOf) };
 }
 
 export function recoverSettlementSigner(p: CustodianDomainParams, body: SettlementRequest): Promise<Address> {
@@ -51,7 +43,7 @@ export function recoverReserveSigner(p: CustodianDomainParams, body: ReserveRequ
     domain: custodianDomain(p.hubChainId, p.registry),
     types: custodianTypes,
     primaryType: 'ReserveReport',
-    message: { did: body.did, reserve: BigInt(body.reserve), asOf: BigInt(body.asOf) },
+    message: reserveReportMessage(body),
     signature: body.signature as Hex,
   });
 }
@@ -62,7 +54,7 @@ export function recoverAllowListSigner(p: CustodianDomainParams, body: AllowList
     domain: custodianDomain(p.hubChainId, p.registry),
     types: custodianTypes,
     primaryType: 'AllowListUpdate',
-    message: { did: body.did, ref: body.ref, accounts: body.entries.map((e) => e.account as Address), allowed: body.entries.map((e) => e.allowed) },
+    message: allowListUpdateMessage(body),
     signature: body.signature as Hex,
   });
 }
@@ -73,21 +65,9 @@ export function recoverPauseSigner(p: CustodianDomainParams, body: PauseRequest)
     domain: custodianDomain(p.hubChainId, p.registry),
     types: custodianTypes,
     primaryType: 'PauseOrder',
-    message: { did: body.did, ref: body.ref, paused: body.paused },
+    message: pauseOrderMessage(body),
     signature: body.signature as Hex,
   });
-}
-
-/** EIP-712 message of a custodian's MoveInstruction (everything in the body but the signature). */
-export function moveInstructionMessage(body: MoveRequest) {
-  return {
-    did: body.did,
-    ref: body.ref,
-    investor: body.investor as Address,
-    amount: BigInt(body.amount),
-    fromChainId: BigInt(body.fromChainId),
-    toChainId: BigInt(body.toChainId),
-  };
 }
 
 /** A custodian's MoveInstruction. */

@@ -35,7 +35,6 @@ export interface AppDeps {
 const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
 const parseNav = parserFor<NavRequest>(navRequestSchema);
 
-export { readJson, parseOrThrow };
 
 export function attestationView(row: AttestationRow, deliveries: DeliveryRow[]) {
   return {

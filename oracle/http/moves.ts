@@ -3,7 +3,7 @@ import { moveRequestSchema, type MoveRequest } from '../../schemas/http.js';
 import { parserFor } from '../../schemas/validate.js';
 import type { MoveService } from '../move-service.js';
 import { OracleError } from '../errors.js';
-import { parseOrThrow, readJson } from './app.js';
+import { parseOrThrow, readJson } from './body.js';
 
 const parseMove = parserFor<MoveRequest>(moveRequestSchema);
 const REF = /^[\x21-\x7e]{1,128}$/;
