@@ -13,6 +13,8 @@ export interface RelayerConfig {
   pollMs: number;
   /** How long a delivery's receipt (and its confirmations) is awaited before the job is re-checked. */
   receiptTimeoutMs: number;
+  /** How often a delivery Chainlink's network is carrying (live CCIP lanes) is looked at again. */
+  inFlightPollMs: number;
   logLevel: string;
   /** Local CCIP lanes only: the destination CommitteeVerifier's keys and version tag (the relayer plays it). */
   ccipVerifierKeys: readonly Hex[];
@@ -64,8 +66,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   if (!isHex(ccipVersionTag) || ccipVersionTag.length !== 10) throw new ConfigError('RELAYER_CCIP_VERSION_TAG: expected 4 bytes of hex');
   const receiptTimeoutMs = Number(env.RELAYER_RECEIPT_TIMEOUT_MS ?? '60000');
   if (!Number.isInteger(receiptTimeoutMs) || receiptTimeoutMs < 100) throw new ConfigError('RELAYER_RECEIPT_TIMEOUT_MS: expected an integer >= 100');
+  const inFlightPollMs = Number(env.RELAYER_IN_FLIGHT_POLL_MS ?? '15000');
+  if (!Number.isInteger(inFlightPollMs) || inFlightPollMs < 100) throw new ConfigError('RELAYER_IN_FLIGHT_POLL_MS: expected an integer >= 100');
   return {
     receiptTimeoutMs,
+    inFlightPollMs,
     ccipVerifierKeys,
     ccipVersionTag,
     port,

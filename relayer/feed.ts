@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { attestationFeedSchema, type AttestationFeed } from '../schemas/http.js';
 import { parserFor } from '../schemas/validate.js';
 import type { Outbox, NewJob } from './store/outbox.js';
+import type { RouteResolver } from './routes.js';
 
 const parseFeed = parserFor<AttestationFeed>(attestationFeedSchema);
 
@@ -18,8 +19,8 @@ export class FeedReader {
   constructor(
     private readonly oracleUrl: string,
     private readonly outbox: Outbox,
-    /** Destination chains this relayer serves, with the transport that carries to each. */
-    private readonly servedChains: ReadonlyMap<number, 'cctp' | 'ccip'>,
+    /** The transport that carries an attestation to a chain; undefined for a chain this relayer does not serve. */
+    private readonly route: RouteResolver,
     private readonly logger: Logger,
   ) {}
 
@@ -38,7 +39,7 @@ export class FeedReader {
       const newJobs: NewJob[] = [];
       for (const item of page.items) {
         for (const d of item.deliveries) {
-          const transport = this.servedChains.get(d.chainId);
+          const transport = this.route(item.did, item.kind, d.chainId);
           if (!transport) continue;
           newJobs.push({
             attestationId: item.id,

@@ -16,12 +16,18 @@ import { CctpTransport } from './transports/cctp.js';
 import { CcipTransport } from './transports/ccip/transport.js';
 import type { Transport } from './transports/transport.js';
 import { NonceManager } from './nonces.js';
+import { RouteError, routeResolver, transportsPerChain } from './routes.js';
+import { ccipDeploymentProblems } from './ccip-networks.js';
+import type { TransportName } from '../schemas/deployment.js';
 import type { Address } from 'viem';
 import { DEFAULT_BACKOFF, backoffDelay } from './retry.js';
 import { createMetrics } from './metrics.js';
 import { createStatusApp } from './http.js';
 
 const HELP = `rwa relayer: delivers oracle attestations to every chain
+
+Transports: each chain's \`transport\` (cctp by default) unless a deployment \`routes\` entry for the DID, chain and
+kind says otherwise; CCIP lanes are local (the relayer verifies and executes) or live (Sepolia, Fuji...: send, track).
 
 Usage:
   relayer                   run (feed -> outbox -> per-chain delivery)
@@ -39,6 +45,7 @@ Environment:
   RELAYER_RECEIPT_TIMEOUT_MS  how long to wait for a receipt and its confirmations before re-checking [60000]
   RELAYER_CCIP_VERIFIER_KEYS  keys of the local CCIP CommitteeVerifier (local lanes only; dev mode: DEV-ONLY keys)
   RELAYER_CCIP_VERSION_TAG    the CommitteeVerifier's 4-byte version tag
+  RELAYER_IN_FLIGHT_POLL_MS   how often a CCIP message that Chainlink's network carries (live lanes) is looked at [15000]
   LOG_LEVEL            pino level                                    [info]
 `;
 
@@ -63,52 +70,59 @@ async function main(): Promise<void> {
   }
 
   const metrics = createMetrics();
-  const chains = config.deployment.chains;
-  const hub = config.deployment.hub;
-  /** The transport named for each chain in the deployment: CCTP-style by default, CCIP where a lane exists. */
+  const { deployment } = config;
+  const chains = deployment.chains;
+  const hub = deployment.hub;
+  const problems = ccipDeploymentProblems(deployment);
+  if (problems.length > 0) throw new ConfigError(`RELAYER_DEPLOYMENT: ${problems.join('; ')}`);
+  let needed: Map<number, Set<TransportName>>;
+  try {
+    needed = transportsPerChain(deployment);
+  } catch (err) {
+    if (err instanceof RouteError) throw new ConfigError(`RELAYER_DEPLOYMENT: ${err.message}`);
+    throw err;
+  }
   // One nonce counter per (chain, account) for every worker: the hub's own worker and the CCIP lanes' source side
   // all send from the relayer's account on the hub.
   const nonces = new NonceManager();
-  const makeTransport = (chain: (typeof chains)[number]): Transport => {
-    if (chain.transport !== 'ccip') return new CctpTransport(chain, config.key, config.receiptTimeoutMs, nonces);
+  const hubChain = chains.find((c) => c.chainId === hub.chainId);
+  const makeCcip = (chain: (typeof chains)[number]): Transport => {
     if (!chain.ccip || !hub.ccip) throw new ConfigError(`chain ${chain.chainId} uses ccip but the deployment has no CCIP lane for it`);
-    if (config.ccipVerifierKeys.length === 0) throw new ConfigError('RELAYER_CCIP_VERIFIER_KEYS is required to execute CCIP messages');
-    const hubChain = chains.find((c) => c.chainId === hub.chainId);
+    const live = chain.ccip.mode === 'live';
+    if (!live && config.ccipVerifierKeys.length === 0) throw new ConfigError('RELAYER_CCIP_VERIFIER_KEYS is required to execute CCIP messages on local lanes');
     return new CcipTransport(
       {
-        source: {
-          chainId: hub.chainId,
-          name: hubChain?.name ?? 'hub',
-          rpcUrl: hub.rpcUrl,
-          sender: chain.ccip.sender as Address,
-          onRamp: hub.ccip.onRamp as Address,
-          confirmations: hubChain?.confirmations ?? 0,
-        },
-        destination: { ...chain, selector: BigInt(chain.ccip.selector), offRamp: chain.ccip.offRamp as Address, adapter: chain.ccip.adapter as Address },
-        verifierKeys: config.ccipVerifierKeys,
-        versionTag: config.ccipVersionTag,
+        source: { chainId: hub.chainId, name: hubChain?.name ?? 'hub', rpcUrl: hub.rpcUrl, sender: chain.ccip.sender as Address, confirmations: hubChain?.confirmations ?? 0 },
+        destination: { ...chain, selector: BigInt(chain.ccip.selector), adapter: chain.ccip.adapter as Address },
+        // ccipDeploymentProblems guarantees both ramps on a local lane.
+        roles: live
+          ? { mode: 'live' }
+          : { mode: 'local', onRamp: hub.ccip.onRamp as Address, offRamp: chain.ccip.offRamp as Address, verifierKeys: config.ccipVerifierKeys, versionTag: config.ccipVersionTag },
       },
       config.key,
       config.receiptTimeoutMs,
       nonces,
     );
   };
-  const transportOf = (chain: (typeof chains)[number]): 'cctp' | 'ccip' => chain.transport ?? 'cctp';
-  const workers = chains.map(
-    (chain) =>
-      new ChainWorker({
-        chainId: chain.chainId,
-        outbox,
-        transport: makeTransport(chain),
-        policy: DEFAULT_BACKOFF,
-        metrics,
-        logger: logger.child({ module: 'worker', chainId: chain.chainId, chain: chain.name, transport: transportOf(chain) }),
-        now: Date.now,
-        random: Math.random,
-        idleMs: config.pollMs,
-      }),
-  );
-  const feed = new FeedReader(config.oracleUrl, outbox, new Map(chains.map((c) => [c.chainId, transportOf(c)])), logger.child({ module: 'feed' }));
+  const workers = chains.map((chain) => {
+    const names = [...(needed.get(chain.chainId) ?? [])];
+    const transports = new Map<TransportName, Transport>(
+      names.map((name) => [name, name === 'ccip' ? makeCcip(chain) : new CctpTransport(chain, config.key, config.receiptTimeoutMs, nonces)]),
+    );
+    return new ChainWorker({
+      chainId: chain.chainId,
+      outbox,
+      transports,
+      inFlightPollMs: config.inFlightPollMs,
+      policy: DEFAULT_BACKOFF,
+      metrics,
+      logger: logger.child({ module: 'worker', chainId: chain.chainId, chain: chain.name, transports: names }),
+      now: Date.now,
+      random: Math.random,
+      idleMs: config.pollMs,
+    });
+  });
+  const feed = new FeedReader(config.oracleUrl, outbox, routeResolver(deployment), logger.child({ module: 'feed' }));
   const app = createStatusApp(outbox, metrics, chains.map((c) => c.chainId));
   const { server, port } = await listen(app, config.host, config.port);
   for (const w of workers) w.start();

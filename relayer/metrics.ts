@@ -6,6 +6,7 @@ export interface RelayerMetrics {
   delivered: Counter<'chain' | 'transport' | 'kind'>;
   failures: Counter<'chain' | 'reason'>;
   latency: Histogram<'chain' | 'transport'>;
+  inFlight: Counter<'chain' | 'transport'>;
 }
 
 export function createMetrics(): RelayerMetrics {
@@ -16,6 +17,12 @@ export function createMetrics(): RelayerMetrics {
     queueDepth: new Gauge({ name: 'relayer_queue_depth', help: 'Unfinished delivery jobs per chain', labelNames: ['chain'], registers: [registry] }),
     delivered: new Counter({ name: 'relayer_deliveries_total', help: 'Deliveries confirmed', labelNames: ['chain', 'transport', 'kind'], registers: [registry] }),
     failures: new Counter({ name: 'relayer_failures_total', help: 'Delivery attempts that failed, by reason', labelNames: ['chain', 'reason'], registers: [registry] }),
+    inFlight: new Counter({
+      name: 'relayer_in_flight_checks_total',
+      help: "Looks at a delivery the transport's own network was still carrying (CCIP on live networks)",
+      labelNames: ['chain', 'transport'],
+      registers: [registry],
+    }),
     latency: new Histogram({
       name: 'relayer_delivery_latency_seconds',
       help: 'From job creation to confirmed delivery',

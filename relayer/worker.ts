@@ -6,11 +6,15 @@ import { decideRetry, type BackoffPolicy } from './retry.js';
 import type { Job, Outbox } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import type { RelayerMetrics } from './metrics.js';
+import type { TransportName } from '../schemas/deployment.js';
 
 export interface WorkerDeps {
   chainId: number;
   outbox: Outbox;
-  transport: Transport;
+  /** The transports that reach this chain, by name; each job names the one its route chose. */
+  transports: ReadonlyMap<TransportName, Transport>;
+  /** How often a delivery that a transport's own network is carrying (CCIP on live networks) is looked at again. */
+  inFlightPollMs: number;
   policy: BackoffPolicy;
   metrics: RelayerMetrics;
   logger: Logger;
@@ -65,11 +69,20 @@ export class ChainWorker {
 
   async process(job: Job): Promise<void> {
     const log = this.log(job);
-    const t = this.d.transport;
+    const t = this.transportOf(job);
+    if (!t) {
+      this.d.outbox.markDead(job.id, job.attempts, `no ${job.transport} transport to chain ${job.chainId} in this relayer's deployment`, this.d.now());
+      log.error({ transport: job.transport }, 'delivery dead-lettered: transport not configured');
+      return;
+    }
+    // The job as the store has it now: once a transaction is submitted, every later failure keeps it `submitted`
+    // with its hash, so the next pass follows that transaction (wait, replace or re-execute) instead of sending anew.
+    let current = job;
     try {
       let stuck: Replacement | undefined;
       if (job.state === 'submitted' && job.txHash) {
-        const r = await t.waitForReceipt(job.txHash as Hex);
+        const r = await t.waitForReceipt(job.txHash as Hex, job);
+        if (r.status === 'inFlight') return this.inFlight(job, r.detail, log);
         if (r.status === 'success' && (await t.isApplied(job))) return this.confirmed(job, job.txHash, log);
         // Not mined within the wait: replace it (same nonce, escalated fees) rather than send a second one.
         if (r.status === 'unknown' && job.txNonce !== null && job.maxFeePerGas && job.maxPriorityFeePerGas) {
@@ -80,18 +93,42 @@ export class ChainWorker {
       await t.simulate(job);
       const sent = await t.submit(job, stuck);
       this.d.outbox.markSubmitted(job.id, sent, this.d.now());
+      current = {
+        ...job,
+        state: 'submitted',
+        txHash: sent.txHash,
+        txNonce: sent.nonce ?? null,
+        maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null,
+        maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null,
+      };
       log.info({ txHash: sent.txHash, nonce: sent.nonce, replaces: stuck ? job.txHash : undefined }, stuck ? 'delivery replaced' : 'delivery submitted');
       const txHash = sent.txHash;
-      const r = await t.waitForReceipt(txHash);
+      const r = await t.waitForReceipt(txHash, current);
+      if (r.status === 'inFlight') return this.inFlight(current, r.detail, log);
       // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction.
       if (r.status === 'success' && (await t.isApplied(job))) return this.confirmed(job, txHash, log);
       // Reverted or unknown: the next pass re-checks the chain and re-simulates to learn why.
-      this.failed({ ...job, state: 'submitted', txHash, txNonce: sent.nonce ?? null, maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null, maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null }, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
+      this.failed(current, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
     } catch (err) {
       const c = classifyError(err);
-      if (c.alreadyApplied) return this.confirmed(job, job.txHash, log);
-      this.failed(job, c, log, err);
+      if (c.alreadyApplied) return this.confirmed(job, current.txHash, log);
+      this.failed(current, c, log, err);
     }
+  }
+
+  private transportOf(job: Job): Transport | undefined {
+    return this.d.transports.get(job.transport);
+  }
+
+  /**
+   * The source side is final and the transport's network is carrying the message: look again later. Not an attempt
+   * (the job never dead-letters for a slow network) and never a second send.
+   */
+  private inFlight(job: Job, detail: string, log: Logger): void {
+    const now = this.d.now();
+    this.d.outbox.markRetry(job.id, job.attempts, `in flight: ${detail}`, now + this.d.inFlightPollMs, now, 'submitted');
+    this.d.metrics.inFlight.inc({ chain: String(job.chainId), transport: job.transport });
+    log.info({ txHash: job.txHash, detail, ageMs: now - job.createdAt }, 'delivery in flight');
   }
 
   private confirmed(job: Job, txHash: string | null, log: Logger): void {

@@ -17,9 +17,19 @@ const chain = {
     ccip: {
       type: 'object',
       additionalProperties: false,
-      required: ['selector', 'offRamp', 'adapter', 'sender'],
+      required: ['selector', 'adapter', 'sender'],
       description: 'this chain as a CCIP destination of the hub: its OffRamp, our adapter, and the hub-side RwaCcipSender of the lane',
-      properties: { selector: { type: 'string', pattern: '^[0-9]{1,20}$' }, offRamp: address, adapter: address, sender: address },
+      properties: {
+        selector: { type: 'string', pattern: '^[0-9]{1,20}$' },
+        mode: {
+          enum: ['local', 'live'],
+          description:
+            "local (default): a lane deployed from the package on our own chains, the relayer plays verifier and executor (needs offRamp); live: Chainlink's network verifies and executes, the relayer only sends and tracks",
+        },
+        offRamp: address,
+        adapter: address,
+        sender: address,
+      },
     },
   },
 } as const;
@@ -42,8 +52,8 @@ export const deploymentSchema = {
         ccip: {
           type: 'object',
           additionalProperties: false,
-          required: ['selector', 'router', 'onRamp'],
-          description: 'the hub as CCIP source: Router and OnRamp',
+          required: ['selector', 'router'],
+          description: 'the hub as CCIP source: Router, and the OnRamp local lanes read CCIPMessageSent from',
           properties: { selector: { type: 'string', pattern: '^[0-9]{1,20}$' }, router: address, onRamp: address },
         },
       },
@@ -55,6 +65,22 @@ export const deploymentSchema = {
       required: ['signers', 'threshold'],
       description: 'committee that signs the first config of a DID on each receiver',
       properties: { signers: { type: 'array', minItems: 1, items: address }, threshold: { type: 'integer', minimum: 1 } },
+    },
+    routes: {
+      type: 'array',
+      description:
+        'which transport carries what: the first route matching (DID, chain, kind) wins; a chain with no matching route uses its own `transport`',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['chainId', 'transport'],
+        properties: {
+          did: { type: 'string', pattern: '^did:rwa:', description: 'the DID this route is for; every DID when absent' },
+          chainId: { type: 'integer', minimum: 1 },
+          kinds: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'attestation kinds (settlement, nav, ...); every kind when absent' },
+          transport: { enum: ['cctp', 'ccip'] },
+        },
+      },
     },
     dids: {
       type: 'array',
@@ -70,4 +96,6 @@ export const deploymentSchema = {
 
 export type Deployment = FromSchema<typeof deploymentSchema>;
 export type DeployedChain = Deployment['chains'][number];
+export type TransportRoute = NonNullable<Deployment['routes']>[number];
+export type TransportName = 'cctp' | 'ccip';
 export const parseDeployment = parserFor<Deployment>(deploymentSchema);

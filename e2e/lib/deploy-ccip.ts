@@ -12,10 +12,11 @@ export const localSelector = (chainId: number) => ccipChainSelector(4_100_000_00
 const CCIP_RECEIVE_GAS = 2_500_000;
 
 /**
- * Puts a real CCIP 2.0 lane hub -> spoke in front of the named spokes and marks them as delivered over CCIP.
- * Returns the deployment with `hub.ccip` and each lane's `ccip` and `transport: 'ccip'` filled in.
+ * Puts a real CCIP 2.0 lane hub -> spoke in front of the named spokes; those in `ccipByDefault` are delivered over
+ * CCIP unless a route says otherwise. Returns the deployment with `hub.ccip`, each lane's `ccip` and, for the
+ * default-CCIP spokes, `transport: 'ccip'` filled in.
  */
-export async function addCcipLanes(d: Deployment, spokeNames: readonly string[]): Promise<Deployment> {
+export async function addCcipLanes(d: Deployment, spokeNames: readonly string[], ccipByDefault: readonly string[] = spokeNames): Promise<Deployment> {
   if (spokeNames.length === 0) return d;
   buildCcipArtifacts();
   const hubChain = d.chains.find((c) => c.chainId === d.hub.chainId);
@@ -42,7 +43,7 @@ export async function addCcipLanes(d: Deployment, spokeNames: readonly string[])
     chains: d.chains.map((c) => {
       const lane = lanes.get(c.chainId);
       if (!lane) return c;
-      return { ...c, transport: 'ccip' as const, ccip: { selector: localSelector(c.chainId).toString(), offRamp: lane.offRamp, adapter: lane.adapter, sender: lane.sender } };
+      return { ...c, ...(ccipByDefault.includes(c.name) ? { transport: 'ccip' as const } : {}), ccip: { selector: localSelector(c.chainId).toString(), offRamp: lane.offRamp, adapter: lane.adapter, sender: lane.sender } };
     }),
   };
 }

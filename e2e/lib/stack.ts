@@ -21,6 +21,10 @@ export interface StackOptions {
   persistChains?: boolean;
   /** Spokes (by name) the relayer reaches through a local CCIP 2.0 lane from the hub instead of CCTP-style. */
   ccipSpokes?: readonly string[];
+  /** Spokes that get a CCIP lane but keep CCTP-style as their default transport (routes may send some things over it). */
+  ccipLanesOnly?: readonly string[];
+  /** Transport routes per DID, chain (by name) and kind, written into the deployment (see relayer/routes.ts). */
+  routes?: readonly { did?: string; chain: string; kinds?: string[]; transport: 'cctp' | 'ccip' }[];
   /** Confirmations the relayer waits for, by chain name (default 0: the inclusion block is enough). */
   confirmations?: Readonly<Record<string, number>>;
   /** How long the relayer waits for a receipt and its confirmations before it re-checks the chain (ms). */
@@ -120,9 +124,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     progress('deploying contracts and registering the demo DID');
     let deployment = await deployStack(chains.map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl, confirmations: opts.confirmations?.[c.name] ?? 0 })));
-    if (opts.ccipSpokes?.length) {
-      progress(`deploying CCIP 2.0 lanes hub -> ${opts.ccipSpokes.join(', ')}`);
-      deployment = await addCcipLanes(deployment, opts.ccipSpokes);
+    const lanes = [...(opts.ccipSpokes ?? []), ...(opts.ccipLanesOnly ?? [])];
+    if (lanes.length > 0) {
+      progress(`deploying CCIP 2.0 lanes hub -> ${lanes.join(', ')}`);
+      deployment = await addCcipLanes(deployment, lanes, opts.ccipSpokes ?? []);
+    }
+    if (opts.routes?.length) {
+      const chainId = (name: string) => {
+        const c = deployment.chains.find((x) => x.name === name);
+        if (!c) throw new Error(`route to unknown chain ${name}`);
+        return c.chainId;
+      };
+      deployment = { ...deployment, routes: opts.routes.map(({ chain, ...r }) => ({ ...r, chainId: chainId(chain) })) };
     }
     const deploymentPath = join(opts.dataDir, 'deployment.json');
     writeDeployment(deploymentPath, deployment);

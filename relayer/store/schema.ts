@@ -19,7 +19,8 @@ export const jobs = sqliteTable(
     did: text('did').notNull(),
     didHash: text('did_hash').notNull(),
     nonce: text('nonce').notNull(),
-    kind: text('kind', { enum: ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve'] }).notNull(),
+    /** The attestation kind as the oracle's feed names it (settlement, nav, config, ...). */
+    kind: text('kind').notNull(),
     chainId: integer('chain_id').notNull(),
     transport: text('transport', { enum: ['cctp', 'ccip'] }).notNull(),
     receiver: text('receiver').notNull(),

@@ -1,6 +1,7 @@
 import type { Hex } from 'viem';
 import type { Fees } from '../fees.js';
 import type { Job } from '../store/outbox.js';
+import type { TransportName } from '../../schemas/deployment.js';
 
 export interface Submitted {
   txHash: Hex;
@@ -14,11 +15,16 @@ export interface Replacement {
   fees: Fees;
 }
 
-export type ReceiptState = { status: 'success' } | { status: 'reverted' } | { status: 'unknown' };
+/**
+ * What became of a submitted delivery: `success` (mined and buried under the chain's confirmations), `reverted`,
+ * `unknown` (not mined within the wait: a replacement may be due), or `inFlight` (the source side is final and the
+ * transport's own network is delivering it, as CCIP does on live networks: check again later, never send again).
+ */
+export type ReceiptState = { status: 'success' } | { status: 'reverted' } | { status: 'unknown' } | { status: 'inFlight'; detail: string };
 
 /** One way of getting a job's attestation applied on its destination chain. */
 export interface Transport {
-  readonly name: 'cctp' | 'ccip';
+  readonly name: TransportName;
   /** True when the destination already applied this attestation (checked before every submission). */
   isApplied(job: Job): Promise<boolean>;
   /** Dry-runs the delivery; throws the chain's revert when it would fail. */
@@ -28,6 +34,6 @@ export interface Transport {
    * the node accepted it. With `replace`, the transaction replaces a stuck one: same nonce, escalated fees.
    */
   submit(job: Job, replace?: Replacement): Promise<Submitted>;
-  /** Waits (bounded) for the receipt of a submitted delivery. */
-  waitForReceipt(txHash: Hex): Promise<ReceiptState>;
+  /** Waits (bounded) for the outcome of the job's submitted delivery `txHash`. */
+  waitForReceipt(txHash: Hex, job: Job): Promise<ReceiptState>;
 }

@@ -1,4 +1,4 @@
-import { createPublicClient, createWalletClient, defineChain, http, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport as ViemTransport, type WalletClient, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { createPublicClient, createWalletClient, defineChain, http, isAddressEqual, parseEventLogs, type Log, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport as ViemTransport, type WalletClient, WaitForTransactionReceiptTimeoutError } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaCcipSenderAbi, rwaReceiverAbi } from '../../../schemas/abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
@@ -7,14 +7,24 @@ import type { ReceiptState, Submitted, Transport } from '../transport.js';
 import { NonceManager } from '../../nonces.js';
 import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
 
-export interface CcipLaneConfig {
-  /** The hub, where RwaCcipSender sends through the CCIP Router; `confirmations` bury the send before execution. */
-  source: { chainId: number; name: string; rpcUrl: string; sender: Address; onRamp: Address; confirmations: number };
-  /** This destination: its CCIP selector, OffRamp and the RwaCcipReceiver adapter in front of its RwaReceiver. */
-  destination: DeployedChain & { selector: bigint; offRamp: Address; adapter: Address };
+/** A local lane: the relayer plays the destination CommitteeVerifier's committee and the executor. */
+export interface LocalLaneRoles {
+  mode: 'local';
+  /** The hub OnRamp whose CCIPMessageSent carries the encoded message to execute. */
+  onRamp: Address;
+  offRamp: Address;
   /** Keys of the destination CommitteeVerifier's committee (the role Chainlink's verifiers play on real networks). */
   verifierKeys: readonly Hex[];
   versionTag: Hex;
+}
+
+export interface CcipLaneConfig {
+  /** The hub, where RwaCcipSender sends through the CCIP Router; `confirmations` bury the send before execution. */
+  source: { chainId: number; name: string; rpcUrl: string; sender: Address; confirmations: number };
+  /** This destination: its CCIP selector and the RwaCcipReceiver adapter in front of its RwaReceiver. */
+  destination: DeployedChain & { selector: bigint; adapter: Address };
+  /** `live`: Chainlink's network verifies and executes; the relayer sends and tracks, and never sends twice. */
+  roles: LocalLaneRoles | { mode: 'live' };
 }
 
 function clientsFor(c: { chainId: number; name: string; rpcUrl: string }, key: Hex) {
@@ -27,7 +37,10 @@ function clientsFor(c: { chainId: number; name: string; rpcUrl: string }, key: H
 }
 
 /**
- * Delivery over a local Chainlink CCIP 2.0 lane: `submit` sends the attestation from the hub through
+ * Delivery over Chainlink CCIP. On a live network (Sepolia, Fuji...) `submit` sends and `waitForReceipt` only tracks:
+ * once the send is final it reports `inFlight` until the destination shows the attestation applied, however long
+ * Chainlink's network takes, and the worker never sends that job again unless the send itself reverted or was
+ * reorged away. On a local lane (mode `local`): `submit` sends the attestation from the hub through
  * RwaCcipSender -> Router -> OnRamp; `waitForReceipt(sourceTx)` finishes the delivery: it reads the OnRamp's
  * CCIPMessageSent from the source receipt, signs as the destination's CommitteeVerifier committee and calls the
  * permissionless OffRamp.execute, which routes to RwaCcipReceiver -> RwaReceiver.receiveMessage (the oracle quorum
@@ -74,7 +87,7 @@ export class CcipTransport implements Transport {
     }));
   }
 
-  async waitForReceipt(sourceTx: Hex): Promise<ReceiptState> {
+  async waitForReceipt(sourceTx: Hex, job: Job): Promise<ReceiptState> {
     try {
       // Act on the source event only once it is final enough: a send reorged away before that is never executed.
       const sent = await this.src.pub.waitForTransactionReceipt({ hash: sourceTx, timeout: this.receiptTimeoutMs, confirmations: Math.max(1, this.lane.source.confirmations) });
@@ -85,26 +98,46 @@ export class CcipTransport implements Transport {
       if (canonical.hash !== sent.blockHash) {
         throw new CcipExecutorError(`source send ${sourceTx} was reorged out of block ${sent.blockNumber}`, true);
       }
-      const [message] = parseCcipMessagesSent(sent.logs, this.lane.source.onRamp);
+      const roles = this.lane.roles;
+      if (roles.mode === 'live') return await this.track(sent.logs, sourceTx, job);
+      const [message] = parseCcipMessagesSent(sent.logs, roles.onRamp);
       if (!message) throw new CcipExecutorError(`source tx ${sourceTx} emitted no CCIPMessageSent`, false);
       if (message.destChainSelector !== ccipChainSelector(this.lane.destination.selector)) {
         throw new CcipExecutorError(`source tx ${sourceTx} was sent to selector ${message.destChainSelector}`, false);
       }
-      const verifierResult = await buildCommitteeVerifierResults({ versionTag: this.lane.versionTag, messageId: message.messageId, signerKeys: this.lane.verifierKeys });
-      const { required } = await readRequiredCcvs(this.dst.pub, this.lane.destination.offRamp, message.encodedMessage);
+      const verifierResult = await buildCommitteeVerifierResults({ versionTag: roles.versionTag, messageId: message.messageId, signerKeys: roles.verifierKeys });
+      const { required } = await readRequiredCcvs(this.dst.pub, roles.offRamp, message.encodedMessage);
       const exec = await executeCcipMessage(this.dst.wallet, {
-        offRamp: this.lane.destination.offRamp,
+        offRamp: roles.offRamp,
         encodedMessage: message.encodedMessage,
         ccvs: required,
         verifierResults: required.map(() => verifierResult),
       });
       const executed = await this.dst.pub.waitForTransactionReceipt({ hash: exec, timeout: this.receiptTimeoutMs, confirmations: Math.max(1, this.lane.destination.confirmations) });
       if (executed.status !== 'success') return { status: 'reverted' };
-      const outcome = parseExecutionOutcomes(executed.logs, this.lane.destination.offRamp).find((o) => o.messageId === message.messageId);
-      return outcome?.state === 'SUCCESS' ? { status: 'success' } : { status: 'reverted' };
+      const outcome = parseExecutionOutcomes(executed.logs, roles.offRamp).find((o) => o.messageId === message.messageId);
+      if (outcome?.state === 'SUCCESS') return { status: 'success' };
+      // The message exists and stays executable (CCIP's manual execution): execute it again later, never send a
+      // second message for the same submission.
+      throw new CcipExecutorError(`CCIP message ${message.messageId} execution ended ${outcome?.state ?? 'without an outcome'}; it will be executed again`, true);
     } catch (err) {
       if (err instanceof WaitForTransactionReceiptTimeoutError) return { status: 'unknown' };
       throw err;
     }
   }
+
+  /** Live network: the send is final; report where the message is until the destination shows it applied. */
+  private async track(logs: readonly Log[], sourceTx: Hex, job: Job): Promise<ReceiptState> {
+    const [sent] = parseEventLogs({ abi: rwaCcipSenderAbi, eventName: 'AttestationSent', logs: logs as Log[] }).filter((l) => isAddressEqual(l.address, this.lane.source.sender));
+    if (!sent) throw new CcipExecutorError(`source tx ${sourceTx} emitted no AttestationSent`, false);
+    const deadline = Date.now() + this.receiptTimeoutMs;
+    for (;;) {
+      if (await this.isApplied(job)) return { status: 'success' };
+      if (Date.now() >= deadline) return { status: 'inFlight', detail: `CCIP message ${sent.args.messageId} sent in ${sourceTx}, not yet executed on chain ${this.lane.destination.chainId}` };
+      await new Promise((r) => setTimeout(r, Math.min(LIVE_POLL_MS, Math.max(0, deadline - Date.now()))));
+    }
+  }
 }
+
+/** How often a live lane's destination is read while waiting within one receipt wait. */
+const LIVE_POLL_MS = 5_000;

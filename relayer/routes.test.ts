@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { RouteError, routeResolver, transportsPerChain } from './routes.js';
+import type { Deployment } from '../schemas/deployment.js';
+
+const A = '0x' + '11'.repeat(20);
+const base: Deployment = {
+  hub: { chainId: 1, rpcUrl: 'http://hub', registry: A, ccip: { selector: '11', router: A, onRamp: A } },
+  chains: [
+    { name: 'hub', chainId: 1, rpcUrl: 'http://hub', receiver: A, confirmations: 0 },
+    { name: 'a', chainId: 2, rpcUrl: 'http://a', receiver: A, confirmations: 0, transport: 'ccip', ccip: { selector: '22', offRamp: A, adapter: A, sender: A } },
+    { name: 'b', chainId: 3, rpcUrl: 'http://b', receiver: A, confirmations: 0, ccip: { selector: '33', offRamp: A, adapter: A, sender: A } },
+  ],
+  governance: { signers: [A], threshold: 1 },
+  dids: [],
+};
+
+describe('routeResolver', () => {
+  it('uses each chain’s own transport when no route matches, cctp when it names none', () => {
+    const r = routeResolver(base);
+    expect(r('did:rwa:x', 'nav', 1)).toBe('cctp');
+    expect(r('did:rwa:x', 'nav', 2)).toBe('ccip');
+    expect(r('did:rwa:x', 'nav', 3)).toBe('cctp');
+  });
+
+  it('does not serve a chain outside the deployment', () => {
+    expect(routeResolver(base)('did:rwa:x', 'nav', 99)).toBeUndefined();
+  });
+
+  it.each([
+    // [did, kind, chain, expected]
+    ['did:rwa:fund-x', 'nav', 3, 'ccip'],
+    ['did:rwa:fund-x', 'settlement', 3, 'cctp'],
+    ['did:rwa:fund-y', 'nav', 3, 'cctp'],
+    ['did:rwa:fund-y', 'settlement', 2, 'cctp'],
+    ['did:rwa:fund-x', 'settlement', 2, 'ccip'],
+  ] as const)('%s %s to chain %i goes over %s', (did, kind, chainId, expected) => {
+    const r = routeResolver({
+      ...base,
+      routes: [
+        { did: 'did:rwa:fund-x', chainId: 3, kinds: ['nav'], transport: 'ccip' },
+        { did: 'did:rwa:fund-y', chainId: 2, transport: 'cctp' },
+      ],
+    });
+    expect(r(did, kind, chainId)).toBe(expected);
+  });
+
+  it('lets the first matching route win', () => {
+    const r = routeResolver({ ...base, routes: [{ chainId: 3, kinds: ['nav'], transport: 'ccip' }, { chainId: 3, transport: 'cctp' }] });
+    expect(r('did:rwa:any', 'nav', 3)).toBe('ccip');
+    expect(r('did:rwa:any', 'pause', 3)).toBe('cctp');
+  });
+});
+
+describe('transportsPerChain', () => {
+  it('collects the default and every routed transport of each chain', () => {
+    const m = transportsPerChain({ ...base, routes: [{ chainId: 3, kinds: ['nav'], transport: 'ccip' }, { chainId: 2, transport: 'cctp' }] });
+    expect([...(m.get(1) ?? [])]).toEqual(['cctp']);
+    expect([...(m.get(2) ?? [])].sort()).toEqual(['ccip', 'cctp']);
+    expect([...(m.get(3) ?? [])].sort()).toEqual(['ccip', 'cctp']);
+  });
+
+  it('refuses a route to a chain without a CCIP lane, naming the chain', () => {
+    expect(() => transportsPerChain({ ...base, routes: [{ chainId: 1, transport: 'ccip' }] })).toThrow(/chain 1 \(hub\).*no CCIP lane/);
+  });
+
+  it('refuses a route to an unknown chain or an unknown kind, naming the field', () => {
+    expect(() => transportsPerChain({ ...base, routes: [{ chainId: 7, transport: 'cctp' }] })).toThrow(RouteError);
+    expect(() => transportsPerChain({ ...base, routes: [{ chainId: 7, transport: 'cctp' }] })).toThrow(/routes\[0\]\.chainId/);
+    expect(() => transportsPerChain({ ...base, routes: [{ chainId: 2, kinds: ['navv'], transport: 'cctp' }] })).toThrow(/routes\[0\]\.kinds: unknown kind "navv"/);
+  });
+});
