@@ -31,7 +31,8 @@ class ScriptedTransport implements Transport {
   async submit(job: Job, replace?: Replacement): Promise<Submitted> {
     this.sent += 1;
     this.calls.push(`submit:${job.nonce}${replace ? `:replace@${replace.nonce}` : ''}`);
-    return { txHash: `0x${this.name === 'ccip' ? 'cc' : 'dd'}${String(this.sent).padStart(62, '0')}` as Hex };
+    const fees = replace ? { maxFeePerGas: replace.fees.maxFeePerGas * 2n, maxPriorityFeePerGas: replace.fees.maxPriorityFeePerGas * 2n } : { maxFeePerGas: 100n, maxPriorityFeePerGas: 10n };
+    return { txHash: `0x${this.name === 'ccip' ? 'cc' : 'dd'}${String(this.sent).padStart(62, '0')}` as Hex, nonce: replace?.nonce ?? 40 + this.sent, fees };
   }
   async waitForReceipt(txHash: Hex, job: Job): Promise<ReceiptState> {
     this.calls.push(`wait:${job.nonce}:${txHash.slice(0, 4)}${txHash.slice(-2)}`);
@@ -129,6 +130,18 @@ describe('ChainWorker', () => {
     await w.step();
     expect(w.job(1).state).toBe('confirmed');
     expect(ccip.calls.filter((c) => c.startsWith('submit'))).toEqual(['submit:1']);
+  });
+
+  it('replaces a delivery not mined within the wait: same nonce, the fees it offered passed on to escalate', async () => {
+    const cctp = new ScriptedTransport('cctp');
+    const w = setup([cctp]);
+    w.add(1, 'cctp');
+    cctp.receipts = [{ status: 'unknown' }, { status: 'unknown' }, { status: 'success' }];
+    await w.step();
+    expect(w.job(1)).toMatchObject({ state: 'submitted', txNonce: 41, maxFeePerGas: '100', maxPriorityFeePerGas: '10' });
+    await w.step();
+    expect(cctp.calls.filter((c) => c.startsWith('submit'))).toEqual(['submit:1', 'submit:1:replace@41']);
+    expect(w.job(1)).toMatchObject({ state: 'confirmed', txHash: `0xdd${'2'.padStart(62, '0')}` });
   });
 
   it('confirms without sending what the chain already applied (a restart after a crash)', async () => {

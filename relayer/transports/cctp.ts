@@ -61,19 +61,15 @@ export class CctpTransport implements Transport {
    */
   async submit(job: Job, replace?: Replacement): Promise<Submitted> {
     const network = await this.pub.estimateFeesPerGas();
-    const write = (nonce: number, fees: Fees) =>
-      this.wallet.writeContract({
-        address: job.receiver as Address,
-        abi: rwaReceiverAbi,
-        functionName: 'receiveMessage',
-        args: [job.message as Hex, job.signatures as Hex],
-        nonce,
-        ...fees,
-      });
+    const call = { address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex] } as const;
+    const write = (nonce: number, fees: Fees, gas?: bigint) => this.wallet.writeContract({ ...call, nonce, gas, ...fees });
     if (replace) {
       const fees = escalateFees(replace.fees, { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas }, this.escalation);
       if (!fees) throw new FeeCapReachedError(`replacement of nonce ${replace.nonce} would pass the fee cap; waiting for the stuck transaction`);
-      return { txHash: await write(replace.nonce, fees), nonce: replace.nonce, fees };
+      // Estimated against the latest block: against the pending one the stuck transaction has already used the
+      // attestation's nonce, and the replacement would look like a certain revert (NonceAlreadyUsed).
+      const gas = await this.pub.estimateContractGas({ ...call, account: this.wallet.account, blockTag: 'latest' });
+      return { txHash: await write(replace.nonce, fees, (gas * 12n) / 10n), nonce: replace.nonce, fees };
     }
     const fees = { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas };
     return this.nonces.send(this.pub, this.chainId, this.wallet.account.address, async (nonce) => ({ txHash: await write(nonce, fees), nonce, fees }));

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPublicClient, createTestClient, createWalletClient, defineChain, http, TransactionReceiptNotFoundError, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { rwaReceiverAbi } from '../../schemas/abi.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
+import { didHash, type DidString } from '../../schemas/ids.js';
+import { encodeMessage, attestationId, type AttestationMessage } from '../../schemas/message.js';
+import { Committee } from '../../oracle/committee/local.js';
+import { startAnvil, type AnvilChain } from '../../e2e/lib/anvil.js';
+import { buildCcipArtifacts, chainDeployer } from '../../e2e/lib/ccip-lane.js';
+import { CctpTransport } from './cctp.js';
+import type { Job } from '../store/outbox.js';
+
+/**
+ * Chain test of the stuck-transaction path: anvil with automine off holds the relayer's delivery in its pool, the
+ * transport replaces it (same nonce, escalated fees), one block is mined, and only the replacement exists on chain.
+ */
+const DID = 'did:rwa:cctp-transport-test:fund' as DidString;
+const committee = new Committee(DEV_COMMITTEE_KEYS);
+const signers = [...committee.addresses].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+
+let anvil: AnvilChain;
+let receiver: Address;
+
+function jobFor(m: AttestationMessage, signatures: Hex): Job {
+  return {
+    id: 1,
+    attestationId: attestationId(encodeMessage(m)),
+    seq: 1,
+    did: DID,
+    didHash: m.did,
+    nonce: m.nonce.toString(),
+    kind: m.kind,
+    chainId: anvil.chainId,
+    transport: 'cctp',
+    receiver,
+    message: encodeMessage(m),
+    signatures,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: 0,
+    txHash: null,
+    txNonce: null,
+    maxFeePerGas: null,
+    maxPriorityFeePerGas: null,
+    lastError: null,
+    createdAt: 0,
+    updatedAt: 0,
+    confirmedAt: null,
+  };
+}
+
+describe('CctpTransport on anvil', () => {
+  beforeAll(async () => {
+    anvil = await startAnvil('cctp-test', 41_101);
+    buildCcipArtifacts();
+    receiver = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
+  }, 300_000);
+
+  afterAll(async () => {
+    await anvil?.stop();
+  });
+
+  it('replaces a stuck delivery with the same nonce and higher fees; only the replacement is mined', async () => {
+    const chain = defineChain({ id: anvil.chainId, name: 'cctp-test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
+    const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
+    const test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) });
+    const relayer = privateKeyToAccount(ANVIL_RELAYER_KEY).address;
+    const config: AttestationMessage = {
+      kind: 'config', did: didHash(DID), nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6,
+      heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Stuck Tx Test Fund', symbol: 'STTF',
+    };
+    const job = jobFor(config, await committee.signFor(config, { chainId: BigInt(anvil.chainId), receiver }, signers, DEV_COMMITTEE_THRESHOLD));
+    const transport = new CctpTransport({ name: 'cctp-test', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }, ANVIL_RELAYER_KEY, 300);
+
+    await test.setAutomine(false);
+    const nonceBefore = await pub.getTransactionCount({ address: relayer });
+    const first = await transport.submit(job);
+    expect(first.nonce).toBe(nonceBefore);
+    expect(await transport.waitForReceipt(first.txHash)).toEqual({ status: 'unknown' });
+    expect(await transport.isApplied(job)).toBe(false);
+
+    const second = await transport.submit(job, { nonce: first.nonce!, fees: first.fees! });
+    expect(second.nonce).toBe(first.nonce);
+    expect(second.txHash).not.toBe(first.txHash);
+    expect(second.fees!.maxFeePerGas).toBeGreaterThan(first.fees!.maxFeePerGas);
+    expect(second.fees!.maxPriorityFeePerGas).toBeGreaterThan(first.fees!.maxPriorityFeePerGas);
+
+    await test.mine({ blocks: 1 });
+    expect(await transport.waitForReceipt(second.txHash)).toEqual({ status: 'success' });
+    await expect(pub.getTransactionReceipt({ hash: first.txHash })).rejects.toBeInstanceOf(TransactionReceiptNotFoundError);
+    expect(await transport.isApplied(job)).toBe(true);
+    expect(await pub.getTransactionCount({ address: relayer })).toBe(nonceBefore + 1);
+    const state = await pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'didState', args: [didHash(DID)] });
+    expect(state.threshold).toBe(DEV_COMMITTEE_THRESHOLD);
+    await test.setAutomine(true);
+  }, 120_000);
+});
