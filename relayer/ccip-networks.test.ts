@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ccipDeploymentProblems, ccipNetworkOf } from './ccip-networks.js';
-import type { Deployment } from '../schemas/deployment.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDeployment, type Deployment } from '../schemas/deployment.js';
 
 const A = '0x' + '11'.repeat(20);
 const SEPOLIA_ROUTER = '0x0BF3dE8c5D3e8A2B34D2BEeB17ABfCeBaf363A59';
@@ -38,5 +40,14 @@ describe('CCIP deployment checks', () => {
   it('needs the hub as CCIP source when any chain has a lane', () => {
     const d = live();
     expect(ccipDeploymentProblems({ ...d, hub: { chainId: d.hub.chainId, rpcUrl: d.hub.rpcUrl, registry: A } })).toEqual([expect.stringMatching(/^hub\.ccip:/)]);
+  });
+});
+
+describe('docs/deployment.testnet.example.json', () => {
+  it('parses, and its live Sepolia -> Fuji lane passes the checks', () => {
+    const parsed = parseDeployment(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'docs', 'deployment.testnet.example.json'), 'utf8')));
+    if (!parsed.ok) throw new Error(`${parsed.issue.field} ${parsed.issue.message}`);
+    expect(ccipDeploymentProblems(parsed.value)).toEqual([]);
+    expect(parsed.value.chains.find((c) => c.chainId === 43113)?.ccip?.mode).toBe('live');
   });
 });
