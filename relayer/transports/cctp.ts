@@ -5,13 +5,8 @@ import type { DeployedChain } from '../../schemas/deployment.js';
 import type { Job } from '../store/outbox.js';
 import type { ReceiptState, Replacement, Submitted, Transport } from './transport.js';
 import { NonceManager } from '../nonces.js';
-import { DEFAULT_ESCALATION, escalateFees, type EscalationPolicy, type Fees } from '../fees.js';
-
-/** The fee cap forbids a further replacement: retryable, the stuck transaction may still be mined. */
-export class FeeCapReachedError extends Error {
-  override readonly name = 'FeeCapReachedError';
-  readonly retryable = true;
-}
+import { DEFAULT_ESCALATION, type EscalationPolicy } from '../fees.js';
+import { sendOrReplace } from './send.js';
 
 /**
  * CCTP-style delivery: the message and the committee's quorum signatures go to the destination receiver's
@@ -55,24 +50,17 @@ export class CctpTransport implements Transport {
     });
   }
 
-  /**
-   * Sends with an explicit nonce from the shared nonce manager and explicit EIP-1559 fees; a replacement reuses the
-   * stuck transaction's nonce with escalated fees, so a stuck delivery is replaced, never doubled.
-   */
-  async submit(job: Job, replace?: Replacement): Promise<Submitted> {
-    const network = await this.pub.estimateFeesPerGas();
+  /** Sends, or replaces a stuck delivery (same nonce, escalated fees): see sendOrReplace. */
+  submit(job: Job, replace?: Replacement): Promise<Submitted> {
     const call = { address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex] } as const;
-    const write = (nonce: number, fees: Fees, gas?: bigint) => this.wallet.writeContract({ ...call, nonce, gas, ...fees });
-    if (replace) {
-      const fees = escalateFees(replace.fees, { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas }, this.escalation);
-      if (!fees) throw new FeeCapReachedError(`replacement of nonce ${replace.nonce} would pass the fee cap; waiting for the stuck transaction`);
-      // Estimated against the latest block: against the pending one the stuck transaction has already used the
-      // attestation's nonce, and the replacement would look like a certain revert (NonceAlreadyUsed).
-      const gas = await this.pub.estimateContractGas({ ...call, account: this.wallet.account, blockTag: 'latest' });
-      return { txHash: await write(replace.nonce, fees, (gas * 12n) / 10n), nonce: replace.nonce, fees };
-    }
-    const fees = { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas };
-    return this.nonces.send(this.pub, this.chainId, this.wallet.account.address, async (nonce) => ({ txHash: await write(nonce, fees), nonce, fees }));
+    return sendOrReplace(
+      { pub: this.pub, chainId: this.chainId, account: this.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
+      {
+        estimateGas: () => this.pub.estimateContractGas({ ...call, account: this.wallet.account, blockTag: 'latest' }),
+        write: (nonce, fees, gas) => this.wallet.writeContract({ ...call, nonce, gas, ...fees }),
+      },
+      replace,
+    );
   }
 
   async waitForReceipt(txHash: Hex): Promise<ReceiptState> {

@@ -3,7 +3,9 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { rwaCcipSenderAbi, rwaReceiverAbi } from '../../../schemas/abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { Job } from '../../store/outbox.js';
-import type { ReceiptState, Submitted, Transport } from '../transport.js';
+import type { ReceiptState, Replacement, Submitted, Transport } from '../transport.js';
+import { sendOrReplace } from '../send.js';
+import { DEFAULT_ESCALATION, type EscalationPolicy } from '../../fees.js';
 import { NonceManager } from '../../nonces.js';
 import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
 
@@ -57,6 +59,7 @@ export class CcipTransport implements Transport {
     key: Hex,
     private readonly receiptTimeoutMs = 60_000,
     private readonly nonces: NonceManager = new NonceManager(),
+    private readonly escalation: EscalationPolicy = DEFAULT_ESCALATION,
   ) {
     this.src = clientsFor(lane.source, key);
     this.dst = clientsFor(lane.destination, key);
@@ -77,14 +80,22 @@ export class CcipTransport implements Transport {
     });
   }
 
-  /** Sends on the hub with a nonce from the nonce manager shared with the hub's other workers. */
-  async submit(job: Job): Promise<Submitted> {
+  /**
+   * Sends on the hub with a nonce from the nonce manager shared with the hub's other workers; a send stuck in the
+   * hub's pool is replaced (same nonce, escalated fees), so one submission never becomes two CCIP messages.
+   */
+  async submit(job: Job, replace?: Replacement): Promise<Submitted> {
     const args = [this.lane.destination.selector, this.lane.destination.adapter, job.message as Hex, job.signatures as Hex] as const;
     const fee = await this.src.pub.readContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'getFee', args });
-    return this.nonces.send(this.src.pub, this.lane.source.chainId, this.src.wallet.account.address, async (nonce) => ({
-      txHash: await this.src.wallet.writeContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'send', args, value: fee, nonce }),
-      nonce,
-    }));
+    const call = { address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'send', args, value: fee } as const;
+    return sendOrReplace(
+      { pub: this.src.pub, chainId: this.lane.source.chainId, account: this.src.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
+      {
+        estimateGas: () => this.src.pub.estimateContractGas({ ...call, account: this.src.wallet.account, blockTag: 'latest' }),
+        write: (nonce, fees, gas) => this.src.wallet.writeContract({ ...call, nonce, gas, ...fees }),
+      },
+      replace,
+    );
   }
 
   async waitForReceipt(sourceTx: Hex, job: Job): Promise<ReceiptState> {

@@ -1,0 +1,43 @@
+import type { Address, Hex, PublicClient } from 'viem';
+import { escalateFees, type EscalationPolicy, type Fees } from '../fees.js';
+import type { NonceManager } from '../nonces.js';
+import type { Replacement, Submitted } from './transport.js';
+
+/** The fee cap forbids a further replacement: retryable, the stuck transaction may still be mined. */
+export class FeeCapReachedError extends Error {
+  override readonly name = 'FeeCapReachedError';
+  readonly retryable = true;
+}
+
+/** One delivery transaction of a transport: how to size its gas and how to send it with a given nonce and fees. */
+export interface DeliveryTx {
+  /** Gas estimate against the latest block. */
+  estimateGas(): Promise<bigint>;
+  write(nonce: number, fees: Fees, gas?: bigint): Promise<Hex>;
+}
+
+export interface SenderContext {
+  pub: PublicClient;
+  chainId: number;
+  account: Address;
+  nonces: NonceManager;
+  escalation: EscalationPolicy;
+}
+
+/**
+ * Sends a delivery with an explicit nonce from the shared nonce manager and explicit EIP-1559 fees, or replaces a
+ * stuck one: the same nonce, fees escalated past what it offered (bounded by the cap), so a stuck delivery is
+ * replaced, never doubled. The replacement's gas is estimated against the latest block: against the pending one the
+ * stuck transaction has already used the attestation's nonce and the estimate would revert (NonceAlreadyUsed).
+ */
+export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?: Replacement): Promise<Submitted> {
+  const network = await ctx.pub.estimateFeesPerGas();
+  const now: Fees = { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas };
+  if (replace) {
+    const fees = escalateFees(replace.fees, now, ctx.escalation);
+    if (!fees) throw new FeeCapReachedError(`replacement of nonce ${replace.nonce} would pass the fee cap; waiting for the stuck transaction`);
+    const gas = await tx.estimateGas();
+    return { txHash: await tx.write(replace.nonce, fees, (gas * 12n) / 10n), nonce: replace.nonce, fees };
+  }
+  return ctx.nonces.send(ctx.pub, ctx.chainId, ctx.account, async (nonce) => ({ txHash: await tx.write(nonce, now), nonce, fees: now }));
+}
