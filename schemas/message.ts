@@ -1,10 +1,25 @@
 import { concat, keccak256, numberToHex, size, sliceHex, hexToBigInt, hexToNumber, type Hex, getAddress, stringToHex, hexToString } from 'viem';
 import type { AttestationId, DidHash } from './ids.js';
+import { decodeRedemptionBody, encodeRedemptionBody, type FieldReader, type RedemptionKindMessage } from './redemption-message.js';
+
+export * from './redemption-message.js';
 
 /** Wire layout v1 of an attestation; byte table in contracts/src/libraries/AttestationCodec.sol. */
 export const MESSAGE_VERSION = 1;
 export const HEADER_LENGTH = 42;
-export const KIND = { settlement: 1, nav: 2, config: 3, allowlist: 4, pause: 5, reserve: 6 } as const;
+export const KIND = {
+  settlement: 1,
+  nav: 2,
+  config: 3,
+  allowlist: 4,
+  pause: 5,
+  reserve: 6,
+  redemptionRequest: 7,
+  redemptionStage: 8,
+  redemptionPolicy: 9,
+  redemptionFulfilment: 10,
+  disclosure: 11,
+} as const;
 export type KindName = keyof typeof KIND;
 export const SETTLEMENT_KIND = { subscription: 1, redemption: 2, moveOut: 3, moveIn: 4 } as const;
 export type SettlementKindName = keyof typeof SETTLEMENT_KIND;
@@ -72,7 +87,14 @@ export interface ReserveMessage {
   caps: readonly { chainId: bigint; cap: bigint }[];
 }
 
-export type AttestationMessage = SettlementMessage | NavMessage | ConfigMessage | AllowListMessage | PauseMessage | ReserveMessage;
+export type AttestationMessage =
+  | SettlementMessage
+  | NavMessage
+  | ConfigMessage
+  | AllowListMessage
+  | PauseMessage
+  | ReserveMessage
+  | RedemptionKindMessage;
 
 const u = (value: bigint | number, bytes: number): Hex => numberToHex(value, { size: bytes });
 const shortString = (s: string): Hex => {
@@ -87,7 +109,7 @@ export function encodeMessage(m: AttestationMessage): Hex {
   return concat([u(MESSAGE_VERSION, 1), u(KIND[m.kind], 1), m.did, u(m.nonce, 8), encodeBody(m)]).toLowerCase() as Hex;
 }
 
-/** The bytes after the header: what `AdminAttestation.body` signs for config, allow-list, pause and reserve. */
+/** The bytes after the header: what `AdminAttestation.body` signs for every kind but settlement and NAV. */
 export function encodeBody(m: AttestationMessage): Hex {
   switch (m.kind) {
     case 'settlement':
@@ -112,6 +134,8 @@ export function encodeBody(m: AttestationMessage): Hex {
       return u(m.paused ? 1 : 0, 1);
     case 'reserve':
       return concat([u(m.reserve, 32), u(m.asOf, 8), u(m.caps.length, 1), ...m.caps.flatMap((c) => [u(c.chainId, 8), u(c.cap, 16)])]);
+    default:
+      return encodeRedemptionBody(m);
   }
 }
 
@@ -185,8 +209,24 @@ export function decodeMessage(message: Hex): AttestationMessage {
       const caps = Array.from({ length: n }, (_, i) => ({ chainId: big(83 + 24 * i, 91 + 24 * i), cap: big(91 + 24 * i, 107 + 24 * i) }));
       return { kind: 'reserve', did, nonce, reserve: big(42, 74), asOf: big(74, 82), caps };
     }
-    default:
-      throw new MessageDecodeError(`unknown message kind ${kind}`);
+    default: {
+      const reader: FieldReader = {
+        length: len,
+        at,
+        num,
+        big,
+        address: (start, end) => getAddress(at(start, end)),
+        // viem refuses an empty slice at the very end of the bytes; an empty URI is valid.
+        text: (start, end) => (start === end && end <= len ? '' : hexToString(at(start, end))),
+        exact,
+        fail: (reason) => {
+          throw new MessageDecodeError(reason);
+        },
+      };
+      const m = decodeRedemptionBody(kind, did, nonce, reader);
+      if (!m) throw new MessageDecodeError(`unknown message kind ${kind}`);
+      return m;
+    }
   }
 }
 
