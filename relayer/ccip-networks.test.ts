@@ -51,3 +51,15 @@ describe('docs/deployment.testnet.example.json', () => {
     expect(parsed.value.chains.find((c) => c.chainId === 43113)?.ccip?.mode).toBe('live');
   });
 });
+
+describe('ccipLanes (spoke -> hub and other directions)', () => {
+  const A2 = '0x' + '22'.repeat(20);
+  it('accepts a local spoke -> hub lane with both ramps, names what a bad one lacks', () => {
+    const d = live();
+    const lane = { from: 43113, to: 11155111, selector: '16015286601757825753', adapter: A2, sender: A2 };
+    expect(ccipDeploymentProblems({ ...d, ccipLanes: [{ ...lane, onRamp: A2, offRamp: A2 }] })).toEqual([]);
+    expect(ccipDeploymentProblems({ ...d, ccipLanes: [lane] })).toEqual([expect.stringMatching(/^ccipLanes\[0\]\.onRamp/), expect.stringMatching(/^ccipLanes\[0\]\.offRamp/)]);
+    expect(ccipDeploymentProblems({ ...d, ccipLanes: [{ ...lane, from: 5, mode: 'live' }] })).toEqual([expect.stringMatching(/^ccipLanes\[0\]\.from: chain 5/)]);
+    expect(ccipDeploymentProblems({ ...d, ccipLanes: [{ ...lane, mode: 'live', selector: '7' }] })).toEqual([expect.stringMatching(/^ccipLanes\[0\]\.selector: 7 is not the CCIP selector of ethereum-testnet-sepolia/)]);
+  });
+});

@@ -21,7 +21,7 @@ export const ccipNetworkOf = (chainId: number): CcipNetwork | undefined => CCIP_
  * disagrees with the known network (a typo there sends attestations nowhere), a local lane without an OffRamp or
  * OnRamp to execute with. Empty when the deployment is usable.
  */
-export function ccipDeploymentProblems(d: Pick<Deployment, 'hub' | 'chains'>): string[] {
+export function ccipDeploymentProblems(d: Pick<Deployment, 'hub' | 'chains' | 'ccipLanes'>): string[] {
   const problems: string[] = [];
   const hubNet = ccipNetworkOf(d.hub.chainId);
   for (const [i, c] of d.chains.entries()) {
@@ -46,6 +46,20 @@ export function ccipDeploymentProblems(d: Pick<Deployment, 'hub' | 'chains'>): s
     if (hubNet && BigInt(d.hub.ccip.selector) !== hubNet.selector) {
       problems.push(`hub.ccip.selector: ${d.hub.ccip.selector} is not the CCIP selector of ${hubNet.name} (${hubNet.selector})`);
     }
+  }
+  const chainIds = new Set(d.chains.map((c) => c.chainId));
+  if (d.chains.some((c) => c.ccip) && !chainIds.has(d.hub.chainId)) problems.push(`chains: the hub (chain ${d.hub.chainId}) must be listed to send CCIP from it`);
+  for (const [i, l] of (d.ccipLanes ?? []).entries()) {
+    if (!chainIds.has(l.from)) problems.push(`ccipLanes[${i}].from: chain ${l.from} is not in the deployment's chains`);
+    if (!chainIds.has(l.to)) problems.push(`ccipLanes[${i}].to: chain ${l.to} is not in the deployment's chains`);
+    if (l.from === l.to) problems.push(`ccipLanes[${i}]: a lane joins two different chains`);
+    if ((l.mode ?? 'local') === 'local') {
+      if (!l.onRamp) problems.push(`ccipLanes[${i}].onRamp: a local lane needs the source OnRamp`);
+      if (!l.offRamp) problems.push(`ccipLanes[${i}].offRamp: a local lane needs the destination OffRamp`);
+      continue;
+    }
+    const net = ccipNetworkOf(l.to);
+    if (net && BigInt(l.selector) !== net.selector) problems.push(`ccipLanes[${i}].selector: ${l.selector} is not the CCIP selector of ${net.name} (${net.selector})`);
   }
   return [...new Set(problems)];
 }

@@ -3,6 +3,7 @@ import { attestationFeedSchema, type AttestationFeed } from '../schemas/http.js'
 import { parserFor } from '../schemas/validate.js';
 import type { Outbox, NewJob } from './store/outbox.js';
 import type { RouteResolver } from './routes.js';
+import { originOf } from './lanes.js';
 
 const parseFeed = parserFor<AttestationFeed>(attestationFeedSchema);
 
@@ -21,6 +22,7 @@ export class FeedReader {
     private readonly outbox: Outbox,
     /** The transport that carries an attestation to a chain; undefined for a chain this relayer does not serve. */
     private readonly route: RouteResolver,
+    private readonly hubChainId: number,
     private readonly logger: Logger,
   ) {}
 
@@ -38,8 +40,9 @@ export class FeedReader {
       if (page.items.length === 0) return added;
       const newJobs: NewJob[] = [];
       for (const item of page.items) {
+        const from = originOf(item.kind, item.message, this.hubChainId);
         for (const d of item.deliveries) {
-          const transport = this.route(item.did, item.kind, d.chainId);
+          const transport = this.route(item.did, item.kind, d.chainId, from);
           if (!transport) continue;
           newJobs.push({
             attestationId: item.id,

@@ -18,6 +18,8 @@ import type { Transport } from './transports/transport.js';
 import { NonceManager } from './nonces.js';
 import { RouteError, routeResolver, transportsPerChain } from './routes.js';
 import { ccipDeploymentProblems } from './ccip-networks.js';
+import { ccipLanesOf } from './lanes.js';
+import { CcipLanes } from './transports/ccip/mux.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { Address } from 'viem';
 import { DEFAULT_BACKOFF, backoffDelay } from './retry.js';
@@ -85,29 +87,39 @@ async function main(): Promise<void> {
   // One nonce counter per (chain, account) for every worker: the hub's own worker and the CCIP lanes' source side
   // all send from the relayer's account on the hub.
   const nonces = new NonceManager();
-  const hubChain = chains.find((c) => c.chainId === hub.chainId);
-  const makeCcip = (chain: (typeof chains)[number]): Transport => {
-    if (!chain.ccip || !hub.ccip) throw new ConfigError(`chain ${chain.chainId} uses ccip but the deployment has no CCIP lane for it`);
-    const live = chain.ccip.mode === 'live';
-    if (!live && config.ccipVerifierKeys.length === 0) throw new ConfigError('RELAYER_CCIP_VERIFIER_KEYS is required to execute CCIP messages on local lanes');
-    return new CcipTransport(
-      {
-        source: { chainId: hub.chainId, name: hubChain?.name ?? 'hub', rpcUrl: hub.rpcUrl, sender: chain.ccip.sender as Address, confirmations: hubChain?.confirmations ?? 0 },
-        destination: { ...chain, selector: BigInt(chain.ccip.selector), adapter: chain.ccip.adapter as Address },
-        // ccipDeploymentProblems guarantees both ramps on a local lane.
-        roles: live
-          ? { mode: 'live' }
-          : { mode: 'local', onRamp: hub.ccip.onRamp as Address, offRamp: chain.ccip.offRamp as Address, verifierKeys: config.ccipVerifierKeys, versionTag: config.ccipVersionTag },
-      },
-      config.key,
-      config.receiptTimeoutMs,
-      nonces,
-    );
+  const byId = new Map(chains.map((c) => [c.chainId, c]));
+  const lanes = ccipLanesOf(deployment);
+  if (lanes.some((l) => l.mode === 'local') && config.ccipVerifierKeys.length === 0) {
+    throw new ConfigError('RELAYER_CCIP_VERIFIER_KEYS is required to execute CCIP messages on local lanes');
+  }
+  /** CCIP to one chain: one lane transport per source (the hub, and spokes whose requests travel to the hub). */
+  const makeCcip = (chainId: number): Transport => {
+    const bySource = new Map<number, Transport>();
+    for (const l of lanes.filter((x) => x.to === chainId)) {
+      // ccipDeploymentProblems checked that both ends are deployment chains and that local lanes have both ramps.
+      const src = byId.get(l.from)!;
+      const dst = byId.get(l.to)!;
+      const lane = new CcipTransport(
+        {
+          source: { chainId: src.chainId, name: src.name, rpcUrl: src.rpcUrl, sender: l.sender as Address, confirmations: src.confirmations },
+          destination: { ...dst, selector: BigInt(l.selector), adapter: l.adapter as Address },
+          roles:
+            l.mode === 'live'
+              ? { mode: 'live' }
+              : { mode: 'local', onRamp: l.onRamp as Address, offRamp: l.offRamp as Address, verifierKeys: config.ccipVerifierKeys, versionTag: config.ccipVersionTag },
+        },
+        config.key,
+        config.receiptTimeoutMs,
+        nonces,
+      );
+      bySource.set(l.from, lane);
+    }
+    return new CcipLanes(chainId, hub.chainId, bySource);
   };
   const workers = chains.map((chain) => {
     const names = [...(needed.get(chain.chainId) ?? [])];
     const transports = new Map<TransportName, Transport>(
-      names.map((name) => [name, name === 'ccip' ? makeCcip(chain) : new CctpTransport(chain, config.key, config.receiptTimeoutMs, nonces)]),
+      names.map((name) => [name, name === 'ccip' ? makeCcip(chain.chainId) : new CctpTransport(chain, config.key, config.receiptTimeoutMs, nonces)]),
     );
     return new ChainWorker({
       chainId: chain.chainId,
@@ -122,7 +134,7 @@ async function main(): Promise<void> {
       idleMs: config.pollMs,
     });
   });
-  const feed = new FeedReader(config.oracleUrl, outbox, routeResolver(deployment), logger.child({ module: 'feed' }));
+  const feed = new FeedReader(config.oracleUrl, outbox, routeResolver(deployment), hub.chainId, logger.child({ module: 'feed' }));
   const app = createStatusApp(outbox, metrics, chains.map((c) => c.chainId));
   const { server, port } = await listen(app, config.host, config.port);
   for (const w of workers) w.start();

@@ -17,13 +17,13 @@ const base: Deployment = {
 describe('routeResolver', () => {
   it('uses each chain’s own transport when no route matches, cctp when it names none', () => {
     const r = routeResolver(base);
-    expect(r('did:rwa:x', 'nav', 1)).toBe('cctp');
-    expect(r('did:rwa:x', 'nav', 2)).toBe('ccip');
-    expect(r('did:rwa:x', 'nav', 3)).toBe('cctp');
+    expect(r('did:rwa:x', 'nav', 1, 1)).toBe('cctp');
+    expect(r('did:rwa:x', 'nav', 2, 1)).toBe('ccip');
+    expect(r('did:rwa:x', 'nav', 3, 1)).toBe('cctp');
   });
 
   it('does not serve a chain outside the deployment', () => {
-    expect(routeResolver(base)('did:rwa:x', 'nav', 99)).toBeUndefined();
+    expect(routeResolver(base)('did:rwa:x', 'nav', 99, 1)).toBeUndefined();
   });
 
   it.each([
@@ -41,13 +41,31 @@ describe('routeResolver', () => {
         { did: 'did:rwa:fund-y', chainId: 2, transport: 'cctp' },
       ],
     });
-    expect(r(did, kind, chainId)).toBe(expected);
+    expect(r(did, kind, chainId, 1)).toBe(expected);
   });
 
   it('lets the first matching route win', () => {
     const r = routeResolver({ ...base, routes: [{ chainId: 3, kinds: ['nav'], transport: 'ccip' }, { chainId: 3, transport: 'cctp' }] });
-    expect(r('did:rwa:any', 'nav', 3)).toBe('ccip');
-    expect(r('did:rwa:any', 'pause', 3)).toBe('cctp');
+    expect(r('did:rwa:any', 'nav', 3, 1)).toBe('ccip');
+    expect(r('did:rwa:any', 'pause', 3, 1)).toBe('cctp');
+  });
+});
+
+describe('routes by origin (two-way messaging)', () => {
+  const lanes = { ccipLanes: [{ from: 2, to: 1, selector: '11', onRamp: A, offRamp: A, adapter: A, sender: A }] };
+  it('carries what starts on a spoke CCTP-style unless a route names CCIP from there', () => {
+    const plain = routeResolver(base);
+    // spoke-a's default is ccip (for what the hub fans out); its own requests to the hub are not hub -> spoke traffic.
+    expect(plain('did:rwa:x', 'redemptionRequest', 1, 2)).toBe('cctp');
+    const routed = routeResolver({ ...base, ...lanes, routes: [{ chainId: 1, from: 2, kinds: ['redemptionRequest'], transport: 'ccip' }] });
+    expect(routed('did:rwa:x', 'redemptionRequest', 1, 2)).toBe('ccip');
+    expect(routed('did:rwa:x', 'redemptionRequest', 1, 3)).toBe('cctp');
+    expect(routed('did:rwa:x', 'nav', 1, 1)).toBe('cctp');
+  });
+
+  it('needs the lane from the route’s origin', () => {
+    expect(() => transportsPerChain({ ...base, routes: [{ chainId: 1, from: 3, transport: 'ccip' }] })).toThrow(/routes\[0\]\.from: no CCIP lane from chain 3 to chain 1/);
+    expect([...(transportsPerChain({ ...base, ...lanes, routes: [{ chainId: 1, from: 2, transport: 'ccip' }] }).get(1) ?? [])].sort()).toEqual(['ccip', 'cctp']);
   });
 });
 

@@ -66,6 +66,26 @@ export const deploymentSchema = {
       description: 'committee that signs the first config of a DID on each receiver',
       properties: { signers: { type: 'array', minItems: 1, items: address }, threshold: { type: 'integer', minimum: 1 } },
     },
+    ccipLanes: {
+      type: 'array',
+      description:
+        'CCIP lanes other than hub -> chain (those are chains[].ccip), e.g. spoke -> hub for what starts on a spoke (redemption requests)',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['from', 'to', 'selector', 'adapter', 'sender'],
+        properties: {
+          from: { type: 'integer', minimum: 1, description: 'source chain id' },
+          to: { type: 'integer', minimum: 1, description: 'destination chain id' },
+          mode: { enum: ['local', 'live'] },
+          selector: { type: 'string', pattern: '^[0-9]{1,20}$', description: "the destination's CCIP chain selector" },
+          onRamp: { ...address, description: "the source's OnRamp (local lanes)" },
+          offRamp: { ...address, description: "the destination's OffRamp (local lanes)" },
+          adapter: { ...address, description: 'RwaCcipReceiver on the destination' },
+          sender: { ...address, description: 'RwaCcipSender on the source' },
+        },
+      },
+    },
     routes: {
       type: 'array',
       description:
@@ -76,7 +96,8 @@ export const deploymentSchema = {
         required: ['chainId', 'transport'],
         properties: {
           did: { type: 'string', pattern: '^did:rwa:', description: 'the DID this route is for; every DID when absent' },
-          chainId: { type: 'integer', minimum: 1 },
+          chainId: { type: 'integer', minimum: 1, description: 'destination chain' },
+          from: { type: 'integer', minimum: 1, description: 'origin chain (the hub, or the spoke a redemption request started on); any when absent' },
           kinds: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'attestation kinds (settlement, nav, ...); every kind when absent' },
           transport: { enum: ['cctp', 'ccip'] },
         },
@@ -97,5 +118,6 @@ export const deploymentSchema = {
 export type Deployment = FromSchema<typeof deploymentSchema>;
 export type DeployedChain = Deployment['chains'][number];
 export type TransportRoute = NonNullable<Deployment['routes']>[number];
+export type CcipLaneEntry = NonNullable<Deployment['ccipLanes']>[number];
 export type TransportName = 'cctp' | 'ccip';
 export const parseDeployment = parserFor<Deployment>(deploymentSchema);

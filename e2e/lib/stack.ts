@@ -23,8 +23,10 @@ export interface StackOptions {
   ccipSpokes?: readonly string[];
   /** Spokes that get a CCIP lane but keep CCTP-style as their default transport (routes may send some things over it). */
   ccipLanesOnly?: readonly string[];
-  /** Transport routes per DID, chain (by name) and kind, written into the deployment (see relayer/routes.ts). */
-  routes?: readonly { did?: string; chain: string; kinds?: string[]; transport: 'cctp' | 'ccip' }[];
+  /** Spokes with a CCIP lane to the hub (spoke -> hub: redemption requests), used where `routes` say so. */
+  ccipToHub?: readonly string[];
+  /** Transport routes per DID, chain (by name), origin chain (by name) and kind, written into the deployment (see relayer/routes.ts). */
+  routes?: readonly { did?: string; chain: string; from?: string; kinds?: string[]; transport: 'cctp' | 'ccip' }[];
   /** Confirmations the relayer waits for, by chain name (default 0: the inclusion block is enough). */
   confirmations?: Readonly<Record<string, number>>;
   /** How long the relayer waits for a receipt and its confirmations before it re-checks the chain (ms). */
@@ -125,9 +127,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     progress('deploying contracts and registering the demo DID');
     let deployment = await deployStack(chains.map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl, confirmations: opts.confirmations?.[c.name] ?? 0 })));
     const lanes = [...(opts.ccipSpokes ?? []), ...(opts.ccipLanesOnly ?? [])];
-    if (lanes.length > 0) {
-      progress(`deploying CCIP 2.0 lanes hub -> ${lanes.join(', ')}`);
-      deployment = await addCcipLanes(deployment, lanes, opts.ccipSpokes ?? []);
+    if (lanes.length > 0 || opts.ccipToHub?.length) {
+      progress(`deploying CCIP 2.0 lanes hub -> ${lanes.join(', ') || 'none'}; to the hub from ${opts.ccipToHub?.join(', ') || 'none'}`);
+      deployment = await addCcipLanes(deployment, lanes, opts.ccipSpokes ?? [], opts.ccipToHub ?? []);
     }
     if (opts.routes?.length) {
       const chainId = (name: string) => {
@@ -135,7 +137,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         if (!c) throw new Error(`route to unknown chain ${name}`);
         return c.chainId;
       };
-      deployment = { ...deployment, routes: opts.routes.map(({ chain, ...r }) => ({ ...r, chainId: chainId(chain) })) };
+      deployment = { ...deployment, routes: opts.routes.map(({ chain, from, ...r }) => ({ ...r, chainId: chainId(chain), ...(from ? { from: chainId(from) } : {}) })) };
     }
     const deploymentPath = join(opts.dataDir, 'deployment.json');
     writeDeployment(deploymentPath, deployment);
