@@ -12,9 +12,19 @@ export interface Classified {
 
 /**
  * Receiver errors that can clear by themselves: the DID's config may not have reached a fresh chain yet, a paused
- * asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive. Retries stay bounded.
+ * asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive, a redemption stage may
+ * drop or an instalment fall due. Retries stay bounded.
  */
-const RETRYABLE_REVERTS = new Set(['UnknownDid', 'ERC20InsufficientBalance', 'AssetPaused', 'SupplyCapExceeded', 'NotAllowListed']);
+const RETRYABLE_REVERTS = new Set([
+  'UnknownDid',
+  'ERC20InsufficientBalance',
+  'AssetPaused',
+  'SupplyCapExceeded',
+  'NotAllowListed',
+  // Redemptions: a fulfilment the chain's stage does not allow yet (stage C, or the next instalment not yet due).
+  'RedemptionsHalted',
+  'FulfilmentExceedsAllowance',
+]);
 
 export function classifyRevert(errorName: string | undefined): Classified {
   if (errorName === 'NonceAlreadyUsed') return { reason: 'NonceAlreadyUsed', retryable: false, alreadyApplied: true };
