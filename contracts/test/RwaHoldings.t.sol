@@ -17,9 +17,10 @@ contract RwaHoldingsTest is Test {
   address internal alice = makeAddr("alice");
   address internal bob = makeAddr("bob");
   address internal stranger = makeAddr("stranger");
+  address internal redemptions = makeAddr("redemptions");
 
   function setUp() public {
-    token = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6);
+    token = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6, redemptions);
     token.setAllowed(alice, true);
     token.setAllowed(bob, true);
     token.setSupplyCap(CAP);
@@ -28,7 +29,7 @@ contract RwaHoldingsTest is Test {
   // ---- metadata ----
 
   function test_constructor_SetsMetadataAndReceiver() public {
-    RwaHoldings fresh = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6);
+    RwaHoldings fresh = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6, redemptions);
     assertEq(fresh.name(), "Acme UST Bill 2026");
     assertEq(fresh.symbol(), "aUSTB");
     assertEq(fresh.decimals(), 6);
@@ -42,8 +43,8 @@ contract RwaHoldingsTest is Test {
   }
 
   function test_decimals_ReturnsConstructorValue() public {
-    RwaHoldings eighteen = new RwaHoldings(DID, "n", "s", 18);
-    RwaHoldings zero = new RwaHoldings(DID, "n", "s", 0);
+    RwaHoldings eighteen = new RwaHoldings(DID, "n", "s", 18, redemptions);
+    RwaHoldings zero = new RwaHoldings(DID, "n", "s", 0, redemptions);
     assertEq(eighteen.decimals(), 18);
     assertEq(zero.decimals(), 0);
   }
