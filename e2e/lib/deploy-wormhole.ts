@@ -6,8 +6,8 @@ import { wormholeChainId, type WormholeChainId } from '../../schemas/ids.js';
 import { chainDeployer } from './ccip-lane.js';
 
 /**
- * The hub's Wormhole chain id on local chains. A VAA can only name a chain in the Wormhole SDK's table; Wormhole's own
- * devnet runs its local EVM chain as 2 (Ethereum), and so do we. Real networks use the hub's own Wormhole chain id.
+ * The hub's Wormhole chain id on local chains. A VAA can only name a chain in the Wormhole SDK's table, which has no
+ * local chain, so the local hub borrows 2 (Ethereum). Real networks use the hub's own Wormhole chain id.
  */
 export const LOCAL_WORMHOLE_EMITTER_CHAIN: WormholeChainId = wormholeChainId(2);
 /** Consistency level the local emitter stamps on its messages (Wormhole's "instant" on EVM chains). */

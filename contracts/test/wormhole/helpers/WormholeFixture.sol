@@ -7,7 +7,7 @@ import {AttestationFixture} from "../../helpers/AttestationFixture.sol";
 /// @notice A real RwaReceiver (the shared fixture) behind an RwaWormholeReceiver with a guardian set of test keys,
 /// one allowed emitter, and builders for VAAs v1 signed the way Wormhole guardians sign them.
 abstract contract WormholeFixture is AttestationFixture {
-  /// @dev Wormhole chain id of the emitter's chain (2 is Ethereum; Wormhole's own devnet uses it for its local EVM).
+  /// @dev Wormhole chain id of the emitter's chain (2 is Ethereum; the local stack borrows it for its hub too).
   uint16 internal constant EMITTER_CHAIN = 2;
   uint32 internal constant FIRST_SET_INDEX = 0;
   uint8 internal constant CONSISTENCY = 200;
