@@ -14,6 +14,7 @@ import { deployWormholeAdapter, deployWormholeEmitter, LOCAL_WORMHOLE_EMITTER_CH
 import { CctpTransport } from '../cctp.js';
 import { NonceManager } from '../../nonces.js';
 import { WormholeTransport } from './transport.js';
+import { classifyError } from '../../errors.js';
 
 /**
  * Chain test: two anvil chains, RwaWormholeEmitter on the hub, RwaWormholeReceiver + RwaReceiver on the spoke, one
@@ -65,6 +66,19 @@ async function jobFor(m: AttestationMessage, id: number): Promise<Job> {
   };
 }
 
+function transportTo(): WormholeTransport {
+  return new WormholeTransport(
+    {
+      source: { chainId: hubChain.chainId, name: hubChain.name, rpcUrl: hubChain.rpcUrl, emitter, confirmations: 1 },
+      destination: { ...endpoint(spokeChain), adapter, emitterChainId: LOCAL_WORMHOLE_EMITTER_CHAIN },
+      guardianKeys: DEV_WORMHOLE_GUARDIAN_KEYS,
+    },
+    ANVIL_RELAYER_KEY,
+    30_000,
+    new NonceManager(),
+  );
+}
+
 describe('Wormhole transport hub -> spoke on two anvil chains', () => {
   beforeAll(async () => {
     [hubChain, spokeChain] = await Promise.all([startAnvil('hub', 41_101), startAnvil('spoke', 41_102)]);
@@ -106,16 +120,7 @@ describe('Wormhole transport hub -> spoke on two anvil chains', () => {
       peerChainId: 0n,
     };
     const job = await jobFor(settlement, 4);
-    const transport = new WormholeTransport(
-      {
-        source: { chainId: hubChain.chainId, name: hubChain.name, rpcUrl: hubChain.rpcUrl, emitter, confirmations: 1 },
-        destination: { ...endpoint(spokeChain), adapter, emitterChainId: LOCAL_WORMHOLE_EMITTER_CHAIN },
-        guardianKeys: DEV_WORMHOLE_GUARDIAN_KEYS,
-      },
-      ANVIL_RELAYER_KEY,
-      30_000,
-      new NonceManager(),
-    );
+    const transport = transportTo();
 
     expect(await transport.isApplied(job)).toBe(false);
     await transport.simulate(job);
@@ -138,5 +143,36 @@ describe('Wormhole transport hub -> spoke on two anvil chains', () => {
 
     const receipt = await spoke.getTransactionReceipt({ hash: delivered!.transactionHash });
     await annotate(`receiveVaa gasUsed ${receipt.gasUsed} (tx, incl. intrinsic and calldata; guardians 3 of 4, oracle 2 of 3)`);
+  }, 120_000);
+
+  it('names the receiver’s own revert when the VAA cannot apply yet (retryable), and delivers the same VAA later', async () => {
+    const stranger: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
+    const settlement: SettlementMessage = {
+      kind: 'settlement',
+      did: didHash(DID),
+      nonce: 5n,
+      settlementKind: 'subscription',
+      settlementRef: keccak256(stringToBytes('WORMHOLE-CHAIN-SUB-2')),
+      investor: stranger,
+      amount: AMOUNT,
+      cashLegRef: keccak256(stringToBytes('MT103 WORMHOLE-CHAIN-SUB-2')),
+      settledAt: BigInt(Math.floor(Date.now() / 1000) - 3600),
+      peerChainId: 0n,
+    };
+    const job = await jobFor(settlement, 5);
+    const transport = transportTo();
+    // Published without the dry run: the investor is not allow-listed on the spoke yet.
+    const sent = await transport.submit(job);
+    const err = await transport.waitForReceipt(sent.txHash, job).then(() => undefined, (e: unknown) => e);
+    expect(classifyError(err)).toMatchObject({ reason: 'reverted: NotAllowListed', retryable: true, alreadyApplied: false });
+
+    // The allow-list arrives; the next pass over the same publication delivers the same VAA (sequence 1).
+    const direct = new CctpTransport(endpoint(spokeChain), ANVIL_RELAYER_KEY, 30_000);
+    const allow = await jobFor({ kind: 'allowlist', did: didHash(DID), nonce: 6n, entries: [{ account: stranger, allowed: true }] }, 6);
+    expect(await direct.waitForReceipt((await direct.submit(allow)).txHash)).toEqual({ status: 'success' });
+    expect(await transport.waitForReceipt(sent.txHash, job)).toEqual({ status: 'success' });
+    const spoke = createPublicClient({ transport: http(spokeChain.rpcUrl) });
+    const events = await spoke.getContractEvents({ address: adapter, abi: rwaWormholeReceiverAbi, eventName: 'AttestationDelivered', fromBlock: 0n });
+    expect(events.map((e) => e.args.sequence)).toEqual([0n, 1n]);
   }, 120_000);
 });

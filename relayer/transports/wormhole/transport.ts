@@ -1,6 +1,6 @@
 import { createPublicClient, createWalletClient, defineChain, http, isAddressEqual, parseEventLogs, type Account, type Address, type Chain, type Hex, type Log, type PublicClient, type Transport as ViemTransport, type WalletClient, WaitForTransactionReceiptTimeoutError } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { rwaReceiverAbi, rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
+import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { WormholeChainId } from '../../../schemas/ids.js';
 import type { Job } from '../../store/outbox.js';
@@ -18,6 +18,12 @@ export interface WormholeRouteConfig {
   /** Keys of guardians in the adapter's current set (DEV-ONLY keys locally: the role Wormhole's guardians play). */
   guardianKeys: readonly Hex[];
 }
+
+/** The adapter's ABI plus every error that can bubble out of it: RwaReceiver's and those of the DID's token and feed. */
+const ADAPTER_AND_RECEIVER_ABI = [
+  ...rwaWormholeReceiverAbi,
+  ...[...rwaReceiverAbi, ...rwaHoldingsAbi, ...rwaNavFeedAbi].filter((item) => item.type === 'error'),
+] as const;
 
 function clientsFor(c: { chainId: number; name: string; rpcUrl: string }, key: Hex) {
   const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
@@ -137,7 +143,9 @@ export class WormholeTransport implements Transport {
     if (consumed) return (await this.isApplied(job)) ? { status: 'success' } : { status: 'reverted' };
 
     const vaa = serializeVaa(signVaa(unsigned, guardianSignersFor(this.route.guardianKeys, setKeys), setKeys.length));
-    const call = { address: adapter, abi: rwaWormholeReceiverAbi, functionName: 'receiveVaa', args: [vaa] } as const;
+    // Reverts from behind the adapter bubble out unchanged: decode them by name (UnknownDid and NotAllowListed are
+    // retried, NonceAlreadyUsed means done), not as an unknown reason that would dead-letter the job.
+    const call = { address: adapter, abi: ADAPTER_AND_RECEIVER_ABI, functionName: 'receiveVaa', args: [vaa] } as const;
     const account = this.dst.wallet.account;
     // The destination's own deliveries send from the same account: one nonce counter per (chain, account).
     const tx = await this.nonces.send(this.dst.pub, this.route.destination.chainId, account.address, (nonce) => this.dst.wallet.writeContract({ ...call, nonce }));
