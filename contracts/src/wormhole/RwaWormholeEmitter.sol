@@ -38,9 +38,12 @@ contract RwaWormholeEmitter {
   /// @param message AttestationCodec v1 bytes.
   /// @param signatures the committee's quorum signatures for the destination RwaReceiver.
   /// @return sequence this emitter's sequence number of the message.
-  function publishAttestation(uint64 destinationChainId, uint32 nonce, bytes calldata message, bytes calldata signatures)
-    external
-    returns (uint64 sequence)
+  function publishAttestation(
+    uint64 destinationChainId,
+    uint32 nonce,
+    bytes calldata message,
+    bytes calldata signatures
+  ) external returns (uint64 sequence)
   {
     if (destinationChainId == 0) revert InvalidDestinationChain(destinationChainId);
     bytes memory payload = WormholeVaa.encodePayload(destinationChainId, message, signatures);

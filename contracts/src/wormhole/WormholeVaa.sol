@@ -61,7 +61,9 @@ library WormholeVaa {
   }
 
   function parse(bytes calldata vaa) internal pure returns (Vaa memory v) {
-    if (vaa.length < HEADER_LENGTH + BODY_FIXED_LENGTH) revert VaaTooShort(vaa.length, HEADER_LENGTH + BODY_FIXED_LENGTH);
+    if (vaa.length < HEADER_LENGTH + BODY_FIXED_LENGTH) {
+      revert VaaTooShort(vaa.length, HEADER_LENGTH + BODY_FIXED_LENGTH);
+    }
     uint256 base;
     uint256 head;
     assembly ("memory-safe") {
@@ -109,7 +111,11 @@ library WormholeVaa {
   }
 
   /// @dev Signature `i` of the VAA (i < signatureCount, checked by parse's length bound).
-  function signatureAt(Vaa memory v, uint256 i) internal pure returns (uint8 guardianIndex, bytes32 r, bytes32 s, uint8 recovery) {
+  function signatureAt(Vaa memory v, uint256 i)
+    internal
+    pure
+    returns (uint8 guardianIndex, bytes32 r, bytes32 s, uint8 recovery)
+  {
     uint256 p = v.signaturesOffset + SIGNATURE_LENGTH * i;
     uint256 w0;
     assembly ("memory-safe") {

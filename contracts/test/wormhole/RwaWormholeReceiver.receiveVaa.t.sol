@@ -167,7 +167,9 @@ contract RwaWormholeReceiverReceiveVaaTest is WormholeFixture {
     Body memory b = subscriptionBody(1, 0);
     b.emitterAddress = bytes32(uint256(uint160(stranger)));
     bytes memory vaa = quorumVaa(encodeBody(b));
-    vm.expectRevert(abi.encodeWithSelector(RwaWormholeReceiver.EmitterNotAllowed.selector, EMITTER_CHAIN, b.emitterAddress));
+    vm.expectRevert(
+      abi.encodeWithSelector(RwaWormholeReceiver.EmitterNotAllowed.selector, EMITTER_CHAIN, b.emitterAddress)
+    );
     adapter.receiveVaa(vaa);
   }
 
