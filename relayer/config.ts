@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isHex, type Hex } from 'viem';
 import { parseDeployment, type Deployment } from '../schemas/deployment.js';
-import { ANVIL_RELAYER_KEY, DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, LOCAL_COMMITTEE_VERSION_TAG } from '../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, LOCAL_COMMITTEE_VERSION_TAG } from '../schemas/dev-keys.js';
 
 export interface RelayerConfig {
   port: number;
@@ -19,6 +19,8 @@ export interface RelayerConfig {
   /** Local CCIP lanes only: the destination CommitteeVerifier's keys and version tag (the relayer plays it). */
   ccipVerifierKeys: readonly Hex[];
   ccipVersionTag: Hex;
+  /** Local Wormhole transport only: keys of guardians in the destination adapters' sets (the relayer signs VAAs). */
+  wormholeGuardianKeys: readonly Hex[];
 }
 
 export class ConfigError extends Error {
@@ -62,6 +64,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   } else if (env.RELAYER_DEV_MODE === '1') {
     ccipVerifierKeys = DEV_LOCAL_CCV_KEYS.slice(0, DEV_LOCAL_CCV_THRESHOLD);
   }
+  let wormholeGuardianKeys: readonly Hex[] = [];
+  if (env.RELAYER_WORMHOLE_GUARDIAN_KEYS) {
+    const keys = env.RELAYER_WORMHOLE_GUARDIAN_KEYS.split(',').map((k) => k.trim());
+    if (!keys.every((k) => isHex(k) && k.length === 66)) throw new ConfigError('RELAYER_WORMHOLE_GUARDIAN_KEYS: expected comma-separated 32-byte hex keys');
+    wormholeGuardianKeys = keys as Hex[];
+  } else if (env.RELAYER_DEV_MODE === '1') {
+    wormholeGuardianKeys = DEV_WORMHOLE_GUARDIAN_KEYS;
+  }
   const ccipVersionTag = (env.RELAYER_CCIP_VERSION_TAG ?? LOCAL_COMMITTEE_VERSION_TAG) as Hex;
   if (!isHex(ccipVersionTag) || ccipVersionTag.length !== 10) throw new ConfigError('RELAYER_CCIP_VERSION_TAG: expected 4 bytes of hex');
   const receiptTimeoutMs = Number(env.RELAYER_RECEIPT_TIMEOUT_MS ?? '60000');
@@ -73,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
     inFlightPollMs,
     ccipVerifierKeys,
     ccipVersionTag,
+    wormholeGuardianKeys,
     port,
     host: env.RELAYER_HOST ?? '127.0.0.1',
     dbPath: env.RELAYER_DB ?? 'data/relayer.sqlite',

@@ -5,6 +5,9 @@ import { HttpRequestError } from 'viem';
 describe('error classification', () => {
   it.each([
     ['NonceAlreadyUsed', false, true],
+    ['VaaAlreadyConsumed', false, true],
+    ['GuardianSetExpired', false, false],
+    ['EmitterNotAllowed', false, false],
     ['UnknownDid', true, false],
     ['ERC20InsufficientBalance', true, false],
     ['StaleAsOf', false, false],

@@ -20,6 +20,9 @@ import { RouteError, routeResolver, transportsPerChain } from './routes.js';
 import { ccipDeploymentProblems } from './ccip-networks.js';
 import { ccipLanesOf } from './lanes.js';
 import { CcipLanes } from './transports/ccip/mux.js';
+import { WormholeTransport } from './transports/wormhole/transport.js';
+import { wormholeChainId } from '../schemas/ids.js';
+import type { DeployedChain } from '../schemas/deployment.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { Address } from 'viem';
 import { DEFAULT_BACKOFF, backoffDelay } from './retry.js';
@@ -28,7 +31,7 @@ import { createStatusApp } from './http.js';
 
 const HELP = `rwa relayer: delivers oracle attestations to every chain
 
-Transports: each chain's \`transport\` (cctp by default) unless a deployment \`routes\` entry for the DID, chain and
+Transports: each chain's \`transport\` (cctp, ccip or wormhole; cctp by default) unless a deployment \`routes\` entry for the DID, chain and
 kind says otherwise; CCIP lanes are local (the relayer verifies and executes) or live (Sepolia, Fuji...: send, track).
 
 Usage:
@@ -47,6 +50,7 @@ Environment:
   RELAYER_RECEIPT_TIMEOUT_MS  how long to wait for a receipt and its confirmations before re-checking [60000]
   RELAYER_CCIP_VERIFIER_KEYS  keys of the local CCIP CommitteeVerifier (local lanes only; dev mode: DEV-ONLY keys)
   RELAYER_CCIP_VERSION_TAG    the CommitteeVerifier's 4-byte version tag
+  RELAYER_WORMHOLE_GUARDIAN_KEYS  keys of guardians in the Wormhole adapters' sets (local transport; dev mode: DEV-ONLY keys)
   RELAYER_IN_FLIGHT_POLL_MS   how often a CCIP message that Chainlink's network carries (live lanes) is looked at [15000]
   LOG_LEVEL            pino level                                    [info]
 `;
@@ -116,11 +120,34 @@ async function main(): Promise<void> {
     }
     return new CcipLanes(chainId, hub.chainId, bySource);
   };
+  if ([...needed.values()].some((s) => s.has('wormhole')) && config.wormholeGuardianKeys.length === 0) {
+    throw new ConfigError('RELAYER_WORMHOLE_GUARDIAN_KEYS is required to sign VAAs for the local Wormhole transport');
+  }
+  /** Wormhole to one chain: the hub's RwaWormholeEmitter publishes, the chain's RwaWormholeReceiver verifies. */
+  const hubChain = byId.get(hub.chainId);
+  const makeWormhole = (chain: DeployedChain): Transport => {
+    // transportsPerChain checked that a chain reached over wormhole has its block and a known emitter chain id.
+    const wh = chain.wormhole!;
+    if (!hubChain) throw new ConfigError(`chains: the hub (chain ${hub.chainId}) must be listed to publish Wormhole messages from it`);
+    return new WormholeTransport(
+      {
+        source: { chainId: hubChain.chainId, name: hubChain.name, rpcUrl: hubChain.rpcUrl, emitter: wh.emitter as Address, confirmations: hubChain.confirmations },
+        destination: { ...chain, adapter: wh.adapter as Address, emitterChainId: wormholeChainId(wh.emitterChainId) },
+        guardianKeys: config.wormholeGuardianKeys,
+      },
+      config.key,
+      config.receiptTimeoutMs,
+      nonces,
+    );
+  };
+  const makeTransport = (name: TransportName, chain: DeployedChain): Transport => {
+    if (name === 'ccip') return makeCcip(chain.chainId);
+    if (name === 'wormhole') return makeWormhole(chain);
+    return new CctpTransport(chain, config.key, config.receiptTimeoutMs, nonces);
+  };
   const workers = chains.map((chain) => {
     const names = [...(needed.get(chain.chainId) ?? [])];
-    const transports = new Map<TransportName, Transport>(
-      names.map((name) => [name, name === 'ccip' ? makeCcip(chain.chainId) : new CctpTransport(chain, config.key, config.receiptTimeoutMs, nonces)]),
-    );
+    const transports = new Map<TransportName, Transport>(names.map((name) => [name, makeTransport(name, chain)]));
     return new ChainWorker({
       chainId: chain.chainId,
       outbox,

@@ -87,3 +87,28 @@ describe('transportsPerChain', () => {
     expect(() => transportsPerChain({ ...base, routes: [{ chainId: 2, kinds: ['navv'], transport: 'cctp' }] })).toThrow(/routes\[0\]\.kinds: unknown kind "navv"/);
   });
 });
+
+describe('wormhole routes', () => {
+  const B = '0x' + '22'.repeat(20);
+  const withWormhole: Deployment = {
+    ...base,
+    chains: base.chains.map((c) => (c.chainId === 3 ? { ...c, transport: 'wormhole' as const, wormhole: { adapter: B, emitter: A, emitterChainId: 2 } } : c)),
+  };
+
+  it('delivers over wormhole to a chain whose default it is, from the hub only', () => {
+    const r = routeResolver(withWormhole);
+    expect(r('did:rwa:x', 'nav', 3, 1)).toBe('wormhole');
+    expect(r('did:rwa:x', 'redemptionRequest', 3, 2)).toBe('cctp');
+    expect([...(transportsPerChain(withWormhole).get(3) ?? [])]).toEqual(['wormhole']);
+  });
+
+  it('needs the chain’s wormhole block, naming the chain', () => {
+    expect(() => transportsPerChain({ ...base, routes: [{ chainId: 2, kinds: ['nav'], transport: 'wormhole' }] })).toThrow(/chain 2 \(a\) is reached over wormhole but has no chains\[\]\.wormhole block/);
+  });
+
+  it('refuses a wormhole route from a spoke and an emitter chain the SDK does not know', () => {
+    expect(() => transportsPerChain({ ...withWormhole, routes: [{ chainId: 3, from: 2, transport: 'wormhole' }] })).toThrow(/routes\[0\]\.from: Wormhole carries only from the hub/);
+    const unknown = { ...withWormhole, chains: withWormhole.chains.map((c) => (c.wormhole ? { ...c, wormhole: { ...c.wormhole, emitterChainId: 31337 } } : c)) };
+    expect(() => transportsPerChain(unknown)).toThrow(/31337 is not a Wormhole chain id/);
+  });
+});

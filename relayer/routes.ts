@@ -1,6 +1,7 @@
 import type { Deployment, TransportName, TransportRoute } from '../schemas/deployment.js';
 import { KIND } from '../schemas/message.js';
 import { ccipLanesOf } from './lanes.js';
+import { wormholeChainId } from '../schemas/ids.js';
 
 /**
  * Which transport carries an attestation of `did` and `kind` from chain `from` (its origin, see originOf) to
@@ -27,15 +28,16 @@ export function routeResolver(deployment: Pick<Deployment, 'chains' | 'routes' |
     const route = routes.find(
       (r) => r.chainId === chainId && (r.from === undefined || r.from === from) && (r.did === undefined || r.did === did) && (r.kinds === undefined || r.kinds.includes(kind)),
     );
-    // A chain's default transport is for what the hub fans out; what starts on a spoke takes CCIP only by a route.
-    if (!route && from !== hub && fallback === 'ccip') return 'cctp';
+    // A chain's default transport is for what the hub fans out; what starts on a spoke takes CCIP only by a route,
+    // and never Wormhole (its emitter is on the hub only).
+    if (!route && from !== hub && fallback !== 'cctp') return 'cctp';
     return route?.transport ?? fallback;
   };
 }
 
 /**
  * The transports each chain needs: its default plus every route to it. CCIP needs a lane to that chain, and a route
- * naming its origin needs the lane from there.
+ * naming its origin needs the lane from there. Wormhole needs the chain's `wormhole` block and carries from the hub.
  */
 export function transportsPerChain(deployment: Pick<Deployment, 'chains' | 'routes' | 'hub' | 'ccipLanes'>): Map<number, Set<TransportName>> {
   const lanes = ccipLanesOf(deployment);
@@ -48,11 +50,24 @@ export function transportsPerChain(deployment: Pick<Deployment, 'chains' | 'rout
     if (r.transport === 'ccip' && r.from !== undefined && !lanes.some((l) => l.from === r.from && l.to === r.chainId)) {
       throw new RouteError(`routes[${i}].from: no CCIP lane from chain ${r.from} to chain ${r.chainId} (ccipLanes)`);
     }
+    if (r.transport === 'wormhole' && r.from !== undefined && r.from !== deployment.hub.chainId) {
+      throw new RouteError(`routes[${i}].from: Wormhole carries only from the hub (chain ${deployment.hub.chainId}), not from chain ${r.from}`);
+    }
     set.add(r.transport);
   }
   for (const c of deployment.chains) {
     if (byChain.get(c.chainId)?.has('ccip') && !lanes.some((l) => l.to === c.chainId)) {
       throw new RouteError(`chain ${c.chainId} (${c.name}) is reached over ccip but the deployment has no CCIP lane to it (chains[].ccip or ccipLanes)`);
+    }
+    if (byChain.get(c.chainId)?.has('wormhole') && !c.wormhole) {
+      throw new RouteError(`chain ${c.chainId} (${c.name}) is reached over wormhole but has no chains[].wormhole block (adapter, emitter, emitterChainId)`);
+    }
+    if (c.wormhole) {
+      try {
+        wormholeChainId(c.wormhole.emitterChainId);
+      } catch {
+        throw new RouteError(`chains[].wormhole.emitterChainId of ${c.name}: ${c.wormhole.emitterChainId} is not a Wormhole chain id the SDK knows`);
+      }
     }
   }
   return byChain;

@@ -13,7 +13,7 @@ const chain = {
     rpcUrl: { type: 'string', minLength: 1 },
     receiver: address,
     confirmations: { type: 'integer', minimum: 0, maximum: 1000 },
-    transport: { enum: ['cctp', 'ccip'], description: 'how the relayer delivers to this chain (default cctp)' },
+    transport: { enum: ['cctp', 'ccip', 'wormhole'], description: 'how the relayer delivers to this chain (default cctp)' },
     ccip: {
       type: 'object',
       additionalProperties: false,
@@ -29,6 +29,18 @@ const chain = {
         offRamp: address,
         adapter: address,
         sender: address,
+      },
+    },
+    wormhole: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['adapter', 'emitter', 'emitterChainId'],
+      description:
+        "this chain as a Wormhole destination of the hub: our RwaWormholeReceiver here, the hub's RwaWormholeEmitter, and the hub's Wormhole chain id (the VAA's emitter chain)",
+      properties: {
+        adapter: { ...address, description: 'RwaWormholeReceiver on this chain' },
+        emitter: { ...address, description: 'RwaWormholeEmitter on the hub (the VAA emitter address, left-padded)' },
+        emitterChainId: { type: 'integer', minimum: 1, maximum: 65535, description: "the hub's Wormhole chain id (not an EVM chain id)" },
       },
     },
   },
@@ -99,7 +111,7 @@ export const deploymentSchema = {
           chainId: { type: 'integer', minimum: 1, description: 'destination chain' },
           from: { type: 'integer', minimum: 1, description: 'origin chain (the hub, or the spoke a redemption request started on); any when absent' },
           kinds: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'attestation kinds (settlement, nav, ...); every kind when absent' },
-          transport: { enum: ['cctp', 'ccip'] },
+          transport: { enum: ['cctp', 'ccip', 'wormhole'] },
         },
       },
     },
@@ -119,5 +131,6 @@ export type Deployment = FromSchema<typeof deploymentSchema>;
 export type DeployedChain = Deployment['chains'][number];
 export type TransportRoute = NonNullable<Deployment['routes']>[number];
 export type CcipLaneEntry = NonNullable<Deployment['ccipLanes']>[number];
-export type TransportName = 'cctp' | 'ccip';
+export type TransportName = 'cctp' | 'ccip' | 'wormhole';
+export type WormholeDestination = NonNullable<DeployedChain['wormhole']>;
 export const parseDeployment = parserFor<Deployment>(deploymentSchema);

@@ -23,3 +23,9 @@ export const DEV_LOCAL_CCV_KEYS: readonly Hex[] = [1, 2, 3].map((i) => keccak256
 export const DEV_LOCAL_CCV_THRESHOLD = 2;
 /** Version tag of the local CommitteeVerifier: its resolver routes on it and its committee signs it. */
 export const LOCAL_COMMITTEE_VERSION_TAG: Hex = sliceHex(keccak256(stringToBytes('rwa-oracle local CommitteeVerifier v1')), 0, 4);
+
+/**
+ * DEV-ONLY guardian set of the local Wormhole transport (the role Wormhole's 19 guardians play): four keys, quorum
+ * floor(2 * 4 / 3) + 1 = 3. The relayer signs VAAs with them on local chains only.
+ */
+export const DEV_WORMHOLE_GUARDIAN_KEYS: readonly Hex[] = [1, 2, 3, 4].map((i) => keccak256(stringToBytes(`rwa-oracle DEV-ONLY key: wormhole guardian ${i}`)));

@@ -7,6 +7,8 @@ import {RwaHoldings} from "../src/RwaHoldings.sol";
 import {RwaRedemptions} from "../src/RwaRedemptions.sol";
 import {AttestationFixture} from "./helpers/AttestationFixture.sol";
 import {RedemptionAttestations} from "./helpers/RedemptionAttestations.sol";
+import {RwaWormholeReceiver} from "../src/wormhole/RwaWormholeReceiver.sol";
+import {WormholeFixture} from "./wormhole/helpers/WormholeFixture.sol";
 
 /// @notice Gas of the delivery paths in a realistic, warmed-up state, recorded in contracts/.gas-snapshot.
 /// Building and signing messages is excluded from the metered gas (pauseGasMetering), so each figure is the
@@ -322,5 +324,71 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
     console2.log("single item of a verified root of 64: receiver gas", vm.lastCallGas().gasTotalUsed);
     console2.log("single item of a verified root of 64: calldata gas", calldataGas);
     assertEq(holdings.balanceOf(holders[37]), 2e6);
+  }
+}
+
+/// @notice Gas of one Wormhole VAA delivery (RwaWormholeReceiver.receiveVaa) carrying the same 2-of-3 subscription as
+/// GasTest.test_gas_applySubscription_2of3, with the same warm-up (alice holds units, the nonce word is in use), so
+/// the difference is the transport's own cost: parsing, guardian signatures, the emitter check, the VAA's new replay
+/// slot and the call into RwaReceiver. Metered as GasTest is; the logs add the adapter's execution gas and the
+/// calldata gas a transaction would pay on top (neither includes the 21,000 of a transaction).
+contract WormholeGasTest is WormholeFixture {
+  /// @dev A mainnet-sized guardian set (19, quorum 13); the fixture's `adapter` holds a small one (5, quorum 4).
+  RwaWormholeReceiver internal adapter19;
+  uint256[] internal guardianKeys19;
+
+  function setUp() public override {
+    super.setUp();
+    deliver(subscriptionAtt(alice, 1_000e6, 1));
+    deliver(navAtt(NAV_1, uint64(T0 - 1 days), 2));
+    guardianKeys19 = guardianKeysFor(19, 1919);
+    adapter19 = new RwaWormholeReceiver(receiver, adapterOwner, FIRST_SET_INDEX, guardianAddresses(guardianKeys19));
+    RwaWormholeReceiver.Emitter[] memory adds = new RwaWormholeReceiver.Emitter[](1);
+    adds[0] = RwaWormholeReceiver.Emitter({chainId: EMITTER_CHAIN, emitterAddress: emitter});
+    vm.prank(adapterOwner);
+    adapter19.applyEmitterUpdates(new RwaWormholeReceiver.Emitter[](0), adds);
+  }
+
+  function _subscriptionVaa(uint256[] memory keys, uint256 signers) internal view returns (bytes memory) {
+    Body memory b = subscriptionBody(3, 0);
+    SettlementAtt memory a = subscriptionAtt(alice, 250e6, 3);
+    b.payload = payloadFor(uint64(block.chainid), encodeSettlement(a), quorumSigs(a));
+    return signVaa(FIRST_SET_INDEX, keys, indices(signers), encodeBody(b));
+  }
+
+  function _calldataGas(bytes memory data) internal pure returns (uint256 gas) {
+    for (uint256 i; i < data.length; ++i) {
+      gas += data[i] == 0 ? 4 : 16;
+    }
+  }
+
+  function test_gas_wormholeVaa_13of19_subscription2of3() public {
+    vm.pauseGasMetering();
+    bytes memory vaa = _subscriptionVaa(guardianKeys19, 13);
+    uint256 calldataGas = _calldataGas(abi.encodeCall(adapter19.receiveVaa, (vaa)));
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    adapter19.receiveVaa(vaa);
+
+    vm.pauseGasMetering();
+    console2.log("wormhole 13 of 19: adapter gas", vm.lastCallGas().gasTotalUsed);
+    console2.log("wormhole 13 of 19: calldata gas", calldataGas);
+    assertEq(holdings.balanceOf(alice), 1_250e6);
+  }
+
+  function test_gas_wormholeVaa_4of5_subscription2of3() public {
+    vm.pauseGasMetering();
+    bytes memory vaa = _subscriptionVaa(guardianKeys, 4);
+    uint256 calldataGas = _calldataGas(abi.encodeCall(adapter.receiveVaa, (vaa)));
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    adapter.receiveVaa(vaa);
+
+    vm.pauseGasMetering();
+    console2.log("wormhole 4 of 5: adapter gas", vm.lastCallGas().gasTotalUsed);
+    console2.log("wormhole 4 of 5: calldata gas", calldataGas);
+    assertEq(holdings.balanceOf(alice), 1_250e6);
   }
 }

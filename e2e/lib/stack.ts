@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Hex } from 'viem';
-import type { Deployment } from '../../schemas/deployment.js';
+import type { Deployment, TransportName } from '../../schemas/deployment.js';
 import { DEV_COMMITTEE_KEYS } from '../../schemas/dev-keys.js';
 import { startAnvil, freePort, stopChild, type AnvilChain } from './anvil.js';
 import { waitFor } from './wait.js';
 import { deployStack, writeDeployment } from './deploy.js';
 import { addCcipLanes } from './deploy-ccip.js';
+import { addWormholeSpokes } from './deploy-wormhole.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -25,8 +26,10 @@ export interface StackOptions {
   ccipLanesOnly?: readonly string[];
   /** Spokes with a CCIP lane to the hub (spoke -> hub: redemption requests), used where `routes` say so. */
   ccipToHub?: readonly string[];
+  /** Spokes (by name) the relayer reaches over the local Wormhole transport (hub emitter -> VAA -> spoke adapter). */
+  wormholeSpokes?: readonly string[];
   /** Transport routes per DID, chain (by name), origin chain (by name) and kind, written into the deployment (see relayer/routes.ts). */
-  routes?: readonly { did?: string; chain: string; from?: string; kinds?: string[]; transport: 'cctp' | 'ccip' }[];
+  routes?: readonly { did?: string; chain: string; from?: string; kinds?: string[]; transport: TransportName }[];
   /** Confirmations the relayer waits for, by chain name (default 0: the inclusion block is enough). */
   confirmations?: Readonly<Record<string, number>>;
   /** How long the relayer waits for a receipt and its confirmations before it re-checks the chain (ms). */
@@ -130,6 +133,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (lanes.length > 0 || opts.ccipToHub?.length) {
       progress(`deploying CCIP 2.0 lanes hub -> ${lanes.join(', ') || 'none'}; to the hub from ${opts.ccipToHub?.join(', ') || 'none'}`);
       deployment = await addCcipLanes(deployment, lanes, opts.ccipSpokes ?? [], opts.ccipToHub ?? []);
+    }
+    if (opts.wormholeSpokes?.length) {
+      progress(`deploying the local Wormhole transport: hub emitter, adapters on ${opts.wormholeSpokes.join(', ')}`);
+      deployment = await addWormholeSpokes(deployment, opts.wormholeSpokes);
     }
     if (opts.routes?.length) {
       const chainId = (name: string) => {

@@ -22,7 +22,7 @@ export const jobs = sqliteTable(
     /** The attestation kind as the oracle's feed names it (settlement, nav, config, ...). */
     kind: text('kind').notNull(),
     chainId: integer('chain_id').notNull(),
-    transport: text('transport', { enum: ['cctp', 'ccip'] }).notNull(),
+    transport: text('transport', { enum: ['cctp', 'ccip', 'wormhole'] }).notNull(),
     receiver: text('receiver').notNull(),
     message: text('message').notNull(),
     signatures: text('signatures').notNull(),

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPublicClient, http, type Address, type Hex } from 'viem';
+import { rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../schemas/abi.js';
+import { postJson } from '../clients/custodian.js';
+import { startStack, type Stack } from './lib/stack.js';
+import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
+import { inspectChains } from './lib/inspect.js';
+import { waitFor } from './lib/wait.js';
+
+/**
+ * The relayer's Wormhole transport on three anvil chains: spoke-a is reached over the local Wormhole transport (the
+ * hub's RwaWormholeEmitter publishes, the relayer signs the VAA with the DEV-ONLY guardian keys, spoke-a's
+ * RwaWormholeReceiver verifies it and calls RwaReceiver); the hub and spoke-b stay CCTP-style. The DID's config,
+ * allow-list and reserve reach spoke-a over Wormhole too.
+ */
+let stack: Stack;
+
+interface Delivery {
+  chainId: number;
+  transport: string;
+  state: string;
+}
+
+describe('relayer: Wormhole transport next to CCTP-style', () => {
+  beforeAll(async () => {
+    stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-wormhole-')), logLevel: 'warn', wormholeSpokes: ['spoke-a'], confirmations: { hub: 1 } });
+    await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('delivers a settlement and the NAV to spoke-a over Wormhole, to the others CCTP-style', async () => {
+    const d = stack.deployment;
+    const spokeA = d.chains.find((c) => c.name === 'spoke-a')!;
+    expect(spokeA.transport).toBe('wormhole');
+    expect(d.chains.filter((c) => c.wormhole).map((c) => c.name)).toEqual(['spoke-a']);
+    const now = Math.floor(Date.now() / 1000);
+    const amounts = new Map(d.chains.map((c, i) => [c.chainId, BigInt(1_000_000 * (i + 1))]));
+    const ids = new Map<number, Hex>();
+    for (const c of d.chains) {
+      const r = await postJson(`${stack.oracleUrl}/v1/settlements`, await demoSubscription(d, c.chainId, `WORMHOLE-${c.name}`, amounts.get(c.chainId)!, now));
+      expect(r.status).toBe(201);
+      ids.set(c.chainId, (r.json as { id: Hex }).id);
+    }
+    const nav = await postJson(`${stack.oracleUrl}/v1/nav`, await demoNav(d, 100_500_000n, now));
+    expect(nav.status).toBe(201);
+    const navId = (nav.json as { id: Hex }).id;
+
+    await waitFor(
+      async () => {
+        const views = await inspectChains(d, DEMO_INVESTOR);
+        return views.every((v) => v.balance === amounts.get(v.chainId) && v.nav === 100_500_000n);
+      },
+      { what: 'holdings and NAV on all chains', timeoutMs: 120_000 },
+    );
+
+    const deliveries = async (id: Hex) => {
+      const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${id}`)).json()) as { deliveries: Delivery[] };
+      return new Map(rel.deliveries.map((x) => [x.chainId, x]));
+    };
+    const navBy = await deliveries(navId);
+    expect(navBy.get(spokeA.chainId)).toMatchObject({ transport: 'wormhole', state: 'confirmed' });
+    for (const c of d.chains.filter((x) => x.chainId !== spokeA.chainId)) expect(navBy.get(c.chainId)).toMatchObject({ transport: 'cctp', state: 'confirmed' });
+    expect((await deliveries(ids.get(spokeA.chainId)!)).get(spokeA.chainId)).toMatchObject({ transport: 'wormhole', state: 'confirmed' });
+
+    // Every attestation for spoke-a was one publication on the hub and one VAA on spoke-a: config, allow-list,
+    // reserve, the settlement and the NAV, with the emitter's sequences 0..4 in the oracle's order.
+    const hub = createPublicClient({ transport: http(d.chains.find((c) => c.chainId === d.hub.chainId)!.rpcUrl) });
+    const published = await hub.getContractEvents({ address: spokeA.wormhole!.emitter as Address, abi: rwaWormholeEmitterAbi, eventName: 'LogMessagePublished', fromBlock: 0n });
+    expect(published.map((l) => l.args.sequence)).toEqual([0n, 1n, 2n, 3n, 4n]);
+    const spoke = createPublicClient({ transport: http(spokeA.rpcUrl) });
+    const delivered = await spoke.getContractEvents({ address: spokeA.wormhole!.adapter as Address, abi: rwaWormholeReceiverAbi, eventName: 'AttestationDelivered', fromBlock: 0n });
+    expect(delivered.map((l) => l.args.sequence)).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(delivered.at(-1)?.args.attestationId).toBe(navId);
+  });
+});
