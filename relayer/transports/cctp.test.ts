@@ -9,6 +9,7 @@ import { Committee } from '../../oracle/committee/local.js';
 import { startAnvil, type AnvilChain } from '../../e2e/lib/anvil.js';
 import { buildCcipArtifacts, chainDeployer } from '../../e2e/lib/ccip-lane.js';
 import { CctpTransport } from './cctp.js';
+import { classifyError } from '../errors.js';
 import type { Job } from '../store/outbox.js';
 
 /**
@@ -95,4 +96,15 @@ describe('CctpTransport on anvil', () => {
     expect(state.threshold).toBe(DEV_COMMITTEE_THRESHOLD);
     await test.setAutomine(true);
   }, 120_000);
+
+  it('names a revert that bubbles up from the holdings, so the worker retries it instead of dead-lettering', async () => {
+    const settlement: AttestationMessage = {
+      kind: 'settlement', did: didHash(DID), nonce: 2n, settlementKind: 'subscription', settlementRef: `0x${'01'.repeat(32)}`,
+      investor: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', amount: 1_000n, cashLegRef: `0x${'02'.repeat(32)}`, settledAt: 1_700_000_000n, peerChainId: 0n,
+    };
+    const job = jobFor(settlement, await committee.signFor(settlement, { chainId: BigInt(anvil.chainId), receiver }, signers, DEV_COMMITTEE_THRESHOLD));
+    const transport = new CctpTransport({ name: 'cctp-test', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }, ANVIL_RELAYER_KEY, 300);
+    const err = await transport.simulate(job).catch((e: unknown) => e);
+    expect(classifyError(err)).toEqual({ reason: 'reverted: NotAllowListed', retryable: true, alreadyApplied: false });
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import type { ReceiptState, Replacement, Submitted, Transport } from './transpor
 import { NonceManager } from '../nonces.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../fees.js';
 import { sendOrReplace } from './send.js';
+import { receiverDeliveryAbi } from './delivery-abi.js';
 
 /**
  * CCTP-style delivery: the message and the committee's quorum signatures go to the destination receiver's
@@ -43,7 +44,7 @@ export class CctpTransport implements Transport {
   async simulate(job: Job): Promise<void> {
     await this.pub.simulateContract({
       address: job.receiver as Address,
-      abi: rwaReceiverAbi,
+      abi: receiverDeliveryAbi,
       functionName: 'receiveMessage',
       args: [job.message as Hex, job.signatures as Hex],
       account: this.wallet.account,
@@ -52,7 +53,7 @@ export class CctpTransport implements Transport {
 
   /** Sends, or replaces a stuck delivery (same nonce, escalated fees): see sendOrReplace. */
   submit(job: Job, replace?: Replacement): Promise<Submitted> {
-    const call = { address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex] } as const;
+    const call = { address: job.receiver as Address, abi: receiverDeliveryAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex] } as const;
     return sendOrReplace(
       { pub: this.pub, chainId: this.chainId, account: this.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
       {

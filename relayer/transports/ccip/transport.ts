@@ -5,6 +5,7 @@ import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { Job } from '../../store/outbox.js';
 import type { ReceiptState, Replacement, Submitted, Transport } from '../transport.js';
 import { sendOrReplace } from '../send.js';
+import { receiverDeliveryAbi } from '../delivery-abi.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../../fees.js';
 import { NonceManager } from '../../nonces.js';
 import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
@@ -73,7 +74,7 @@ export class CcipTransport implements Transport {
   async simulate(job: Job): Promise<void> {
     await this.dst.pub.simulateContract({
       address: job.receiver as Address,
-      abi: rwaReceiverAbi,
+      abi: receiverDeliveryAbi,
       functionName: 'receiveMessage',
       args: [job.message as Hex, job.signatures as Hex],
       account: this.dst.wallet.account,

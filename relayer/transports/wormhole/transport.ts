@@ -1,6 +1,7 @@
 import { createPublicClient, createWalletClient, defineChain, http, isAddressEqual, parseEventLogs, type Account, type Address, type Chain, type Hex, type Log, type PublicClient, type Transport as ViemTransport, type WalletClient, WaitForTransactionReceiptTimeoutError } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
+import { rwaReceiverAbi, rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
+import { deliveryErrors, receiverDeliveryAbi } from '../delivery-abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { WormholeChainId } from '../../../schemas/ids.js';
 import type { Job } from '../../store/outbox.js';
@@ -22,7 +23,7 @@ export interface WormholeRouteConfig {
 /** The adapter's ABI plus every error that can bubble out of it: RwaReceiver's and those of the DID's token and feed. */
 const ADAPTER_AND_RECEIVER_ABI = [
   ...rwaWormholeReceiverAbi,
-  ...[...rwaReceiverAbi, ...rwaHoldingsAbi, ...rwaNavFeedAbi].filter((item) => item.type === 'error'),
+  ...deliveryErrors,
 ] as const;
 
 function clientsFor(c: { chainId: number; name: string; rpcUrl: string }, key: Hex) {
@@ -77,7 +78,7 @@ export class WormholeTransport implements Transport {
   async simulate(job: Job): Promise<void> {
     await this.dst.pub.simulateContract({
       address: job.receiver as Address,
-      abi: rwaReceiverAbi,
+      abi: receiverDeliveryAbi,
       functionName: 'receiveMessage',
       args: [job.message as Hex, job.signatures as Hex],
       account: this.dst.wallet.account,
