@@ -78,6 +78,7 @@ export function redemptionAttestationOf(s: RedemptionSource, did: DidHash, nonce
 /** The policy with its keys in one order, so its idempotency key never depends on who built the object. */
 export const canonicalPolicy = (p: PolicySnapshot): PolicySnapshot => ({
   did: p.did,
+  revision: p.revision,
   stageBBps: p.stageBBps,
   stageCBps: p.stageCBps,
   instalments: p.instalments,
@@ -85,7 +86,7 @@ export const canonicalPolicy = (p: PolicySnapshot): PolicySnapshot => ({
   emergency: p.emergency,
 });
 
-/** A policy's idempotency key: the hash of its content, so the same registry policy is attested once. */
+/** A policy's idempotency key: the hash of its content and revision, so each registry change is attested once. */
 export const policyRef = (p: PolicySnapshot): string => `policy:${keccak256(stringToBytes(JSON.stringify(canonicalPolicy(p))))}`;
 
 /** A disclosure's idempotency key: its document kind and as-of time (the chains keep one per kind per as-of). */

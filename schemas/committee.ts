@@ -141,9 +141,15 @@ export const policySnapshotSchema = {
   title: "The hub registry's redemption policy of a DID",
   type: 'object',
   additionalProperties: false,
-  required: ['did', 'stageBBps', 'stageCBps', 'instalments', 'windowSeconds', 'emergency'],
+  required: ['did', 'revision', 'stageBBps', 'stageCBps', 'instalments', 'windowSeconds', 'emergency'],
   properties: {
     did: { type: 'string', minLength: 1, maxLength: 256 },
+    revision: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 9007199254740991,
+      description: "the aggregator's count of policy attestations for the DID, this one included: tells apart a policy set again after a change (A, B, A)",
+    },
     stageBBps: { type: 'integer', minimum: 1, maximum: 10000 },
     stageCBps: { type: 'integer', minimum: 1, maximum: 10000 },
     instalments: { type: 'integer', minimum: 1, maximum: 255 },

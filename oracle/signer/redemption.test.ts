@@ -58,7 +58,7 @@ const stage = (over: Partial<StageReport> = {}): StageReport => ({
   ...over,
 });
 
-const policy = (over: Partial<PolicySnapshot> = {}): PolicySnapshot => ({ did: DID, stageBBps: 200, stageCBps: 500, instalments: 4, windowSeconds: 86_400, emergency: false, ...over });
+const policy = (over: Partial<PolicySnapshot> = {}): PolicySnapshot => ({ did: DID, revision: 1, stageBBps: 200, stageCBps: 500, instalments: 4, windowSeconds: 86_400, emergency: false, ...over });
 
 const fulfilment = (over: Partial<UnsignedFulfilment> = {}, key = DEV_CUSTODIAN_KEY) =>
   signFulfilment(key, DOMAIN, { did: DID, chainId: SPOKE, requestId: '1', settlementRef: 'PAY-1', amount: '100', cashLegRef: keccak256(stringToBytes('wire')), settledAt: NOW - 10, ...over });

@@ -40,7 +40,7 @@ export class RedemptionStore {
   ingestRequests(
     chainId: number,
     nextBlock: bigint,
-    requested: readonly Omit<RequestRow, 'chainId' | 'cancelled'>[],
+    requested: readonly Omit<RequestRow, 'chainId' | 'cancelled' | 'pins' | 'poolSupply'>[],
     cancelled: readonly { didHash: string; requestId: string }[],
   ): void {
     this.db.transaction((tx) => {
@@ -52,6 +52,17 @@ export class RedemptionStore {
           .run();
       }
       this.moveCursor(tx, chainId, 'redemption-requests', nextBlock);
+    });
+  }
+
+  /** Records the pinned blocks of a request's report unless some were recorded already; returns the recorded ones. */
+  pinOnce(r: Pick<RequestRow, 'didHash' | 'chainId' | 'requestId'>, pins: readonly { chainId: number; blockNumber: string }[], poolSupply: bigint): { pins: { chainId: number; blockNumber: string }[]; poolSupply: bigint } {
+    return this.db.transaction((tx) => {
+      const where = and(eq(redemptionRequests.didHash, r.didHash), eq(redemptionRequests.chainId, r.chainId), eq(redemptionRequests.requestId, r.requestId));
+      const row = tx.select({ pins: redemptionRequests.pins, poolSupply: redemptionRequests.poolSupply }).from(redemptionRequests).where(where).get();
+      if (row?.pins && row.poolSupply !== null) return { pins: JSON.parse(row.pins) as { chainId: number; blockNumber: string }[], poolSupply: BigInt(row.poolSupply) };
+      tx.update(redemptionRequests).set({ pins: JSON.stringify(pins), poolSupply: String(poolSupply) }).where(where).run();
+      return { pins: [...pins], poolSupply };
     });
   }
 

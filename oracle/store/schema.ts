@@ -71,6 +71,12 @@ export const redemptionRequests = sqliteTable(
     requestedAt: integer('requested_at').notNull(),
     blockNumber: text('block_number').notNull(),
     logIndex: integer('log_index').notNull(),
+    /**
+     * The blocks (JSON [{chainId, blockNumber}]) the pool supply of this request's report was read at, and that sum:
+     * chosen once, so a retried report proposes the same message at the same nonce.
+     */
+    pins: text('pins'),
+    poolSupply: text('pool_supply'),
     /** Set when RedeemCancelled is seen; the unfulfilled remainder went back to the owner. */
     cancelled: integer('cancelled', { mode: 'boolean' }).notNull().default(false),
   },
