@@ -1,6 +1,6 @@
 /**
  * Fixture shared by the unit tests of the oracle's redemption flows: one DID on a fake hub registry, three fake
- * chains with fake redemptions modules, and the real store, committee keys and services around them.
+ * chains with fake redemptions modules, and the real store, committee keys, services and HTTP app around them.
  * Not used by production code.
  */
 import { join } from 'node:path';
@@ -18,10 +18,15 @@ import { AttestationStore } from './store/attestations.js';
 import { RedemptionStore } from './store/redemptions.js';
 import { Committee } from './committee/local.js';
 import { createMetrics } from './metrics.js';
+import { OracleService } from './service.js';
+import { createApp } from './http/app.js';
 import type { DidRecord, RegistryPort } from './chain/registry.js';
 import type { DestinationsPort } from './chain/destinations.js';
 import { fakeRedemptionChains, newRedemptionWorld, type RedemptionWorld } from './chain/redemption-fake.js';
 import type { RedemptionDeps } from './redemption-deps.js';
+import { FulfilmentService } from './fulfilment-service.js';
+import { DisclosureService } from './disclosure-service.js';
+import { RedemptionView } from './redemption-view.js';
 import { RequestWatcher } from './request-watcher.js';
 import { StageWatcher } from './stage-watcher.js';
 import { PolicySync } from './policy-sync.js';
@@ -93,8 +98,21 @@ export function makeRedemptions() {
     now: () => clock.now,
     maxFutureSkewSeconds: 300,
   };
+  const fulfilments = new FulfilmentService(deps);
+  const disclosures = new DisclosureService(deps);
+  const view = new RedemptionView(deps);
   const requestWatcher = new RequestWatcher(deps, { chainIds: CHAINS.map((c) => c.chainId), startBlock: 0n, maxSpan: 1_000n });
   const stageWatcher = new StageWatcher(deps, { startBlock: 0n, maxSpan: 1_000n });
   const policySync = new PolicySync({ ...deps, registry, policies: chains });
-  return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync };
+  const app = createApp({
+    service: new OracleService({ ...deps, registry, destinations }),
+    store,
+    destinations,
+    registry,
+    metrics,
+    logger,
+    dids: { members: { custodiansOf: async () => [], navPublishersOf: async () => [] }, hubChainId: BigInt(HUB), registryAddress: REGISTRY, publicUrl: undefined },
+    redemptions: { fulfilments, disclosures, view },
+  });
+  return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync, app, view };
 }
