@@ -2,6 +2,7 @@
 pragma solidity 0.8.26;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {RedemptionPolicy} from "./libraries/RedemptionPolicy.sol";
 
 /// @notice Source of truth for RWA DIDs, deployed on the hub chain. The oracle reads it to decide who may post
 /// settlements and NAV for a DID and which chains an attestation goes to.
@@ -15,12 +16,18 @@ contract RwaDidRegistry is Ownable {
   error InvalidNavDecimals(uint8 navDecimals);
   error NoChains();
   error SignersNotAscending(uint256 index);
+  error NotIssuer(bytes32 did, address caller);
+  error InvalidRedemptionPolicy(uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds);
 
   event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
   event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
   event NavPublisherSet(bytes32 indexed did, address indexed publisher, bool allowed);
   /// @notice The oracle turns this into a config attestation for every enabled chain, signed by the previous set.
   event DidConfigUpdated(bytes32 indexed did, uint8 threshold, uint32 heartbeat, uint16 maxNavMoveBps, address[] signers);
+  /// @notice The oracle turns this into a redemption policy attestation (kind 9) for every enabled chain.
+  event RedemptionPolicySet(
+    bytes32 indexed did, uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds, bool emergency
+  );
 
   struct DidConfig {
     address issuer;
@@ -55,6 +62,8 @@ contract RwaDidRegistry is Ownable {
   mapping(bytes32 did => mapping(address custodian => bool)) private s_custodians;
   mapping(bytes32 did => mapping(address publisher => bool)) private s_navPublishers;
   bytes32[] private s_didList;
+  /// @dev instalments 0: never set, the defaults apply.
+  mapping(bytes32 did => RedemptionPolicy.Policy) private s_redemptionPolicies;
 
   constructor(address owner_) Ownable(owner_) {}
 
@@ -114,6 +123,26 @@ contract RwaDidRegistry is Ownable {
     emit DidConfigUpdated(did, threshold, heartbeat, maxNavMoveBps, signers);
   }
 
+  /// @notice Set the redemption gate of a DID: stage thresholds (share of the pool requested in a day, in bps), the
+  /// instalment plan of stage B, and the emergency flag that forces stage C. The issuer only: it is the issuer's
+  /// promise to its investors, not the registry operator's.
+  function setRedemptionPolicy(
+    bytes32 did,
+    uint16 stageBBps,
+    uint16 stageCBps,
+    uint8 instalments,
+    uint32 windowSeconds,
+    bool emergency
+  ) external {
+    address issuer = s_records[did].config.issuer;
+    if (issuer == address(0)) revert UnknownDid(did);
+    if (msg.sender != issuer) revert NotIssuer(did, msg.sender);
+    RedemptionPolicy.Policy memory p = RedemptionPolicy.Policy(stageBBps, stageCBps, instalments, windowSeconds, emergency);
+    if (!RedemptionPolicy.isValid(p)) revert InvalidRedemptionPolicy(stageBBps, stageCBps, instalments, windowSeconds);
+    s_redemptionPolicies[did] = p;
+    emit RedemptionPolicySet(did, stageBBps, stageCBps, instalments, windowSeconds, emergency);
+  }
+
   function _checkAscending(address[] calldata signers) internal pure {
     address last;
     for (uint256 i; i < signers.length; ++i) {
@@ -149,6 +178,13 @@ contract RwaDidRegistry is Ownable {
 
   function isRegistered(bytes32 did) external view returns (bool) {
     return s_records[did].config.issuer != address(0);
+  }
+
+  /// @notice The policy in force for a registered DID: the issuer's latest, or the defaults.
+  function redemptionPolicyOf(bytes32 did) external view returns (RedemptionPolicy.Policy memory p) {
+    if (s_records[did].config.issuer == address(0)) revert UnknownDid(did);
+    p = s_redemptionPolicies[did];
+    if (p.instalments == 0) p = RedemptionPolicy.defaults();
   }
 
   function isCustodian(bytes32 did, address account) external view returns (bool) {

@@ -8,10 +8,14 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// - Minting never takes supply above `supplyCap`, this chain's share of the attested reserve.
 /// - Transfers move only between allow-listed accounts; a subscription mints only to an allow-listed investor.
 ///   Burns (redemptions, moves out) are not gated by the allow-list, so a removed holder can still be redeemed.
-/// - While paused, nothing moves: no transfer, no mint, no burn.
+/// - While paused, nothing moves: no transfer, no mint, no burn, no redemption lock, unlock or burn.
+/// - The chain's RwaRedemptions module (and only it) locks a holder's units for a redemption request (moves them to
+///   itself, not allow-list gated, so a removed holder can still redeem), returns them on cancel and burns what a
+///   verified fulfilment settles. Locked units stay in the supply until burned.
 /// Allow-list, pause and cap are set only by the receiver, from verified attestations.
 contract RwaHoldings is ERC20 {
   error OnlyReceiver(address caller);
+  error OnlyRedemptions(address caller);
   error AssetPaused();
   error NotAllowListed(address account);
   error SupplyCapExceeded(uint256 supply, uint256 amount, uint256 cap);
@@ -21,6 +25,7 @@ contract RwaHoldings is ERC20 {
   event SupplyCapSet(uint256 cap);
 
   address public immutable i_receiver;
+  address public immutable i_redemptions;
   bytes32 public immutable i_did;
   uint8 private immutable i_decimals;
 
@@ -28,8 +33,11 @@ contract RwaHoldings is ERC20 {
   uint128 private s_supplyCap;
   mapping(address account => bool) private s_allowed;
 
-  constructor(bytes32 did, string memory name_, string memory symbol_, uint8 decimals_) ERC20(name_, symbol_) {
+  constructor(bytes32 did, string memory name_, string memory symbol_, uint8 decimals_, address redemptions_)
+    ERC20(name_, symbol_)
+  {
     i_receiver = msg.sender;
+    i_redemptions = redemptions_;
     i_did = did;
     i_decimals = decimals_;
   }
@@ -55,6 +63,31 @@ contract RwaHoldings is ERC20 {
   /// @dev Reverts with ERC20InsufficientBalance when the investor holds less than the amount.
   function burn(address from, uint256 amount) external onlyReceiver {
     _burn(from, amount);
+  }
+
+  /// @notice Move `amount` of `owner`'s units to the redemptions module (a request locks them).
+  function lockFrom(address owner, uint256 amount) external {
+    _moveForRedemption(owner, i_redemptions, amount);
+  }
+
+  /// @notice Return `amount` locked units to `owner` (a cancelled request).
+  function unlockTo(address owner, uint256 amount) external {
+    _moveForRedemption(i_redemptions, owner, amount);
+  }
+
+  /// @notice Burn `amount` of the locked units (a verified fulfilment).
+  function burnLocked(uint256 amount) external {
+    if (msg.sender != i_redemptions) revert OnlyRedemptions(msg.sender);
+    _burn(msg.sender, amount);
+  }
+
+  /// @dev Skips the allow-list (ERC20._update, not ours) but not the pause; a zero address would mint or burn.
+  function _moveForRedemption(address from, address to, uint256 amount) private {
+    if (msg.sender != i_redemptions) revert OnlyRedemptions(msg.sender);
+    if (s_paused) revert AssetPaused();
+    if (from == address(0)) revert ERC20InvalidSender(from);
+    if (to == address(0)) revert ERC20InvalidReceiver(to);
+    ERC20._update(from, to, amount);
   }
 
   function setAllowed(address account, bool allowed) external onlyReceiver {

@@ -6,6 +6,7 @@ import {AttestationCodec} from "./libraries/AttestationCodec.sol";
 import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
 import {RwaNavFeed} from "./RwaNavFeed.sol";
+import {RwaRedemptions} from "./RwaRedemptions.sol";
 
 /// @notice Per-chain entry point for oracle attestations. Anyone may deliver: the committee's signatures are the
 /// authentication, never the caller. There is no admin: every DID setting arrives as a verified attestation.
@@ -15,6 +16,8 @@ import {RwaNavFeed} from "./RwaNavFeed.sol";
 ///   (the oracle committee that mirrors the hub registry); a governance rotation is a config for DID 0;
 /// - everything else for a DID (settlements, NAV, config updates, allow-list, pause, reserve) is signed by the
 ///   DID's current signer set; a config update rotates it, and the old set stops verifying at once.
+/// - redemption requests, stages, policies, fulfilments and disclosures (kinds 7..11) are verified here like any
+///   admin attestation, then applied by this chain's RwaRedemptions module, which this contract creates.
 /// Order in every path: decode (exact length) -> verify quorum over the EIP-712 digest bound to this chain and this
 /// contract -> mark the nonce used -> apply -> emit.
 contract RwaReceiver {
@@ -68,6 +71,7 @@ contract RwaReceiver {
   uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
 
   uint256 private immutable i_chainId;
+  RwaRedemptions private immutable i_redemptions;
   bytes32 private immutable i_domainSeparator;
 
   mapping(bytes32 did => DidState) private s_dids;
@@ -83,6 +87,8 @@ contract RwaReceiver {
   constructor(address[] memory governanceSigners, uint8 governanceThreshold) {
     i_chainId = block.chainid;
     i_domainSeparator = Eip712Attestation.domainSeparator(block.chainid, address(this));
+    // Its creation code lands in this constructor's initcode only, not in the runtime (which is near the limit).
+    i_redemptions = new RwaRedemptions();
     _setSigners(GOVERNANCE, governanceSigners, governanceThreshold);
   }
 
@@ -208,7 +214,9 @@ contract RwaReceiver {
     else if (kind == AttestationCodec.KIND_CONFIG) _applyConfig(h, AttestationCodec.decodeConfig(message));
     else if (kind == AttestationCodec.KIND_ALLOWLIST) _applyAllowList(h, message);
     else if (kind == AttestationCodec.KIND_PAUSE) _applyPause(h, AttestationCodec.decodePause(message));
-    else _applyReserve(h, message);
+    else if (kind == AttestationCodec.KIND_RESERVE) _applyReserve(h, message);
+    // decodeHeader admits kinds 1..11 only: the rest (7..11) belongs to the redemptions module.
+    else i_redemptions.applyAttestation(message);
   }
 
   function _applySettlement(AttestationCodec.Header memory h, AttestationCodec.Settlement memory s) internal {
@@ -245,7 +253,7 @@ contract RwaReceiver {
     DidState storage st = s_dids[did];
     RwaNavFeed feed = s_navFeeds[did];
     if (address(st.holdings) == address(0)) {
-      st.holdings = new RwaHoldings(did, c.name, c.symbol, c.tokenDecimals);
+      st.holdings = new RwaHoldings(did, c.name, c.symbol, c.tokenDecimals, address(i_redemptions));
       feed = new RwaNavFeed(did, string.concat(c.symbol, " / NAV"), c.navDecimals, c.heartbeat, c.maxNavMoveBps);
       s_navFeeds[did] = feed;
     } else {
@@ -316,6 +324,10 @@ contract RwaReceiver {
 
   function didState(bytes32 did) external view returns (DidState memory) {
     return s_dids[did];
+  }
+
+  function redemptions() external view returns (RwaRedemptions) {
+    return i_redemptions;
   }
 
   function navFeedOf(bytes32 did) external view returns (RwaNavFeed) {

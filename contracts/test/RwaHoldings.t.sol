@@ -17,9 +17,10 @@ contract RwaHoldingsTest is Test {
   address internal alice = makeAddr("alice");
   address internal bob = makeAddr("bob");
   address internal stranger = makeAddr("stranger");
+  address internal redemptions = makeAddr("redemptions");
 
   function setUp() public {
-    token = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6);
+    token = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6, redemptions);
     token.setAllowed(alice, true);
     token.setAllowed(bob, true);
     token.setSupplyCap(CAP);
@@ -28,11 +29,12 @@ contract RwaHoldingsTest is Test {
   // ---- metadata ----
 
   function test_constructor_SetsMetadataAndReceiver() public {
-    RwaHoldings fresh = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6);
+    RwaHoldings fresh = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6, redemptions);
     assertEq(fresh.name(), "Acme UST Bill 2026");
     assertEq(fresh.symbol(), "aUSTB");
     assertEq(fresh.decimals(), 6);
     assertEq(fresh.i_receiver(), address(this));
+    assertEq(fresh.i_redemptions(), redemptions);
     assertEq(fresh.i_did(), DID);
     assertEq(fresh.totalSupply(), 0);
     // Closed until attested: nobody allow-listed, zero cap, not paused.
@@ -42,8 +44,8 @@ contract RwaHoldingsTest is Test {
   }
 
   function test_decimals_ReturnsConstructorValue() public {
-    RwaHoldings eighteen = new RwaHoldings(DID, "n", "s", 18);
-    RwaHoldings zero = new RwaHoldings(DID, "n", "s", 0);
+    RwaHoldings eighteen = new RwaHoldings(DID, "n", "s", 18, redemptions);
+    RwaHoldings zero = new RwaHoldings(DID, "n", "s", 0, redemptions);
     assertEq(eighteen.decimals(), 18);
     assertEq(zero.decimals(), 0);
   }
@@ -262,6 +264,102 @@ contract RwaHoldingsTest is Test {
     emit RwaHoldings.SupplyCapSet(type(uint128).max);
     token.setSupplyCap(type(uint128).max);
     assertEq(token.supplyCap(), type(uint128).max);
+  }
+
+  // ---- redemption locks (only the redemptions module) ----
+
+  function test_lockFrom_MovesUnitsToTheModuleWithoutTheAllowList() public {
+    token.mint(alice, 500);
+    token.setAllowed(alice, false);
+    vm.expectEmit(true, true, true, true, address(token));
+    emit IERC20.Transfer(alice, redemptions, 200);
+    vm.prank(redemptions);
+    token.lockFrom(alice, 200);
+    assertEq(token.balanceOf(alice), 300);
+    assertEq(token.balanceOf(redemptions), 200);
+    assertEq(token.totalSupply(), 500);
+  }
+
+  function test_unlockTo_ReturnsUnitsWithoutTheAllowList() public {
+    token.mint(alice, 500);
+    vm.prank(redemptions);
+    token.lockFrom(alice, 200);
+    token.setAllowed(alice, false);
+    vm.prank(redemptions);
+    token.unlockTo(alice, 150);
+    assertEq(token.balanceOf(alice), 450);
+    assertEq(token.balanceOf(redemptions), 50);
+  }
+
+  function test_burnLocked_BurnsTheModulesUnits() public {
+    token.mint(alice, 500);
+    vm.startPrank(redemptions);
+    token.lockFrom(alice, 200);
+    vm.expectEmit(true, true, true, true, address(token));
+    emit IERC20.Transfer(redemptions, address(0), 120);
+    token.burnLocked(120);
+    vm.stopPrank();
+    assertEq(token.balanceOf(redemptions), 80);
+    assertEq(token.totalSupply(), 380);
+    assertEq(token.balanceOf(alice), 300);
+  }
+
+  function test_RevertWhen_redemptionFunctions_CallerNotTheModule() public {
+    token.mint(alice, 500);
+    address[2] memory callers = [address(this), stranger];
+    for (uint256 i; i < callers.length; ++i) {
+      vm.startPrank(callers[i]);
+      vm.expectRevert(abi.encodeWithSelector(RwaHoldings.OnlyRedemptions.selector, callers[i]));
+      token.lockFrom(alice, 1);
+      vm.expectRevert(abi.encodeWithSelector(RwaHoldings.OnlyRedemptions.selector, callers[i]));
+      token.unlockTo(alice, 1);
+      vm.expectRevert(abi.encodeWithSelector(RwaHoldings.OnlyRedemptions.selector, callers[i]));
+      token.burnLocked(1);
+      vm.stopPrank();
+    }
+  }
+
+  function test_RevertWhen_redemptionFunctions_Paused() public {
+    token.mint(alice, 500);
+    vm.prank(redemptions);
+    token.lockFrom(alice, 200);
+    token.setPaused(true);
+    vm.startPrank(redemptions);
+    vm.expectRevert(RwaHoldings.AssetPaused.selector);
+    token.lockFrom(alice, 1);
+    vm.expectRevert(RwaHoldings.AssetPaused.selector);
+    token.unlockTo(alice, 1);
+    vm.expectRevert(RwaHoldings.AssetPaused.selector);
+    token.burnLocked(1);
+    vm.stopPrank();
+  }
+
+  function test_RevertWhen_lockFrom_MoreThanTheBalance() public {
+    token.mint(alice, 5);
+    vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, alice, 5, 6));
+    vm.prank(redemptions);
+    token.lockFrom(alice, 6);
+  }
+
+  function test_RevertWhen_unlockTo_OrBurnLocked_MoreThanLocked() public {
+    token.mint(alice, 500);
+    vm.startPrank(redemptions);
+    token.lockFrom(alice, 10);
+    vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, redemptions, 10, 11));
+    token.unlockTo(alice, 11);
+    vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, redemptions, 10, 11));
+    token.burnLocked(11);
+    vm.stopPrank();
+  }
+
+  /// @dev A zero address would turn the move into a mint or a burn.
+  function test_RevertWhen_lockFrom_OrUnlockTo_ZeroAddress() public {
+    vm.startPrank(redemptions);
+    vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidSender.selector, address(0)));
+    token.lockFrom(address(0), 1);
+    vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
+    token.unlockTo(address(0), 1);
+    vm.stopPrank();
   }
 
   function test_RevertWhen_setters_CallerNotReceiver() public {

@@ -7,7 +7,9 @@ pragma solidity 0.8.26;
 /// Header (every kind)
 ///   offset  size  field
 ///   0       1     version        = 1
-///   1       1     kind           1 settlement, 2 NAV, 3 DID config, 4 allow-list, 5 pause, 6 reserve
+///   1       1     kind           1 settlement, 2 NAV, 3 DID config, 4 allow-list, 5 pause, 6 reserve,
+///                                7 redemption request, 8 redemption stage, 9 redemption policy,
+///                                10 redemption fulfilment, 11 disclosure
 ///   2       32    did            keccak256 of the DID string ("did:rwa:...")
 ///   34      8     nonce          per-DID sequence assigned by the oracle (uint64, big-endian)
 /// Settlement (kind 1), 175 bytes
@@ -41,6 +43,38 @@ pragma solidity 0.8.26;
 ///   74      8     asOf
 ///   82      1     n
 ///   83      24 n  (chainId 8, supplyCap 16): the mint budget of each chain; their sum never exceeds reserve
+/// Redemption request (kind 7), 150 bytes: a request seen on chainId, reported to the chain that sets the stage (hub)
+///   42      8     chainId        chain whose RwaRedemptions holds the request
+///   50      8     requestId      per DID, per chain, from 1
+///   58      20    owner
+///   78      32    amount         token base units locked by the request
+///   110     8     requestedAt    unix seconds (block time of the request)
+///   118     32    poolSupply     total supply over every chain at the blocks the oracle pinned
+/// Redemption stage (kind 8), 124 bytes: the hub's stage, sent to every other chain
+///   42      1     stage          1 A (fulfil in full), 2 B (instalments), 3 C (halted)
+///   43      8     stageSeq       applied only when greater than the chain's current one
+///   51      8     since          unix seconds the stage began on the hub
+///   59      1     reason         0 none, 1 threshold, 2 emergency
+///   60      32    dayRequested   requests of the hub's current day when the stage was set
+///   92      32    poolSupply
+/// Redemption policy (kind 9), 52 bytes: the issuer's gate, set in the hub registry
+///   42      2     stageBBps      daily requests above this share of the pool: stage B
+///   44      2     stageCBps      above this: stage C (0 < stageBBps <= stageCBps <= 10000)
+///   46      1     instalments    stage B pays a request in this many equal parts (>= 1)
+///   47      4     windowSeconds  over this window (>= instalments)
+///   51      1     emergency      1 forces stage C
+/// Redemption fulfilment (kind 10), 154 bytes: the custodian paid cash; burns locked units on the request's chain
+///   42      8     requestId
+///   50      32    settlementRef  keccak256 of the custodian's settlement reference
+///   82      32    amount         token base units burned
+///   114     32    cashLegRef     hash of the cash-leg evidence
+///   146     8     settledAt
+/// Disclosure (kind 11), 85 + uriLength bytes
+///   42      1     docKind        1 NAV report, 2 custody statement, 3 audit report, 4 incident notice
+///   43      32    docHash        hash of the document
+///   75      8     asOf           strictly newer than the latest disclosure of this kind
+///   83      2     uriLength
+///   85      ..    uri            UTF-8
 library AttestationCodec {
   uint8 internal constant VERSION = 1;
   uint8 internal constant KIND_SETTLEMENT = 1;
@@ -49,6 +83,11 @@ library AttestationCodec {
   uint8 internal constant KIND_ALLOWLIST = 4;
   uint8 internal constant KIND_PAUSE = 5;
   uint8 internal constant KIND_RESERVE = 6;
+  uint8 internal constant KIND_REDEMPTION_REQUEST = 7;
+  uint8 internal constant KIND_REDEMPTION_STAGE = 8;
+  uint8 internal constant KIND_REDEMPTION_POLICY = 9;
+  uint8 internal constant KIND_REDEMPTION_FULFILMENT = 10;
+  uint8 internal constant KIND_DISCLOSURE = 11;
 
   uint8 internal constant SETTLEMENT_SUBSCRIPTION = 1;
   uint8 internal constant SETTLEMENT_REDEMPTION = 2;
@@ -59,6 +98,11 @@ library AttestationCodec {
   uint256 internal constant SETTLEMENT_LENGTH = 175;
   uint256 internal constant NAV_LENGTH = 82;
   uint256 internal constant PAUSE_LENGTH = 43;
+  uint256 internal constant REDEMPTION_REQUEST_LENGTH = 150;
+  uint256 internal constant REDEMPTION_STAGE_LENGTH = 124;
+  uint256 internal constant REDEMPTION_POLICY_LENGTH = 52;
+  uint256 internal constant REDEMPTION_FULFILMENT_LENGTH = 154;
+  uint256 internal constant DISCLOSURE_MIN_LENGTH = 85;
 
   error MessageTooShort(uint256 length);
   error UnsupportedVersion(uint8 version);
@@ -86,6 +130,32 @@ library AttestationCodec {
     uint64 asOf;
   }
 
+  struct RedemptionRequest {
+    uint64 chainId;
+    uint64 requestId;
+    address owner;
+    uint256 amount;
+    uint64 requestedAt;
+    uint256 poolSupply;
+  }
+
+  struct RedemptionStage {
+    uint8 stage;
+    uint64 stageSeq;
+    uint64 since;
+    uint8 reason;
+    uint256 dayRequested;
+    uint256 poolSupply;
+  }
+
+  struct RedemptionFulfilment {
+    uint64 requestId;
+    bytes32 settlementRef;
+    uint256 amount;
+    bytes32 cashLegRef;
+    uint64 settledAt;
+  }
+
   struct Config {
     uint8 threshold;
     uint8 navDecimals;
@@ -111,7 +181,15 @@ library AttestationCodec {
     else if (h.kind == KIND_CONFIG) expected = _configLength(message);
     else if (h.kind == KIND_ALLOWLIST) expected = len < 44 ? 44 : 44 + 21 * uint256(uint16(bytes2(message[42:44])));
     else if (h.kind == KIND_RESERVE) expected = len < 83 ? 83 : 83 + 24 * uint256(uint8(message[82]));
-    else revert UnknownKind(h.kind);
+    else if (h.kind == KIND_REDEMPTION_REQUEST) expected = REDEMPTION_REQUEST_LENGTH;
+    else if (h.kind == KIND_REDEMPTION_STAGE) expected = REDEMPTION_STAGE_LENGTH;
+    else if (h.kind == KIND_REDEMPTION_POLICY) expected = REDEMPTION_POLICY_LENGTH;
+    else if (h.kind == KIND_REDEMPTION_FULFILMENT) expected = REDEMPTION_FULFILMENT_LENGTH;
+    else if (h.kind == KIND_DISCLOSURE) {
+      expected = len < DISCLOSURE_MIN_LENGTH
+        ? DISCLOSURE_MIN_LENGTH
+        : DISCLOSURE_MIN_LENGTH + uint256(uint16(bytes2(message[83:85])));
+    } else revert UnknownKind(h.kind);
     if (len != expected) revert InvalidMessageLength(len, expected);
     h.did = bytes32(message[2:34]);
     h.nonce = uint64(bytes8(message[34:42]));
@@ -128,7 +206,7 @@ library AttestationCodec {
     return at + 1 + uint256(uint8(message[at]));
   }
 
-  /// @dev The bytes after the header: what the committee signs for config, allow-list and reserve kinds.
+  /// @dev The bytes after the header: what the committee signs for every kind but settlement and NAV.
   function body(bytes calldata message) internal pure returns (bytes calldata) {
     return message[HEADER_LENGTH:];
   }
@@ -191,5 +269,54 @@ library AttestationCodec {
     uint256 at = 83 + 24 * i;
     chainId = uint64(bytes8(message[at:at + 8]));
     cap = uint128(bytes16(message[at + 8:at + 24]));
+  }
+
+  function decodeRedemptionRequest(bytes calldata message) internal pure returns (RedemptionRequest memory r) {
+    r.chainId = uint64(bytes8(message[42:50]));
+    r.requestId = uint64(bytes8(message[50:58]));
+    r.owner = address(bytes20(message[58:78]));
+    r.amount = uint256(bytes32(message[78:110]));
+    r.requestedAt = uint64(bytes8(message[110:118]));
+    r.poolSupply = uint256(bytes32(message[118:150]));
+  }
+
+  function decodeRedemptionStage(bytes calldata message) internal pure returns (RedemptionStage memory s) {
+    s.stage = uint8(message[42]);
+    s.stageSeq = uint64(bytes8(message[43:51]));
+    s.since = uint64(bytes8(message[51:59]));
+    s.reason = uint8(message[59]);
+    s.dayRequested = uint256(bytes32(message[60:92]));
+    s.poolSupply = uint256(bytes32(message[92:124]));
+  }
+
+  function decodeRedemptionPolicy(bytes calldata message)
+    internal
+    pure
+    returns (uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds, bool emergency)
+  {
+    stageBBps = uint16(bytes2(message[42:44]));
+    stageCBps = uint16(bytes2(message[44:46]));
+    instalments = uint8(message[46]);
+    windowSeconds = uint32(bytes4(message[47:51]));
+    emergency = message[51] != 0;
+  }
+
+  function decodeRedemptionFulfilment(bytes calldata message) internal pure returns (RedemptionFulfilment memory f) {
+    f.requestId = uint64(bytes8(message[42:50]));
+    f.settlementRef = bytes32(message[50:82]);
+    f.amount = uint256(bytes32(message[82:114]));
+    f.cashLegRef = bytes32(message[114:146]);
+    f.settledAt = uint64(bytes8(message[146:154]));
+  }
+
+  function decodeDisclosure(bytes calldata message)
+    internal
+    pure
+    returns (uint8 docKind, bytes32 docHash, uint64 asOf, bytes calldata uri)
+  {
+    docKind = uint8(message[42]);
+    docHash = bytes32(message[43:75]);
+    asOf = uint64(bytes8(message[75:83]));
+    uri = message[DISCLOSURE_MIN_LENGTH:];
   }
 }

@@ -8,6 +8,8 @@ import {RwaNavFeed} from "../../src/RwaNavFeed.sol";
 import {AttestationFixture} from "../helpers/AttestationFixture.sol";
 import {TwoChainHandlerBase} from "./handlers/TwoChainHandlerBase.sol";
 import {TwoChainHandler} from "./handlers/TwoChainHandler.sol";
+import {TwoChainRedemptionHandler} from "./handlers/TwoChainRedemptionHandler.sol";
+import {RwaRedemptions} from "../../src/RwaRedemptions.sol";
 
 /// @notice Stateful properties of one DID on two chains under the oracle's valid traffic and a hostile relayer's.
 ///
@@ -15,7 +17,8 @@ import {TwoChainHandler} from "./handlers/TwoChainHandler.sol";
 /// (vm.chainId); the handler sets the chain id before every delivery, so each receiver checks signatures against its
 /// own domain (chain id and address) and moves name the other chain as their peer. Both receivers share the
 /// governance committee and the DID committee; a reserve lists both chains and a third one (OTHER_CHAIN) that has
-/// no receiver here. Numbered as in contracts/INVARIANTS.md.
+/// no receiver here. Chain A is also the redemption hub: it counts the requests of both chains and sets the stage
+/// that B follows. Numbered as in contracts/INVARIANTS.md.
 contract TwoChainInvariants is AttestationFixture {
   uint64 internal constant CHAIN_A = 10; // OP mainnet id, as an example
   uint64 internal constant CHAIN_B = 8453; // Base
@@ -24,7 +27,7 @@ contract TwoChainInvariants is AttestationFixture {
   uint128 internal constant CAP_0 = 4e26;
   uint128 internal constant OTHER_CAP_0 = 1e26;
 
-  TwoChainHandler internal handler;
+  TwoChainRedemptionHandler internal handler;
   RwaReceiver[2] internal receivers;
   RwaHoldings[2] internal holdingsOf;
   RwaNavFeed[2] internal feeds;
@@ -49,7 +52,7 @@ contract TwoChainInvariants is AttestationFixture {
 
     address[] memory actors = new address[](3);
     (actors[0], actors[1], actors[2]) = (alice, bob, carol);
-    handler = new TwoChainHandler(
+    handler = new TwoChainRedemptionHandler(
       TwoChainHandlerBase.Deployment({
         receivers: receivers,
         chainIds: chainIds,
@@ -66,7 +69,7 @@ contract TwoChainInvariants is AttestationFixture {
       })
     );
 
-    bytes4[] memory selectors = new bytes4[](13);
+    bytes4[] memory selectors = new bytes4[](19);
     selectors[0] = TwoChainHandler.subscribe.selector;
     selectors[1] = TwoChainHandler.redeem.selector;
     selectors[2] = TwoChainHandler.move.selector;
@@ -80,32 +83,46 @@ contract TwoChainInvariants is AttestationFixture {
     selectors[10] = TwoChainHandler.attemptForged.selector;
     selectors[11] = TwoChainHandler.attemptReplay.selector;
     selectors[12] = TwoChainHandler.move.selector; // moves weigh double: they are what this suite is about
+    selectors[13] = TwoChainRedemptionHandler.requestRedeem.selector;
+    selectors[14] = TwoChainRedemptionHandler.cancelRedeem.selector;
+    selectors[15] = TwoChainRedemptionHandler.fulfil.selector;
+    selectors[16] = TwoChainRedemptionHandler.fulfil.selector; // fulfilments weigh double, as moves do
+    selectors[17] = TwoChainRedemptionHandler.setRedemptionPolicy.selector;
+    selectors[18] = TwoChainRedemptionHandler.advanceTime.selector;
     targetContract(address(handler));
     targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
   }
 
-  /// @notice (1) Each chain's supply is exactly what verified settlements minted minus what they burned; each
-  /// investor holds what settlements and their own transfers left them; the attacker holds nothing.
+  /// @notice (1) Each chain's supply is exactly what verified settlements minted minus what they and verified
+  /// redemption fulfilments burned; each investor holds (free) what settlements, their own transfers and their
+  /// redemption requests and cancels left them; the rest is locked in the redemptions module; the attacker holds
+  /// nothing.
   function invariant_holdingsChangeOnlyByVerifiedSettlement() public view {
     for (uint256 x; x < 2; ++x) {
       RwaHoldings h = holdingsOf[x];
-      assertEq(h.totalSupply(), handler.ghost_minted(x) - handler.ghost_burned(x), "supply vs verified settlements");
-      uint256 sum;
+      assertEq(
+        h.totalSupply(),
+        handler.ghost_minted(x) - handler.ghost_burned(x) - handler.ghost_fulfilledBurn(x),
+        "supply vs verified settlements"
+      );
+      uint256 sum = h.balanceOf(address(handler.redemptionsAt(x)));
       for (uint256 i; i < handler.actorCount(); ++i) {
         address actor = handler.actorAt(i);
         assertEq(h.balanceOf(actor), handler.ghost_balance(x, actor), "balance");
         sum += h.balanceOf(actor);
       }
-      assertEq(sum, h.totalSupply(), "supply held outside the investors");
+      assertEq(sum, h.totalSupply(), "supply held outside the investors and the redemptions module");
       assertEq(h.balanceOf(handler.attacker()), 0, "attacker holds units");
     }
   }
 
-  /// @notice (2) Moves conserve supply: both chains together hold verified subscriptions minus verified
-  /// redemptions, and what left each chain arrived on the other.
+  /// @notice (2) Moves, redemption requests and cancels conserve supply: both chains together hold verified
+  /// subscriptions minus verified redemption settlements minus verified redemption fulfilments, and what left each
+  /// chain arrived on the other.
   function invariant_supplyConservedAcrossChains() public view {
     assertEq(
-      holdingsOf[0].totalSupply() + holdingsOf[1].totalSupply(), handler.ghost_subscribed() - handler.ghost_redeemed()
+      holdingsOf[0].totalSupply() + holdingsOf[1].totalSupply(),
+      handler.ghost_subscribed() - handler.ghost_redeemed() - handler.ghost_fulfilledTotal()
     );
     assertEq(handler.ghost_movedOut(0), handler.ghost_movedIn(1), "A -> B");
     assertEq(handler.ghost_movedOut(1), handler.ghost_movedIn(0), "B -> A");
@@ -192,5 +209,52 @@ contract TwoChainInvariants is AttestationFixture {
     for (uint256 x; x < 2; ++x) {
       assertEq(receivers[x].didState(DID).signerEpoch, 1 + handler.ghost_rotations(), "epoch vs rotations");
     }
+  }
+
+  /// @notice (8) Locked + free = holdings: on each chain the redemptions module holds exactly the open remainders
+  /// of its requests (amount - fulfilled of every request not cancelled), which is what requests locked minus what
+  /// cancels returned and fulfilments burned; with the free balances it makes up the supply (checked in (1)).
+  function invariant_lockedPlusFreeEqualsHoldings() public view {
+    for (uint256 x; x < 2; ++x) {
+      RwaRedemptions r = handler.redemptionsAt(x);
+      uint256 open;
+      for (uint64 id = 1; id <= r.requestCount(DID); ++id) {
+        RwaRedemptions.Request memory q = r.requestOf(DID, id);
+        if (!q.cancelled) open += q.amount - q.fulfilled;
+      }
+      uint256 locked = holdingsOf[x].balanceOf(address(r));
+      assertEq(locked, open, "module balance vs open remainders");
+      assertEq(locked, handler.ghost_locked(x), "module balance vs locks - cancels - fulfilments");
+    }
+  }
+
+  /// @notice (9) Fulfilled <= requested per request: no request is fulfilled for more than it locked, each one's
+  /// fulfilled amount is the sum of its applied fulfilments, and a cancelled request was never paid.
+  function invariant_fulfilledNeverExceedsRequested() public view {
+    for (uint256 x; x < 2; ++x) {
+      RwaRedemptions r = handler.redemptionsAt(x);
+      for (uint64 id = 1; id <= r.requestCount(DID); ++id) {
+        RwaRedemptions.Request memory q = r.requestOf(DID, id);
+        assertLe(q.fulfilled, q.amount, "fulfilled above requested");
+        assertEq(q.fulfilled, handler.ghost_requestFulfilled(x, id), "fulfilled vs applied fulfilments");
+        if (q.cancelled) assertEq(q.fulfilled, 0, "cancelled after a payment");
+      }
+    }
+  }
+
+  /// @notice (10) One stage on every chain: once the hub's stage has been delivered, both chains report the same
+  /// stage, sequence, start, reason and inputs; the hub's stage is the rule applied to the day's reported requests,
+  /// the latest pool and the policy, and its sequence grows by one per change.
+  function invariant_stageSameOnEveryChain() public view {
+    RwaRedemptions.Stage memory hub = handler.redemptionsAt(0).stageOf(DID);
+    RwaRedemptions.Stage memory spoke = handler.redemptionsAt(1).stageOf(DID);
+    assertEq(spoke.stage, hub.stage, "stage");
+    assertEq(spoke.stageSeq, hub.stageSeq, "stageSeq");
+    assertEq(spoke.since, hub.since, "since");
+    assertEq(spoke.reason, hub.reason, "reason");
+    assertEq(spoke.dayRequested, hub.dayRequested, "dayRequested");
+    assertEq(spoke.poolSupply, hub.poolSupply, "poolSupply");
+    assertEq(hub.stageSeq, handler.ghost_hubSeq(), "hub stageSeq vs observed changes");
+    assertEq(handler.ghost_stageRuleMismatch(), 0, "hub stage differs from the rule");
   }
 }

@@ -6,6 +6,7 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 import {RwaReceiver} from "../../../src/RwaReceiver.sol";
 import {RwaHoldings} from "../../../src/RwaHoldings.sol";
 import {RwaNavFeed} from "../../../src/RwaNavFeed.sol";
+import {RwaRedemptions} from "../../../src/RwaRedemptions.sol";
 import {AttestationSigner} from "../../helpers/AttestationSigner.sol";
 
 /// @notice State, ghost accounting and delivery plumbing of TwoChainHandler: one DID on two receivers that stand for
@@ -44,6 +45,7 @@ abstract contract TwoChainHandlerBase is CommonBase, StdUtils, AttestationSigner
   RwaReceiver[2] internal s_receivers;
   RwaHoldings[2] internal s_holdings;
   RwaNavFeed[2] internal s_feeds;
+  RwaRedemptions[2] internal s_redemptions;
   uint64[2] internal s_chainIds;
   /// @dev Two committees that take turns: a rotation installs the other one on both chains.
   uint256[][2] internal s_committees;
@@ -120,6 +122,7 @@ abstract contract TwoChainHandlerBase is CommonBase, StdUtils, AttestationSigner
       s_chainIds[x] = d.chainIds[x];
       s_holdings[x] = d.receivers[x].didState(d.did).holdings;
       s_feeds[x] = d.receivers[x].navFeedOf(d.did);
+      s_redemptions[x] = d.receivers[x].redemptions();
       ghost_cap[x] = uint128(s_holdings[x].supplyCap());
       for (uint256 i; i < d.actors.length; ++i) {
         ghost_allowed[x][d.actors[i]] = s_holdings[x].isAllowed(d.actors[i]);
@@ -143,7 +146,10 @@ abstract contract TwoChainHandlerBase is CommonBase, StdUtils, AttestationSigner
 
   function _fingerprint(uint256 x) internal view returns (bytes32 h) {
     RwaHoldings holdings = s_holdings[x];
-    h = keccak256(abi.encode(holdings.totalSupply(), holdings.balanceOf(attacker)));
+    // Units locked for redemption sit in the chain's redemptions module.
+    h = keccak256(
+      abi.encode(holdings.totalSupply(), holdings.balanceOf(attacker), holdings.balanceOf(address(s_redemptions[x])))
+    );
     for (uint256 i; i < s_actors.length; ++i) {
       h = keccak256(abi.encode(h, holdings.balanceOf(s_actors[i])));
     }
