@@ -4,7 +4,9 @@ pragma solidity 0.8.26;
 import {console2} from "forge-std/console2.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {RwaHoldings} from "../src/RwaHoldings.sol";
+import {RwaRedemptions} from "../src/RwaRedemptions.sol";
 import {AttestationFixture} from "./helpers/AttestationFixture.sol";
+import {RedemptionAttestations} from "./helpers/RedemptionAttestations.sol";
 
 /// @notice Gas of the delivery paths in a realistic, warmed-up state, recorded in contracts/.gas-snapshot.
 /// Building and signing messages is excluded from the metered gas (pauseGasMetering), so each figure is the
@@ -12,7 +14,7 @@ import {AttestationFixture} from "./helpers/AttestationFixture.sol";
 /// call's arguments in the test contract's memory). Storage touched in setUp is cold again in the test.
 /// The batch tests also log the receiver's own execution gas (vm.lastCallGas) and the calldata gas a transaction
 /// would pay on top (16 per non-zero byte, 4 per zero byte); neither figure includes the 21,000 of a transaction.
-contract GasTest is AttestationFixture {
+contract GasTest is AttestationFixture, RedemptionAttestations {
   bytes32 internal constant DID_3OF5 = keccak256("did:rwa:acme:money-market");
   uint256 internal constant BATCH = 64;
   /// @dev Nonce ranges, each inside one 256-nonce bitmap word: holders' funding, the pre-verified root, the batch.
@@ -26,6 +28,9 @@ contract GasTest is AttestationFixture {
   address[] internal holders;
   bytes[] internal verifiedMessages;
   bytes32 internal verifiedRoot;
+  RwaRedemptions internal redemptions;
+  /// @dev Redemption messages of the tests use this nonce, in the bitmap word setUp already uses.
+  uint64 internal constant REDEMPTION_NONCE = 3;
 
   function setUp() public override {
     super.setUp();
@@ -51,6 +56,25 @@ contract GasTest is AttestationFixture {
     }
     (verifiedRoot,) = buildBatch(messages);
     _applyItem(messages, 0, batchQuorumSigs(verifiedRoot));
+
+    // Redemptions in use: a holder has an open request (id 1), this chain has counted its report and aggregates.
+    redemptions = receiver.redemptions();
+    vm.prank(holders[0]);
+    redemptions.requestRedeem(DID, 1e6);
+    deliverAdmin(encodeRequestReport(_report(4, 1, 1e6)));
+  }
+
+  function _report(uint64 nonce, uint64 requestId, uint256 amount) internal view returns (RequestReportAtt memory) {
+    return RequestReportAtt({
+      did: DID,
+      nonce: nonce,
+      chainId: PEER_CHAIN_ID,
+      requestId: requestId,
+      owner: bob,
+      amount: amount,
+      requestedAt: uint64(block.timestamp),
+      poolSupply: 100_000_000e6 // the requests stay under 1 % of it: stage A, no stage change
+    });
   }
 
   function _subscriptionsToHolders(uint64 firstNonce) internal view returns (bytes[] memory messages) {
@@ -174,6 +198,82 @@ contract GasTest is AttestationFixture {
 
     vm.pauseGasMetering();
     assertEq(receiver.didState(DID).signerEpoch, 2);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // redemptions
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /// @dev A request while another is open: locks units in the module (one ERC-20 move, two new request slots).
+  function test_gas_requestRedeem() public {
+    vm.prank(alice);
+    uint64 id = redemptions.requestRedeem(DID, 50e6);
+
+    vm.pauseGasMetering();
+    assertEq(id, 2);
+  }
+
+  /// @dev The custodian's settlement of part of an open request in stage A (burns locked units), 2-of-3.
+  function test_gas_applyRedemptionFulfilment_2of3() public {
+    vm.pauseGasMetering();
+    bytes memory message = encodeFulfilment(
+      FulfilmentAtt({
+        did: DID,
+        nonce: REDEMPTION_NONCE,
+        requestId: 1,
+        settlementRef: keccak256("REDEEM-0001"),
+        amount: 4e5,
+        cashLegRef: keccak256("wire 0001"),
+        settledAt: uint64(T0)
+      })
+    );
+    bytes memory sigs = adminQuorumSigs(message);
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    receiver.receiveMessage(message, sigs);
+
+    vm.pauseGasMetering();
+    assertEq(redemptions.requestOf(DID, 1).fulfilled, 4e5);
+  }
+
+  /// @dev A request of another chain counted on the hub (its day total and pool updated, stage unchanged), 2-of-3.
+  function test_gas_applyRedemptionReport_2of3() public {
+    vm.pauseGasMetering();
+    bytes memory message = encodeRequestReport(_report(REDEMPTION_NONCE, 2, 30e6));
+    bytes memory sigs = adminQuorumSigs(message);
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    receiver.receiveMessage(message, sigs);
+
+    vm.pauseGasMetering();
+    assertEq(redemptions.dayRequestedOf(DID, uint64(block.timestamp / 1 days)), 31e6);
+  }
+
+  /// @dev The hub's stage arriving on a spoke (first stage of the DID there: three fresh slots), 2-of-3.
+  function test_gas_applyRedemptionStage_2of3() public {
+    vm.pauseGasMetering();
+    bytes memory message = encodeStage(
+      StageAtt({
+        did: DID,
+        nonce: REDEMPTION_NONCE,
+        stage: STAGE_B,
+        stageSeq: 1,
+        since: uint64(T0),
+        reason: REASON_THRESHOLD,
+        dayRequested: 1_500_000e6,
+        poolSupply: 100_000_000e6
+      })
+    );
+    bytes memory sigs = adminQuorumSigs(message);
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    receiver.receiveMessage(message, sigs);
+
+    vm.pauseGasMetering();
+    assertEq(redemptions.stageOf(DID).stage, STAGE_B);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
