@@ -5,7 +5,10 @@ import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY
 import type { PolicySnapshot, RedemptionReport, SignResponse, StageReport } from '../../schemas/committee.js';
 import { attestationId, decodeMessage, encodeMessage } from '../../schemas/message.js';
 import { signDisclosure, signFulfilment, type UnsignedDisclosure, type UnsignedFulfilment } from '../../clients/custodian.js';
+import { pino } from 'pino';
 import { attestationOf } from '../attestation.js';
+import { RemoteCommittee } from '../committee/remote.js';
+import { createMetrics } from '../metrics.js';
 import { newRedemptionWorld, type RedemptionWorld } from '../chain/redemption-fake.js';
 import { DID, DID_HASH, DOMAIN, INVESTOR, NOW, makeSigner, newWorld, type World } from './testkit.js';
 
@@ -197,3 +200,36 @@ describe('committee signer, disclosure (kind 11)', () => {
   });
 });
 
+
+describe('remote committee over redemption kinds', () => {
+  it('reaches quorum through signers that each re-read the chains; a signer whose chains disagree does not sign', async () => {
+    // Signer 3 reads another supply on the spoke at the pinned block: it computes another pool and refuses.
+    const skewed = newRedemptionWorld(rw.defaultTime);
+    for (const key of ['heads', 'requested', 'supplies', 'stageLogs', 'requests', 'allowances'] as const) (skewed[key] as Map<unknown, unknown>) = new Map(rw[key] as Map<unknown, unknown>);
+    skewed.suppliesAt.set(`${SPOKE}:45`, 1n);
+    const apps = [makeSigner(DEV_COMMITTEE_KEYS[0]!, world, rw), makeSigner(DEV_COMMITTEE_KEYS[1]!, world, rw), makeSigner(DEV_COMMITTEE_KEYS[2]!, world, skewed)];
+    const urls = apps.map((_, i) => `http://signer-${i + 1}.test`);
+    const metrics = createMetrics();
+    const committee = new RemoteCommittee({
+      urls,
+      timeoutMs: 2_000,
+      metrics,
+      logger: pino({ level: 'silent' }),
+      fetch: async (url, init) => apps[urls.indexOf(new URL(url).origin)]!.app.request(url, init),
+    });
+    const source = { kind: 'redemptionRequest' as const, request: report() };
+    const message = attestationOf(source, DID_HASH, 5n);
+    const hub = { chainId: BigInt(HUB), receiver: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' as const };
+    const [packed] = await committee.sign({ message, source, destinations: [hub], signers: world.record.signers, threshold: 3 }).then(
+      () => {
+        throw new Error('three signatures should not be available');
+      },
+      (err: unknown) => {
+        expect(String(err)).toContain('pool_supply_mismatch');
+        return committee.sign({ message, source, destinations: [hub], signers: world.record.signers, threshold: 2 });
+      },
+    );
+    expect(packed!.chainId).toBe(HUB);
+    expect((packed!.signatures.length - 2) / 130).toBe(2);
+  });
+});
