@@ -1,15 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPublicClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Abi, type Address, type Hex } from 'viem';
+import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../../schemas/abi.js';
-import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
-import { encodeMessage, type AttestationMessage } from '../../schemas/message.js';
-import { Committee } from '../committee/local.js';
-import { BIN, startAnvil, type AnvilChain } from '../../e2e/lib/anvil.js';
+import { startAnvil, type AnvilChain } from '../../e2e/lib/anvil.js';
+import { INVESTOR_KEY, buildContracts, clients, committeeSigners as signers, deploy, deliver as deliverOn, mined as minedOn, type Unnumbered } from './anvil-testkit.js';
 import { RedemptionChains } from './redemptions.js';
 
 /**
@@ -17,14 +13,10 @@ import { RedemptionChains } from './redemptions.js';
  * hub). Set-up attestations are signed by the dev committee and applied directly; the investor (anvil account 3)
  * requests and cancels on the module itself. Every wait is a receipt with a deadline.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
 const CHAIN_ID = 41_201;
 const DID = 'did:rwa:redemptions-reader-test:fund' as DidString;
 const HASH = didHash(DID);
-const INVESTOR_KEY: Hex = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
 const INVESTOR = privateKeyToAccount(INVESTOR_KEY).address;
-const committee = new Committee(DEV_COMMITTEE_KEYS);
-const signers = [...committee.addresses].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
 
 let anvil: AnvilChain;
 let receiver: Address;
@@ -32,52 +24,17 @@ let registry: Address;
 let reader: RedemptionChains;
 let nonce = 0n;
 
-function artifact(name: string): { abi: Abi; bytecode: Hex } {
-  const a = JSON.parse(readFileSync(join(ROOT, 'out', `${name}.sol`, `${name}.json`), 'utf8')) as { abi: Abi; bytecode: { object: Hex } };
-  return { abi: a.abi, bytecode: a.bytecode.object };
-}
-
-function clients(key: Hex) {
-  const chain = defineChain({ id: CHAIN_ID, name: 'hub', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
-  const transport = http(anvil.rpcUrl, { retryCount: 0, timeout: 10_000 });
-  return { pub: createPublicClient({ chain, transport, pollingInterval: 50 }), wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(key) }) };
-}
-
-async function mined(hash: Hex): Promise<bigint> {
-  const r = await clients(ANVIL_DEPLOYER_KEY).pub.waitForTransactionReceipt({ hash, timeout: 30_000 });
-  if (r.status !== 'success') throw new Error(`transaction ${hash} reverted`);
-  return r.blockNumber;
-}
-
-async function deploy(name: string, args: readonly unknown[]): Promise<Address> {
-  const { abi, bytecode } = artifact(name);
-  const { pub, wallet } = clients(ANVIL_DEPLOYER_KEY);
-  const r = await pub.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi, bytecode, args }), timeout: 30_000 });
-  if (!r.contractAddress) throw new Error(`deploying ${name} failed`);
-  return r.contractAddress;
-}
-
-/** An attestation of any kind before it gets the DID and the next nonce. */
-type Unnumbered = AttestationMessage extends infer M ? (M extends AttestationMessage ? Omit<M, 'did' | 'nonce'> : never) : never;
-
-/** Signs an attestation with the dev committee and applies it on the receiver; returns its block. */
-async function deliver(m: Unnumbered): Promise<bigint> {
-  nonce += 1n;
-  const message = { ...m, did: HASH, nonce } as AttestationMessage;
-  const signatures = await committee.signFor(message, { chainId: BigInt(CHAIN_ID), receiver }, signers, DEV_COMMITTEE_THRESHOLD);
-  const { wallet } = clients(ANVIL_RELAYER_KEY);
-  return mined(await wallet.writeContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'receiveMessage', args: [encodeMessage(message), signatures] }));
-}
+const mined = (hash: Hex) => minedOn(anvil, hash);
+const deliver = (m: Unnumbered) => deliverOn(anvil, receiver, HASH, (nonce += 1n), m);
 
 describe('RedemptionChains against RwaRedemptions on anvil', () => {
   beforeAll(async () => {
     anvil = await startAnvil('hub', CHAIN_ID);
-    const built = spawnSync(BIN('forge'), ['build', 'contracts/src'], { cwd: ROOT, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`forge build failed:\n${built.stdout}\n${built.stderr}`);
-    receiver = await deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
+    buildContracts();
+    receiver = await deploy(anvil, 'RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
     const deployer = privateKeyToAccount(ANVIL_DEPLOYER_KEY).address;
-    registry = await deploy('RwaDidRegistry', [deployer]);
-    const { wallet } = clients(ANVIL_DEPLOYER_KEY);
+    registry = await deploy(anvil, 'RwaDidRegistry', [deployer]);
+    const { wallet } = clients(anvil);
     await mined(
       await wallet.writeContract({
         address: registry,
@@ -98,7 +55,7 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
       }),
     );
     reader = new RedemptionChains([{ name: 'hub', chainId: CHAIN_ID, rpcUrl: anvil.rpcUrl, receiver, confirmations: 1 }], { rpcUrl: anvil.rpcUrl, registry });
-    const now = (await clients(ANVIL_DEPLOYER_KEY).pub.getBlock()).timestamp;
+    const now = (await clients(anvil).pub.getBlock()).timestamp;
     await deliver({ kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Reader Test Fund', symbol: 'RTF' });
     await deliver({ kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
     await deliver({ kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(CHAIN_ID), cap: 10n ** 12n }] });
@@ -119,8 +76,8 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
   });
 
   it('reads requests, cancellations, the allowance, the stage and the supply at a block; confirmations hold back the safe head', async () => {
-    const module = await clients(ANVIL_DEPLOYER_KEY).pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'redemptions' });
-    const investor = clients(INVESTOR_KEY).wallet;
+    const module = await clients(anvil).pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'redemptions' });
+    const investor = clients(anvil, INVESTOR_KEY).wallet;
     const block1 = await mined(await investor.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [HASH, 400n] }));
     const block2 = await mined(await investor.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [HASH, 100n] }));
     const block3 = await mined(await investor.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'cancelRedeem', args: [HASH, 2n] }));
@@ -160,7 +117,7 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
 
   it("reads the registry's policy: the defaults until the issuer sets one", async () => {
     expect(await reader.redemptionPolicyOf(HASH)).toEqual({ stageBBps: 100, stageCBps: 300, instalments: 7, windowSeconds: 604_800, emergency: false });
-    const { wallet } = clients(ANVIL_DEPLOYER_KEY);
+    const { wallet } = clients(anvil);
     await mined(await wallet.writeContract({ address: registry, abi: rwaDidRegistryAbi, functionName: 'setRedemptionPolicy', args: [HASH, 200, 500, 4, 86_400, true] }));
     expect(await reader.redemptionPolicyOf(HASH)).toEqual({ stageBBps: 200, stageCBps: 500, instalments: 4, windowSeconds: 86_400, emergency: true });
   });
