@@ -50,7 +50,7 @@ export interface RedemptionsAnswer {
   did: string;
   stages: ({ chainId: number; stage: 'A' | 'B' | 'C'; stageSeq: string; since: number; reason: string; dayRequested: string; poolSupply: string } | { chainId: number; error: string })[];
   dailyRateBps: number | null;
-  requests: { chainId: number; requestId: string; owner: string; amount: string; requestedAt: number; fulfilled: string; status: 'open' | 'fulfilled' | 'cancelled'; reportId: string | null }[];
+  requests: { chainId: number; requestId: string; owner: string; amount: string; requestedAt: number; fulfilled: string; status: 'open' | 'fulfilled' | 'cancelled'; reportId: string | null; redeemableNow: string | null }[];
 }
 
 /** A DID's redemption stage per chain, today's rate and its requests. */

@@ -19,6 +19,8 @@ export interface RequestView {
   status: RequestStatus;
   /** The kind 7 report to the hub, once signed. */
   reportId: string | null;
+  /** What the request's module allows to fulfil now (open requests; null when closed or its chain is unreadable). */
+  redeemableNow: string | null;
 }
 
 export type ChainStageView = { chainId: number } & ({ stage: RedemptionStageName; stageSeq: string; since: number; reason: string; dayRequested: string; poolSupply: string } | { error: 'chain_unavailable' });
@@ -61,17 +63,32 @@ export class RedemptionView {
         }
       }),
     );
-    const requests = this.d.redemptions.requests(hash).map((r) => ({
-      chainId: r.chainId,
-      requestId: r.requestId,
-      owner: r.owner,
-      amount: r.amount,
-      requestedAt: r.requestedAt,
-      fulfilled: r.issuedFulfilled,
-      status: statusOf(r),
-      reportId: this.d.store.findBySource(did, 'redemptionRequest', requestSourceRef(r.chainId, r.requestId))?.id ?? null,
-    }));
+    const requests = await Promise.all(
+      this.d.redemptions.requests(hash).map(async (r): Promise<RequestView> => {
+        const status = statusOf(r);
+        return {
+          chainId: r.chainId,
+          requestId: r.requestId,
+          owner: r.owner,
+          amount: r.amount,
+          requestedAt: r.requestedAt,
+          fulfilled: r.issuedFulfilled,
+          status,
+          reportId: this.d.store.findBySource(did, 'redemptionRequest', requestSourceRef(r.chainId, r.requestId))?.id ?? null,
+          redeemableNow: status === 'open' ? await this.allowance(r.chainId, hash, r.requestId) : null,
+        };
+      }),
+    );
     return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests };
+  }
+
+  private async allowance(chainId: number, hash: DidHash, requestId: string): Promise<string | null> {
+    try {
+      return String(await this.d.chains.redeemableNow(chainId, hash, BigInt(requestId)));
+    } catch (err) {
+      this.d.logger.warn({ err, chainId, requestId }, 'chain unreachable for the allowance of a request');
+      return null;
+    }
   }
 
   /** Today's requests over all chains against the pool supply of the DID's latest report to the hub. */

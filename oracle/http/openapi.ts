@@ -107,7 +107,7 @@ export function openApiDocument() {
       },
       '/v1/dids/{did}/redemptions': {
         get: {
-          summary: "A DID's redemption stage on each chain (read from its module), today's rate in bps of the pool, and its requests (open / fulfilled / cancelled, amount fulfilled by attested fulfilments, the id of the report to the hub)",
+          summary: "A DID's redemption stage on each chain (read from its module), today's rate in bps of the pool, and its requests (open / fulfilled / cancelled, amount fulfilled by attested fulfilments, the id of the report to the hub, and for open ones what the module allows to fulfil now)",
           parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }],
           responses: { '200': { description: '{ did, stages, dailyRateBps, requests }' }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown DID') },
         },

@@ -134,7 +134,7 @@ describe('GET /v1/dids/{did}/redemptions and the redemption metrics', () => {
 
     const res = await k.app.request(`/v1/dids/${DID}/redemptions`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { stages: { chainId: number; stage: string }[]; dailyRateBps: number; requests: { requestId: string; status: string; fulfilled: string; reportId: string | null }[] };
+    const body = (await res.json()) as { stages: { chainId: number; stage: string }[]; dailyRateBps: number; requests: { requestId: string; status: string; fulfilled: string; reportId: string | null; redeemableNow: string | null }[] };
     expect(body.stages.map((s) => [s.chainId, s.stage])).toEqual([
       [HUB, 'A'],
       [SPOKE_A, 'B'],
@@ -146,6 +146,7 @@ describe('GET /v1/dids/{did}/redemptions and the redemption metrics', () => {
       ['1', 'open', '40'],
     ]);
     expect(body.requests.every((r) => r.reportId !== null)).toBe(true);
+    expect(body.requests.map((r) => r.redeemableNow)).toEqual([null, '100']);
 
     k.clock.now = BigInt(NOW + 30);
     k.view.refreshMetrics();
