@@ -137,7 +137,8 @@ contract RwaDidRegistry is Ownable {
     address issuer = s_records[did].config.issuer;
     if (issuer == address(0)) revert UnknownDid(did);
     if (msg.sender != issuer) revert NotIssuer(did, msg.sender);
-    RedemptionPolicy.Policy memory p = RedemptionPolicy.Policy(stageBBps, stageCBps, instalments, windowSeconds, emergency);
+    RedemptionPolicy.Policy memory p =
+      RedemptionPolicy.Policy(stageBBps, stageCBps, instalments, windowSeconds, emergency);
     if (!RedemptionPolicy.isValid(p)) revert InvalidRedemptionPolicy(stageBBps, stageCBps, instalments, windowSeconds);
     s_redemptionPolicies[did] = p;
     emit RedemptionPolicySet(did, stageBBps, stageCBps, instalments, windowSeconds, emergency);

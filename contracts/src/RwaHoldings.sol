@@ -4,7 +4,8 @@ pragma solidity 0.8.26;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @notice Holdings of one RWA DID on one chain, as an ERC-20.
-/// - Supply changes only when the receiver applies a verified settlement (it is the only minter and burner).
+/// - Supply changes only by verified attestations: the receiver mints and burns settlements (the only minter), and
+///   the redemptions module burns locked units for a verified fulfilment that the receiver forwarded to it.
 /// - Minting never takes supply above `supplyCap`, this chain's share of the attested reserve.
 /// - Transfers move only between allow-listed accounts; a subscription mints only to an allow-listed investor.
 ///   Burns (redemptions, moves out) are not gated by the allow-list, so a removed holder can still be redeemed.

@@ -243,7 +243,9 @@ contract RwaRedemptions {
 
   function _applyFulfilment(AttestationCodec.Header memory h, AttestationCodec.RedemptionFulfilment memory f) internal {
     uint128 fulfilled = _fulfil(h.did, f.requestId, f.amount);
-    emit RedemptionFulfilled(h.did, f.requestId, h.nonce, f.amount, fulfilled, f.settlementRef, f.cashLegRef, f.settledAt);
+    emit RedemptionFulfilled(
+      h.did, f.requestId, h.nonce, f.amount, fulfilled, f.settlementRef, f.cashLegRef, f.settledAt
+    );
   }
 
   /// @dev Checks in the order a custodian would fix them: the request, the amount, then the stage.
