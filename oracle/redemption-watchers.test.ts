@@ -49,6 +49,15 @@ describe('RequestWatcher', () => {
     expect(JSON.stringify((JSON.parse(row!.request) as RedemptionReport).pins)).toBe(pinsBefore);
   });
 
+  it('passes over requests it cannot report, so more than a page of them never starves a later one', async () => {
+    const stranger = `0x${'ee'.repeat(32)}` as typeof HASH;
+    const unknown = Array.from({ length: 150 }, (_, i) => ({ ...requested(BigInt(i + 1), 1n, 10n, BigInt(NOW - 1000 + i)), did: stranger, logIndex: i }));
+    k.world.requested.set(SPOKE_A, [...unknown, requested(1n, 150n, 40n)]);
+    const created = await k.requestWatcher.tick();
+    expect(created.map((r) => decodeMessage(r.message as Hex))).toMatchObject([{ kind: 'redemptionRequest', did: HASH, requestId: 1n }]);
+    expect(k.redemptions.requestsAwaitingReport(1_000)).toHaveLength(150);
+  });
+
   it('records cancellations and counts a chain it cannot read without stopping the others', async () => {
     k.world.requested.set(SPOKE_A, [requested(1n, 150n, 40n)]);
     k.world.cancelled.set(SPOKE_A, [{ did: HASH, requestId: 1n, blockNumber: 45n, logIndex: 1 }]);

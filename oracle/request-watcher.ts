@@ -20,6 +20,8 @@ export interface WatcherOptions {
   maxSpan: bigint;
 }
 
+const PAGE = 100;
+
 /** Everything about a request that its report must agree with; pins and pool supply are the aggregator's choice. */
 const requestHashOf = (r: RequestRow, did: string): Hex => keccak256(stringToBytes(JSON.stringify([did, r.chainId, r.requestId, r.owner, r.amount, r.requestedAt, r.blockNumber])));
 
@@ -42,17 +44,25 @@ export class RequestWatcher {
         this.d.logger.warn({ err, chainId }, 'redemption request scan failed; retrying on the next pass');
       }
     }
+    // Pages of requests awaiting their report; those left awaiting (skipped or failed) are passed over, so a few that
+    // cannot be reported never starve the rest.
     const created: AttestationRow[] = [];
-    for (const row of this.d.redemptions.requestsAwaitingReport()) {
-      try {
-        const r = await this.report(row);
-        if (r) created.push(r);
-      } catch (err) {
-        this.d.metrics.watcherFailures.inc({ watcher: 'redemption-reports', chain: String(row.chainId) });
-        this.d.logger.warn({ err, chainId: row.chainId, requestId: row.requestId, didHash: row.didHash }, 'redemption request not reported; retrying on the next pass');
+    let left = 0;
+    for (;;) {
+      const page = this.d.redemptions.requestsAwaitingReport(PAGE, left);
+      for (const row of page) {
+        try {
+          const r = await this.report(row);
+          if (r === 'left') left += 1;
+          else if (r !== 'existing') created.push(r);
+        } catch (err) {
+          left += 1;
+          this.d.metrics.watcherFailures.inc({ watcher: 'redemption-reports', chain: String(row.chainId) });
+          this.d.logger.warn({ err, chainId: row.chainId, requestId: row.requestId, didHash: row.didHash }, 'redemption request not reported; retrying on the next pass');
+        }
       }
+      if (page.length < PAGE) return created;
     }
-    return created;
   }
 
   /** Reads every final block range of one chain not read yet. */
@@ -75,18 +85,18 @@ export class RequestWatcher {
     }
   }
 
-  private async report(row: RequestRow): Promise<AttestationRow | undefined> {
+  private async report(row: RequestRow): Promise<AttestationRow | 'existing' | 'left'> {
     const hash = row.didHash as DidHash;
     const record = await this.d.registry.getDid(hash);
     if (!record) {
       this.d.logger.debug({ didHash: hash, chainId: row.chainId, requestId: row.requestId }, 'request of a DID not registered on the hub; not reported');
-      return undefined;
+      return 'left';
     }
     const hub = Number(this.d.hubChainId);
     const chains = enabledChains(this.d, record);
     if (!chains.includes(hub)) {
       this.d.logger.warn({ did: record.did, chainId: row.chainId, requestId: row.requestId }, 'the hub is not enabled for this DID; request not reported');
-      return undefined;
+      return 'left';
     }
     const { pins, poolSupply } = await this.pinned(row, hash, chains);
     const request: RedemptionReport = {
@@ -115,7 +125,7 @@ export class RequestWatcher {
         submitter: this.d.registryAddress,
       }),
     );
-    return r.created ? r.attestation : undefined;
+    return r.created ? r.attestation : 'existing';
   }
 
   /** The request's pinned blocks and pool supply: chosen on the first attempt, reused by every retry. */

@@ -16,6 +16,8 @@ const stageName = (n: number): RedemptionStageName => (Object.keys(REDEMPTION_ST
 const reasonName = (n: number): RedemptionStageReasonName =>
   (Object.keys(REDEMPTION_STAGE_REASON) as RedemptionStageReasonName[]).find((k) => REDEMPTION_STAGE_REASON[k] === n) ?? 'none';
 
+const PAGE = 100;
+
 /** A stored hub stage change as the report the committee signs. */
 export const stageReportOf = (row: StageRow, did: string): StageReport => ({
   did,
@@ -45,17 +47,24 @@ export class StageWatcher {
       this.d.metrics.watcherFailures.inc({ watcher: 'redemption-stages', chain: String(hub) });
       this.d.logger.warn({ err, chainId: hub }, 'redemption stage scan failed; retrying on the next pass');
     }
+    // As for requests: stage changes left awaiting (skipped or failed) are passed over, page after page.
     const created: AttestationRow[] = [];
-    for (const row of this.d.redemptions.stagesAwaitingReport()) {
-      try {
-        const r = await this.report(row);
-        if (r) created.push(r);
-      } catch (err) {
-        this.d.metrics.watcherFailures.inc({ watcher: 'redemption-stage-reports', chain: String(hub) });
-        this.d.logger.warn({ err, didHash: row.didHash, stageSeq: row.stageSeq }, 'redemption stage not sent; retrying on the next pass');
+    let left = 0;
+    for (;;) {
+      const page = this.d.redemptions.stagesAwaitingReport(PAGE, left);
+      for (const row of page) {
+        try {
+          const r = await this.report(row);
+          if (r === 'left') left += 1;
+          else if (r !== 'existing') created.push(r);
+        } catch (err) {
+          left += 1;
+          this.d.metrics.watcherFailures.inc({ watcher: 'redemption-stage-reports', chain: String(hub) });
+          this.d.logger.warn({ err, didHash: row.didHash, stageSeq: row.stageSeq }, 'redemption stage not sent; retrying on the next pass');
+        }
       }
+      if (page.length < PAGE) return created;
     }
-    return created;
   }
 
   private async scan(hub: number): Promise<void> {
@@ -83,12 +92,12 @@ export class StageWatcher {
     }
   }
 
-  private async report(row: StageRow): Promise<AttestationRow | undefined> {
+  private async report(row: StageRow): Promise<AttestationRow | 'existing' | 'left'> {
     const hash = row.didHash as DidHash;
     const record = await this.d.registry.getDid(hash);
-    if (!record) return undefined;
+    if (!record) return 'left';
     const spokes = enabledChains(this.d, record).filter((c) => c !== Number(this.d.hubChainId));
-    if (spokes.length === 0) return undefined;
+    if (spokes.length === 0) return 'left';
     const request = stageReportOf(row, record.did);
     const source: RedemptionSource = { kind: 'redemptionStage', request };
     const sourceRef = stageSourceRef(row.stageSeq);
@@ -105,6 +114,6 @@ export class StageWatcher {
         submitter: this.d.registryAddress,
       }),
     );
-    return r.created ? r.attestation : undefined;
+    return r.created ? r.attestation : 'existing';
   }
 }

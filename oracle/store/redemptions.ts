@@ -73,29 +73,31 @@ export class RedemptionStore {
     });
   }
 
-  /** Requests without their kind 7 report yet, oldest first. */
-  requestsAwaitingReport(limit = 100): RequestRow[] {
+  /** Requests without their kind 7 report yet, oldest first; `skip` passes over the first ones (a watcher's failures). */
+  requestsAwaitingReport(limit = 100, skip = 0): RequestRow[] {
     return this.db
       .select()
       .from(redemptionRequests)
       .where(
         sql`not exists (select 1 from ${attestations} where ${attestations.didHash} = ${redemptionRequests.didHash} and ${attestations.kind} = 'redemptionRequest' and ${attestations.sourceRef} = 'request:' || ${redemptionRequests.chainId} || ':' || ${redemptionRequests.requestId})`,
       )
-      .orderBy(asc(redemptionRequests.requestedAt), asc(redemptionRequests.chainId), asc(redemptionRequests.logIndex))
+      .orderBy(asc(redemptionRequests.requestedAt), asc(redemptionRequests.chainId), asc(redemptionRequests.requestId))
       .limit(limit)
+      .offset(skip)
       .all();
   }
 
-  /** Hub stage changes without their kind 8 report yet, in stage order per DID. */
-  stagesAwaitingReport(limit = 100): StageRow[] {
+  /** Hub stage changes without their kind 8 report yet, in stage order per DID; `skip` as for requests. */
+  stagesAwaitingReport(limit = 100, skip = 0): StageRow[] {
     return this.db
       .select()
       .from(redemptionStages)
       .where(
         sql`not exists (select 1 from ${attestations} where ${attestations.didHash} = ${redemptionStages.didHash} and ${attestations.kind} = 'redemptionStage' and ${attestations.sourceRef} = 'stage:' || ${redemptionStages.stageSeq})`,
       )
-      .orderBy(asc(sql`cast(${redemptionStages.stageSeq} as integer)`))
+      .orderBy(asc(sql`cast(${redemptionStages.stageSeq} as integer)`), asc(redemptionStages.didHash))
       .limit(limit)
+      .offset(skip)
       .all();
   }
 
