@@ -3,13 +3,15 @@ import type { Address, Hex } from 'viem';
 import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
 import {
   allowListUpdateMessage,
+  disclosureMessage,
+  redemptionFulfilmentMessage,
   moveInstructionMessage,
   navReportMessage,
   pauseOrderMessage,
   reserveReportMessage,
   settlementProofMessage,
 } from '../schemas/custodian-messages.js';
-import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import type { AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 
 /** Where the oracle verifies custodian signatures: the hub chain and its DID registry. */
 export interface CustodianDomain {
@@ -94,6 +96,31 @@ export async function signMove(key: Hex, domain: CustodianDomain, body: Unsigned
     types: custodianTypes,
     primaryType: 'MoveInstruction',
     message: moveInstructionMessage(body),
+  });
+  return { ...body, signature };
+}
+
+export type UnsignedFulfilment = Omit<FulfilmentRequest, 'signature'>;
+export type UnsignedDisclosure = Omit<DisclosureRequest, 'signature'>;
+
+/** Signs a redemption fulfilment as a custodian would (POST /v1/redemptions/fulfilments). */
+export async function signFulfilment(key: Hex, domain: CustodianDomain, body: UnsignedFulfilment): Promise<FulfilmentRequest> {
+  const signature = await privateKeyToAccount(key).signTypedData({
+    domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
+    types: custodianTypes,
+    primaryType: 'RedemptionFulfilment',
+    message: redemptionFulfilmentMessage(body),
+  });
+  return { ...body, signature };
+}
+
+/** Signs a disclosure as the DID's issuer would (POST /v1/disclosures). */
+export async function signDisclosure(key: Hex, domain: CustodianDomain, body: UnsignedDisclosure): Promise<DisclosureRequest> {
+  const signature = await privateKeyToAccount(key).signTypedData({
+    domain: custodianDomain(BigInt(domain.hubChainId), domain.registry),
+    types: custodianTypes,
+    primaryType: 'Disclosure',
+    message: disclosureMessage(body),
   });
   return { ...body, signature };
 }

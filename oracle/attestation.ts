@@ -4,6 +4,7 @@ import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRe
 import { refHash, type DidHash } from '../schemas/ids.js';
 import type { AttestationMessage } from '../schemas/message.js';
 import type { DidRecord } from './chain/registry.js';
+import { redemptionAttestationOf, redemptionSourceRefOf, type RedemptionSource } from './redemption-attestation.js';
 
 /**
  * The attestation a request becomes at a given nonce. The aggregator and every signer build it with these
@@ -129,7 +130,7 @@ export type AdminSource =
   | { kind: 'pause'; request: PauseRequest }
   | { kind: 'config'; request: RegistryConfigSnapshot };
 
-export type AnySource = SourceRequest | AdminSource | MoveSource;
+export type AnySource = SourceRequest | AdminSource | MoveSource | RedemptionSource;
 
 /** The attestation of any source at a nonce: one switch over the builders above. */
 export function attestationOf(s: AnySource, did: DidHash, nonce: bigint): AttestationMessage {
@@ -148,6 +149,8 @@ export function attestationOf(s: AnySource, did: DidHash, nonce: bigint): Attest
       return reserveAttestation(s.request, s.caps, did, nonce);
     case 'move':
       return moveAttestation(s.request, s.leg, s.settledAt, did, nonce);
+    default:
+      return redemptionAttestationOf(s, did, nonce);
   }
 }
 
@@ -166,6 +169,8 @@ export function sourceRefOf(s: AnySource): string {
       return configRef(s.request);
     case 'move':
       return moveSourceRef(s.request.ref, s.leg);
+    default:
+      return redemptionSourceRefOf(s);
   }
 }
 

@@ -22,6 +22,8 @@ export interface OracleConfig {
   registrySyncMs: number;
   /** How often pending cross-chain moves are checked for an applied move-out (ms). */
   moveSyncMs: number;
+  /** Redemption watchers: how often they read the chains (ms), where they start without a cursor, blocks per log read. */
+  redemptions: { syncMs: number; startBlock: bigint; logSpanBlocks: bigint };
 }
 
 export class ConfigError extends Error {
@@ -32,6 +34,11 @@ function positiveInt(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`${name}: expected a positive integer`);
   return n;
+}
+
+function blockNumber(value: string, name: string): bigint {
+  if (!/^(0|[1-9][0-9]{0,19})$/.test(value)) throw new ConfigError(`${name}: expected a block number`);
+  return BigInt(value);
 }
 
 function loadCommittee(env: NodeJS.ProcessEnv, devMode: boolean): CommitteeConfig {
@@ -93,5 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
     maxFutureSkewSeconds: 300,
     registrySyncMs: positiveInt(env.ORACLE_REGISTRY_SYNC_MS ?? '1000', 'ORACLE_REGISTRY_SYNC_MS'),
     moveSyncMs: positiveInt(env.ORACLE_MOVE_SYNC_MS ?? '1000', 'ORACLE_MOVE_SYNC_MS'),
+    redemptions: {
+      syncMs: positiveInt(env.ORACLE_REDEMPTION_SYNC_MS ?? '1000', 'ORACLE_REDEMPTION_SYNC_MS'),
+      startBlock: blockNumber(env.ORACLE_REDEMPTION_START_BLOCK ?? '0', 'ORACLE_REDEMPTION_START_BLOCK'),
+      logSpanBlocks: BigInt(positiveInt(env.ORACLE_LOG_SPAN_BLOCKS ?? '5000', 'ORACLE_LOG_SPAN_BLOCKS')),
+    },
   };
 }

@@ -1,8 +1,10 @@
 import { recoverTypedDataAddress, type Address, type Hex } from 'viem';
 import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
-import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import type { AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 import {
   allowListUpdateMessage,
+  disclosureMessage,
+  redemptionFulfilmentMessage,
   moveInstructionMessage,
   navReportMessage,
   pauseOrderMessage,
@@ -77,6 +79,28 @@ export function recoverMoveSigner(p: CustodianDomainParams, body: MoveRequest): 
     types: custodianTypes,
     primaryType: 'MoveInstruction',
     message: moveInstructionMessage(body),
+    signature: body.signature as Hex,
+  });
+}
+
+/** A custodian's RedemptionFulfilment. */
+export function recoverFulfilmentSigner(p: CustodianDomainParams, body: FulfilmentRequest): Promise<Address> {
+  return recoverTypedDataAddress({
+    domain: custodianDomain(p.hubChainId, p.registry),
+    types: custodianTypes,
+    primaryType: 'RedemptionFulfilment',
+    message: redemptionFulfilmentMessage(body),
+    signature: body.signature as Hex,
+  });
+}
+
+/** The issuer's Disclosure. */
+export function recoverDisclosureSigner(p: CustodianDomainParams, body: DisclosureRequest): Promise<Address> {
+  return recoverTypedDataAddress({
+    domain: custodianDomain(p.hubChainId, p.registry),
+    types: custodianTypes,
+    primaryType: 'Disclosure',
+    message: disclosureMessage(body),
     signature: body.signature as Hex,
   });
 }

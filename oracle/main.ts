@@ -22,6 +22,15 @@ import { KeyedMutex } from '../common/mutex.js';
 import { Wakeup } from '../common/wakeup.js';
 import { createMetrics } from './metrics.js';
 import { createApp } from './http/app.js';
+import { RedemptionChains } from './chain/redemptions.js';
+import { RedemptionStore } from './store/redemptions.js';
+import type { RedemptionDeps } from './redemption-deps.js';
+import { FulfilmentService } from './fulfilment-service.js';
+import { DisclosureService } from './disclosure-service.js';
+import { RedemptionView } from './redemption-view.js';
+import { RequestWatcher } from './request-watcher.js';
+import { StageWatcher } from './stage-watcher.js';
+import { PolicySync } from './policy-sync.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -34,6 +43,9 @@ Environment:
   ORACLE_SIGNER_TIMEOUT_MS  deadline of one call to one signer                  [5000]
   ORACLE_DEV_MODE=1      with neither set, hold the deterministic DEV-ONLY committee keys
   ORACLE_MOVE_SYNC_MS    how often pending moves are checked for an applied move-out  [1000]
+  ORACLE_REDEMPTION_SYNC_MS      how often redemption requests and hub stages are read  [1000]
+  ORACLE_REDEMPTION_START_BLOCK  first block read on a chain the watchers have no cursor for  [0]
+  ORACLE_LOG_SPAN_BLOCKS         most blocks one eth_getLogs of the watchers covers      [5000]
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
   LOG_LEVEL              pino level                                           [info]
 `;
@@ -96,9 +108,31 @@ async function main(): Promise<void> {
     lock,
     now,
   });
+  const redemptionChains = new RedemptionChains(config.deployment.chains, { rpcUrl: config.deployment.hub.rpcUrl, registry: registryAddress });
+  const redemptionDeps: RedemptionDeps = {
+    registry,
+    registryAddress,
+    hubChainId: BigInt(config.deployment.hub.chainId),
+    destinations,
+    chains: redemptionChains,
+    committee,
+    store,
+    redemptions: new RedemptionStore(db),
+    metrics,
+    logger: logger.child({ module: 'redemptions' }),
+    lock,
+    now,
+    maxFutureSkewSeconds: config.maxFutureSkewSeconds,
+  };
+  const redemptionView = new RedemptionView(redemptionDeps);
+  const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
+  const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
+  const requestWatcher = new RequestWatcher(redemptionDeps, { chainIds: config.deployment.chains.map((c) => c.chainId), ...scan });
+  const stageWatcher = new StageWatcher(redemptionDeps, scan);
   const app = createApp({
     admin,
     moves,
+    redemptions: { fulfilments: new FulfilmentService(redemptionDeps), disclosures: new DisclosureService(redemptionDeps), view: redemptionView },
     service,
     store,
     destinations,
@@ -120,6 +154,8 @@ async function main(): Promise<void> {
       try {
         const created = await admin.syncRegistry();
         for (const a of created) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry config attested');
+        // After the configs, so a DID's config always has the lower nonce than its first policy.
+        for (const a of await policySync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry redemption policy attested');
         syncFailures = 0;
         await syncWake.wait(config.registrySyncMs);
       } catch (err) {
@@ -151,6 +187,29 @@ async function main(): Promise<void> {
     }
   })();
 
+  // Redemptions: requests on every chain -> reports to the hub; hub stage changes -> the other chains; gauges.
+  // Each watcher logs, counts and retries its own failures; what reaches here is a store or programming error.
+  const redemptionLog = logger.child({ module: 'redemption-loop' });
+  const redemptionWake = new Wakeup();
+  let redeeming = true;
+  let redemptionFailures = 0;
+  const redemptionLoop = (async () => {
+    while (redeeming) {
+      try {
+        await requestWatcher.tick();
+        await stageWatcher.tick();
+        redemptionView.refreshMetrics();
+        redemptionFailures = 0;
+        await redemptionWake.wait(config.redemptions.syncMs);
+      } catch (err) {
+        redemptionFailures += 1;
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(redemptionFailures, 7));
+        redemptionLog.error({ err, retryInMs: delay }, 'redemption loop pass failed');
+        await redemptionWake.wait(delay);
+      }
+    }
+  })();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -160,7 +219,9 @@ async function main(): Promise<void> {
     syncWake.notify();
     moving = false;
     moveWake.notify();
-    await Promise.all([syncLoop, moveLoop]);
+    redeeming = false;
+    redemptionWake.notify();
+    await Promise.all([syncLoop, moveLoop, redemptionLoop]);
     await close(server);
     closeDb();
     logger.info('oracle stopped');

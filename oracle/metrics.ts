@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface OracleMetrics {
   registry: Registry;
@@ -10,6 +10,14 @@ export interface OracleMetrics {
   /** Remote committee: signatures thrown away, by reason (signer_mismatch, not_in_signer_set, high_s, ...). */
   signaturesRejected: Counter<'signer' | 'reason'>;
   signerCallDuration: Histogram<'signer'>;
+  /** Chain watcher passes that failed on a chain (RPC down, quorum unavailable), by watcher. */
+  watcherFailures: Counter<'watcher' | 'chain'>;
+  /** Redemptions requested today over all chains, in bps of the pool supply of the DID's latest report. */
+  redemptionDailyRateBps: Gauge<'did'>;
+  /** Open redemption requests (not cancelled, not fully fulfilled), under the DID's current hub stage. */
+  redemptionQueueSize: Gauge<'did' | 'stage'>;
+  /** Age of the oldest open request, seconds, under the DID's current hub stage. */
+  redemptionQueueAge: Gauge<'did' | 'stage'>;
 }
 
 export function createMetrics(): OracleMetrics {
@@ -38,6 +46,20 @@ export function createMetrics(): OracleMetrics {
       help: 'Duration of one call to a committee signer',
       labelNames: ['signer'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    watcherFailures: new Counter({ name: 'oracle_watcher_failures_total', help: 'Chain watcher passes that failed, by watcher and chain', labelNames: ['watcher', 'chain'], registers: [registry] }),
+    redemptionDailyRateBps: new Gauge({
+      name: 'rwa_redemption_daily_rate_bps',
+      help: "Redemptions requested today (UTC) over all chains, in bps of the pool supply of the DID's latest report",
+      labelNames: ['did'],
+      registers: [registry],
+    }),
+    redemptionQueueSize: new Gauge({ name: 'rwa_redemption_queue_size', help: 'Open redemption requests by DID and current stage', labelNames: ['did', 'stage'], registers: [registry] }),
+    redemptionQueueAge: new Gauge({
+      name: 'rwa_redemption_queue_age_seconds',
+      help: 'Age of the oldest open redemption request by DID and current stage',
+      labelNames: ['did', 'stage'],
       registers: [registry],
     }),
   };

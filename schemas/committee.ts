@@ -16,7 +16,20 @@ const chainId = { type: 'integer', minimum: 1, maximum: 9007199254740991 } as co
 const uintString = { type: 'string', pattern: '^(0|[1-9][0-9]{0,77})$' } as const;
 
 /** Every kind a signer signs; the admin kinds (config .. reserve) set up and govern a DID on every chain. */
-export const SIGN_KINDS = ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve', 'move'] as const;
+export const SIGN_KINDS = [
+  'settlement',
+  'nav',
+  'config',
+  'allowlist',
+  'pause',
+  'reserve',
+  'move',
+  'redemptionRequest',
+  'redemptionStage',
+  'redemptionPolicy',
+  'redemptionFulfilment',
+  'disclosure',
+] as const;
 export type SignKind = (typeof SIGN_KINDS)[number];
 
 export const signRequestSchema = {
@@ -68,6 +81,83 @@ export const configSnapshotSchema = {
   },
 } as const;
 
+/** A block number as a decimal string (uint64 range checked in code). */
+const blockNumber = { type: 'string', pattern: '^(0|[1-9][0-9]{0,19})$' } as const;
+
+/**
+ * A RedeemRequested event the aggregator read on a chain's redemptions module, with the pool supply it summed at
+ * one pinned block per chain. The signer reads the event at `blockNumber` and the supplies at the pins itself.
+ */
+export const redemptionReportSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/redemption-report.json',
+  title: 'A redemption request seen on a chain, reported to the hub',
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'chainId', 'requestId', 'owner', 'amount', 'requestedAt', 'blockNumber', 'poolSupply', 'pins'],
+  properties: {
+    did: { type: 'string', minLength: 1, maxLength: 256 },
+    chainId,
+    requestId: { ...nonce, description: 'uint64 request id of the module on chainId' },
+    owner: address,
+    amount: { ...uintString, description: 'token base units locked' },
+    requestedAt: { type: 'integer', minimum: 0, maximum: 18446744073709551615, description: 'unix seconds, from the event' },
+    blockNumber: { ...blockNumber, description: 'block of the RedeemRequested event on chainId' },
+    poolSupply: { ...uintString, description: 'sum of the holdings total supply over the pinned blocks' },
+    pins: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 64,
+      description: 'one block per chain enabled for the DID: where its total supply was read',
+      items: { type: 'object', additionalProperties: false, required: ['chainId', 'blockNumber'], properties: { chainId, blockNumber } },
+    },
+  },
+} as const;
+
+/** A RedemptionStageChanged event the aggregator read on the hub's redemptions module. */
+export const stageReportSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/stage-report.json',
+  title: "The hub's redemption stage change, sent to every other chain",
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'stage', 'stageSeq', 'since', 'reason', 'dayRequested', 'poolSupply', 'blockNumber'],
+  properties: {
+    did: { type: 'string', minLength: 1, maxLength: 256 },
+    stage: { enum: ['A', 'B', 'C'] },
+    stageSeq: nonce,
+    since: { type: 'integer', minimum: 0, maximum: 18446744073709551615 },
+    reason: { enum: ['none', 'threshold', 'emergency'] },
+    dayRequested: uintString,
+    poolSupply: uintString,
+    blockNumber: { ...blockNumber, description: 'block of the event on the hub' },
+  },
+} as const;
+
+/** A DID's redemption policy as the hub registry holds it (RwaDidRegistry.setRedemptionPolicy). */
+export const policySnapshotSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/policy-snapshot.json',
+  title: "The hub registry's redemption policy of a DID",
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'revision', 'stageBBps', 'stageCBps', 'instalments', 'windowSeconds', 'emergency'],
+  properties: {
+    did: { type: 'string', minLength: 1, maxLength: 256 },
+    revision: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 9007199254740991,
+      description: "the aggregator's count of policy attestations for the DID, this one included: tells apart a policy set again after a change (A, B, A)",
+    },
+    stageBBps: { type: 'integer', minimum: 1, maximum: 10000 },
+    stageCBps: { type: 'integer', minimum: 1, maximum: 10000 },
+    instalments: { type: 'integer', minimum: 1, maximum: 255 },
+    windowSeconds: { type: 'integer', minimum: 1, maximum: 4294967295 },
+    emergency: { type: 'boolean' },
+  },
+} as const;
+
 const chainSignature = {
   type: 'object',
   additionalProperties: false,
@@ -96,6 +186,9 @@ export const signResponseSchema = {
 export type SignRequest = FromSchema<typeof signRequestSchema>;
 export type ConfigSnapshot = FromSchema<typeof configSnapshotSchema>;
 export type SignResponse = FromSchema<typeof signResponseSchema>;
+export type RedemptionReport = FromSchema<typeof redemptionReportSchema>;
+export type StageReport = FromSchema<typeof stageReportSchema>;
+export type PolicySnapshot = FromSchema<typeof policySnapshotSchema>;
 export type ChainSignature = SignResponse['signatures'][number];
 
 export const MAX_NONCE = (1n << 64n) - 1n;

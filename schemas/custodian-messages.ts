@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem';
-import type { AllowListRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from './http.js';
+import { DISCLOSURE_KIND } from './message.js';
+import type { AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from './http.js';
 
 /**
  * The EIP-712 message of each request a custodian, NAV publisher or issuer signs: the JSON body (everything but the
@@ -40,4 +41,23 @@ export const moveInstructionMessage = (body: Unsigned<MoveRequest>) => ({
   amount: BigInt(body.amount),
   fromChainId: BigInt(body.fromChainId),
   toChainId: BigInt(body.toChainId),
+});
+
+export const redemptionFulfilmentMessage = (body: Unsigned<FulfilmentRequest>) => ({
+  did: body.did,
+  chainId: BigInt(body.chainId),
+  requestId: BigInt(body.requestId),
+  settlementRef: body.settlementRef,
+  amount: BigInt(body.amount),
+  cashLegRef: body.cashLegRef as Hex,
+  settledAt: BigInt(body.settledAt),
+});
+
+/** The document kind travels as its on-chain code (uint8), the name only in JSON. */
+export const disclosureMessage = (body: Unsigned<DisclosureRequest>) => ({
+  did: body.did,
+  docKind: DISCLOSURE_KIND[body.docKind],
+  docHash: body.docHash as Hex,
+  uri: body.uri,
+  asOf: BigInt(body.asOf),
 });

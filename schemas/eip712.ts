@@ -86,6 +86,24 @@ export const custodianTypes = {
     { name: 'fromChainId', type: 'uint64' },
     { name: 'toChainId', type: 'uint64' },
   ],
+  /** Signed by a custodian: cash paid for (part of) a redemption request; burns that many locked units on its chain. */
+  RedemptionFulfilment: [
+    { name: 'did', type: 'string' },
+    { name: 'chainId', type: 'uint64' },
+    { name: 'requestId', type: 'uint64' },
+    { name: 'settlementRef', type: 'string' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'cashLegRef', type: 'bytes32' },
+    { name: 'settledAt', type: 'uint64' },
+  ],
+  /** Signed by the DID's issuer: a document (NAV report, custody statement, audit report, incident notice) by hash. */
+  Disclosure: [
+    { name: 'did', type: 'string' },
+    { name: 'docKind', type: 'uint8' },
+    { name: 'docHash', type: 'bytes32' },
+    { name: 'uri', type: 'string' },
+    { name: 'asOf', type: 'uint64' },
+  ],
 } as const;
 
 export function attestationDomain(chainId: bigint, receiver: `0x${string}`) {

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import type { DisclosureKindName } from './message.js';
 
 /**
  * JSON Schemas (draft 2020-12) of every HTTP payload: the oracle validates bodies with them, the relayer parses
@@ -117,6 +118,67 @@ export const moveRequestSchema = {
   },
 } as const;
 
+/** uint64 as a decimal string, 1 .. 2^64-1 (the upper bound is checked in code). */
+const uint64String = { type: 'string', pattern: '^[1-9][0-9]{0,19}$' } as const;
+
+export const fulfilmentRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/fulfilment-request.json',
+  title: 'Redemption fulfilment signed by a custodian: cash paid for (part of) an on-chain redemption request',
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'chainId', 'requestId', 'settlementRef', 'amount', 'cashLegRef', 'settledAt', 'signature'],
+  properties: {
+    did,
+    chainId: { ...evmChainId, description: 'EVM chain id where the request was made (and where the locked units burn)' },
+    requestId: { ...uint64String, description: "the request id the chain's redemptions module gave (per DID per chain)" },
+    settlementRef: { ...ref, description: "custodian's settlement reference (idempotency key); on chain as keccak256 of it" },
+    amount: { ...uintString, description: 'token base units fulfilled (burned) by this payment' },
+    cashLegRef: { ...bytes32, description: 'hash of the cash-leg evidence' },
+    settledAt: { ...unixSeconds, description: 'unix seconds the cash was paid' },
+    signature,
+  },
+} as const;
+
+/** Disclosure document kinds by the names of the wire codec (DISCLOSURE_KIND); JSON carries the name, EIP-712 the code. */
+export const DOC_KINDS = ['navReport', 'custodyStatement', 'auditReport', 'incidentNotice'] as const satisfies readonly DisclosureKindName[];
+
+export const disclosureRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/disclosure-request.json',
+  title: "Disclosure signed by the DID's issuer: a document anchored on every chain by hash",
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'docKind', 'docHash', 'uri', 'asOf', 'signature'],
+  properties: {
+    did,
+    docKind: { enum: DOC_KINDS },
+    docHash: { ...bytes32, description: 'hash of the document (e.g. keccak256 or sha-256 of the file)' },
+    uri: { type: 'string', minLength: 1, maxLength: 1024, pattern: '^[\\x21-\\x7e]+$', description: 'where the document is published (printable ASCII, no spaces)' },
+    asOf: { ...unixSeconds, description: 'unix seconds the document speaks for; must be later than the latest of its kind' },
+    signature,
+  },
+} as const;
+
+/**
+ * What an attestation was made from, as the oracle stores and feeds it (the relayer keeps it per job). Moves are
+ * settlements; the redemption kinds map one to one to message kinds 7..11.
+ */
+export const ATTESTATION_KINDS = [
+  'settlement',
+  'nav',
+  'config',
+  'allowlist',
+  'pause',
+  'reserve',
+  'redemptionRequest',
+  'redemptionStage',
+  'redemptionPolicy',
+  'redemptionFulfilment',
+  'disclosure',
+] as const;
+export type AttestationKind = (typeof ATTESTATION_KINDS)[number];
+
 const delivery = {
   type: 'object',
   additionalProperties: false,
@@ -138,7 +200,7 @@ export const feedItemSchema = {
     did,
     didHash: bytes32,
     nonce: uintString,
-    kind: { enum: ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve'] },
+    kind: { enum: ATTESTATION_KINDS },
     message: hexBytes,
     createdAt: { type: 'string' },
     deliveries: { type: 'array', items: delivery },
@@ -178,6 +240,8 @@ export type AllowListRequest = FromSchema<typeof allowListRequestSchema>;
 export type PauseRequest = FromSchema<typeof pauseRequestSchema>;
 export type NavRequest = FromSchema<typeof navRequestSchema>;
 export type MoveRequest = FromSchema<typeof moveRequestSchema>;
+export type FulfilmentRequest = FromSchema<typeof fulfilmentRequestSchema>;
+export type DisclosureRequest = FromSchema<typeof disclosureRequestSchema>;
 export type FeedItem = FromSchema<typeof feedItemSchema>;
 export type AttestationFeed = FromSchema<typeof attestationFeedSchema>;
 export type ErrorBody = FromSchema<typeof errorSchema>;
@@ -189,6 +253,8 @@ export const httpSchemas = {
   'allowlist-request': allowListRequestSchema,
   'pause-request': pauseRequestSchema,
   'move-request': moveRequestSchema,
+  'fulfilment-request': fulfilmentRequestSchema,
+  'disclosure-request': disclosureRequestSchema,
   'attestation-feed': attestationFeedSchema,
   error: errorSchema,
 } as const;

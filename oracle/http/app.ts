@@ -17,6 +17,7 @@ import { createAdminRoutes } from './admin.js';
 import type { AdminService } from '../admin-service.js';
 import type { MoveService } from '../move-service.js';
 import { createMoveRoutes } from './moves.js';
+import { createRedemptionRoutes, type RedemptionRoutesDeps } from './redemptions.js';
 
 export interface AppDeps {
   service: OracleService;
@@ -30,6 +31,8 @@ export interface AppDeps {
   admin?: AdminService;
   /** Cross-chain move routes; absent in tests of the custodian API alone. */
   moves?: MoveService;
+  /** Fulfilment, disclosure and redemption-view routes; absent in tests of the custodian API alone. */
+  redemptions?: Omit<RedemptionRoutesDeps, 'store'>;
 }
 
 const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
@@ -122,6 +125,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1/dids', createDidRoutes({ registry: deps.registry, ...deps.dids }));
   if (deps.admin) app.route('/v1', createAdminRoutes(deps.admin, deps.store));
   if (deps.moves) app.route('/v1/moves', createMoveRoutes(deps.moves));
+  if (deps.redemptions) app.route('/v1', createRedemptionRoutes({ ...deps.redemptions, store: deps.store }));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {

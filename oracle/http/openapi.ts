@@ -1,4 +1,4 @@
-import { attestationFeedSchema, errorSchema, moveRequestSchema, navRequestSchema, settlementRequestSchema } from '../../schemas/http.js';
+import { DOC_KINDS, attestationFeedSchema, disclosureRequestSchema, errorSchema, fulfilmentRequestSchema, moveRequestSchema, navRequestSchema, settlementRequestSchema } from '../../schemas/http.js';
 
 const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
@@ -60,6 +60,58 @@ export function openApiDocument() {
           responses: { '200': { description: 'status' }, '400': errorResponse('bad ref or missing did'), '404': errorResponse('unknown move') },
         },
       },
+      '/v1/redemptions/fulfilments': {
+        post: {
+          summary: "Post a custodian-signed RedemptionFulfilment: cash paid for (part of) a redemption request; burns that many locked units on the request's chain",
+          description:
+            "Checked against the request on its chain (requestOf) and the redemption stage's allowance now (redeemableNow), less fulfilments already attested for the request that the chain has not applied yet. Signed (kind 10) for the request's chain only. Idempotent by settlementRef.",
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/FulfilmentRequest' } } } },
+          responses: {
+            '201': { description: 'attestation signed' },
+            '200': { description: 'same settlementRef and body seen before: the existing attestation' },
+            '400': errorResponse('body fails the schema (field named), or requestId past uint64'),
+            '401': errorResponse('signature does not recover'),
+            '403': errorResponse('signer is not a custodian of the DID'),
+            '404': errorResponse('unknown DID (field did) or no such request on that chain (field requestId)'),
+            '409': errorResponse('settlementRef reused with a different body'),
+            '422': errorResponse('request_closed (requestId: cancelled or fully fulfilled), exceeds_request (amount), exceeds_allowance (amount), chain_not_enabled (chainId), amount_not_positive, time_in_future (settledAt)'),
+            '503': errorResponse('the chain or the committee cannot be reached; retry'),
+          },
+        },
+      },
+      '/v1/disclosures': {
+        post: {
+          summary: "Post an issuer-signed Disclosure (NAV report, custody statement, audit report, incident notice): anchored by hash on every chain of the DID (kind 11)",
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/DisclosureRequest' } } } },
+          responses: {
+            '201': { description: 'attestation signed' },
+            '200': { description: 'same docKind, asOf and body seen before: the existing attestation' },
+            '400': errorResponse('body fails the schema'),
+            '401': errorResponse('signature does not recover'),
+            '403': errorResponse('signer is not the issuer of the DID'),
+            '404': errorResponse('unknown DID'),
+            '409': errorResponse('docKind and asOf reused with a different body (field asOf)'),
+            '422': errorResponse('disclosure_not_newer (asOf not later than the latest of its kind), time_in_future (asOf)'),
+          },
+        },
+      },
+      '/v1/dids/{did}/disclosures': {
+        get: {
+          summary: "A DID's disclosures, newest first: docKind, docHash, uri, asOf, attestation id and nonce",
+          parameters: [
+            { name: 'did', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'docKind', in: 'query', schema: { enum: [...DOC_KINDS] } },
+          ],
+          responses: { '200': { description: '{ did, items }' }, '400': errorResponse('not an RWA DID, or unknown docKind') },
+        },
+      },
+      '/v1/dids/{did}/redemptions': {
+        get: {
+          summary: "A DID's redemption stage on each chain (read from its module), today's rate in bps of the pool, and its requests (open / fulfilled / cancelled, amount fulfilled by attested fulfilments, the id of the report to the hub, and for open ones what the module allows to fulfil now)",
+          parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: '{ did, stages, dailyRateBps, requests }' }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown DID') },
+        },
+      },
       '/v1/attestations': {
         get: {
           summary: 'Feed of signed attestations for relayers',
@@ -89,6 +141,8 @@ export function openApiDocument() {
         SettlementRequest: strip(settlementRequestSchema),
         NavRequest: strip(navRequestSchema),
         MoveRequest: strip(moveRequestSchema),
+        FulfilmentRequest: strip(fulfilmentRequestSchema),
+        DisclosureRequest: strip(disclosureRequestSchema),
         AttestationFeed: strip(attestationFeedSchema),
         Error: strip(errorSchema),
       },

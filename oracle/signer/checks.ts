@@ -7,6 +7,7 @@ import type { SourceRequest } from '../attestation.js';
 import type { Destination } from '../committee/port.js';
 import { recoverNavSigner, recoverSettlementSigner, type CustodianDomainParams } from '../custodian-auth.js';
 import { OracleError } from '../errors.js';
+import type { RedemptionCheckDeps } from './redemption-checks.js';
 import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, type PreviousNav, type Refusal } from '../rules.js';
 
 /** What a signer reads from destination chains (its own RPC endpoints). */
@@ -36,6 +37,8 @@ export interface SignerCheckDeps {
   signedReserveAsOf: (did: DidHash) => bigint | undefined;
   /** The source reference of the message this signer signed at a DID's nonce, if any (its own store). */
   signedSourceRefAt?: (did: DidHash, nonce: bigint) => string | undefined;
+  /** Redemption kinds (7..11): refused (503) by a signer without them. */
+  redemption?: RedemptionCheckDeps;
 }
 
 export interface Vetted {

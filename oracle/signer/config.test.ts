@@ -91,3 +91,14 @@ describe('signer loadSignerConfig', () => {
     expect(() => loadSignerConfig({ SIGNER_DEPLOYMENT: join(dir, 'none.json'), SIGNER_KEY: generatePrivateKey() })).toThrow(/SIGNER_DEPLOYMENT: cannot read/);
   });
 });
+
+describe('loadSignerConfig, SIGNER_PIN_LAG_SECONDS', () => {
+  const base = { SIGNER_DEPLOYMENT: deployment, SIGNER_DEV_MODE: '1', SIGNER_DEV_INDEX: '0' };
+  it('defaults to an hour and reads a value', () => {
+    expect(loadSignerConfig(base).maxPinLagSeconds).toBe(3600);
+    expect(loadSignerConfig({ ...base, SIGNER_PIN_LAG_SECONDS: '600' }).maxPinLagSeconds).toBe(600);
+  });
+  it('refuses a value that is not a non-negative integer', () => {
+    expect(() => loadSignerConfig({ ...base, SIGNER_PIN_LAG_SECONDS: '-5' })).toThrow('SIGNER_PIN_LAG_SECONDS');
+  });
+});

@@ -19,6 +19,8 @@ export interface SignerConfig {
   logLevel: string;
   /** Largest clock skew accepted on a custodian's settledAt / asOf, in seconds (as the aggregator). */
   maxFutureSkewSeconds: number;
+  /** How much older than a redemption request a pinned supply block may be (seconds), SIGNER_PIN_LAG_SECONDS. */
+  maxPinLagSeconds: number;
 }
 
 /** Every key in schemas/dev-keys.ts is public; none may sign outside dev mode. */
@@ -78,6 +80,12 @@ function applyRpcOverrides(d: Deployment, value: string | undefined): Deployment
   };
 }
 
+function pinLag(value: string | undefined): number {
+  const n = Number(value ?? '3600');
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError('SIGNER_PIN_LAG_SECONDS: expected a non-negative integer');
+  return n;
+}
+
 /** The signer's only reader of the environment; decrypts the keystore (if any) once, at boot. */
 export function loadSignerConfig(env: NodeJS.ProcessEnv): SignerConfig {
   const devMode = env.SIGNER_DEV_MODE === '1';
@@ -97,5 +105,6 @@ export function loadSignerConfig(env: NodeJS.ProcessEnv): SignerConfig {
     devMode,
     logLevel: env.LOG_LEVEL ?? 'info',
     maxFutureSkewSeconds: 300,
+    maxPinLagSeconds: pinLag(env.SIGNER_PIN_LAG_SECONDS),
   };
 }

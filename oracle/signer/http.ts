@@ -3,15 +3,31 @@ import { readJson } from '../http/body.js';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
-import { MAX_NONCE, configSnapshotSchema, signRequestSchema, type ConfigSnapshot, type SignRequest } from '../../schemas/committee.js';
+import {
+  MAX_NONCE,
+  configSnapshotSchema,
+  policySnapshotSchema,
+  redemptionReportSchema,
+  signRequestSchema,
+  stageReportSchema,
+  type ConfigSnapshot,
+  type PolicySnapshot,
+  type RedemptionReport,
+  type SignRequest,
+  type StageReport,
+} from '../../schemas/committee.js';
 import {
   allowListRequestSchema,
+  disclosureRequestSchema,
+  fulfilmentRequestSchema,
   moveRequestSchema,
   navRequestSchema,
   pauseRequestSchema,
   reserveRequestSchema,
   settlementRequestSchema,
   type AllowListRequest,
+  type DisclosureRequest,
+  type FulfilmentRequest,
   type MoveRequest,
   type NavRequest,
   type PauseRequest,
@@ -20,6 +36,7 @@ import {
 } from '../../schemas/http.js';
 import { parserFor, type Parsed } from '../../schemas/validate.js';
 import type { AnySource, ReserveCaps } from '../attestation.js';
+import { canonicalPolicy } from '../redemption-attestation.js';
 import { OracleError, badRequest } from '../errors.js';
 import type { SignerMetrics } from './metrics.js';
 import type { SignCommand, SignerService } from './signer.js';
@@ -41,6 +58,16 @@ const parseAllowList = parserFor<AllowListRequest>(allowListRequestSchema);
 const parsePause = parserFor<PauseRequest>(pauseRequestSchema);
 const parseSnapshot = parserFor<ConfigSnapshot>(configSnapshotSchema);
 const parseMove = parserFor<MoveRequest>(moveRequestSchema);
+const parseReport = parserFor<RedemptionReport>(redemptionReportSchema);
+const parseStage = parserFor<StageReport>(stageReportSchema);
+const parsePolicy = parserFor<PolicySnapshot>(policySnapshotSchema);
+const parseFulfilment = parserFor<FulfilmentRequest>(fulfilmentRequestSchema);
+const parseDisclosure = parserFor<DisclosureRequest>(disclosureRequestSchema);
+
+/** uint64 fields the schemas carry as decimal strings; the pattern cannot bound them. */
+function checkUint64(value: string, field: string): void {
+  if (BigInt(value) > MAX_NONCE) throw badRequest(field, 'exceeds 2^64 - 1');
+}
 
 /** A chain cap is a uint128 in the message. */
 const MAX_CAP = (1n << 128n) - 1n;
@@ -104,6 +131,27 @@ function parseSource(env: SignRequest): AnySource {
       return { kind: 'reserve', request: ok(parseReserve(env.request), 'request.'), caps: parseCaps(env.caps) };
     case 'move':
       return parseMoveSource(env);
+    case 'redemptionRequest': {
+      const request = ok(parseReport(env.request), 'request.');
+      checkUint64(request.blockNumber, 'request.blockNumber');
+      request.pins.forEach((p, i) => checkUint64(p.blockNumber, `request.pins.${i}.blockNumber`));
+      return { kind: 'redemptionRequest', request };
+    }
+    case 'redemptionStage': {
+      const request = ok(parseStage(env.request), 'request.');
+      checkUint64(request.stageSeq, 'request.stageSeq');
+      checkUint64(request.blockNumber, 'request.blockNumber');
+      return { kind: 'redemptionStage', request };
+    }
+    case 'redemptionPolicy':
+      return { kind: 'redemptionPolicy', request: canonicalPolicy(ok(parsePolicy(env.request), 'request.')) };
+    case 'redemptionFulfilment': {
+      const request = ok(parseFulfilment(env.request), 'request.');
+      checkUint64(request.requestId, 'request.requestId');
+      return { kind: 'redemptionFulfilment', request };
+    }
+    case 'disclosure':
+      return { kind: 'disclosure', request: ok(parseDisclosure(env.request), 'request.') };
   }
 }
 

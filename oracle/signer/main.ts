@@ -11,6 +11,7 @@ import { listen, close } from '../../common/serve.js';
 import { ConfigError } from '../config.js';
 import { RegistryReader } from '../chain/registry.js';
 import { Destinations } from '../chain/destinations.js';
+import { RedemptionChains } from '../chain/redemptions.js';
 import { loadSignerConfig } from './config.js';
 import * as schema from './store/schema.js';
 import { SignedStore } from './store/signed.js';
@@ -30,6 +31,7 @@ Environment:
   SIGNER_KEY                the committee member's private key (32-byte hex), or
   SIGNER_KEYSTORE           an encrypted JSON keystore (Web3 Secret Storage v3, scrypt or pbkdf2)
   SIGNER_KEYSTORE_PASSWORD  its password
+  SIGNER_PIN_LAG_SECONDS    how much older than a redemption request a pinned supply block may be [3600]
   SIGNER_DEV_MODE=1         allow DEV-ONLY keys; with SIGNER_DEV_INDEX=0..2 and no key, use that dev committee key
   LOG_LEVEL                 pino level                                                 [info]
 
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
   const metrics = createSignerMetrics();
   const registryAddress = config.deployment.hub.registry as Address;
   const registry = new RegistryReader(config.deployment.hub.rpcUrl, registryAddress);
+  // Its own view of every chain's redemptions module and of the hub registry's policies (kinds 7..11).
+  const redemptionChains = new RedemptionChains(config.deployment.chains, { rpcUrl: config.deployment.hub.rpcUrl, registry: registryAddress });
   const service = new SignerService({
     account,
     store,
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
     now: () => BigInt(Math.floor(Date.now() / 1000)),
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
     logger: logger.child({ module: 'signer' }),
+    redemption: { chains: redemptionChains, policies: redemptionChains, hubChainId: config.deployment.hub.chainId, maxPinLagSeconds: config.maxPinLagSeconds },
   });
   const app = createSignerApp({
     service,

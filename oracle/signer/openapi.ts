@@ -1,4 +1,4 @@
-import { signRequestSchema, signResponseSchema } from '../../schemas/committee.js';
+import { policySnapshotSchema, redemptionReportSchema, signRequestSchema, signResponseSchema, stageReportSchema } from '../../schemas/committee.js';
 import { errorSchema } from '../../schemas/http.js';
 
 const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
@@ -12,7 +12,10 @@ export function signerOpenApi() {
     paths: {
       '/v1/sign': {
         post: {
-          summary: 'Sign the attestation of a request (settlement, NAV, config, allow-list, pause, reserve) at a proposed nonce',
+          summary:
+            'Sign the attestation of a request (settlement, NAV, config, allow-list, pause, reserve, move, redemption request / stage / policy / fulfilment, disclosure) at a proposed nonce',
+          description:
+            '`request` by kind: the posted body (settlement, nav, reserve, allowlist, pause, move, redemptionFulfilment, disclosure), the registry snapshot (config, redemptionPolicy: PolicySnapshot), or an event the aggregator read (redemptionRequest: RedemptionReport with the pinned blocks of its pool supply; redemptionStage: StageReport). The signer reads the events, supplies and registry itself.',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignRequest' } } } },
           responses: {
             '200': { description: 'signatures, one per chain (the first ones again on a repeat)', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignResponse' } } } },
@@ -21,8 +24,10 @@ export function signerOpenApi() {
             '403': errorResponse('not a custodian / NAV publisher / the issuer, or this signer is not in the set that must sign (the DID signer set; for config governance or the last config it signed)'),
             '404': errorResponse('unknown DID'),
             '409': errorResponse('equivocation: another message at this nonce, or this request at another nonce'),
-            '422': errorResponse('a rule, the chain list, the reserve caps, or a config that differs from the hub registry refused it'),
-            '503': errorResponse('a chain could not be read'),
+            '422': errorResponse(
+              'a rule, the chain list, the reserve caps, a config or redemption policy that differs from the hub registry, an event not found / not final / different (event_not_found, not_final, event_mismatch), pins or pool supply (pins_mismatch, pin_too_old, pool_supply_mismatch), or a fulfilment that does not fit the request (unknown_request, request_closed, exceeds_request, exceeds_allowance)',
+            ),
+            '503': errorResponse('a chain could not be read, or this signer does not read the redemptions modules'),
           },
         },
       },
@@ -30,6 +35,15 @@ export function signerOpenApi() {
       '/ready': { get: { summary: 'Readiness (store and hub RPC)', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },
     },
-    components: { schemas: { SignRequest: strip(signRequestSchema), SignResponse: strip(signResponseSchema), Error: strip(errorSchema) } },
+    components: {
+      schemas: {
+        SignRequest: strip(signRequestSchema),
+        SignResponse: strip(signResponseSchema),
+        RedemptionReport: strip(redemptionReportSchema),
+        StageReport: strip(stageReportSchema),
+        PolicySnapshot: strip(policySnapshotSchema),
+        Error: strip(errorSchema),
+      },
+    },
   };
 }

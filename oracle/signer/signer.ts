@@ -11,8 +11,11 @@ import type { SignedChainRow, SignedStore } from './store/signed.js';
 import { vetSignRequest, type SignerCheckDeps, type SignerSet, type Vetted } from './checks.js';
 import { vetAdminRequest } from './admin-checks.js';
 import { vetMoveRequest } from './move-checks.js';
+import { vetRedemptionRequest, type RedemptionCheckDeps } from './redemption-checks.js';
 
-export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt'> {
+export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt' | 'redemption'> {
+  /** The chains' redemptions modules and the registry's policies; without them the redemption kinds are refused. */
+  redemption?: Omit<RedemptionCheckDeps, 'signedFulfilments' | 'signedDisclosureAsOf'>;
   account: LocalAccount;
   store: SignedStore;
   logger: Logger;
@@ -49,6 +52,11 @@ export class SignerService {
       signedConfigSet: (did, beforeNonce) => this.signedConfigSet(did, beforeNonce),
       signedReserveAsOf: (did) => d.store.latestReserveAsOf(did),
       signedSourceRefAt: (did, nonce) => d.store.byNonce(did, String(nonce))?.row.sourceRef,
+      redemption: d.redemption && {
+        ...d.redemption,
+        signedFulfilments: (did, chainId, requestId) => this.signedFulfilments(did, chainId, requestId),
+        signedDisclosureAsOf: (did, docKind) => d.store.latestAsOf(did, 'disclosure', `${docKind}:`),
+      },
     };
   }
 
@@ -59,6 +67,17 @@ export class SignerService {
     const m = decodeMessage(row.message as Hex);
     if (m.kind !== 'config') throw new Error(`signed message at nonce ${row.nonce} is recorded as config but decodes as ${m.kind}`);
     return { signers: m.signers, threshold: m.threshold };
+  }
+
+  /** Fulfilments this signer signed for one request, decoded from the bytes it signed. */
+  private signedFulfilments(did: string, chainId: number, requestId: bigint): { nonce: bigint; amount: bigint }[] {
+    const out: { nonce: bigint; amount: bigint }[] = [];
+    for (const { row, chains } of this.d.store.ofKind(did, 'redemptionFulfilment')) {
+      if (!chains.some((c) => c.chainId === chainId)) continue;
+      const m = decodeMessage(row.message as Hex);
+      if (m.kind === 'redemptionFulfilment' && m.requestId === requestId) out.push({ nonce: m.nonce, amount: m.amount });
+    }
+    return out;
   }
 
   get address() {
@@ -111,7 +130,7 @@ export class SignerService {
         kind: cmd.source.kind,
         sourceRef,
         navValue: cmd.source.kind === 'nav' ? cmd.source.request.nav : null,
-        asOf: cmd.source.kind === 'nav' || cmd.source.kind === 'reserve' ? cmd.source.request.asOf : null,
+        asOf: cmd.source.kind === 'nav' || cmd.source.kind === 'reserve' || cmd.source.kind === 'disclosure' ? cmd.source.request.asOf : null,
         createdAt: new Date().toISOString(),
       },
       chains,
@@ -126,8 +145,20 @@ export class SignerService {
 
   private vet(cmd: SignCommand, did: DidHash, rules: boolean): Promise<Vetted> {
     const s = cmd.source;
-    if (s.kind === 'move') return vetMoveRequest(this.checks, s, did, cmd.chainIds, { rules });
-    return s.kind === 'settlement' || s.kind === 'nav' ? vetSignRequest(this.checks, s, did, cmd.chainIds, { rules }) : vetAdminRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
+    switch (s.kind) {
+      case 'move':
+        return vetMoveRequest(this.checks, s, did, cmd.chainIds, { rules });
+      case 'settlement':
+      case 'nav':
+        return vetSignRequest(this.checks, s, did, cmd.chainIds, { rules });
+      case 'config':
+      case 'allowlist':
+      case 'pause':
+      case 'reserve':
+        return vetAdminRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
+      default:
+        return vetRedemptionRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
+    }
   }
 
   private signFor(message: AttestationMessage, dest: Destination): Promise<Hex> {

@@ -26,6 +26,7 @@ import {
 } from '../../clients/custodian.js';
 import type { DidRecord } from '../chain/registry.js';
 import type { SignerCheckDeps, SignerChainsPort, SignerSet } from './checks.js';
+import { fakeRedemptionChains, type RedemptionWorld } from '../chain/redemption-fake.js';
 import * as schema from './store/schema.js';
 import { SignedStore } from './store/signed.js';
 import { SignerService } from './signer.js';
@@ -112,8 +113,8 @@ export function fakeChains(w: World): SignerChainsPort {
 
 export const tempDb = (label: string) => join(tmpdir(), `${label}-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`);
 
-/** A real signer (service, SQLite store, HTTP app) with `key`, over the world's fake chains. */
-export function makeSigner(key: Hex, w: World) {
+/** A real signer (service, SQLite store, HTTP app) with `key`, over the world's fake chains (and redemptions modules, if given). */
+export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld) {
   const { db } = openDb(tempDb('signer-test'), schema, join(import.meta.dirname, 'store', 'migrations'));
   const store = new SignedStore(db);
   const metrics = createSignerMetrics();
@@ -128,6 +129,7 @@ export function makeSigner(key: Hex, w: World) {
     now: () => BigInt(NOW),
     maxFutureSkewSeconds: 300,
     logger,
+    ...(redemptions ? { redemption: { chains: fakeRedemptionChains(redemptions), policies: fakeRedemptionChains(redemptions), hubChainId: HUB, maxPinLagSeconds: 3600 } } : {}),
   });
   const app = createSignerApp({ service, metrics, logger, ready: async () => undefined });
   return { app, store, service, metrics, address: service.address };

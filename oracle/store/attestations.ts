@@ -32,6 +32,16 @@ export class AttestationStore {
       .get();
   }
 
+  /** Every attestation of a kind for a DID, latest as-of first (then latest nonce). */
+  ofKind(did: string, kind: AttestationRow['kind']): AttestationRow[] {
+    return this.db
+      .select()
+      .from(attestations)
+      .where(and(eq(attestations.did, did), eq(attestations.kind, kind)))
+      .orderBy(desc(attestations.asOf), desc(attestations.nonce))
+      .all();
+  }
+
   /** Move-out legs (settlements with source `move:<ref>:out`) without their move-in leg (`move:<ref>:in`) yet, oldest first. */
   movesAwaitingIn(limit = 100): AttestationRow[] {
     const inLeg = alias(attestations, 'in_leg');

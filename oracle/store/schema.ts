@@ -1,4 +1,5 @@
 import { sqliteTable, integer, text, uniqueIndex, primaryKey, index } from 'drizzle-orm/sqlite-core';
+import { ATTESTATION_KINDS } from '../../schemas/http.js';
 
 /** Every attestation the committee signed, in oracle order (`seq` is the relayers' feed cursor). */
 export const attestations = sqliteTable(
@@ -9,7 +10,7 @@ export const attestations = sqliteTable(
     did: text('did').notNull(),
     didHash: text('did_hash').notNull(),
     nonce: integer('nonce').notNull(),
-    kind: text('kind', { enum: ['settlement', 'nav', 'config', 'allowlist', 'pause', 'reserve'] }).notNull(),
+    kind: text('kind', { enum: ATTESTATION_KINDS }).notNull(),
     /** Idempotency key with did + kind: settlement reference, NAV or reserve as-of time, issuer's ref, config hash. */
     sourceRef: text('source_ref').notNull(),
     /** keccak256 of the canonical request: same key + same hash is a repeat, same key + other hash a conflict. */
@@ -42,4 +43,61 @@ export const deliveries = sqliteTable(
     signatures: text('signatures').notNull(),
   },
   (t) => [primaryKey({ columns: [t.attestationSeq, t.chainId] })],
+);
+
+/** How far a chain watcher has read: the next block to read, per chain and event stream. */
+export const chainCursors = sqliteTable(
+  'chain_cursors',
+  {
+    chainId: integer('chain_id').notNull(),
+    stream: text('stream', { enum: ['redemption-requests', 'redemption-stages'] }).notNull(),
+    /** Block number as a decimal string. */
+    nextBlock: text('next_block').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.stream] })],
+);
+
+/** Redemption requests the request watcher saw on a chain's redemptions module (RedeemRequested past confirmations). */
+export const redemptionRequests = sqliteTable(
+  'redemption_requests',
+  {
+    didHash: text('did_hash').notNull(),
+    chainId: integer('chain_id').notNull(),
+    /** uint64 as a decimal string. */
+    requestId: text('request_id').notNull(),
+    owner: text('owner').notNull(),
+    /** Token base units locked, decimal string. */
+    amount: text('amount').notNull(),
+    requestedAt: integer('requested_at').notNull(),
+    blockNumber: text('block_number').notNull(),
+    logIndex: integer('log_index').notNull(),
+    /**
+     * The blocks (JSON [{chainId, blockNumber}]) the pool supply of this request's report was read at, and that sum:
+     * chosen once, so a retried report proposes the same message at the same nonce.
+     */
+    pins: text('pins'),
+    poolSupply: text('pool_supply'),
+    /** Set when RedeemCancelled is seen; the unfulfilled remainder went back to the owner. */
+    cancelled: integer('cancelled', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.didHash, t.chainId, t.requestId] }), index('redemption_requests_time').on(t.didHash, t.requestedAt)],
+);
+
+/** Stage changes the stage watcher saw on the hub (RedemptionStageChanged past confirmations), one row per stageSeq. */
+export const redemptionStages = sqliteTable(
+  'redemption_stages',
+  {
+    didHash: text('did_hash').notNull(),
+    stageSeq: text('stage_seq').notNull(),
+    /** 1 A, 2 B, 3 C. */
+    stage: integer('stage').notNull(),
+    since: integer('since').notNull(),
+    /** 0 none, 1 threshold, 2 emergency. */
+    reason: integer('reason').notNull(),
+    dayRequested: text('day_requested').notNull(),
+    poolSupply: text('pool_supply').notNull(),
+    blockNumber: text('block_number').notNull(),
+    logIndex: integer('log_index').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.didHash, t.stageSeq] })],
 );

@@ -1,4 +1,5 @@
 import { sqliteTable, integer, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { ATTESTATION_KINDS } from '../../schemas/http.js';
 
 /** Where the relayer stands in the oracle's feed. One row. */
 export const feedCursor = sqliteTable('feed_cursor', {
@@ -19,8 +20,8 @@ export const jobs = sqliteTable(
     did: text('did').notNull(),
     didHash: text('did_hash').notNull(),
     nonce: text('nonce').notNull(),
-    /** The attestation kind as the oracle's feed names it (settlement, nav, config, ...). */
-    kind: text('kind').notNull(),
+    /** The attestation kind as the oracle's feed names it. */
+    kind: text('kind', { enum: ATTESTATION_KINDS }).notNull(),
     chainId: integer('chain_id').notNull(),
     transport: text('transport', { enum: ['cctp', 'ccip', 'wormhole'] }).notNull(),
     receiver: text('receiver').notNull(),

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, like } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 import { signedChains, signedMessages } from './schema.js';
@@ -59,6 +59,24 @@ export class SignedStore {
       .limit(1)
       .get();
     return row?.asOf === null || row?.asOf === undefined ? undefined : BigInt(row.asOf);
+  }
+
+  /** The latest as-of this signer signed for a DID among messages of a kind whose source reference starts with `refPrefix`. */
+  latestAsOf(didHash: string, kind: SignedRow['kind'], refPrefix: string): bigint | undefined {
+    const row = this.db
+      .select({ asOf: signedMessages.asOf })
+      .from(signedMessages)
+      .where(and(eq(signedMessages.didHash, didHash), eq(signedMessages.kind, kind), like(signedMessages.sourceRef, `${refPrefix}%`), isNotNull(signedMessages.asOf)))
+      .orderBy(desc(signedMessages.asOf))
+      .limit(1)
+      .get();
+    return row?.asOf === null || row?.asOf === undefined ? undefined : BigInt(row.asOf);
+  }
+
+  /** Every message of a kind this signer signed for a DID, with the chains it signed each for. */
+  ofKind(didHash: string, kind: SignedRow['kind']): { row: SignedRow; chains: SignedChainRow[] }[] {
+    const rows = this.db.select().from(signedMessages).where(and(eq(signedMessages.didHash, didHash), eq(signedMessages.kind, kind))).all();
+    return rows.map((row) => ({ row, chains: this.chainsOf(didHash, row.nonce) }));
   }
 
   /**

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'oracle-config-'));
+const deployment = join(dir, 'deployment.json');
+writeFileSync(
+  deployment,
+  JSON.stringify({
+    hub: { chainId: 31337, rpcUrl: 'http://127.0.0.1:8545', registry: '0x5FbDB2315678afecb367f032d93F642f64180aa3' },
+    chains: [{ name: 'hub', chainId: 31337, rpcUrl: 'http://127.0.0.1:8545', receiver: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', confirmations: 0 }],
+    governance: { signers: ['0x5FbDB2315678afecb367f032d93F642f64180aa3'], threshold: 1 },
+    dids: [],
+  }),
+);
+const env = (over: Record<string, string> = {}) => ({ ORACLE_DEPLOYMENT: deployment, ORACLE_DEV_MODE: '1', ...over });
+
+describe('loadConfig, redemption watchers', () => {
+  it('has defaults: read every second, from block 0, 5000 blocks per log read', () => {
+    expect(loadConfig(env()).redemptions).toEqual({ syncMs: 1000, startBlock: 0n, logSpanBlocks: 5000n });
+  });
+
+  it('reads the environment', () => {
+    expect(loadConfig(env({ ORACLE_REDEMPTION_SYNC_MS: '250', ORACLE_REDEMPTION_START_BLOCK: '19000000', ORACLE_LOG_SPAN_BLOCKS: '2000' })).redemptions).toEqual({
+      syncMs: 250,
+      startBlock: 19_000_000n,
+      logSpanBlocks: 2000n,
+    });
+  });
+
+  it.each([
+    ['ORACLE_REDEMPTION_SYNC_MS', '0'],
+    ['ORACLE_REDEMPTION_START_BLOCK', '-1'],
+    ['ORACLE_REDEMPTION_START_BLOCK', '0x10'],
+    ['ORACLE_LOG_SPAN_BLOCKS', 'many'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => loadConfig(env({ [name]: value }))).toThrow(ConfigError);
+    expect(() => loadConfig(env({ [name]: value }))).toThrow(name);
+  });
+});

@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import pino from 'pino';
+import { rwaDidRegistryAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
+import { didHash, type DidString } from '../schemas/ids.js';
+import { startAnvil, type AnvilChain } from '../e2e/lib/anvil.js';
+import { signFulfilment } from '../clients/custodian.js';
+import { openDb } from '../common/sqlite.js';
+import { KeyedMutex } from '../common/mutex.js';
+import { INVESTOR_KEY, apply, buildContracts, clients, committee, committeeSigners, deploy, deliver, mined } from './chain/anvil-testkit.js';
+import { RedemptionChains } from './chain/redemptions.js';
+import { RegistryReader } from './chain/registry.js';
+import { Destinations } from './chain/destinations.js';
+import * as schema from './store/schema.js';
+import { AttestationStore, type AttestationRow } from './store/attestations.js';
+import { RedemptionStore } from './store/redemptions.js';
+import { createMetrics } from './metrics.js';
+import { OracleError } from './errors.js';
+import type { RedemptionDeps } from './redemption-deps.js';
+import { RequestWatcher } from './request-watcher.js';
+import { StageWatcher } from './stage-watcher.js';
+import { FulfilmentService } from './fulfilment-service.js';
+
+/**
+ * Chain test of the oracle's redemption flow on two anvil chains (hub and spoke) with the real contracts: a request on
+ * the spoke is read by the request watcher and reported to the hub, whose module moves to stage B; the stage watcher
+ * sends that stage to the spoke; a fulfilment above the first instalment is refused and one within it burns on the
+ * spoke. The test applies each stored attestation with its stored signatures (the relayer's job).
+ */
+const DID = 'did:rwa:redemption-flow-test:fund' as DidString;
+const HASH = didHash(DID);
+const INVESTOR = privateKeyToAccount(INVESTOR_KEY).address;
+const CUSTODIAN = privateKeyToAccount(DEV_CUSTODIAN_KEY).address;
+
+let hub: AnvilChain;
+let spoke: AnvilChain;
+let receivers: Map<number, Address>;
+let registry: Address;
+let deps: RedemptionDeps;
+
+/** Applies a stored attestation on each chain it was signed for, as a relayer would. */
+async function relay(row: AttestationRow): Promise<void> {
+  for (const d of deps.store.deliveriesOf(row.seq)) {
+    const chain = d.chainId === hub.chainId ? hub : spoke;
+    await apply(chain, d.receiver as Address, row.message as Hex, d.signatures as Hex);
+  }
+}
+
+describe('oracle redemption flow on two anvil chains', () => {
+  beforeAll(async () => {
+    [hub, spoke] = await Promise.all([startAnvil('hub', 41_301), startAnvil('spoke', 41_302)]);
+    buildContracts();
+    receivers = new Map([
+      [hub.chainId, await deploy(hub, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD])],
+      [spoke.chainId, await deploy(spoke, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD])],
+    ]);
+    const deployer = privateKeyToAccount(ANVIL_DEPLOYER_KEY).address;
+    registry = await deploy(hub, 'RwaDidRegistry', [deployer]);
+    await mined(
+      hub,
+      await clients(hub).wallet.writeContract({
+        address: registry,
+        abi: rwaDidRegistryAbi,
+        functionName: 'registerDid',
+        args: [
+          {
+            did: DID,
+            name: 'Flow Test Fund',
+            symbol: 'FTF',
+            config: { issuer: deployer, navDecimals: 8, tokenDecimals: 6, threshold: DEV_COMMITTEE_THRESHOLD, heartbeat: 86_400, maxNavMoveBps: 500 },
+            custodians: [CUSTODIAN],
+            navPublishers: [],
+            signers: committeeSigners,
+            chainIds: [BigInt(hub.chainId), BigInt(spoke.chainId)],
+          },
+        ],
+      }),
+    );
+    // Each chain: the DID's config, the investor allowed, a reserve cap, 10,000 units minted to the investor, at nonces
+    // 1001..1004 so they never meet the nonces the oracle's fresh store hands out (from 1).
+    for (const chain of [hub, spoke]) {
+      const receiver = receivers.get(chain.chainId)!;
+      const now = (await clients(chain).pub.getBlock()).timestamp;
+      await deliver(chain, receiver, HASH, 1001n, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Flow Test Fund', symbol: 'FTF' });
+      await deliver(chain, receiver, HASH, 1002n, { kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
+      await deliver(chain, receiver, HASH, 1003n, { kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(chain.chainId), cap: 10n ** 12n }] });
+      await deliver(chain, receiver, HASH, 1004n, {
+        kind: 'settlement',
+        settlementKind: 'subscription',
+        settlementRef: keccak256(stringToBytes(`SUB-${chain.name}`)),
+        investor: INVESTOR,
+        amount: 10_000n,
+        cashLegRef: keccak256(stringToBytes('wire')),
+        settledAt: now,
+        peerChainId: 0n,
+      });
+    }
+    const chains = [hub, spoke].map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl, receiver: receivers.get(c.chainId)!, confirmations: 0 }));
+    const { db } = openDb(join(tmpdir(), `redemption-flow-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, 'store', 'migrations'));
+    deps = {
+      registry: new RegistryReader(hub.rpcUrl, registry),
+      registryAddress: registry,
+      hubChainId: BigInt(hub.chainId),
+      destinations: new Destinations(chains),
+      chains: new RedemptionChains(chains, { rpcUrl: hub.rpcUrl, registry }),
+      committee,
+      store: new AttestationStore(db),
+      redemptions: new RedemptionStore(db),
+      metrics: createMetrics(),
+      logger: pino({ level: 'silent' }),
+      lock: new KeyedMutex(),
+      now: () => BigInt(Math.floor(Date.now() / 1000)),
+      maxFutureSkewSeconds: 300,
+    };
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all([hub?.stop(), spoke?.stop()]);
+  });
+
+  it('reports a spoke request to the hub, carries the hub stage to the spoke, and fulfils within the instalment', async () => {
+    const module = await clients(spoke).pub.readContract({ address: receivers.get(spoke.chainId)!, abi: rwaReceiverAbi, functionName: 'redemptions' });
+    // 350 of a 20,000 pool is 1.75%: above stage B's 1%, below stage C's 3%.
+    await mined(spoke, await clients(spoke, INVESTOR_KEY).wallet.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [HASH, 350n] }));
+
+    const requests = new RequestWatcher(deps, { chainIds: [hub.chainId, spoke.chainId], startBlock: 0n, maxSpan: 1_000n });
+    const [report] = await requests.tick();
+    expect(report).toMatchObject({ kind: 'redemptionRequest' });
+    expect(JSON.parse(report!.request)).toMatchObject({ chainId: spoke.chainId, requestId: '1', amount: '350', poolSupply: '20000' });
+    await relay(report!);
+    expect(await deps.chains.stageOf(hub.chainId, HASH)).toMatchObject({ stage: 'B', stageSeq: 1n, reason: 'threshold', dayRequested: 350n, poolSupply: 20_000n });
+
+    const [stage] = await new StageWatcher(deps, { startBlock: 0n, maxSpan: 1_000n }).tick();
+    expect(deps.store.deliveriesOf(stage!.seq).map((d) => d.chainId)).toEqual([spoke.chainId]);
+    await relay(stage!);
+    expect(await deps.chains.stageOf(spoke.chainId, HASH)).toMatchObject({ stage: 'B', stageSeq: 1n });
+
+    // Stage B, 7 instalments: 350 * 1 / 7 = 50 may be fulfilled now.
+    expect(await deps.chains.redeemableNow(spoke.chainId, HASH, 1n)).toBe(50n);
+    const fulfilments = new FulfilmentService(deps);
+    const body = (amount: string, ref: string) =>
+      signFulfilment(DEV_CUSTODIAN_KEY, { hubChainId: hub.chainId, registry }, { did: DID, chainId: spoke.chainId, requestId: '1', settlementRef: ref, amount, cashLegRef: keccak256(stringToBytes(ref)), settledAt: Number(deps.now()) - 5 });
+    const refused = await fulfilments.submit(await body('51', 'PAY-1')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OracleError);
+    expect(refused).toMatchObject({ status: 422, code: 'exceeds_allowance', field: 'amount' });
+    const ok = await fulfilments.submit(await body('50', 'PAY-2'));
+    await relay(ok.attestation);
+    expect(await deps.chains.requestOf(spoke.chainId, HASH, 1n)).toMatchObject({ amount: 350n, fulfilled: 50n });
+    expect(await deps.chains.totalSupplyAt(spoke.chainId, HASH, await clients(spoke).pub.getBlockNumber())).toBe(9_950n);
+  });
+});

@@ -1,0 +1,171 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from './attestations.js';
+import { attestations, chainCursors, redemptionRequests, redemptionStages } from './schema.js';
+
+export type CursorStream = (typeof chainCursors.$inferSelect)['stream'];
+export type RequestRow = typeof redemptionRequests.$inferSelect;
+export type StageRow = typeof redemptionStages.$inferSelect;
+
+/** The idempotency key of a request's kind 7 report among the DID's attestations. */
+export const requestSourceRef = (chainId: number, requestId: bigint | string): string => `request:${chainId}:${requestId}`;
+/** The idempotency key of a hub stage change's kind 8 report. */
+export const stageSourceRef = (stageSeq: bigint | string): string => `stage:${stageSeq}`;
+
+/** A request with what the oracle has issued against it (fulfilment attestations, applied or not). */
+export interface RequestWithFulfilled extends RequestRow {
+  /** Sum of the amounts of the fulfilment attestations issued for this request, decimal string. */
+  issuedFulfilled: string;
+}
+
+/**
+ * The watchers' store: per-chain cursors and what they read (requests, cancellations, hub stage changes). Each
+ * ingest writes the rows and moves the cursor in one synchronous transaction, so a crash re-reads a range at most
+ * and the unique keys make the repeat a no-op.
+ */
+export class RedemptionStore {
+  constructor(private readonly db: Db) {}
+
+  cursor(chainId: number, stream: CursorStream): bigint | undefined {
+    const row = this.db.select().from(chainCursors).where(and(eq(chainCursors.chainId, chainId), eq(chainCursors.stream, stream))).get();
+    return row ? BigInt(row.nextBlock) : undefined;
+  }
+
+  private moveCursor(tx: Pick<Db, 'insert'>, chainId: number, stream: CursorStream, nextBlock: bigint): void {
+    tx.insert(chainCursors)
+      .values({ chainId, stream, nextBlock: String(nextBlock) })
+      .onConflictDoUpdate({ target: [chainCursors.chainId, chainCursors.stream], set: { nextBlock: String(nextBlock) } })
+      .run();
+  }
+
+  ingestRequests(
+    chainId: number,
+    nextBlock: bigint,
+    requested: readonly Omit<RequestRow, 'chainId' | 'cancelled' | 'pins' | 'poolSupply'>[],
+    cancelled: readonly { didHash: string; requestId: string }[],
+  ): void {
+    this.db.transaction((tx) => {
+      if (requested.length > 0) tx.insert(redemptionRequests).values(requested.map((r) => ({ ...r, chainId }))).onConflictDoNothing().run();
+      for (const c of cancelled) {
+        tx.update(redemptionRequests)
+          .set({ cancelled: true })
+          .where(and(eq(redemptionRequests.didHash, c.didHash), eq(redemptionRequests.chainId, chainId), eq(redemptionRequests.requestId, c.requestId)))
+          .run();
+      }
+      this.moveCursor(tx, chainId, 'redemption-requests', nextBlock);
+    });
+  }
+
+  /** Records the pinned blocks of a request's report unless some were recorded already; returns the recorded ones. */
+  pinOnce(r: Pick<RequestRow, 'didHash' | 'chainId' | 'requestId'>, pins: readonly { chainId: number; blockNumber: string }[], poolSupply: bigint): { pins: { chainId: number; blockNumber: string }[]; poolSupply: bigint } {
+    return this.db.transaction((tx) => {
+      const where = and(eq(redemptionRequests.didHash, r.didHash), eq(redemptionRequests.chainId, r.chainId), eq(redemptionRequests.requestId, r.requestId));
+      const row = tx.select({ pins: redemptionRequests.pins, poolSupply: redemptionRequests.poolSupply }).from(redemptionRequests).where(where).get();
+      if (row?.pins && row.poolSupply !== null) return { pins: JSON.parse(row.pins) as { chainId: number; blockNumber: string }[], poolSupply: BigInt(row.poolSupply) };
+      tx.update(redemptionRequests).set({ pins: JSON.stringify(pins), poolSupply: String(poolSupply) }).where(where).run();
+      return { pins: [...pins], poolSupply };
+    });
+  }
+
+  ingestStages(chainId: number, nextBlock: bigint, stages: readonly StageRow[]): void {
+    this.db.transaction((tx) => {
+      if (stages.length > 0) tx.insert(redemptionStages).values([...stages]).onConflictDoNothing().run();
+      this.moveCursor(tx, chainId, 'redemption-stages', nextBlock);
+    });
+  }
+
+  /** Requests without their kind 7 report yet, oldest first; `skip` passes over the first ones (a watcher's failures). */
+  requestsAwaitingReport(limit = 100, skip = 0): RequestRow[] {
+    return this.db
+      .select()
+      .from(redemptionRequests)
+      .where(
+        sql`not exists (select 1 from ${attestations} where ${attestations.didHash} = ${redemptionRequests.didHash} and ${attestations.kind} = 'redemptionRequest' and ${attestations.sourceRef} = 'request:' || ${redemptionRequests.chainId} || ':' || ${redemptionRequests.requestId})`,
+      )
+      .orderBy(asc(redemptionRequests.requestedAt), asc(redemptionRequests.chainId), asc(redemptionRequests.requestId))
+      .limit(limit)
+      .offset(skip)
+      .all();
+  }
+
+  /** Hub stage changes without their kind 8 report yet, in stage order per DID; `skip` as for requests. */
+  stagesAwaitingReport(limit = 100, skip = 0): StageRow[] {
+    return this.db
+      .select()
+      .from(redemptionStages)
+      .where(
+        sql`not exists (select 1 from ${attestations} where ${attestations.didHash} = ${redemptionStages.didHash} and ${attestations.kind} = 'redemptionStage' and ${attestations.sourceRef} = 'stage:' || ${redemptionStages.stageSeq})`,
+      )
+      .orderBy(asc(sql`cast(${redemptionStages.stageSeq} as integer)`), asc(redemptionStages.didHash))
+      .limit(limit)
+      .offset(skip)
+      .all();
+  }
+
+  /** The latest hub stage seen for a DID (highest stageSeq). */
+  latestStage(didHash: string): StageRow | undefined {
+    return this.db
+      .select()
+      .from(redemptionStages)
+      .where(eq(redemptionStages.didHash, didHash))
+      .orderBy(desc(sql`cast(${redemptionStages.stageSeq} as integer)`))
+      .limit(1)
+      .get();
+  }
+
+  getRequest(didHash: string, chainId: number, requestId: string): RequestRow | undefined {
+    return this.db
+      .select()
+      .from(redemptionRequests)
+      .where(and(eq(redemptionRequests.didHash, didHash), eq(redemptionRequests.chainId, chainId), eq(redemptionRequests.requestId, requestId)))
+      .get();
+  }
+
+  /** A DID's requests (every DID with `didHash` undefined), newest first, with the fulfilments issued for each. */
+  requests(didHash?: string, limit = 500): RequestWithFulfilled[] {
+    const rows = this.db
+      .select()
+      .from(redemptionRequests)
+      .where(didHash === undefined ? undefined : eq(redemptionRequests.didHash, didHash))
+      .orderBy(desc(redemptionRequests.requestedAt), desc(redemptionRequests.chainId), desc(redemptionRequests.requestId))
+      .limit(limit)
+      .all();
+    return rows.map((r) => ({ ...r, issuedFulfilled: String(this.issuedFulfilled(r.didHash, r.chainId, r.requestId)) }));
+  }
+
+  /** Sum of the fulfilment attestations issued for one request (applied on chain or not). */
+  issuedFulfilled(didHash: string, chainId: number, requestId: string): bigint {
+    return this.fulfilmentsOf(didHash, chainId, requestId).reduce((sum, f) => sum + BigInt(f.amount), 0n);
+  }
+
+  /** The fulfilment attestations issued for one request: nonce and amount, oldest first. */
+  fulfilmentsOf(didHash: string, chainId: number, requestId: string): { nonce: number; amount: string }[] {
+    return this.db
+      .select({ nonce: attestations.nonce, amount: sql<string>`json_extract(${attestations.request}, '$.amount')` })
+      .from(attestations)
+      .where(
+        and(
+          eq(attestations.didHash, didHash),
+          eq(attestations.kind, 'redemptionFulfilment'),
+          sql`json_extract(${attestations.request}, '$.chainId') = ${chainId}`,
+          sql`json_extract(${attestations.request}, '$.requestId') = ${requestId}`,
+        ),
+      )
+      .orderBy(asc(attestations.nonce))
+      .all();
+  }
+
+  /** Token base units requested for a DID over all chains on a UTC day (day = unix seconds / 86400). */
+  dayRequested(didHash: string, day: number): bigint {
+    const rows = this.db
+      .select({ amount: redemptionRequests.amount })
+      .from(redemptionRequests)
+      .where(and(eq(redemptionRequests.didHash, didHash), sql`${redemptionRequests.requestedAt} >= ${day * 86_400}`, sql`${redemptionRequests.requestedAt} < ${(day + 1) * 86_400}`))
+      .all();
+    return rows.reduce((sum, r) => sum + BigInt(r.amount), 0n);
+  }
+
+  /** Every DID hash with at least one request. */
+  didsWithRequests(): string[] {
+    return this.db.selectDistinct({ didHash: redemptionRequests.didHash }).from(redemptionRequests).all().map((r) => r.didHash);
+  }
+}
