@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BaseError, ContractFunctionRevertedError, createPublicClient, createTestClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { rwaHoldingsAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
+import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
+import { decodeMessage, encodeMessage, type AttestationMessage } from '../schemas/message.js';
+import type { DidHash } from '../schemas/ids.js';
+import type { DeployedChain } from '../schemas/deployment.js';
+import { postJson, signDisclosure, signFulfilment } from '../clients/custodian.js';
+import { Committee } from '../oracle/committee/local.js';
+import { receiverDeliveryAbi } from '../relayer/transports/delivery-abi.js';
+import { startStack, type Stack } from './lib/stack.js';
+import { bootstrapDemo, custodianDomainOf, demoSubscription } from './lib/demo.js';
+import { waitFor } from './lib/wait.js';
+
+/**
+ * Redemptions across three anvil chains: holders request on two spokes, the requests travel spoke -> hub as committee
+ * attestations, the hub sums the day's pressure and sets the stage, the stage reaches every chain; custodians fulfil
+ * by settlement proof within what the stage allows; anvil's clock (evm_increaseTime) drives instalments.
+ */
+const MNEMONIC = 'test test test test test test test test test test test junk';
+/** Anvil accounts #3 and #4: the demo allow-list's investors; they sign their own requests here. */
+const alice = mnemonicToAccount(MNEMONIC, { addressIndex: 3 });
+const bob = mnemonicToAccount(MNEMONIC, { addressIndex: 4 });
+const DAY = 86_400;
+
+let stack: Stack;
+let did: DidHash;
+let didString: string;
+
+const STAGE = { A: 1, B: 2, C: 3 } as const;
+
+function chainClients(c: DeployedChain) {
+  const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
+  const transport = http(c.rpcUrl);
+  return {
+    pub: createPublicClient({ chain, transport, pollingInterval: 50 }),
+    test: createTestClient({ chain, mode: 'anvil', transport }),
+    wallet: (account: typeof alice) => createWalletClient({ chain, transport, account }),
+  };
+}
+
+async function modules(c: DeployedChain) {
+  const { pub } = chainClients(c);
+  const redemptions = await pub.readContract({ address: c.receiver as Address, abi: rwaReceiverAbi, functionName: 'redemptions' });
+  const { holdings } = await pub.readContract({ address: c.receiver as Address, abi: rwaReceiverAbi, functionName: 'didState', args: [did] });
+  return { redemptions, holdings };
+}
+
+async function stageOn(c: DeployedChain) {
+  const { redemptions } = await modules(c);
+  return chainClients(c).pub.readContract({ address: redemptions, abi: rwaRedemptionsAbi, functionName: 'stageOf', args: [did] });
+}
+
+async function balanceOn(c: DeployedChain, who: Address): Promise<bigint> {
+  const { holdings } = await modules(c);
+  return chainClients(c).pub.readContract({ address: holdings, abi: rwaHoldingsAbi, functionName: 'balanceOf', args: [who] });
+}
+
+async function supplyOn(c: DeployedChain): Promise<bigint> {
+  const { holdings } = await modules(c);
+  return chainClients(c).pub.readContract({ address: holdings, abi: rwaHoldingsAbi, functionName: 'totalSupply' });
+}
+
+/** The holder locks units on chain `c`; returns the module's request id. */
+async function requestRedeem(c: DeployedChain, who: typeof alice, amount: bigint): Promise<bigint> {
+  const { redemptions } = await modules(c);
+  const { pub, wallet } = chainClients(c);
+  const { request, result } = await pub.simulateContract({ address: redemptions, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [did, amount], account: who });
+  const hash = await wallet(who).writeContract(request);
+  expect((await pub.waitForTransactionReceipt({ hash })).status).toBe('success');
+  return result;
+}
+
+/** Every chain shows `stage` (after the hub set it and the relayer carried it). */
+async function waitForStage(stage: number, what: string) {
+  const chains = stack.deployment.chains;
+  return waitFor(
+    async () => {
+      const stages = await Promise.all(chains.map((c) => stageOn(c)));
+      return stages.every((s) => s.stage === stage) ? stages : undefined;
+    },
+    { what, timeoutMs: 90_000 },
+  );
+}
+
+/** Moves every chain's clock forward together (the same amount), mining a block on each. */
+async function advanceTime(seconds: number) {
+  await Promise.all(
+    stack.deployment.chains.map(async (c) => {
+      const { test } = chainClients(c);
+      await test.increaseTime({ seconds });
+      await test.mine({ blocks: 1 });
+    }),
+  );
+}
+
+async function fulfil(c: DeployedChain, requestId: bigint, amount: bigint, ref: string) {
+  const body = await signFulfilment(DEV_CUSTODIAN_KEY, custodianDomainOf(stack.deployment), {
+    did: didString,
+    chainId: c.chainId,
+    requestId: requestId.toString(),
+    settlementRef: ref,
+    amount: amount.toString(),
+    cashLegRef: keccak256(stringToBytes(`wire ${ref}`)),
+    // Wall-clock time: the chains' clocks run ahead once the test advanced them, the oracle's does not.
+    settledAt: Math.floor(Date.now() / 1000) - 60,
+  });
+  return postJson(`${stack.oracleUrl}/v1/redemptions/fulfilments`, body);
+}
+
+/** What the chain says when a committee-signed fulfilment the oracle refused is delivered anyway. */
+async function fulfilOnChainAnyway(c: DeployedChain, requestId: bigint, amount: bigint, nonce: bigint): Promise<string | undefined> {
+  const committee = new Committee(DEV_COMMITTEE_KEYS);
+  const signers = [...committee.addresses].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const m: AttestationMessage = {
+    kind: 'redemptionFulfilment',
+    did,
+    nonce,
+    requestId,
+    settlementRef: keccak256(stringToBytes(`anyway-${nonce}`)),
+    amount,
+    cashLegRef: keccak256(stringToBytes(`anyway-cash-${nonce}`)),
+    settledAt: BigInt(Math.floor(Date.now() / 1000)),
+  };
+  const signatures = await committee.signFor(m, { chainId: BigInt(c.chainId), receiver: c.receiver as Address }, signers, DEV_COMMITTEE_THRESHOLD);
+  const { pub } = chainClients(c);
+  try {
+    await pub.simulateContract({ address: c.receiver as Address, abi: receiverDeliveryAbi, functionName: 'receiveMessage', args: [encodeMessage(m), signatures], account: mnemonicToAccount(MNEMONIC, { addressIndex: 1 }) });
+    return undefined;
+  } catch (err) {
+    const revert = err instanceof BaseError ? err.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
+    if (!(revert instanceof ContractFunctionRevertedError)) throw err;
+    return revert.data?.errorName ?? `unnamed revert ${revert.raw ?? ''}`;
+  }
+}
+
+describe('redemptions: requests on any chain, staged gates across chains, fulfilment by settlement proof', () => {
+  beforeAll(async () => {
+    // spoke-a's requests travel to the hub over a real CCIP 2.0 lane (spoke-a -> hub), spoke-b's CCTP-style.
+    stack = await startStack({
+      dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-redeem-')),
+      logLevel: 'warn',
+      signers: 3,
+      ccipToHub: ['spoke-a'],
+      routes: [{ chain: 'hub', from: 'spoke-a', kinds: ['redemptionRequest'], transport: 'ccip' }],
+    });
+    await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
+    did = stack.deployment.dids[0]!.didHash as DidHash;
+    didString = stack.deployment.dids[0]!.did;
+  }, 240_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('moves every chain to stage B past 1% and to C past 3%, fulfils pro rata in instalments, cancels, refuses what the stage does not allow', async () => {
+    const d = stack.deployment;
+    const hub = d.chains.find((c) => c.chainId === d.hub.chainId)!;
+    const spokeA = d.chains.find((c) => c.name === 'spoke-a')!;
+    const spokeB = d.chains.find((c) => c.name === 'spoke-b')!;
+
+    // Pool: 100 units on spoke-a (alice) and 100 on spoke-b (bob): 200,000,000 base units over all chains.
+    const now = Math.floor(Date.now() / 1000);
+    for (const [c, who, ref] of [[spokeA, alice, 'RED-SUB-A'], [spokeB, bob, 'RED-SUB-B']] as const) {
+      const r = await postJson(`${stack.oracleUrl}/v1/settlements`, await demoSubscription(d, c.chainId, ref, 100_000_000n, now, who.address));
+      expect(r.status).toBe(201);
+    }
+    await waitFor(async () => (await balanceOn(spokeA, alice.address)) === 100_000_000n && (await balanceOn(spokeB, bob.address)) === 100_000_000n, { what: 'subscriptions applied', timeoutMs: 60_000 });
+    const pool = 200_000_000n;
+    expect((await stageOn(hub)).stage === 0 || (await stageOn(hub)).stage === STAGE.A).toBe(true);
+
+    // 0.7% on spoke-a and 0.7% on spoke-b: neither chain alone passes 1%, together they do -> stage B everywhere.
+    const r1 = await requestRedeem(spokeA, alice, 1_400_000n);
+    const r2 = await requestRedeem(spokeB, bob, 1_400_000n);
+    expect(await balanceOn(spokeA, alice.address)).toBe(100_000_000n - 1_400_000n);
+    const stagesB = await waitForStage(STAGE.B, 'stage B on every chain');
+    for (const s of stagesB) {
+      expect(s.dayRequested).toBe(2_800_000n);
+      expect(s.poolSupply).toBe(pool);
+    }
+    const seqB = stagesB[0]!.stageSeq;
+    // The two reports reached the hub: spoke-a's over CCIP, spoke-b's CCTP-style.
+    const reports = (await (await fetch(`${stack.oracleUrl}/v1/attestations?after=0&limit=200`)).json()) as { items: { id: Hex; kind: string; message: Hex }[] };
+    const carriedBy = new Map<number, string>();
+    for (const item of reports.items.filter((i) => i.kind === 'redemptionRequest')) {
+      const m = decodeMessage(item.message);
+      const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${item.id}`)).json()) as { deliveries: { chainId: number; transport: string; state: string }[] };
+      const hubDelivery = rel.deliveries.find((x) => x.chainId === hub.chainId);
+      expect(hubDelivery?.state).toBe('confirmed');
+      if (m.kind === 'redemptionRequest') carriedBy.set(Number(m.chainId), hubDelivery!.transport);
+    }
+    expect(Object.fromEntries(carriedBy)).toEqual({ [spokeA.chainId]: 'ccip', [spokeB.chainId]: 'cctp' });
+    expect(stagesB.every((s) => s.stageSeq === seqB && s.since === stagesB[0]!.since)).toBe(true);
+
+    // Stage B: 7 instalments over 7 days. Now 1/7 of r1 is allowed; the whole request is refused by the oracle.
+    const tooMuch = await fulfil(spokeA, r1, 1_400_000n, 'RED-FUL-1-ALL');
+    expect(tooMuch.status).toBe(422);
+    expect(JSON.stringify(tooMuch.json)).toMatch(/amount/);
+    const first = await fulfil(spokeA, r1, 200_000n, 'RED-FUL-1-I1');
+    expect(first.status).toBe(201);
+    // Idempotent by settlement reference.
+    expect((await fulfil(spokeA, r1, 200_000n, 'RED-FUL-1-I1')).status).toBe(200);
+    expect((await fulfil(spokeA, r1, 100_000n, 'RED-FUL-1-I1')).status).toBe(409);
+    await waitFor(async () => (await supplyOn(spokeA)) === 100_000_000n - 200_000n, { what: 'first instalment burned on spoke-a', timeoutMs: 60_000 });
+    // Sent to the chain anyway, a second instalment in the same period reverts.
+    expect(await fulfilOnChainAnyway(spokeA, r1, 200_000n, 1n << 40n)).toBe('FulfilmentExceedsAllowance');
+
+    // One period later (window / instalments = 1 day), the second instalment is due.
+    await advanceTime(DAY);
+    expect((await fulfil(spokeA, r1, 200_000n, 'RED-FUL-1-I2')).status).toBe(201);
+    await waitFor(async () => (await supplyOn(spokeA)) === 100_000_000n - 400_000n, { what: 'second instalment burned on spoke-a', timeoutMs: 60_000 });
+
+    // Past 3% of the pool in one day -> stage C on every chain: requests queue, nothing is fulfilled.
+    const r3 = await requestRedeem(spokeA, alice, 7_000_000n);
+    const stagesC = await waitForStage(STAGE.C, 'stage C on every chain');
+    expect(stagesC.every((s) => s.reason === 1)).toBe(true);
+    const halted = await fulfil(spokeA, r3, 1_000_000n, 'RED-FUL-3-C');
+    expect(halted.status).toBe(422);
+    expect(await fulfilOnChainAnyway(spokeA, r3, 1_000_000n, (1n << 40n) + 1n)).toBe('RedemptionsHalted');
+
+    // A cancel before fulfilment returns the locked units.
+    const before = await balanceOn(spokeB, bob.address);
+    const { redemptions: modB } = await modules(spokeB);
+    const { pub: pubB, wallet: walletB } = chainClients(spokeB);
+    const cancel = await walletB(bob).writeContract({ address: modB, abi: rwaRedemptionsAbi, functionName: 'cancelRedeem', args: [did, r2], chain: undefined });
+    expect((await pubB.waitForTransactionReceipt({ hash: cancel })).status).toBe('success');
+    expect(await balanceOn(spokeB, bob.address)).toBe(before + 1_400_000n);
+    expect((await fulfil(spokeB, r2, 100_000n, 'RED-FUL-2-CANCELLED')).status).toBe(422);
+
+    // Unknown request: refused by the oracle, and by the chain.
+    const unknown = await fulfil(spokeA, 999n, 1n, 'RED-FUL-UNKNOWN');
+    expect(unknown.status).toBe(404);
+    expect(JSON.stringify(unknown.json)).toMatch(/requestId/);
+
+    // A new day with no pressure: anyone refreshes the stage on the hub, A reaches every chain, the rest is paid.
+    await advanceTime(DAY);
+    const { redemptions: hubModule } = await modules(hub);
+    const { pub: hubPub, wallet: hubWallet } = chainClients(hub);
+    const refresh = await hubWallet(alice).writeContract({ address: hubModule, abi: rwaRedemptionsAbi, functionName: 'refreshStage', args: [did], chain: undefined });
+    expect((await hubPub.waitForTransactionReceipt({ hash: refresh })).status).toBe('success');
+    await waitForStage(STAGE.A, 'stage A on every chain');
+    expect((await fulfil(spokeA, r1, 1_000_000n, 'RED-FUL-1-REST')).status).toBe(201);
+    await waitFor(async () => (await supplyOn(spokeA)) === 100_000_000n - 1_400_000n, { what: 'r1 fully burned on spoke-a', timeoutMs: 60_000 });
+    // Already filled: refused by the oracle and by the chain.
+    expect((await fulfil(spokeA, r1, 1n, 'RED-FUL-1-AGAIN')).status).toBe(422);
+    expect(await fulfilOnChainAnyway(spokeA, r1, 1n, (1n << 40n) + 2n)).toBe('RequestClosed');
+
+    // Supply conserved: every unit that left the pool left through a fulfilment; locked units still count.
+    const supplies = await Promise.all(d.chains.map((c) => supplyOn(c)));
+    expect(supplies.reduce((a, b) => a + b, 0n)).toBe(pool - 1_400_000n);
+    const status = (await (await fetch(`${stack.oracleUrl}/v1/dids/${encodeURIComponent(didString)}/redemptions`)).json()) as Record<string, unknown>;
+    expect(JSON.stringify(status)).toMatch(/"stage"/);
+  }, 400_000);
+
+  it('anchors a disclosure on every chain by hash, latest per kind, listed by the API', async () => {
+    const d = stack.deployment;
+    const docHash = keccak256(stringToBytes('Q3 2026 custody statement, PDF bytes'));
+    const body = await signDisclosure(DEV_ISSUER_KEY, custodianDomainOf(d), { did: didString, docKind: 'custodyStatement', docHash, uri: 'https://issuer.example/custody/2026-q3.pdf', asOf: Math.floor(Date.now() / 1000) - 3600 });
+    const r = await postJson(`${stack.oracleUrl}/v1/disclosures`, body);
+    expect(r.status).toBe(201);
+    await waitFor(
+      async () => {
+        const anchored = await Promise.all(
+          d.chains.map(async (c) => {
+            const { redemptions } = await modules(c);
+            return chainClients(c).pub.readContract({ address: redemptions, abi: rwaRedemptionsAbi, functionName: 'disclosureOf', args: [did, 2] });
+          }),
+        );
+        return anchored.every((x) => x.docHash === docHash);
+      },
+      { what: 'the disclosure anchored on every chain', timeoutMs: 60_000 },
+    );
+    const list = (await (await fetch(`${stack.oracleUrl}/v1/dids/${encodeURIComponent(didString)}/disclosures`)).json()) as unknown;
+    expect(JSON.stringify(list)).toContain(docHash);
+    const stale = await signDisclosure(DEV_ISSUER_KEY, custodianDomainOf(d), { did: didString, docKind: 'custodyStatement', docHash, uri: 'https://issuer.example/old.pdf', asOf: Math.floor(Date.now() / 1000) - 7200 });
+    expect((await postJson(`${stack.oracleUrl}/v1/disclosures`, stale)).status).toBeGreaterThanOrEqual(400);
+  }, 120_000);
+});
