@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BaseError, ContractFunctionRevertedError, createPublicClient, createTestClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
-import { rwaHoldingsAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
+import { BaseError, ContractFunctionRevertedError, createPublicClient, createTestClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex, type LocalAccount } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { rwaDidRegistryAbi, rwaHoldingsAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
 import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { decodeMessage, encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import type { DidHash } from '../schemas/ids.js';
@@ -26,6 +26,9 @@ const MNEMONIC = 'test test test test test test test test test test test junk';
 const alice = mnemonicToAccount(MNEMONIC, { addressIndex: 3 });
 const bob = mnemonicToAccount(MNEMONIC, { addressIndex: 4 });
 const DAY = 86_400;
+/** The issuer's policy for this test: the default thresholds, 7 instalments of 10 minutes (so a day never ends mid-test). */
+const PERIOD = 600;
+const POLICY = { stageBBps: 100, stageCBps: 300, instalments: 7, windowSeconds: 7 * PERIOD, emergency: false } as const;
 
 let stack: Stack;
 let did: DidHash;
@@ -39,7 +42,7 @@ function chainClients(c: DeployedChain) {
   return {
     pub: createPublicClient({ chain, transport, pollingInterval: 50 }),
     test: createTestClient({ chain, mode: 'anvil', transport }),
-    wallet: (account: typeof alice) => createWalletClient({ chain, transport, account }),
+    wallet: (account: LocalAccount) => createWalletClient({ chain, transport, account }),
   };
 }
 
@@ -162,6 +165,33 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     const spokeA = d.chains.find((c) => c.name === 'spoke-a')!;
     const spokeB = d.chains.find((c) => c.name === 'spoke-b')!;
 
+    // The stage follows the current UTC day: start well inside one (the chains' clocks move together).
+    const head = Number((await chainClients(hub).pub.getBlock()).timestamp);
+    const toMidnight = DAY - (head % DAY);
+    if (toMidnight < 7_200) await advanceTime(toMidnight + 300);
+
+    // The issuer changes the policy on the hub; the registry sync carries it to every chain (kind 9).
+    const issuer = privateKeyToAccount(DEV_ISSUER_KEY);
+    const { pub: hubPub0, wallet: hubWallet0, test: hubTest } = chainClients(hub);
+    await hubTest.setBalance({ address: issuer.address, value: 10n ** 19n });
+    const setPolicy = await hubWallet0(issuer).writeContract({
+      address: d.hub.registry as Address,
+      abi: rwaDidRegistryAbi,
+      functionName: 'setRedemptionPolicy',
+      args: [did, POLICY.stageBBps, POLICY.stageCBps, POLICY.instalments, POLICY.windowSeconds, POLICY.emergency],
+      chain: undefined,
+    });
+    expect((await hubPub0.waitForTransactionReceipt({ hash: setPolicy })).status).toBe('success');
+    await waitFor(
+      async () => {
+        const policies = await Promise.all(
+          d.chains.map(async (c) => chainClients(c).pub.readContract({ address: (await modules(c)).redemptions, abi: rwaRedemptionsAbi, functionName: 'policyOf', args: [did] })),
+        );
+        return policies.every((p) => p.windowSeconds === POLICY.windowSeconds && p.instalments === POLICY.instalments);
+      },
+      { what: 'the issuer’s policy on every chain', timeoutMs: 60_000 },
+    );
+
     // Pool: 100 units on spoke-a (alice) and 100 on spoke-b (bob): 200,000,000 base units over all chains.
     const now = Math.floor(Date.now() / 1000);
     for (const [c, who, ref] of [[spokeA, alice, 'RED-SUB-A'], [spokeB, bob, 'RED-SUB-B']] as const) {
@@ -195,7 +225,7 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     expect(Object.fromEntries(carriedBy)).toEqual({ [spokeA.chainId]: 'ccip', [spokeB.chainId]: 'cctp' });
     expect(stagesB.every((s) => s.stageSeq === seqB && s.since === stagesB[0]!.since)).toBe(true);
 
-    // Stage B: 7 instalments over 7 days. Now 1/7 of r1 is allowed; the whole request is refused by the oracle.
+    // Stage B: 7 instalments over the window. Now 1/7 of r1 is allowed; the whole request is refused by the oracle.
     const tooMuch = await fulfil(spokeA, r1, 1_400_000n, 'RED-FUL-1-ALL');
     expect(tooMuch.status).toBe(422);
     expect(JSON.stringify(tooMuch.json)).toMatch(/amount/);
@@ -208,10 +238,14 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     // Sent to the chain anyway, a second instalment in the same period reverts.
     expect(await fulfilOnChainAnyway(spokeA, r1, 200_000n, 1n << 40n)).toBe('FulfilmentExceedsAllowance');
 
-    // One period later (window / instalments = 1 day), the second instalment is due.
-    await advanceTime(DAY);
+    // One period later (window / instalments), the second instalment is due, and no more: pro rata, still stage B.
+    await advanceTime(PERIOD);
     expect((await fulfil(spokeA, r1, 200_000n, 'RED-FUL-1-I2')).status).toBe(201);
+    const early = await fulfil(spokeA, r1, 200_000n, 'RED-FUL-1-I3-EARLY');
+    expect(early.status).toBe(422);
+    expect(early.json).toMatchObject({ error: { code: 'exceeds_allowance', field: 'amount' } });
     await waitFor(async () => (await supplyOn(spokeA)) === 100_000_000n - 400_000n, { what: 'second instalment burned on spoke-a', timeoutMs: 60_000 });
+    expect((await stageOn(hub)).stage).toBe(STAGE.B);
 
     // Past 3% of the pool in one day -> stage C on every chain: requests queue, nothing is fulfilled.
     const r3 = await requestRedeem(spokeA, alice, 7_000_000n);
@@ -235,13 +269,12 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     expect(unknown.status).toBe(404);
     expect(JSON.stringify(unknown.json)).toMatch(/requestId/);
 
-    // A new day with no pressure: anyone refreshes the stage on the hub, A reaches every chain, the rest is paid.
+    // A new day with no pressure: the relayer's stage keeper sees that the hub's rule now gives A, calls the
+    // permissionless refreshStage, and the new stage reaches every chain; the rest of r1 is paid in full.
+    const seqC = stagesC[0]!.stageSeq;
     await advanceTime(DAY);
-    const { redemptions: hubModule } = await modules(hub);
-    const { pub: hubPub, wallet: hubWallet } = chainClients(hub);
-    const refresh = await hubWallet(alice).writeContract({ address: hubModule, abi: rwaRedemptionsAbi, functionName: 'refreshStage', args: [did], chain: undefined });
-    expect((await hubPub.waitForTransactionReceipt({ hash: refresh })).status).toBe('success');
-    await waitForStage(STAGE.A, 'stage A on every chain');
+    const stagesA = await waitForStage(STAGE.A, 'stage A on every chain');
+    expect(stagesA.every((s) => s.stageSeq === seqC + 1n && s.dayRequested === 0n)).toBe(true);
     expect((await fulfil(spokeA, r1, 1_000_000n, 'RED-FUL-1-REST')).status).toBe(201);
     await waitFor(async () => (await supplyOn(spokeA)) === 100_000_000n - 1_400_000n, { what: 'r1 fully burned on spoke-a', timeoutMs: 60_000 });
     // Already filled: refused by the oracle and by the chain.

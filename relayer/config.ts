@@ -15,6 +15,8 @@ export interface RelayerConfig {
   receiptTimeoutMs: number;
   /** How often a delivery Chainlink's network is carrying (live CCIP lanes) is looked at again. */
   inFlightPollMs: number;
+  /** How often the hub's redemption stage is checked against the current day (0: the keeper is off). */
+  stageKeeperMs: number;
   logLevel: string;
   /** Local CCIP lanes only: the destination CommitteeVerifier's keys and version tag (the relayer plays it). */
   ccipVerifierKeys: readonly Hex[];
@@ -78,9 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   if (!Number.isInteger(receiptTimeoutMs) || receiptTimeoutMs < 100) throw new ConfigError('RELAYER_RECEIPT_TIMEOUT_MS: expected an integer >= 100');
   const inFlightPollMs = Number(env.RELAYER_IN_FLIGHT_POLL_MS ?? '15000');
   if (!Number.isInteger(inFlightPollMs) || inFlightPollMs < 100) throw new ConfigError('RELAYER_IN_FLIGHT_POLL_MS: expected an integer >= 100');
+  const stageKeeperMs = Number(env.RELAYER_STAGE_KEEPER_MS ?? '30000');
+  if (!Number.isInteger(stageKeeperMs) || (stageKeeperMs !== 0 && stageKeeperMs < 100)) throw new ConfigError('RELAYER_STAGE_KEEPER_MS: expected 0 (off) or an integer >= 100');
   return {
     receiptTimeoutMs,
     inFlightPollMs,
+    stageKeeperMs,
     ccipVerifierKeys,
     ccipVersionTag,
     wormholeGuardianKeys,

@@ -24,7 +24,8 @@ import { WormholeTransport } from './transports/wormhole/transport.js';
 import { wormholeChainId } from '../schemas/ids.js';
 import type { DeployedChain } from '../schemas/deployment.js';
 import type { TransportName } from '../schemas/deployment.js';
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
+import { StageKeeper } from './keeper.js';
 import { DEFAULT_BACKOFF, backoffDelay } from './retry.js';
 import { createMetrics } from './metrics.js';
 import { createStatusApp } from './http.js';
@@ -52,6 +53,7 @@ Environment:
   RELAYER_CCIP_VERSION_TAG    the CommitteeVerifier's 4-byte version tag
   RELAYER_WORMHOLE_GUARDIAN_KEYS  keys of guardians in the Wormhole adapters' sets (local transport; dev mode: DEV-ONLY keys)
   RELAYER_IN_FLIGHT_POLL_MS   how often a CCIP message that Chainlink's network carries (live lanes) is looked at [15000]
+  RELAYER_STAGE_KEEPER_MS     how often the hub's redemption stage is checked against the day; 0 turns it off [30000]
   LOG_LEVEL            pino level                                    [info]
 `;
 
@@ -186,6 +188,28 @@ async function main(): Promise<void> {
     }
   })();
 
+  // Keeper: lowers (or raises) the hub's redemption stage when a new day alone changes it.
+  const keeperWake = new Wakeup();
+  const hubEntry = byId.get(hub.chainId);
+  const keeperLoop = (async () => {
+    if (config.stageKeeperMs === 0 || !hubEntry) return;
+    const keeper = new StageKeeper(
+      { chainId: hubEntry.chainId, name: hubEntry.name, rpcUrl: hubEntry.rpcUrl, receiver: hubEntry.receiver as Address, confirmations: hubEntry.confirmations },
+      config.key,
+      deployment.dids.map((d) => d.didHash as Hex),
+      nonces,
+      logger.child({ module: 'stage-keeper' }),
+    );
+    while (running) {
+      try {
+        await keeper.tick();
+      } catch (err) {
+        logger.warn({ err, module: 'stage-keeper' }, 'redemption stage check failed; will look again');
+      }
+      await keeperWake.wait(config.stageKeeperMs);
+    }
+  })();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -193,7 +217,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'relayer stopping');
     running = false;
     feedWake.notify();
-    await feedLoop;
+    keeperWake.notify();
+    await Promise.all([feedLoop, keeperLoop]);
     await Promise.all(workers.map((w) => w.stop()));
     await close(server);
     closeDb();

@@ -213,6 +213,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       RELAYER_DEV_MODE: '1',
       ORACLE_URL: oracleUrl,
       RELAYER_POLL_MS: '100',
+      // Local chains jump days with evm_increaseTime: look at the hub's redemption stage often.
+      RELAYER_STAGE_KEEPER_MS: '500',
       ...(opts.receiptTimeoutMs ? { RELAYER_RECEIPT_TIMEOUT_MS: String(opts.receiptTimeoutMs) } : {}),
       LOG_LEVEL: logLevel,
     };
