@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: figures on the local three-chain stack (real anvil chains, real oracle and relayer processes).
  * - oracle: settlements accepted per second and POST latency (p50/p99), custodian signature to 201;
- * - delivery: latency from POST 201 to applied on chain (p50/p99), per transport (spoke-a over CCIP, others CCTP-style);
+ * - delivery: latency from POST 201 to applied on chain (p50/p99), per transport (hub CCTP-style, spoke-a over CCIP,
+ *   spoke-b over Wormhole VAAs);
  * - gas: receipt gasUsed of receiveMessage for a subscription and a NAV (2-of-3 quorum), as a relayer pays it.
  * Usage: npm run bench [-- --settlements 200]
  */
@@ -28,8 +29,8 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 async function main(): Promise<void> {
   const n = arg('settlements', 200);
   process.stdout.write(`bench: starting the stack (3 anvil chains, oracle, relayer)\n`);
-  // spoke-a is reached over a local CCIP 2.0 lane, the hub and spoke-b CCTP-style: latency is reported per transport.
-  const stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-bench-')), logLevel: 'warn', ccipSpokes: ['spoke-a'] });
+  // The hub CCTP-style, spoke-a over a local CCIP 2.0 lane, spoke-b over Wormhole VAAs: latency per transport.
+  const stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-bench-')), logLevel: 'warn', ccipSpokes: ['spoke-a'], wormholeSpokes: ['spoke-b'] });
   try {
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
     const d = stack.deployment;
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
       '',
       `oracle: ${n} settlements in ${postSeconds.toFixed(2)} s = ${(n / postSeconds).toFixed(1)} /s (8 concurrent custodian clients)`,
       `oracle POST latency: p50 ${fmt(quantile(postMs, 0.5))}, p99 ${fmt(quantile(postMs, 0.99))}`,
-      ...['cctp', 'ccip'].map((t) => {
+      ...['cctp', 'ccip', 'wormhole'].map((t) => {
         const xs = latency(t);
         return `delivery latency (201 -> applied on chain, ${t}, ${xs.length} settlements): p50 ${fmt(quantile(xs, 0.5))}, p99 ${fmt(quantile(xs, 0.99))}`;
       }),

@@ -7,7 +7,15 @@
 import { existsSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startStack } from './lib/stack.js';
-import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
+import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
+import { createPublicClient, http, keccak256, stringToBytes, toHex, type Address } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { rwaReceiverAbi } from '../schemas/abi.js';
+import { DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
+import { signFulfilment } from '../clients/custodian.js';
+
+/** Anvil's public test mnemonic: its account #3 is the demo investor, who signs its own redemption request. */
+const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 
 const HELP = `npm start: run the RWA settlement oracle locally
 
@@ -77,6 +85,24 @@ async function main(): Promise<void> {
   writeFileSync(navFile, JSON.stringify(await demoNav(d, 100_250_000n, now), null, 2));
   const nav = shown(navFile);
 
+  // Redemption on spoke-a: the demo investor (anvil's account #3, whose key anvil publishes) locks 10 dUSTB; the
+  // custodian's fulfilment of that first request (id 1) is signed in advance.
+  const spokeA = d.chains.find((c) => c.name === 'spoke-a') ?? d.chains[d.chains.length - 1]!;
+  const didHash = d.dids[0]!.didHash;
+  const module = await createPublicClient({ transport: http(spokeA.rpcUrl) }).readContract({ address: spokeA.receiver as Address, abi: rwaReceiverAbi, functionName: 'redemptions' });
+  const investorKey = toHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!);
+  const fulfilFile = join(examples, 'fulfil-spoke-a-request-1.json');
+  const fulfilBody = await signFulfilment(DEV_CUSTODIAN_KEY, custodianDomainOf(d), {
+    did: d.dids[0]!.did,
+    chainId: spokeA.chainId,
+    requestId: '1',
+    settlementRef: `DEMO-REDEEM-${now}`,
+    amount: '10000000',
+    cashLegRef: keccak256(stringToBytes(`wire DEMO-REDEEM-${now}`)),
+    settledAt: now,
+  });
+  writeFileSync(fulfilFile, JSON.stringify(fulfilBody, null, 2));
+
   const lines = [
     '',
     `RWA settlement oracle is up (${((Date.now() - started) / 1000).toFixed(1)} s)`,
@@ -98,6 +124,12 @@ async function main(): Promise<void> {
     'Then see holdings and NAV on all three chains:',
     '',
     `  ${defaultDataDir ? '' : `DEPLOYMENT=${shown(stack.deploymentPath)} `}npm run --silent inspect -- ${DEMO_INVESTOR}`,
+    '',
+    'Redeem on spoke-a: the investor locks 10 dUSTB (request 1), the hub sets the stage, the custodian pays and burns:',
+    '',
+    `  node scripts/foundry.mjs cast send ${module} 'requestRedeem(bytes32,uint256)' ${didHash} 10000000 --rpc-url ${spokeA.rpcUrl} --private-key ${investorKey}`,
+    `  curl -s ${stack.oracleUrl}/v1/dids/${d.dids[0]?.did}/redemptions`,
+    `  curl -s -X POST ${stack.oracleUrl}/v1/redemptions/fulfilments -H 'content-type: application/json' -d @${shown(fulfilFile)}`,
     '',
     `Status of one attestation: curl -s ${stack.oracleUrl}/v1/attestations/<id from the POST answer>`,
     `DID document: curl -s ${stack.oracleUrl}/v1/dids/${d.dids[0]?.did}`,
