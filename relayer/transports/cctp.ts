@@ -1,12 +1,11 @@
-import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex, type PublicClient, type WalletClient, type Chain, type Account, type Transport as ViemTransport, WaitForTransactionReceiptTimeoutError } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
-import { rwaReceiverAbi } from '../../schemas/abi.js';
+import { type Address, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem';
 import type { DeployedChain } from '../../schemas/deployment.js';
 import type { Job } from '../store/outbox.js';
 import type { ReceiptState, Replacement, Submitted, Transport } from './transport.js';
 import { NonceManager } from '../nonces.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../fees.js';
 import { sendOrReplace } from './send.js';
+import { chainClients, isAppliedOn, simulateOn, type ChainClients } from './destination.js';
 import { receiverDeliveryAbi } from './delivery-abi.js';
 
 /**
@@ -15,8 +14,8 @@ import { receiverDeliveryAbi } from './delivery-abi.js';
  */
 export class CctpTransport implements Transport {
   readonly name = 'cctp' as const;
-  private readonly pub: PublicClient;
-  private readonly wallet: WalletClient<ViemTransport, Chain, Account>;
+  private readonly pub: ChainClients['pub'];
+  private readonly wallet: ChainClients['wallet'];
 
   private readonly confirmations: number;
 
@@ -31,24 +30,15 @@ export class CctpTransport implements Transport {
   ) {
     this.chainId = chain.chainId;
     this.confirmations = Math.max(1, chain.confirmations);
-    const viemChain = defineChain({ id: chain.chainId, name: chain.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [chain.rpcUrl] } } });
-    const transport = http(chain.rpcUrl, { retryCount: 0, timeout: 10_000 });
-    this.pub = createPublicClient({ chain: viemChain, transport });
-    this.wallet = createWalletClient({ chain: viemChain, transport, account: privateKeyToAccount(key) });
+    ({ pub: this.pub, wallet: this.wallet } = chainClients(chain, key));
   }
 
   isApplied(job: Job): Promise<boolean> {
-    return this.pub.readContract({ address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [job.didHash as Hex, BigInt(job.nonce)] });
+    return isAppliedOn(this.pub, job);
   }
 
   async simulate(job: Job): Promise<void> {
-    await this.pub.simulateContract({
-      address: job.receiver as Address,
-      abi: receiverDeliveryAbi,
-      functionName: 'receiveMessage',
-      args: [job.message as Hex, job.signatures as Hex],
-      account: this.wallet.account,
-    });
+    await simulateOn(this.pub, this.wallet.account, job);
   }
 
   /** Sends, or replaces a stuck delivery (same nonce, escalated fees): see sendOrReplace. */

@@ -1,11 +1,10 @@
-import { createPublicClient, createWalletClient, defineChain, http, isAddressEqual, parseEventLogs, type Log, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport as ViemTransport, type WalletClient, WaitForTransactionReceiptTimeoutError } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
-import { rwaCcipSenderAbi, rwaReceiverAbi } from '../../../schemas/abi.js';
+import { isAddressEqual, parseEventLogs, type Log, type Address, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { chainClients, isAppliedOn, simulateOn, type ChainClients } from '../destination.js';
+import { rwaCcipSenderAbi } from '../../../schemas/abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { Job } from '../../store/outbox.js';
 import type { ReceiptState, Replacement, Submitted, Transport } from '../transport.js';
 import { sendOrReplace } from '../send.js';
-import { receiverDeliveryAbi } from '../delivery-abi.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../../fees.js';
 import { NonceManager } from '../../nonces.js';
 import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
@@ -30,14 +29,6 @@ export interface CcipLaneConfig {
   roles: LocalLaneRoles | { mode: 'live' };
 }
 
-function clientsFor(c: { chainId: number; name: string; rpcUrl: string }, key: Hex) {
-  const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
-  const transport = http(c.rpcUrl, { retryCount: 0, timeout: 10_000 });
-  return {
-    pub: createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient,
-    wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(key) }) as WalletClient<ViemTransport, Chain, Account>,
-  };
-}
 
 /**
  * Delivery over Chainlink CCIP. On a live network (Sepolia, Fuji...) `submit` sends and `waitForReceipt` only tracks:
@@ -52,8 +43,8 @@ function clientsFor(c: { chainId: number; name: string; rpcUrl: string }, key: H
  */
 export class CcipTransport implements Transport {
   readonly name = 'ccip' as const;
-  private readonly src: ReturnType<typeof clientsFor>;
-  private readonly dst: ReturnType<typeof clientsFor>;
+  private readonly src: ChainClients;
+  private readonly dst: ChainClients;
 
   constructor(
     private readonly lane: CcipLaneConfig,
@@ -62,23 +53,17 @@ export class CcipTransport implements Transport {
     private readonly nonces: NonceManager = new NonceManager(),
     private readonly escalation: EscalationPolicy = DEFAULT_ESCALATION,
   ) {
-    this.src = clientsFor(lane.source, key);
-    this.dst = clientsFor(lane.destination, key);
+    this.src = chainClients(lane.source, key);
+    this.dst = chainClients(lane.destination, key);
   }
 
   isApplied(job: Job): Promise<boolean> {
-    return this.dst.pub.readContract({ address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [job.didHash as Hex, BigInt(job.nonce)] });
+    return isAppliedOn(this.dst.pub, job);
   }
 
   /** Dry-runs the final step on the destination, so a message that would fail there is never paid for at the source. */
   async simulate(job: Job): Promise<void> {
-    await this.dst.pub.simulateContract({
-      address: job.receiver as Address,
-      abi: receiverDeliveryAbi,
-      functionName: 'receiveMessage',
-      args: [job.message as Hex, job.signatures as Hex],
-      account: this.dst.wallet.account,
-    });
+    await simulateOn(this.dst.pub, this.dst.wallet.account, job);
   }
 
   /**

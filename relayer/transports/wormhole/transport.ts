@@ -1,7 +1,7 @@
-import { createPublicClient, createWalletClient, defineChain, http, isAddressEqual, parseEventLogs, type Account, type Address, type Chain, type Hex, type Log, type PublicClient, type Transport as ViemTransport, type WalletClient, WaitForTransactionReceiptTimeoutError } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
-import { rwaReceiverAbi, rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
-import { deliveryErrors, receiverDeliveryAbi } from '../delivery-abi.js';
+import { isAddressEqual, parseEventLogs, type Address, type Hex, type Log, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { chainClients, isAppliedOn, simulateOn, type ChainClients } from '../destination.js';
+import { rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
+import { deliveryErrors } from '../delivery-abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { WormholeChainId } from '../../../schemas/ids.js';
 import type { Job } from '../../store/outbox.js';
@@ -26,14 +26,6 @@ const ADAPTER_AND_RECEIVER_ABI = [
   ...deliveryErrors,
 ] as const;
 
-function clientsFor(c: { chainId: number; name: string; rpcUrl: string }, key: Hex) {
-  const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
-  const transport = http(c.rpcUrl, { retryCount: 0, timeout: 10_000 });
-  return {
-    pub: createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient,
-    wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(key) }) as WalletClient<ViemTransport, Chain, Account>,
-  };
-}
 
 /** The LogMessagePublished events `emitter` emitted among `logs`, checked at the edge. */
 export function parsePublishedMessages(logs: readonly Log[], emitter: Address) {
@@ -56,8 +48,8 @@ export function parsePublishedMessages(logs: readonly Log[], emitter: Address) {
  */
 export class WormholeTransport implements Transport {
   readonly name = 'wormhole' as const;
-  private readonly src: ReturnType<typeof clientsFor>;
-  private readonly dst: ReturnType<typeof clientsFor>;
+  private readonly src: ChainClients;
+  private readonly dst: ChainClients;
 
   constructor(
     private readonly route: WormholeRouteConfig,
@@ -66,23 +58,17 @@ export class WormholeTransport implements Transport {
     private readonly nonces: NonceManager = new NonceManager(),
     private readonly escalation: EscalationPolicy = DEFAULT_ESCALATION,
   ) {
-    this.src = clientsFor(route.source, key);
-    this.dst = clientsFor(route.destination, key);
+    this.src = chainClients(route.source, key);
+    this.dst = chainClients(route.destination, key);
   }
 
   isApplied(job: Job): Promise<boolean> {
-    return this.dst.pub.readContract({ address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [job.didHash as Hex, BigInt(job.nonce)] });
+    return isAppliedOn(this.dst.pub, job);
   }
 
   /** Dry-runs the final step on the destination, so a message that would fail there is never published. */
   async simulate(job: Job): Promise<void> {
-    await this.dst.pub.simulateContract({
-      address: job.receiver as Address,
-      abi: receiverDeliveryAbi,
-      functionName: 'receiveMessage',
-      args: [job.message as Hex, job.signatures as Hex],
-      account: this.dst.wallet.account,
-    });
+    await simulateOn(this.dst.pub, this.dst.wallet.account, job);
   }
 
   submit(job: Job, replace?: Replacement): Promise<Submitted> {

@@ -1,0 +1,30 @@
+import { createPublicClient, createWalletClient, defineChain, http, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport as ViemTransport, type WalletClient } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { rwaReceiverAbi } from '../../schemas/abi.js';
+import type { Job } from '../store/outbox.js';
+import { receiverDeliveryAbi } from './delivery-abi.js';
+
+export interface ChainClients {
+  pub: PublicClient;
+  wallet: WalletClient<ViemTransport, Chain, Account>;
+}
+
+/** Read and write clients of one chain for the relayer's key: no RPC retries (the worker decides), 10 s timeout. */
+export function chainClients(c: { chainId: number; name: string; rpcUrl: string }, key: Hex): ChainClients {
+  const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
+  const transport = http(c.rpcUrl, { retryCount: 0, timeout: 10_000 });
+  return {
+    pub: createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient,
+    wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(key) }),
+  };
+}
+
+/** Whatever carried it, an attestation is applied once the destination receiver has used its nonce. */
+export function isAppliedOn(pub: PublicClient, job: Job): Promise<boolean> {
+  return pub.readContract({ address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [job.didHash as Hex, BigInt(job.nonce)] });
+}
+
+/** Dry-runs the final step of every transport, `receiveMessage` on the destination; throws the chain's revert by name. */
+export async function simulateOn(pub: PublicClient, account: Account, job: Job): Promise<void> {
+  await pub.simulateContract({ address: job.receiver as Address, abi: receiverDeliveryAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex], account });
+}
