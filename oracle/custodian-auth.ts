@@ -1,15 +1,12 @@
 import { recoverTypedDataAddress, type Address, type Hex } from 'viem';
-import { custodianDomain, custodianTypes } from '../schemas/eip712.js';
 import type { AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 import {
-  allowListUpdateMessage,
-  disclosureMessage,
-  redemptionFulfilmentMessage,
+  custodianTypedData,
   moveInstructionMessage,
   navReportMessage,
-  pauseOrderMessage,
-  reserveReportMessage,
   settlementProofMessage,
+  type CustodianPrimaryType,
+  type CustodianRequestBody,
 } from '../schemas/custodian-messages.js';
 
 export { moveInstructionMessage, navReportMessage, settlementProofMessage };
@@ -19,88 +16,30 @@ export interface CustodianDomainParams {
   registry: Address;
 }
 
-export function recoverSettlementSigner(p: CustodianDomainParams, body: SettlementRequest): Promise<Address> {
-  return recoverTypedDataAddress({
-    domain: custodianDomain(p.hubChainId, p.registry),
-    types: custodianTypes,
-    primaryType: 'SettlementProof',
-    message: settlementProofMessage(body),
-    signature: body.signature as Hex,
-  });
+/** Who signed a request of EIP-712 type `P` (custodian domain of the hub registry). */
+export function recoverCustodianSigner<P extends CustodianPrimaryType>(primaryType: P, p: CustodianDomainParams, body: CustodianRequestBody<P> & { signature: string }): Promise<Address> {
+  const typed = custodianTypedData(primaryType, p, body);
+  return recoverTypedDataAddress({ ...typed, signature: body.signature as Hex } as Parameters<typeof recoverTypedDataAddress>[0]);
 }
 
-export function recoverNavSigner(p: CustodianDomainParams, body: NavRequest): Promise<Address> {
-  return recoverTypedDataAddress({
-    domain: custodianDomain(p.hubChainId, p.registry),
-    types: custodianTypes,
-    primaryType: 'NavReport',
-    message: navReportMessage(body),
-    signature: body.signature as Hex,
-  });
-}
+export const recoverSettlementSigner = (p: CustodianDomainParams, body: SettlementRequest): Promise<Address> => recoverCustodianSigner('SettlementProof', p, body);
+
+export const recoverNavSigner = (p: CustodianDomainParams, body: NavRequest): Promise<Address> => recoverCustodianSigner('NavReport', p, body);
 
 /** A custodian's ReserveReport (proof of reserve). */
-export function recoverReserveSigner(p: CustodianDomainParams, body: ReserveRequest): Promise<Address> {
-  return recoverTypedDataAddress({
-    domain: custodianDomain(p.hubChainId, p.registry),
-    types: custodianTypes,
-    primaryType: 'ReserveReport',
-    message: reserveReportMessage(body),
-    signature: body.signature as Hex,
-  });
-}
+export const recoverReserveSigner = (p: CustodianDomainParams, body: ReserveRequest): Promise<Address> => recoverCustodianSigner('ReserveReport', p, body);
 
 /** The issuer's AllowListUpdate: entries split into parallel account / allowed arrays. */
-export function recoverAllowListSigner(p: CustodianDomainParams, body: AllowListRequest): Promise<Address> {
-  return recoverTypedDataAddress({
-    domain: custodianDomain(p.hubChainId, p.registry),
-    types: custodianTypes,
-    primaryType: 'AllowListUpdate',
-    message: allowListUpdateMessage(body),
-    signature: body.signature as Hex,
-  });
-}
+export const recoverAllowListSigner = (p: CustodianDomainParams, body: AllowListRequest): Promise<Address> => recoverCustodianSigner('AllowListUpdate', p, body);
 
 /** The issuer's PauseOrder. */
-export function recoverPauseSigner(p: CustodianDomainParams, body: PauseRequest): Promise<Address> {
-  return recoverTypedDataAddress({
-    domain: custodianDomain(p.hubChainId, p.registry),
-    types: custodianTypes,
-    primaryType: 'PauseOrder',
-    message: pauseOrderMessage(body),
-    signature: body.signature as Hex,
-  });
-}
+export const recoverPauseSigner = (p: CustodianDomainParams, body: PauseRequest): Promise<Address> => recoverCustodianSigner('PauseOrder', p, body);
 
 /** A custodian's MoveInstruction. */
-export function recoverMoveSigner(p: CustodianDomainParams, body: MoveRequest): Promise<Address> {
-  return recoverTypedDataAddress({
-    domain: custodianDomain(p.hubChainId, p.registry),
-    types: custodianTypes,
-    primaryType: 'MoveInstruction',
-    message: moveInstructionMessage(body),
-    signature: body.signature as Hex,
-  });
-}
+export const recoverMoveSigner = (p: CustodianDomainParams, body: MoveRequest): Promise<Address> => recoverCustodianSigner('MoveInstruction', p, body);
 
 /** A custodian's RedemptionFulfilment. */
-export function recoverFulfilmentSigner(p: CustodianDomainParams, body: FulfilmentRequest): Promise<Address> {
-  return recoverTypedDataAddress({
-    domain: custodianDomain(p.hubChainId, p.registry),
-    types: custodianTypes,
-    primaryType: 'RedemptionFulfilment',
-    message: redemptionFulfilmentMessage(body),
-    signature: body.signature as Hex,
-  });
-}
+export const recoverFulfilmentSigner = (p: CustodianDomainParams, body: FulfilmentRequest): Promise<Address> => recoverCustodianSigner('RedemptionFulfilment', p, body);
 
 /** The issuer's Disclosure. */
-export function recoverDisclosureSigner(p: CustodianDomainParams, body: DisclosureRequest): Promise<Address> {
-  return recoverTypedDataAddress({
-    domain: custodianDomain(p.hubChainId, p.registry),
-    types: custodianTypes,
-    primaryType: 'Disclosure',
-    message: disclosureMessage(body),
-    signature: body.signature as Hex,
-  });
-}
+export const recoverDisclosureSigner = (p: CustodianDomainParams, body: DisclosureRequest): Promise<Address> => recoverCustodianSigner('Disclosure', p, body);

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem';
 import { DISCLOSURE_KIND } from './message.js';
+import { custodianDomain, custodianTypes } from './eip712.js';
 import type { AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from './http.js';
 
 /**
@@ -61,3 +62,27 @@ export const disclosureMessage = (body: Unsigned<DisclosureRequest>) => ({
   uri: body.uri,
   asOf: BigInt(body.asOf),
 });
+
+/** Every custodian / issuer request by its EIP-712 primary type, with the builder of its typed message. */
+export const CUSTODIAN_REQUESTS = {
+  SettlementProof: settlementProofMessage,
+  NavReport: navReportMessage,
+  ReserveReport: reserveReportMessage,
+  AllowListUpdate: allowListUpdateMessage,
+  PauseOrder: pauseOrderMessage,
+  MoveInstruction: moveInstructionMessage,
+  RedemptionFulfilment: redemptionFulfilmentMessage,
+  Disclosure: disclosureMessage,
+} as const;
+export type CustodianPrimaryType = keyof typeof CUSTODIAN_REQUESTS;
+/** The request body (without its signature) whose typed message `P` signs. */
+export type CustodianRequestBody<P extends CustodianPrimaryType> = Parameters<(typeof CUSTODIAN_REQUESTS)[P]>[0];
+
+/**
+ * The EIP-712 typed data a request of type `P` is signed as: the custodian domain of the hub registry, the shared
+ * types, and the message built from the body. What the client signs and what the oracle recovers are one value.
+ */
+export function custodianTypedData<P extends CustodianPrimaryType>(primaryType: P, domain: { hubChainId: bigint; registry: Address }, body: CustodianRequestBody<P>) {
+  const build = CUSTODIAN_REQUESTS[primaryType] as (b: CustodianRequestBody<P>) => Record<string, unknown>;
+  return { domain: custodianDomain(domain.hubChainId, domain.registry), types: custodianTypes, primaryType, message: build(body) };
+}
