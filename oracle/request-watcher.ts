@@ -2,7 +2,7 @@ import { keccak256, stringToBytes, type Hex } from 'viem';
 import type { RedemptionReport } from '../schemas/committee.js';
 import type { DidHash } from '../schemas/ids.js';
 import { attestationOf } from './attestation.js';
-import { nextRange } from './chain-scan.js';
+import { nextRange, reportAwaiting } from './chain-scan.js';
 import { issueAttestation } from './issue.js';
 import { issueOnce } from './issue-once.js';
 import type { RedemptionSource } from './redemption-attestation.js';
@@ -44,25 +44,16 @@ export class RequestWatcher {
         this.d.logger.warn({ err, chainId }, 'redemption request scan failed; retrying on the next pass');
       }
     }
-    // Pages of requests awaiting their report; those left awaiting (skipped or failed) are passed over, so a few that
-    // cannot be reported never starve the rest.
-    const created: AttestationRow[] = [];
-    let left = 0;
-    for (;;) {
-      const page = this.d.redemptions.requestsAwaitingReport(PAGE, left);
-      for (const row of page) {
-        try {
-          const r = await this.report(row);
-          if (r === 'left') left += 1;
-          else if (r !== 'existing') created.push(r);
-        } catch (err) {
-          left += 1;
-          this.d.metrics.watcherFailures.inc({ watcher: 'redemption-reports', chain: String(row.chainId) });
-          this.d.logger.warn({ err, chainId: row.chainId, requestId: row.requestId, didHash: row.didHash }, 'redemption request not reported; retrying on the next pass');
-        }
-      }
-      if (page.length < PAGE) return created;
-    }
+    // Then every request awaiting its report (see reportAwaiting).
+    return reportAwaiting(
+      (limit, offset) => this.d.redemptions.requestsAwaitingReport(limit, offset),
+      (row) => this.report(row),
+      (row, err) => {
+        this.d.metrics.watcherFailures.inc({ watcher: 'redemption-reports', chain: String(row.chainId) });
+        this.d.logger.warn({ err, chainId: row.chainId, requestId: row.requestId, didHash: row.didHash }, 'redemption request not reported; retrying on the next pass');
+      },
+      PAGE,
+    );
   }
 
   /** Reads every final block range of one chain not read yet. */

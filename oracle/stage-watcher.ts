@@ -3,7 +3,7 @@ import type { StageReport } from '../schemas/committee.js';
 import { REDEMPTION_STAGE, REDEMPTION_STAGE_REASON, type RedemptionStageName, type RedemptionStageReasonName } from '../schemas/message.js';
 import type { DidHash } from '../schemas/ids.js';
 import { attestationOf } from './attestation.js';
-import { nextRange } from './chain-scan.js';
+import { nextRange, reportAwaiting } from './chain-scan.js';
 import { issueAttestation } from './issue.js';
 import { issueOnce } from './issue-once.js';
 import type { RedemptionSource } from './redemption-attestation.js';
@@ -47,24 +47,16 @@ export class StageWatcher {
       this.d.metrics.watcherFailures.inc({ watcher: 'redemption-stages', chain: String(hub) });
       this.d.logger.warn({ err, chainId: hub }, 'redemption stage scan failed; retrying on the next pass');
     }
-    // As for requests: stage changes left awaiting (skipped or failed) are passed over, page after page.
-    const created: AttestationRow[] = [];
-    let left = 0;
-    for (;;) {
-      const page = this.d.redemptions.stagesAwaitingReport(PAGE, left);
-      for (const row of page) {
-        try {
-          const r = await this.report(row);
-          if (r === 'left') left += 1;
-          else if (r !== 'existing') created.push(r);
-        } catch (err) {
-          left += 1;
-          this.d.metrics.watcherFailures.inc({ watcher: 'redemption-stage-reports', chain: String(hub) });
-          this.d.logger.warn({ err, didHash: row.didHash, stageSeq: row.stageSeq }, 'redemption stage not sent; retrying on the next pass');
-        }
-      }
-      if (page.length < PAGE) return created;
-    }
+    // Then every stage change awaiting its message (see reportAwaiting).
+    return reportAwaiting(
+      (limit, offset) => this.d.redemptions.stagesAwaitingReport(limit, offset),
+      (row) => this.report(row),
+      (row, err) => {
+        this.d.metrics.watcherFailures.inc({ watcher: 'redemption-stage-reports', chain: String(hub) });
+        this.d.logger.warn({ err, didHash: row.didHash, stageSeq: row.stageSeq }, 'redemption stage not sent; retrying on the next pass');
+      },
+      PAGE,
+    );
   }
 
   private async scan(hub: number): Promise<void> {
