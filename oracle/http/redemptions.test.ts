@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { keccak256, stringToBytes, type Hex } from 'viem';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
 import { decodeMessage } from '../../schemas/message.js';
@@ -80,6 +81,39 @@ describe('POST /v1/redemptions/fulfilments', () => {
   it('answers 503 when the chain cannot be read', async () => {
     k.world.down = true;
     expect(await errorOf(await post('/v1/redemptions/fulfilments', await fulfilment()))).toMatchObject({ status: 503, code: 'chain_unavailable' });
+  });
+});
+
+describe('hostile bodies', () => {
+  it('never answers 5xx nor stores anything for thousands of malformed fulfilments and disclosures', async () => {
+    const validF = await fulfilment();
+    const validD = await disclosure();
+    const mutate = (valid: Record<string, unknown>) =>
+      fc
+        .record({
+          key: fc.constantFrom(...Object.keys(valid), '__proto__', 'constructor', 'extra'),
+          value: fc.oneof(fc.jsonValue(), fc.string(), fc.bigInt().map(String), fc.constant(null), fc.integer(), fc.double(), fc.constant('18446744073709551616')),
+        })
+        .map(({ key, value }) => JSON.stringify({ ...valid, [key]: value }));
+    const body = fc.oneof(
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string().map((s) => `{${s}`),
+      mutate(validF).map((b) => ['/v1/redemptions/fulfilments', b] as const),
+      mutate(validD).map((b) => ['/v1/disclosures', b] as const),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, fc.constantFrom('/v1/redemptions/fulfilments', '/v1/disclosures'), async (b, fallbackPath) => {
+        const [path, raw] = typeof b === 'string' ? [fallbackPath, b] : b;
+        const res = await k.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
+        // Every mutation changes or adds a field after signing: no body here is both valid and correctly signed.
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        const j = (await res.json()) as { error?: { code?: string } };
+        expect(typeof j.error?.code).toBe('string');
+      }),
+      { seed: 11, numRuns: 1500 },
+    );
+    expect(k.store.count()).toBe(0);
   });
 });
 
