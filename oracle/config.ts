@@ -24,6 +24,8 @@ export interface OracleConfig {
   moveSyncMs: number;
   /** Redemption watchers: how often they read the chains (ms), where they start without a cursor, blocks per log read. */
   redemptions: { syncMs: number; startBlock: bigint; logSpanBlocks: bigint };
+  /** First hub block with registry events (the registry's deployment block): where member lists are read from. */
+  registryStartBlock: bigint;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
     maxFutureSkewSeconds: 300,
     registrySyncMs: positiveInt(env.ORACLE_REGISTRY_SYNC_MS ?? '1000', 'ORACLE_REGISTRY_SYNC_MS'),
     moveSyncMs: positiveInt(env.ORACLE_MOVE_SYNC_MS ?? '1000', 'ORACLE_MOVE_SYNC_MS'),
+    registryStartBlock: blockNumber(env.ORACLE_REGISTRY_START_BLOCK ?? '0', 'ORACLE_REGISTRY_START_BLOCK'),
     redemptions: {
       syncMs: positiveInt(env.ORACLE_REDEMPTION_SYNC_MS ?? '1000', 'ORACLE_REDEMPTION_SYNC_MS'),
       startBlock: blockNumber(env.ORACLE_REDEMPTION_START_BLOCK ?? '0', 'ORACLE_REDEMPTION_START_BLOCK'),

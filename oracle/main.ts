@@ -45,7 +45,8 @@ Environment:
   ORACLE_MOVE_SYNC_MS    how often pending moves are checked for an applied move-out  [1000]
   ORACLE_REDEMPTION_SYNC_MS      how often redemption requests and hub stages are read  [1000]
   ORACLE_REDEMPTION_START_BLOCK  first block read on a chain the watchers have no cursor for  [0]
-  ORACLE_LOG_SPAN_BLOCKS         most blocks one eth_getLogs of the watchers covers      [5000]
+  ORACLE_LOG_SPAN_BLOCKS         most blocks one eth_getLogs covers (watchers, registry)  [5000]
+  ORACLE_REGISTRY_START_BLOCK    the registry's deployment block: member lists are read from there [0]
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
   LOG_LEVEL              pino level                                           [info]
 `;
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const store = new AttestationStore(db);
   const metrics = createMetrics();
   const registryAddress = config.deployment.hub.registry as Address;
-  const registry = new RegistryReader(config.deployment.hub.rpcUrl, registryAddress);
+  const registry = new RegistryReader(config.deployment.hub.rpcUrl, registryAddress, { startBlock: config.registryStartBlock, maxSpan: config.redemptions.logSpanBlocks });
   const destinations = new Destinations(config.deployment.chains);
   const committee: CommitteePort =
     config.committee.mode === 'remote'

@@ -1,6 +1,8 @@
 import { createPublicClient, getAbiItem, getAddress, http, type Address, type PublicClient } from 'viem';
 import { rwaDidRegistryAbi } from '../../schemas/abi.js';
 import type { DidHash } from '../../schemas/ids.js';
+import { KeyedMutex } from '../../common/mutex.js';
+import { nextRange } from '../chain-scan.js';
 
 export interface DidRecord {
   did: string;
@@ -26,8 +28,13 @@ export type RegistryMembersPort = Pick<RegistryReader, 'custodiansOf' | 'navPubl
 const custodianSet = getAbiItem({ abi: rwaDidRegistryAbi, name: 'CustodianSet' });
 const navPublisherSet = getAbiItem({ abi: rwaDidRegistryAbi, name: 'NavPublisherSet' });
 
+/** How deep a block must be before the member events read from it are kept. */
+const REORG_MARGIN = 64n;
+
+type MemberEvent = { account: Address | undefined; allowed: boolean | undefined; blockNumber: bigint | null; logIndex: number | null };
+
 /** Applies allow/revoke events in chain order; what is left allowed is the current set. */
-function foldAllowed(events: readonly { account: Address | undefined; allowed: boolean | undefined; blockNumber: bigint | null; logIndex: number | null }[]): Address[] {
+function foldAllowed(events: readonly MemberEvent[]): Address[] {
   const ordered = [...events].sort((a, b) => Number((a.blockNumber ?? 0n) - (b.blockNumber ?? 0n)) || (a.logIndex ?? 0) - (b.logIndex ?? 0));
   const state = new Map<string, boolean>();
   for (const e of ordered) if (e.account !== undefined && e.allowed !== undefined) state.set(getAddress(e.account), e.allowed);
@@ -37,8 +44,16 @@ function foldAllowed(events: readonly { account: Address | undefined; allowed: b
 /** Reads the hub's RwaDidRegistry: the oracle's only source for who may post what for a DID. */
 export class RegistryReader {
   private readonly client: PublicClient;
+  /** Member events per (event, DID) read so far, and the next block to read: each read only pages the new blocks. */
+  private readonly members = new Map<string, { next: bigint; events: MemberEvent[] }>();
+  private readonly memberLock = new KeyedMutex();
 
-  constructor(rpcUrl: string, private readonly registry: Address) {
+  constructor(
+    rpcUrl: string,
+    private readonly registry: Address,
+    /** Where member events start (the registry's deployment block) and the most blocks one eth_getLogs may cover. */
+    private readonly scan: { startBlock: bigint; maxSpan: bigint } = { startBlock: 0n, maxSpan: 5_000n },
+  ) {
     this.client = createPublicClient({ transport: http(rpcUrl, { retryCount: 2, timeout: 10_000 }) });
   }
 
@@ -84,17 +99,57 @@ export class RegistryReader {
     return true;
   }
 
-  /**
-   * Current custodians of a DID from its CustodianSet events since genesis. One eth_getLogs over the whole range:
-   * fine for anvil and archive nodes; providers that cap log ranges need paging (not done yet).
-   */
-  async custodiansOf(did: DidHash): Promise<Address[]> {
-    const logs = await this.client.getLogs({ address: this.registry, event: custodianSet, args: { did }, fromBlock: 0n, toBlock: 'latest', strict: true });
-    return foldAllowed(logs.map((l) => ({ account: l.args.custodian, allowed: l.args.allowed, blockNumber: l.blockNumber, logIndex: l.logIndex })));
+  /** Current custodians of a DID: its CustodianSet events folded in chain order. */
+  custodiansOf(did: DidHash): Promise<Address[]> {
+    return this.membersOf('custodian', did, async (fromBlock, toBlock) =>
+      (await this.client.getLogs({ address: this.registry, event: custodianSet, args: { did }, fromBlock, toBlock, strict: true })).map((l) => ({
+        account: l.args.custodian,
+        allowed: l.args.allowed,
+        blockNumber: l.blockNumber,
+        logIndex: l.logIndex,
+      })),
+    );
   }
 
-  async navPublishersOf(did: DidHash): Promise<Address[]> {
-    const logs = await this.client.getLogs({ address: this.registry, event: navPublisherSet, args: { did }, fromBlock: 0n, toBlock: 'latest', strict: true });
-    return foldAllowed(logs.map((l) => ({ account: l.args.publisher, allowed: l.args.allowed, blockNumber: l.blockNumber, logIndex: l.logIndex })));
+  /** Current NAV publishers of a DID: its NavPublisherSet events folded in chain order. */
+  navPublishersOf(did: DidHash): Promise<Address[]> {
+    return this.membersOf('publisher', did, async (fromBlock, toBlock) =>
+      (await this.client.getLogs({ address: this.registry, event: navPublisherSet, args: { did }, fromBlock, toBlock, strict: true })).map((l) => ({
+        account: l.args.publisher,
+        allowed: l.args.allowed,
+        blockNumber: l.blockNumber,
+        logIndex: l.logIndex,
+      })),
+    );
+  }
+
+  /**
+   * Pages the blocks not read yet for this (role, DID) in spans of at most `maxSpan` (providers cap log ranges) and
+   * folds everything. Blocks more than REORG_MARGIN deep are kept and never read again; the newest ones are read at
+   * every call, so a reorg there cannot leave a stale member behind. One read at a time per (role, DID).
+   */
+  private membersOf(role: string, did: DidHash, read: (from: bigint, to: bigint) => Promise<MemberEvent[]>): Promise<Address[]> {
+    const key = `${role}:${did}`;
+    return this.memberLock.run(key, async () => {
+      const known = this.members.get(key) ?? { next: this.scan.startBlock, events: [] };
+      this.members.set(key, known);
+      // No cached head: a member granted a moment ago must show at once.
+      const latest = await this.client.getBlockNumber({ cacheTime: 0 });
+      const stable = latest - REORG_MARGIN;
+      const pages = async (until: bigint, onPage: (to: bigint, events: MemberEvent[]) => void) => {
+        let from = known.next;
+        for (let r = nextRange(from, this.scan.startBlock, until, this.scan.maxSpan); r; r = nextRange(from, this.scan.startBlock, until, this.scan.maxSpan)) {
+          onPage(r.to, await read(r.from, r.to));
+          from = r.to + 1n;
+        }
+      };
+      await pages(stable, (to, events) => {
+        known.events.push(...events);
+        known.next = to + 1n;
+      });
+      const recent: MemberEvent[] = [];
+      await pages(latest, (_to, events) => recent.push(...events));
+      return foldAllowed([...known.events, ...recent]);
+    });
   }
 }
