@@ -268,6 +268,7 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     const unknown = await fulfil(spokeA, 999n, 1n, 'RED-FUL-UNKNOWN');
     expect(unknown.status).toBe(404);
     expect(JSON.stringify(unknown.json)).toMatch(/requestId/);
+    expect(await fulfilOnChainAnyway(spokeA, 999n, 1n, (1n << 40n) + 3n)).toBe('UnknownRequest');
 
     // A new day with no pressure: the relayer's stage keeper sees that the hub's rule now gives A, calls the
     // permissionless refreshStage, and the new stage reaches every chain; the rest of r1 is paid in full.
