@@ -272,8 +272,9 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     expect(JSON.stringify(unknown.json)).toMatch(/requestId/);
     expect(await fulfilOnChainAnyway(spokeA, 999n, 1n, (1n << 40n) + 3n)).toBe('UnknownRequest');
 
-    // A new day with no pressure: the relayer's stage keeper sees that the hub's rule now gives A, calls the
-    // permissionless refreshStage, and the new stage reaches every chain; the rest of r1 is paid in full.
+    // A day later the stage C gate's window (70 minutes here) has passed and there is no pressure: the relayer's
+    // stage keeper sees the hub's rule now gives A, calls the permissionless refreshStage, and the new stage reaches
+    // every chain; the rest of r1 is paid in full.
     const seqC = stagesC[0]!.stageSeq;
     await advanceTime(DAY);
     const stagesA = await waitForStage(STAGE.A, 'stage A on every chain');

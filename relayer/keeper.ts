@@ -21,8 +21,8 @@ export type KeeperOutcome = { did: Hex; action: 'not-aggregating' | 'up-to-date'
  * Keeps the hub's redemption stage current when time alone should change it: the stage follows the current day's
  * requests, but the hub only recomputes it when a request report arrives or someone calls `refreshStage`. At each
  * look the keeper applies the stage rule to what the hub holds for today (schemas/redemption-rule.ts) and calls the
- * permissionless `refreshStage(did)` only when the chain would change its stage, e.g. the first look after midnight
- * with no request yet. The stage watcher of the oracle then carries the new stage to every chain.
+ * permissionless `refreshStage(did)` only when the chain would change its stage, e.g. the first look after a raised
+ * stage's window has passed with no pressure left. The stage watcher of the oracle then carries the new stage to every chain.
  */
 export class StageKeeper {
   private readonly pub;
@@ -61,7 +61,7 @@ export class StageKeeper {
         this.pub.readContract({ ...at, functionName: 'policyOf', args: [did] }),
         this.pub.readContract({ ...at, functionName: 'dayRequestedOf', args: [did, day] }),
       ]);
-      const expected = stageFor(policy, dayRequested, pool);
+      const expected = stageFor(policy, dayRequested, pool, current, block.timestamp);
       const stage = current.stage === 0 ? REDEMPTION_STAGE.A : current.stage;
       if (expected.stage === stage && expected.reason === current.reason) {
         out.push({ did, action: 'up-to-date' });

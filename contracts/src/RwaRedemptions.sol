@@ -284,7 +284,9 @@ contract RwaRedemptions {
   // ------------------------------------------------------------------------------------------------------------
 
   /// @dev Emergency -> C; no pool -> C; share of the pool requested today above stageCBps -> C, above stageBBps
-  /// -> B, else A. A new stageSeq only when the stage or its reason changes.
+  /// -> B, else A. A stage raised by pressure holds for the policy window from its start (so a stage B's instalments
+  /// run their course and a stage C gate lasts that long) before it may fall; a lifted emergency falls at once, and a
+  /// higher stage always applies at once. A new stageSeq only when the stage or its reason changes.
   function _recomputeStage(bytes32 did) internal {
     RedemptionPolicy.Policy memory p = _policy(did);
     uint256 day = s_dayRequested[did][uint64(block.timestamp / 1 days)];
@@ -300,7 +302,9 @@ contract RwaRedemptions {
       else if (bps > p.stageBBps) (stage, reason) = (STAGE_B, REASON_THRESHOLD);
     }
     Stage storage st = s_stages[did];
-    if (stage == _stageValue(st.stage) && reason == st.reason) return;
+    uint8 current = _stageValue(st.stage);
+    if (stage == current && reason == st.reason) return;
+    if (stage < current && st.reason == REASON_THRESHOLD && block.timestamp < uint256(st.since) + p.windowSeconds) return;
     _setStage(did, st, stage, st.stageSeq + 1, uint64(block.timestamp), reason, day, pool);
   }
 

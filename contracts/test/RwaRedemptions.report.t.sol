@@ -107,15 +107,40 @@ contract RwaRedemptionsReportTest is RedemptionFixture {
 
   // ---- refreshStage ----
 
-  function test_refreshStage_FallsBackWhenANewDayStarts() public {
+  function test_refreshStage_FallsBackOnceTheWindowHasPassed() public {
     _report(SPOKE_A, 1, 400_000e6, POOL);
     _assertStage(STAGE_C, 1, REASON_THRESHOLD);
-    vm.warp((block.timestamp / 1 days + 1) * 1 days);
+    // The default window is 7 days: the first day boundary after it.
+    vm.warp((block.timestamp / 1 days + 8) * 1 days);
     vm.expectEmit(true, true, true, true, address(redemptions));
     emit RwaRedemptions.RedemptionStageChanged(DID, 2, STAGE_A, uint64(block.timestamp), REASON_NONE, 0, POOL);
     vm.prank(stranger);
     redemptions.refreshStage(DID);
     _assertStage(STAGE_A, 2, REASON_NONE);
+  }
+
+  function test_refreshStage_HoldsARaisedStageForTheWindow() public {
+    _report(SPOKE_A, 1, 400_000e6, POOL);
+    _assertStage(STAGE_C, 1, REASON_THRESHOLD);
+    uint256 since = block.timestamp;
+    // A new day without requests: the pressure rule alone would give A, but C holds until since + 7 days.
+    vm.warp((since / 1 days + 1) * 1 days);
+    redemptions.refreshStage(DID);
+    _assertStage(STAGE_C, 1, REASON_THRESHOLD);
+    vm.warp(since + 7 days - 1);
+    redemptions.refreshStage(DID);
+    _assertStage(STAGE_C, 1, REASON_THRESHOLD);
+    vm.warp(since + 7 days);
+    redemptions.refreshStage(DID);
+    _assertStage(STAGE_A, 2, REASON_NONE);
+  }
+
+  function test_refreshStage_RaisesAtOnceDuringAHold() public {
+    _report(SPOKE_A, 1, 150_000e6, POOL);
+    _assertStage(STAGE_B, 1, REASON_THRESHOLD);
+    vm.warp((block.timestamp / 1 days + 1) * 1 days);
+    _report(SPOKE_B, 1, 350_000e6, POOL);
+    _assertStage(STAGE_C, 2, REASON_THRESHOLD);
   }
 
   function test_refreshStage_SameDayChangesNothing() public {

@@ -37,6 +37,8 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
   uint256 public ghost_pool;
   uint256 public ghost_reports;
   uint16 public ghost_stageBBps = 100;
+  uint32 public ghost_window = 7 days;
+  uint64 internal s_hubSince;
   uint16 public ghost_stageCBps = 300;
   bool public ghost_emergency;
   uint64 public ghost_hubSeq;
@@ -178,7 +180,7 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
       applied[x] = _deliverExpecting(x, m, _committeeSign(x, adminStructHash(m)), p.nonce, valid);
     }
     if (applied[HUB]) {
-      (ghost_stageBBps, ghost_stageCBps, ghost_emergency) = (p.stageBBps, p.stageCBps, p.emergency);
+      (ghost_stageBBps, ghost_stageCBps, ghost_emergency, ghost_window) = (p.stageBBps, p.stageCBps, p.emergency, p.windowSeconds);
       if (ghost_reports != 0) _checkHubAndPropagate();
     }
     ++calls["setRedemptionPolicy"];
@@ -233,7 +235,7 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
     if (s.stage != stage || s.reason != reason || s.stageSeq != ghost_hubSeq + (changed ? 1 : 0)) {
       ++ghost_stageRuleMismatch;
     }
-    (s_hubStage, s_hubReason) = (s.stage, s.reason);
+    (s_hubStage, s_hubReason, s_hubSince) = (s.stage, s.reason, s.since);
     if (s.stageSeq <= ghost_hubSeq) return;
     ghost_hubSeq = s.stageSeq;
     StageAtt memory a = StageAtt({
@@ -251,7 +253,17 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
     ++calls[s.stage == STAGE_A ? "stage.toA" : s.stage == STAGE_B ? "stage.toB" : "stage.toC"];
   }
 
-  function _expectedStage() internal view returns (uint8, uint8) {
+  /// @dev The rule on today's pressure, then the hold: a stage raised by pressure does not fall before the window
+  /// since its start has passed.
+  function _expectedStage() internal view returns (uint8 stage, uint8 reason) {
+    (stage, reason) = _pressureStage();
+    uint8 current = s_hubStage == 0 ? STAGE_A : s_hubStage;
+    if (stage < current && s_hubReason == REASON_THRESHOLD && block.timestamp < uint256(s_hubSince) + ghost_window) {
+      return (current, s_hubReason);
+    }
+  }
+
+  function _pressureStage() internal view returns (uint8, uint8) {
     if (ghost_emergency) return (STAGE_C, REASON_EMERGENCY);
     uint256 day = ghost_dayRequested[uint64(block.timestamp / 1 days)];
     if (ghost_pool == 0 || day > ghost_pool) return (STAGE_C, REASON_THRESHOLD);
