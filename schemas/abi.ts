@@ -842,6 +842,19 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
+    "name": "assetFactory",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract RwaAssetFactory"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "batchRootEpoch",
     "inputs": [
       {
@@ -2765,6 +2778,11 @@ export const rwaHoldingsAbi = [
         "internalType": "uint8"
       },
       {
+        "name": "receiver_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
         "name": "redemptions_",
         "type": "address",
         "internalType": "address"
@@ -3427,6 +3445,11 @@ export const rwaNavFeedAbi = [
         "name": "maxMoveBps",
         "type": "uint16",
         "internalType": "uint16"
+      },
+      {
+        "name": "receiver_",
+        "type": "address",
+        "internalType": "address"
       }
     ],
     "stateMutability": "nonpayable"

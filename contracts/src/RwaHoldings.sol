@@ -34,10 +34,11 @@ contract RwaHoldings is ERC20 {
   uint128 private s_supplyCap;
   mapping(address account => bool) private s_allowed;
 
-  constructor(bytes32 did, string memory name_, string memory symbol_, uint8 decimals_, address redemptions_)
+  /// @param receiver_ the RwaReceiver this token answers to (the only minter and burner besides the module).
+  constructor(bytes32 did, string memory name_, string memory symbol_, uint8 decimals_, address receiver_, address redemptions_)
     ERC20(name_, symbol_)
   {
-    i_receiver = msg.sender;
+    i_receiver = receiver_;
     i_redemptions = redemptions_;
     i_did = did;
     i_decimals = decimals_;

@@ -39,8 +39,9 @@ contract RwaNavFeed is AggregatorV3Interface {
   uint80 private s_latestRound;
   mapping(uint80 roundId => Round) private s_rounds;
 
-  constructor(bytes32 did, string memory description_, uint8 decimals_, uint32 heartbeat, uint16 maxMoveBps) {
-    i_receiver = msg.sender;
+  /// @param receiver_ the RwaReceiver whose verified NAV attestations update this feed.
+  constructor(bytes32 did, string memory description_, uint8 decimals_, uint32 heartbeat, uint16 maxMoveBps, address receiver_) {
+    i_receiver = receiver_;
     i_did = did;
     s_description = description_;
     i_decimals = decimals_;

@@ -6,6 +6,7 @@ import {AttestationCodec} from "./libraries/AttestationCodec.sol";
 import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
 import {RwaNavFeed} from "./RwaNavFeed.sol";
+import {RwaAssetFactory} from "./RwaAssetFactory.sol";
 import {RwaRedemptions} from "./RwaRedemptions.sol";
 
 /// @notice Per-chain entry point for oracle attestations. Anyone may deliver: the committee's signatures are the
@@ -72,6 +73,8 @@ contract RwaReceiver {
 
   uint256 private immutable i_chainId;
   RwaRedemptions private immutable i_redemptions;
+  /// @dev Deploys each DID's token and NAV feed, so their creation code stays out of this contract's runtime.
+  RwaAssetFactory private immutable i_assets;
   bytes32 private immutable i_domainSeparator;
 
   mapping(bytes32 did => DidState) private s_dids;
@@ -89,6 +92,7 @@ contract RwaReceiver {
     i_domainSeparator = Eip712Attestation.domainSeparator(block.chainid, address(this));
     // Its creation code lands in this constructor's initcode only, not in the runtime (which is near the limit).
     i_redemptions = new RwaRedemptions();
+    i_assets = new RwaAssetFactory();
     _setSigners(GOVERNANCE, governanceSigners, governanceThreshold);
   }
 
@@ -253,8 +257,8 @@ contract RwaReceiver {
     DidState storage st = s_dids[did];
     RwaNavFeed feed = s_navFeeds[did];
     if (address(st.holdings) == address(0)) {
-      st.holdings = new RwaHoldings(did, c.name, c.symbol, c.tokenDecimals, address(i_redemptions));
-      feed = new RwaNavFeed(did, string.concat(c.symbol, " / NAV"), c.navDecimals, c.heartbeat, c.maxNavMoveBps);
+      (st.holdings, feed) =
+        i_assets.deploy(did, c.name, c.symbol, c.tokenDecimals, c.navDecimals, c.heartbeat, c.maxNavMoveBps, address(i_redemptions));
       s_navFeeds[did] = feed;
     } else {
       feed.setParams(c.heartbeat, c.maxNavMoveBps);
@@ -320,6 +324,11 @@ contract RwaReceiver {
 
   function isNonceUsed(bytes32 did, uint64 nonce) external view returns (bool) {
     return s_usedNonces[did][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+  }
+
+  /// @notice The factory that deploys each DID's token and NAV feed on this chain (their CREATE deployer).
+  function assetFactory() external view returns (RwaAssetFactory) {
+    return i_assets;
   }
 
   function didState(bytes32 did) external view returns (DidState memory) {

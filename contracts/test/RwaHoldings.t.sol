@@ -20,7 +20,7 @@ contract RwaHoldingsTest is Test {
   address internal redemptions = makeAddr("redemptions");
 
   function setUp() public {
-    token = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6, redemptions);
+    token = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6, address(this), redemptions);
     token.setAllowed(alice, true);
     token.setAllowed(bob, true);
     token.setSupplyCap(CAP);
@@ -29,7 +29,7 @@ contract RwaHoldingsTest is Test {
   // ---- metadata ----
 
   function test_constructor_SetsMetadataAndReceiver() public {
-    RwaHoldings fresh = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6, redemptions);
+    RwaHoldings fresh = new RwaHoldings(DID, "Acme UST Bill 2026", "aUSTB", 6, address(this), redemptions);
     assertEq(fresh.name(), "Acme UST Bill 2026");
     assertEq(fresh.symbol(), "aUSTB");
     assertEq(fresh.decimals(), 6);
@@ -44,8 +44,8 @@ contract RwaHoldingsTest is Test {
   }
 
   function test_decimals_ReturnsConstructorValue() public {
-    RwaHoldings eighteen = new RwaHoldings(DID, "n", "s", 18, redemptions);
-    RwaHoldings zero = new RwaHoldings(DID, "n", "s", 0, redemptions);
+    RwaHoldings eighteen = new RwaHoldings(DID, "n", "s", 18, address(this), redemptions);
+    RwaHoldings zero = new RwaHoldings(DID, "n", "s", 0, address(this), redemptions);
     assertEq(eighteen.decimals(), 18);
     assertEq(zero.decimals(), 0);
   }

@@ -19,7 +19,7 @@ contract RwaNavFeedTest is Test {
 
   function setUp() public {
     vm.warp(AS_OF + 1 hours);
-    feed = new RwaNavFeed(DID, "aUSTB / NAV", 8, HEARTBEAT, MAX_MOVE_BPS);
+    feed = new RwaNavFeed(DID, "aUSTB / NAV", 8, HEARTBEAT, MAX_MOVE_BPS, address(this));
   }
 
   // ---- metadata ----
@@ -83,7 +83,7 @@ contract RwaNavFeedTest is Test {
   }
 
   function test_update_ZeroMaxMoveAcceptsOnlyUnchangedNav() public {
-    RwaNavFeed pegged = new RwaNavFeed(DID, "peg", 8, HEARTBEAT, 0);
+    RwaNavFeed pegged = new RwaNavFeed(DID, "peg", 8, HEARTBEAT, 0, address(this));
     pegged.update(NAV, AS_OF);
     pegged.update(NAV, AS_OF + 1);
     vm.expectRevert(abi.encodeWithSelector(RwaNavFeed.NavMoveTooLarge.selector, NAV, NAV + 1, 0));

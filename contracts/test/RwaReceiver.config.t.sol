@@ -4,6 +4,7 @@ pragma solidity 0.8.26;
 import {RwaReceiver} from "../src/RwaReceiver.sol";
 import {RwaHoldings} from "../src/RwaHoldings.sol";
 import {RwaNavFeed} from "../src/RwaNavFeed.sol";
+import {RwaAssetFactory} from "../src/RwaAssetFactory.sol";
 import {AttestationFixture} from "./helpers/AttestationFixture.sol";
 
 /// @notice receiveMessage with CONFIG attestations (kind 3): a DID's first config is signed by governance, later ones
@@ -45,12 +46,20 @@ contract RwaReceiverConfigTest is AttestationFixture {
   // first config: governance
   // ---------------------------------------------------------------------------------------------------------------
 
+  function test_RevertWhen_assetFactory_CalledByAnyoneButTheReceiver() public {
+    RwaAssetFactory factory = receiver.assetFactory();
+    assertEq(factory.i_receiver(), address(receiver));
+    vm.expectRevert(abi.encodeWithSelector(RwaAssetFactory.OnlyReceiver.selector, address(this)));
+    factory.deploy(DID_B, "n", "s", 6, 8, 3600, 500, address(0));
+  }
+
   function test_receiveMessage_FirstConfigSignedByGovernanceDeploysHoldingsAndFeed() public {
     uint64 nonce = nextAdminNonce(receiver, DID_B);
     bytes memory m = encodeConfig(configAtt(DID_B, nonce, signersB, 3));
     bytes memory sigs = governanceSigs(receiver, m);
-    address expectedHoldings = vm.computeCreateAddress(address(receiver), vm.getNonce(address(receiver)));
-    address expectedFeed = vm.computeCreateAddress(address(receiver), vm.getNonce(address(receiver)) + 1);
+    address factory = address(receiver.assetFactory());
+    address expectedHoldings = vm.computeCreateAddress(factory, vm.getNonce(factory));
+    address expectedFeed = vm.computeCreateAddress(factory, vm.getNonce(factory) + 1);
 
     vm.expectEmit(true, true, true, true, address(receiver));
     emit RwaReceiver.DidConfigured(DID_B, nonce, 1, 3, signersB, expectedHoldings, expectedFeed);
@@ -60,6 +69,9 @@ contract RwaReceiverConfigTest is AttestationFixture {
     RwaReceiver.DidState memory st = receiver.didState(DID_B);
     assertEq(address(st.holdings), expectedHoldings);
     assertEq(address(receiver.navFeedOf(DID_B)), expectedFeed);
+    // Deployed by the factory, both answer to the receiver.
+    assertEq(RwaHoldings(expectedHoldings).i_receiver(), address(receiver));
+    assertEq(RwaNavFeed(expectedFeed).i_receiver(), address(receiver));
     assertEq(st.threshold, 3);
     assertEq(st.signerEpoch, 1);
     assertTrue(receiver.isNonceUsed(DID_B, nonce));
