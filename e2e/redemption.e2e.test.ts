@@ -35,6 +35,11 @@ let did: DidHash;
 let didString: string;
 
 const STAGE = { A: 1, B: 2, C: 3 } as const;
+/**
+ * When the custodian paid, for every fulfilment here: one value, so a repeat is the same body (idempotent 200), and
+ * wall-clock time, because the chains' clocks run ahead once the test advanced them and the oracle's does not.
+ */
+const SETTLED_AT = Math.floor(Date.now() / 1000) - 60;
 
 function chainClients(c: DeployedChain) {
   const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
@@ -109,8 +114,7 @@ async function fulfil(c: DeployedChain, requestId: bigint, amount: bigint, ref: 
     settlementRef: ref,
     amount: amount.toString(),
     cashLegRef: keccak256(stringToBytes(`wire ${ref}`)),
-    // Wall-clock time: the chains' clocks run ahead once the test advanced them, the oracle's does not.
-    settledAt: Math.floor(Date.now() / 1000) - 60,
+    settledAt: SETTLED_AT,
   });
   return postJson(`${stack.oracleUrl}/v1/redemptions/fulfilments`, body);
 }
