@@ -27,6 +27,9 @@ function refuse(r: Refusal | undefined): void {
  * (kind 10) burns that many locked units on that chain only. Checked against the request and the module's
  * redeemableNow on that chain, less what the oracle already attested for the request and the chain has not applied
  * yet, under the DID's lock so two fulfilments of one request cannot both spend the same allowance.
+ * The three are read at one block (the chain's newest when the check starts): an earlier fulfilment applied between
+ * unpinned reads would show up in some (fulfilled, redeemableNow) and not others (still pending), and the check
+ * would refuse a valid instalment or let an excessive one through.
  * Idempotent by settlementRef: the same body again answers the same attestation, another body is a 409.
  */
 export class FulfilmentService {
@@ -53,10 +56,11 @@ export class FulfilmentService {
     const source: RedemptionSource = { kind: 'redemptionFulfilment', request: body };
     return issueOnce(this.d, { did: body.did, hash, kind: 'redemptionFulfilment', sourceRef: body.settlementRef, requestHash, field: 'settlementRef' }, async (nonce) => {
       const requestId = BigInt(body.requestId);
+      const at = await readChain(`the newest block of chain ${body.chainId}`, () => this.d.chains.latestBlock(body.chainId));
       const [request, allowance, pending] = await Promise.all([
-        readChain(`request ${requestId} on chain ${body.chainId}`, () => this.d.chains.requestOf(body.chainId, hash, requestId)),
-        readChain(`the allowance of request ${requestId} on chain ${body.chainId}`, () => this.d.chains.redeemableNow(body.chainId, hash, requestId)),
-        this.pending(hash, body.chainId, body.requestId),
+        readChain(`request ${requestId} on chain ${body.chainId}`, () => this.d.chains.requestOf(body.chainId, hash, requestId, at)),
+        readChain(`the allowance of request ${requestId} on chain ${body.chainId}`, () => this.d.chains.redeemableNow(body.chainId, hash, requestId, at)),
+        this.pending(hash, body.chainId, body.requestId, at),
       ]);
       refuse(checkFulfilment(amount, request, allowance, pending));
       return issueAttestation(issueDepsOf(this.d), attestationOf(source, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(body.chainId)], {
@@ -72,11 +76,11 @@ export class FulfilmentService {
     });
   }
 
-  /** Fulfilments the oracle attested for the request whose nonce its chain has not used yet. */
-  private async pending(hash: DidHash, chainId: number, requestId: string): Promise<bigint> {
+  /** Fulfilments the oracle attested for the request whose nonce its chain had not used by block `at`. */
+  private async pending(hash: DidHash, chainId: number, requestId: string, at: bigint): Promise<bigint> {
     let pending = 0n;
     for (const f of this.d.redemptions.fulfilmentsOf(hash, chainId, requestId)) {
-      const applied = await readChain(`nonce ${f.nonce} on chain ${chainId}`, () => this.d.destinations.isApplied(chainId, hash, BigInt(f.nonce)));
+      const applied = await readChain(`nonce ${f.nonce} on chain ${chainId}`, () => this.d.destinations.isApplied(chainId, hash, BigInt(f.nonce), at));
       if (!applied) pending += BigInt(f.amount);
     }
     return pending;

@@ -22,7 +22,7 @@ import { OracleService } from './service.js';
 import { createApp } from './http/app.js';
 import type { DidRecord, RegistryPort } from './chain/registry.js';
 import type { DestinationsPort } from './chain/destinations.js';
-import { fakeRedemptionChains, newRedemptionWorld, type RedemptionWorld } from './chain/redemption-fake.js';
+import { appliedIn, fakeRedemptionChains, newRedemptionWorld, type RedemptionWorld } from './chain/redemption-fake.js';
 import type { RedemptionDeps } from './redemption-deps.js';
 import { FulfilmentService } from './fulfilment-service.js';
 import { DisclosureService } from './disclosure-service.js';
@@ -78,7 +78,7 @@ export function makeRedemptions() {
     get: (id) => CHAINS.find((c) => c.chainId === id),
     holdingsState: async () => ({ configured: true, totalSupply: 0n, supplyCap: 0n, paused: false, investorAllowed: true, investorBalance: 0n }),
     balanceOf: async () => 0n,
-    isApplied: async (chainId, _d, nonce) => used.has(`${chainId}:${nonce}`),
+    isApplied: async (chainId, _d, nonce, blockNumber) => appliedIn(world, chainId, nonce, blockNumber) || used.has(`${chainId}:${nonce}`),
   };
   const metrics = createMetrics();
   const logger = pino({ level: 'silent' });

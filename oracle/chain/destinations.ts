@@ -37,9 +37,10 @@ export class Destinations {
     return e;
   }
 
-  isApplied(chainId: number, did: DidHash, nonce: bigint): Promise<boolean> {
+  /** Whether the receiver has used the DID's nonce, as of `blockNumber` if given (else latest). */
+  isApplied(chainId: number, did: DidHash, nonce: bigint, blockNumber?: bigint): Promise<boolean> {
     const { chain, client } = this.entry(chainId);
-    return client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [did, nonce] });
+    return client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [did, nonce], blockNumber });
   }
 
   async balanceOf(chainId: number, did: DidHash, investor: Address): Promise<bigint> {

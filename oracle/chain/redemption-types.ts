@@ -63,10 +63,13 @@ export interface RedemptionPolicy {
 
 /**
  * What the redemption flows read from the chains (the oracle and each signer with its own endpoints). `safeHead` is
- * the newest block past the chain's confirmations; reads `at` a block are pinned to it.
+ * the newest block past the chain's confirmations; reads `at` a block are pinned to it. State reads take an optional
+ * `blockNumber` (latest without it) so that one check can read everything it compares at the same block.
  */
 export interface RedemptionChainsPort {
   safeHead(chainId: number): Promise<bigint>;
+  /** The chain's newest block, confirmations or not: the pin of checks that read the chain's current state. */
+  latestBlock(chainId: number): Promise<bigint>;
   blockTimestamp(chainId: number, blockNumber: bigint): Promise<bigint>;
   /** Requests and cancellations of every DID in [fromBlock, toBlock], in chain order. */
   requestLogs(chainId: number, fromBlock: bigint, toBlock: bigint): Promise<{ requested: RedeemRequestedLog[]; cancelled: RedeemCancelledLog[] }>;
@@ -74,9 +77,9 @@ export interface RedemptionChainsPort {
   requestLogAt(chainId: number, did: DidHash, requestId: bigint, blockNumber: bigint): Promise<RedeemRequestedLog | undefined>;
   /** Stage changes of every DID (or one) in [fromBlock, toBlock], in chain order. */
   stageLogs(chainId: number, fromBlock: bigint, toBlock: bigint, did?: DidHash): Promise<StageChangedLog[]>;
-  requestOf(chainId: number, did: DidHash, requestId: bigint): Promise<RequestState | undefined>;
-  /** The module's own rule for what may be fulfilled now (RwaRedemptions.redeemableNow). */
-  redeemableNow(chainId: number, did: DidHash, requestId: bigint): Promise<bigint>;
+  requestOf(chainId: number, did: DidHash, requestId: bigint, blockNumber?: bigint): Promise<RequestState | undefined>;
+  /** The module's own rule for what may be fulfilled now (RwaRedemptions.redeemableNow), as of `blockNumber` if given. */
+  redeemableNow(chainId: number, did: DidHash, requestId: bigint, blockNumber?: bigint): Promise<bigint>;
   stageOf(chainId: number, did: DidHash): Promise<StageState>;
   /** Total supply of the DID's holdings at a block (0 where the DID had no holdings yet). */
   totalSupplyAt(chainId: number, did: DidHash, blockNumber: bigint): Promise<bigint>;

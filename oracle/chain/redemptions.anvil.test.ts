@@ -6,6 +6,7 @@ import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-k
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../../e2e/lib/anvil.js';
 import { INVESTOR_KEY, buildContracts, clients, committeeSigners as signers, deploy, deliver as deliverOn, mined as minedOn, type Unnumbered } from './anvil-testkit.js';
+import { Destinations } from './destinations.js';
 import { RedemptionChains } from './redemptions.js';
 
 /**
@@ -83,6 +84,7 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     const block3 = await mined(await investor.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'cancelRedeem', args: [HASH, 2n] }));
 
     expect(await reader.safeHead(CHAIN_ID)).toBe(block3 - 1n);
+    expect(await reader.latestBlock(CHAIN_ID)).toBe(block3);
     const { requested, cancelled } = await reader.requestLogs(CHAIN_ID, 0n, block3);
     expect(requested.map((r) => [r.requestId, r.owner, r.amount, r.blockNumber])).toEqual([
       [1n, INVESTOR, 400n, block1],
@@ -96,6 +98,12 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     expect(await reader.requestOf(CHAIN_ID, HASH, 2n)).toMatchObject({ cancelled: true });
     expect(await reader.requestOf(CHAIN_ID, HASH, 3n)).toBeUndefined();
     expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n)).toBe(400n);
+    // Pinned to a past block: the request as it was then (not there yet, then open, cancelled one block later).
+    expect(await reader.requestOf(CHAIN_ID, HASH, 2n, block1)).toBeUndefined();
+    expect(await reader.requestOf(CHAIN_ID, HASH, 2n, block2)).toMatchObject({ amount: 100n, cancelled: false });
+    expect(await reader.requestOf(CHAIN_ID, HASH, 2n, block3)).toMatchObject({ cancelled: true });
+    expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n, block1 - 1n)).toBe(0n);
+    expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n, block1)).toBe(400n);
     expect(await reader.stageOf(CHAIN_ID, HASH)).toMatchObject({ stage: 'A', stageSeq: 0n, reason: 'none' });
     // Locking moves units to the module: the supply is the same before and after the requests.
     expect(await reader.totalSupplyAt(CHAIN_ID, HASH, block1 - 1n)).toBe(10_000n);
@@ -113,6 +121,13 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     expect(await reader.stageLogs(CHAIN_ID, at, at, keccak256(stringToBytes('other')) as typeof HASH)).toEqual([]);
     expect(await reader.stageOf(CHAIN_ID, HASH)).toMatchObject({ stage: 'C', stageSeq: 1n });
     expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n)).toBe(0n);
+    // Pinned to the block before the report: the allowance it had and the report's nonce not used yet.
+    expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n, at - 1n)).toBe(400n);
+    expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n, at)).toBe(0n);
+    const destinations = new Destinations([{ name: 'hub', chainId: CHAIN_ID, rpcUrl: anvil.rpcUrl, receiver, confirmations: 1 }]);
+    expect(await destinations.isApplied(CHAIN_ID, HASH, nonce, at - 1n)).toBe(false);
+    expect(await destinations.isApplied(CHAIN_ID, HASH, nonce, at)).toBe(true);
+    expect(await destinations.isApplied(CHAIN_ID, HASH, nonce)).toBe(true);
   });
 
   it("reads the registry's policy: the defaults until the issuer sets one", async () => {

@@ -65,6 +65,11 @@ export class RedemptionChains implements RedemptionChainsPort, RedemptionPolicyP
     return head > confirmations ? head - confirmations : 0n;
   }
 
+  async latestBlock(chainId: number): Promise<bigint> {
+    // No cache: viem would otherwise answer the same number for a polling interval.
+    return this.entry(chainId).client.getBlockNumber({ cacheTime: 0 });
+  }
+
   async blockTimestamp(chainId: number, blockNumber: bigint): Promise<bigint> {
     return (await this.entry(chainId).client.getBlock({ blockNumber })).timestamp;
   }
@@ -109,14 +114,14 @@ export class RedemptionChains implements RedemptionChainsPort, RedemptionPolicyP
       .sort(byPosition);
   }
 
-  async requestOf(chainId: number, did: DidHash, requestId: bigint): Promise<RequestState | undefined> {
-    const r = await this.entry(chainId).client.readContract({ address: await this.module(chainId), abi: rwaRedemptionsAbi, functionName: 'requestOf', args: [did, requestId] });
+  async requestOf(chainId: number, did: DidHash, requestId: bigint, blockNumber?: bigint): Promise<RequestState | undefined> {
+    const r = await this.entry(chainId).client.readContract({ address: await this.module(chainId), abi: rwaRedemptionsAbi, functionName: 'requestOf', args: [did, requestId], blockNumber });
     if (r.owner === zeroAddress) return undefined;
     return { owner: r.owner, amount: r.amount, fulfilled: r.fulfilled, requestedAt: r.requestedAt, cancelled: r.cancelled };
   }
 
-  async redeemableNow(chainId: number, did: DidHash, requestId: bigint): Promise<bigint> {
-    return this.entry(chainId).client.readContract({ address: await this.module(chainId), abi: rwaRedemptionsAbi, functionName: 'redeemableNow', args: [did, requestId] });
+  async redeemableNow(chainId: number, did: DidHash, requestId: bigint, blockNumber?: bigint): Promise<bigint> {
+    return this.entry(chainId).client.readContract({ address: await this.module(chainId), abi: rwaRedemptionsAbi, functionName: 'redeemableNow', args: [did, requestId], blockNumber });
   }
 
   async stageOf(chainId: number, did: DidHash): Promise<StageState> {

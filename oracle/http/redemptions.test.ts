@@ -52,6 +52,34 @@ describe('POST /v1/redemptions/fulfilments', () => {
     expect((await post('/v1/redemptions/fulfilments', await fulfilment({ settlementRef: 'PAY-2', amount: '100' }))).status).toBe(201);
   });
 
+  it('reads the request, the allowance and the pending nonces at one block while an earlier fulfilment lands', async () => {
+    k.world.latest.set(SPOKE_A, 10n);
+    k.world.allowances.set(`${SPOKE_A}:1`, 200n);
+    expect((await post('/v1/redemptions/fulfilments', await fulfilment())).status).toBe(201);
+    // Block 11 applies that fulfilment (nonce 1): the module counts it as fulfilled and out of the allowance.
+    k.world.requestsAt.set(`${SPOKE_A}:1@11`, { ...k.world.requests.get(`${SPOKE_A}:1`)!, fulfilled: 100n });
+    k.world.allowancesAt.set(`${SPOKE_A}:1@11`, 100n);
+    k.world.appliedAt.set(`${SPOKE_A}:1`, 11n);
+    // ...and is mined while the next check reads, right after the allowance: an unpinned nonce read would see it
+    // applied next to the allowance from before it, and let 200 through.
+    k.world.onStateRead = (r) => {
+      if (r.read === 'redeemableNow') k.world.latest.set(SPOKE_A, 11n);
+    };
+    k.world.stateReads.length = 0;
+    expect(await errorOf(await post('/v1/redemptions/fulfilments', await fulfilment({ settlementRef: 'PAY-2', amount: '200' })))).toEqual({ status: 422, code: 'exceeds_allowance', field: 'amount' });
+    expect(k.world.stateReads).toEqual([
+      { read: 'requestOf', chainId: SPOKE_A, blockNumber: 10n },
+      { read: 'redeemableNow', chainId: SPOKE_A, blockNumber: 10n },
+      { read: 'isApplied', chainId: SPOKE_A, blockNumber: 10n },
+    ]);
+
+    // The next check pins block 11, where the fulfilment counts once (applied, no longer pending): 100 is left.
+    k.world.onStateRead = undefined;
+    k.world.stateReads.length = 0;
+    expect((await post('/v1/redemptions/fulfilments', await fulfilment({ settlementRef: 'PAY-2', amount: '100' }))).status).toBe(201);
+    expect(k.world.stateReads.map((r) => r.blockNumber)).toEqual([11n, 11n, 11n]);
+  });
+
   it.each([
     ['an unknown request', () => fulfilment({ requestId: '2' }), { status: 404, code: 'unknown_request', field: 'requestId' }],
     ['more than remains of the request', () => fulfilment({ amount: '701' }), { status: 422, code: 'exceeds_request', field: 'amount' }],

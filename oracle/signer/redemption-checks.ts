@@ -40,7 +40,8 @@ async function requireFinal(r: RedemptionCheckDeps, chainId: number, blockNumber
  * - redemptionPolicy: equals the hub registry's current policy of the DID.
  * - redemptionFulfilment: a custodian signed it; signed for the request's chain only; the request exists and is
  *   open; the amount fits what remains and the module's redeemableNow, less what this signer signed for the same
- *   request that the chain has not applied yet.
+ *   request that the chain has not applied yet; all of it read at one block, the newest this signer's endpoint
+ *   knows (the sign request names no block, and a block the aggregator chose would not be the signer's own view).
  * - disclosure: the issuer signed it; as-of not in the future and later than the last of its kind this signer signed.
  * Event and state checks run only for a message not approved yet (`rules`); the signer set and chains always.
  */
@@ -121,11 +122,14 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       refuse(checkAmount(amount));
       refuse(checkNotInFuture('settledAt', BigInt(f.settledAt), d.now(), d.maxFutureSkewSeconds));
       const requestId = BigInt(f.requestId);
-      const [request, allowance] = await Promise.all([
-        read(`request ${requestId} on chain ${f.chainId}`, () => r.chains.requestOf(f.chainId, did, requestId)),
-        read(`the allowance of request ${requestId} on chain ${f.chainId}`, () => r.chains.redeemableNow(f.chainId, did, requestId)),
+      // One block for the request, the allowance and the nonces: a fulfilment applied between unpinned reads would
+      // count in some and not in others.
+      const at = await read(`the newest block of chain ${f.chainId}`, () => r.chains.latestBlock(f.chainId));
+      const [request, allowance, pending] = await Promise.all([
+        read(`request ${requestId} on chain ${f.chainId}`, () => r.chains.requestOf(f.chainId, did, requestId, at)),
+        read(`the allowance of request ${requestId} on chain ${f.chainId}`, () => r.chains.redeemableNow(f.chainId, did, requestId, at)),
+        pendingOf(d, r, did, f.chainId, requestId, nonce, at),
       ]);
-      const pending = await pendingOf(d, r, did, f.chainId, requestId, nonce);
       refuse(checkFulfilment(amount, request, allowance, pending));
       return { record, destinations };
     }
@@ -144,12 +148,12 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
   }
 }
 
-/** What this signer signed for a request (other than the message at `nonce`) that its chain has not applied yet. */
-async function pendingOf(d: SignerCheckDeps, r: RedemptionCheckDeps, did: DidHash, chainId: number, requestId: bigint, nonce: bigint): Promise<bigint> {
+/** What this signer signed for a request (other than the message at `nonce`) that its chain had not applied by block `at`. */
+async function pendingOf(d: SignerCheckDeps, r: RedemptionCheckDeps, did: DidHash, chainId: number, requestId: bigint, nonce: bigint, at: bigint): Promise<bigint> {
   let pending = 0n;
   for (const f of r.signedFulfilments(did, chainId, requestId)) {
     if (f.nonce === nonce) continue;
-    const applied = await read(`nonce ${f.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, f.nonce));
+    const applied = await read(`nonce ${f.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, f.nonce, at));
     if (!applied) pending += f.amount;
   }
   return pending;

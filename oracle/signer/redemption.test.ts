@@ -166,6 +166,34 @@ describe('committee signer, redemption fulfilment (kind 10)', () => {
     await signed(await sign('redemptionFulfilment', await fulfilment({ settlementRef: 'PAY-2', amount: '75' }), 10, [SPOKE]));
   });
 
+  it('reads the request, the allowance and its own pending nonces at one block while an earlier fulfilment lands', async () => {
+    rw.allowances.set(`${SPOKE}:1`, 200n);
+    await signed(await sign('redemptionFulfilment', await fulfilment(), 9, [SPOKE]));
+    // Block 51 (the spoke's newest is 50) applies nonce 9, and is mined while the next check reads, after the allowance.
+    rw.requestsAt.set(`${SPOKE}:1@51`, { ...rw.requests.get(`${SPOKE}:1`)!, fulfilled: 100n });
+    rw.allowancesAt.set(`${SPOKE}:1@51`, 100n);
+    rw.appliedAt.set(`${SPOKE}:9`, 51n);
+    rw.onStateRead = (r) => {
+      if (r.read === 'redeemableNow') rw.latest.set(SPOKE, 51n);
+    };
+    rw.stateReads.length = 0;
+    expect(await errorOf(await sign('redemptionFulfilment', await fulfilment({ settlementRef: 'PAY-2', amount: '200' }), 10, [SPOKE]))).toEqual({
+      status: 422,
+      code: 'exceeds_allowance',
+      field: 'request.amount',
+    });
+    expect(rw.stateReads).toEqual([
+      { read: 'requestOf', chainId: SPOKE, blockNumber: 50n },
+      { read: 'redeemableNow', chainId: SPOKE, blockNumber: 50n },
+      { read: 'isApplied', chainId: SPOKE, blockNumber: 50n },
+    ]);
+
+    rw.onStateRead = undefined;
+    rw.stateReads.length = 0;
+    await signed(await sign('redemptionFulfilment', await fulfilment({ settlementRef: 'PAY-2', amount: '100' }), 10, [SPOKE]));
+    expect(rw.stateReads.map((r) => r.blockNumber)).toEqual([51n, 51n, 51n]);
+  });
+
   it.each([
     ['another chain than the request', async () => ({ body: await fulfilment(), chains: [HUB] }), { status: 422, code: 'chain_mismatch', field: 'chainIds' }],
     ['a signer that is not a custodian', async () => ({ body: await fulfilment({}, DEV_OUTSIDER_KEY), chains: [SPOKE] }), { status: 403, code: 'not_a_custodian', field: 'request.signature' }],

@@ -26,7 +26,7 @@ import {
 } from '../../clients/custodian.js';
 import type { DidRecord } from '../chain/registry.js';
 import type { SignerCheckDeps, SignerChainsPort, SignerSet } from './checks.js';
-import { fakeRedemptionChains, type RedemptionWorld } from '../chain/redemption-fake.js';
+import { appliedIn, fakeRedemptionChains, type RedemptionWorld } from '../chain/redemption-fake.js';
 import * as schema from './store/schema.js';
 import { SignedStore } from './store/signed.js';
 import { SignerService } from './signer.js';
@@ -98,12 +98,15 @@ export function fakeRegistry(w: World): SignerCheckDeps['registry'] {
   };
 }
 
-export function fakeChains(w: World): SignerChainsPort {
+/** The destination chains of `w`; with redemptions modules, a nonce is also used where their world says so. */
+export function fakeChains(w: World, redemptions?: RedemptionWorld): SignerChainsPort {
   return {
     get: (id) => CHAINS.find((c) => c.chainId === id),
     balanceOf: async (chainId, _d, investor) => (up(w), w.balances.get(`${chainId}:${investor}`) ?? 0n),
     latestNav: async (chainId) => (up(w), w.navs.get(chainId)),
-    isApplied: async (chainId, _d, nonce) => (up(w), w.usedNonces.has(`${chainId}:${nonce}`)),
+    isApplied: async (chainId, _d, nonce, blockNumber) => (
+      up(w), (redemptions !== undefined && appliedIn(redemptions, chainId, nonce, blockNumber)) || w.usedNonces.has(`${chainId}:${nonce}`)
+    ),
     holdingsState: async (chainId) => (
       up(w),
       { configured: true, totalSupply: w.supplies.get(chainId) ?? 0n, supplyCap: 0n, paused: false, investorAllowed: false, investorBalance: 0n }
@@ -123,7 +126,7 @@ export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld) {
     account: privateKeyToAccount(key),
     store,
     registry: fakeRegistry(w),
-    chains: fakeChains(w),
+    chains: fakeChains(w, redemptions),
     custodianDomain: { hubChainId: BigInt(HUB), registry: REGISTRY },
     governance: w.governance,
     now: () => BigInt(NOW),
