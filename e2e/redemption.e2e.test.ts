@@ -248,8 +248,8 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     await advanceTime(PERIOD);
     expect((await fulfil(spokeA, r1, 200_000n, 'RED-FUL-1-I2')).status).toBe(201);
     await waitFor(async () => (await supplyOn(spokeA)) === 100_000_000n - 400_000n, { what: 'second instalment burned on spoke-a', timeoutMs: 60_000 });
-    // Posted once the second one is applied: the oracle's reads of the request, its allowance and what is pending
-    // are not pinned to one block, so while it lands they can disagree (the signers then refuse: 503, nothing signed).
+    // Before or after the second one lands, the oracle reads the request, its allowance and what is still pending at
+    // one block, so the early third is refused either way.
     const early = await fulfil(spokeA, r1, 200_000n, 'RED-FUL-1-I3-EARLY');
     expect(early.status).toBe(422);
     expect(early.json).toMatchObject({ error: { code: 'exceeds_allowance', field: 'amount' } });
