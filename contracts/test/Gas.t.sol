@@ -9,6 +9,7 @@ import {AttestationFixture} from "./helpers/AttestationFixture.sol";
 import {RedemptionAttestations} from "./helpers/RedemptionAttestations.sol";
 import {RwaWormholeReceiver} from "../src/wormhole/RwaWormholeReceiver.sol";
 import {WormholeFixture} from "./wormhole/helpers/WormholeFixture.sol";
+import {TransportQuorumFixture} from "./helpers/TransportQuorumFixture.sol";
 
 /// @notice Gas of the delivery paths in a realistic, warmed-up state, recorded in contracts/.gas-snapshot.
 /// Building and signing messages is excluded from the metered gas (pauseGasMetering), so each figure is the
@@ -390,5 +391,68 @@ contract WormholeGasTest is WormholeFixture {
     console2.log("wormhole 4 of 5: adapter gas", vm.lastCallGas().gasTotalUsed);
     console2.log("wormhole 4 of 5: calldata gas", calldataGas);
     assertEq(holdings.balanceOf(alice), 1_250e6);
+  }
+}
+
+/// @notice Gas of a gated DID (transport quorum 2 of {cctp, ccip, wormhole}) with GasTest's warm-up (alice holds
+/// units, the NAV feed has a round, the nonce word is in use), for the same 2-of-3-signed 250e6 subscription as
+/// GasTest.test_gas_applySubscription_2of3, so the differences are the gate's cost. Each arrival is the receiver call
+/// alone (a direct call, or pranked as the bound adapter): the adapters' own transport checks are not included.
+/// Earlier arrivals of a message happen in setUp, so the gate's slot is cold in the measured call, as in a real
+/// later transaction.
+contract TransportQuorumGasTest is TransportQuorumFixture {
+  /// @dev Nonce 3 arrives first in the test; 4 arrived once (cctp) in setUp; 5 arrived twice and applied in setUp.
+  bytes[3] internal messages;
+  bytes[3] internal sigs;
+
+  function setUp() public override {
+    super.setUp();
+    deliver(subscriptionAtt(alice, 1_000e6, 1));
+    deliver(navAtt(NAV_1, uint64(T0 - 1 days), 2));
+    setTransportQuorum(2, ALL_TRANSPORTS, CCTP);
+    for (uint256 i; i < 3; ++i) {
+      SettlementAtt memory a = subscriptionAtt(alice, 250e6, uint64(3 + i));
+      messages[i] = encodeSettlement(a);
+      sigs[i] = quorumSigs(a);
+    }
+    arrive(CCTP, messages[1], sigs[1]);
+    arriveVia(CCTP | CCIP, messages[2], sigs[2]);
+  }
+
+  function test_gas_quorum2of3_firstArrivalRecorded_cctp() public {
+    vm.pauseGasMetering();
+    (bytes memory message, bytes memory s) = (messages[0], sigs[0]);
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    receiver.receiveMessage(message, s);
+
+    vm.pauseGasMetering();
+    assertFalse(receiver.isNonceUsed(DID, 3));
+  }
+
+  function test_gas_quorum2of3_secondArrivalApplies_ccip() public {
+    vm.pauseGasMetering();
+    (bytes memory message, bytes memory s) = (messages[1], sigs[1]);
+    vm.resumeGasMetering();
+
+    vm.prank(ccipAdapter);
+    receiver.receiveMessage(message, s);
+
+    vm.pauseGasMetering();
+    assertEq(holdings.balanceOf(alice), 1_500e6);
+  }
+
+  function test_gas_quorum2of3_lateArrivalRecorded_wormhole() public {
+    vm.pauseGasMetering();
+    (bytes memory message, bytes memory s) = (messages[2], sigs[2]);
+    vm.resumeGasMetering();
+
+    vm.prank(wormholeAdapter);
+    receiver.receiveMessage(message, s);
+
+    vm.pauseGasMetering();
+    (uint8 arrived,) = gate.arrivalsOf(keccak256(message));
+    assertEq(arrived, ALL_TRANSPORTS);
   }
 }
