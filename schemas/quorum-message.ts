@@ -1,5 +1,6 @@
 import { concat, numberToHex, type Hex } from 'viem';
 import type { DidHash } from './ids.js';
+import type { TransportName } from './deployment.js';
 
 /**
  * Transport quorum (kind 12) of wire layout v1; byte table in contracts/src/libraries/AttestationCodec.sol and
@@ -16,9 +17,11 @@ import type { DidHash } from './ids.js';
  */
 export const TRANSPORT_QUORUM_LENGTH = 52;
 
-/** One bit per transport, the same in Solidity, TypeScript and the docs. cctp = direct receiveMessage by any caller. */
-export const TRANSPORT_BITS = { cctp: 1, ccip: 2, wormhole: 4 } as const;
-export type TransportName = keyof typeof TRANSPORT_BITS;
+/**
+ * One bit per transport (names of schemas/deployment.ts TransportName), the same in Solidity, TypeScript and the
+ * docs. cctp = a direct receiveMessage by any caller that is not a bound adapter.
+ */
+export const TRANSPORT_BITS = { cctp: 1, ccip: 2, wormhole: 4 } as const satisfies Record<TransportName, number>;
 /** Every bit a mask may carry (cctp | ccip | wormhole). */
 export const TRANSPORT_MASK_ALL = 7;
 /** In bit order: the order maskToTransports returns. */

@@ -22,6 +22,15 @@ export interface DidRecord {
 export type RegistryPort = Pick<RegistryReader, 'getDid' | 'isCustodian' | 'isNavPublisher' | 'ping'>;
 /** What the registry sync needs: every DID registered on the hub. */
 export type RegistryListPort = Pick<RegistryReader, 'listDids' | 'getDid'>;
+/** A DID's transport quorum on one chain (uint8 each); 0/0 = ungated, what the registry answers when never set. */
+export interface TransportQuorum {
+  k: number;
+  transports: number;
+}
+/** The hub registry's transport quorum per (DID, chain) (RwaDidRegistry.transportQuorumOf): QuorumSync and signers. */
+export interface TransportQuorumPort {
+  transportQuorumOf(did: DidHash, chainId: bigint): Promise<TransportQuorum>;
+}
 /** Who may post for a DID, folded from the registry's events (the contract keeps no enumerable list). */
 export type RegistryMembersPort = Pick<RegistryReader, 'custodiansOf' | 'navPublishersOf'>;
 
