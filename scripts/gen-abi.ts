@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const CONTRACTS = ['RwaDidRegistry', 'RwaReceiver', 'RwaRedemptions', 'RwaHoldings', 'RwaNavFeed', 'RwaCcipSender', 'RwaCcipReceiver', 'RwaWormholeEmitter', 'RwaWormholeReceiver', 'OnRamp', 'OffRamp'] as const;
+export const CONTRACTS = ['RwaDidRegistry', 'RwaReceiver', 'RwaRedemptions', 'RwaHoldings', 'RwaNavFeed', 'RwaCcipSender', 'RwaCcipReceiver', 'RwaWormholeEmitter', 'RwaWormholeReceiver', 'RwaTransportQuorum', 'OnRamp', 'OffRamp'] as const;
 const root = join(import.meta.dirname, '..');
 const target = join(root, 'schemas', 'abi.ts');
 

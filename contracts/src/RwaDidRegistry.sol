@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {RedemptionPolicy} from "./libraries/RedemptionPolicy.sol";
+import {TransportQuorumRule} from "./libraries/TransportQuorumRule.sol";
 
 /// @notice Source of truth for RWA DIDs, deployed on the hub chain. The oracle reads it to decide who may post
 /// settlements and NAV for a DID and which chains an attestation goes to.
@@ -18,6 +19,8 @@ contract RwaDidRegistry is Ownable {
   error SignersNotAscending(uint256 index);
   error NotIssuer(bytes32 did, address caller);
   error InvalidRedemptionPolicy(uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds);
+  error InvalidTransportQuorum(uint8 k, uint8 transports);
+  error ChainNotEnabled(bytes32 did, uint64 chainId);
 
   event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
   event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
@@ -28,6 +31,14 @@ contract RwaDidRegistry is Ownable {
   event RedemptionPolicySet(
     bytes32 indexed did, uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds, bool emergency
   );
+
+  /// @notice The oracle turns this into a transport quorum attestation (kind 12) sent to `chainId` only.
+  event TransportQuorumSet(bytes32 indexed did, uint64 indexed chainId, uint8 k, uint8 transports);
+
+  struct TransportQuorum {
+    uint8 k;
+    uint8 transports;
+  }
 
   struct DidConfig {
     address issuer;
@@ -64,6 +75,8 @@ contract RwaDidRegistry is Ownable {
   bytes32[] private s_didList;
   /// @dev instalments 0: never set, the defaults apply.
   mapping(bytes32 did => RedemptionPolicy.Policy) private s_redemptionPolicies;
+  /// @dev 0/0: never set, ungated (any single delivery applies).
+  mapping(bytes32 did => mapping(uint64 chainId => TransportQuorum)) private s_transportQuorums;
 
   constructor(address owner_) Ownable(owner_) {}
 
@@ -144,6 +157,29 @@ contract RwaDidRegistry is Ownable {
     emit RedemptionPolicySet(did, stageBBps, stageCBps, instalments, windowSeconds, emergency);
   }
 
+  /// @notice Require `k` distinct transports of `transports` (bits: 1 cctp/direct, 2 ccip, 4 wormhole) to deliver
+  /// the same attestation before it applies on `chainId`; 0/0 lifts the gate. The issuer only, like the redemption
+  /// policy: how much the issuer trusts each bridge is its own call. The rule reaches the chain as an attestation
+  /// delivered under the rule in force before it.
+  function setTransportQuorum(bytes32 did, uint64 chainId, uint8 k, uint8 transports) external {
+    DidRecord storage r = s_records[did];
+    address issuer = r.config.issuer;
+    if (issuer == address(0)) revert UnknownDid(did);
+    if (msg.sender != issuer) revert NotIssuer(did, msg.sender);
+    if (!TransportQuorumRule.isValid(k, transports)) revert InvalidTransportQuorum(k, transports);
+    if (!_isChainEnabled(r.chainIds, chainId)) revert ChainNotEnabled(did, chainId);
+    s_transportQuorums[did][chainId] = TransportQuorum(k, transports);
+    emit TransportQuorumSet(did, chainId, k, transports);
+  }
+
+  function _isChainEnabled(uint64[] storage chainIds, uint64 chainId) internal view returns (bool) {
+    uint256 n = chainIds.length;
+    for (uint256 i; i < n; ++i) {
+      if (chainIds[i] == chainId) return true;
+    }
+    return false;
+  }
+
   function _checkAscending(address[] calldata signers) internal pure {
     address last;
     for (uint256 i; i < signers.length; ++i) {
@@ -186,6 +222,12 @@ contract RwaDidRegistry is Ownable {
     if (s_records[did].config.issuer == address(0)) revert UnknownDid(did);
     p = s_redemptionPolicies[did];
     if (p.instalments == 0) p = RedemptionPolicy.defaults();
+  }
+
+  /// @notice The DID's transport rule for `chainId`; (0, 0) when never set (ungated).
+  function transportQuorumOf(bytes32 did, uint64 chainId) external view returns (uint8 k, uint8 transports) {
+    TransportQuorum memory q = s_transportQuorums[did][chainId];
+    return (q.k, q.transports);
   }
 
   function isCustodian(bytes32 did, address account) external view returns (bool) {

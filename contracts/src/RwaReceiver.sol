@@ -8,9 +8,13 @@ import {RwaHoldings} from "./RwaHoldings.sol";
 import {RwaNavFeed} from "./RwaNavFeed.sol";
 import {RwaAssetFactory} from "./RwaAssetFactory.sol";
 import {RwaRedemptions} from "./RwaRedemptions.sol";
+import {RwaTransportQuorum} from "./RwaTransportQuorum.sol";
+import {TransportQuorumRule} from "./libraries/TransportQuorumRule.sol";
 
 /// @notice Per-chain entry point for oracle attestations. Anyone may deliver: the committee's signatures are the
-/// authentication, never the caller. There is no admin: every DID setting arrives as a verified attestation.
+/// authentication, never the caller. There is no admin of DIDs: every DID setting arrives as a verified attestation.
+/// The only owned part is the transport gate (RwaTransportQuorum, created here), whose owner binds the chain's
+/// CCIP and Wormhole adapters, i.e. decides which caller counts as which bridge.
 ///
 /// Who signs what:
 /// - the first config of a DID on this chain is signed by the governance committee fixed at deployment
@@ -19,8 +23,16 @@ import {RwaRedemptions} from "./RwaRedemptions.sol";
 ///   DID's current signer set; a config update rotates it, and the old set stops verifying at once.
 /// - redemption requests, stages, policies, fulfilments and disclosures (kinds 7..11) are verified here like any
 ///   admin attestation, then applied by this chain's RwaRedemptions module, which this contract creates.
+/// - a transport quorum (kind 12, the issuer's rule from the hub registry) is applied here.
 /// Order in every path: decode (exact length) -> verify quorum over the EIP-712 digest bound to this chain and this
 /// contract -> mark the nonce used -> apply -> emit.
+///
+/// Transport quorum. A DID whose rule on this chain is k of a mask of transports (1 cctp = direct call by anyone who
+/// is not a bound adapter, 2 ccip adapter, 4 wormhole adapter) is gated: every arrival is verified in full (so a bad
+/// signature reverts and records nothing), then the gate records which transport brought keccak256(message); only
+/// the arrival that completes k distinct transports of the mask marks the nonce and applies; earlier and later
+/// arrivals return without applying. Batches are refused for a gated DID (they have no per-message transport).
+/// An ungated DID (0/0, the default) takes exactly the path above: one delivery applies.
 contract RwaReceiver {
   error UnknownDid(bytes32 did);
   error InvalidThreshold(uint256 threshold, uint256 signerCount);
@@ -39,6 +51,10 @@ contract RwaReceiver {
   error BatchItemDidMismatch(uint256 index, bytes32 did);
   error KindNotAllowedInBatch(uint256 index, uint8 kind);
   error BatchRootNotVerified(bytes32 did, bytes32 root);
+  error TransportQuorumRequired(bytes32 did);
+  error WrongQuorumChain(uint64 chainId);
+  error InvalidTransportQuorum(uint8 k, uint8 transports);
+  error TransportNotBound(uint8 transport);
 
   event DidConfigured(
     bytes32 indexed did, uint64 indexed nonce, uint32 signerEpoch, uint8 threshold, address[] signers, address holdings, address navFeed
@@ -58,12 +74,15 @@ contract RwaReceiver {
   event PauseApplied(bytes32 indexed did, uint64 indexed nonce, bool paused);
   event ReserveApplied(bytes32 indexed did, uint64 indexed nonce, uint256 reserve, uint64 asOf, uint128 supplyCap);
   event BatchRootVerified(bytes32 indexed did, bytes32 indexed root, uint32 signerEpoch);
+  event TransportQuorumApplied(bytes32 indexed did, uint64 indexed nonce, uint8 k, uint8 transports);
 
-  /// @dev One slot: everything a settlement needs besides the signers.
+  /// @dev One slot: everything a settlement needs besides the signers. quorumTransports 0: ungated.
   struct DidState {
     uint8 threshold;
     uint32 signerEpoch;
     RwaHoldings holdings;
+    uint8 quorumK;
+    uint8 quorumTransports;
   }
 
   /// @dev The key under which the governance committee is stored; keccak256 of a DID string is never zero.
@@ -75,6 +94,8 @@ contract RwaReceiver {
   RwaRedemptions private immutable i_redemptions;
   /// @dev Deploys each DID's token and NAV feed, so their creation code stays out of this contract's runtime.
   RwaAssetFactory private immutable i_assets;
+  /// @dev Records which transports delivered each message of a gated DID; owned by this contract's deployer.
+  RwaTransportQuorum private immutable i_gate;
   bytes32 private immutable i_domainSeparator;
 
   mapping(bytes32 did => DidState) private s_dids;
@@ -93,6 +114,7 @@ contract RwaReceiver {
     // Its creation code lands in this constructor's initcode only, not in the runtime (which is near the limit).
     i_redemptions = new RwaRedemptions();
     i_assets = new RwaAssetFactory();
+    i_gate = new RwaTransportQuorum(msg.sender);
     _setSigners(GOVERNANCE, governanceSigners, governanceThreshold);
   }
 
@@ -114,6 +136,11 @@ contract RwaReceiver {
       st = s_dids[GOVERNANCE];
     }
     _verifyQuorum(signerKey, st, _structHash(h, message), signatures);
+    // Gated DID: every arrival is verified above; only the one completing the transport quorum goes on to apply.
+    // (A DID being introduced reads governance's state, which is never gated.)
+    if (st.quorumTransports != 0) {
+      if (!i_gate.record(msg.sender, keccak256(message), st.quorumK, st.quorumTransports)) return;
+    }
     _useNonce(h.did, h.nonce);
     _apply(h, message);
   }
@@ -131,6 +158,7 @@ contract RwaReceiver {
   ) external {
     DidState memory st = s_dids[did];
     if (address(st.holdings) == address(0)) revert UnknownDid(did);
+    if (st.quorumTransports != 0) revert TransportQuorumRequired(did);
     uint32 verified = s_batchRoots[did][root];
     if (verified != st.signerEpoch) {
       if (signatures.length == 0) revert BatchRootNotVerified(did, root);
@@ -219,7 +247,8 @@ contract RwaReceiver {
     else if (kind == AttestationCodec.KIND_ALLOWLIST) _applyAllowList(h, message);
     else if (kind == AttestationCodec.KIND_PAUSE) _applyPause(h, AttestationCodec.decodePause(message));
     else if (kind == AttestationCodec.KIND_RESERVE) _applyReserve(h, message);
-    // decodeHeader admits kinds 1..11 only: the rest (7..11) belongs to the redemptions module.
+    else if (kind == AttestationCodec.KIND_TRANSPORT_QUORUM) _applyTransportQuorum(h, message);
+    // decodeHeader admits kinds 1..12 only: the rest (7..11) belongs to the redemptions module.
     else i_redemptions.applyAttestation(message);
   }
 
@@ -318,6 +347,24 @@ contract RwaReceiver {
     emit ReserveApplied(h.did, h.nonce, reserve, asOf, cap);
   }
 
+  /// @dev The issuer's rule for this chain. Every bridge it names must have an adapter bound here, or no message of the
+  /// DID could ever meet it. The new rule governs the next arrival of every message, pending ones included.
+  function _applyTransportQuorum(AttestationCodec.Header memory h, bytes calldata message) internal {
+    (uint64 chainId, uint8 k, uint8 transports) = AttestationCodec.decodeTransportQuorum(message);
+    if (chainId != block.chainid) revert WrongQuorumChain(chainId);
+    if (!TransportQuorumRule.isValid(k, transports)) revert InvalidTransportQuorum(k, transports);
+    if (transports & TransportQuorumRule.CCIP != 0 && i_gate.adapterCount(TransportQuorumRule.CCIP) == 0) {
+      revert TransportNotBound(TransportQuorumRule.CCIP);
+    }
+    if (transports & TransportQuorumRule.WORMHOLE != 0 && i_gate.adapterCount(TransportQuorumRule.WORMHOLE) == 0) {
+      revert TransportNotBound(TransportQuorumRule.WORMHOLE);
+    }
+    DidState storage st = s_dids[h.did];
+    st.quorumK = k;
+    st.quorumTransports = transports;
+    emit TransportQuorumApplied(h.did, h.nonce, k, transports);
+  }
+
   // ------------------------------------------------------------------------------------------------------------
   // Views for relayers, oracles and integrators
   // ------------------------------------------------------------------------------------------------------------
@@ -337,6 +384,17 @@ contract RwaReceiver {
 
   function redemptions() external view returns (RwaRedemptions) {
     return i_redemptions;
+  }
+
+  /// @notice The transport gate: adapter bindings, and per message digest the transports that delivered it.
+  function transportQuorum() external view returns (RwaTransportQuorum) {
+    return i_gate;
+  }
+
+  /// @notice The DID's transport rule on this chain; (0, 0) when ungated.
+  function transportQuorumOf(bytes32 did) external view returns (uint8 k, uint8 transports) {
+    DidState storage st = s_dids[did];
+    return (st.quorumK, st.quorumTransports);
   }
 
   function navFeedOf(bytes32 did) external view returns (RwaNavFeed) {

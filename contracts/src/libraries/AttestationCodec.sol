@@ -9,7 +9,7 @@ pragma solidity 0.8.26;
 ///   0       1     version        = 1
 ///   1       1     kind           1 settlement, 2 NAV, 3 DID config, 4 allow-list, 5 pause, 6 reserve,
 ///                                7 redemption request, 8 redemption stage, 9 redemption policy,
-///                                10 redemption fulfilment, 11 disclosure
+///                                10 redemption fulfilment, 11 disclosure, 12 transport quorum
 ///   2       32    did            keccak256 of the DID string ("did:rwa:...")
 ///   34      8     nonce          per-DID sequence assigned by the oracle (uint64, big-endian)
 /// Settlement (kind 1), 175 bytes
@@ -75,6 +75,11 @@ pragma solidity 0.8.26;
 ///   75      8     asOf           strictly newer than the latest disclosure of this kind
 ///   83      2     uriLength
 ///   85      ..    uri            UTF-8
+/// Transport quorum (kind 12), 52 bytes: the issuer's k-of-n transport rule for one chain, set in the hub registry
+///   42      8     chainId        the chain this rule is for; a receiver on another chain refuses it
+///   50      1     k              how many distinct transports must deliver the same message
+///   51      1     transports     bitmask of the transports that count: 1 cctp (direct), 2 ccip, 4 wormhole;
+///                                0/0 = ungated, else 1 <= k <= popcount(transports) (TransportQuorumRule)
 library AttestationCodec {
   uint8 internal constant VERSION = 1;
   uint8 internal constant KIND_SETTLEMENT = 1;
@@ -88,6 +93,7 @@ library AttestationCodec {
   uint8 internal constant KIND_REDEMPTION_POLICY = 9;
   uint8 internal constant KIND_REDEMPTION_FULFILMENT = 10;
   uint8 internal constant KIND_DISCLOSURE = 11;
+  uint8 internal constant KIND_TRANSPORT_QUORUM = 12;
 
   uint8 internal constant SETTLEMENT_SUBSCRIPTION = 1;
   uint8 internal constant SETTLEMENT_REDEMPTION = 2;
@@ -103,6 +109,7 @@ library AttestationCodec {
   uint256 internal constant REDEMPTION_POLICY_LENGTH = 52;
   uint256 internal constant REDEMPTION_FULFILMENT_LENGTH = 154;
   uint256 internal constant DISCLOSURE_MIN_LENGTH = 85;
+  uint256 internal constant TRANSPORT_QUORUM_LENGTH = 52;
 
   error MessageTooShort(uint256 length);
   error UnsupportedVersion(uint8 version);
@@ -189,7 +196,8 @@ library AttestationCodec {
       expected = len < DISCLOSURE_MIN_LENGTH
         ? DISCLOSURE_MIN_LENGTH
         : DISCLOSURE_MIN_LENGTH + uint256(uint16(bytes2(message[83:85])));
-    } else revert UnknownKind(h.kind);
+    } else if (h.kind == KIND_TRANSPORT_QUORUM) expected = TRANSPORT_QUORUM_LENGTH;
+    else revert UnknownKind(h.kind);
     if (len != expected) revert InvalidMessageLength(len, expected);
     h.did = bytes32(message[2:34]);
     h.nonce = uint64(bytes8(message[34:42]));
@@ -318,5 +326,15 @@ library AttestationCodec {
     docHash = bytes32(message[43:75]);
     asOf = uint64(bytes8(message[75:83]));
     uri = message[DISCLOSURE_MIN_LENGTH:];
+  }
+
+  function decodeTransportQuorum(bytes calldata message)
+    internal
+    pure
+    returns (uint64 chainId, uint8 k, uint8 transports)
+  {
+    chainId = uint64(bytes8(message[42:50]));
+    k = uint8(message[50]);
+    transports = uint8(message[51]);
   }
 }

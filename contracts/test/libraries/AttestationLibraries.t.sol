@@ -158,8 +158,8 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
   function test_RevertWhen_decodeHeader_UnknownKindBeforeLength() public {
     bytes memory m = new bytes(42);
     m[0] = 0x01;
-    m[1] = 0x0c;
-    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.UnknownKind.selector, 12));
+    m[1] = 0x0d; // 13: one past the last kind (12, transport quorum)
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.UnknownKind.selector, 13));
     harness.decodeHeader(m);
   }
 

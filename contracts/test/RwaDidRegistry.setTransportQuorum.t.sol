@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {Test} from "forge-std/Test.sol";
+import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+
+/// @notice RwaDidRegistry.setTransportQuorum: the hub-side source of the transport quorum attestations (kind 12).
+contract RwaDidRegistrySetTransportQuorumTest is Test {
+  string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
+  bytes32 internal constant DID = keccak256(bytes(DID_STRING));
+  uint64 internal constant BASE = 8453;
+  uint64 internal constant ARBITRUM = 42_161;
+
+  RwaDidRegistry internal registry;
+  address internal owner = makeAddr("owner");
+  address internal issuer = makeAddr("issuer");
+  address internal stranger = makeAddr("stranger");
+
+  function setUp() public {
+    registry = new RwaDidRegistry(owner);
+    RwaDidRegistry.DidInput memory input;
+    input.did = DID_STRING;
+    input.name = "Acme UST Bill 2026";
+    input.symbol = "aUSTB";
+    input.config = RwaDidRegistry.DidConfig({
+      issuer: issuer,
+      navDecimals: 8,
+      tokenDecimals: 6,
+      threshold: 1,
+      heartbeat: 1 days,
+      maxNavMoveBps: 500
+    });
+    input.signers = new address[](1);
+    input.signers[0] = address(0x1000);
+    input.chainIds = new uint64[](2);
+    input.chainIds[0] = BASE;
+    input.chainIds[1] = ARBITRUM;
+    vm.prank(owner);
+    registry.registerDid(input);
+  }
+
+  function test_transportQuorumOf_UngatedUntilSet() public view {
+    (uint8 k, uint8 transports) = registry.transportQuorumOf(DID, BASE);
+    assertEq(k, 0);
+    assertEq(transports, 0);
+  }
+
+  function test_setTransportQuorum_ByTheIssuerStoresPerChainAndEmits() public {
+    vm.expectEmit(true, true, true, true, address(registry));
+    emit RwaDidRegistry.TransportQuorumSet(DID, ARBITRUM, 2, 7);
+    vm.prank(issuer);
+    registry.setTransportQuorum(DID, ARBITRUM, 2, 7);
+    (uint8 k, uint8 transports) = registry.transportQuorumOf(DID, ARBITRUM);
+    assertEq(k, 2);
+    assertEq(transports, 7);
+    (k, transports) = registry.transportQuorumOf(DID, BASE);
+    assertEq(k, 0, "other chain untouched");
+    assertEq(transports, 0);
+  }
+
+  function test_setTransportQuorum_ZeroZeroLiftsTheGate() public {
+    vm.startPrank(issuer);
+    registry.setTransportQuorum(DID, BASE, 1, 6);
+    registry.setTransportQuorum(DID, BASE, 0, 0);
+    vm.stopPrank();
+    (uint8 k, uint8 transports) = registry.transportQuorumOf(DID, BASE);
+    assertEq(k, 0);
+    assertEq(transports, 0);
+  }
+
+  function test_RevertWhen_setTransportQuorum_NotIssuer() public {
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.NotIssuer.selector, DID, stranger));
+    vm.prank(stranger);
+    registry.setTransportQuorum(DID, BASE, 1, 1);
+    // Not even the registry owner: the rule is the issuer's call.
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.NotIssuer.selector, DID, owner));
+    vm.prank(owner);
+    registry.setTransportQuorum(DID, BASE, 1, 1);
+  }
+
+  function test_RevertWhen_setTransportQuorum_UnknownDid() public {
+    bytes32 unknown = keccak256("did:rwa:nobody:nothing");
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, unknown));
+    vm.prank(issuer);
+    registry.setTransportQuorum(unknown, BASE, 1, 1);
+  }
+
+  function test_RevertWhen_setTransportQuorum_ChainNotEnabled() public {
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.ChainNotEnabled.selector, DID, uint64(10)));
+    vm.prank(issuer);
+    registry.setTransportQuorum(DID, 10, 1, 1);
+  }
+
+  function test_RevertWhen_setTransportQuorum_InvalidRule() public {
+    uint8[2][7] memory rules = [[0, 1], [2, 1], [3, 6], [4, 7], [1, 8], [1, 0], [0, 255]];
+    for (uint256 i; i < rules.length; ++i) {
+      vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidTransportQuorum.selector, rules[i][0], rules[i][1]));
+      vm.prank(issuer);
+      registry.setTransportQuorum(DID, BASE, rules[i][0], rules[i][1]);
+    }
+  }
+
+  /// @dev The rule restated: 0/0, or a non-empty subset of {1, 2, 4} with 1 <= k <= its size.
+  function testFuzz_setTransportQuorum_AcceptsExactlyTheValidRules(uint8 k, uint8 transports) public {
+    uint8 size = (transports & 1) + ((transports >> 1) & 1) + ((transports >> 2) & 1);
+    bool valid = transports < 8 && (transports == 0 ? k == 0 : (k >= 1 && k <= size));
+    if (!valid) vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidTransportQuorum.selector, k, transports));
+    vm.prank(issuer);
+    registry.setTransportQuorum(DID, BASE, k, transports);
+    if (valid) {
+      (uint8 gotK, uint8 gotTransports) = registry.transportQuorumOf(DID, BASE);
+      assertEq(gotK, k);
+      assertEq(gotTransports, transports);
+    }
+  }
+}
