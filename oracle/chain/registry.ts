@@ -51,7 +51,7 @@ function foldAllowed(events: readonly MemberEvent[]): Address[] {
 }
 
 /** Reads the hub's RwaDidRegistry: the oracle's only source for who may post what for a DID. */
-export class RegistryReader {
+export class RegistryReader implements TransportQuorumPort {
   private readonly client: PublicClient;
   /** Member events per (event, DID) read so far, and the next block to read: each read only pages the new blocks. */
   private readonly members = new Map<string, { next: bigint; events: MemberEvent[] }>();
@@ -91,6 +91,11 @@ export class RegistryReader {
 
   isNavPublisher(did: DidHash, account: Address): Promise<boolean> {
     return this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'isNavPublisher', args: [did, account] });
+  }
+
+  async transportQuorumOf(did: DidHash, chainId: bigint): Promise<TransportQuorum> {
+    const [k, transports] = await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'transportQuorumOf', args: [did, chainId] });
+    return { k, transports };
   }
 
   /** Every DID hash registered on the hub, in registration order. */
