@@ -5,6 +5,7 @@ import { refHash, type DidHash } from '../schemas/ids.js';
 import type { AttestationMessage } from '../schemas/message.js';
 import type { DidRecord } from './chain/registry.js';
 import { redemptionAttestationOf, redemptionSourceRefOf, type RedemptionSource } from './redemption-attestation.js';
+import { quorumAttestationOf, quorumRef, type QuorumSource } from './quorum-attestation.js';
 
 /**
  * The attestation a request becomes at a given nonce. The aggregator and every signer build it with these
@@ -130,7 +131,7 @@ export type AdminSource =
   | { kind: 'pause'; request: PauseRequest }
   | { kind: 'config'; request: RegistryConfigSnapshot };
 
-export type AnySource = SourceRequest | AdminSource | MoveSource | RedemptionSource;
+export type AnySource = SourceRequest | AdminSource | MoveSource | RedemptionSource | QuorumSource;
 
 /** The attestation of any source at a nonce: one switch over the builders above. */
 export function attestationOf(s: AnySource, did: DidHash, nonce: bigint): AttestationMessage {
@@ -149,6 +150,8 @@ export function attestationOf(s: AnySource, did: DidHash, nonce: bigint): Attest
       return reserveAttestation(s.request, s.caps, did, nonce);
     case 'move':
       return moveAttestation(s.request, s.leg, s.settledAt, did, nonce);
+    case 'transportQuorum':
+      return quorumAttestationOf(s, did, nonce);
     default:
       return redemptionAttestationOf(s, did, nonce);
   }
@@ -169,6 +172,8 @@ export function sourceRefOf(s: AnySource): string {
       return configRef(s.request);
     case 'move':
       return moveSourceRef(s.request.ref, s.leg);
+    case 'transportQuorum':
+      return quorumRef(s.request);
     default:
       return redemptionSourceRefOf(s);
   }

@@ -31,6 +31,7 @@ import { RedemptionView } from './redemption-view.js';
 import { RequestWatcher } from './request-watcher.js';
 import { StageWatcher } from './stage-watcher.js';
 import { PolicySync } from './policy-sync.js';
+import { QuorumSync } from './quorum-sync.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
   };
   const redemptionView = new RedemptionView(redemptionDeps);
   const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
+  const quorumSync = new QuorumSync({ ...redemptionDeps, registry, quorums: registry, logger });
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
   const requestWatcher = new RequestWatcher(redemptionDeps, { chainIds: config.deployment.chains.map((c) => c.chainId), ...scan });
   const stageWatcher = new StageWatcher(redemptionDeps, scan);
@@ -145,7 +147,8 @@ async function main(): Promise<void> {
   const { server, port } = await listen(app, config.host, config.port);
   logger.info({ port, host: config.host, committee: committee.describe(), devMode: config.devMode, db: config.dbPath }, 'oracle listening');
 
-  // Mirror the hub registry to the chains: new DIDs and config changes become config attestations.
+  // Mirror the hub registry to the chains: new DIDs and config changes become config attestations, then policies
+  // (kind 9) and transport quorums (kind 12).
   const syncLog = logger.child({ module: 'registry-sync' });
   const syncWake = new Wakeup();
   let syncing = true;
@@ -157,6 +160,8 @@ async function main(): Promise<void> {
         for (const a of created) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry config attested');
         // After the configs, so a DID's config always has the lower nonce than its first policy.
         for (const a of await policySync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry redemption policy attested');
+        // Then each (DID, chain)'s transport quorum, to that chain only; failures are counted and retried per chain.
+        for (const a of await quorumSync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry transport quorum attested');
         syncFailures = 0;
         await syncWake.wait(config.registrySyncMs);
       } catch (err) {

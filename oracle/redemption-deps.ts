@@ -30,7 +30,7 @@ export interface RedemptionDeps {
   maxFutureSkewSeconds: number;
 }
 
-export const issueDepsOf = (d: RedemptionDeps): IssueDeps => ({ committee: d.committee, store: d.store, metrics: d.metrics, logger: d.logger, chain: (id) => d.destinations.get(id) });
+export const issueDepsOf = (d: Pick<RedemptionDeps, 'committee' | 'store' | 'metrics' | 'logger' | 'destinations'>): IssueDeps => ({ committee: d.committee, store: d.store, metrics: d.metrics, logger: d.logger, chain: (id) => d.destinations.get(id) });
 
 /** A DID posted in a body: its hash and hub record, or 404 naming `did`. */
 export async function resolveDid(d: Pick<RedemptionDeps, 'registry'>, did: string): Promise<{ hash: DidHash; record: DidRecord }> {

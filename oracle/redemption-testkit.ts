@@ -1,5 +1,5 @@
 /**
- * Fixture shared by the unit tests of the oracle's redemption flows: one DID on a fake hub registry, three fake
+ * Fixture shared by the unit tests of the oracle's redemption flows and registry syncs: one DID on a fake hub registry, three fake
  * chains with fake redemptions modules, and the real store, committee keys, services and HTTP app around them.
  * Not used by production code.
  */
@@ -20,7 +20,7 @@ import { Committee } from './committee/local.js';
 import { createMetrics } from './metrics.js';
 import { OracleService } from './service.js';
 import { createApp } from './http/app.js';
-import type { DidRecord, RegistryPort } from './chain/registry.js';
+import type { DidRecord, RegistryPort, TransportQuorum, TransportQuorumPort } from './chain/registry.js';
 import type { DestinationsPort } from './chain/destinations.js';
 import { appliedIn, fakeRedemptionChains, newRedemptionWorld, type RedemptionWorld } from './chain/redemption-fake.js';
 import type { RedemptionDeps } from './redemption-deps.js';
@@ -30,6 +30,7 @@ import { RedemptionView } from './redemption-view.js';
 import { RequestWatcher } from './request-watcher.js';
 import { StageWatcher } from './stage-watcher.js';
 import { PolicySync } from './policy-sync.js';
+import { QuorumSync } from './quorum-sync.js';
 
 export const DID = 'did:rwa:test:fund-r';
 export const HASH = didHash(DID as DidString);
@@ -104,6 +105,16 @@ export function makeRedemptions() {
   const requestWatcher = new RequestWatcher(deps, { chainIds: CHAINS.map((c) => c.chainId), startBlock: 0n, maxSpan: 1_000n });
   const stageWatcher = new StageWatcher(deps, { startBlock: 0n, maxSpan: 1_000n });
   const policySync = new PolicySync({ ...deps, registry, policies: chains });
+  /** The hub registry's transport quorum per chain of the DID (absent = 0/0); `quorumDown` fails reads of those chains. */
+  const quorums = new Map<number, TransportQuorum>();
+  const quorumDown = new Set<number>();
+  const quorumPort: TransportQuorumPort = {
+    transportQuorumOf: async (_h, chainId) => {
+      if (quorumDown.has(Number(chainId))) throw new Error('rpc down');
+      return quorums.get(Number(chainId)) ?? { k: 0, transports: 0 };
+    },
+  };
+  const quorumSync = new QuorumSync({ ...deps, registry, quorums: quorumPort });
   const app = createApp({
     service: new OracleService({ ...deps, registry, destinations }),
     store,
@@ -114,5 +125,5 @@ export function makeRedemptions() {
     dids: { members: { custodiansOf: async () => [], navPublishersOf: async () => [] }, hubChainId: BigInt(HUB), registryAddress: REGISTRY, publicUrl: undefined },
     redemptions: { fulfilments, disclosures, view },
   });
-  return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync, app, view };
+  return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync, quorums, quorumDown, quorumSync, app, view };
 }

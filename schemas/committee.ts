@@ -29,6 +29,7 @@ export const SIGN_KINDS = [
   'redemptionPolicy',
   'redemptionFulfilment',
   'disclosure',
+  'transportQuorum',
 ] as const;
 export type SignKind = (typeof SIGN_KINDS)[number];
 
@@ -158,6 +159,32 @@ export const policySnapshotSchema = {
   },
 } as const;
 
+/**
+ * A DID's transport quorum on one chain as the hub registry holds it (RwaDidRegistry.transportQuorumOf), which a
+ * `transportQuorum` attestation (kind 12) carries to that chain only. The signer reads the registry itself and signs
+ * only if k and transports equal its current state.
+ */
+export const quorumSnapshotSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/quorum-snapshot.json',
+  title: "The hub registry's transport quorum of a DID on one chain",
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'chainId', 'revision', 'k', 'transports'],
+  properties: {
+    did: { type: 'string', minLength: 1, maxLength: 256 },
+    chainId: { ...chainId, description: 'the chain the rule is for, and the only chain the attestation is signed for' },
+    revision: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 9007199254740991,
+      description: "the aggregator's count of quorum attestations for the DID on this chain, this one included: tells apart a quorum set again after a change",
+    },
+    k: { type: 'integer', minimum: 0, maximum: 3, description: 'distinct transports that must deliver; 0 only with transports 0' },
+    transports: { type: 'integer', minimum: 0, maximum: 7, description: 'bitmask: 1 cctp, 2 ccip, 4 wormhole' },
+  },
+} as const;
+
 const chainSignature = {
   type: 'object',
   additionalProperties: false,
@@ -189,6 +216,7 @@ export type SignResponse = FromSchema<typeof signResponseSchema>;
 export type RedemptionReport = FromSchema<typeof redemptionReportSchema>;
 export type StageReport = FromSchema<typeof stageReportSchema>;
 export type PolicySnapshot = FromSchema<typeof policySnapshotSchema>;
+export type QuorumSnapshot = FromSchema<typeof quorumSnapshotSchema>;
 export type ChainSignature = SignResponse['signatures'][number];
 
 export const MAX_NONCE = (1n << 64n) - 1n;

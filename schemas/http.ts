@@ -162,7 +162,7 @@ export const disclosureRequestSchema = {
 
 /**
  * What an attestation was made from, as the oracle stores and feeds it (the relayer keeps it per job). Moves are
- * settlements; the redemption kinds map one to one to message kinds 7..11.
+ * settlements; the redemption kinds map one to one to message kinds 7..11, transportQuorum to kind 12.
  */
 export const ATTESTATION_KINDS = [
   'settlement',
@@ -176,6 +176,7 @@ export const ATTESTATION_KINDS = [
   'redemptionPolicy',
   'redemptionFulfilment',
   'disclosure',
+  'transportQuorum',
 ] as const;
 export type AttestationKind = (typeof ATTESTATION_KINDS)[number];
 

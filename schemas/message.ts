@@ -1,8 +1,10 @@
 import { concat, keccak256, numberToHex, size, sliceHex, hexToBigInt, hexToNumber, type Hex, getAddress, stringToHex, hexToString } from 'viem';
 import type { AttestationId, DidHash } from './ids.js';
 import { decodeRedemptionBody, encodeRedemptionBody, type FieldReader, type RedemptionKindMessage } from './redemption-message.js';
+import { decodeQuorumBody, encodeQuorumBody, type TransportQuorumMessage } from './quorum-message.js';
 
 export * from './redemption-message.js';
+export * from './quorum-message.js';
 
 /** Wire layout v1 of an attestation; byte table in contracts/src/libraries/AttestationCodec.sol. */
 export const MESSAGE_VERSION = 1;
@@ -19,6 +21,7 @@ export const KIND = {
   redemptionPolicy: 9,
   redemptionFulfilment: 10,
   disclosure: 11,
+  transportQuorum: 12,
 } as const;
 export type KindName = keyof typeof KIND;
 export const SETTLEMENT_KIND = { subscription: 1, redemption: 2, moveOut: 3, moveIn: 4 } as const;
@@ -94,7 +97,8 @@ export type AttestationMessage =
   | AllowListMessage
   | PauseMessage
   | ReserveMessage
-  | RedemptionKindMessage;
+  | RedemptionKindMessage
+  | TransportQuorumMessage;
 
 const u = (value: bigint | number, bytes: number): Hex => numberToHex(value, { size: bytes });
 const shortString = (s: string): Hex => {
@@ -134,6 +138,8 @@ export function encodeBody(m: AttestationMessage): Hex {
       return u(m.paused ? 1 : 0, 1);
     case 'reserve':
       return concat([u(m.reserve, 32), u(m.asOf, 8), u(m.caps.length, 1), ...m.caps.flatMap((c) => [u(c.chainId, 8), u(c.cap, 16)])]);
+    case 'transportQuorum':
+      return encodeQuorumBody(m);
     default:
       return encodeRedemptionBody(m);
   }
@@ -209,6 +215,8 @@ export function decodeMessage(message: Hex): AttestationMessage {
       const caps = Array.from({ length: n }, (_, i) => ({ chainId: big(83 + 24 * i, 91 + 24 * i), cap: big(91 + 24 * i, 107 + 24 * i) }));
       return { kind: 'reserve', did, nonce, reserve: big(42, 74), asOf: big(74, 82), caps };
     }
+    case KIND.transportQuorum:
+      return decodeQuorumBody(did, nonce, { exact, num, big });
     default: {
       const reader: FieldReader = {
         length: len,

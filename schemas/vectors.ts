@@ -133,6 +133,10 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
     uri: 'https://issuer.example/disclosures/audit-2026.pdf',
   },
   { kind: 'disclosure', did, nonce: 15n, docKind: 'incidentNotice', docHash: `0x${'00'.repeat(32)}`, asOf: 1n, uri: '' },
+  // Transport quorum (kind 12): 2 of {cctp, ccip, wormhole}; 1 of {ccip, wormhole}; back to ungated on a max chain id.
+  { kind: 'transportQuorum', did, nonce: 16n, chainId: 31338n, k: 2, transports: 7 },
+  { kind: 'transportQuorum', did, nonce: 17n, chainId: 31339n, k: 1, transports: 6 },
+  { kind: 'transportQuorum', did, nonce: 18_446_744_073_709_551_615n, chainId: 18_446_744_073_709_551_615n, k: 0, transports: 0 },
 ];
 
 export interface Vector {

@@ -10,7 +10,8 @@ import { RegistryReader } from './registry.js';
 
 /**
  * Chain test: the registry reader pages CustodianSet events in small spans, keeps what is deep enough, and re-reads
- * only the newest blocks, so grants and revocations spread over many blocks fold into the right set at every read.
+ * only the newest blocks, so grants and revocations spread over many blocks fold into the right set at every read;
+ * and it reads the transport quorum of a (DID, chain).
  */
 const DID = 'did:rwa:registry-reader-test:fund' as DidString;
 const HASH = didHash(DID);
@@ -74,4 +75,12 @@ describe('RegistryReader member sets on anvil', () => {
     expect(await new RegistryReader(hub.rpcUrl, registry, { startBlock: 0n, maxSpan: 50n }).custodiansOf(HASH)).toEqual([C]);
     expect(await reader.navPublishersOf(HASH)).toEqual([]);
   }, 120_000);
+
+  it("reads a DID's transport quorum per chain: 0/0 until the issuer sets one", async () => {
+    const reader = new RegistryReader(hub.rpcUrl, registry);
+    const chainId = BigInt(hub.chainId);
+    expect(await reader.transportQuorumOf(HASH, chainId)).toEqual({ k: 0, transports: 0 });
+    await mined(hub, await clients(hub).wallet.writeContract({ address: registry, abi: rwaDidRegistryAbi, functionName: 'setTransportQuorum', args: [HASH, chainId, 2, 7] }));
+    expect(await reader.transportQuorumOf(HASH, chainId)).toEqual({ k: 2, transports: 7 });
+  }, 60_000);
 });

@@ -22,6 +22,15 @@ export interface DidRecord {
 export type RegistryPort = Pick<RegistryReader, 'getDid' | 'isCustodian' | 'isNavPublisher' | 'ping'>;
 /** What the registry sync needs: every DID registered on the hub. */
 export type RegistryListPort = Pick<RegistryReader, 'listDids' | 'getDid'>;
+/** A DID's transport quorum on one chain (uint8 each); 0/0 = ungated, what the registry answers when never set. */
+export interface TransportQuorum {
+  k: number;
+  transports: number;
+}
+/** The hub registry's transport quorum per (DID, chain) (RwaDidRegistry.transportQuorumOf): QuorumSync and signers. */
+export interface TransportQuorumPort {
+  transportQuorumOf(did: DidHash, chainId: bigint): Promise<TransportQuorum>;
+}
 /** Who may post for a DID, folded from the registry's events (the contract keeps no enumerable list). */
 export type RegistryMembersPort = Pick<RegistryReader, 'custodiansOf' | 'navPublishersOf'>;
 
@@ -42,7 +51,7 @@ function foldAllowed(events: readonly MemberEvent[]): Address[] {
 }
 
 /** Reads the hub's RwaDidRegistry: the oracle's only source for who may post what for a DID. */
-export class RegistryReader {
+export class RegistryReader implements TransportQuorumPort {
   private readonly client: PublicClient;
   /** Member events per (event, DID) read so far, and the next block to read: each read only pages the new blocks. */
   private readonly members = new Map<string, { next: bigint; events: MemberEvent[] }>();
@@ -82,6 +91,11 @@ export class RegistryReader {
 
   isNavPublisher(did: DidHash, account: Address): Promise<boolean> {
     return this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'isNavPublisher', args: [did, account] });
+  }
+
+  async transportQuorumOf(did: DidHash, chainId: bigint): Promise<TransportQuorum> {
+    const [k, transports] = await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'transportQuorumOf', args: [did, chainId] });
+    return { k, transports };
   }
 
   /** Every DID hash registered on the hub, in registration order. */

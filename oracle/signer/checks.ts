@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import type { DidHash } from '../../schemas/ids.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
-import type { DidRecord, RegistryPort } from '../chain/registry.js';
+import type { DidRecord, RegistryPort, TransportQuorumPort } from '../chain/registry.js';
 import type { Destinations } from '../chain/destinations.js';
 import type { SourceRequest } from '../attestation.js';
 import type { Destination } from '../committee/port.js';
@@ -39,6 +39,8 @@ export interface SignerCheckDeps {
   signedSourceRefAt?: (did: DidHash, nonce: bigint) => string | undefined;
   /** Redemption kinds (7..11): refused (503) by a signer without them. */
   redemption?: RedemptionCheckDeps;
+  /** The hub registry's transport quorums (kind 12): refused (503) by a signer without them. */
+  quorums?: TransportQuorumPort;
 }
 
 export interface Vetted {

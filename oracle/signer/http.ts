@@ -7,11 +7,13 @@ import {
   MAX_NONCE,
   configSnapshotSchema,
   policySnapshotSchema,
+  quorumSnapshotSchema,
   redemptionReportSchema,
   signRequestSchema,
   stageReportSchema,
   type ConfigSnapshot,
   type PolicySnapshot,
+  type QuorumSnapshot,
   type RedemptionReport,
   type SignRequest,
   type StageReport,
@@ -37,6 +39,7 @@ import {
 import { parserFor, type Parsed } from '../../schemas/validate.js';
 import type { AnySource, ReserveCaps } from '../attestation.js';
 import { canonicalPolicy } from '../redemption-attestation.js';
+import { canonicalQuorum } from '../quorum-attestation.js';
 import { OracleError, badRequest } from '../errors.js';
 import type { SignerMetrics } from './metrics.js';
 import type { SignCommand, SignerService } from './signer.js';
@@ -61,6 +64,7 @@ const parseMove = parserFor<MoveRequest>(moveRequestSchema);
 const parseReport = parserFor<RedemptionReport>(redemptionReportSchema);
 const parseStage = parserFor<StageReport>(stageReportSchema);
 const parsePolicy = parserFor<PolicySnapshot>(policySnapshotSchema);
+const parseQuorum = parserFor<QuorumSnapshot>(quorumSnapshotSchema);
 const parseFulfilment = parserFor<FulfilmentRequest>(fulfilmentRequestSchema);
 const parseDisclosure = parserFor<DisclosureRequest>(disclosureRequestSchema);
 
@@ -152,6 +156,8 @@ function parseSource(env: SignRequest): AnySource {
     }
     case 'disclosure':
       return { kind: 'disclosure', request: ok(parseDisclosure(env.request), 'request.') };
+    case 'transportQuorum':
+      return { kind: 'transportQuorum', request: canonicalQuorum(ok(parseQuorum(env.request), 'request.')) };
   }
 }
 

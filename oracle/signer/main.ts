@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
     logger: logger.child({ module: 'signer' }),
     redemption: { chains: redemptionChains, policies: redemptionChains, hubChainId: config.deployment.hub.chainId, maxPinLagSeconds: config.maxPinLagSeconds },
+    // Kind 12: the signer re-reads transportQuorumOf on the hub registry itself.
+    quorums: registry,
   });
   const app = createSignerApp({
     service,

@@ -1,4 +1,4 @@
-import { policySnapshotSchema, redemptionReportSchema, signRequestSchema, signResponseSchema, stageReportSchema } from '../../schemas/committee.js';
+import { policySnapshotSchema, quorumSnapshotSchema, redemptionReportSchema, signRequestSchema, signResponseSchema, stageReportSchema } from '../../schemas/committee.js';
 import { errorSchema } from '../../schemas/http.js';
 
 const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
@@ -13,9 +13,9 @@ export function signerOpenApi() {
       '/v1/sign': {
         post: {
           summary:
-            'Sign the attestation of a request (settlement, NAV, config, allow-list, pause, reserve, move, redemption request / stage / policy / fulfilment, disclosure) at a proposed nonce',
+            'Sign the attestation of a request (settlement, NAV, config, allow-list, pause, reserve, move, redemption request / stage / policy / fulfilment, disclosure, transport quorum) at a proposed nonce',
           description:
-            '`request` by kind: the posted body (settlement, nav, reserve, allowlist, pause, move, redemptionFulfilment, disclosure), the registry snapshot (config, redemptionPolicy: PolicySnapshot), or an event the aggregator read (redemptionRequest: RedemptionReport with the pinned blocks of its pool supply; redemptionStage: StageReport). The signer reads the events, supplies and registry itself.',
+            '`request` by kind: the posted body (settlement, nav, reserve, allowlist, pause, move, redemptionFulfilment, disclosure), the registry snapshot (config, redemptionPolicy: PolicySnapshot, transportQuorum: QuorumSnapshot of one chain, signed for that chain only), or an event the aggregator read (redemptionRequest: RedemptionReport with the pinned blocks of its pool supply; redemptionStage: StageReport). The signer reads the events, supplies and registry itself.',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignRequest' } } } },
           responses: {
             '200': { description: 'signatures, one per chain (the first ones again on a repeat)', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignResponse' } } } },
@@ -25,9 +25,9 @@ export function signerOpenApi() {
             '404': errorResponse('unknown DID'),
             '409': errorResponse('equivocation: another message at this nonce, or this request at another nonce'),
             '422': errorResponse(
-              'a rule, the chain list, the reserve caps, a config or redemption policy that differs from the hub registry, an event not found / not final / different (event_not_found, not_final, event_mismatch), pins or pool supply (pins_mismatch, pin_too_old, pool_supply_mismatch), or a fulfilment that does not fit the request (unknown_request, request_closed, exceeds_request, exceeds_allowance)',
+              'a rule, the chain list, the reserve caps, a config, redemption policy or transport quorum that differs from the hub registry (quorum_mismatch, invalid_transport_quorum), an event not found / not final / different (event_not_found, not_final, event_mismatch), pins or pool supply (pins_mismatch, pin_too_old, pool_supply_mismatch), or a fulfilment that does not fit the request (unknown_request, request_closed, exceeds_request, exceeds_allowance)',
             ),
-            '503': errorResponse('a chain could not be read, or this signer does not read the redemptions modules'),
+            '503': errorResponse('a chain could not be read, or this signer does not read the redemptions modules or the transport quorums'),
           },
         },
       },
@@ -42,6 +42,7 @@ export function signerOpenApi() {
         RedemptionReport: strip(redemptionReportSchema),
         StageReport: strip(stageReportSchema),
         PolicySnapshot: strip(policySnapshotSchema),
+        QuorumSnapshot: strip(quorumSnapshotSchema),
         Error: strip(errorSchema),
       },
     },

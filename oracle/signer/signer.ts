@@ -12,6 +12,7 @@ import { vetSignRequest, type SignerCheckDeps, type SignerSet, type Vetted } fro
 import { vetAdminRequest } from './admin-checks.js';
 import { vetMoveRequest } from './move-checks.js';
 import { vetRedemptionRequest, type RedemptionCheckDeps } from './redemption-checks.js';
+import { vetQuorumRequest } from './quorum-checks.js';
 
 export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt' | 'redemption'> {
   /** The chains' redemptions modules and the registry's policies; without them the redemption kinds are refused. */
@@ -156,6 +157,8 @@ export class SignerService {
       case 'pause':
       case 'reserve':
         return vetAdminRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
+      case 'transportQuorum':
+        return vetQuorumRequest(this.checks, s, did, cmd.chainIds);
       default:
         return vetRedemptionRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
     }

@@ -24,7 +24,7 @@ import {
   type UnsignedReserve,
   type UnsignedSettlement,
 } from '../../clients/custodian.js';
-import type { DidRecord } from '../chain/registry.js';
+import type { DidRecord, TransportQuorumPort } from '../chain/registry.js';
 import type { SignerCheckDeps, SignerChainsPort, SignerSet } from './checks.js';
 import { appliedIn, fakeRedemptionChains, type RedemptionWorld } from '../chain/redemption-fake.js';
 import * as schema from './store/schema.js';
@@ -74,6 +74,8 @@ export interface World {
   usedNonces: Set<string>;
   /** Destination chain RPCs answer with an error. */
   chainsDown: boolean;
+  /** The hub registry's transport quorum of the DID per chain (absent = 0/0). */
+  quorums: Map<number, { k: number; transports: number }>;
 }
 
 export const newWorld = (): World => ({
@@ -84,6 +86,7 @@ export const newWorld = (): World => ({
   governance: { signers: COMMITTEE, threshold: 2 },
   usedNonces: new Set(),
   chainsDown: false,
+  quorums: new Map(),
 });
 
 const up = (w: World) => {
@@ -96,6 +99,10 @@ export function fakeRegistry(w: World): SignerCheckDeps['registry'] {
     isCustodian: async (_h, a) => a === privateKeyToAccount(DEV_CUSTODIAN_KEY).address,
     isNavPublisher: async (_h, a) => a === privateKeyToAccount(DEV_NAV_PUBLISHER_KEY).address,
   };
+}
+
+export function fakeQuorums(w: World): TransportQuorumPort {
+  return { transportQuorumOf: async (_h, chainId) => w.quorums.get(Number(chainId)) ?? { k: 0, transports: 0 } };
 }
 
 /** The destination chains of `w`; with redemptions modules, a nonce is also used where their world says so. */
@@ -116,8 +123,11 @@ export function fakeChains(w: World, redemptions?: RedemptionWorld): SignerChain
 
 export const tempDb = (label: string) => join(tmpdir(), `${label}-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`);
 
-/** A real signer (service, SQLite store, HTTP app) with `key`, over the world's fake chains (and redemptions modules, if given). */
-export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld) {
+/**
+ * A real signer (service, SQLite store, HTTP app) with `key`, over the world's fake chains (and redemptions modules,
+ * if given); it reads the world's transport quorums unless `opts.quorums` is false.
+ */
+export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld, opts: { quorums: boolean } = { quorums: true }) {
   const { db } = openDb(tempDb('signer-test'), schema, join(import.meta.dirname, 'store', 'migrations'));
   const store = new SignedStore(db);
   const metrics = createSignerMetrics();
@@ -126,6 +136,7 @@ export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld) {
     account: privateKeyToAccount(key),
     store,
     registry: fakeRegistry(w),
+    ...(opts.quorums ? { quorums: fakeQuorums(w) } : {}),
     chains: fakeChains(w, redemptions),
     custodianDomain: { hubChainId: BigInt(HUB), registry: REGISTRY },
     governance: w.governance,
