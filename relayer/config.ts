@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isHex, type Hex } from 'viem';
-import { parseDeployment, type Deployment } from '../schemas/deployment.js';
+import { parseDeployment, type Deployment, type TransportName } from '../schemas/deployment.js';
 import { ANVIL_RELAYER_KEY, DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, LOCAL_COMMITTEE_VERSION_TAG } from '../schemas/dev-keys.js';
 
 export interface RelayerConfig {
@@ -23,6 +23,18 @@ export interface RelayerConfig {
   ccipVersionTag: Hex;
   /** Local Wormhole transport only: keys of guardians in the destination adapters' sets (the relayer signs VAAs). */
   wormholeGuardianKeys: readonly Hex[];
+  /** Transports not to use (an incident on a bridge): their jobs wait, and a transport quorum counts on the others. */
+  disabledTransports: ReadonlySet<TransportName>;
+}
+
+const TRANSPORT_NAMES: readonly TransportName[] = ['cctp', 'ccip', 'wormhole'];
+
+/** RELAYER_DISABLED_TRANSPORTS: comma-separated transport names, empty or absent for none. */
+export function parseDisabledTransports(value: string | undefined): Set<TransportName> {
+  const names = (value ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = names.find((n) => !(TRANSPORT_NAMES as readonly string[]).includes(n));
+  if (unknown !== undefined) throw new ConfigError(`RELAYER_DISABLED_TRANSPORTS: unknown transport "${unknown}" (one of ${TRANSPORT_NAMES.join(', ')})`);
+  return new Set(names as TransportName[]);
 }
 
 export class ConfigError extends Error {
@@ -82,7 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   if (!Number.isInteger(inFlightPollMs) || inFlightPollMs < 100) throw new ConfigError('RELAYER_IN_FLIGHT_POLL_MS: expected an integer >= 100');
   const stageKeeperMs = Number(env.RELAYER_STAGE_KEEPER_MS ?? '30000');
   if (!Number.isInteger(stageKeeperMs) || (stageKeeperMs !== 0 && stageKeeperMs < 100)) throw new ConfigError('RELAYER_STAGE_KEEPER_MS: expected 0 (off) or an integer >= 100');
+  const disabledTransports = parseDisabledTransports(env.RELAYER_DISABLED_TRANSPORTS);
   return {
+    disabledTransports,
     receiptTimeoutMs,
     inFlightPollMs,
     stageKeeperMs,

@@ -6,6 +6,8 @@ describe('error classification', () => {
   it.each([
     ['NonceAlreadyUsed', false, true],
     ['VaaAlreadyConsumed', false, true],
+    ['TransportAlreadyDelivered', false, true],
+    ['TransportNotInQuorum', false, false],
     ['GuardianSetExpired', false, false],
     ['EmitterNotAllowed', false, false],
     ['UnknownDid', true, false],

@@ -30,6 +30,8 @@ export function classifyRevert(errorName: string | undefined): Classified {
   if (errorName === 'NonceAlreadyUsed') return { reason: 'NonceAlreadyUsed', retryable: false, alreadyApplied: true };
   // The Wormhole adapter consumes a VAA in the same transaction that applies its attestation.
   if (errorName === 'VaaAlreadyConsumed') return { reason: 'VaaAlreadyConsumed', retryable: false, alreadyApplied: true };
+  // Under a transport quorum: this transport's arrival is already recorded (the attestation may await the others).
+  if (errorName === 'TransportAlreadyDelivered') return { reason: 'TransportAlreadyDelivered', retryable: false, alreadyApplied: true };
   if (errorName && RETRYABLE_REVERTS.has(errorName)) return { reason: `reverted: ${errorName}`, retryable: true, alreadyApplied: false };
   return { reason: `reverted: ${errorName ?? 'unknown reason'}`, retryable: false, alreadyApplied: false };
 }

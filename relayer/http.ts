@@ -1,10 +1,18 @@
 import { Hono } from 'hono';
 import type { Outbox, Job } from './store/outbox.js';
 import type { RelayerMetrics } from './metrics.js';
+import type { TransportName } from '../schemas/deployment.js';
+
+/** What the relayer can carry to each chain, and which transports the operator disabled. */
+export interface TransportsView {
+  disabled: readonly TransportName[];
+  chains: readonly { chainId: number; transports: readonly TransportName[] }[];
+}
 
 const jobView = (j: Job) => ({
   chainId: j.chainId,
   transport: j.transport,
+  quorumTransports: j.quorumTransports,
   state: j.state,
   txHash: j.txHash,
   attempts: j.attempts,
@@ -13,8 +21,8 @@ const jobView = (j: Job) => ({
   confirmedAt: j.confirmedAt ? new Date(j.confirmedAt).toISOString() : null,
 });
 
-/** Delivery status per attestation and chain, dead letters, health and metrics. */
-export function createStatusApp(outbox: Outbox, metrics: RelayerMetrics, chainIds: readonly number[]): Hono {
+/** Delivery status per attestation, chain and transport, dead letters, transports, health and metrics. */
+export function createStatusApp(outbox: Outbox, metrics: RelayerMetrics, chainIds: readonly number[], transports: TransportsView = { disabled: [], chains: [] }): Hono {
   const app = new Hono();
   app.get('/v1/deliveries/:attestationId', (c) => {
     const id = c.req.param('attestationId').toLowerCase();
@@ -25,6 +33,7 @@ export function createStatusApp(outbox: Outbox, metrics: RelayerMetrics, chainId
   });
   app.get('/v1/dead-letters', (c) => c.json({ items: outbox.deadLetters().map((j) => ({ jobId: j.id, attestationId: j.attestationId, ...jobView(j) })) }));
   app.get('/v1/queues', (c) => c.json({ chains: chainIds.map((chainId) => ({ chainId, depth: outbox.depth(chainId) })), cursor: outbox.cursor() }));
+  app.get('/v1/transports', (c) => c.json(transports));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));

@@ -17,6 +17,7 @@ import { CcipTransport } from './transports/ccip/transport.js';
 import type { Transport } from './transports/transport.js';
 import { NonceManager } from './nonces.js';
 import { RouteError, routeResolver, transportsPerChain } from './routes.js';
+import { chainClients, quorumArrivals } from './transports/destination.js';
 import { ccipDeploymentProblems } from './ccip-networks.js';
 import { ccipLanesOf } from './lanes.js';
 import { CcipLanes } from './transports/ccip/mux.js';
@@ -34,6 +35,9 @@ const HELP = `rwa relayer: delivers oracle attestations to every chain
 
 Transports: each chain's \`transport\` (cctp, ccip or wormhole; cctp by default) unless a deployment \`routes\` entry for the DID, chain and
 kind says otherwise; CCIP lanes are local (the relayer verifies and executes) or live (Sepolia, Fuji...: send, track).
+Transport quorum: where a DID requires k of n transports on a chain (registry setTransportQuorum, attestation kind 12),
+every attestation of that DID to that chain goes over each transport of the quorum the relayer can reach; the chain
+applies it on the k-th arrival.
 
 Usage:
   relayer                   run (feed -> outbox -> per-chain delivery)
@@ -54,6 +58,7 @@ Environment:
   RELAYER_WORMHOLE_GUARDIAN_KEYS  keys of guardians in the Wormhole adapters' sets (local transport; dev mode: DEV-ONLY keys)
   RELAYER_IN_FLIGHT_POLL_MS   how often a CCIP message that Chainlink's network carries (live lanes) is looked at [15000]
   RELAYER_STAGE_KEEPER_MS     how often the hub's redemption stage is checked against the day; 0 turns it off [30000]
+  RELAYER_DISABLED_TRANSPORTS transports not to use, comma-separated (cctp, ccip, wormhole): their jobs wait [none]
   LOG_LEVEL            pino level                                    [info]
 `;
 
@@ -154,6 +159,8 @@ async function main(): Promise<void> {
       chainId: chain.chainId,
       outbox,
       transports,
+      disabled: config.disabledTransports,
+      arrivals: quorumArrivals(chainClients(chain, config.key).pub),
       inFlightPollMs: config.inFlightPollMs,
       policy: DEFAULT_BACKOFF,
       metrics,
@@ -164,10 +171,14 @@ async function main(): Promise<void> {
     });
   });
   const feed = new FeedReader(config.oracleUrl, outbox, routeResolver(deployment), hub.chainId, logger.child({ module: 'feed' }));
-  const app = createStatusApp(outbox, metrics, chains.map((c) => c.chainId));
+  const app = createStatusApp(outbox, metrics, chains.map((c) => c.chainId), {
+    disabled: [...config.disabledTransports],
+    chains: chains.map((c) => ({ chainId: c.chainId, transports: [...(needed.get(c.chainId) ?? [])] })),
+  });
+  for (const name of config.disabledTransports) metrics.transportDisabled.set({ transport: name }, 1);
   const { server, port } = await listen(app, config.host, config.port);
   for (const w of workers) w.start();
-  logger.info({ port, oracleUrl: config.oracleUrl, chains: chains.map((c) => c.chainId), db: config.dbPath }, 'relayer running');
+  logger.info({ port, oracleUrl: config.oracleUrl, chains: chains.map((c) => c.chainId), db: config.dbPath, disabledTransports: [...config.disabledTransports] }, 'relayer running');
 
   let running = true;
   const feedWake = new Wakeup();

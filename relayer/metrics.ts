@@ -7,6 +7,7 @@ export interface RelayerMetrics {
   failures: Counter<'chain' | 'reason'>;
   latency: Histogram<'chain' | 'transport'>;
   inFlight: Counter<'chain' | 'transport'>;
+  transportDisabled: Gauge<'transport'>;
 }
 
 export function createMetrics(): RelayerMetrics {
@@ -21,6 +22,12 @@ export function createMetrics(): RelayerMetrics {
       name: 'relayer_in_flight_checks_total',
       help: "Looks at a delivery the transport's own network was still carrying (CCIP on live networks)",
       labelNames: ['chain', 'transport'],
+      registers: [registry],
+    }),
+    transportDisabled: new Gauge({
+      name: 'relayer_transport_disabled',
+      help: 'Transports disabled by the operator (RELAYER_DISABLED_TRANSPORTS): 1 while disabled',
+      labelNames: ['transport'],
       registers: [registry],
     }),
     latency: new Histogram({

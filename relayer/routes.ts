@@ -36,8 +36,10 @@ export function routeResolver(deployment: Pick<Deployment, 'chains' | 'routes' |
 }
 
 /**
- * The transports each chain needs: its default plus every route to it. CCIP needs a lane to that chain, and a route
- * naming its origin needs the lane from there. Wormhole needs the chain's `wormhole` block and carries from the hub.
+ * The transports each chain needs: its default, every route to it, and every transport the deployment can reach it
+ * with (CCTP-style always, CCIP with a lane to it, Wormhole with its `wormhole` block), since a DID's transport quorum
+ * may ask for any of them. CCIP needs a lane to that chain, and a route naming its origin needs the lane from there.
+ * Wormhole needs the chain's `wormhole` block and carries from the hub.
  */
 export function transportsPerChain(deployment: Pick<Deployment, 'chains' | 'routes' | 'hub' | 'ccipLanes'>): Map<number, Set<TransportName>> {
   const lanes = ccipLanesOf(deployment);
@@ -54,6 +56,12 @@ export function transportsPerChain(deployment: Pick<Deployment, 'chains' | 'rout
       throw new RouteError(`routes[${i}].from: Wormhole carries only from the hub (chain ${deployment.hub.chainId}), not from chain ${r.from}`);
     }
     set.add(r.transport);
+  }
+  for (const c of deployment.chains) {
+    const set = byChain.get(c.chainId);
+    set?.add('cctp');
+    if (lanes.some((l) => l.to === c.chainId)) set?.add('ccip');
+    if (c.wormhole) set?.add('wormhole');
   }
   for (const c of deployment.chains) {
     if (byChain.get(c.chainId)?.has('ccip') && !lanes.some((l) => l.to === c.chainId)) {

@@ -47,7 +47,43 @@ class RetryableError extends Error {
   readonly retryable = true;
 }
 
-function setup(transports: ScriptedTransport[]) {
+const BIT: Record<TransportName, number> = { cctp: 1, ccip: 2, wormhole: 4 };
+
+/**
+ * A destination with a transport quorum, as RwaTransportQuorum keeps it (a unit-test double): arrivals per nonce; the
+ * attestation is applied on the k-th distinct transport.
+ */
+class QuorumChain {
+  readonly arrived = new Map<string, number>();
+  readonly applied = new Set<string>();
+  constructor(readonly k: number) {}
+  arrive(nonce: string, transport: TransportName): void {
+    const mask = (this.arrived.get(nonce) ?? 0) | BIT[transport];
+    this.arrived.set(nonce, mask);
+    if ([1, 2, 4].filter((b) => (mask & b) !== 0).length >= this.k) this.applied.add(nonce);
+  }
+}
+
+/** A transport into a QuorumChain: a successful delivery is one arrival. */
+class QuorumTransport extends ScriptedTransport {
+  constructor(
+    name: TransportName,
+    private readonly chain: QuorumChain,
+  ) {
+    super(name);
+    this.applied = chain.applied;
+  }
+  override async waitForReceipt(txHash: Hex, job: Job): Promise<ReceiptState> {
+    this.calls.push(`wait:${job.nonce}`);
+    const next = this.receipts.shift() ?? { status: 'success' };
+    if (next instanceof Error) throw next;
+    if (next.status === 'success') this.chain.arrive(job.nonce, this.name);
+    return next;
+  }
+}
+
+function setup(transports: ScriptedTransport[], opts: { disabled?: TransportName[]; quorum?: QuorumChain } = {}) {
+  const disabled = new Set(opts.disabled ?? []);
   const { db } = openDb(join(tmpdir(), `worker-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, 'store', 'migrations'));
   const outbox = new Outbox(db);
   const worker = new ChainWorker({
@@ -55,6 +91,8 @@ function setup(transports: ScriptedTransport[]) {
     outbox,
     transports: new Map(transports.map((t) => [t.name, t])),
     inFlightPollMs: 5_000,
+    disabled,
+    arrivals: async (j) => opts.quorum?.arrived.get(j.nonce) ?? 0,
     policy: { baseMs: 100, capMs: 1_000, jitter: 0, maxAttempts: 3 },
     metrics: createMetrics(),
     logger: pino({ level: 'silent' }),
@@ -62,7 +100,7 @@ function setup(transports: ScriptedTransport[]) {
     random: () => 0.5,
     idleMs: 10,
   });
-  const add = (seq: number, transport: TransportName) => {
+  const add = (seq: number, transport: TransportName, quorumTransports: number | null = null) => {
     const job: NewJob = {
       attestationId: `0x${seq.toString(16).padStart(64, '0')}`,
       seq,
@@ -75,17 +113,18 @@ function setup(transports: ScriptedTransport[]) {
       receiver: `0x${'11'.repeat(20)}`,
       message: '0x01',
       signatures: '0x',
+      quorumTransports,
     };
     outbox.ingest([job], seq, NOW);
   };
   /** Runs the head job once, as the worker's loop does. */
   const step = async () => {
-    const head = outbox.head(CHAIN);
+    const head = outbox.head(CHAIN, disabled);
     if (!head) throw new Error('no job due');
     await worker.process(head);
   };
-  const job = (seq: number) => outbox.byAttestation(`0x${seq.toString(16).padStart(64, '0')}`)[0]!;
-  return { outbox, add, step, job };
+  const job = (seq: number, transport?: TransportName) => outbox.byAttestation(`0x${seq.toString(16).padStart(64, '0')}`).find((j) => !transport || j.transport === transport)!;
+  return { outbox, add, step, job, disabled };
 }
 
 describe('ChainWorker', () => {
@@ -172,5 +211,90 @@ describe('ChainWorker', () => {
     expect(w.job(1).lastError).toMatch(/^gave up after 3 attempts: transaction 0xdd0+3 reverted/);
     // Each pass waits on the stored transaction once more before re-simulating and sending a new one.
     expect(cctp.calls.filter((c) => c.startsWith('submit'))).toEqual(['submit:1', 'submit:1', 'submit:1']);
+  });
+
+  describe('under a transport quorum (2 of cctp, ccip, wormhole)', () => {
+    const ALL = 7;
+    function quorumSetup(disabled: TransportName[] = []) {
+      const chain = new QuorumChain(2);
+      const ts = (['cctp', 'ccip', 'wormhole'] as const).map((n) => new QuorumTransport(n, chain));
+      const w = setup(ts, { disabled, quorum: chain });
+      const addAll = (seq: number) => {
+        for (const t of ts) w.add(seq, t.name, ALL);
+      };
+      const sent = () => ts.flatMap((t) => t.calls.filter((c) => c.startsWith('submit')).map((c) => `${t.name}:${c}`));
+      return { ...w, chain, addAll, sent };
+    }
+
+    it('applies on the second transport and closes the third without sending it', async () => {
+      const q = quorumSetup();
+      q.addAll(1);
+      await q.step();
+      expect(q.chain.applied.has('1')).toBe(false);
+      expect(q.outbox.byAttestation(q.job(1).attestationId).filter((j) => j.state === 'confirmed')).toHaveLength(1);
+      await q.step();
+      expect(q.chain.applied.has('1')).toBe(true);
+      expect(q.outbox.byAttestation(q.job(1).attestationId).map((j) => j.state)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+      expect(q.sent()).toHaveLength(2);
+      expect(q.outbox.head(CHAIN)).toBeUndefined();
+    });
+
+    it('does not let a failing transport hold the others back', async () => {
+      const q = quorumSetup();
+      q.addAll(1);
+      const cctp = q.outbox.byAttestation(q.job(1).attestationId).find((j) => j.transport === 'cctp')!;
+      expect(q.outbox.head(CHAIN)?.id).toBe(cctp.id);
+      // cctp reverts: its job backs off, and the next due job of the same attestation is another transport's.
+      q.outbox.markRetry(cctp.id, 1, 'reverted', NOW + 60_000, NOW);
+      expect(q.outbox.head(CHAIN)?.transport).toBe('ccip');
+      await q.step();
+      await q.step();
+      expect(q.chain.applied.has('1')).toBe(true);
+      expect(q.job(1, 'cctp').state).toBe('confirmed');
+      expect(q.sent()).toEqual(['ccip:submit:1', 'wormhole:submit:1']);
+    });
+
+    it('with one transport disabled still applies; the next attestation follows', async () => {
+      const q = quorumSetup(['wormhole']);
+      q.addAll(1);
+      q.addAll(2);
+      for (let i = 0; i < 4; i++) await q.step();
+      expect([...q.chain.applied].sort()).toEqual(['1', '2']);
+      expect(q.sent().filter((c) => c.startsWith('wormhole'))).toEqual([]);
+      expect(q.outbox.head(CHAIN, new Set(['wormhole']))).toBeUndefined();
+      expect(q.outbox.depth(CHAIN)).toBe(0);
+    });
+
+    it('with two disabled records one arrival, applies nothing, and holds the chain until one comes back', async () => {
+      const disabled: TransportName[] = ['ccip', 'wormhole'];
+      const q = quorumSetup(disabled);
+      q.addAll(1);
+      q.addAll(2);
+      await q.step();
+      expect(q.chain.arrived.get('1')).toBe(1);
+      expect(q.chain.applied.size).toBe(0);
+      // Only disabled transports' jobs are left for attestation 1: nothing is due, and attestation 2 waits behind it.
+      expect(q.outbox.head(CHAIN, new Set(disabled))).toBeUndefined();
+      expect(q.job(2, 'cctp').state).toBe('pending');
+      // The operator enables wormhole again: attestation 1 is applied (ccip's job closed), then 2.
+      q.disabled.delete('wormhole');
+      expect(q.outbox.head(CHAIN, q.disabled)).toMatchObject({ transport: 'wormhole', seq: 1 });
+      await q.step();
+      expect(q.chain.applied.has('1')).toBe(true);
+      expect(q.job(1, 'ccip').state).toBe('confirmed');
+      await q.step();
+      await q.step();
+      expect(q.chain.applied.has('2')).toBe(true);
+      expect(q.sent()).toEqual(['cctp:submit:1', 'cctp:submit:2', 'wormhole:submit:1', 'wormhole:submit:2']);
+    });
+
+    it('confirms a transport whose arrival the chain already recorded (a restart after a crash) without sending', async () => {
+      const q = quorumSetup();
+      q.addAll(1);
+      q.chain.arrive('1', 'cctp');
+      await q.step();
+      expect(q.job(1, 'cctp').state).toBe('confirmed');
+      expect(q.sent()).toEqual([]);
+    });
   });
 });

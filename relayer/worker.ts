@@ -7,6 +7,7 @@ import type { Job, Outbox } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
+import { TRANSPORT_BITS } from '../schemas/message.js';
 
 export interface WorkerDeps {
   chainId: number;
@@ -15,6 +16,13 @@ export interface WorkerDeps {
   transports: ReadonlyMap<TransportName, Transport>;
   /** How often a delivery that a transport's own network is carrying (CCIP on live networks) is looked at again. */
   inFlightPollMs: number;
+  /** Transports the operator disabled (RELAYER_DISABLED_TRANSPORTS): their jobs wait, untouched, until re-enabled. */
+  disabled: ReadonlySet<TransportName>;
+  /**
+   * The transports (bitmask) whose arrival the chain's RwaTransportQuorum recorded for a job's attestation; asked only
+   * for jobs under a transport quorum.
+   */
+  arrivals: (job: Job) => Promise<number>;
   policy: BackoffPolicy;
   metrics: RelayerMetrics;
   logger: Logger;
@@ -23,10 +31,15 @@ export interface WorkerDeps {
   idleMs: number;
 }
 
+/** What the destination already has of a job: its attestation applied, or (under a quorum) this transport's arrival. */
+type OnChain = 'applied' | 'delivered' | undefined;
+
 /**
  * Delivers one chain's jobs in oracle order. Each chain has its own worker, so a slow or dead chain only ever
- * delays itself. Before any submission the worker asks the chain whether the attestation is already applied,
- * so a restart after a crash never applies anything twice.
+ * delays itself. Before any submission the worker asks the chain whether the attestation is already applied (or,
+ * under a transport quorum, whether this transport's arrival is already recorded), so a restart after a crash never
+ * delivers anything twice. Under a quorum an attestation has one job per transport; the next attestation waits until
+ * all of them are finished, and they all finish once the chain applies it.
  */
 export class ChainWorker {
   readonly wakeup = new Wakeup();
@@ -48,7 +61,7 @@ export class ChainWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const job = this.d.outbox.head(this.d.chainId);
+      const job = this.d.outbox.head(this.d.chainId, this.d.disabled);
       this.d.metrics.queueDepth.set({ chain: String(this.d.chainId) }, this.d.outbox.depth(this.d.chainId));
       if (!job) {
         await this.wakeup.wait(this.d.idleMs);
@@ -83,13 +96,15 @@ export class ChainWorker {
       if (job.state === 'submitted' && job.txHash) {
         const r = await t.waitForReceipt(job.txHash as Hex, job);
         if (r.status === 'inFlight') return this.inFlight(job, r.detail, log);
-        if (r.status === 'success' && (await t.isApplied(job))) return this.confirmed(job, job.txHash, log);
+        const done = r.status === 'success' ? await this.onChain(t, job) : undefined;
+        if (done) return this.confirmed(job, job.txHash, log, done);
         // Not mined within the wait: replace it (same nonce, escalated fees) rather than send a second one.
         if (r.status === 'unknown' && job.txNonce !== null && job.maxFeePerGas && job.maxPriorityFeePerGas) {
           stuck = { nonce: job.txNonce, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
         }
       }
-      if (await t.isApplied(job)) return this.confirmed(job, job.txHash, log);
+      const done = await this.onChain(t, job);
+      if (done) return this.confirmed(job, job.txHash, log, done);
       await t.simulate(job);
       const sent = await t.submit(job, stuck);
       this.d.outbox.markSubmitted(job.id, sent, this.d.now());
@@ -106,14 +121,22 @@ export class ChainWorker {
       const r = await t.waitForReceipt(txHash, current);
       if (r.status === 'inFlight') return this.inFlight(current, r.detail, log);
       // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction.
-      if (r.status === 'success' && (await t.isApplied(job))) return this.confirmed(job, txHash, log);
+      const landed = r.status === 'success' ? await this.onChain(t, job) : undefined;
+      if (landed) return this.confirmed(job, txHash, log, landed);
       // Reverted or unknown: the next pass re-checks the chain and re-simulates to learn why.
       this.failed(current, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
     } catch (err) {
       const c = classifyError(err);
-      if (c.alreadyApplied) return this.confirmed(job, current.txHash, log);
+      // NonceAlreadyUsed or TransportAlreadyDelivered: ask the chain which, so a quorum's other jobs close when applied.
+      if (c.alreadyApplied) return this.confirmed(job, current.txHash, log, (await this.onChain(t, job).catch(() => undefined)) ?? 'delivered');
       this.failed(current, c, log, err);
     }
+  }
+
+  private async onChain(t: Transport, job: Job): Promise<OnChain> {
+    if (await t.isApplied(job)) return 'applied';
+    if (job.quorumTransports === null) return undefined;
+    return ((await this.d.arrivals(job)) & TRANSPORT_BITS[job.transport]) !== 0 ? 'delivered' : undefined;
   }
 
   private transportOf(job: Job): Transport | undefined {
@@ -131,9 +154,13 @@ export class ChainWorker {
     log.info({ txHash: job.txHash, detail, ageMs: now - job.createdAt }, 'delivery in flight');
   }
 
-  private confirmed(job: Job, txHash: string | null, log: Logger): void {
+  private confirmed(job: Job, txHash: string | null, log: Logger, outcome: 'applied' | 'delivered'): void {
     const now = this.d.now();
     this.d.outbox.markConfirmed(job.id, txHash, now);
+    if (job.quorumTransports !== null) {
+      const settled = outcome === 'applied' ? this.d.outbox.settleSiblings(job, now) : 0;
+      log.info({ txHash, outcome, settledSiblings: settled }, outcome === 'applied' ? 'attestation applied under its transport quorum' : 'arrival recorded, quorum not yet reached');
+    }
     this.d.metrics.delivered.inc({ chain: String(job.chainId), transport: job.transport, kind: job.kind });
     this.d.metrics.latency.observe({ chain: String(job.chainId), transport: job.transport }, (now - job.createdAt) / 1000);
     log.info({ txHash, latency_ms: now - job.createdAt }, 'delivery confirmed');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createPublicClient, createWalletClient, defineChain, encodeAbiParameters, http, type Abi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_DEPLOYER_KEY } from '../../schemas/dev-keys.js';
+import { rwaReceiverAbi } from '../../schemas/abi.js';
 import type { CcipChainSelector } from '../../relayer/transports/ccip/executor.js';
 import { BIN } from './anvil.js';
 
@@ -110,6 +111,18 @@ export function chainDeployer(endpoint: Pick<LaneEndpoint, 'name' | 'chainId' | 
       if (receipt.status !== 'success') throw new Error(`${name}.${functionName} on ${endpoint.name} reverted (tx ${hash})`);
     },
   };
+}
+
+/** Transport bits of RwaTransportQuorum: the adapters a DID's transport quorum can count. */
+export const ADAPTER_TRANSPORT_BIT = { ccip: 2, wormhole: 4 } as const;
+
+/**
+ * Binds `adapter` in the RwaTransportQuorum of `receiver` (owned by the receiver's deployer), so its deliveries count
+ * as `transport` for DIDs that require a transport quorum on this chain.
+ */
+export async function bindTransportAdapter(d: ReturnType<typeof chainDeployer>, receiver: Address, adapter: Address, transport: keyof typeof ADAPTER_TRANSPORT_BIT): Promise<void> {
+  const gate = await d.pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'transportQuorum' });
+  await d.call('RwaTransportQuorum', gate, 'setAdapter', [adapter, ADAPTER_TRANSPORT_BIT[transport]]);
 }
 
 /** Step 1, per chain: every CCIP contract of one chain selector, owned by the deployer key. No lanes yet. */
@@ -223,8 +236,8 @@ export interface RwaCcipAdapters {
 }
 
 /**
- * Step 3: our contracts on the lane. RwaCcipSender on src, RwaCcipReceiver on dst owned by the deployer, and the
- * allow-list entry (src selector, sender).
+ * Step 3: our contracts on the lane. RwaCcipSender on src, RwaCcipReceiver on dst owned by the deployer, the
+ * allow-list entry (src selector, sender), and the adapter bound as CCIP in the destination's transport quorum.
  */
 export async function deployRwaCcipAdapters(src: CcipChain, dst: CcipChain, rwaReceiver: Address, opts: { ccipReceiveGasLimit: number; key?: Hex }): Promise<RwaCcipAdapters> {
   const key = opts.key ?? ANVIL_DEPLOYER_KEY;
@@ -233,5 +246,6 @@ export async function deployRwaCcipAdapters(src: CcipChain, dst: CcipChain, rwaR
   const sender = await s.deploy('RwaCcipSender', [src.contracts.router, opts.ccipReceiveGasLimit]);
   const adapter = await t.deploy('RwaCcipReceiver', [dst.contracts.router, rwaReceiver, t.address]);
   await t.call('RwaCcipReceiver', adapter, 'applyAllowedSenderUpdates', [[], [{ sourceChainSelector: src.contracts.selector, sender }]]);
+  await bindTransportAdapter(t, rwaReceiver, adapter, 'ccip');
   return { sender, adapter };
 }

@@ -3,7 +3,7 @@ import { privateKeyToAddress } from 'viem/accounts';
 import type { Deployment } from '../../schemas/deployment.js';
 import { DEV_WORMHOLE_GUARDIAN_KEYS } from '../../schemas/dev-keys.js';
 import { wormholeChainId, type WormholeChainId } from '../../schemas/ids.js';
-import { chainDeployer } from './ccip-lane.js';
+import { bindTransportAdapter, chainDeployer } from './ccip-lane.js';
 
 /**
  * The hub's Wormhole chain id on local chains. A VAA can only name a chain in the Wormhole SDK's table, which has no
@@ -26,7 +26,7 @@ export function deployWormholeEmitter(hub: Endpoint, key?: Hex): Promise<Address
 
 /**
  * RwaWormholeReceiver in front of `receiver` on `spoke`, owned by the deployer, guardian set 0 = the DEV-ONLY guardian
- * keys (or `guardians`), the hub's emitter allowed.
+ * keys (or `guardians`), the hub's emitter allowed, bound as Wormhole in the receiver's transport quorum.
  */
 export async function deployWormholeAdapter(
   spoke: Endpoint,
@@ -39,6 +39,7 @@ export async function deployWormholeAdapter(
   const adapter = await d.deploy('RwaWormholeReceiver', [receiver, d.address, 0, guardians]);
   const emitterChainId = opts.emitterChainId ?? LOCAL_WORMHOLE_EMITTER_CHAIN;
   await d.call('RwaWormholeReceiver', adapter, 'applyEmitterUpdates', [[], [{ chainId: emitterChainId, emitterAddress: pad(emitter, { size: 32 }) }]]);
+  await bindTransportAdapter(d, receiver, adapter, 'wormhole');
   return adapter;
 }
 

@@ -67,7 +67,8 @@ export interface Stack {
   relayer: ChildProcess;
   /** The signer process currently in each slot (empty without `signers`). */
   signers: SignerProcess[];
-  startRelayer(): Promise<ChildProcess>;
+  /** (Re)starts the relayer (the previous one must be stopped first), with `env` added to its environment. */
+  startRelayer(env?: Readonly<Record<string, string>>): Promise<ChildProcess>;
   /**
    * (Re)starts the signer of a slot on the slot's URL, with dev committee key `slot` or the given key (then in its own
    * SQLite file). The slot's previous process must be stopped first.
@@ -218,8 +219,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...(opts.receiptTimeoutMs ? { RELAYER_RECEIPT_TIMEOUT_MS: String(opts.receiptTimeoutMs) } : {}),
       LOG_LEVEL: logLevel,
     };
-    const startRelayer = async () => {
-      const r = await startService('relayer/main.ts', relayerEnv, `${relayerUrl}/health`, output);
+    const startRelayer = async (env: Readonly<Record<string, string>> = {}) => {
+      const r = await startService('relayer/main.ts', { ...relayerEnv, ...env }, `${relayerUrl}/health`, output);
       children.push(r);
       return r;
     };

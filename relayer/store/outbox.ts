@@ -1,11 +1,13 @@
-import { and, asc, count, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lte, min, ne, notInArray } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
-import { feedCursor, jobs } from './schema.js';
+import { feedCursor, jobs, quorums } from './schema.js';
+import type { TransportName } from '../../schemas/deployment.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = Omit<typeof jobs.$inferInsert, 'id' | 'state' | 'attempts' | 'nextAttemptAt' | 'createdAt' | 'updatedAt'>;
+export type QuorumRow = typeof quorums.$inferSelect;
 
 /** The relayer's durable outbox. Every write is one synchronous transaction. */
 export class Outbox {
@@ -15,9 +17,23 @@ export class Outbox {
     return this.db.select().from(feedCursor).where(eq(feedCursor.id, 1)).get()?.after ?? 0;
   }
 
-  /** Adds the jobs of one feed page and advances the cursor atomically; known jobs are left as they are. */
-  ingest(newJobs: readonly NewJob[], after: number, now: number): number {
+  /** The transport quorum in force for a DID on a chain, as the feed set it; undefined when none was ever set. */
+  quorumOf(didHash: string, chainId: number): QuorumRow | undefined {
+    return this.db.select().from(quorums).where(and(eq(quorums.didHash, didHash), eq(quorums.chainId, chainId))).get();
+  }
+
+  /**
+   * Adds the jobs of one feed page, the quorums its transport-quorum attestations set, and advances the cursor, all in
+   * one transaction; known jobs are left as they are.
+   */
+  ingest(newJobs: readonly NewJob[], after: number, now: number, quorumUpdates: readonly QuorumRow[] = []): number {
     return this.db.transaction((tx) => {
+      for (const q of quorumUpdates) {
+        tx.insert(quorums)
+          .values(q)
+          .onConflictDoUpdate({ target: [quorums.didHash, quorums.chainId], set: { k: q.k, transports: q.transports, seq: q.seq } })
+          .run();
+      }
       let added = 0;
       for (const j of newJobs) {
         const r = tx
@@ -32,15 +48,35 @@ export class Outbox {
     });
   }
 
-  /** The chain's oldest unfinished job (oracle order), due or not: later jobs wait behind it so NAV stays ordered. */
-  head(chainId: number): Job | undefined {
+  /**
+   * The next job of the chain's oldest unfinished attestation (oracle order), due or not: later attestations wait
+   * behind it so NAV stays ordered. An attestation under a transport quorum has a job per transport: the one due
+   * first is returned, so a slow or failing transport does not hold the others back. Jobs of `disabled` transports
+   * are never returned, but still hold the queue while their attestation is unfinished.
+   */
+  head(chainId: number, disabled: ReadonlySet<TransportName> = new Set()): Job | undefined {
+    const unfinished = and(eq(jobs.chainId, chainId), inArray(jobs.state, ['pending', 'submitted']));
+    const seq = this.db.select({ seq: min(jobs.seq) }).from(jobs).where(unfinished).get()?.seq;
+    if (seq === null || seq === undefined) return undefined;
     return this.db
       .select()
       .from(jobs)
-      .where(and(eq(jobs.chainId, chainId), inArray(jobs.state, ['pending', 'submitted'])))
-      .orderBy(asc(jobs.seq))
+      .where(and(unfinished, eq(jobs.seq, seq), notInArray(jobs.transport, [...disabled])))
+      .orderBy(asc(jobs.nextAttemptAt), asc(jobs.id))
       .limit(1)
       .get();
+  }
+
+  /**
+   * Closes the other transports' jobs of an attestation the chain has applied (its quorum was reached): nothing is
+   * left for them to do, and a disabled transport's job would otherwise hold the chain's queue.
+   */
+  settleSiblings(job: Pick<Job, 'id' | 'attestationId' | 'chainId'>, now: number): number {
+    return this.db
+      .update(jobs)
+      .set({ state: 'confirmed', confirmedAt: now, updatedAt: now, lastError: 'applied through the other transports of its quorum' })
+      .where(and(eq(jobs.attestationId, job.attestationId), eq(jobs.chainId, job.chainId), ne(jobs.id, job.id), inArray(jobs.state, ['pending', 'submitted'])))
+      .run().changes;
   }
 
   markSubmitted(id: number, sent: { txHash: string; nonce?: number; fees?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } }, now: number): void {
@@ -78,7 +114,7 @@ export class Outbox {
   }
 
   byAttestation(attestationId: string): Job[] {
-    return this.db.select().from(jobs).where(eq(jobs.attestationId, attestationId)).orderBy(asc(jobs.chainId)).all();
+    return this.db.select().from(jobs).where(eq(jobs.attestationId, attestationId)).orderBy(asc(jobs.chainId), asc(jobs.transport)).all();
   }
 
   depth(chainId: number): number {

@@ -8,7 +8,26 @@ export const feedCursor = sqliteTable('feed_cursor', {
 });
 
 /**
- * Outbox: one delivery job per (attestation, destination chain).
+ * Transport quorum in force per (DID, destination chain), as the oracle's feed set it (kind 12, transportQuorum):
+ * the jobs of later attestations to that chain fan out over every transport in `transports`. One row per pair.
+ */
+export const quorums = sqliteTable(
+  'quorums',
+  {
+    didHash: text('did_hash').notNull(),
+    chainId: integer('chain_id').notNull(),
+    k: integer('k').notNull(),
+    /** Bitmask: 1 cctp, 2 ccip, 4 wormhole; 0 with k 0 = no quorum (one job, by route). */
+    transports: integer('transports').notNull(),
+    /** Feed seq of the attestation that set it. */
+    seq: integer('seq').notNull(),
+  },
+  (t) => [uniqueIndex('quorums_did_chain').on(t.didHash, t.chainId)],
+);
+
+/**
+ * Outbox: one delivery job per (attestation, destination chain, transport). A chain without a transport quorum for
+ * the DID gets one job (its route's transport); a chain with one gets a job per transport of the quorum.
  * States: pending -> submitted -> confirmed, or dead (with a reason) when retrying cannot help.
  */
 export const jobs = sqliteTable(
@@ -25,6 +44,8 @@ export const jobs = sqliteTable(
     chainId: integer('chain_id').notNull(),
     transport: text('transport', { enum: ['cctp', 'ccip', 'wormhole'] }).notNull(),
     receiver: text('receiver').notNull(),
+    /** The quorum's transports (bitmask) when the DID requires one on this chain; null: one job, applied on arrival. */
+    quorumTransports: integer('quorum_transports'),
     message: text('message').notNull(),
     signatures: text('signatures').notNull(),
     state: text('state', { enum: ['pending', 'submitted', 'confirmed', 'dead'] }).notNull(),
@@ -40,5 +61,5 @@ export const jobs = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     confirmedAt: integer('confirmed_at'),
   },
-  (t) => [uniqueIndex('jobs_attestation_chain').on(t.attestationId, t.chainId), index('jobs_chain_state_seq').on(t.chainId, t.state, t.seq)],
+  (t) => [uniqueIndex('jobs_attestation_chain_transport').on(t.attestationId, t.chainId, t.transport), index('jobs_chain_state_seq').on(t.chainId, t.state, t.seq)],
 );

@@ -48,6 +48,7 @@ function jobFor(m: AttestationMessage, signatures: Hex): Job {
     createdAt: 0,
     updatedAt: 0,
     confirmedAt: null,
+    quorumTransports: null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../../schemas/abi.js';
+import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaRedemptionsAbi, rwaTransportQuorumAbi } from '../../schemas/abi.js';
 
 /**
  * Every custom error a delivery can revert with: the receiver's own and those that bubble up from what it calls
@@ -7,7 +7,7 @@ import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaRedemptionsAbi } from
  */
 const errorsOf = <T extends readonly { type: string }[]>(abi: T) => abi.filter((item): item is Extract<T[number], { type: 'error' }> => item.type === 'error');
 
-export const deliveryErrors = [...errorsOf(rwaReceiverAbi), ...errorsOf(rwaHoldingsAbi), ...errorsOf(rwaNavFeedAbi), ...errorsOf(rwaRedemptionsAbi)];
+export const deliveryErrors = [...errorsOf(rwaReceiverAbi), ...errorsOf(rwaHoldingsAbi), ...errorsOf(rwaNavFeedAbi), ...errorsOf(rwaRedemptionsAbi), ...errorsOf(rwaTransportQuorumAbi)];
 
 /** RwaReceiver's ABI with every error a delivery can bubble up. */
 export const receiverDeliveryAbi = [...rwaReceiverAbi, ...deliveryErrors] as const;

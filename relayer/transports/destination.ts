@@ -1,6 +1,6 @@
 import { createPublicClient, createWalletClient, defineChain, http, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport as ViemTransport, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { rwaReceiverAbi } from '../../schemas/abi.js';
+import { rwaReceiverAbi, rwaTransportQuorumAbi } from '../../schemas/abi.js';
 import type { Job } from '../store/outbox.js';
 import { receiverDeliveryAbi } from './delivery-abi.js';
 
@@ -24,7 +24,30 @@ export function isAppliedOn(pub: PublicClient, job: Job): Promise<boolean> {
   return pub.readContract({ address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [job.didHash as Hex, BigInt(job.nonce)] });
 }
 
-/** Dry-runs the final step of every transport, `receiveMessage` on the destination; throws the chain's revert by name. */
-export async function simulateOn(pub: PublicClient, account: Account, job: Job): Promise<void> {
-  await pub.simulateContract({ address: job.receiver as Address, abi: receiverDeliveryAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex], account });
+/**
+ * The transports (bitmask) whose arrival of the job's attestation the destination's RwaTransportQuorum recorded.
+ * The quorum contract of each receiver is read once.
+ */
+export function quorumArrivals(pub: PublicClient): (job: Job) => Promise<number> {
+  const gates = new Map<string, Promise<Address>>();
+  return async (job) => {
+    const receiver = job.receiver as Address;
+    let gate = gates.get(receiver);
+    if (!gate) {
+      gate = pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'transportQuorum' });
+      gates.set(receiver, gate);
+      gate.catch(() => gates.delete(receiver));
+    }
+    const [arrived] = await pub.readContract({ address: await gate, abi: rwaTransportQuorumAbi, functionName: 'arrivalsOf', args: [job.attestationId as Hex] });
+    return arrived;
+  };
+}
+
+/**
+ * Dry-runs the final step of every transport, `receiveMessage` on the destination, as `from` would make it (the
+ * relayer's account for CCTP-style, the adapter for CCIP and Wormhole: under a transport quorum the caller names the
+ * transport); throws the chain's revert by name.
+ */
+export async function simulateOn(pub: PublicClient, from: Account | Address, job: Job): Promise<void> {
+  await pub.simulateContract({ address: job.receiver as Address, abi: receiverDeliveryAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex], account: from });
 }

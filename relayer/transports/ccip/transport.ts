@@ -63,7 +63,7 @@ export class CcipTransport implements Transport {
 
   /** Dry-runs the final step on the destination, so a message that would fail there is never paid for at the source. */
   async simulate(job: Job): Promise<void> {
-    await simulateOn(this.dst.pub, this.dst.wallet.account, job);
+    await simulateOn(this.dst.pub, this.lane.destination.adapter, job);
   }
 
   /**

@@ -63,6 +63,7 @@ async function jobFor(m: AttestationMessage, id: number): Promise<Job> {
     createdAt: 0,
     updatedAt: 0,
     confirmedAt: null,
+    quorumTransports: null,
   };
 }
 

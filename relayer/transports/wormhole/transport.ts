@@ -68,7 +68,7 @@ export class WormholeTransport implements Transport {
 
   /** Dry-runs the final step on the destination, so a message that would fail there is never published. */
   async simulate(job: Job): Promise<void> {
-    await simulateOn(this.dst.pub, this.dst.wallet.account, job);
+    await simulateOn(this.dst.pub, this.route.destination.adapter, job);
   }
 
   submit(job: Job, replace?: Replacement): Promise<Submitted> {
