@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { createPublicClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, defineChain, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi, rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaTransportQuorumAbi } from '../schemas/abi.js';
 import { DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
@@ -25,8 +25,6 @@ import { waitFor } from './lib/wait.js';
  */
 let stack: Stack;
 let relayer: ChildProcess;
-const did = 'did:rwa:acme:tbill-2027';
-const didHash = keccak256(stringToBytes(did));
 const ALL_TRANSPORTS = 7; // cctp 1 | ccip 2 | wormhole 4
 
 interface Delivery {
@@ -64,6 +62,7 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
 
   it('applies on the k-th transport, holds the chain while only one delivers, and resumes when one comes back', async () => {
     const d = stack.deployment;
+    const didHash = d.dids[0]!.didHash as Hex;
     const hub = d.chains.find((c) => c.chainId === d.hub.chainId)!;
     const spokeA = d.chains.find((c) => c.name === 'spoke-a')!;
     const spokeB = d.chains.find((c) => c.name === 'spoke-b')!;
@@ -76,6 +75,7 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     // The issuer sets the rule on the hub registry; it reaches spoke-b only as an attestation its signers signed.
     const hubPub = clientOf(hub);
     const issuer = createWalletClient({ chain: hubPub.chain, transport: http(hub.rpcUrl), account: privateKeyToAccount(DEV_ISSUER_KEY) });
+    await createTestClient({ chain: hubPub.chain, mode: 'anvil', transport: http(hub.rpcUrl) }).setBalance({ address: issuer.account.address, value: 10n ** 19n });
     const set = await issuer.writeContract({ address: d.hub.registry as Address, abi: rwaDidRegistryAbi, functionName: 'setTransportQuorum', args: [didHash, BigInt(spokeB.chainId), 2, ALL_TRANSPORTS] });
     expect((await hubPub.waitForTransactionReceipt({ hash: set })).status).toBe('success');
     await waitFor(
