@@ -157,5 +157,23 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     ]);
     const secondAfter = await deliveriesOf(second.id, spokeB.chainId);
     expect(secondAfter.get('ccip')).toMatchObject({ state: 'confirmed', txHash: null });
+
+    // What each arrival cost on spoke-b (receipt gasUsed of the transaction that carried it: receiveMessage,
+    // OffRamp.execute, receiveVaa), printed for the README's table.
+    const NAMES: Record<number, string> = { 1: 'cctp', 2: 'ccip', 4: 'wormhole' };
+    const costs: string[] = [];
+    for (const [label, id] of [
+      ['first', first.id],
+      ['second', second.id],
+    ] as const) {
+      const events = await pubB.getContractEvents({ address: gate, abi: rwaTransportQuorumAbi, eventName: 'TransportArrived', args: { digest: id }, fromBlock: 0n });
+      expect(events).toHaveLength(2);
+      for (const e of events) {
+        const receipt = await pubB.getTransactionReceipt({ hash: e.transactionHash });
+        expect(receipt.status).toBe('success');
+        costs.push(`${label} settlement, ${NAMES[e.args.transport ?? 0]} arrival${e.args.applied ? ' (applies)' : ' (recorded)'}: ${receipt.gasUsed}`);
+      }
+    }
+    console.info(`transport quorum gas on spoke-b (receipt gasUsed):\n  ${costs.join('\n  ')}`);
   });
 });
