@@ -4,7 +4,9 @@
  * - delivery: latency from POST 201 to applied on chain (p50/p99), per transport (hub CCTP-style, spoke-a over CCIP,
  *   spoke-b over Wormhole VAAs);
  * - gas: receipt gasUsed of receiveMessage for a subscription and a NAV (2-of-3 quorum), as a relayer pays it.
- * Usage: npm run bench [-- --settlements 200]
+ * With --quorum, spoke-b also gets a CCIP lane and the demo DID requires 2 of {cctp, ccip, wormhole} there: its
+ * latency is that of a 2-of-3 transport quorum.
+ * Usage: npm run bench [-- --settlements 200] [-- --quorum]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { postJson } from '../clients/custodian.js';
 import { startStack } from './lib/stack.js';
 import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTORS } from './lib/demo.js';
 import { waitFor } from './lib/wait.js';
+import { requireTransportQuorum } from './lib/quorum.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,12 +31,21 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
   const n = arg('settlements', 200);
-  process.stdout.write(`bench: starting the stack (3 anvil chains, oracle, relayer)\n`);
+  const quorum = process.argv.includes('--quorum');
+  process.stdout.write(`bench: starting the stack (3 anvil chains, oracle, relayer)${quorum ? ', 2-of-3 transport quorum on spoke-b' : ''}\n`);
   // The hub CCTP-style, spoke-a over a local CCIP 2.0 lane, spoke-b over Wormhole VAAs: latency per transport.
-  const stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-bench-')), logLevel: 'warn', ccipSpokes: ['spoke-a'], wormholeSpokes: ['spoke-b'] });
+  const stack = await startStack({
+    dataDir: mkdtempSync(join(tmpdir(), 'rwa-bench-')),
+    logLevel: 'warn',
+    ccipSpokes: ['spoke-a'],
+    wormholeSpokes: ['spoke-b'],
+    ...(quorum ? { ccipLanesOnly: ['spoke-b'] } : {}),
+  });
   try {
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
     const d = stack.deployment;
+    const spokeB = d.chains.find((c) => c.name === 'spoke-b')!;
+    if (quorum) await requireTransportQuorum(d, d.dids[0]!.didHash as Hex, spokeB, 2, 7);
     const now = Math.floor(Date.now() / 1000);
     const bodies = await Promise.all(
       Array.from({ length: n }, (_, i) => demoSubscription(d, d.chains[i % d.chains.length]!.chainId, `BENCH-${i}`, 1_000n + BigInt(i), now - 10, DEMO_INVESTORS[i % DEMO_INVESTORS.length]!)),
@@ -75,7 +87,7 @@ async function main(): Promise<void> {
       },
       { what: 'all settlements applied', timeoutMs: 600_000 },
     );
-    const transportOf = new Map(d.chains.map((c) => [c.chainId, c.transport ?? 'cctp']));
+    const transportOf = new Map(d.chains.map((c) => [c.chainId, quorum && c.chainId === spokeB.chainId ? 'quorum 2 of 3' : (c.transport ?? 'cctp')]));
     const latency = (t: string) => accepted.filter((a) => transportOf.get(a.chainId) === t).map((a) => (appliedAt.get(a.id) ?? NaN) - a.at);
 
     // Gas as paid by the relayer: receipts of its receiveMessage transactions.
@@ -99,7 +111,7 @@ async function main(): Promise<void> {
       '',
       `oracle: ${n} settlements in ${postSeconds.toFixed(2)} s = ${(n / postSeconds).toFixed(1)} /s (8 concurrent custodian clients)`,
       `oracle POST latency: p50 ${fmt(quantile(postMs, 0.5))}, p99 ${fmt(quantile(postMs, 0.99))}`,
-      ...['cctp', 'ccip', 'wormhole'].map((t) => {
+      ...[...new Set(transportOf.values())].map((t) => {
         const xs = latency(t);
         return `delivery latency (201 -> applied on chain, ${t}, ${xs.length} settlements): p50 ${fmt(quantile(xs, 0.5))}, p99 ${fmt(quantile(xs, 0.99))}`;
       }),

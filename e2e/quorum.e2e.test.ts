@@ -3,16 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { createPublicClient, createTestClient, createWalletClient, defineChain, http, type Address, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
-import { rwaDidRegistryAbi, rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaTransportQuorumAbi } from '../schemas/abi.js';
-import { DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
-import type { DeployedChain } from '../schemas/deployment.js';
+import type { Address, Hex } from 'viem';
+import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaTransportQuorumAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from './lib/stack.js';
 import { stopChild } from './lib/anvil.js';
 import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
 import { waitFor } from './lib/wait.js';
+import { publicClientOf, requireTransportQuorum } from './lib/quorum.js';
 
 /**
  * Transport quorum on three anvil chains. spoke-b is reachable over all three transports (CCTP-style, a local CCIP 2.0
@@ -32,11 +30,6 @@ interface Delivery {
   transport: string;
   state: string;
   txHash: string | null;
-}
-
-function clientOf(c: DeployedChain) {
-  const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
-  return createPublicClient({ chain, transport: http(c.rpcUrl), pollingInterval: 50 });
 }
 
 async function restartRelayer(disabled: string): Promise<void> {
@@ -66,28 +59,17 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     const hub = d.chains.find((c) => c.chainId === d.hub.chainId)!;
     const spokeA = d.chains.find((c) => c.name === 'spoke-a')!;
     const spokeB = d.chains.find((c) => c.name === 'spoke-b')!;
-    const pubB = clientOf(spokeB);
+    const pubB = publicClientOf(spokeB);
     const receiverB = spokeB.receiver as Address;
     const gate = await pubB.readContract({ address: receiverB, abi: rwaReceiverAbi, functionName: 'transportQuorum' });
     expect(await pubB.readContract({ address: gate, abi: rwaTransportQuorumAbi, functionName: 'adapterCount', args: [2] })).toBe(1n);
     expect(await pubB.readContract({ address: gate, abi: rwaTransportQuorumAbi, functionName: 'adapterCount', args: [4] })).toBe(1n);
 
     // The issuer sets the rule on the hub registry; it reaches spoke-b only as an attestation its signers signed.
-    const hubPub = clientOf(hub);
-    const issuer = createWalletClient({ chain: hubPub.chain, transport: http(hub.rpcUrl), account: privateKeyToAccount(DEV_ISSUER_KEY) });
-    await createTestClient({ chain: hubPub.chain, mode: 'anvil', transport: http(hub.rpcUrl) }).setBalance({ address: issuer.account.address, value: 10n ** 19n });
-    const set = await issuer.writeContract({ address: d.hub.registry as Address, abi: rwaDidRegistryAbi, functionName: 'setTransportQuorum', args: [didHash, BigInt(spokeB.chainId), 2, ALL_TRANSPORTS] });
-    expect((await hubPub.waitForTransactionReceipt({ hash: set })).status).toBe('success');
-    await waitFor(
-      async () => {
-        const [k, transports] = await pubB.readContract({ address: receiverB, abi: rwaReceiverAbi, functionName: 'transportQuorumOf', args: [didHash] });
-        return k === 2 && transports === ALL_TRANSPORTS;
-      },
-      { what: 'the 2-of-3 quorum applied on spoke-b', timeoutMs: 60_000 },
-    );
+    await requireTransportQuorum(d, didHash, spokeB, 2, ALL_TRANSPORTS);
     // Only spoke-b was asked for a quorum.
     for (const c of [hub, spokeA]) {
-      expect(await clientOf(c).readContract({ address: c.receiver as Address, abi: rwaReceiverAbi, functionName: 'transportQuorumOf', args: [didHash] })).toEqual([0, 0]);
+      expect(await publicClientOf(c).readContract({ address: c.receiver as Address, abi: rwaReceiverAbi, functionName: 'transportQuorumOf', args: [didHash] })).toEqual([0, 0]);
     }
 
     const { holdings } = await pubB.readContract({ address: receiverB, abi: rwaReceiverAbi, functionName: 'didState', args: [didHash] });
@@ -124,7 +106,7 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     await waitFor(async () => (await arrivals(second.id))[0] === 1, { what: 'the CCTP-style arrival recorded on spoke-b', timeoutMs: 60_000 });
     // The others are not held: the NAV reaches the hub and spoke-a.
     for (const c of [hub, spokeA]) {
-      const pub = clientOf(c);
+      const pub = publicClientOf(c);
       const feed = await pub.readContract({ address: c.receiver as Address, abi: rwaReceiverAbi, functionName: 'navFeedOf', args: [didHash] });
       await waitFor(async () => (await pub.readContract({ address: feed, abi: rwaNavFeedAbi, functionName: 'latestRoundData' }))[1] === 100_700_000n, { what: `the NAV on ${c.name}`, timeoutMs: 60_000 });
     }

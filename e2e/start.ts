@@ -1,17 +1,17 @@
 /**
  * `npm start`: the whole system on this machine. Three anvil chains (hub + two spokes), contracts deployed, the
  * demo DID registered, three committee signer processes (SIGNERS=n for another count, 0 for keys held by the
- * oracle), oracle and relayer running, the demo DID configured, allow-listed and reserved on every chain, and
+ * oracle), oracle and relayer running (spoke-b reached over Wormhole, with a CCIP lane beside it for a transport quorum), the demo DID configured, allow-listed and reserved on every chain, and
  * copy-paste examples printed. Ctrl-C stops everything.
  */
 import { existsSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startStack } from './lib/stack.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
-import { createPublicClient, http, keccak256, stringToBytes, toHex, type Address } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
+import { createPublicClient, createTestClient, http, keccak256, stringToBytes, toHex, type Address } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { rwaReceiverAbi } from '../schemas/abi.js';
-import { DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
+import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { signFulfilment } from '../clients/custodian.js';
 
 /** Anvil's public test mnemonic: its account #3 is the demo investor, who signs its own redemption request. */
@@ -20,7 +20,7 @@ const ANVIL_MNEMONIC = 'test test test test test test test test test test test j
 const HELP = `npm start: run the RWA settlement oracle locally
 
 Starts three anvil chains (hub 31337, spoke-a 31338, spoke-b 31339), deploys the contracts, registers the demo DID,
-then runs the committee as three signer processes (threshold 2), the oracle and the relayer until Ctrl-C. Before it
+puts a local Wormhole transport and a local CCIP 2.0 lane in front of spoke-b (Wormhole by default), then runs the committee as three signer processes (threshold 2), the oracle and the relayer until Ctrl-C. Before it
 prints the examples, the demo DID's config (signed by governance), an issuer allow-list of the demo investors and a
 custodian reserve report are attested and applied on every chain. State is written under data/ (recreated at each
 start, because the chains are fresh).
@@ -60,6 +60,9 @@ async function main(): Promise<void> {
     signerPorts,
     output: 'inherit',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
+    // All three transports reach spoke-b, so the issuer can require a quorum of them there (printed below).
+    wormholeSpokes: ['spoke-b'],
+    ccipLanesOnly: ['spoke-b'],
     onProgress: (step) => process.stdout.write(`... ${step}\n`),
   });
   try {
@@ -103,6 +106,11 @@ async function main(): Promise<void> {
   });
   writeFileSync(fulfilFile, JSON.stringify(fulfilBody, null, 2));
 
+  // Transport quorum on spoke-b: the demo issuer (a DEV-ONLY key, funded here on the local hub) sets the rule.
+  const hub = d.chains.find((c) => c.chainId === d.hub.chainId)!;
+  const spokeB = d.chains.find((c) => c.name === 'spoke-b') ?? d.chains[d.chains.length - 1]!;
+  await createTestClient({ mode: 'anvil', transport: http(hub.rpcUrl) }).setBalance({ address: privateKeyToAccount(DEV_ISSUER_KEY).address, value: 10n ** 19n });
+
   const lines = [
     '',
     `RWA settlement oracle is up (${((Date.now() - started) / 1000).toFixed(1)} s)`,
@@ -130,6 +138,14 @@ async function main(): Promise<void> {
     `  node scripts/foundry.mjs cast send ${module} 'requestRedeem(bytes32,uint256)' ${didHash} 10000000 --rpc-url ${spokeA.rpcUrl} --private-key ${investorKey}`,
     `  curl -s ${stack.oracleUrl}/v1/dids/${d.dids[0]?.did}/redemptions`,
     `  curl -s -X POST ${stack.oracleUrl}/v1/redemptions/fulfilments -H 'content-type: application/json' -d @${shown(fulfilFile)}`,
+    '',
+    'Require 2 of the 3 transports (1 CCTP-style + 2 CCIP + 4 Wormhole = 7) for the demo DID on spoke-b, as its issuer;',
+    'the rule reaches spoke-b as a signed attestation, then each attestation to spoke-b travels three ways and applies',
+    'on the second arrival (relayer: one delivery per transport; RELAYER_DISABLED_TRANSPORTS to take one out):',
+    '',
+    `  node scripts/foundry.mjs cast send ${d.hub.registry} 'setTransportQuorum(bytes32,uint64,uint8,uint8)' ${didHash} ${spokeB.chainId} 2 7 --rpc-url ${hub.rpcUrl} --private-key ${DEV_ISSUER_KEY}`,
+    `  node scripts/foundry.mjs cast call ${spokeB.receiver} 'transportQuorumOf(bytes32)(uint8,uint8)' ${didHash} --rpc-url ${spokeB.rpcUrl}`,
+    `  curl -s ${stack.relayerUrl}/v1/deliveries/<id of a spoke-b subscription>`,
     '',
     `Status of one attestation: curl -s ${stack.oracleUrl}/v1/attestations/<id from the POST answer>`,
     `DID document: curl -s ${stack.oracleUrl}/v1/dids/${d.dids[0]?.did}`,

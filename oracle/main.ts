@@ -19,7 +19,7 @@ import { OracleService } from './service.js';
 import { AdminService } from './admin-service.js';
 import { MoveService } from './move-service.js';
 import { KeyedMutex } from '../common/mutex.js';
-import { Wakeup } from '../common/wakeup.js';
+import { loopBackoffMs, runPeriodic } from '../common/periodic.js';
 import { createMetrics } from './metrics.js';
 import { createApp } from './http/app.js';
 import { RedemptionChains } from './chain/redemptions.js';
@@ -150,84 +150,44 @@ async function main(): Promise<void> {
   // Mirror the hub registry to the chains: new DIDs and config changes become config attestations, then policies
   // (kind 9) and transport quorums (kind 12).
   const syncLog = logger.child({ module: 'registry-sync' });
-  const syncWake = new Wakeup();
-  let syncing = true;
-  let syncFailures = 0;
-  const syncLoop = (async () => {
-    while (syncing) {
-      try {
-        const created = await admin.syncRegistry();
-        for (const a of created) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry config attested');
-        // After the configs, so a DID's config always has the lower nonce than its first policy.
-        for (const a of await policySync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry redemption policy attested');
-        // Then each (DID, chain)'s transport quorum, to that chain only; failures are counted and retried per chain.
-        for (const a of await quorumSync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry transport quorum attested');
-        syncFailures = 0;
-        await syncWake.wait(config.registrySyncMs);
-      } catch (err) {
-        syncFailures += 1;
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(syncFailures, 7));
-        syncLog.warn({ err, retryInMs: delay }, 'registry sync failed');
-        await syncWake.wait(delay);
-      }
-    }
-  })();
+  const syncLoop = runPeriodic(
+    async () => {
+      const created = await admin.syncRegistry();
+      for (const a of created) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry config attested');
+      // After the configs, so a DID's config always has the lower nonce than its first policy.
+      for (const a of await policySync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry redemption policy attested');
+      // Then each (DID, chain)'s transport quorum, to that chain only; failures are counted and retried per chain.
+      for (const a of await quorumSync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry transport quorum attested');
+    },
+    { everyMs: config.registrySyncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => syncLog.warn({ err, retryInMs }, 'registry sync failed') },
+  );
 
   // Cross-chain moves: once a move-out is applied on its from-chain, issue the move-in to the to-chain.
   const moveLog = logger.child({ module: 'move-loop' });
-  const moveWake = new Wakeup();
-  let moving = true;
-  let moveFailures = 0;
-  const moveLoop = (async () => {
-    while (moving) {
-      try {
-        await moves.tick();
-        moveFailures = 0;
-        await moveWake.wait(config.moveSyncMs);
-      } catch (err) {
-        moveFailures += 1;
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(moveFailures, 7));
-        moveLog.warn({ err, retryInMs: delay }, 'move loop pass failed');
-        await moveWake.wait(delay);
-      }
-    }
-  })();
+  const moveLoop = runPeriodic(() => moves.tick(), {
+    everyMs: config.moveSyncMs,
+    backoffMs: loopBackoffMs,
+    onError: (err, retryInMs) => moveLog.warn({ err, retryInMs }, 'move loop pass failed'),
+  });
 
   // Redemptions: requests on every chain -> reports to the hub; hub stage changes -> the other chains; gauges.
   // Each watcher logs, counts and retries its own failures; what reaches here is a store or programming error.
   const redemptionLog = logger.child({ module: 'redemption-loop' });
-  const redemptionWake = new Wakeup();
-  let redeeming = true;
-  let redemptionFailures = 0;
-  const redemptionLoop = (async () => {
-    while (redeeming) {
-      try {
-        await requestWatcher.tick();
-        await stageWatcher.tick();
-        redemptionView.refreshMetrics();
-        redemptionFailures = 0;
-        await redemptionWake.wait(config.redemptions.syncMs);
-      } catch (err) {
-        redemptionFailures += 1;
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(redemptionFailures, 7));
-        redemptionLog.error({ err, retryInMs: delay }, 'redemption loop pass failed');
-        await redemptionWake.wait(delay);
-      }
-    }
-  })();
+  const redemptionLoop = runPeriodic(
+    async () => {
+      await requestWatcher.tick();
+      await stageWatcher.tick();
+      redemptionView.refreshMetrics();
+    },
+    { everyMs: config.redemptions.syncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => redemptionLog.error({ err, retryInMs }, 'redemption loop pass failed') },
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'oracle stopping');
-    syncing = false;
-    syncWake.notify();
-    moving = false;
-    moveWake.notify();
-    redeeming = false;
-    redemptionWake.notify();
-    await Promise.all([syncLoop, moveLoop, redemptionLoop]);
+    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop()]);
     await close(server);
     closeDb();
     logger.info('oracle stopped');

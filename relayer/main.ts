@@ -7,7 +7,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { openDb } from '../common/sqlite.js';
 import { createLogger } from '../common/logger.js';
 import { listen, close } from '../common/serve.js';
-import { Wakeup } from '../common/wakeup.js';
+import { runPeriodic } from '../common/periodic.js';
 import * as schema from './store/schema.js';
 import { Outbox } from './store/outbox.js';
 import { FeedReader } from './feed.js';
@@ -180,56 +180,44 @@ async function main(): Promise<void> {
   for (const w of workers) w.start();
   logger.info({ port, oracleUrl: config.oracleUrl, chains: chains.map((c) => c.chainId), db: config.dbPath, disabledTransports: [...config.disabledTransports] }, 'relayer running');
 
-  let running = true;
-  const feedWake = new Wakeup();
-  const feedLoop = (async () => {
-    let failures = 0;
-    while (running) {
-      try {
-        const added = await feed.pull(Date.now);
-        failures = 0;
-        if (added > 0) for (const w of workers) w.wakeup.notify();
-        await feedWake.wait(config.pollMs);
-      } catch (err) {
-        failures += 1;
-        const delay = backoffDelay(failures, DEFAULT_BACKOFF, Math.random());
-        logger.warn({ err, retryInMs: delay }, 'oracle feed unavailable');
-        await feedWake.wait(delay);
-      }
-    }
-  })();
+  const feedLoop = runPeriodic(
+    async () => {
+      const added = await feed.pull(Date.now);
+      if (added > 0) for (const w of workers) w.wakeup.notify();
+    },
+    {
+      everyMs: config.pollMs,
+      backoffMs: (failures) => backoffDelay(failures, DEFAULT_BACKOFF, Math.random()),
+      onError: (err, retryInMs) => logger.warn({ err, retryInMs }, 'oracle feed unavailable'),
+    },
+  );
 
   // Keeper: lowers (or raises) the hub's redemption stage when a new day alone changes it.
-  const keeperWake = new Wakeup();
   const hubEntry = byId.get(hub.chainId);
-  const keeperLoop = (async () => {
-    if (config.stageKeeperMs === 0 || !hubEntry) return;
-    const keeper = new StageKeeper(
-      { chainId: hubEntry.chainId, name: hubEntry.name, rpcUrl: hubEntry.rpcUrl, receiver: hubEntry.receiver as Address, confirmations: hubEntry.confirmations },
-      config.key,
-      deployment.dids.map((d) => d.didHash as Hex),
-      nonces,
-      logger.child({ module: 'stage-keeper' }),
-    );
-    while (running) {
-      try {
-        await keeper.tick();
-      } catch (err) {
-        logger.warn({ err, module: 'stage-keeper' }, 'redemption stage check failed; will look again');
-      }
-      await keeperWake.wait(config.stageKeeperMs);
-    }
-  })();
+  const keeper =
+    config.stageKeeperMs === 0 || !hubEntry
+      ? undefined
+      : new StageKeeper(
+          { chainId: hubEntry.chainId, name: hubEntry.name, rpcUrl: hubEntry.rpcUrl, receiver: hubEntry.receiver as Address, confirmations: hubEntry.confirmations },
+          config.key,
+          deployment.dids.map((d) => d.didHash as Hex),
+          nonces,
+          logger.child({ module: 'stage-keeper' }),
+        );
+  const keeperLoop =
+    keeper &&
+    runPeriodic(() => keeper.tick(), {
+      everyMs: config.stageKeeperMs,
+      backoffMs: () => config.stageKeeperMs,
+      onError: (err) => logger.warn({ err, module: 'stage-keeper' }, 'redemption stage check failed; will look again'),
+    });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'relayer stopping');
-    running = false;
-    feedWake.notify();
-    keeperWake.notify();
-    await Promise.all([feedLoop, keeperLoop]);
+    await Promise.all([feedLoop.stop(), keeperLoop?.stop()]);
     await Promise.all(workers.map((w) => w.stop()));
     await close(server);
     closeDb();
