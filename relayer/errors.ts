@@ -8,6 +8,12 @@ export interface Classified {
   alreadyApplied: boolean;
   /** The chain could not be reached: not the message's fault, so it never counts toward dead-lettering. */
   chainUnreachable?: boolean;
+  /**
+   * The chain refuses it for now, for a reason that concerns this message alone and may last days (redemptions
+   * halted in stage C, the next instalment not yet due): a redemption fulfilment is then parked out of the chain's
+   * order and tried again later, without a limit, instead of holding every later attestation to that chain.
+   */
+  waitsOnChainState?: boolean;
 }
 
 /**
@@ -15,6 +21,9 @@ export interface Classified {
  * asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive, a redemption stage may
  * drop or an instalment fall due. Retries stay bounded.
  */
+/** Reverts that say "not now" about a redemption fulfilment alone (see Classified.waitsOnChainState). */
+const WAITS_ON_CHAIN_STATE = new Set(['RedemptionsHalted', 'FulfilmentExceedsAllowance']);
+
 const RETRYABLE_REVERTS = new Set([
   'UnknownDid',
   'ERC20InsufficientBalance',
@@ -32,7 +41,9 @@ export function classifyRevert(errorName: string | undefined): Classified {
   if (errorName === 'VaaAlreadyConsumed') return { reason: 'VaaAlreadyConsumed', retryable: false, alreadyApplied: true };
   // Under a transport quorum: this transport's arrival is already recorded (the attestation may await the others).
   if (errorName === 'TransportAlreadyDelivered') return { reason: 'TransportAlreadyDelivered', retryable: false, alreadyApplied: true };
-  if (errorName && RETRYABLE_REVERTS.has(errorName)) return { reason: `reverted: ${errorName}`, retryable: true, alreadyApplied: false };
+  if (errorName && RETRYABLE_REVERTS.has(errorName)) {
+    return { reason: `reverted: ${errorName}`, retryable: true, alreadyApplied: false, ...(WAITS_ON_CHAIN_STATE.has(errorName) ? { waitsOnChainState: true } : {}) };
+  }
   return { reason: `reverted: ${errorName ?? 'unknown reason'}`, retryable: false, alreadyApplied: false };
 }
 

@@ -32,7 +32,7 @@ export function createStatusApp(outbox: Outbox, metrics: RelayerMetrics, chainId
     return c.json({ attestationId: id, deliveries: jobs.map(jobView) });
   });
   app.get('/v1/dead-letters', (c) => c.json({ items: outbox.deadLetters().map((j) => ({ jobId: j.id, attestationId: j.attestationId, ...jobView(j) })) }));
-  app.get('/v1/queues', (c) => c.json({ chains: chainIds.map((chainId) => ({ chainId, depth: outbox.depth(chainId) })), cursor: outbox.cursor() }));
+  app.get('/v1/queues', (c) => c.json({ chains: chainIds.map((chainId) => ({ chainId, depth: outbox.depth(chainId), parked: outbox.parkedCount(chainId) })), cursor: outbox.cursor() }));
   app.get('/v1/transports', (c) => c.json(transports));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));

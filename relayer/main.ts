@@ -27,7 +27,7 @@ import type { DeployedChain } from '../schemas/deployment.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { Address, Hex } from 'viem';
 import { StageKeeper } from './keeper.js';
-import { DEFAULT_BACKOFF, backoffDelay } from './retry.js';
+import { DEFAULT_BACKOFF, PARK_BACKOFF, backoffDelay } from './retry.js';
 import { createMetrics } from './metrics.js';
 import { createStatusApp } from './http.js';
 
@@ -163,6 +163,7 @@ async function main(): Promise<void> {
       arrivals: quorumArrivals(chainClients(chain, config.key).pub),
       inFlightPollMs: config.inFlightPollMs,
       policy: DEFAULT_BACKOFF,
+      parkPolicy: PARK_BACKOFF,
       metrics,
       logger: logger.child({ module: 'worker', chainId: chain.chainId, chain: chain.name, transports: names }),
       now: Date.now,

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface RelayerMetrics {
   registry: Registry;
   queueDepth: Gauge<'chain'>;
+  parked: Gauge<'chain'>;
   delivered: Counter<'chain' | 'transport' | 'kind'>;
   failures: Counter<'chain' | 'reason'>;
   latency: Histogram<'chain' | 'transport'>;
@@ -16,6 +17,7 @@ export function createMetrics(): RelayerMetrics {
   return {
     registry,
     queueDepth: new Gauge({ name: 'relayer_queue_depth', help: 'Unfinished delivery jobs per chain', labelNames: ['chain'], registers: [registry] }),
+    parked: new Gauge({ name: 'relayer_parked_jobs', help: 'Redemption fulfilments the chain refuses for now (stage C, instalment not due), waiting out of order', labelNames: ['chain'], registers: [registry] }),
     delivered: new Counter({ name: 'relayer_deliveries_total', help: 'Deliveries confirmed', labelNames: ['chain', 'transport', 'kind'], registers: [registry] }),
     failures: new Counter({ name: 'relayer_failures_total', help: 'Delivery attempts that failed, by reason', labelNames: ['chain', 'reason'], registers: [registry] }),
     inFlight: new Counter({

@@ -11,6 +11,9 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 30_000, jitter: 0.2, maxAttempts: 12 };
 
+/** Parked fulfilments: 5 s, 10 s ... every 5 minutes at most, for as long as the chain refuses them. */
+export const PARK_BACKOFF: BackoffPolicy = { baseMs: 5_000, capMs: 300_000, jitter: 0.2, maxAttempts: Number.POSITIVE_INFINITY };
+
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: number): number {
   if (attempt < 1) return 0;
   const raw = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt - 1, 30));

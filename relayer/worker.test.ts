@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Hex } from 'viem';
+import { ContractFunctionRevertedError, encodeErrorResult, type Hex } from 'viem';
+import { rwaRedemptionsAbi } from '../schemas/abi.js';
 import { openDb } from '../common/sqlite.js';
 import * as schema from './store/schema.js';
 import { Outbox, type Job, type NewJob } from './store/outbox.js';
@@ -25,8 +26,12 @@ class ScriptedTransport implements Transport {
     this.calls.push(`isApplied:${job.nonce}`);
     return this.applied.has(job.nonce);
   }
+  /** Reverts to throw from simulate, by nonce, one per call. */
+  simulateReverts = new Map<string, Error[]>();
   async simulate(job: Job): Promise<void> {
     this.calls.push(`simulate:${job.nonce}`);
+    const err = this.simulateReverts.get(job.nonce)?.shift();
+    if (err) throw err;
   }
   async submit(job: Job, replace?: Replacement): Promise<Submitted> {
     this.sent += 1;
@@ -94,20 +99,21 @@ function setup(transports: ScriptedTransport[], opts: { disabled?: TransportName
     disabled,
     arrivals: async (j) => opts.quorum?.arrived.get(j.nonce) ?? 0,
     policy: { baseMs: 100, capMs: 1_000, jitter: 0, maxAttempts: 3 },
+    parkPolicy: { baseMs: 5_000, capMs: 300_000, jitter: 0, maxAttempts: Number.POSITIVE_INFINITY },
     metrics: createMetrics(),
     logger: pino({ level: 'silent' }),
     now: () => NOW,
     random: () => 0.5,
     idleMs: 10,
   });
-  const add = (seq: number, transport: TransportName, quorumTransports: number | null = null) => {
+  const add = (seq: number, transport: TransportName, quorumTransports: number | null = null, kind: NewJob['kind'] = 'nav') => {
     const job: NewJob = {
       attestationId: `0x${seq.toString(16).padStart(64, '0')}`,
       seq,
       did: 'did:rwa:test',
       didHash: `0x${'ab'.repeat(32)}`,
       nonce: String(seq),
-      kind: 'nav',
+      kind,
       chainId: CHAIN,
       transport,
       receiver: `0x${'11'.repeat(20)}`,
@@ -124,7 +130,7 @@ function setup(transports: ScriptedTransport[], opts: { disabled?: TransportName
     await worker.process(head);
   };
   const job = (seq: number, transport?: TransportName) => outbox.byAttestation(`0x${seq.toString(16).padStart(64, '0')}`).find((j) => !transport || j.transport === transport)!;
-  return { outbox, add, step, job, disabled };
+  return { outbox, add, step, job, disabled, worker };
 }
 
 describe('ChainWorker', () => {
@@ -295,6 +301,47 @@ describe('ChainWorker', () => {
       await q.step();
       expect(q.job(1, 'cctp').state).toBe('confirmed');
       expect(q.sent()).toEqual([]);
+    });
+  });
+
+  describe('a redemption fulfilment the chain refuses for now', () => {
+    const halted = () =>
+      new ContractFunctionRevertedError({
+        abi: rwaRedemptionsAbi,
+        functionName: 'receiveMessage',
+        data: encodeErrorResult({ abi: rwaRedemptionsAbi, errorName: 'RedemptionsHalted', args: [`0x${'ab'.repeat(32)}`, 1] }),
+      });
+
+    it('is parked out of order, lets the NAV behind it through, and applies once the chain allows it', async () => {
+      const cctp = new ScriptedTransport('cctp');
+      const w = setup([cctp]);
+      w.add(1, 'cctp', null, 'redemptionFulfilment');
+      w.add(2, 'cctp');
+      cctp.simulateReverts.set('1', [halted(), halted()]);
+      await w.step();
+      expect(w.job(1)).toMatchObject({ state: 'parked', attempts: 1, lastError: 'reverted: RedemptionsHalted', nextAttemptAt: NOW + 5_000 });
+      // The NAV is the chain's head now.
+      await w.step();
+      expect(w.job(2).state).toBe('confirmed');
+      expect(w.outbox.dueParked(CHAIN, NOW)).toBeUndefined();
+      // Still halted on the next look: parked again, later, never dead-lettered for it.
+      await w.worker.process(w.outbox.dueParked(CHAIN, NOW + 5_000)!);
+      expect(w.job(1)).toMatchObject({ state: 'parked', attempts: 2, nextAttemptAt: NOW + 10_000 });
+      // The stage fell back: applied.
+      await w.worker.process(w.outbox.dueParked(CHAIN, NOW + 10_000)!);
+      expect(w.job(1).state).toBe('confirmed');
+      expect(cctp.calls.filter((c) => c.startsWith('submit'))).toEqual(['submit:2', 'submit:1']);
+    });
+
+    it('keeps any other kind in the chain’s order (bounded retries)', async () => {
+      const cctp = new ScriptedTransport('cctp');
+      const w = setup([cctp]);
+      w.add(1, 'cctp');
+      w.add(2, 'cctp');
+      cctp.simulateReverts.set('1', [halted()]);
+      await w.step();
+      expect(w.job(1)).toMatchObject({ state: 'pending', attempts: 1 });
+      expect(w.outbox.head(CHAIN)?.seq).toBe(1);
     });
   });
 });

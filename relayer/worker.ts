@@ -2,7 +2,7 @@ import type { Hex } from 'viem';
 import type { Logger } from 'pino';
 import { Wakeup } from '../common/wakeup.js';
 import { classifyError, type Classified } from './errors.js';
-import { decideRetry, type BackoffPolicy } from './retry.js';
+import { backoffDelay, decideRetry, type BackoffPolicy } from './retry.js';
 import type { Job, Outbox } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import type { RelayerMetrics } from './metrics.js';
@@ -24,6 +24,8 @@ export interface WorkerDeps {
    */
   arrivals: (job: Job) => Promise<number>;
   policy: BackoffPolicy;
+  /** How a parked job is tried again: no attempt limit, `maxAttempts` unused. */
+  parkPolicy: BackoffPolicy;
   metrics: RelayerMetrics;
   logger: Logger;
   now: () => number;
@@ -61,8 +63,15 @@ export class ChainWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
+      // A parked fulfilment that is due goes first: it waits on the chain's state, not on the jobs before it.
+      const parked = this.d.outbox.dueParked(this.d.chainId, this.d.now());
+      if (parked && !this.d.disabled.has(parked.transport)) {
+        await this.process(parked);
+        continue;
+      }
       const job = this.d.outbox.head(this.d.chainId, this.d.disabled);
       this.d.metrics.queueDepth.set({ chain: String(this.d.chainId) }, this.d.outbox.depth(this.d.chainId));
+      this.d.metrics.parked.set({ chain: String(this.d.chainId) }, this.d.outbox.parkedCount(this.d.chainId));
       if (!job) {
         await this.wakeup.wait(this.d.idleMs);
         continue;
@@ -154,6 +163,19 @@ export class ChainWorker {
     log.info({ txHash: job.txHash, detail, ageMs: now - job.createdAt }, 'delivery in flight');
   }
 
+  /**
+   * The chain refuses a fulfilment for now (stage C, instalment not due): out of the chain's order, so later
+   * attestations (NAV, settlements) go on, and tried again with a growing delay, for as long as it takes.
+   */
+  private park(job: Job, c: Classified, log: Logger, err?: unknown): void {
+    const attempts = job.attempts + 1;
+    const now = this.d.now();
+    const delayMs = backoffDelay(attempts, this.d.parkPolicy, this.d.random());
+    this.d.outbox.markParked(job.id, attempts, c.reason, now + delayMs, now);
+    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
+    log.warn({ err, reason: c.reason, retryInMs: delayMs }, 'delivery parked: the chain refuses it for now; later attestations go on');
+  }
+
   private confirmed(job: Job, txHash: string | null, log: Logger, outcome: 'applied' | 'delivered'): void {
     const now = this.d.now();
     this.d.outbox.markConfirmed(job.id, txHash, now);
@@ -167,6 +189,7 @@ export class ChainWorker {
   }
 
   private failed(job: Job, c: Classified, log: Logger, err?: unknown): void {
+    if (c.waitsOnChainState && job.kind === 'redemptionFulfilment') return this.park(job, c, log, err);
     // An outage is not an attempt of the message's: it must not push the job toward its dead-letter limit.
     const attempts = c.chainUnreachable ? job.attempts : job.attempts + 1;
     const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random(), c.chainUnreachable ?? false);

@@ -103,6 +103,26 @@ export class Outbox {
     this.db.update(jobs).set({ state, attempts, lastError: error, nextAttemptAt, updatedAt: now }).where(eq(jobs.id, id)).run();
   }
 
+  /** Takes a job out of the chain's order until `nextAttemptAt` (see the `parked` state). */
+  markParked(id: number, attempts: number, error: string, nextAttemptAt: number, now: number): void {
+    this.db.update(jobs).set({ state: 'parked', attempts, lastError: error, nextAttemptAt, updatedAt: now }).where(eq(jobs.id, id)).run();
+  }
+
+  /** The chain's parked job due first, if one is due. */
+  dueParked(chainId: number, now: number): Job | undefined {
+    return this.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.chainId, chainId), eq(jobs.state, 'parked'), lte(jobs.nextAttemptAt, now)))
+      .orderBy(asc(jobs.seq), asc(jobs.id))
+      .limit(1)
+      .get();
+  }
+
+  parkedCount(chainId: number): number {
+    return this.db.select({ n: count() }).from(jobs).where(and(eq(jobs.chainId, chainId), eq(jobs.state, 'parked'))).get()?.n ?? 0;
+  }
+
   markDead(id: number, attempts: number, error: string, now: number): void {
     this.db.update(jobs).set({ state: 'dead', attempts, lastError: error, updatedAt: now }).where(eq(jobs.id, id)).run();
   }

@@ -28,7 +28,8 @@ export const quorums = sqliteTable(
 /**
  * Outbox: one delivery job per (attestation, destination chain, transport). A chain without a transport quorum for
  * the DID gets one job (its route's transport); a chain with one gets a job per transport of the quorum.
- * States: pending -> submitted -> confirmed, or dead (with a reason) when retrying cannot help.
+ * States: pending -> submitted -> confirmed, or dead (with a reason) when retrying cannot help, or parked: a redemption
+ * fulfilment the chain refuses for now (stage C, instalment not due), out of the chain's order, tried again later.
  */
 export const jobs = sqliteTable(
   'jobs',
@@ -48,7 +49,7 @@ export const jobs = sqliteTable(
     quorumTransports: integer('quorum_transports'),
     message: text('message').notNull(),
     signatures: text('signatures').notNull(),
-    state: text('state', { enum: ['pending', 'submitted', 'confirmed', 'dead'] }).notNull(),
+    state: text('state', { enum: ['pending', 'submitted', 'confirmed', 'dead', 'parked'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     txHash: text('tx_hash'),
