@@ -90,7 +90,14 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     const first = await subscribe('QUORUM-1', 1_000_000n);
     await waitFor(async () => (await balanceB()) === before + 1_000_000n, { what: 'the first settlement applied on spoke-b', timeoutMs: 90_000 });
     expect(await arrivals(first.id)).toEqual([1 | 2, true]);
-    const firstJobs = await deliveriesOf(first.id, spokeB.chainId);
+    // The chain is ahead of the relayer's own record by a receipt: wait for the record.
+    const firstJobs = await waitFor(
+      async () => {
+        const jobs = await deliveriesOf(first.id, spokeB.chainId);
+        return [...jobs.values()].every((j) => j.state === 'confirmed') && jobs;
+      },
+      { what: 'the first settlement’s jobs confirmed in the relayer', timeoutMs: 30_000 },
+    );
     expect([...firstJobs.keys()].sort()).toEqual(['ccip', 'cctp', 'wormhole']);
     expect(firstJobs.get('cctp')).toMatchObject({ state: 'confirmed' });
     expect(firstJobs.get('ccip')).toMatchObject({ state: 'confirmed' });
@@ -114,8 +121,13 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     expect(await arrivals(second.id)).toEqual([1, false]);
     expect(await appliedOnB(second.nonce)).toBe(false);
     expect(await balanceB()).toBe(before + 1_000_000n);
-    const secondJobs = await deliveriesOf(second.id, spokeB.chainId);
-    expect(secondJobs.get('cctp')).toMatchObject({ state: 'confirmed' });
+    const secondJobs = await waitFor(
+      async () => {
+        const jobs = await deliveriesOf(second.id, spokeB.chainId);
+        return jobs.get('cctp')?.state === 'confirmed' && jobs;
+      },
+      { what: 'the CCTP-style job of the second settlement confirmed in the relayer', timeoutMs: 30_000 },
+    );
     expect(secondJobs.get('ccip')).toMatchObject({ state: 'pending' });
     expect(secondJobs.get('wormhole')).toMatchObject({ state: 'pending' });
     const navJobsHeld = await deliveriesOf(navId, spokeB.chainId);
@@ -137,8 +149,15 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
       [1, false],
       [4, true],
     ]);
-    const secondAfter = await deliveriesOf(second.id, spokeB.chainId);
+    const secondAfter = await waitFor(
+      async () => {
+        const jobs = await deliveriesOf(second.id, spokeB.chainId);
+        return jobs.get('ccip')?.state === 'confirmed' && jobs;
+      },
+      { what: 'the CCIP job of the second settlement closed in the relayer', timeoutMs: 30_000 },
+    );
     expect(secondAfter.get('ccip')).toMatchObject({ state: 'confirmed', txHash: null });
+    expect(secondAfter.get('wormhole')).toMatchObject({ state: 'confirmed' });
 
     // What each arrival cost on spoke-b (receipt gasUsed of the transaction that carried it: receiveMessage,
     // OffRamp.execute, receiveVaa), printed for the README's table.
