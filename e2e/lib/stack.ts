@@ -184,9 +184,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       signers[slot] = signer;
       return signer;
     };
-    // Signers and oracle boot at once: the oracle only calls the signers when a request comes in.
-    progress(signerCount > 0 ? `starting ${signerCount} committee signers and the oracle` : 'starting the oracle');
-    const startOracle = startService(
+    // Signers first: the oracle's registry sync asks them for the demo DID's config as soon as it starts.
+    if (signerCount > 0) {
+      progress(`starting ${signerCount} committee signers`);
+      // allSettled, not all: every signer that did start is in `children` before a failure reaches stopAll.
+      const booted = await Promise.allSettled(signerPorts.map((_, slot) => startSigner(slot)));
+      const failed = booted.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+    progress('starting the oracle');
+    const oracle = await startService(
       'oracle/main.ts',
       {
         ORACLE_DEPLOYMENT: deploymentPath,
@@ -198,15 +205,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       `${oracleUrl}/health`,
       output,
-    ).then((child) => {
-      children.push(child);
-      return child;
-    });
-    // allSettled, not all: every child that did start is in `children` before a failure reaches stopAll.
-    const booted = await Promise.allSettled([startOracle, ...signerPorts.map((_, slot) => startSigner(slot))]);
-    const failed = booted.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const oracle = await startOracle;
+    );
+    children.push(oracle);
     const relayerEnv = {
       RELAYER_DEPLOYMENT: deploymentPath,
       RELAYER_DB: join(opts.dataDir, 'relayer.sqlite'),
