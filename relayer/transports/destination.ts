@@ -3,6 +3,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { rwaReceiverAbi, rwaTransportQuorumAbi } from '../../schemas/abi.js';
 import type { Job } from '../store/outbox.js';
 import { receiverDeliveryAbi } from './delivery-abi.js';
+import { TRANSPORT_BITS } from '../../schemas/message.js';
 
 export interface ChainClients {
   pub: PublicClient;
@@ -41,6 +42,15 @@ export function quorumArrivals(pub: PublicClient): (job: Job) => Promise<number>
     const [arrived] = await pub.readContract({ address: await gate, abi: rwaTransportQuorumAbi, functionName: 'arrivalsOf', args: [job.attestationId as Hex] });
     return arrived;
   };
+}
+
+/**
+ * Whether the destination has this job's delivery: its attestation applied or, under a transport quorum, this
+ * transport's arrival recorded (the attestation may still await the quorum's other transports).
+ */
+export function deliveredCheck(pub: PublicClient): (job: Job) => Promise<boolean> {
+  const arrivals = quorumArrivals(pub);
+  return async (job) => (await isAppliedOn(pub, job)) || (job.quorumTransports !== null && ((await arrivals(job)) & TRANSPORT_BITS[job.transport]) !== 0);
 }
 
 /**

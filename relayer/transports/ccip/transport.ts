@@ -1,5 +1,5 @@
 import { isAddressEqual, parseEventLogs, type Log, type Address, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem';
-import { chainClients, isAppliedOn, simulateOn, type ChainClients } from '../destination.js';
+import { chainClients, deliveredCheck, isAppliedOn, simulateOn, type ChainClients } from '../destination.js';
 import { rwaCcipSenderAbi } from '../../../schemas/abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { Job } from '../../store/outbox.js';
@@ -55,7 +55,11 @@ export class CcipTransport implements Transport {
   ) {
     this.src = chainClients(lane.source, key);
     this.dst = chainClients(lane.destination, key);
+    this.delivered = deliveredCheck(this.dst.pub);
   }
+
+  /** Applied, or under a transport quorum this transport's arrival recorded. */
+  private readonly delivered: (job: Job) => Promise<boolean>;
 
   isApplied(job: Job): Promise<boolean> {
     return isAppliedOn(this.dst.pub, job);
@@ -129,7 +133,7 @@ export class CcipTransport implements Transport {
     if (!sent) throw new CcipExecutorError(`source tx ${sourceTx} emitted no AttestationSent`, false);
     const deadline = Date.now() + this.receiptTimeoutMs;
     for (;;) {
-      if (await this.isApplied(job)) return { status: 'success' };
+      if (await this.delivered(job)) return { status: 'success' };
       if (Date.now() >= deadline) return { status: 'inFlight', detail: `CCIP message ${sent.args.messageId} sent in ${sourceTx}, not yet executed on chain ${this.lane.destination.chainId}` };
       await new Promise((r) => setTimeout(r, Math.min(LIVE_POLL_MS, Math.max(0, deadline - Date.now()))));
     }

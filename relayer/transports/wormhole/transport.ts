@@ -1,5 +1,5 @@
 import { isAddressEqual, parseEventLogs, type Address, type Hex, type Log, WaitForTransactionReceiptTimeoutError } from 'viem';
-import { chainClients, isAppliedOn, simulateOn, type ChainClients } from '../destination.js';
+import { chainClients, deliveredCheck, isAppliedOn, simulateOn, type ChainClients } from '../destination.js';
 import { rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
 import { deliveryErrors } from '../delivery-abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
@@ -60,7 +60,11 @@ export class WormholeTransport implements Transport {
   ) {
     this.src = chainClients(route.source, key);
     this.dst = chainClients(route.destination, key);
+    this.delivered = deliveredCheck(this.dst.pub);
   }
+
+  /** Applied, or under a transport quorum this transport's arrival recorded. */
+  private readonly delivered: (job: Job) => Promise<boolean>;
 
   isApplied(job: Job): Promise<boolean> {
     return isAppliedOn(this.dst.pub, job);
@@ -127,7 +131,7 @@ export class WormholeTransport implements Transport {
     // The digest covers the body only, so it names this publication whichever guardian set signs it.
     const hash = vaaDigest(unsigned);
     const consumed = await this.dst.pub.readContract({ address: adapter, abi: rwaWormholeReceiverAbi, functionName: 'isVaaConsumed', args: [hash] });
-    if (consumed) return (await this.isApplied(job)) ? { status: 'success' } : { status: 'reverted' };
+    if (consumed) return (await this.delivered(job)) ? { status: 'success' } : { status: 'reverted' };
 
     const vaa = serializeVaa(signVaa(unsigned, guardianSignersFor(this.route.guardianKeys, setKeys), setKeys.length));
     // Reverts from behind the adapter bubble out unchanged: decode them by name (UnknownDid and NotAllowListed are
