@@ -119,6 +119,9 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     }
     // One arrival of two: not applied, and the NAV behind it on spoke-b was not attempted.
     expect(await arrivals(second.id)).toEqual([1, false]);
+    // The oracle's status says the same: pending on spoke-b, one of the two transports needed has delivered.
+    const status = (await (await fetch(`${stack.oracleUrl}/v1/attestations/${second.id}`)).json()) as { delivery: unknown[] };
+    expect(status.delivery).toEqual([{ chainId: spokeB.chainId, state: 'pending', quorum: { k: 2, transports: ['cctp', 'ccip', 'wormhole'], arrived: ['cctp'] } }]);
     expect(await appliedOnB(second.nonce)).toBe(false);
     expect(await balanceB()).toBe(before + 1_000_000n);
     const secondJobs = await waitFor(

@@ -81,6 +81,7 @@ beforeEach(() => {
     holdingsState: async (chainId) => holdings.get(chainId)!,
     balanceOf: async (chainId) => holdings.get(chainId)!.investorBalance,
     isApplied: async (chainId, _d, nonce) => used.has(`${chainId}:${nonce}`),
+    transportQuorumStatus: async () => undefined,
   };
   const shared = { registry, registryAddress: REGISTRY, hubChainId: 31337n, destinations, committee: new Committee(DEV_COMMITTEE_KEYS), store, metrics: createMetrics(), logger: pino({ level: 'silent' }), lock: new KeyedMutex(), now: () => BigInt(NOW) };
   moves = new MoveService(shared);

@@ -80,6 +80,7 @@ export function makeRedemptions() {
     holdingsState: async () => ({ configured: true, totalSupply: 0n, supplyCap: 0n, paused: false, investorAllowed: true, investorBalance: 0n }),
     balanceOf: async () => 0n,
     isApplied: async (chainId, _d, nonce, blockNumber) => appliedIn(world, chainId, nonce, blockNumber) || used.has(`${chainId}:${nonce}`),
+    transportQuorumStatus: async () => undefined,
   };
   const metrics = createMetrics();
   const logger = pino({ level: 'silent' });

@@ -1,5 +1,7 @@
-import { createPublicClient, http, type Address, type PublicClient } from 'viem';
-import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi } from '../../schemas/abi.js';
+import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem';
+import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaTransportQuorumAbi } from '../../schemas/abi.js';
+import { maskToTransports } from '../../schemas/message.js';
+import type { TransportName } from '../../schemas/deployment.js';
 import type { DidHash } from '../../schemas/ids.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 
@@ -12,8 +14,15 @@ export interface HoldingsState {
   investorBalance: bigint;
 }
 
+/** A DID's transport quorum on a chain and which of its transports delivered one attestation there. */
+export interface TransportQuorumStatus {
+  k: number;
+  transports: TransportName[];
+  arrived: TransportName[];
+}
+
 /** What the oracle needs from destination chains. */
-export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'balanceOf' | 'holdingsState'>;
+export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'balanceOf' | 'holdingsState' | 'transportQuorumStatus'>;
 /** What reserve and allow-list checks need from destination chains. */
 export type HoldingsPort = Pick<Destinations, 'get' | 'holdingsState'>;
 
@@ -35,6 +44,20 @@ export class Destinations {
     const e = this.clients.get(chainId);
     if (!e) throw new Error(`chain ${chainId} is not in the deployment`);
     return e;
+  }
+
+  /**
+   * The DID's transport quorum on the chain and the transports that delivered `attestationId` there (the receiver's
+   * RwaTransportQuorum); undefined when the DID needs no quorum on that chain.
+   */
+  async transportQuorumStatus(chainId: number, did: DidHash, attestationId: Hex): Promise<TransportQuorumStatus | undefined> {
+    const { chain, client } = this.entry(chainId);
+    const receiver = chain.receiver as Address;
+    const [k, transports] = await client.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'transportQuorumOf', args: [did] });
+    if (transports === 0) return undefined;
+    const gate = await client.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'transportQuorum' });
+    const [arrived] = await client.readContract({ address: gate, abi: rwaTransportQuorumAbi, functionName: 'arrivalsOf', args: [attestationId] });
+    return { k, transports: maskToTransports(transports), arrived: maskToTransports(arrived) };
   }
 
   /** Whether the receiver has used the DID's nonce, as of `blockNumber` if given (else latest). */

@@ -217,6 +217,7 @@ describe('oracle API with a remote committee', () => {
       get: chains.get,
       balanceOf: chains.balanceOf,
       isApplied: async () => false,
+      transportQuorumStatus: async () => undefined,
       // The aggregator's own pre-checks: configured, allow-listed, under the reserve cap, holdings from the world.
       holdingsState: async (chainId: number, d: DidHash, investor?: Address) => ({
         configured: true,

@@ -12,7 +12,7 @@ import { Committee } from '../committee/local.js';
 import { createMetrics } from '../metrics.js';
 import { createApp } from './app.js';
 import type { DidRecord, RegistryPort } from '../chain/registry.js';
-import type { DestinationsPort } from '../chain/destinations.js';
+import type { DestinationsPort, TransportQuorumStatus } from '../chain/destinations.js';
 import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSIDER_KEY, DEV_ISSUER_KEY } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { signNav, signSettlement, type CustodianDomain } from '../../clients/custodian.js';
@@ -55,6 +55,8 @@ let balances: Map<string, bigint>;
 let cap: bigint;
 let paused: boolean;
 let blocked: Set<string>;
+/** Transport quorum status per chain id, as the destination's gate would report it. */
+let quorums: Map<number, TransportQuorumStatus>;
 let dbFile: string;
 
 function setup() {
@@ -65,6 +67,7 @@ function setup() {
   cap = 10n ** 18n;
   paused = false;
   blocked = new Set();
+  quorums = new Map();
   const registry: RegistryPort = {
     getDid: async (h) => (h === DID_HASH ? record : undefined),
     isCustodian: async (_h, a) => a === privateKeyToAccount(DEV_CUSTODIAN_KEY).address,
@@ -74,6 +77,7 @@ function setup() {
   const destinations: DestinationsPort = {
     get: (id) => chains.find((c) => c.chainId === id),
     isApplied: async () => false,
+    transportQuorumStatus: async (chainId) => quorums.get(chainId),
     balanceOf: async (chainId, _d, investor) => balances.get(`${chainId}:${investor}`) ?? 0n,
     holdingsState: async (chainId, _d, investor) => ({
       configured: true,
@@ -138,6 +142,17 @@ async function errorOf(res: Response) {
 
 describe('oracle HTTP API', () => {
   beforeEach(setup);
+
+  it('reports, per chain, the transport quorum and the transports that delivered an attestation so far', async () => {
+    const res = await post('/v1/settlements', await settlement());
+    const { id } = (await res.json()) as { id: Hex };
+    quorums.set(31338, { k: 2, transports: ['cctp', 'ccip', 'wormhole'], arrived: ['cctp'] });
+    const status = (await (await app.request(`/v1/attestations/${id}`)).json()) as { delivery: unknown[] };
+    expect(status.delivery).toEqual([{ chainId: 31338, state: 'pending', quorum: { k: 2, transports: ['cctp', 'ccip', 'wormhole'], arrived: ['cctp'] } }]);
+    quorums.clear();
+    const plain = (await (await app.request(`/v1/attestations/${id}`)).json()) as { delivery: unknown[] };
+    expect(plain.delivery).toEqual([{ chainId: 31338, state: 'pending' }]);
+  });
 
   it('signs a settlement for its one chain with a threshold quorum of the DID signers', async () => {
     const res = await post('/v1/settlements', await settlement());

@@ -101,7 +101,10 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ items, next: items.at(-1)?.seq ?? after });
   });
 
-  /** Status of one attestation: its message and, per destination chain, whether the chain has applied it. */
+  /**
+   * Status of one attestation: its message and, per destination chain, whether the chain has applied it (and, where
+   * the DID requires a transport quorum, the rule and the transports that delivered it so far).
+   */
   app.get('/v1/attestations/:id', async (c) => {
     const id = c.req.param('id');
     if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new OracleError(400, 'invalid_id', 'id must be a 32-byte hex attestation id', 'id');
@@ -111,8 +114,13 @@ export function createApp(deps: AppDeps): Hono {
     const onChain = await Promise.all(
       found.deliveries.map(async (d) => {
         try {
-          const applied = await deps.destinations.isApplied(d.chainId, found.row.didHash as `0x${string}` & { __brand: 'DidHash' }, BigInt(found.row.nonce));
-          return { chainId: d.chainId, state: applied ? 'applied' : 'pending' };
+          const didHash = found.row.didHash as `0x${string}` & { __brand: 'DidHash' };
+          const [applied, quorum] = await Promise.all([
+            deps.destinations.isApplied(d.chainId, didHash, BigInt(found.row.nonce)),
+            deps.destinations.transportQuorumStatus(d.chainId, didHash, found.row.id as `0x${string}`),
+          ]);
+          // Under a transport quorum: which transports delivered it so far, of the k needed.
+          return { chainId: d.chainId, state: applied ? 'applied' : 'pending', ...(quorum ? { quorum } : {}) };
         } catch (err) {
           log.warn({ err, chainId: d.chainId, attestationId: id }, 'chain unreachable for status');
           return { chainId: d.chainId, state: 'unknown' };

@@ -123,7 +123,7 @@ export function openApiDocument() {
         },
       },
       '/v1/attestations/{id}': {
-        get: { summary: 'One attestation and whether each destination chain applied it', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'status' }, '404': errorResponse('unknown') } },
+        get: { summary: 'One attestation and whether each destination chain applied it (with `quorum: {k, transports, arrived}` where the DID requires a transport quorum on that chain)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'status' }, '404': errorResponse('unknown') } },
       },
       '/v1/dids/{did}': {
         get: {
