@@ -30,6 +30,7 @@ interface Delivery {
   transport: string;
   state: string;
   txHash: string | null;
+  note?: string | null;
 }
 
 async function restartRelayer(disabled: string): Promise<void> {
@@ -102,7 +103,7 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     expect(firstJobs.get('cctp')).toMatchObject({ state: 'confirmed' });
     expect(firstJobs.get('ccip')).toMatchObject({ state: 'confirmed' });
     // Wormhole's job closed without a transaction: the chain had applied the attestation.
-    expect(firstJobs.get('wormhole')).toMatchObject({ state: 'confirmed', txHash: null });
+    expect(firstJobs.get('wormhole')).toMatchObject({ state: 'confirmed', txHash: null, note: 'applied through the other transports of its quorum' });
 
     // 2. CCIP and Wormhole disabled: one arrival is recorded, nothing is applied, spoke-b's queue waits.
     await restartRelayer('ccip,wormhole');

@@ -16,7 +16,8 @@ const jobView = (j: Job) => ({
   state: j.state,
   txHash: j.txHash,
   attempts: j.attempts,
-  lastError: j.lastError,
+  // A confirmed job keeps why it closed without a transaction (its quorum met through the other transports) as a note.
+  ...(j.state === 'confirmed' ? { note: j.lastError } : { lastError: j.lastError }),
   nextAttemptAt: new Date(j.nextAttemptAt).toISOString(),
   confirmedAt: j.confirmedAt ? new Date(j.confirmedAt).toISOString() : null,
 });
