@@ -10,6 +10,7 @@ import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/d
 import { DEMO_DID } from './lib/deploy.js';
 import { inspectChains } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
+import { settledDeliveries } from './lib/relayer.js';
 
 /**
  * The relayer's CCIP transport on three anvil chains: spoke-a is reached through a real Chainlink CCIP 2.0 lane from
@@ -19,12 +20,6 @@ import { waitFor } from './lib/wait.js';
  * allow-list and reserve reach spoke-a over CCIP too.
  */
 let stack: Stack;
-
-interface Delivery {
-  chainId: number;
-  transport: string;
-  state: string;
-}
 
 describe('relayer: CCIP 2.0 transport next to CCTP-style', () => {
   beforeAll(async () => {
@@ -67,10 +62,7 @@ describe('relayer: CCIP 2.0 transport next to CCTP-style', () => {
       { what: 'holdings and NAV on all chains', timeoutMs: 120_000 },
     );
 
-    const deliveries = async (id: Hex) => {
-      const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${id}`)).json()) as { deliveries: Delivery[] };
-      return new Map(rel.deliveries.map((x) => [x.chainId, x]));
-    };
+    const deliveries = async (id: Hex) => new Map((await settledDeliveries(stack.relayerUrl, id)).map((x) => [x.chainId, x]));
     const navBy = await deliveries(navId);
     expect(navBy.get(spokeA.chainId)).toMatchObject({ transport: 'ccip', state: 'confirmed' });
     expect(navBy.get(spokeB.chainId)).toMatchObject({ transport: 'ccip', state: 'confirmed' });

@@ -11,6 +11,7 @@ import { stopChild } from './lib/anvil.js';
 import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
 import { waitFor } from './lib/wait.js';
 import { publicClientOf, requireTransportQuorum } from './lib/quorum.js';
+import { relayerDeliveries, type RelayerDelivery } from './lib/relayer.js';
 
 /**
  * Transport quorum on three anvil chains. spoke-b is reachable over all three transports (CCTP-style, a local CCIP 2.0
@@ -25,23 +26,13 @@ let stack: Stack;
 let relayer: ChildProcess;
 const ALL_TRANSPORTS = 7; // cctp 1 | ccip 2 | wormhole 4
 
-interface Delivery {
-  chainId: number;
-  transport: string;
-  state: string;
-  txHash: string | null;
-  note?: string | null;
+async function deliveriesOf(id: Hex, chainId: number): Promise<Map<string, RelayerDelivery>> {
+  return new Map((await relayerDeliveries(stack.relayerUrl, id)).filter((x) => x.chainId === chainId).map((x) => [x.transport, x]));
 }
 
 async function restartRelayer(disabled: string): Promise<void> {
   await stopChild(relayer);
   relayer = await stack.startRelayer({ RELAYER_DISABLED_TRANSPORTS: disabled });
-}
-
-async function deliveriesOf(id: Hex, chainId: number): Promise<Map<string, Delivery>> {
-  const res = await fetch(`${stack.relayerUrl}/v1/deliveries/${id}`);
-  const body = (await res.json()) as { deliveries: Delivery[] };
-  return new Map(body.deliveries.filter((x) => x.chainId === chainId).map((x) => [x.transport, x]));
 }
 
 describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () => {

@@ -15,6 +15,7 @@ import { receiverDeliveryAbi } from '../relayer/transports/delivery-abi.js';
 import { startStack, type Stack } from './lib/stack.js';
 import { bootstrapDemo, custodianDomainOf, demoSubscription } from './lib/demo.js';
 import { waitFor } from './lib/wait.js';
+import { settledDeliveries } from './lib/relayer.js';
 
 /**
  * Redemptions across three anvil chains: holders request on two spokes, the requests travel spoke -> hub as committee
@@ -223,8 +224,7 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     const carriedBy = new Map<number, string>();
     for (const item of reports.items.filter((i) => i.kind === 'redemptionRequest')) {
       const m = decodeMessage(item.message);
-      const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${item.id}`)).json()) as { deliveries: { chainId: number; transport: string; state: string }[] };
-      const hubDelivery = rel.deliveries.find((x) => x.chainId === hub.chainId);
+      const hubDelivery = (await settledDeliveries(stack.relayerUrl, item.id)).find((x) => x.chainId === hub.chainId);
       expect(hubDelivery?.state).toBe('confirmed');
       if (m.kind === 'redemptionRequest') carriedBy.set(Number(m.chainId), hubDelivery!.transport);
     }

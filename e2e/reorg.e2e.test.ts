@@ -10,6 +10,7 @@ import { startStack, type Stack } from './lib/stack.js';
 import { bootstrapDemo, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
 import { inspectChains } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
+import { settledDeliveries } from './lib/relayer.js';
 
 /**
  * Finality and reorgs (issue 5): the hub needs 3 confirmations. A CCIP send on the hub is reorged away (evm_snapshot /
@@ -98,10 +99,9 @@ describe('relayer: a source event reorged away is never acted on', () => {
     // The relayer sent the attestation again and it was executed exactly once. After the rollback the relayer's
     // nonce and the OnRamp's sequence are what they were, so the new send is byte-identical (same tx hash, same
     // CCIP message id), but it lives in a different block of the new chain.
-    const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${att.id}`)).json()) as { deliveries: Delivery[] };
-    const job = rel.deliveries.find((x) => x.chainId === spokeA.chainId)!;
+    const job = (await settledDeliveries(stack.relayerUrl, att.id)).find((x) => x.chainId === spokeA.chainId)!;
     expect(job.state).toBe('confirmed');
-    const resent = await hubRpc.getTransactionReceipt({ hash: job.txHash! });
+    const resent = await hubRpc.getTransactionReceipt({ hash: job.txHash as Hex });
     expect(resent.blockHash).not.toBe(sent.blockHash);
     const [second] = parseCcipMessagesSent(resent.logs, d.hub.ccip!.onRamp as Address);
     const executions = await spokeRpc.getContractEvents({ address: spokeA.ccip!.offRamp as Address, abi: offRampAbi, eventName: 'ExecutionStateChanged', fromBlock: 0n });

@@ -11,6 +11,7 @@ import { startStack, type Stack } from './lib/stack.js';
 import { bootstrapDemo, demoNav, demoSubscription, custodianDomainOf, DEMO_INVESTOR } from './lib/demo.js';
 import { inspectChains } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
+import { settledDeliveries } from './lib/relayer.js';
 
 interface AttestationBody {
   id: Hex;
@@ -82,9 +83,9 @@ describe('walking skeleton: custodian -> oracle -> relayer -> three anvil chains
       expect(status.delivery.every((x) => x.state === 'applied')).toBe(true);
     }
     // The relayer's status agrees.
-    const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${navAtt.id}`)).json()) as { deliveries: { state: string; txHash: string }[] };
-    expect(rel.deliveries).toHaveLength(3);
-    expect(rel.deliveries.every((x) => x.state === 'confirmed')).toBe(true);
+    const rel = await settledDeliveries(stack.relayerUrl, navAtt.id);
+    expect(rel).toHaveLength(3);
+    expect(rel.every((x) => x.state === 'confirmed')).toBe(true);
 
     // The same request again is idempotent: same attestation, nothing new signed.
     const again = await postJson(`${stack.oracleUrl}/v1/settlements`, await demoSubscription(d, d.chains[0]!.chainId, 'E2E-SUB-0', amounts[0]!, now));

@@ -9,6 +9,7 @@ import { startStack, type Stack } from './lib/stack.js';
 import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
 import { inspectChains } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
+import { settledDeliveries } from './lib/relayer.js';
 
 /**
  * The relayer's Wormhole transport on three anvil chains: spoke-a is reached over the local Wormhole transport (the
@@ -17,12 +18,6 @@ import { waitFor } from './lib/wait.js';
  * allow-list and reserve reach spoke-a over Wormhole too.
  */
 let stack: Stack;
-
-interface Delivery {
-  chainId: number;
-  transport: string;
-  state: string;
-}
 
 describe('relayer: Wormhole transport next to CCTP-style', () => {
   beforeAll(async () => {
@@ -58,10 +53,7 @@ describe('relayer: Wormhole transport next to CCTP-style', () => {
       { what: 'holdings and NAV on all chains', timeoutMs: 120_000 },
     );
 
-    const deliveries = async (id: Hex) => {
-      const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${id}`)).json()) as { deliveries: Delivery[] };
-      return new Map(rel.deliveries.map((x) => [x.chainId, x]));
-    };
+    const deliveries = async (id: Hex) => new Map((await settledDeliveries(stack.relayerUrl, id)).map((x) => [x.chainId, x]));
     const navBy = await deliveries(navId);
     expect(navBy.get(spokeA.chainId)).toMatchObject({ transport: 'wormhole', state: 'confirmed' });
     for (const c of d.chains.filter((x) => x.chainId !== spokeA.chainId)) expect(navBy.get(c.chainId)).toMatchObject({ transport: 'cctp', state: 'confirmed' });

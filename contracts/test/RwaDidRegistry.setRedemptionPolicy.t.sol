@@ -1,40 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {Test} from "forge-std/Test.sol";
+import {RegistryFixture} from "./helpers/RegistryFixture.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
 import {RedemptionPolicy} from "../src/libraries/RedemptionPolicy.sol";
 
 /// @notice RwaDidRegistry.setRedemptionPolicy: the hub-side source of the redemption policy attestations (kind 9).
-contract RwaDidRegistrySetRedemptionPolicyTest is Test {
-  string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
-  bytes32 internal constant DID = keccak256(bytes(DID_STRING));
-
-  RwaDidRegistry internal registry;
-  address internal owner = makeAddr("owner");
-  address internal issuer = makeAddr("issuer");
-  address internal stranger = makeAddr("stranger");
-
+contract RwaDidRegistrySetRedemptionPolicyTest is RegistryFixture {
   function setUp() public {
-    registry = new RwaDidRegistry(owner);
-    RwaDidRegistry.DidInput memory input;
-    input.did = DID_STRING;
-    input.name = "Acme UST Bill 2026";
-    input.symbol = "aUSTB";
-    input.config = RwaDidRegistry.DidConfig({
-      issuer: issuer,
-      navDecimals: 8,
-      tokenDecimals: 6,
-      threshold: 1,
-      heartbeat: 1 days,
-      maxNavMoveBps: 500
-    });
-    input.signers = new address[](1);
-    input.signers[0] = address(0x1000);
-    input.chainIds = new uint64[](1);
-    input.chainIds[0] = 8453;
-    vm.prank(owner);
-    registry.registerDid(input);
+    _registerDid(_oneChain(8453));
   }
 
   function test_redemptionPolicyOf_DefaultsUntilSet() public view {

@@ -1,42 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {Test} from "forge-std/Test.sol";
+import {RegistryFixture} from "./helpers/RegistryFixture.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
 
 /// @notice RwaDidRegistry.setTransportQuorum: the hub-side source of the transport quorum attestations (kind 12).
-contract RwaDidRegistrySetTransportQuorumTest is Test {
-  string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
-  bytes32 internal constant DID = keccak256(bytes(DID_STRING));
+contract RwaDidRegistrySetTransportQuorumTest is RegistryFixture {
   uint64 internal constant BASE = 8453;
   uint64 internal constant ARBITRUM = 42_161;
 
-  RwaDidRegistry internal registry;
-  address internal owner = makeAddr("owner");
-  address internal issuer = makeAddr("issuer");
-  address internal stranger = makeAddr("stranger");
-
   function setUp() public {
-    registry = new RwaDidRegistry(owner);
-    RwaDidRegistry.DidInput memory input;
-    input.did = DID_STRING;
-    input.name = "Acme UST Bill 2026";
-    input.symbol = "aUSTB";
-    input.config = RwaDidRegistry.DidConfig({
-      issuer: issuer,
-      navDecimals: 8,
-      tokenDecimals: 6,
-      threshold: 1,
-      heartbeat: 1 days,
-      maxNavMoveBps: 500
-    });
-    input.signers = new address[](1);
-    input.signers[0] = address(0x1000);
-    input.chainIds = new uint64[](2);
-    input.chainIds[0] = BASE;
-    input.chainIds[1] = ARBITRUM;
-    vm.prank(owner);
-    registry.registerDid(input);
+    uint64[] memory chainIds = new uint64[](2);
+    chainIds[0] = BASE;
+    chainIds[1] = ARBITRUM;
+    _registerDid(chainIds);
   }
 
   function test_transportQuorumOf_UngatedUntilSet() public view {

@@ -1,41 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {Test} from "forge-std/Test.sol";
+import {RegistryFixture} from "./helpers/RegistryFixture.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
 
 /// @notice RwaDidRegistry.updateConfig: the hub-side source of the config attestations that rotate a DID's signers.
-contract RwaDidRegistryUpdateConfigTest is Test {
-  string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
-  bytes32 internal constant DID = keccak256(bytes(DID_STRING));
-
-  RwaDidRegistry internal registry;
-  address internal owner = makeAddr("owner");
-  address internal issuer = makeAddr("issuer");
-  address internal stranger = makeAddr("stranger");
+contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
   address[] internal next;
 
   function setUp() public {
-    registry = new RwaDidRegistry(owner);
-    RwaDidRegistry.DidInput memory input;
-    input.did = DID_STRING;
-    input.name = "Acme UST Bill 2026";
-    input.symbol = "aUSTB";
-    input.config = RwaDidRegistry.DidConfig({
-      issuer: issuer,
-      navDecimals: 8,
-      tokenDecimals: 6,
-      threshold: 1,
-      heartbeat: 1 days,
-      maxNavMoveBps: 500
-    });
-    input.signers = new address[](1);
-    input.signers[0] = address(0x1000);
-    input.chainIds = new uint64[](1);
-    input.chainIds[0] = 8453;
-    vm.prank(owner);
-    registry.registerDid(input);
+    _registerDid(_oneChain(8453));
     next = [address(0x2000), address(0x3000), address(0x4000)];
   }
 
