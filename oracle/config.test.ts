@@ -40,3 +40,21 @@ describe('loadConfig, redemption watchers', () => {
     expect(() => loadConfig(env({ [name]: value }))).toThrow(name);
   });
 });
+
+describe('loadConfig, committee signer tokens', () => {
+  const urls = 'http://s1:8101,http://s2:8102';
+  const t1 = 'x'.repeat(32);
+  const t2 = 'y'.repeat(40);
+
+  it('pairs one token with each signer URL, in order', () => {
+    expect(loadConfig(env({ ORACLE_SIGNER_URLS: urls, ORACLE_SIGNER_TOKENS: `${t1},${t2}` })).committee).toEqual({ mode: 'remote', urls: ['http://s1:8101', 'http://s2:8102'], timeoutMs: 5000, tokens: [t1, t2] });
+  });
+
+  it('needs them outside dev mode, one per URL, each 32+ characters', () => {
+    const prod = { ORACLE_DEPLOYMENT: deployment, ORACLE_SIGNER_URLS: urls };
+    expect(() => loadConfig(prod)).toThrow(/ORACLE_SIGNER_TOKENS is required with ORACLE_SIGNER_URLS outside dev mode/);
+    expect(() => loadConfig({ ...prod, ORACLE_SIGNER_TOKENS: t1 })).toThrow(/expected 2 tokens, one per ORACLE_SIGNER_URLS entry/);
+    expect(() => loadConfig({ ...prod, ORACLE_SIGNER_TOKENS: `${t1},short` })).toThrow(/ORACLE_SIGNER_TOKENS\[1\]: expected at least 32 characters/);
+    expect(loadConfig(env({ ORACLE_SIGNER_URLS: urls })).committee).toEqual({ mode: 'remote', urls: ['http://s1:8101', 'http://s2:8102'], timeoutMs: 5000 });
+  });
+});

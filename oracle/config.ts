@@ -1,10 +1,12 @@
+import { parseToken } from '../common/bearer.js';
 import { isHex, type Hex } from 'viem';
 import type { Deployment } from '../schemas/deployment.js';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import { readDeploymentFile } from '../common/deployment-file.js';
 
 /** Where committee signatures come from: keys this process holds, or independent signer processes. */
-export type CommitteeConfig = { mode: 'local'; keys: readonly Hex[] } | { mode: 'remote'; urls: readonly string[]; timeoutMs: number };
+/** `tokens[i]` is the bearer token of signer `urls[i]` (ORACLE_SIGNER_TOKENS); absent only in dev mode. */
+export type CommitteeConfig = { mode: 'local'; keys: readonly Hex[] } | { mode: 'remote'; urls: readonly string[]; timeoutMs: number; tokens?: readonly string[] };
 
 export interface OracleConfig {
   port: number;
@@ -59,7 +61,17 @@ function loadCommittee(env: NodeJS.ProcessEnv, devMode: boolean): CommitteeConfi
     if (new Set(urls).size !== urls.length) throw new ConfigError('ORACLE_SIGNER_URLS: a signer URL is listed twice');
     const timeoutMs = Number(env.ORACLE_SIGNER_TIMEOUT_MS ?? '5000');
     if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 120_000) throw new ConfigError('ORACLE_SIGNER_TIMEOUT_MS: expected 50..120000');
-    return { mode: 'remote', urls, timeoutMs };
+    const tokens = env.ORACLE_SIGNER_TOKENS ? env.ORACLE_SIGNER_TOKENS.split(',').map((t) => t.trim()) : undefined;
+    if (tokens) {
+      if (tokens.length !== urls.length) throw new ConfigError(`ORACLE_SIGNER_TOKENS: expected ${urls.length} tokens, one per ORACLE_SIGNER_URLS entry, in the same order`);
+      for (const [i, t] of tokens.entries()) {
+        const parsed = parseToken(t);
+        if (parsed === undefined || typeof parsed === 'object') throw new ConfigError(`ORACLE_SIGNER_TOKENS[${i}]: ${parsed?.error ?? 'empty'}`);
+      }
+    } else if (!devMode) {
+      throw new ConfigError('ORACLE_SIGNER_TOKENS is required with ORACLE_SIGNER_URLS outside dev mode: each signer\'s SIGNER_AUTH_TOKEN, in the same order');
+    }
+    return { mode: 'remote', urls, timeoutMs, ...(tokens ? { tokens } : {}) };
   }
   if (env.ORACLE_COMMITTEE_KEYS) {
     const keys = env.ORACLE_COMMITTEE_KEYS.split(',').map((k) => k.trim());

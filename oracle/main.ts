@@ -42,6 +42,8 @@ Environment:
   ORACLE_SIGNER_URLS     comma-separated committee signer URLs (tsx oracle/signer/main.ts each), or
   ORACLE_COMMITTEE_KEYS  comma-separated committee private keys held in this process
   ORACLE_SIGNER_TIMEOUT_MS  deadline of one call to one signer                  [5000]
+  ORACLE_SIGNER_TOKENS   comma-separated bearer tokens, one per ORACLE_SIGNER_URLS entry (each signer's
+                         SIGNER_AUTH_TOKEN); required with ORACLE_SIGNER_URLS outside dev mode
   ORACLE_DEV_MODE=1      with neither set, hold the deterministic DEV-ONLY committee keys
   ORACLE_MOVE_SYNC_MS    how often pending moves are checked for an applied move-out  [1000]
   ORACLE_REDEMPTION_SYNC_MS      how often redemption requests and hub stages are read  [1000]
@@ -67,7 +69,13 @@ async function main(): Promise<void> {
   const destinations = new Destinations(config.deployment.chains);
   const committee: CommitteePort =
     config.committee.mode === 'remote'
-      ? new RemoteCommittee({ urls: config.committee.urls, timeoutMs: config.committee.timeoutMs, metrics, logger: logger.child({ module: 'committee' }) })
+      ? new RemoteCommittee({
+          urls: config.committee.urls,
+          timeoutMs: config.committee.timeoutMs,
+          ...(config.committee.tokens ? { tokens: config.committee.tokens } : {}),
+          metrics,
+          logger: logger.child({ module: 'committee' }),
+        })
       : new Committee(config.committee.keys);
   const lock = new KeyedMutex();
   const now = () => BigInt(Math.floor(Date.now() / 1000));

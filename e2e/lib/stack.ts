@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Hex } from 'viem';
@@ -159,6 +160,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const signerCount = opts.signers ?? 0;
     const signerPorts = await Promise.all(Array.from({ length: signerCount }, (_, i) => opts.signerPorts?.[i] ?? freePort()));
     const signers: SignerProcess[] = [];
+    // Each slot's bearer token: the oracle presents it on POST /v1/sign, as outside dev mode.
+    const signerTokens = signerPorts.map(() => randomBytes(24).toString('hex'));
     const startSigner = async (slot: number, key?: Hex): Promise<SignerProcess> => {
       const port = signerPorts[slot];
       if (port === undefined) throw new Error(`no signer slot ${slot} (the stack has ${signerCount})`);
@@ -173,6 +176,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           SIGNER_DB: join(opts.dataDir, `signer-${slot}-${address.slice(2, 10).toLowerCase()}.sqlite`),
           SIGNER_PORT: String(port),
           SIGNER_DEV_MODE: '1',
+          SIGNER_AUTH_TOKEN: signerTokens[slot] ?? '',
           ...(key ? { SIGNER_KEY: key } : { SIGNER_DEV_INDEX: String(slot) }),
           LOG_LEVEL: logLevel,
         },
@@ -200,7 +204,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         ORACLE_DB: join(opts.dataDir, 'oracle.sqlite'),
         ORACLE_PORT: String(oraclePort),
         ORACLE_DEV_MODE: '1',
-        ...(signerCount > 0 ? { ORACLE_SIGNER_URLS: signerPorts.map((p) => `http://127.0.0.1:${p}`).join(',') } : {}),
+        ...(signerCount > 0 ? { ORACLE_SIGNER_URLS: signerPorts.map((p) => `http://127.0.0.1:${p}`).join(','), ORACLE_SIGNER_TOKENS: signerTokens.join(',') } : {}),
         LOG_LEVEL: logLevel,
       },
       `${oracleUrl}/health`,

@@ -126,6 +126,16 @@ describe('RemoteCommittee', () => {
     }
   });
 
+  it('presents each signer its own bearer token; a signer given the wrong one refuses (401) and does not count', async () => {
+    const tokens = ['1', '2', '3'].map((c) => c.repeat(32));
+    peers = new Map(DEV_COMMITTEE_KEYS.map((k, i) => [URLS[i]!, makeSigner(k, world, undefined, { quorums: true, authToken: tokens[i]! }).app]));
+    const withTokens = (ts: string[]) => new RemoteCommittee({ urls: URLS.slice(0, 3), timeoutMs: 2_000, tokens: ts, metrics, logger: pino({ level: 'silent' }), fetch: network });
+    const [packed] = await withTokens(tokens).sign(await settlementRequest());
+    expect((packed!.signatures.length - 2) / 130).toBe(2);
+    // Signers 1 and 2 swapped: both refuse, one signature is not a quorum.
+    await expect(withTokens([tokens[1]!, tokens[0]!, tokens[2]!]).sign(await settlementRequest(2n))).rejects.toBeInstanceOf(QuorumUnavailableError);
+  });
+
   it('reaches quorum with one signer down: a down signer only lowers availability', async () => {
     peers.set(URLS[0]!, 'down');
     const req = await settlementRequest();

@@ -14,6 +14,8 @@ export interface RemoteCommitteeDeps {
   urls: readonly string[];
   /** Deadline of one call to one signer. */
   timeoutMs: number;
+  /** Bearer token of each signer, by the index of its URL (each signer's SIGNER_AUTH_TOKEN). */
+  tokens?: readonly string[];
   metrics: Pick<OracleMetrics, 'signerCalls' | 'signaturesRejected' | 'signerCallDuration'>;
   logger: Logger;
   fetch?: FetchLike;
@@ -166,7 +168,9 @@ export class RemoteCommittee implements CommitteePort {
     let res: Response;
     let json: unknown;
     try {
-      res = await this.fetch(`${url}/v1/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+      const token = this.d.tokens?.[this.d.urls.indexOf(url)];
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      res = await this.fetch(`${url}/v1/sign`, { method: 'POST', headers, body: JSON.stringify(body), signal });
       json = await res.json();
     } catch (err) {
       if (err instanceof SyntaxError) return { outcome: 'bad_response', detail: 'body is not JSON' };

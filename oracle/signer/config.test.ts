@@ -45,7 +45,8 @@ function keystoreFile(key: Hex, password: string): string {
   return file;
 }
 
-const base = { SIGNER_DEPLOYMENT: deployment };
+const TOKEN = 'a'.repeat(16) + 'B'.repeat(16);
+const base = { SIGNER_DEPLOYMENT: deployment, SIGNER_AUTH_TOKEN: TOKEN };
 
 describe('signer loadSignerConfig', () => {
   it('takes the key from SIGNER_KEY, and this operator RPC endpoints over the deployment ones', () => {
@@ -81,6 +82,15 @@ describe('signer loadSignerConfig', () => {
     const file = keystoreFile(DEV_COMMITTEE_KEYS[1]!, 'pw');
     expect(() => loadSignerConfig({ ...base, SIGNER_KEYSTORE: file, SIGNER_KEYSTORE_PASSWORD: 'pw' })).toThrow(/SIGNER_KEYSTORE: a DEV-ONLY/);
     expect(loadSignerConfig({ ...base, SIGNER_KEY: DEV_OUTSIDER_KEY, SIGNER_DEV_MODE: '1' }).key).toBe(DEV_OUTSIDER_KEY);
+  });
+
+  it('needs the aggregator token outside dev mode, 32+ printable characters, and keeps it', () => {
+    const { SIGNER_AUTH_TOKEN: _t, ...noToken } = base;
+    expect(() => loadSignerConfig({ ...noToken, SIGNER_KEY: generatePrivateKey() })).toThrow(/SIGNER_AUTH_TOKEN is required outside dev mode/);
+    expect(() => loadSignerConfig({ ...base, SIGNER_KEY: generatePrivateKey(), SIGNER_AUTH_TOKEN: 'short' })).toThrow(/SIGNER_AUTH_TOKEN: expected at least 32 characters/);
+    expect(() => loadSignerConfig({ ...base, SIGNER_KEY: generatePrivateKey(), SIGNER_AUTH_TOKEN: `${TOKEN} x` })).toThrow(/SIGNER_AUTH_TOKEN: expected printable characters without spaces/);
+    expect(loadSignerConfig({ ...base, SIGNER_KEY: generatePrivateKey() }).authToken).toBe(TOKEN);
+    expect(loadSignerConfig({ ...noToken, SIGNER_DEV_MODE: '1', SIGNER_DEV_INDEX: '0' }).authToken).toBeUndefined();
   });
 
   it('refuses ambiguous or malformed settings', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseToken } from '../../common/bearer.js';
 import { isHex, type Hex } from 'viem';
 import type { Deployment } from '../../schemas/deployment.js';
 import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
@@ -21,6 +22,11 @@ export interface SignerConfig {
   maxFutureSkewSeconds: number;
   /** How much older than a redemption request a pinned supply block may be (seconds), SIGNER_PIN_LAG_SECONDS. */
   maxPinLagSeconds: number;
+  /**
+   * Secret the aggregator presents as `Authorization: Bearer <token>` on POST /v1/sign (SIGNER_AUTH_TOKEN); required
+   * outside dev mode. Never logged.
+   */
+  authToken: string | undefined;
 }
 
 /** Every key in schemas/dev-keys.ts is public; none may sign outside dev mode. */
@@ -95,7 +101,11 @@ export function loadSignerConfig(env: NodeJS.ProcessEnv): SignerConfig {
   if (!devMode && PUBLIC_KEYS.has(key.toLowerCase())) throw new ConfigError(`${keySource}: a DEV-ONLY public key is refused outside dev mode (SIGNER_DEV_MODE=1)`);
   const port = Number(env.SIGNER_PORT ?? '8100');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('SIGNER_PORT: expected a TCP port');
+  const authToken = parseToken(env.SIGNER_AUTH_TOKEN);
+  if (typeof authToken === 'object') throw new ConfigError(`SIGNER_AUTH_TOKEN: ${authToken.error}`);
+  if (!authToken && !devMode) throw new ConfigError('SIGNER_AUTH_TOKEN is required outside dev mode: the secret the aggregator presents on POST /v1/sign');
   return {
+    authToken,
     host: env.SIGNER_HOST ?? '127.0.0.1',
     port,
     dbPath: env.SIGNER_DB ?? 'data/signer.sqlite',

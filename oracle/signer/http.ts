@@ -44,6 +44,7 @@ import { OracleError, badRequest } from '../errors.js';
 import type { SignerMetrics } from './metrics.js';
 import type { SignCommand, SignerService } from './signer.js';
 import { signerOpenApi } from './openapi.js';
+import { bearerMatches } from '../../common/bearer.js';
 
 export interface SignerAppDeps {
   service: Pick<SignerService, 'sign' | 'address'>;
@@ -51,6 +52,8 @@ export interface SignerAppDeps {
   logger: Logger;
   /** Readiness: the store answers and the hub RPC answers. */
   ready: () => Promise<void>;
+  /** When set, POST /v1/sign requires `Authorization: Bearer <authToken>` (401 otherwise). */
+  authToken?: string;
 }
 
 const parseEnvelope = parserFor<SignRequest>(signRequestSchema);
@@ -198,6 +201,10 @@ export function createSignerApp(deps: SignerAppDeps): Hono {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
 
   app.post('/v1/sign', async (c) => {
+    if (deps.authToken !== undefined && !bearerMatches(c.req.header('authorization'), deps.authToken)) {
+      deps.metrics.signRequests.inc({ outcome: 'unauthorized' });
+      throw new OracleError(401, 'unauthorized', 'POST /v1/sign needs the aggregator\'s bearer token', 'authorization');
+    }
     const cmd = parseSignCommand(await readJson(c));
     const r = await deps.service.sign(cmd);
     deps.metrics.signRequests.inc({ outcome: r.repeat ? 'repeat' : 'signed' });

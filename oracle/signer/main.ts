@@ -32,6 +32,8 @@ Environment:
   SIGNER_KEYSTORE           an encrypted JSON keystore (Web3 Secret Storage v3, scrypt or pbkdf2)
   SIGNER_KEYSTORE_PASSWORD  its password
   SIGNER_PIN_LAG_SECONDS    how much older than a redemption request a pinned supply block may be [3600]
+  SIGNER_AUTH_TOKEN         secret the aggregator sends as "Authorization: Bearer <token>" on POST /v1/sign
+                            (32+ printable characters; required outside dev mode)
   SIGNER_DEV_MODE=1         allow DEV-ONLY keys; with SIGNER_DEV_INDEX=0..2 and no key, use that dev committee key
   LOG_LEVEL                 pino level                                                 [info]
 
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     service,
     metrics,
     logger,
+    ...(config.authToken ? { authToken: config.authToken } : {}),
     ready: async () => {
       store.count();
       await registry.ping();

@@ -16,11 +16,12 @@ export function signerOpenApi() {
             'Sign the attestation of a request (settlement, NAV, config, allow-list, pause, reserve, move, redemption request / stage / policy / fulfilment, disclosure, transport quorum) at a proposed nonce',
           description:
             '`request` by kind: the posted body (settlement, nav, reserve, allowlist, pause, move, redemptionFulfilment, disclosure), the registry snapshot (config, redemptionPolicy: PolicySnapshot, transportQuorum: QuorumSnapshot of one chain, signed for that chain only), or an event the aggregator read (redemptionRequest: RedemptionReport with the pinned blocks of its pool supply; redemptionStage: StageReport). The signer reads the events, supplies and registry itself.',
+          security: [{ aggregator: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignRequest' } } } },
           responses: {
             '200': { description: 'signatures, one per chain (the first ones again on a repeat)', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignResponse' } } } },
             '400': errorResponse('body fails the schema'),
-            '401': errorResponse("the request's EIP-712 signature does not recover"),
+            '401': errorResponse("no or another `Authorization: Bearer` token than SIGNER_AUTH_TOKEN (unauthorized, field authorization), or the request's EIP-712 signature does not recover"),
             '403': errorResponse('not a custodian / NAV publisher / the issuer, or this signer is not in the set that must sign (the DID signer set; for config governance or the last config it signed)'),
             '404': errorResponse('unknown DID'),
             '409': errorResponse('equivocation: another message at this nonce, or this request at another nonce'),
@@ -36,6 +37,7 @@ export function signerOpenApi() {
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },
     },
     components: {
+      securitySchemes: { aggregator: { type: 'http', scheme: 'bearer', description: "the signer's SIGNER_AUTH_TOKEN, which only the aggregator holds" } },
       schemas: {
         SignRequest: strip(signRequestSchema),
         SignResponse: strip(signResponseSchema),

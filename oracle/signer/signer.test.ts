@@ -198,3 +198,30 @@ describe('committee signer POST /v1/sign', () => {
     expect(Object.keys(doc.paths)).toContain('/v1/sign');
   });
 });
+
+describe('committee signer POST /v1/sign with SIGNER_AUTH_TOKEN', () => {
+  const TOKEN = 't'.repeat(40);
+  beforeEach(() => {
+    world = newWorld();
+    signer = makeSigner(DEV_COMMITTEE_KEYS[0]!, world, undefined, { quorums: true, authToken: TOKEN });
+  });
+  const request = async (authorization?: string) =>
+    signer.app.request('/v1/sign', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({ kind: 'settlement', request: await settlementBody(), nonce: '1', chainIds: [31338] }),
+    });
+
+  it('refuses a request without the aggregator token, or with another, naming the header, and signs nothing', async () => {
+    for (const auth of [undefined, `Bearer ${'u'.repeat(40)}`, TOKEN, `Basic ${TOKEN}`]) {
+      expect(await errorOf(await request(auth))).toMatchObject({ status: 401, code: 'unauthorized', field: 'authorization' });
+    }
+    expect(signer.store.count()).toBe(0);
+  });
+
+  it('signs with the token', async () => {
+    const r = await signed(await request(`Bearer ${TOKEN}`));
+    expect(r.signatures).toHaveLength(1);
+    expect(signer.store.count()).toBe(1);
+  });
+});

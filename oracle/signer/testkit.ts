@@ -127,7 +127,7 @@ export const tempDb = (label: string) => join(tmpdir(), `${label}-${process.pid}
  * A real signer (service, SQLite store, HTTP app) with `key`, over the world's fake chains (and redemptions modules,
  * if given); it reads the world's transport quorums unless `opts.quorums` is false.
  */
-export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld, opts: { quorums: boolean } = { quorums: true }) {
+export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld, opts: { quorums: boolean; authToken?: string } = { quorums: true }) {
   const { db } = openDb(tempDb('signer-test'), schema, join(import.meta.dirname, 'store', 'migrations'));
   const store = new SignedStore(db);
   const metrics = createSignerMetrics();
@@ -145,7 +145,7 @@ export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld, op
     logger,
     ...(redemptions ? { redemption: { chains: fakeRedemptionChains(redemptions), policies: fakeRedemptionChains(redemptions), hubChainId: HUB, maxPinLagSeconds: 3600 } } : {}),
   });
-  const app = createSignerApp({ service, metrics, logger, ready: async () => undefined });
+  const app = createSignerApp({ service, metrics, logger, ready: async () => undefined, ...(opts.authToken ? { authToken: opts.authToken } : {}) });
   return { app, store, service, metrics, address: service.address };
 }
 
