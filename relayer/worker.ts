@@ -7,7 +7,7 @@ import type { Job, Outbox } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
-import { TRANSPORT_BITS } from '../schemas/message.js';
+import { arrivedOver } from './transports/destination.js';
 
 export interface WorkerDeps {
   chainId: number;
@@ -145,7 +145,7 @@ export class ChainWorker {
   private async onChain(t: Transport, job: Job): Promise<OnChain> {
     if (await t.isApplied(job)) return 'applied';
     if (job.quorumTransports === null) return undefined;
-    return ((await this.d.arrivals(job)) & TRANSPORT_BITS[job.transport]) !== 0 ? 'delivered' : undefined;
+    return arrivedOver(job, await this.d.arrivals(job)) ? 'delivered' : undefined;
   }
 
   private transportOf(job: Job): Transport | undefined {

@@ -1,5 +1,6 @@
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem';
-import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaTransportQuorumAbi } from '../../schemas/abi.js';
+import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi } from '../../schemas/abi.js';
+import { quorumArrivalsReader } from '../../common/transport-quorum.js';
 import { maskToTransports } from '../../schemas/message.js';
 import type { TransportName } from '../../schemas/deployment.js';
 import type { DidHash } from '../../schemas/ids.js';
@@ -28,11 +29,12 @@ export type HoldingsPort = Pick<Destinations, 'get' | 'holdingsState'>;
 
 /** Read-only view of the destination chains: what has been applied, and balances for redemption checks. */
 export class Destinations {
-  private readonly clients = new Map<number, { chain: DeployedChain; client: PublicClient }>();
+  private readonly clients = new Map<number, { chain: DeployedChain; client: PublicClient; arrivals: ReturnType<typeof quorumArrivalsReader> }>();
 
   constructor(chains: readonly DeployedChain[]) {
     for (const chain of chains) {
-      this.clients.set(chain.chainId, { chain, client: createPublicClient({ transport: http(chain.rpcUrl, { retryCount: 1, timeout: 5_000 }) }) });
+      const client = createPublicClient({ transport: http(chain.rpcUrl, { retryCount: 1, timeout: 5_000 }) });
+      this.clients.set(chain.chainId, { chain, client, arrivals: quorumArrivalsReader(client) });
     }
   }
 
@@ -51,12 +53,11 @@ export class Destinations {
    * RwaTransportQuorum); undefined when the DID needs no quorum on that chain.
    */
   async transportQuorumStatus(chainId: number, did: DidHash, attestationId: Hex): Promise<TransportQuorumStatus | undefined> {
-    const { chain, client } = this.entry(chainId);
+    const { chain, client, arrivals } = this.entry(chainId);
     const receiver = chain.receiver as Address;
     const [k, transports] = await client.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'transportQuorumOf', args: [did] });
     if (transports === 0) return undefined;
-    const gate = await client.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'transportQuorum' });
-    const [arrived] = await client.readContract({ address: gate, abi: rwaTransportQuorumAbi, functionName: 'arrivalsOf', args: [attestationId] });
+    const arrived = await arrivals(receiver, attestationId);
     return { k, transports: maskToTransports(transports), arrived: maskToTransports(arrived) };
   }
 

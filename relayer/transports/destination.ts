@@ -1,6 +1,7 @@
 import { createPublicClient, createWalletClient, defineChain, http, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport as ViemTransport, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { rwaReceiverAbi, rwaTransportQuorumAbi } from '../../schemas/abi.js';
+import { rwaReceiverAbi } from '../../schemas/abi.js';
+import { quorumArrivalsReader } from '../../common/transport-quorum.js';
 import type { Job } from '../store/outbox.js';
 import { receiverDeliveryAbi } from './delivery-abi.js';
 import { TRANSPORT_BITS } from '../../schemas/message.js';
@@ -25,23 +26,10 @@ export function isAppliedOn(pub: PublicClient, job: Job): Promise<boolean> {
   return pub.readContract({ address: job.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [job.didHash as Hex, BigInt(job.nonce)] });
 }
 
-/**
- * The transports (bitmask) whose arrival of the job's attestation the destination's RwaTransportQuorum recorded.
- * The quorum contract of each receiver is read once.
- */
+/** The transports (bitmask) whose arrival of the job's attestation the destination's RwaTransportQuorum recorded. */
 export function quorumArrivals(pub: PublicClient): (job: Job) => Promise<number> {
-  const gates = new Map<string, Promise<Address>>();
-  return async (job) => {
-    const receiver = job.receiver as Address;
-    let gate = gates.get(receiver);
-    if (!gate) {
-      gate = pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'transportQuorum' });
-      gates.set(receiver, gate);
-      gate.catch(() => gates.delete(receiver));
-    }
-    const [arrived] = await pub.readContract({ address: await gate, abi: rwaTransportQuorumAbi, functionName: 'arrivalsOf', args: [job.attestationId as Hex] });
-    return arrived;
-  };
+  const read = quorumArrivalsReader(pub);
+  return (job) => read(job.receiver as Address, job.attestationId as Hex);
 }
 
 /**
@@ -50,7 +38,12 @@ export function quorumArrivals(pub: PublicClient): (job: Job) => Promise<number>
  */
 export function deliveredCheck(pub: PublicClient): (job: Job) => Promise<boolean> {
   const arrivals = quorumArrivals(pub);
-  return async (job) => (await isAppliedOn(pub, job)) || (job.quorumTransports !== null && ((await arrivals(job)) & TRANSPORT_BITS[job.transport]) !== 0);
+  return async (job) => (await isAppliedOn(pub, job)) || (job.quorumTransports !== null && arrivedOver(job, await arrivals(job)));
+}
+
+/** Whether the arrivals bitmask of a job's attestation includes the job's own transport. */
+export function arrivedOver(job: Pick<Job, 'transport'>, arrived: number): boolean {
+  return (arrived & TRANSPORT_BITS[job.transport]) !== 0;
 }
 
 /**
