@@ -1,14 +1,11 @@
 import { DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, LOCAL_COMMITTEE_VERSION_TAG } from '../../schemas/dev-keys.js';
 export { DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, LOCAL_COMMITTEE_VERSION_TAG };
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createPublicClient, createWalletClient, defineChain, encodeAbiParameters, http, type Abi, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, defineChain, encodeAbiParameters, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_DEPLOYER_KEY } from '../../schemas/dev-keys.js';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
 import type { CcipChainSelector } from '../../relayer/transports/ccip/executor.js';
-import { BIN } from './anvil.js';
+import { artifact, forgeBuild } from './artifacts.js';
 
 /**
  * A local CCIP 2.0 lane between running anvil chains, from the real contracts of @chainlink/contracts-ccip@2.0.0
@@ -22,7 +19,6 @@ import { BIN } from './anvil.js';
  * --disable-code-size-limit (startAnvil does).
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
 
 export const LANE_PARAMS = {
@@ -79,14 +75,9 @@ export interface CcipChain {
  * contracts (forge only writes artifacts for sources the project imports). Cached by forge.
  */
 export function buildCcipArtifacts(): void {
-  const r = spawnSync(BIN('forge'), ['build', 'contracts/src', 'contracts/test/ccip/helpers/LocalCcipLane.sol'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`forge build failed:\n${r.stdout}\n${r.stderr}`);
+  forgeBuild(['contracts/src', 'contracts/test/ccip/helpers/LocalCcipLane.sol']);
 }
 
-function artifact(name: string): { abi: Abi; bytecode: Hex } {
-  const a = JSON.parse(readFileSync(join(ROOT, 'out', `${name}.sol`, `${name}.json`), 'utf8')) as { abi: Abi; bytecode: { object: Hex } };
-  return { abi: a.abi, bytecode: a.bytecode.object };
-}
 
 /** Deploys and configures contracts on one chain from one key, one transaction at a time (anvil automines). */
 export function chainDeployer(endpoint: Pick<LaneEndpoint, 'name' | 'chainId' | 'rpcUrl'>, key: Hex = ANVIL_DEPLOYER_KEY) {

@@ -1,15 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createPublicClient, createWalletClient, http, type Address, type Hex, type Abi, defineChain } from 'viem';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createPublicClient, createWalletClient, http, type Address, type Hex, defineChain } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi } from '../../schemas/abi.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import type { Deployment } from '../../schemas/deployment.js';
 import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../../schemas/dev-keys.js';
-import { BIN } from './anvil.js';
+import { artifact, buildContracts } from './artifacts.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+export { buildContracts };
+
 
 export interface ChainEndpoint {
   name: string;
@@ -38,16 +38,7 @@ export const DEMO_DID: DemoDid = {
   maxNavMoveBps: 500,
 };
 
-/** Compiles the contracts (cached by forge; a no-op when nothing changed). */
-export function buildContracts(): void {
-  const r = spawnSync(BIN('forge'), ['build', 'contracts/src'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`forge build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
-function artifact(name: string): { abi: Abi; bytecode: Hex } {
-  const a = JSON.parse(readFileSync(join(ROOT, 'out', `${name}.sol`, `${name}.json`), 'utf8')) as { abi: Abi; bytecode: { object: Hex } };
-  return { abi: a.abi, bytecode: a.bytecode.object };
-}
 
 function clients(endpoint: ChainEndpoint, key: Hex) {
   const chain = defineChain({ id: endpoint.chainId, name: endpoint.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [endpoint.rpcUrl] } } });

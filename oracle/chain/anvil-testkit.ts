@@ -2,33 +2,24 @@
  * Helpers for chain tests of the oracle against the real contracts on anvil: build, deploy, send and wait, and apply
  * attestations signed by the dev committee directly on a receiver (what a relayer does). Not used by production code.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createPublicClient, createWalletClient, defineChain, http, type Abi, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
 import { encodeMessage, type AttestationMessage } from '../../schemas/message.js';
 import type { DidHash } from '../../schemas/ids.js';
 import { Committee } from '../committee/local.js';
-import { BIN, type AnvilChain } from '../../e2e/lib/anvil.js';
+import type { AnvilChain } from '../../e2e/lib/anvil.js';
+import { artifact, buildContracts } from '../../e2e/lib/artifacts.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+export { buildContracts };
+
 /** Anvil account 3: an investor with gas. */
 export const INVESTOR_KEY: Hex = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
 export const committee = new Committee(DEV_COMMITTEE_KEYS);
 export const committeeSigners = [...committee.addresses].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
 
-export function buildContracts(): void {
-  const r = spawnSync(BIN('forge'), ['build', 'contracts/src'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`forge build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
-function artifact(name: string): { abi: Abi; bytecode: Hex } {
-  const a = JSON.parse(readFileSync(join(ROOT, 'out', `${name}.sol`, `${name}.json`), 'utf8')) as { abi: Abi; bytecode: { object: Hex } };
-  return { abi: a.abi, bytecode: a.bytecode.object };
-}
 
 export function clients(anvil: AnvilChain, key: Hex = ANVIL_DEPLOYER_KEY) {
   const chain = defineChain({ id: anvil.chainId, name: anvil.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
