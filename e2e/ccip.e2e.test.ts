@@ -4,13 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { offRampAbi } from '../schemas/abi.js';
-import { postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
+import { bootstrapDemo, postDemoRound, waitForDemoRound } from './lib/demo.js';
 import { DEMO_DID } from './lib/deploy.js';
-import { inspectChains } from './lib/inspect.js';
-import { waitFor } from './lib/wait.js';
-import { settledDeliveries } from './lib/relayer.js';
+import { settledByChain } from './lib/relayer.js';
 
 /**
  * The relayer's CCIP transport on three anvil chains: spoke-a is reached through a real Chainlink CCIP 2.0 lane from
@@ -44,30 +41,15 @@ describe('relayer: CCIP 2.0 transport next to CCTP-style', () => {
     expect(spokeB.transport).toBeUndefined();
     const now = Math.floor(Date.now() / 1000);
     const amounts = new Map(d.chains.map((c, i) => [c.chainId, BigInt(1_000_000 * (i + 1))]));
-    const ids: Hex[] = [];
-    for (const c of d.chains) {
-      const r = await postJson(`${stack.oracleUrl}/v1/settlements`, await demoSubscription(d, c.chainId, `CCIP-${c.name}`, amounts.get(c.chainId)!, now));
-      expect(r.status).toBe(201);
-      ids.push((r.json as { id: Hex }).id);
-    }
-    const nav = await postJson(`${stack.oracleUrl}/v1/nav`, await demoNav(d, 100_500_000n, now));
-    expect(nav.status).toBe(201);
-    const navId = (nav.json as { id: Hex }).id;
+    const { ids, navId } = await postDemoRound(d, stack.oracleUrl, 'CCIP', amounts, 100_500_000n, now);
+    await waitForDemoRound(d, amounts, 100_500_000n);
 
-    await waitFor(
-      async () => {
-        const views = await inspectChains(d, DEMO_INVESTOR);
-        return views.every((v) => v.balance === amounts.get(v.chainId) && v.nav === 100_500_000n);
-      },
-      { what: 'holdings and NAV on all chains', timeoutMs: 120_000 },
-    );
-
-    const deliveries = async (id: Hex) => new Map((await settledDeliveries(stack.relayerUrl, id)).map((x) => [x.chainId, x]));
+    const deliveries = (id: Hex) => settledByChain(stack.relayerUrl, id);
     const navBy = await deliveries(navId);
     expect(navBy.get(spokeA.chainId)).toMatchObject({ transport: 'ccip', state: 'confirmed' });
     expect(navBy.get(spokeB.chainId)).toMatchObject({ transport: 'ccip', state: 'confirmed' });
     expect(navBy.get(d.hub.chainId)).toMatchObject({ transport: 'cctp', state: 'confirmed' });
-    const settlementB = await deliveries(ids[d.chains.indexOf(spokeB)]!);
+    const settlementB = await deliveries(ids.get(spokeB.chainId)!);
     expect(settlementB.get(spokeB.chainId)).toMatchObject({ transport: 'cctp', state: 'confirmed' });
 
     // On spoke-a, the OffRamp recorded every executed CCIP message as SUCCESS: config, allow-list, reserve,
@@ -76,7 +58,7 @@ describe('relayer: CCIP 2.0 transport next to CCTP-style', () => {
     const logs = await client.getContractEvents({ address: spokeA.ccip!.offRamp as Address, abi: offRampAbi, eventName: 'ExecutionStateChanged', fromBlock: 0n });
     expect(logs.length).toBe(5);
     expect(logs.every((l) => l.args.state === 2)).toBe(true);
-    expect(ids).toHaveLength(3);
+    expect(ids.size).toBe(3);
     // On spoke-b, CCIP carried the NAV and nothing else.
     const clientB = createPublicClient({ transport: http(spokeB.rpcUrl) });
     const logsB = await clientB.getContractEvents({ address: spokeB.ccip!.offRamp as Address, abi: offRampAbi, eventName: 'ExecutionStateChanged', fromBlock: 0n });

@@ -10,7 +10,7 @@ import { startStack, type Stack } from './lib/stack.js';
 import { bootstrapDemo, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
 import { inspectChains } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
-import { settledDeliveries } from './lib/relayer.js';
+import { relayerDeliveries, settledDeliveries } from './lib/relayer.js';
 
 /**
  * Finality and reorgs (issue 5): the hub needs 3 confirmations. A CCIP send on the hub is reorged away (evm_snapshot /
@@ -20,12 +20,6 @@ import { settledDeliveries } from './lib/relayer.js';
 let stack: Stack;
 let mining = true;
 let miner: Promise<void> | undefined;
-
-interface Delivery {
-  chainId: number;
-  state: string;
-  txHash: Hex | null;
-}
 
 describe('relayer: a source event reorged away is never acted on', () => {
   beforeAll(async () => {
@@ -67,8 +61,7 @@ describe('relayer: a source event reorged away is never acted on', () => {
     const att = r.json as { id: Hex; didHash: Hex; nonce: string };
     const sendTx = await waitFor(
       async () => {
-        const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${att.id}`)).json()) as { deliveries: Delivery[] };
-        const job = rel.deliveries.find((x) => x.chainId === spokeA.chainId);
+        const job = (await relayerDeliveries(stack.relayerUrl, att.id)).find((x) => x.chainId === spokeA.chainId);
         return job?.state === 'submitted' && job.txHash ? job.txHash : undefined;
       },
       { what: 'the CCIP send submitted on the hub', timeoutMs: 60_000 },
@@ -101,7 +94,7 @@ describe('relayer: a source event reorged away is never acted on', () => {
     // CCIP message id), but it lives in a different block of the new chain.
     const job = (await settledDeliveries(stack.relayerUrl, att.id)).find((x) => x.chainId === spokeA.chainId)!;
     expect(job.state).toBe('confirmed');
-    const resent = await hubRpc.getTransactionReceipt({ hash: job.txHash as Hex });
+    const resent = await hubRpc.getTransactionReceipt({ hash: job.txHash! });
     expect(resent.blockHash).not.toBe(sent.blockHash);
     const [second] = parseCcipMessagesSent(resent.logs, d.hub.ccip!.onRamp as Address);
     const executions = await spokeRpc.getContractEvents({ address: spokeA.ccip!.offRamp as Address, abi: offRampAbi, eventName: 'ExecutionStateChanged', fromBlock: 0n });

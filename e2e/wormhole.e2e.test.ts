@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../schemas/abi.js';
-import { postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
-import { inspectChains } from './lib/inspect.js';
-import { waitFor } from './lib/wait.js';
-import { settledDeliveries } from './lib/relayer.js';
+import { bootstrapDemo, postDemoRound, waitForDemoRound } from './lib/demo.js';
+import { settledByChain } from './lib/relayer.js';
 
 /**
  * The relayer's Wormhole transport on three anvil chains: spoke-a is reached over the local Wormhole transport (the
@@ -35,25 +32,10 @@ describe('relayer: Wormhole transport next to CCTP-style', () => {
     expect(d.chains.filter((c) => c.wormhole).map((c) => c.name)).toEqual(['spoke-a']);
     const now = Math.floor(Date.now() / 1000);
     const amounts = new Map(d.chains.map((c, i) => [c.chainId, BigInt(1_000_000 * (i + 1))]));
-    const ids = new Map<number, Hex>();
-    for (const c of d.chains) {
-      const r = await postJson(`${stack.oracleUrl}/v1/settlements`, await demoSubscription(d, c.chainId, `WORMHOLE-${c.name}`, amounts.get(c.chainId)!, now));
-      expect(r.status).toBe(201);
-      ids.set(c.chainId, (r.json as { id: Hex }).id);
-    }
-    const nav = await postJson(`${stack.oracleUrl}/v1/nav`, await demoNav(d, 100_500_000n, now));
-    expect(nav.status).toBe(201);
-    const navId = (nav.json as { id: Hex }).id;
+    const { ids, navId } = await postDemoRound(d, stack.oracleUrl, 'WORMHOLE', amounts, 100_500_000n, now);
+    await waitForDemoRound(d, amounts, 100_500_000n);
 
-    await waitFor(
-      async () => {
-        const views = await inspectChains(d, DEMO_INVESTOR);
-        return views.every((v) => v.balance === amounts.get(v.chainId) && v.nav === 100_500_000n);
-      },
-      { what: 'holdings and NAV on all chains', timeoutMs: 120_000 },
-    );
-
-    const deliveries = async (id: Hex) => new Map((await settledDeliveries(stack.relayerUrl, id)).map((x) => [x.chainId, x]));
+    const deliveries = (id: Hex) => settledByChain(stack.relayerUrl, id);
     const navBy = await deliveries(navId);
     expect(navBy.get(spokeA.chainId)).toMatchObject({ transport: 'wormhole', state: 'confirmed' });
     for (const c of d.chains.filter((x) => x.chainId !== spokeA.chainId)) expect(navBy.get(c.chainId)).toMatchObject({ transport: 'cctp', state: 'confirmed' });

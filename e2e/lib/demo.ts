@@ -1,4 +1,4 @@
-import { keccak256, stringToBytes, type Address } from 'viem';
+import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Deployment } from '../../schemas/deployment.js';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../../schemas/dev-keys.js';
@@ -71,5 +71,38 @@ export async function bootstrapDemo(d: Deployment, oracleUrl: string, timeoutMs 
       return views.every((v) => v.configured && v.supplyCap > 0n && v.investorAllowed);
     },
     { what: 'config, allow-list and reserve applied on every chain', timeoutMs },
+  );
+}
+
+/** One settlement per chain and a NAV, posted; their attestation ids. */
+export interface DemoRound {
+  /** Subscription attestation id per chain id. */
+  ids: Map<number, Hex>;
+  navId: Hex;
+}
+
+/**
+ * Posts one subscription of `amounts.get(chainId)` to the demo investor on every chain (refs `<prefix>-<chain name>`)
+ * and a NAV of `nav`; throws, with the oracle's answer, unless each is accepted (201).
+ */
+export async function postDemoRound(d: Deployment, oracleUrl: string, prefix: string, amounts: ReadonlyMap<number, bigint>, nav: bigint, now: number): Promise<DemoRound> {
+  const created = async (path: string, body: unknown): Promise<Hex> => {
+    const r = await postJson(`${oracleUrl}${path}`, body);
+    if (r.status !== 201) throw new Error(`POST ${path} answered ${r.status}: ${JSON.stringify(r.json)}`);
+    return (r.json as { id: Hex }).id;
+  };
+  const ids = new Map<number, Hex>();
+  for (const c of d.chains) ids.set(c.chainId, await created('/v1/settlements', await demoSubscription(d, c.chainId, `${prefix}-${c.name}`, amounts.get(c.chainId) ?? 0n, now)));
+  return { ids, navId: await created('/v1/nav', await demoNav(d, nav, now)) };
+}
+
+/** Waits until every chain shows the demo investor holding `amounts.get(chainId)` and the NAV `nav`. */
+export function waitForDemoRound(d: Deployment, amounts: ReadonlyMap<number, bigint>, nav: bigint, timeoutMs = 120_000): Promise<true> {
+  return waitFor(
+    async () => {
+      const views = await inspectChains(d, DEMO_INVESTOR);
+      return views.every((v) => v.balance === amounts.get(v.chainId) && v.nav === nav);
+    },
+    { what: 'holdings and NAV on all chains', timeoutMs },
   );
 }

@@ -6,7 +6,7 @@ export interface RelayerDelivery {
   chainId: number;
   transport: string;
   state: string;
-  txHash: string | null;
+  txHash: Hex | null;
   quorumTransports?: number | null;
   note?: string | null;
   lastError?: string | null;
@@ -32,4 +32,9 @@ export function settledDeliveries(relayerUrl: string, id: Hex, timeoutMs = 30_00
     },
     { what: `the relayer's jobs of ${id} settled`, timeoutMs },
   );
+}
+
+/** settledDeliveries, by destination chain id (one job per chain: no transport quorum). */
+export async function settledByChain(relayerUrl: string, id: Hex): Promise<Map<number, RelayerDelivery>> {
+  return new Map((await settledDeliveries(relayerUrl, id)).map((x) => [x.chainId, x]));
 }

@@ -11,6 +11,7 @@ import { buildCcipArtifacts, chainDeployer } from '../../e2e/lib/ccip-lane.js';
 import { CctpTransport } from './cctp.js';
 import { classifyError } from '../errors.js';
 import type { Job } from '../store/outbox.js';
+import { pendingJob } from './testkit.js';
 
 /**
  * Chain test of the stuck-transaction path: anvil with automine off holds the relayer's delivery in its pool, the
@@ -24,32 +25,8 @@ let anvil: AnvilChain;
 let receiver: Address;
 
 function jobFor(m: AttestationMessage, signatures: Hex): Job {
-  return {
-    id: 1,
-    attestationId: attestationId(encodeMessage(m)),
-    seq: 1,
-    did: DID,
-    didHash: m.did,
-    nonce: m.nonce.toString(),
-    kind: m.kind,
-    chainId: anvil.chainId,
-    transport: 'cctp',
-    receiver,
-    message: encodeMessage(m),
-    signatures,
-    state: 'pending',
-    attempts: 0,
-    nextAttemptAt: 0,
-    txHash: null,
-    txNonce: null,
-    maxFeePerGas: null,
-    maxPriorityFeePerGas: null,
-    lastError: null,
-    createdAt: 0,
-    updatedAt: 0,
-    confirmedAt: null,
-    quorumTransports: null,
-  };
+  const message = encodeMessage(m);
+  return pendingJob({ id: 1, attestationId: attestationId(message), seq: 1, did: DID, didHash: m.did, nonce: m.nonce.toString(), kind: m.kind, chainId: anvil.chainId, transport: 'cctp', receiver, message, signatures });
 }
 
 describe('CctpTransport on anvil', () => {

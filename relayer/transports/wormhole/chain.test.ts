@@ -6,6 +6,7 @@ import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_WOR
 import { didHash, type DidString } from '../../../schemas/ids.js';
 import { encodeMessage, type AttestationMessage, type SettlementMessage } from '../../../schemas/message.js';
 import type { Job } from '../../store/outbox.js';
+import { pendingJob } from '../testkit.js';
 import { Committee } from '../../../oracle/committee/local.js';
 import { startAnvil, type AnvilChain } from '../../../e2e/lib/anvil.js';
 import { buildContracts } from '../../../e2e/lib/deploy.js';
@@ -39,32 +40,7 @@ const endpoint = (c: AnvilChain) => ({ name: c.name, chainId: c.chainId, rpcUrl:
 async function jobFor(m: AttestationMessage, id: number): Promise<Job> {
   const signatures = await committee.signFor(m, { chainId: BigInt(spokeChain.chainId), receiver }, committeeSigners, DEV_COMMITTEE_THRESHOLD);
   const message = encodeMessage(m);
-  return {
-    id,
-    attestationId: keccak256(message),
-    seq: id,
-    did: DID,
-    didHash: didHash(DID),
-    nonce: m.nonce.toString(),
-    kind: m.kind,
-    chainId: spokeChain.chainId,
-    transport: 'wormhole',
-    receiver,
-    message,
-    signatures,
-    state: 'pending',
-    attempts: 0,
-    nextAttemptAt: 0,
-    txHash: null,
-    txNonce: null,
-    maxFeePerGas: null,
-    maxPriorityFeePerGas: null,
-    lastError: null,
-    createdAt: 0,
-    updatedAt: 0,
-    confirmedAt: null,
-    quorumTransports: null,
-  };
+  return pendingJob({ id, attestationId: keccak256(message), seq: id, did: DID, didHash: didHash(DID), nonce: m.nonce.toString(), kind: m.kind, chainId: spokeChain.chainId, transport: 'wormhole', receiver, message, signatures });
 }
 
 function transportTo(): WormholeTransport {
