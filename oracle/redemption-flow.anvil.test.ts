@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
-import { rwaDidRegistryAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
+import { rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
+import { DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../e2e/lib/anvil.js';
 import { signFulfilment } from '../clients/custodian.js';
 import { openDb } from '../common/sqlite.js';
 import { KeyedMutex } from '../common/mutex.js';
-import { INVESTOR_KEY, apply, buildContracts, clients, committee, committeeSigners, deploy, deliver, mined } from './chain/anvil-testkit.js';
+import { INVESTOR_KEY, apply, buildContracts, clients, committee, committeeSigners, deploy, deployRegistryWithDid, deliver, mined } from './chain/anvil-testkit.js';
 import { RedemptionChains } from './chain/redemptions.js';
 import { RegistryReader } from './chain/registry.js';
 import { Destinations } from './chain/destinations.js';
@@ -58,28 +58,7 @@ describe('oracle redemption flow on two anvil chains', () => {
       [hub.chainId, await deploy(hub, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD])],
       [spoke.chainId, await deploy(spoke, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD])],
     ]);
-    const deployer = privateKeyToAccount(ANVIL_DEPLOYER_KEY).address;
-    registry = await deploy(hub, 'RwaDidRegistry', [deployer]);
-    await mined(
-      hub,
-      await clients(hub).wallet.writeContract({
-        address: registry,
-        abi: rwaDidRegistryAbi,
-        functionName: 'registerDid',
-        args: [
-          {
-            did: DID,
-            name: 'Flow Test Fund',
-            symbol: 'FTF',
-            config: { issuer: deployer, navDecimals: 8, tokenDecimals: 6, threshold: DEV_COMMITTEE_THRESHOLD, heartbeat: 86_400, maxNavMoveBps: 500 },
-            custodians: [CUSTODIAN],
-            navPublishers: [],
-            signers: committeeSigners,
-            chainIds: [BigInt(hub.chainId), BigInt(spoke.chainId)],
-          },
-        ],
-      }),
-    );
+    registry = await deployRegistryWithDid(hub, { did: DID, name: 'Flow Test Fund', symbol: 'FTF', custodians: [CUSTODIAN], chainIds: [hub.chainId, spoke.chainId] });
     // Each chain: the DID's config, the investor allowed, a reserve cap, 10,000 units minted to the investor, at nonces
     // 1001..1004 so they never meet the nonces the oracle's fresh store hands out (from 1).
     for (const chain of [hub, spoke]) {

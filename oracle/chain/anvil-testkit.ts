@@ -4,7 +4,7 @@
  */
 import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { rwaReceiverAbi } from '../../schemas/abi.js';
+import { rwaDidRegistryAbi, rwaReceiverAbi } from '../../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
 import { encodeMessage, type AttestationMessage } from '../../schemas/message.js';
 import type { DidHash } from '../../schemas/ids.js';
@@ -40,6 +40,22 @@ export async function deploy(anvil: AnvilChain, name: string, args: readonly unk
   const r = await pub.waitForTransactionReceipt({ hash: await wallet.deployContract({ abi, bytecode, args }), timeout: 30_000 });
   if (!r.contractAddress) throw new Error(`deploying ${name} on ${anvil.name} failed`);
   return r.contractAddress;
+}
+
+/**
+ * Deploys RwaDidRegistry on `hub`, owned by the deployer, and registers `did` with the committee as its signer set
+ * (issuer: the deployer; NAV 8 and token 6 decimals, a day's heartbeat, a 5% NAV band).
+ */
+export async function deployRegistryWithDid(
+  hub: AnvilChain,
+  did: { did: string; name: string; symbol: string; custodians: readonly Address[]; chainIds: readonly number[] },
+): Promise<Address> {
+  const deployer = privateKeyToAccount(ANVIL_DEPLOYER_KEY).address;
+  const registry = await deploy(hub, 'RwaDidRegistry', [deployer]);
+  const config = { issuer: deployer, navDecimals: 8, tokenDecimals: 6, threshold: DEV_COMMITTEE_THRESHOLD, heartbeat: 86_400, maxNavMoveBps: 500 };
+  const input = { did: did.did, name: did.name, symbol: did.symbol, config, custodians: did.custodians, navPublishers: [], signers: committeeSigners, chainIds: did.chainIds.map(BigInt) };
+  await mined(hub, await clients(hub).wallet.writeContract({ address: registry, abi: rwaDidRegistryAbi, functionName: 'registerDid', args: [input] }));
+  return registry;
 }
 
 /** An attestation of any kind before it gets its DID and nonce. */

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../../schemas/abi.js';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
+import { DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../../e2e/lib/anvil.js';
-import { INVESTOR_KEY, buildContracts, clients, committeeSigners as signers, deploy, deliver as deliverOn, mined as minedOn, type Unnumbered } from './anvil-testkit.js';
+import { INVESTOR_KEY, buildContracts, deployRegistryWithDid, clients, committeeSigners as signers, deploy, deliver as deliverOn, mined as minedOn, type Unnumbered } from './anvil-testkit.js';
 import { Destinations } from './destinations.js';
 import { RedemptionChains } from './redemptions.js';
 
@@ -33,28 +33,7 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     anvil = await startAnvil('hub', CHAIN_ID);
     buildContracts();
     receiver = await deploy(anvil, 'RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
-    const deployer = privateKeyToAccount(ANVIL_DEPLOYER_KEY).address;
-    registry = await deploy(anvil, 'RwaDidRegistry', [deployer]);
-    const { wallet } = clients(anvil);
-    await mined(
-      await wallet.writeContract({
-        address: registry,
-        abi: rwaDidRegistryAbi,
-        functionName: 'registerDid',
-        args: [
-          {
-            did: DID,
-            name: 'Reader Test Fund',
-            symbol: 'RTF',
-            config: { issuer: deployer, navDecimals: 8, tokenDecimals: 6, threshold: DEV_COMMITTEE_THRESHOLD, heartbeat: 86_400, maxNavMoveBps: 500 },
-            custodians: [],
-            navPublishers: [],
-            signers,
-            chainIds: [BigInt(CHAIN_ID)],
-          },
-        ],
-      }),
-    );
+    registry = await deployRegistryWithDid(anvil, { did: DID, name: 'Reader Test Fund', symbol: 'RTF', custodians: [], chainIds: [CHAIN_ID] });
     reader = new RedemptionChains([{ name: 'hub', chainId: CHAIN_ID, rpcUrl: anvil.rpcUrl, receiver, confirmations: 1 }], { rpcUrl: anvil.rpcUrl, registry });
     const now = (await clients(anvil).pub.getBlock()).timestamp;
     await deliver({ kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Reader Test Fund', symbol: 'RTF' });

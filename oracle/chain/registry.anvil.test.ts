@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, http, type Address } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi } from '../../schemas/abi.js';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../../e2e/lib/anvil.js';
-import { buildContracts, clients, committeeSigners, deploy, mined } from './anvil-testkit.js';
+import { buildContracts, clients, deployRegistryWithDid, mined } from './anvil-testkit.js';
 import { RegistryReader } from './registry.js';
 
 /**
@@ -31,28 +29,7 @@ describe('RegistryReader member sets on anvil', () => {
   beforeAll(async () => {
     buildContracts();
     hub = await startAnvil('registry-reader', 41_201);
-    const deployer = privateKeyToAccount(ANVIL_DEPLOYER_KEY).address;
-    registry = await deploy(hub, 'RwaDidRegistry', [deployer]);
-    await mined(
-      hub,
-      await clients(hub).wallet.writeContract({
-        address: registry,
-        abi: rwaDidRegistryAbi,
-        functionName: 'registerDid',
-        args: [
-          {
-            did: DID,
-            name: 'Reader Test Fund',
-            symbol: 'RTF',
-            config: { issuer: deployer, navDecimals: 8, tokenDecimals: 6, threshold: DEV_COMMITTEE_THRESHOLD, heartbeat: 86_400, maxNavMoveBps: 500 },
-            custodians: [A],
-            navPublishers: [],
-            signers: committeeSigners,
-            chainIds: [BigInt(hub.chainId)],
-          },
-        ],
-      }),
-    );
+    registry = await deployRegistryWithDid(hub, { did: DID, name: 'Reader Test Fund', symbol: 'RTF', custodians: [A], chainIds: [hub.chainId] });
   }, 300_000);
 
   afterAll(async () => {
