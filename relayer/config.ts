@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isHex, type Hex } from 'viem';
 import { parseDeployment, type Deployment, type TransportName } from '../schemas/deployment.js';
+import { TRANSPORT_NAMES } from '../schemas/message.js';
 import { ANVIL_RELAYER_KEY, DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, LOCAL_COMMITTEE_VERSION_TAG } from '../schemas/dev-keys.js';
 
 export interface RelayerConfig {
@@ -26,8 +27,6 @@ export interface RelayerConfig {
   /** Transports not to use (an incident on a bridge): their jobs wait, and a transport quorum counts on the others. */
   disabledTransports: ReadonlySet<TransportName>;
 }
-
-const TRANSPORT_NAMES: readonly TransportName[] = ['cctp', 'ccip', 'wormhole'];
 
 /** RELAYER_DISABLED_TRANSPORTS: comma-separated transport names, empty or absent for none. */
 export function parseDisabledTransports(value: string | undefined): Set<TransportName> {
