@@ -75,6 +75,11 @@ contract RwaReceiver {
   event ReserveApplied(bytes32 indexed did, uint64 indexed nonce, uint256 reserve, uint64 asOf, uint128 supplyCap);
   event BatchRootVerified(bytes32 indexed did, bytes32 indexed root, uint32 signerEpoch);
   event TransportQuorumApplied(bytes32 indexed did, uint64 indexed nonce, uint8 k, uint8 transports);
+  /// @notice A config, pause, redemption policy or transport quorum older than the newest of its kind already applied:
+  /// its nonce is consumed and nothing changes (so a relayer sees it delivered and stops retrying).
+  event AdminSuperseded(bytes32 indexed did, uint64 indexed nonce, uint8 kind, uint64 newestApplied);
+  /// @notice An allow-list entry older than the newest entry already applied for the same account: skipped.
+  event AllowListEntrySuperseded(bytes32 indexed did, uint64 indexed nonce, address indexed account, uint64 newestApplied);
 
   /// @dev One slot: everything a settlement needs besides the signers. quorumTransports 0: ungated.
   struct DidState {
@@ -107,6 +112,11 @@ contract RwaReceiver {
   mapping(bytes32 did => mapping(uint256 word => uint256 bits)) private s_usedNonces;
   /// @dev Batch roots verified by a DID's quorum, with the signer epoch that verified them.
   mapping(bytes32 did => mapping(bytes32 root => uint32 epoch)) private s_batchRoots;
+  /// @dev Order of state-setting kinds: per DID and kind (config, pause, policy, transport quorum), and per DID and
+  /// account for the allow-list, 1 + the nonce of the newest applied message (0: none yet). The oracle gives a DID
+  /// one nonce sequence for every kind, so a higher nonce is a newer decision; a lower one arriving later is stale.
+  mapping(bytes32 did => mapping(uint8 kind => uint256 newestPlusOne)) private s_newestAdmin;
+  mapping(bytes32 did => mapping(address account => uint256 newestPlusOne)) private s_newestAllowList;
 
   constructor(address[] memory governanceSigners, uint8 governanceThreshold) {
     i_chainId = block.chainid;
@@ -243,6 +253,8 @@ contract RwaReceiver {
     uint8 kind = h.kind;
     if (kind == AttestationCodec.KIND_SETTLEMENT) _applySettlement(h, AttestationCodec.decodeSettlement(message));
     else if (kind == AttestationCodec.KIND_NAV) _applyNav(h, AttestationCodec.decodeNav(message));
+    // Settlements and NAV never reach this line, so they pay nothing for the ordering of state-setting kinds.
+    else if (_isSuperseded(h)) return;
     else if (kind == AttestationCodec.KIND_CONFIG) _applyConfig(h, AttestationCodec.decodeConfig(message));
     else if (kind == AttestationCodec.KIND_ALLOWLIST) _applyAllowList(h, message);
     else if (kind == AttestationCodec.KIND_PAUSE) _applyPause(h, AttestationCodec.decodePause(message));
@@ -250,6 +262,24 @@ contract RwaReceiver {
     else if (kind == AttestationCodec.KIND_TRANSPORT_QUORUM) _applyTransportQuorum(h, message);
     // decodeHeader admits kinds 1..12 only: the rest (7..11) belongs to the redemptions module.
     else i_redemptions.applyAttestation(message);
+  }
+
+  /// @dev For config, pause, redemption policy and transport quorum: records the message as the newest of its kind, or
+  /// reports it superseded (a newer one of the kind applied first). Other kinds carry their own order (reserve and
+  /// disclosure asOf, stage sequence, request ids) or none is needed (allow-list: per account, in _applyAllowList).
+  function _isSuperseded(AttestationCodec.Header memory h) internal returns (bool) {
+    uint8 kind = h.kind;
+    if (
+      kind != AttestationCodec.KIND_CONFIG && kind != AttestationCodec.KIND_PAUSE
+        && kind != AttestationCodec.KIND_REDEMPTION_POLICY && kind != AttestationCodec.KIND_TRANSPORT_QUORUM
+    ) return false;
+    uint256 newest = s_newestAdmin[h.did][kind];
+    if (h.nonce < newest) {
+      emit AdminSuperseded(h.did, h.nonce, kind, uint64(newest - 1));
+      return true;
+    }
+    s_newestAdmin[h.did][kind] = uint256(h.nonce) + 1;
+    return false;
   }
 
   function _applySettlement(AttestationCodec.Header memory h, AttestationCodec.Settlement memory s) internal {
@@ -316,8 +346,15 @@ contract RwaReceiver {
   function _applyAllowList(AttestationCodec.Header memory h, bytes calldata message) internal {
     RwaHoldings holdings = s_dids[h.did].holdings;
     uint256 n = AttestationCodec.allowListCount(message);
+    uint256 mark = uint256(h.nonce) + 1;
     for (uint256 i; i < n; ++i) {
       (address account, bool allowed) = AttestationCodec.allowListEntry(message, i);
+      uint256 newest = s_newestAllowList[h.did][account];
+      if (mark <= newest) {
+        emit AllowListEntrySuperseded(h.did, h.nonce, account, uint64(newest - 1));
+        continue;
+      }
+      s_newestAllowList[h.did][account] = mark;
       holdings.setAllowed(account, allowed);
     }
     emit AllowListApplied(h.did, h.nonce, n);
@@ -399,6 +436,19 @@ contract RwaReceiver {
 
   function navFeedOf(bytes32 did) external view returns (RwaNavFeed) {
     return s_navFeeds[did];
+  }
+
+  /// @notice The nonce of the newest applied config (3), pause (5), redemption policy (9) or transport quorum (12) of
+  /// `did`; `any` false when none applied yet.
+  function newestAdminNonce(bytes32 did, uint8 kind) external view returns (bool any, uint64 nonce) {
+    uint256 v = s_newestAdmin[did][kind];
+    return (v != 0, v == 0 ? 0 : uint64(v - 1));
+  }
+
+  /// @notice The nonce of the newest applied allow-list entry for `account`; `any` false when none applied yet.
+  function newestAllowListNonce(bytes32 did, address account) external view returns (bool any, uint64 nonce) {
+    uint256 v = s_newestAllowList[did][account];
+    return (v != 0, v == 0 ? 0 : uint64(v - 1));
   }
 
   function reserveAsOf(bytes32 did) external view returns (uint64) {
