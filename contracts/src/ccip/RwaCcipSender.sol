@@ -3,17 +3,18 @@ pragma solidity 0.8.26;
 
 import {IRouterClient} from "@chainlink/contracts-ccip/contracts/interfaces/IRouterClient.sol";
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
+import {HubPublisher} from "../HubPublisher.sol";
 
-/// @notice Hub-side entry into CCIP for oracle attestations. Anyone may call `send`: the payload carries the oracle
-/// committee's quorum signatures, which the destination RwaReceiver verifies itself, so this contract trusts neither
-/// the caller nor the transport and holds no state.
+/// @notice Hub-side entry into CCIP for oracle attestations. Only an authorised publisher (HubPublisher: the CCIP lane's
+/// relayer key, not a committee key) may call `send`, so an arrival through the destination's CCIP adapter proves more
+/// than the committee's signatures, which the destination RwaReceiver still verifies itself.
 /// @dev Payload (CCIP `data`) = abi.encode(bytes message, bytes signatures), decoded by RwaCcipReceiver.
 /// Fees are paid in native coin. `send` takes exactly the router's quote and refunds any excess to the caller in the
 /// same transaction: quotes move with the FeeQuoter's gas and token prices between a caller's `getFee` and its
 /// transaction, so an exact-amount rule would make honest calls revert; over-paying the router directly would be
 /// kept by CCIP (IRouterClient: "overpayment with no refund").
 /// Extra args are the legacy GenericExtraArgsV2 (MIT `Client`), so the lane's default CCVs and executor apply.
-contract RwaCcipSender {
+contract RwaCcipSender is HubPublisher {
   error InvalidRouter(address router);
   error InvalidGasLimit(uint32 gasLimit);
   error InvalidDestReceiver(address destReceiverAdapter);
@@ -49,6 +50,7 @@ contract RwaCcipSender {
   function send(uint64 destChainSelector, address destReceiverAdapter, bytes calldata message, bytes calldata signatures)
     external
     payable
+    onlyPublisher
     returns (bytes32 messageId)
   {
     Client.EVM2AnyMessage memory ccipMessage = _buildMessage(destReceiverAdapter, message, signatures);

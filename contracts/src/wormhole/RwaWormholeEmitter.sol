@@ -2,6 +2,7 @@
 pragma solidity 0.8.26;
 
 import {WormholeVaa} from "./WormholeVaa.sol";
+import {HubPublisher} from "../HubPublisher.sol";
 
 /// @notice Hub-side entry into the local Wormhole transport: publishes an oracle attestation as a Wormhole message.
 ///
@@ -12,9 +13,10 @@ import {WormholeVaa} from "./WormholeVaa.sol";
 /// would be for an application calling the core). The relayer then signs the observation with local guardian keys.
 /// Wormhole's message fee is not charged.
 ///
-/// Anyone may publish: the payload carries the oracle committee's quorum signatures, which the destination
-/// RwaReceiver verifies itself, so this contract trusts neither the caller nor the transport.
-contract RwaWormholeEmitter {
+/// Only an authorised publisher (HubPublisher: the Wormhole lane's relayer key, not a committee key) may publish, so a
+/// VAA from this emitter proves more than the committee's signatures, which the destination RwaReceiver still verifies.
+/// On a real network the same rule belongs in the application contract that calls the core's `publishMessage`.
+contract RwaWormholeEmitter is HubPublisher {
   error InvalidDestinationChain(uint64 destinationChainId);
 
   /// @notice The Wormhole core's message event: `sender` is the emitter, `sequence` counts its messages from 0.
@@ -43,7 +45,7 @@ contract RwaWormholeEmitter {
     uint32 nonce,
     bytes calldata message,
     bytes calldata signatures
-  ) external returns (uint64 sequence)
+  ) external onlyPublisher returns (uint64 sequence)
   {
     if (destinationChainId == 0) revert InvalidDestinationChain(destinationChainId);
     bytes memory payload = WormholeVaa.encodePayload(destinationChainId, message, signatures);

@@ -51,6 +51,9 @@ contract RwaCcipLaneTest is AttestationFixture, LocalCcipLane {
     sender = new RwaCcipSender(IRouterClient(address(hub.router)), RECEIVE_GAS);
     rogueSender = new RwaCcipSender(IRouterClient(address(hub.router)), RECEIVE_GAS);
     otherSender = new RwaCcipSender(IRouterClient(address(other.router)), RECEIVE_GAS);
+    sender.setPublisher(payer, true);
+    rogueSender.setPublisher(payer, true);
+    otherSender.setPublisher(payer, true);
     adapter = new RwaCcipReceiver(address(spoke.router), receiver, adapterOwner);
     RwaCcipReceiver.AllowedSender[] memory adds = new RwaCcipReceiver.AllowedSender[](1);
     adds[0] = RwaCcipReceiver.AllowedSender({sourceChainSelector: HUB, sender: address(sender)});
@@ -334,6 +337,7 @@ contract RwaCcipLaneTest is AttestationFixture, LocalCcipLane {
   function test_execute_RecordsFailureWhen_ReceiverGasTooLowThenRetriesWithOverride() public {
     // Same lane, a sender that asks for too little gas: CCIP fails the message, the executor retries with more.
     RwaCcipSender stingy = new RwaCcipSender(IRouterClient(address(hub.router)), 30_000);
+    stingy.setPublisher(payer, true);
     RwaCcipReceiver.AllowedSender[] memory adds = new RwaCcipReceiver.AllowedSender[](1);
     adds[0] = RwaCcipReceiver.AllowedSender({sourceChainSelector: HUB, sender: address(stingy)});
     vm.prank(adapterOwner);

@@ -7,6 +7,8 @@ import {IRouterClient} from "@chainlink/contracts-ccip/contracts/interfaces/IRou
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {MessageV1Codec} from "@chainlink/contracts-ccip/contracts/libraries/MessageV1Codec.sol";
 import {Router} from "@chainlink/contracts-ccip/contracts/Router.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {HubPublisher} from "../../src/HubPublisher.sol";
 import {RwaCcipSender} from "../../src/ccip/RwaCcipSender.sol";
 import {LocalCcipLane} from "./helpers/LocalCcipLane.sol";
 
@@ -43,6 +45,7 @@ contract RwaCcipSenderTest is Test, LocalCcipLane {
     signers[0] = vm.addr(0xC0FFEE);
     _connectLane(hub, spoke, signers, 1);
     sender = new RwaCcipSender(IRouterClient(address(hub.router)), RECEIVE_GAS);
+    sender.setPublisher(payer, true);
     vm.deal(payer, 10 ether);
   }
 
@@ -170,6 +173,7 @@ contract RwaCcipSenderTest is Test, LocalCcipLane {
 
   function test_RevertWhen_send_RefundRejected() public {
     RefundRejectingCaller caller = new RefundRejectingCaller();
+    sender.setPublisher(address(caller), true);
     uint256 fee = _fee();
     vm.deal(address(caller), 0);
     vm.expectRevert(abi.encodeWithSelector(RwaCcipSender.RefundFailed.selector, address(caller), 1));
@@ -179,6 +183,7 @@ contract RwaCcipSenderTest is Test, LocalCcipLane {
 
   function test_send_ExactFeeNeedsNoRefund() public {
     RefundRejectingCaller caller = new RefundRejectingCaller();
+    sender.setPublisher(address(caller), true);
     uint256 fee = _fee();
     vm.prank(payer);
     caller.send{value: fee}(sender, SPOKE, adapter, message, signatures);
@@ -191,5 +196,38 @@ contract RwaCcipSenderTest is Test, LocalCcipLane {
     vm.expectRevert(Router.BadARMSignal.selector);
     vm.prank(payer);
     sender.send{value: fee}(SPOKE, adapter, message, signatures);
+  }
+
+  // ---- publisher role (issue 17: committee signatures alone must not drive a bridge) ----
+
+  function test_RevertWhen_send_CallerNotPublisher() public {
+    address holderOfCommitteeSigs = makeAddr("holder of committee signatures");
+    vm.deal(holderOfCommitteeSigs, 1 ether);
+    uint256 fee = _fee();
+    vm.expectRevert(abi.encodeWithSelector(HubPublisher.NotPublisher.selector, holderOfCommitteeSigs));
+    vm.prank(holderOfCommitteeSigs);
+    sender.send{value: fee}(SPOKE, adapter, message, signatures);
+  }
+
+  function test_setPublisher_RevokedPublisherCannotSend() public {
+    vm.expectEmit(address(sender));
+    emit HubPublisher.PublisherSet(payer, false);
+    sender.setPublisher(payer, false);
+    assertFalse(sender.isPublisher(payer));
+    uint256 fee = _fee();
+    vm.expectRevert(abi.encodeWithSelector(HubPublisher.NotPublisher.selector, payer));
+    vm.prank(payer);
+    sender.send{value: fee}(SPOKE, adapter, message, signatures);
+  }
+
+  function test_RevertWhen_setPublisher_NotOwner() public {
+    vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, payer));
+    vm.prank(payer);
+    sender.setPublisher(payer, true);
+  }
+
+  function test_RevertWhen_setPublisher_Zero() public {
+    vm.expectRevert(abi.encodeWithSelector(HubPublisher.InvalidPublisher.selector, address(0)));
+    sender.setPublisher(address(0), true);
   }
 }

@@ -3,12 +3,14 @@ pragma solidity 0.8.26;
 
 import {Test} from "forge-std/Test.sol";
 import {RwaWormholeEmitter} from "../../src/wormhole/RwaWormholeEmitter.sol";
+import {HubPublisher} from "../../src/HubPublisher.sol";
 
 contract RwaWormholeEmitterTest is Test {
   RwaWormholeEmitter internal emitter;
 
   function setUp() public {
     emitter = new RwaWormholeEmitter(201);
+    emitter.setPublisher(address(this), true);
   }
 
   function test_publishAttestation_EmitsCoreShapedEventWithSequence() public {
@@ -32,5 +34,13 @@ contract RwaWormholeEmitterTest is Test {
   function test_RevertWhen_publishAttestation_DestinationZero() public {
     vm.expectRevert(abi.encodeWithSelector(RwaWormholeEmitter.InvalidDestinationChain.selector, uint64(0)));
     emitter.publishAttestation(0, 1, hex"01", hex"");
+  }
+
+  function test_RevertWhen_publishAttestation_CallerNotPublisher() public {
+    address holderOfCommitteeSigs = makeAddr("holder of committee signatures");
+    vm.expectRevert(abi.encodeWithSelector(HubPublisher.NotPublisher.selector, holderOfCommitteeSigs));
+    vm.prank(holderOfCommitteeSigs);
+    emitter.publishAttestation(8453, 1, hex"01", hex"");
+    assertEq(emitter.nextSequence(), 0);
   }
 }
