@@ -2,7 +2,7 @@ import { DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, LOCAL_COMMITTEE_VERSION_TA
 export { DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, LOCAL_COMMITTEE_VERSION_TAG };
 import { createPublicClient, createWalletClient, defineChain, encodeAbiParameters, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { ANVIL_DEPLOYER_KEY } from '../../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY } from '../../schemas/dev-keys.js';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
 import type { CcipChainSelector } from '../../relayer/transports/ccip/executor.js';
 import { artifact, forgeBuild } from './artifacts.js';
@@ -226,15 +226,20 @@ export interface RwaCcipAdapters {
   adapter: Address;
 }
 
+/** The account the local relayer sends from (its dev-mode RELAYER_KEY): the publisher the local hub entries authorise. */
+export const LOCAL_PUBLISHER: Address = privateKeyToAccount(ANVIL_RELAYER_KEY).address;
+
 /**
- * Step 3: our contracts on the lane. RwaCcipSender on src, RwaCcipReceiver on dst owned by the deployer, the
- * allow-list entry (src selector, sender), and the adapter bound as CCIP in the destination's transport quorum.
+ * Step 3: our contracts on the lane. RwaCcipSender on src (owned by the deployer, `publisher` authorised to send:
+ * the lane's relayer key, never a committee key), RwaCcipReceiver on dst owned by the deployer, the allow-list entry
+ * (src selector, sender), and the adapter bound as CCIP in the destination's transport quorum.
  */
-export async function deployRwaCcipAdapters(src: CcipChain, dst: CcipChain, rwaReceiver: Address, opts: { ccipReceiveGasLimit: number; key?: Hex }): Promise<RwaCcipAdapters> {
+export async function deployRwaCcipAdapters(src: CcipChain, dst: CcipChain, rwaReceiver: Address, opts: { ccipReceiveGasLimit: number; key?: Hex; publisher?: Address }): Promise<RwaCcipAdapters> {
   const key = opts.key ?? ANVIL_DEPLOYER_KEY;
   const s = chainDeployer(src.endpoint, key);
   const t = chainDeployer(dst.endpoint, key);
   const sender = await s.deploy('RwaCcipSender', [src.contracts.router, opts.ccipReceiveGasLimit]);
+  await s.call('RwaCcipSender', sender, 'setPublisher', [opts.publisher ?? LOCAL_PUBLISHER, true]);
   const adapter = await t.deploy('RwaCcipReceiver', [dst.contracts.router, rwaReceiver, t.address]);
   await t.call('RwaCcipReceiver', adapter, 'applyAllowedSenderUpdates', [[], [{ sourceChainSelector: src.contracts.selector, sender }]]);
   await bindTransportAdapter(t, rwaReceiver, adapter, 'ccip');

@@ -3,7 +3,7 @@ import { privateKeyToAddress } from 'viem/accounts';
 import type { Deployment } from '../../schemas/deployment.js';
 import { DEV_WORMHOLE_GUARDIAN_KEYS } from '../../schemas/dev-keys.js';
 import { wormholeChainId, type WormholeChainId } from '../../schemas/ids.js';
-import { bindTransportAdapter, chainDeployer } from './ccip-lane.js';
+import { bindTransportAdapter, chainDeployer, LOCAL_PUBLISHER } from './ccip-lane.js';
 
 /**
  * The hub's Wormhole chain id on local chains. A VAA can only name a chain in the Wormhole SDK's table, which has no
@@ -19,9 +19,16 @@ interface Endpoint {
   rpcUrl: string;
 }
 
-/** RwaWormholeEmitter on the hub (the local stand-in for the Wormhole core contract). Artifacts come from buildContracts. */
-export function deployWormholeEmitter(hub: Endpoint, key?: Hex): Promise<Address> {
-  return chainDeployer(hub, key).deploy('RwaWormholeEmitter', [LOCAL_CONSISTENCY_LEVEL]);
+/**
+ * RwaWormholeEmitter on the hub (the local stand-in for the Wormhole core contract), owned by the deployer, with
+ * `publisher` (default: the local relayer's key, never a committee key) authorised to publish. Artifacts come from
+ * buildContracts.
+ */
+export async function deployWormholeEmitter(hub: Endpoint, key?: Hex, publisher: Address = LOCAL_PUBLISHER): Promise<Address> {
+  const d = chainDeployer(hub, key);
+  const emitter = await d.deploy('RwaWormholeEmitter', [LOCAL_CONSISTENCY_LEVEL]);
+  await d.call('RwaWormholeEmitter', emitter, 'setPublisher', [publisher, true]);
+  return emitter;
 }
 
 /**
