@@ -192,7 +192,8 @@ export class AdminService {
     const supplies = await Promise.all(
       chains.map(async (c) => {
         try {
-          return { chainId: c, supply: (await this.d.holdings.holdingsState(Number(c), hash)).totalSupply };
+          const state = await this.d.holdings.holdingsState(Number(c), hash);
+          return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap };
         } catch (err) {
           throw new OracleError(503, 'chain_unavailable', `cannot read the supply on chain ${c}`, undefined, { cause: err });
         }
@@ -200,7 +201,7 @@ export class AdminService {
     );
     const split = splitReserve(BigInt(body.reserve), supplies);
     if (!split.ok) throw new OracleError(422, 'reserve_below_supply', split.message, 'reserve');
-    const source: AdminSource = { kind: 'reserve', request: body, caps: split.caps.map((c) => ({ chainId: Number(c.chainId), cap: c.cap.toString() })) };
+    const source: AdminSource = { kind: 'reserve', request: body, caps: split.caps.map((c) => ({ chainId: Number(c.chainId), cap: c.cap.toString(), ceiling: c.ceiling.toString() })) };
     return this.once(record, hash, 'reserve', sourceRef, hashJson(content), 'asOf', (nonce) =>
       issueAttestation(
         this.issue,

@@ -109,12 +109,15 @@ export function pauseAttestation(body: PauseRequest, did: DidHash, nonce: bigint
   return { kind: 'pause', did, nonce, paused: body.paused };
 }
 
-/** Per-chain supply caps as they travel between aggregator and signers (token base units as decimal strings). */
-export type ReserveCaps = { chainId: number; cap: string }[];
+/**
+ * Per-chain supply caps and assumed ceilings (the higher of the chain's supply and cap in force) as they travel between
+ * aggregator and signers (token base units as decimal strings).
+ */
+export type ReserveCaps = { chainId: number; cap: string; ceiling: string }[];
 
 /** A reserve report with the caps the aggregator split it into, in that order. */
 export function reserveAttestation(body: ReserveRequest, caps: ReserveCaps, did: DidHash, nonce: bigint): AttestationMessage {
-  return { kind: 'reserve', did, nonce, reserve: BigInt(body.reserve), asOf: BigInt(body.asOf), caps: caps.map((c) => ({ chainId: BigInt(c.chainId), cap: BigInt(c.cap) })) };
+  return { kind: 'reserve', did, nonce, reserve: BigInt(body.reserve), asOf: BigInt(body.asOf), caps: caps.map((c) => ({ chainId: BigInt(c.chainId), cap: BigInt(c.cap), ceiling: BigInt(c.ceiling) })) };
 }
 
 /**

@@ -66,7 +66,7 @@ describe('oracle redemption flow on two anvil chains', () => {
       const now = (await clients(chain).pub.getBlock()).timestamp;
       await deliver(chain, receiver, HASH, 1001n, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Flow Test Fund', symbol: 'FTF' });
       await deliver(chain, receiver, HASH, 1002n, { kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
-      await deliver(chain, receiver, HASH, 1003n, { kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(chain.chainId), cap: 10n ** 12n }] });
+      await deliver(chain, receiver, HASH, 1003n, { kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(chain.chainId), cap: 10n ** 12n, ceiling: 0n }] });
       await deliver(chain, receiver, HASH, 1004n, {
         kind: 'settlement',
         settlementKind: 'subscription',

@@ -1,22 +1,48 @@
 /**
  * Splits an attested reserve into per-chain mint budgets (supply caps). Pure, table-tested.
- * Each chain keeps its current supply and gets an equal share of the headroom (reserve - total supply); the
- * remainder of the division goes to the first chain (the hub). The caps always sum to exactly the reserve, so
- * supply over all chains can never exceed it.
- * A chain whose budget runs out needs a new reserve attestation to rebalance (the oracle lowers before it raises:
- * caps only grow on a chain through a newer attestation that every chain verifies sums to at most the reserve).
+ *
+ * Each chain's ceiling is the most its supply can reach before it applies the new attestation: the higher of its
+ * supply and its cap in force (a mint signed under the old cap may still land). Receivers apply a cap that raises a
+ * chain only when sum(max(cap, ceiling)) over every chain is within the reserve and that chain is not past its
+ * ceiling, so supply over all chains never exceeds the reserve whatever order caps and mints land in.
+ * - Covering split (reserve >= sum of ceilings): each chain gets its supply plus an equal share of what the ceilings
+ *   leave (reserve - sum of ceilings), the remainder to the first chain (the hub). A chain whose cap was above that
+ *   is lowered now; once it applied the lower cap its ceiling drops, and the next reserve can hand the freed budget
+ *   to the others (rebalancing takes two rounds: lower first, then raise).
+ * - Lowering split (reserve below the ceilings, e.g. the reserve fell): no chain goes above its ceiling; each gets its
+ *   supply plus an equal share of reserve - supply, capped at its ceiling.
  */
-export type ReserveSplit = { ok: true; caps: { chainId: bigint; cap: bigint }[] } | { ok: false; message: string };
+export interface ChainSupply {
+  chainId: bigint;
+  supply: bigint;
+  /** The chain's cap in force (RwaHoldings.supplyCap). */
+  capInForce: bigint;
+}
 
-export function splitReserve(reserve: bigint, supplies: readonly { chainId: bigint; supply: bigint }[]): ReserveSplit {
-  if (supplies.length === 0) return { ok: false, message: 'the DID is enabled on no known chain' };
-  if (supplies.length > 255) return { ok: false, message: 'at most 255 chains per reserve attestation' };
-  const total = supplies.reduce((a, s) => a + s.supply, 0n);
+export type ReserveCap = { chainId: bigint; cap: bigint; ceiling: bigint };
+export type ReserveSplit = { ok: true; caps: ReserveCap[] } | { ok: false; message: string };
+
+const sum = (xs: readonly bigint[]) => xs.reduce((a, x) => a + x, 0n);
+const max = (a: bigint, b: bigint) => (a > b ? a : b);
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+export function splitReserve(reserve: bigint, chains: readonly ChainSupply[]): ReserveSplit {
+  if (chains.length === 0) return { ok: false, message: 'the DID is enabled on no known chain' };
+  if (chains.length > 255) return { ok: false, message: 'at most 255 chains per reserve attestation' };
+  const total = sum(chains.map((c) => c.supply));
   if (reserve < total) return { ok: false, message: `reserve ${reserve} does not cover the supply ${total} over all chains` };
-  const headroom = reserve - total;
-  const share = headroom / BigInt(supplies.length);
-  const remainder = headroom - share * BigInt(supplies.length);
-  const caps = supplies.map((s, i) => ({ chainId: s.chainId, cap: s.supply + share + (i === 0 ? remainder : 0n) }));
-  if (caps.some((c) => c.cap >= 1n << 128n)) return { ok: false, message: 'a chain cap exceeds 2^128 - 1' };
+  const n = BigInt(chains.length);
+  const ceilings = chains.map((c) => max(c.supply, c.capInForce));
+  const committed = sum(ceilings);
+  let caps: ReserveCap[];
+  if (reserve >= committed) {
+    const share = (reserve - committed) / n;
+    const remainder = reserve - committed - share * n;
+    caps = chains.map((c, i) => ({ chainId: c.chainId, cap: c.supply + share + (i === 0 ? remainder : 0n), ceiling: ceilings[i]! }));
+  } else {
+    const share = (reserve - total) / n;
+    caps = chains.map((c, i) => ({ chainId: c.chainId, cap: min(ceilings[i]!, c.supply + share), ceiling: ceilings[i]! }));
+  }
+  if (caps.some((c) => c.cap >= 1n << 128n || c.ceiling >= 1n << 128n)) return { ok: false, message: 'a chain cap exceeds 2^128 - 1' };
   return { ok: true, caps };
 }

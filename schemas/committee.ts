@@ -49,8 +49,9 @@ export const signRequestSchema = {
       type: 'array',
       minItems: 1,
       maxItems: 255,
-      description: 'reserve only (required there, refused otherwise): the per-chain supply caps the aggregator proposes, token base units',
-      items: { type: 'object', additionalProperties: false, required: ['chainId', 'cap'], properties: { chainId, cap: uintString } },
+      description:
+        'reserve only (required there, refused otherwise): the per-chain supply caps the aggregator proposes and the ceiling it assumed for each chain (the higher of its supply and cap in force), token base units',
+      items: { type: 'object', additionalProperties: false, required: ['chainId', 'cap', 'ceiling'], properties: { chainId, cap: uintString, ceiling: uintString } },
     },
     leg: { enum: ['out', 'in'], description: 'move only (required there): the burn on the from-chain or the mint on the to-chain' },
     settledAt: { type: 'integer', minimum: 1, maximum: 18446744073709551615, description: "move only (required there): the aggregator's unix seconds in the message" },

@@ -87,7 +87,11 @@ export interface ReserveMessage {
   nonce: bigint;
   reserve: bigint;
   asOf: bigint;
-  caps: readonly { chainId: bigint; cap: bigint }[];
+  /**
+   * Per chain: its mint budget, and the ceiling = the most its supply can reach before it applies this attestation
+   * (its supply or cap in force, whichever is higher). A chain whose cap this raises checks the ceilings (kind 6).
+   */
+  caps: readonly { chainId: bigint; cap: bigint; ceiling: bigint }[];
 }
 
 export type AttestationMessage =
@@ -137,7 +141,7 @@ export function encodeBody(m: AttestationMessage): Hex {
     case 'pause':
       return u(m.paused ? 1 : 0, 1);
     case 'reserve':
-      return concat([u(m.reserve, 32), u(m.asOf, 8), u(m.caps.length, 1), ...m.caps.flatMap((c) => [u(c.chainId, 8), u(c.cap, 16)])]);
+      return concat([u(m.reserve, 32), u(m.asOf, 8), u(m.caps.length, 1), ...m.caps.flatMap((c) => [u(c.chainId, 8), u(c.cap, 16), u(c.ceiling, 16)])]);
     case 'transportQuorum':
       return encodeQuorumBody(m);
     default:
@@ -211,8 +215,8 @@ export function decodeMessage(message: Hex): AttestationMessage {
       return { kind: 'pause', did, nonce, paused: num(42, 43) !== 0 };
     case KIND.reserve: {
       const n = num(82, 83);
-      exact(83 + 24 * n, 'reserve');
-      const caps = Array.from({ length: n }, (_, i) => ({ chainId: big(83 + 24 * i, 91 + 24 * i), cap: big(91 + 24 * i, 107 + 24 * i) }));
+      exact(83 + 40 * n, 'reserve');
+      const caps = Array.from({ length: n }, (_, i) => ({ chainId: big(83 + 40 * i, 91 + 40 * i), cap: big(91 + 40 * i, 107 + 40 * i), ceiling: big(107 + 40 * i, 123 + 40 * i) }));
       return { kind: 'reserve', did, nonce, reserve: big(42, 74), asOf: big(74, 82), caps };
     }
     case KIND.transportQuorum:

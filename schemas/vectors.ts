@@ -82,9 +82,9 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
     reserve: 3_000_000_000_000n,
     asOf: 1_764_000_200n,
     caps: [
-      { chainId: 31337n, cap: 1_000_000_000_000n },
-      { chainId: 31338n, cap: 1_000_000_000_000n },
-      { chainId: 31339n, cap: 1_000_000_000_000n },
+      { chainId: 31337n, cap: 1_000_000_000_000n, ceiling: 900_000_000_000n },
+      { chainId: 31338n, cap: 1_000_000_000_000n, ceiling: 1_000_000_000_000n },
+      { chainId: 31339n, cap: 1_000_000_000_000n, ceiling: 0n },
     ],
   },
   {

@@ -47,6 +47,10 @@ contract RwaReceiver {
   error InvalidPeerChain(uint64 peerChainId);
   error ReserveNotNewer(uint64 asOf, uint64 latestAsOf);
   error CapsExceedReserve(uint256 sumOfCaps, uint256 reserve);
+  /// @dev A raise needs sum(max(cap, ceiling)) over all chains within the reserve.
+  error RaiseNotCovered(uint256 sumOfMaxCapCeiling, uint256 reserve);
+  /// @dev This chain's supply or cap in force is above the ceiling the attestation assumed for it.
+  error ChainPastCeiling(uint256 reach, uint256 ceiling);
   error InvalidMerkleProof(uint256 index);
   error BatchItemDidMismatch(uint256 index, bytes32 did);
   error KindNotAllowedInBatch(uint256 index, uint8 kind);
@@ -350,7 +354,8 @@ contract RwaReceiver {
     for (uint256 i; i < n; ++i) {
       (address account, bool allowed) = AttestationCodec.allowListEntry(message, i);
       uint256 newest = s_newestAllowList[h.did][account];
-      if (mark <= newest) {
+      // Equal: the same message named the account before; its later entry wins, as it always did.
+      if (mark < newest) {
         emit AllowListEntrySuperseded(h.did, h.nonce, account, uint64(newest - 1));
         continue;
       }
@@ -367,20 +372,37 @@ contract RwaReceiver {
 
   /// @dev The caps of all chains are in every reserve attestation, so each chain checks that their sum is covered
   /// by the reserve; it applies its own cap (zero when the chain is not listed).
+  /// Supply never above the reserve, whatever order the chains apply reserves and mints in: until a chain applies this
+  /// attestation its supply can reach its ceiling (the higher of its supply and cap in force); after, the higher of its
+  /// new cap and its supply then. So lowering this chain's cap is always safe, and raising it is safe only when
+  /// sum(max(cap, ceiling)) over every chain is covered by the reserve (every chain, in whatever state it is, fits)
+  /// and this chain is not already past the ceiling the oracle assumed for it (else a mint the oracle did not count,
+  /// e.g. one under the old cap that landed after its supply snapshot, would be counted twice).
   function _applyReserve(AttestationCodec.Header memory h, bytes calldata message) internal {
     (uint256 reserve, uint64 asOf, uint256 n) = AttestationCodec.reserveHeader(message);
     uint64 latest = s_reserveAsOf[h.did];
     if (asOf <= latest) revert ReserveNotNewer(asOf, latest);
     uint256 sum;
+    uint256 covered;
     uint128 cap;
+    uint128 ceiling;
     for (uint256 i; i < n; ++i) {
-      (uint64 chainId, uint128 chainCap) = AttestationCodec.reserveEntry(message, i);
+      (uint64 chainId, uint128 chainCap, uint128 chainCeiling) = AttestationCodec.reserveEntry(message, i);
       sum += chainCap;
-      if (chainId == block.chainid) cap = chainCap;
+      covered += chainCap > chainCeiling ? chainCap : chainCeiling;
+      if (chainId == block.chainid) (cap, ceiling) = (chainCap, chainCeiling);
     }
     if (sum > reserve) revert CapsExceedReserve(sum, reserve);
+    RwaHoldings holdings = s_dids[h.did].holdings;
+    uint256 capInForce = holdings.supplyCap();
+    if (cap > capInForce) {
+      if (covered > reserve) revert RaiseNotCovered(covered, reserve);
+      uint256 supply = holdings.totalSupply();
+      uint256 reach = supply > capInForce ? supply : capInForce;
+      if (reach > ceiling) revert ChainPastCeiling(reach, ceiling);
+    }
     s_reserveAsOf[h.did] = asOf;
-    s_dids[h.did].holdings.setSupplyCap(cap);
+    holdings.setSupplyCap(cap);
     emit ReserveApplied(h.did, h.nonce, reserve, asOf, cap);
   }
 

@@ -172,9 +172,9 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
   function test_gas_applyReserve() public {
     vm.pauseGasMetering();
     CapEntry[] memory caps = new CapEntry[](3);
-    caps[0] = CapEntry({chainId: PEER_CHAIN_ID, cap: 400_000e6});
-    caps[1] = CapEntry({chainId: uint64(block.chainid), cap: 500_000e6});
-    caps[2] = CapEntry({chainId: 42_161, cap: 100_000e6});
+    caps[0] = CapEntry({chainId: PEER_CHAIN_ID, cap: 400_000e6, ceiling: 0});
+    caps[1] = CapEntry({chainId: uint64(block.chainid), cap: 500_000e6, ceiling: 0});
+    caps[2] = CapEntry({chainId: 42_161, cap: 100_000e6, ceiling: 0});
     bytes memory message =
       encodeReserve(ReserveAtt({did: DID, nonce: 3, reserve: 1_000_000e6, asOf: uint64(T0 + 1 days), caps: caps}));
     bytes memory sigs = adminQuorumSigs(message);
@@ -192,7 +192,7 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
   function test_gas_applyConfig_3signers() public {
     vm.pauseGasMetering();
     address[] memory next = addressesOf(deriveKeys(3, 4242));
-    bytes memory message = encodeConfig(configAtt(DID, 3, next, 2));
+    bytes memory message = encodeConfig(configAtt(DID, nextAdminNonce(receiver, DID), next, 2));
     bytes memory sigs = adminQuorumSigs(message);
     vm.resumeGasMetering();
 

@@ -11,6 +11,9 @@ import {AttestationFixture} from "./helpers/AttestationFixture.sol";
 contract RwaReceiverAllowListTest is AttestationFixture {
   address internal dave = makeAddr("dave");
 
+  /// @dev Above the nonces setUp used: an allow-list entry older than the account's newest is superseded.
+  uint64 internal constant N = ADMIN_NONCE_BASE + 100;
+
   function _allowList(uint64 nonce, address[] memory accounts, bool[] memory flags)
     internal
     pure
@@ -31,7 +34,7 @@ contract RwaReceiverAllowListTest is AttestationFixture {
     bool[] memory flags = new bool[](3);
     (accounts[0], accounts[1], accounts[2]) = (dave, carol, stranger);
     (flags[0], flags[1], flags[2]) = (true, false, true);
-    bytes memory m = _allowList(1, accounts, flags);
+    bytes memory m = _allowList(N, accounts, flags);
     bytes memory sigs = adminQuorumSigs(m);
 
     vm.expectEmit(true, true, true, true, address(holdings));
@@ -41,7 +44,7 @@ contract RwaReceiverAllowListTest is AttestationFixture {
     vm.expectEmit(true, true, true, true, address(holdings));
     emit RwaHoldings.AllowListUpdated(stranger, true);
     vm.expectEmit(true, true, true, true, address(receiver));
-    emit RwaReceiver.AllowListApplied(DID, 1, 3);
+    emit RwaReceiver.AllowListApplied(DID, N, 3);
     vm.prank(relayer);
     receiver.receiveMessage(m, sigs);
 
@@ -49,15 +52,15 @@ contract RwaReceiverAllowListTest is AttestationFixture {
     assertFalse(holdings.isAllowed(carol));
     assertTrue(holdings.isAllowed(stranger));
     assertTrue(holdings.isAllowed(alice), "untouched entry changed");
-    assertTrue(receiver.isNonceUsed(DID, 1));
+    assertTrue(receiver.isNonceUsed(DID, N));
   }
 
   function test_receiveMessage_AllowListEmptyOnlyConsumesItsNonce() public {
-    bytes memory m = _allowList(1, new address[](0), new bool[](0));
+    bytes memory m = _allowList(N, new address[](0), new bool[](0));
     vm.expectEmit(true, true, true, true, address(receiver));
-    emit RwaReceiver.AllowListApplied(DID, 1, 0);
+    emit RwaReceiver.AllowListApplied(DID, N, 0);
     receiver.receiveMessage(m, adminQuorumSigs(m));
-    assertTrue(receiver.isNonceUsed(DID, 1));
+    assertTrue(receiver.isNonceUsed(DID, N));
   }
 
   function test_receiveMessage_AllowListLaterEntryWins() public {
@@ -65,7 +68,7 @@ contract RwaReceiverAllowListTest is AttestationFixture {
     bool[] memory flags = new bool[](2);
     (accounts[0], accounts[1]) = (dave, dave);
     (flags[0], flags[1]) = (true, false);
-    bytes memory m = _allowList(1, accounts, flags);
+    bytes memory m = _allowList(N, accounts, flags);
     receiver.receiveMessage(m, adminQuorumSigs(m));
     assertFalse(holdings.isAllowed(dave));
   }

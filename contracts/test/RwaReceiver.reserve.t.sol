@@ -17,9 +17,9 @@ contract RwaReceiverReserveTest is AttestationFixture {
     returns (bytes memory)
   {
     CapEntry[] memory caps = new CapEntry[](3);
-    caps[0] = CapEntry({chainId: PEER_CHAIN_ID, cap: peerCap});
-    caps[1] = CapEntry({chainId: uint64(block.chainid), cap: ownCap});
-    caps[2] = CapEntry({chainId: OTHER_CHAIN_ID, cap: otherCap});
+    caps[0] = CapEntry({chainId: PEER_CHAIN_ID, cap: peerCap, ceiling: 0});
+    caps[1] = CapEntry({chainId: uint64(block.chainid), cap: ownCap, ceiling: 0});
+    caps[2] = CapEntry({chainId: OTHER_CHAIN_ID, cap: otherCap, ceiling: 0});
     return encodeReserve(ReserveAtt({did: DID, nonce: nonce, reserve: reserve, asOf: asOf, caps: caps}));
   }
 
@@ -104,8 +104,8 @@ contract RwaReceiverReserveTest is AttestationFixture {
 
   function test_receiveMessage_UnlistedChainGetsCapZero() public {
     CapEntry[] memory caps = new CapEntry[](2);
-    caps[0] = CapEntry({chainId: PEER_CHAIN_ID, cap: 700});
-    caps[1] = CapEntry({chainId: OTHER_CHAIN_ID, cap: 300});
+    caps[0] = CapEntry({chainId: PEER_CHAIN_ID, cap: 700, ceiling: 0});
+    caps[1] = CapEntry({chainId: OTHER_CHAIN_ID, cap: 300, ceiling: 0});
     bytes memory m = encodeReserve(ReserveAtt({did: DID, nonce: 1, reserve: 1_000, asOf: uint64(T0 + 1), caps: caps}));
     vm.expectEmit(true, true, true, true, address(receiver));
     emit RwaReceiver.ReserveApplied(DID, 1, 1_000, uint64(T0 + 1), 0);
@@ -129,8 +129,8 @@ contract RwaReceiverReserveTest is AttestationFixture {
   function test_receiveMessage_DuplicateOwnEntryLastWinsAndBothCount() public {
     // A malformed list naming this chain twice: both entries count towards the sum, the last one applies.
     CapEntry[] memory caps = new CapEntry[](2);
-    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: 600});
-    caps[1] = CapEntry({chainId: uint64(block.chainid), cap: 400});
+    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: 600, ceiling: 0});
+    caps[1] = CapEntry({chainId: uint64(block.chainid), cap: 400, ceiling: 0});
     bytes memory m = encodeReserve(ReserveAtt({did: DID, nonce: 1, reserve: 999, asOf: uint64(T0 + 1), caps: caps}));
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.CapsExceedReserve.selector, 1_000, 999));
     receiver.receiveMessage(m, adminQuorumSigs(m));

@@ -22,7 +22,7 @@ contract RwaReceiverHostileAdminTest is AttestationFixture {
 
   function _reserve(uint64 nonce, uint64 asOf, uint128 cap) internal view returns (bytes memory) {
     CapEntry[] memory caps = new CapEntry[](1);
-    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: cap});
+    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: cap, ceiling: 0});
     return encodeReserve(ReserveAtt({did: DID, nonce: nonce, reserve: cap, asOf: asOf, caps: caps}));
   }
 
@@ -109,24 +109,25 @@ contract RwaReceiverHostileAdminTest is AttestationFixture {
 
   function test_RevertWhen_receiveMessage_ConfigUpdateReplayed() public {
     // An update that keeps the signer set: its signatures stay valid, only the nonce stops a replay.
-    ConfigAtt memory c = configAtt(DID, 1, committee, THRESHOLD);
+    ConfigAtt memory c = configAtt(DID, nextAdminNonce(receiver, DID), committee, THRESHOLD);
     c.heartbeat = 2 days;
     bytes memory m = encodeConfig(c);
     bytes memory sigs = adminQuorumSigs(m);
     receiver.receiveMessage(m, sigs);
-    _expectRevert(m, sigs, abi.encodeWithSelector(RwaReceiver.NonceAlreadyUsed.selector, DID, uint64(1)));
+    _expectRevert(m, sigs, abi.encodeWithSelector(RwaReceiver.NonceAlreadyUsed.selector, DID, c.nonce));
     assertEq(receiver.didState(DID).signerEpoch, 2);
   }
 
   function test_RevertWhen_receiveMessage_ConfigReplayedAfterLaterRotation() public {
     uint256[] memory keysB = deriveKeys(3, 42);
-    bytes memory toB = encodeConfig(configAtt(DID, 1, addressesOf(keysB), 2));
+    uint64 toBNonce = nextAdminNonce(receiver, DID);
+    bytes memory toB = encodeConfig(configAtt(DID, toBNonce, addressesOf(keysB), 2));
     bytes memory toBSigs = adminQuorumSigs(toB);
     receiver.receiveMessage(toB, toBSigs);
-    bytes memory back = encodeConfig(configAtt(DID, 2, committee, THRESHOLD));
+    bytes memory back = encodeConfig(configAtt(DID, nextAdminNonce(receiver, DID), committee, THRESHOLD));
     receiver.receiveMessage(back, adminSigs(receiver, back, firstKeys(keysB, 2)));
     // Replaying the rotation to B (signed by the committee now back in office) must not hand the DID to B again.
-    _expectRevert(toB, toBSigs, abi.encodeWithSelector(RwaReceiver.NonceAlreadyUsed.selector, DID, uint64(1)));
+    _expectRevert(toB, toBSigs, abi.encodeWithSelector(RwaReceiver.NonceAlreadyUsed.selector, DID, toBNonce));
     assertTrue(receiver.isSigner(DID, committee[0]));
     assertFalse(receiver.isSigner(DID, vm.addr(keysB[0])));
   }
@@ -277,9 +278,9 @@ contract RwaReceiverHostileAdminTest is AttestationFixture {
   }
 
   function test_RevertWhen_receiveMessage_TruncatedReserve() public {
-    bytes memory m = _reserve(1, uint64(T0 + 1), 0); // 83 + 24
+    bytes memory m = _reserve(1, uint64(T0 + 1), 0); // 83 + 40
     bytes memory sigs = adminQuorumSigs(m);
-    _expectRevert(truncate(m, 106), sigs, _badLength(106, 107));
+    _expectRevert(truncate(m, 122), sigs, _badLength(122, 123));
     _expectRevert(truncate(m, 82), sigs, _badLength(82, 83));
     _expectRevert(truncate(m, 0), sigs, abi.encodeWithSelector(AttestationCodec.MessageTooShort.selector, 0));
     _assertDidUntouched();
@@ -308,7 +309,7 @@ contract RwaReceiverHostileAdminTest is AttestationFixture {
 
     m = _reserve(1, 1, 0);
     m[1] = bytes1(KIND_SETTLEMENT);
-    _expectRevert(m, sigs, _badLength(107, 175));
+    _expectRevert(m, sigs, _badLength(123, 175));
 
     m = encodeNav(navAtt(NAV_1, uint64(T0), 1)); // 82 bytes: one short of an empty reserve
     m[1] = bytes1(KIND_RESERVE);

@@ -38,7 +38,7 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     const now = (await clients(anvil).pub.getBlock()).timestamp;
     await deliver({ kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Reader Test Fund', symbol: 'RTF' });
     await deliver({ kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
-    await deliver({ kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(CHAIN_ID), cap: 10n ** 12n }] });
+    await deliver({ kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(CHAIN_ID), cap: 10n ** 12n, ceiling: 0n }] });
     await deliver({
       kind: 'settlement',
       settlementKind: 'subscription',

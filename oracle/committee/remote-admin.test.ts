@@ -131,8 +131,8 @@ describe('RemoteCommittee with admin attestations', () => {
       kind: 'reserve',
       request: await reserveBody({ reserve: '10000000' }),
       caps: [
-        { chainId: 31337, cap: '5000000' },
-        { chainId: 31338, cap: '5000000' },
+        { chainId: 31337, cap: '5000000', ceiling: '7000000' },
+        { chainId: 31338, cap: '5000000', ceiling: '0' },
       ],
     };
     const reserve: QuorumRequest = { message: attestationOf(greedy, DID_HASH, 1n), source: greedy, destinations, signers: COMMITTEE, threshold: 2 };

@@ -87,9 +87,12 @@ async function checkCaps(d: SignerCheckDeps, record: DidRecord, did: DidHash, re
   if (missing.length > 0) throw new OracleError(422, 'caps_mismatch', `no cap for enabled chain(s) ${missing.join(', ')}`, 'caps');
   const total = caps.reduce((sum, c) => sum + BigInt(c.cap), 0n);
   if (total > reserve) throw new OracleError(422, 'caps_exceed_reserve', `the caps sum to ${total}, more than the reserve ${reserve}`, 'caps');
-  const supplies = await Promise.all(caps.map((c) => read(`the supply on chain ${c.chainId}`, () => d.chains.holdingsState(c.chainId, did)).then((s) => s.totalSupply)));
+  const states = await Promise.all(caps.map((c) => read(`the supply on chain ${c.chainId}`, () => d.chains.holdingsState(c.chainId, did))));
   caps.forEach((c, i) => {
-    const supply = supplies[i]!;
+    const { totalSupply: supply, supplyCap } = states[i]!;
     if (BigInt(c.cap) < supply) throw new OracleError(422, 'cap_below_supply', `the cap ${c.cap} of chain ${c.chainId} is below its supply ${supply}`, 'caps');
+    // The ceiling must bound what the chain can reach before it applies the caps (its supply, or a mint under its cap).
+    const reach = supply > supplyCap ? supply : supplyCap;
+    if (BigInt(c.ceiling) < reach) throw new OracleError(422, 'ceiling_below_reach', `the ceiling ${c.ceiling} of chain ${c.chainId} is below what it can reach, ${reach}`, 'caps');
   });
 }

@@ -17,9 +17,9 @@ const post = (body: unknown) => signer.app.request('/v1/sign', { method: 'POST',
 const sign = (kind: string, request: unknown, nonce: number, chainIds: number[] = [31337, 31338], caps?: unknown) =>
   post({ kind, request, nonce: String(nonce), chainIds, ...(caps === undefined ? {} : { caps }) });
 /** Caps over both chains of the world's DID (hub first, as the aggregator orders them). */
-const caps = (hub: bigint | number, spoke: bigint | number) => [
-  { chainId: 31337, cap: String(hub) },
-  { chainId: 31338, cap: String(spoke) },
+const caps = (hub: bigint | number, spoke: bigint | number, ceilings: readonly [bigint, bigint] = [0n, 0n]) => [
+  { chainId: 31337, cap: String(hub), ceiling: String(ceilings[0]) },
+  { chainId: 31338, cap: String(spoke), ceiling: String(ceilings[1]) },
 ];
 
 async function errorOf(res: Response) {

@@ -101,8 +101,9 @@ function parseCaps(caps: SignRequest['caps']): ReserveCaps {
   if (!caps) throw badRequest('caps', 'is required for a reserve');
   caps.forEach((c, i) => {
     if (BigInt(c.cap) > MAX_CAP) throw badRequest(`caps.${i}.cap`, 'exceeds 2^128 - 1');
+    if (BigInt(c.ceiling) > MAX_CAP) throw badRequest(`caps.${i}.ceiling`, 'exceeds 2^128 - 1');
   });
-  return caps.map((c) => ({ chainId: c.chainId, cap: c.cap }));
+  return caps.map((c) => ({ chainId: c.chainId, cap: c.cap, ceiling: c.ceiling }));
 }
 
 function parseMoveSource(env: SignRequest): AnySource {

@@ -38,11 +38,14 @@ pragma solidity 0.8.26;
 ///   44      21 n  (account 20, allowed 1)
 /// Pause (kind 5), 43 bytes
 ///   42      1     paused         1 pause, 0 resume
-/// Reserve (kind 6), 83 + 24 n bytes
+/// Reserve (kind 6), 83 + 40 n bytes
 ///   42      32    reserve        token base units backed by the custodian's reserve
 ///   74      8     asOf
 ///   82      1     n
-///   83      24 n  (chainId 8, supplyCap 16): the mint budget of each chain; their sum never exceeds reserve
+///   83      40 n  (chainId 8, supplyCap 16, ceiling 16): the mint budget of each chain, their sum never above reserve;
+///                 ceiling = the most that chain's supply can reach before it applies this attestation (its supply or
+///                 cap in force, whichever is higher, as the oracle assumed): a chain whose cap this raises applies it
+///                 only when sum(max(supplyCap, ceiling)) <= reserve and its own supply and cap are within its ceiling
 /// Redemption request (kind 7), 150 bytes: a request seen on chainId, reported to the chain that sets the stage (hub)
 ///   42      8     chainId        chain whose RwaRedemptions holds the request
 ///   50      8     requestId      per DID, per chain, from 1
@@ -187,7 +190,7 @@ library AttestationCodec {
     else if (h.kind == KIND_PAUSE) expected = PAUSE_LENGTH;
     else if (h.kind == KIND_CONFIG) expected = _configLength(message);
     else if (h.kind == KIND_ALLOWLIST) expected = len < 44 ? 44 : 44 + 21 * uint256(uint16(bytes2(message[42:44])));
-    else if (h.kind == KIND_RESERVE) expected = len < 83 ? 83 : 83 + 24 * uint256(uint8(message[82]));
+    else if (h.kind == KIND_RESERVE) expected = len < 83 ? 83 : 83 + 40 * uint256(uint8(message[82]));
     else if (h.kind == KIND_REDEMPTION_REQUEST) expected = REDEMPTION_REQUEST_LENGTH;
     else if (h.kind == KIND_REDEMPTION_STAGE) expected = REDEMPTION_STAGE_LENGTH;
     else if (h.kind == KIND_REDEMPTION_POLICY) expected = REDEMPTION_POLICY_LENGTH;
@@ -273,10 +276,15 @@ library AttestationCodec {
     n = uint8(message[82]);
   }
 
-  function reserveEntry(bytes calldata message, uint256 i) internal pure returns (uint64 chainId, uint128 cap) {
-    uint256 at = 83 + 24 * i;
+  function reserveEntry(bytes calldata message, uint256 i)
+    internal
+    pure
+    returns (uint64 chainId, uint128 cap, uint128 ceiling)
+  {
+    uint256 at = 83 + 40 * i;
     chainId = uint64(bytes8(message[at:at + 8]));
     cap = uint128(bytes16(message[at + 8:at + 24]));
+    ceiling = uint128(bytes16(message[at + 24:at + 40]));
   }
 
   function decodeRedemptionRequest(bytes calldata message) internal pure returns (RedemptionRequest memory r) {

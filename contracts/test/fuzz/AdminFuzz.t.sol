@@ -18,7 +18,7 @@ contract AdminFuzzTest is AttestationFixture {
       uint128 cap = uint128(bound(uint256(keccak256(abi.encode(seed, i))), 0, maxCap));
       // Other chains get ids that can never equal this one.
       uint64 chainId = i == ownIndex ? uint64(block.chainid) : uint64(block.chainid + 1 + i);
-      caps[i] = CapEntry({chainId: chainId, cap: cap});
+      caps[i] = CapEntry({chainId: chainId, cap: cap, ceiling: 0});
       sum += cap;
       if (i == ownIndex) ownCap = cap;
     }

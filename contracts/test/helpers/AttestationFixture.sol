@@ -134,7 +134,7 @@ abstract contract AttestationFixture is Test, AttestationSigner {
     (actors[0], actors[1], actors[2]) = (alice, bob, carol);
     setAllowed(r, did, quorum, actors, true);
     CapEntry[] memory caps = new CapEntry[](1);
-    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: LARGE_CAP});
+    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: LARGE_CAP, ceiling: 0});
     applyReserve(r, did, quorum, LARGE_CAP, caps);
   }
 
@@ -167,6 +167,12 @@ abstract contract AttestationFixture is Test, AttestationSigner {
   {
     uint64 asOf = uint64(block.timestamp);
     if (asOf <= r.reserveAsOf(did)) asOf = r.reserveAsOf(did) + 1;
+    // This chain's honest ceiling, as the oracle reads it: the higher of its supply and its cap in force.
+    RwaHoldings h = r.didState(did).holdings;
+    uint256 reach = h.totalSupply() > h.supplyCap() ? h.totalSupply() : h.supplyCap();
+    for (uint256 i; i < caps.length; ++i) {
+      if (caps[i].chainId == block.chainid && caps[i].ceiling == 0) caps[i].ceiling = uint128(reach);
+    }
     bytes memory message = encodeReserve(
       ReserveAtt({did: did, nonce: nextAdminNonce(r, did), reserve: reserve, asOf: asOf, caps: caps})
     );
@@ -200,7 +206,7 @@ abstract contract AttestationFixture is Test, AttestationSigner {
   /// @dev A reserve whose whole amount is this chain's cap.
   function setCap(uint128 cap) internal {
     CapEntry[] memory caps = new CapEntry[](1);
-    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: cap});
+    caps[0] = CapEntry({chainId: uint64(block.chainid), cap: cap, ceiling: 0});
     applyReserve(receiver, DID, quorumKeys(), cap, caps);
   }
 

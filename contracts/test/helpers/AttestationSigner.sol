@@ -98,6 +98,8 @@ abstract contract AttestationSigner is CommonBase {
   struct CapEntry {
     uint64 chainId;
     uint128 cap;
+    /// @dev The most the chain's supply can reach before it applies the reserve (AttestationCodec kind 6).
+    uint128 ceiling;
   }
 
   struct ReserveAtt {
@@ -164,7 +166,7 @@ abstract contract AttestationSigner is CommonBase {
     _checkFits(a.caps.length, type(uint8).max);
     m = abi.encodePacked(V1, KIND_RESERVE, a.did, a.nonce, a.reserve, a.asOf, uint8(a.caps.length));
     for (uint256 i; i < a.caps.length; ++i) {
-      m = bytes.concat(m, bytes8(a.caps[i].chainId), bytes16(a.caps[i].cap));
+      m = bytes.concat(m, bytes8(a.caps[i].chainId), bytes16(a.caps[i].cap), bytes16(a.caps[i].ceiling));
     }
   }
 

@@ -42,9 +42,9 @@ contract TwoChainInvariants is AttestationFixture {
     }
     // One reserve attestation for both chains (configure gave each chain a reserve of its own).
     CapEntry[] memory caps = new CapEntry[](3);
-    caps[0] = CapEntry({chainId: CHAIN_A, cap: CAP_0});
-    caps[1] = CapEntry({chainId: CHAIN_B, cap: CAP_0});
-    caps[2] = CapEntry({chainId: OTHER_CHAIN, cap: OTHER_CAP_0});
+    caps[0] = CapEntry({chainId: CHAIN_A, cap: CAP_0, ceiling: 0});
+    caps[1] = CapEntry({chainId: CHAIN_B, cap: CAP_0, ceiling: 0});
+    caps[2] = CapEntry({chainId: OTHER_CHAIN, cap: OTHER_CAP_0, ceiling: 0});
     for (uint256 x; x < 2; ++x) {
       vm.chainId(chainIds[x]);
       applyReserve(receivers[x], DID, quorumKeys(), RESERVE_0, caps);
@@ -197,6 +197,15 @@ contract TwoChainInvariants is AttestationFixture {
   /// flag is the attested one.
   function invariant_pausedMeansNoBalanceChanges() public view {
     assertEq(handler.ghost_changedWhilePaused(), 0, "balances moved while paused");
+    for (uint256 x; x < 2; ++x) {
+      assertEq(holdingsOf[x].paused(), handler.ghost_paused(x));
+    }
+  }
+
+  /// @notice Admin state is the state of the newest applied message of each kind: pauses, allow-list entries (per
+  /// account) and configs arrive with nonces in random order; an older one is consumed and changes nothing.
+  function invariant_adminStateIsTheNewestApplied() public view {
+    assertEq(handler.ghost_adminOrderMismatch(), 0, "an older admin message overrode a newer one");
     for (uint256 x; x < 2; ++x) {
       assertEq(holdingsOf[x].paused(), handler.ghost_paused(x));
     }

@@ -32,15 +32,16 @@ contract AdminCodecHarness {
   function decodeReserve(bytes calldata m)
     external
     pure
-    returns (uint256 reserve, uint64 asOf, uint64[] memory chainIds, uint128[] memory caps)
+    returns (uint256 reserve, uint64 asOf, uint64[] memory chainIds, uint128[] memory caps, uint128[] memory ceilings)
   {
     AttestationCodec.decodeHeader(m);
     uint256 n;
     (reserve, asOf, n) = AttestationCodec.reserveHeader(m);
     chainIds = new uint64[](n);
     caps = new uint128[](n);
+    ceilings = new uint128[](n);
     for (uint256 i; i < n; ++i) {
-      (chainIds[i], caps[i]) = AttestationCodec.reserveEntry(m, i);
+      (chainIds[i], caps[i], ceilings[i]) = AttestationCodec.reserveEntry(m, i);
     }
   }
 
@@ -121,7 +122,7 @@ contract AttestationCodecAdminTest is Test, AttestationSigner {
     r.caps = new CapEntry[](n);
     for (uint256 i; i < n; ++i) {
       uint256 h = uint256(keccak256(abi.encode(seed, "cap", i)));
-      r.caps[i] = CapEntry({chainId: uint64(h), cap: uint128(h >> 64)});
+      r.caps[i] = CapEntry({chainId: uint64(h), cap: uint128(h >> 64), ceiling: uint128(h >> 128)});
     }
   }
 
@@ -149,7 +150,7 @@ contract AttestationCodecAdminTest is Test, AttestationSigner {
     assertEq(encodeAllowList(_allowList(3, 1)).length, ALLOWLIST_FIXED_LEN + 3 * 21);
     assertEq(encodePause(PauseAtt({did: bytes32(0), nonce: 0, paused: true})).length, PAUSE_LEN);
     assertEq(encodeReserve(_reserve(0, 1)).length, RESERVE_FIXED_LEN);
-    assertEq(encodeReserve(_reserve(2, 1)).length, RESERVE_FIXED_LEN + 2 * 24);
+    assertEq(encodeReserve(_reserve(2, 1)).length, RESERVE_FIXED_LEN + 2 * 40);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -220,13 +221,15 @@ contract AttestationCodecAdminTest is Test, AttestationSigner {
     assertEq(h.kind, KIND_RESERVE);
     assertEq(h.did, r.did);
     assertEq(h.nonce, r.nonce);
-    (uint256 reserve, uint64 asOf, uint64[] memory chainIds, uint128[] memory caps) = harness.decodeReserve(m);
+    (uint256 reserve, uint64 asOf, uint64[] memory chainIds, uint128[] memory caps, uint128[] memory ceilings) =
+      harness.decodeReserve(m);
     assertEq(reserve, r.reserve);
     assertEq(asOf, r.asOf);
     assertEq(chainIds.length, n);
     for (uint256 i; i < n; ++i) {
       assertEq(chainIds[i], r.caps[i].chainId);
       assertEq(caps[i], r.caps[i].cap);
+      assertEq(ceilings[i], r.caps[i].ceiling);
     }
   }
 

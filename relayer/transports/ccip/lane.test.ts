@@ -81,7 +81,7 @@ describe('CCIP 2.0 lane hub -> spoke on two anvil chains', () => {
       committeeSigners,
     );
     await deliverDirect({ kind: 'allowlist', did, nonce: 2n, entries: [{ account: INVESTOR, allowed: true }] }, committeeSigners);
-    await deliverDirect({ kind: 'reserve', did, nonce: 3n, reserve: 10n ** 15n, asOf: now, caps: [{ chainId: BigInt(spokeEndpoint.chainId), cap: 10n ** 15n }] }, committeeSigners);
+    await deliverDirect({ kind: 'reserve', did, nonce: 3n, reserve: 10n ** 15n, asOf: now, caps: [{ chainId: BigInt(spokeEndpoint.chainId), cap: 10n ** 15n, ceiling: 0n }] }, committeeSigners);
 
     // The transport: CCIP on both chains, the lane, our sender and adapter.
     [hub, spoke] = await Promise.all([deployCcipChain(hubEndpoint), deployCcipChain(spokeEndpoint)]);

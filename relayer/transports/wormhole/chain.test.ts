@@ -68,7 +68,7 @@ describe('Wormhole transport hub -> spoke on two anvil chains', () => {
     const setup: AttestationMessage[] = [
       { kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Wormhole Chain Test Fund', symbol: 'WCTF' },
       { kind: 'allowlist', did, nonce: 2n, entries: [{ account: INVESTOR, allowed: true }] },
-      { kind: 'reserve', did, nonce: 3n, reserve: 10n ** 15n, asOf: now, caps: [{ chainId: BigInt(spokeChain.chainId), cap: 10n ** 15n }] },
+      { kind: 'reserve', did, nonce: 3n, reserve: 10n ** 15n, asOf: now, caps: [{ chainId: BigInt(spokeChain.chainId), cap: 10n ** 15n, ceiling: 0n }] },
     ];
     for (const [i, m] of setup.entries()) {
       const job = await jobFor(m, i + 1);

@@ -16,8 +16,9 @@ contract TransportQuorumHandler is CommonBase, StdUtils, AttestationSigner {
   uint8 internal constant CCIP = 2;
   uint8 internal constant WORMHOLE = 4;
   uint256 internal constant POOL = 6;
-  /// @dev The handler's kind-12 nonces, away from the fixture's admin nonces and the pool's 1..POOL.
-  uint64 internal constant RULE_NONCE_BASE = 1 << 62;
+  /// @dev The handler's kind-12 nonces, increasing and above the fixture's admin nonces (2^63 + n, among them the
+  /// setUp's rule: an older rule is superseded) and away from the pool's 1..POOL.
+  uint64 internal constant RULE_NONCE_BASE = (1 << 63) + (1 << 40);
 
   RwaReceiver public immutable receiver;
   RwaTransportQuorum public immutable gate;

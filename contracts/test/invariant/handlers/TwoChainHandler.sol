@@ -7,7 +7,21 @@ import {TwoChainHandlerBase} from "./TwoChainHandlerBase.sol";
 /// moves between the chains, investor transfers, NAV, allow-list, pause, reserve, rotations, batches) and a hostile
 /// relayer's (forgeries and replays, on the same or the other chain). Outcomes are judged in TwoChainHandlerBase.
 contract TwoChainHandler is TwoChainHandlerBase {
+  /// @dev Order model (nonce + 1 of the newest applied; 0: setUp's, which every campaign nonce is above).
+  uint256[2] internal s_newestPause;
+  uint256 internal s_newestConfig;
+  mapping(uint256 x => mapping(address account => uint256 plusOne)) internal s_newestAllow;
+  /// @dev Admin deliveries the model says were superseded (consumed, state unchanged), and disagreements.
+  uint256 public ghost_superseded;
+  uint256 public ghost_adminOrderMismatch;
+
   constructor(Deployment memory d) TwoChainHandlerBase(d) {}
+
+  /// @dev Whether `nonce` is newer than `newestPlusOne`, recording it as the newest when it is.
+  function _isNewer(uint256 newestPlusOne, uint64 nonce) internal returns (bool newer) {
+    newer = uint256(nonce) + 1 > newestPlusOne;
+    if (!newer) ++ghost_superseded;
+  }
 
   // ---------------------------------------------------------------------------------------------------------------
   // holdings
@@ -181,13 +195,16 @@ contract TwoChainHandler is TwoChainHandlerBase {
     address account = _actor(actorSeed);
     AllowListAtt memory a;
     a.did = did;
-    a.nonce = _freshNonce(nonceSeed);
+    a.nonce = _freshAdminNonce(nonceSeed);
     a.entries = new AllowEntry[](1);
     a.entries[0] = AllowEntry({account: account, allowed: allowed});
     bytes memory m = encodeAllowList(a);
-    if (_deliverExpecting(x, m, _committeeSign(x, adminStructHash(m)), a.nonce, true)) {
+    bool newer = _isNewer(s_newestAllow[x][account], a.nonce);
+    if (_deliverExpecting(x, m, _committeeSign(x, adminStructHash(m)), a.nonce, true) && newer) {
       ghost_allowed[x][account] = allowed;
+      s_newestAllow[x][account] = uint256(a.nonce) + 1;
     }
+    if (s_holdings[x].isAllowed(account) != ghost_allowed[x][account]) ++ghost_adminOrderMismatch;
     ++calls["setAllowed"];
   }
 
@@ -195,10 +212,15 @@ contract TwoChainHandler is TwoChainHandlerBase {
   function setPaused(uint256 chainSeed, uint256 pauseSeed, uint256 nonceSeed) external {
     uint256 x = chainSeed % 2;
     bool paused = uint256(keccak256(abi.encode(pauseSeed))) % 4 == 0;
-    uint64 nonce = _freshNonce(nonceSeed);
+    uint64 nonce = _freshAdminNonce(nonceSeed);
     bytes memory m = encodePause(PauseAtt({did: did, nonce: nonce, paused: paused}));
     bytes32 before = _fingerprint(x);
-    if (_deliverExpecting(x, m, _committeeSign(x, adminStructHash(m)), nonce, true)) ghost_paused[x] = paused;
+    bool newer = _isNewer(s_newestPause[x], nonce);
+    if (_deliverExpecting(x, m, _committeeSign(x, adminStructHash(m)), nonce, true) && newer) {
+      ghost_paused[x] = paused;
+      s_newestPause[x] = uint256(nonce) + 1;
+    }
+    if (s_holdings[x].paused() != ghost_paused[x]) ++ghost_adminOrderMismatch;
     if (_fingerprint(x) != before) ++ghost_changedWhilePaused; // a pause attestation moves nothing itself
     ++calls["setPaused"];
   }
@@ -245,12 +267,22 @@ contract TwoChainHandler is TwoChainHandlerBase {
     uint256 nonceSeed
   ) internal returns (ReserveAtt memory r, bool admitted) {
     r.caps = new CapEntry[](3);
-    r.caps[0] = CapEntry({chainId: s_chainIds[0], cap: _drawCap(capSeeds[0], supply[0])});
-    r.caps[1] = CapEntry({chainId: s_chainIds[1], cap: _drawCap(capSeeds[1], supply[1])});
-    r.caps[2] = CapEntry({chainId: otherChainId, cap: uint128(uint256(keccak256(abi.encode(capSeeds[2]))) % 1e26)});
+    // Honest ceilings, as the oracle reads them: each chain's supply or cap in force, whichever is higher.
+    for (uint256 x; x < 2; ++x) {
+      uint256 capInForce = s_holdings[x].supplyCap();
+      uint128 ceiling = uint128(supply[x] > capInForce ? supply[x] : capInForce);
+      r.caps[x] = CapEntry({chainId: s_chainIds[x], cap: _drawCap(capSeeds[x], supply[x]), ceiling: ceiling});
+    }
+    uint128 otherCap = uint128(uint256(keccak256(abi.encode(capSeeds[2]))) % 1e26);
+    r.caps[2] = CapEntry({chainId: otherChainId, cap: otherCap, ceiling: ghost_otherCap});
     uint256 sum = uint256(r.caps[0].cap) + r.caps[1].cap + r.caps[2].cap;
+    uint256 covered;
+    for (uint256 i; i < 3; ++i) {
+      covered += r.caps[i].cap > r.caps[i].ceiling ? r.caps[i].cap : r.caps[i].ceiling;
+    }
+    // Admitted: the reserve covers every chain's reach, so a raise applies on both; else the caps over-commit it.
     admitted = !(overCommit && sum > 0);
-    r.reserve = admitted ? _bound(reserveSeed, sum, sum + 1e26) : _bound(reserveSeed, 0, sum - 1);
+    r.reserve = admitted ? _bound(reserveSeed, covered, covered + 1e26) : _bound(reserveSeed, 0, sum - 1);
     r.did = did;
     r.nonce = _freshNonce(nonceSeed);
     r.asOf = ghost_reserveAsOf + uint64(_bound(gap, 1, 7 days));
@@ -265,16 +297,21 @@ contract TwoChainHandler is TwoChainHandlerBase {
 
   /// @notice A config that hands the DID to the other committee, signed by the one in office, on both chains.
   function rotateCommittee(uint256 nonceSeed) external frozenWhilePaused {
-    uint64 nonce = _freshNonce(nonceSeed);
+    uint64 nonce = _freshAdminNonce(nonceSeed);
     uint256 next = 1 - currentCommittee;
     bytes memory m = _configMessage(nonce, addressesOf(s_committees[next]));
+    bool newer = _isNewer(s_newestConfig, nonce);
     bool[2] memory applied;
     for (uint256 x; x < 2; ++x) {
       applied[x] = _deliverExpecting(x, m, _committeeSign(x, adminStructHash(m)), nonce, true);
     }
-    if (applied[0] && applied[1]) {
+    if (applied[0] && applied[1] && newer) {
       currentCommittee = next;
+      s_newestConfig = uint256(nonce) + 1;
       ++ghost_rotations;
+    }
+    for (uint256 x; x < 2; ++x) {
+      if (!s_receivers[x].isSigner(did, vm.addr(s_committees[currentCommittee][0]))) ++ghost_adminOrderMismatch;
     }
     ++calls["rotateCommittee"];
   }
@@ -315,7 +352,7 @@ contract TwoChainHandler is TwoChainHandlerBase {
       sigs = _signAt(x, adminStructHash(m), s_governance); // governance only introduces DIDs
     } else if (mode == 5) {
       CapEntry[] memory caps = new CapEntry[](1);
-      caps[0] = CapEntry({chainId: s_chainIds[x], cap: type(uint128).max});
+      caps[0] = CapEntry({chainId: s_chainIds[x], cap: type(uint128).max, ceiling: 0});
       m = encodeReserve(
         ReserveAtt({did: did, nonce: nonce, reserve: type(uint256).max, asOf: ghost_reserveAsOf + 1, caps: caps})
       );

@@ -33,6 +33,8 @@ abstract contract TwoChainHandlerBase is CommonBase, StdUtils, AttestationSigner
   }
 
   uint256 internal constant MAX_NONCE_SEED = 4_000; // spans several bitmap words
+  /// @dev Admin nonces of the campaign start here, above the ones setUp used (AttestationFixture's 2^63 + n).
+  uint64 internal constant ADMIN_NONCE_FLOOR = uint64(1 << 63) + 1_000;
   uint256 internal constant MAX_AMOUNT = 1e24;
 
   bytes32 public immutable did;
@@ -230,6 +232,24 @@ abstract contract TwoChainHandlerBase is CommonBase, StdUtils, AttestationSigner
     s_replaySigs.push(sigs);
     s_replayRoot.push(root);
     s_replayProof.push(proof);
+  }
+
+  uint64 private s_orderedNonce = ADMIN_NONCE_FLOOR + uint64(MAX_NONCE_SEED) + 1;
+
+  /// @dev A fresh admin nonce above setUp's, near `seed`, in random order: of pauses, allow-list entries and configs,
+  /// the newest per kind (per account) must stay in force whatever arrives after it.
+  function _freshAdminNonce(uint256 seed) internal returns (uint64 nonce) {
+    nonce = ADMIN_NONCE_FLOOR + uint64(_bound(seed, 0, MAX_NONCE_SEED));
+    while (s_nonceTaken[nonce]) {
+      ++nonce;
+    }
+    s_nonceTaken[nonce] = true;
+  }
+
+  /// @dev A nonce above every admin nonce so far, for a kind this campaign models as always the newest (policies).
+  function _orderedNonce() internal returns (uint64 nonce) {
+    nonce = s_orderedNonce++;
+    s_nonceTaken[nonce] = true;
   }
 
   /// @dev A nonce never handed out before (valid or hostile), near `seed`, so nonces arrive out of order.

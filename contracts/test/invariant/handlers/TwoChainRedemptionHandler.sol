@@ -158,7 +158,7 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
   }
 
   /// @notice The issuer's policy, delivered to both chains; one in eight an emergency, one in eight invalid.
-  function setRedemptionPolicy(uint256 bSeed, uint256 cSeed, uint256 nSeed, uint256 windowSeed, uint256 mode, uint256 nonceSeed)
+  function setRedemptionPolicy(uint256 bSeed, uint256 cSeed, uint256 nSeed, uint256 windowSeed, uint256 mode, uint256)
     external
     atNow
     frozenWhilePaused
@@ -166,7 +166,7 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
     mode = uint256(keccak256(abi.encode(mode))) % 8;
     PolicyAtt memory p;
     p.did = did;
-    p.nonce = _freshNonce(nonceSeed);
+    p.nonce = _orderedNonce(); // policies in order: the stage model assumes the newest applies
     p.stageBBps = uint16(_bound(bSeed, 1, 500));
     p.stageCBps = uint16(_bound(cSeed, p.stageBBps, 1_000));
     p.instalments = uint8(_bound(nSeed, 1, 10));
