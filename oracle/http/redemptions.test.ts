@@ -23,7 +23,7 @@ async function errorOf(res: Response) {
 
 beforeEach(() => {
   k = makeRedemptions();
-  k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 700n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false });
+  k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 700n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: true });
   k.world.allowances.set(`${SPOKE_A}:1`, 100n);
 });
 
@@ -188,9 +188,9 @@ describe('GET /v1/dids/{did}/redemptions and the redemption metrics', () => {
     k.world.cancelled.set(SPOKE_A, [{ did: HASH, requestId: 2n, blockNumber: 7n, logIndex: 0 }]);
     k.world.stages.set(SPOKE_A, { stage: 'B', stageSeq: 1n, since: BigInt(NOW - 20), reason: 'threshold', dayRequested: 150n, poolSupply: 10_000n });
     k.world.stageLogs.set(HUB, [{ did: HASH, stageSeq: 1n, stage: 'B', since: BigInt(NOW - 20), reason: 'threshold', dayRequested: 150n, poolSupply: 10_000n, blockNumber: 9n, logIndex: 0 }]);
+    k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 100n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: true });
     await k.requestWatcher.tick();
     await k.stageWatcher.tick();
-    k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 100n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false });
     k.world.allowances.set(`${SPOKE_A}:1`, 100n);
     expect((await post('/v1/redemptions/fulfilments', await fulfilment({ amount: '40' }))).status).toBe(201);
 
@@ -202,18 +202,18 @@ describe('GET /v1/dids/{did}/redemptions and the redemption metrics', () => {
       [SPOKE_A, 'B'],
       [SPOKE_B, 'A'],
     ]);
-    expect(body.dailyRateBps).toBe(150);
+    expect(body.dailyRateBps).toBe(100); // the cancelled request is not pressure
     expect(body.requests.map((r) => [r.requestId, r.status, r.fulfilled])).toEqual([
       ['2', 'cancelled', '0'],
       ['1', 'open', '40'],
     ]);
-    expect(body.requests.every((r) => r.reportId !== null)).toBe(true);
+    expect(body.requests.map((r) => r.reportId !== null)).toEqual([false, true]); // only the accepted one reached the hub
     expect(body.requests.map((r) => r.redeemableNow)).toEqual([null, '100']);
 
     k.clock.now = BigInt(NOW + 30);
     k.view.refreshMetrics();
     const text = await (await k.app.request('/metrics')).text();
-    expect(text).toContain(`rwa_redemption_daily_rate_bps{did="${DID}"} 150`);
+    expect(text).toContain(`rwa_redemption_daily_rate_bps{did="${DID}"} 100`);
     expect(text).toContain(`rwa_redemption_queue_size{did="${DID}",stage="B"} 1`);
     expect(text).toContain(`rwa_redemption_queue_size{did="${DID}",stage="A"} 0`);
     expect(text).toContain(`rwa_redemption_queue_age_seconds{did="${DID}",stage="B"} 130`);

@@ -76,7 +76,7 @@ beforeEach(() => {
   rw.requested.set(SPOKE, [{ did: DID_HASH, requestId: 1n, owner: INVESTOR, amount: 150n, requestedAt: BigInt(NOW - 100), blockNumber: 40n, logIndex: 0 }]);
   rw.supplies.set(HUB, 6_000n).set(SPOKE, 4_000n);
   rw.stageLogs.set(HUB, [{ did: DID_HASH, stageSeq: 1n, stage: 'B', since: BigInt(NOW - 50), reason: 'threshold', dayRequested: 150n, poolSupply: 10_000n, blockNumber: 91n, logIndex: 2 }]);
-  rw.requests.set(`${SPOKE}:1`, { owner: INVESTOR, amount: 700n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false });
+  rw.requests.set(`${SPOKE}:1`, { owner: INVESTOR, amount: 700n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: true });
   rw.allowances.set(`${SPOKE}:1`, 100n);
   rw.policy = { stageBBps: 200, stageCBps: 500, instalments: 4, windowSeconds: 86_400, emergency: false };
   signer = makeSigner(DEV_COMMITTEE_KEYS[0]!, world, rw);
