@@ -1,7 +1,7 @@
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Address, Hex } from 'viem';
 import { custodianTypedData, type CustodianPrimaryType, type CustodianRequestBody } from '../schemas/custodian-messages.js';
-import type { AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import type { AcceptanceRequest, AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 
 /** Where the oracle verifies custodian signatures: the hub chain and its DID registry. */
 export interface CustodianDomain {
@@ -50,10 +50,12 @@ export type UnsignedMove = Omit<MoveRequest, 'signature'>;
 export const signMove = (key: Hex, domain: CustodianDomain, body: UnsignedMove): Promise<MoveRequest> => signCustodianRequest('MoveInstruction', key, domain, body);
 
 export type UnsignedFulfilment = Omit<FulfilmentRequest, 'signature'>;
+export type UnsignedAcceptance = Omit<AcceptanceRequest, 'signature'>;
 export type UnsignedDisclosure = Omit<DisclosureRequest, 'signature'>;
 
 /** Signs a redemption fulfilment as a custodian would (POST /v1/redemptions/fulfilments). */
 export const signFulfilment = (key: Hex, domain: CustodianDomain, body: UnsignedFulfilment): Promise<FulfilmentRequest> => signCustodianRequest('RedemptionFulfilment', key, domain, body);
+export const signAcceptance = (key: Hex, domain: CustodianDomain, body: UnsignedAcceptance): Promise<AcceptanceRequest> => signCustodianRequest('RedemptionAcceptance', key, domain, body);
 
 /** Signs a disclosure as the DID's issuer would (POST /v1/disclosures). */
 export const signDisclosure = (key: Hex, domain: CustodianDomain, body: UnsignedDisclosure): Promise<DisclosureRequest> => signCustodianRequest('Disclosure', key, domain, body);

@@ -11,7 +11,7 @@ let oracle: OracleEndpoint;
 beforeEach(() => {
   k = makeRedemptions();
   oracle = { url: 'http://oracle.test/', fetch: (url, init) => k.app.request(url, init) };
-  k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 500n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false });
+  k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 500n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: true });
   k.world.allowances.set(`${SPOKE_A}:1`, 500n);
 });
 

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem';
 import type { DisclosureRequest } from '../schemas/http.js';
-import { signDisclosure, signFulfilment, type CustodianDomain, type UnsignedDisclosure, type UnsignedFulfilment } from './custodian.js';
+import { signAcceptance, signDisclosure, signFulfilment, type CustodianDomain, type UnsignedAcceptance, type UnsignedDisclosure, type UnsignedFulfilment } from './custodian.js';
 
 /** How the client reaches the oracle: its base URL and, for tests, a fetch to use instead of the global one. */
 export interface OracleEndpoint {
@@ -20,6 +20,14 @@ async function call<T>(e: OracleEndpoint, path: string, init?: RequestInit): Pro
 }
 
 const post = <T>(e: OracleEndpoint, path: string, body: unknown) => call<T>(e, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/**
+ * Signs a redemption acceptance with a custodian key and posts it: the custodian commits to pay the request, which
+ * its holder can no longer cancel once the acceptance applied on the request's chain. Pay only after that.
+ */
+export async function submitAcceptance(e: OracleEndpoint, key: Hex, domain: CustodianDomain, body: UnsignedAcceptance): Promise<OracleAnswer> {
+  return post(e, '/v1/redemptions/acceptances', await signAcceptance(key, domain, body));
+}
 
 /** Signs a redemption fulfilment with a custodian key and posts it (201 signed, 200 repeat, 4xx refused with the field). */
 export async function submitFulfilment(e: OracleEndpoint, key: Hex, domain: CustodianDomain, body: UnsignedFulfilment): Promise<OracleAnswer> {

@@ -1,5 +1,5 @@
 import { recoverTypedDataAddress, type Address, type Hex } from 'viem';
-import type { AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
+import type { AcceptanceRequest, AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 import {
   custodianTypedData,
   moveInstructionMessage,
@@ -40,6 +40,9 @@ export const recoverMoveSigner = (p: CustodianDomainParams, body: MoveRequest): 
 
 /** A custodian's RedemptionFulfilment. */
 export const recoverFulfilmentSigner = (p: CustodianDomainParams, body: FulfilmentRequest): Promise<Address> => recoverCustodianSigner('RedemptionFulfilment', p, body);
+
+/** A custodian's RedemptionAcceptance. */
+export const recoverAcceptanceSigner = (p: CustodianDomainParams, body: AcceptanceRequest): Promise<Address> => recoverCustodianSigner('RedemptionAcceptance', p, body);
 
 /** The issuer's Disclosure. */
 export const recoverDisclosureSigner = (p: CustodianDomainParams, body: DisclosureRequest): Promise<Address> => recoverCustodianSigner('Disclosure', p, body);

@@ -26,6 +26,7 @@ import { RedemptionChains } from './chain/redemptions.js';
 import { RedemptionStore } from './store/redemptions.js';
 import type { RedemptionDeps } from './redemption-deps.js';
 import { FulfilmentService } from './fulfilment-service.js';
+import { AcceptanceService } from './acceptance-service.js';
 import { DisclosureService } from './disclosure-service.js';
 import { RedemptionView } from './redemption-view.js';
 import { RequestWatcher } from './request-watcher.js';
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
   const app = createApp({
     admin,
     moves,
-    redemptions: { fulfilments: new FulfilmentService(redemptionDeps), disclosures: new DisclosureService(redemptionDeps), view: redemptionView },
+    redemptions: { fulfilments: new FulfilmentService(redemptionDeps), acceptances: new AcceptanceService(redemptionDeps), disclosures: new DisclosureService(redemptionDeps), view: redemptionView },
     service,
     store,
     destinations,

@@ -1,17 +1,19 @@
 import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import type { PolicySnapshot, RedemptionReport, StageReport } from '../schemas/committee.js';
-import type { DisclosureRequest, FulfilmentRequest } from '../schemas/http.js';
+import type { AcceptanceRequest, DisclosureRequest, FulfilmentRequest } from '../schemas/http.js';
 import { refHash, type DidHash } from '../schemas/ids.js';
 import type { AttestationMessage } from '../schemas/message.js';
-import { requestSourceRef, stageSourceRef } from './store/redemptions.js';
+import { acceptanceSourceRef, requestSourceRef, stageSourceRef } from './store/redemptions.js';
 
 /**
- * Sources of the redemption kinds (7..11) and the message each becomes at a nonce. As for the other kinds, the
+ * Sources of the redemption kinds (7..11, 13) and the message each becomes at a nonce. As for the other kinds, the
  * aggregator and every signer build the message with these functions from the same source.
- * - redemptionRequest: a RedeemRequested event on some chain with the pool supply at pinned blocks -> the hub;
+ * - redemptionRequest: a request on some chain, once its acceptance applied there, with the pool supply at pinned
+ *   blocks -> the hub;
  * - redemptionStage: a RedemptionStageChanged event on the hub -> every other chain;
  * - redemptionPolicy: the hub registry's policy of the DID -> every chain;
- * - redemptionFulfilment: a custodian's signed payment for a request -> the request's chain;
+ * - redemptionAcceptance: a custodian's signed commitment to pay a request -> the request's chain;
+ * - redemptionFulfilment: a custodian's signed payment for an accepted request -> the request's chain;
  * - disclosure: the issuer's signed document hash -> every chain.
  */
 export type RedemptionSource =
@@ -19,6 +21,7 @@ export type RedemptionSource =
   | { kind: 'redemptionStage'; request: StageReport }
   | { kind: 'redemptionPolicy'; request: PolicySnapshot }
   | { kind: 'redemptionFulfilment'; request: FulfilmentRequest }
+  | { kind: 'redemptionAcceptance'; request: AcceptanceRequest }
   | { kind: 'disclosure'; request: DisclosureRequest };
 
 export function redemptionAttestationOf(s: RedemptionSource, did: DidHash, nonce: bigint): AttestationMessage {
@@ -68,6 +71,10 @@ export function redemptionAttestationOf(s: RedemptionSource, did: DidHash, nonce
         settledAt: BigInt(f.settledAt),
       };
     }
+    case 'redemptionAcceptance': {
+      const a = s.request;
+      return { kind: 'redemptionAcceptance', did, nonce, requestId: BigInt(a.requestId), owner: a.owner as Address, amount: BigInt(a.amount), acceptedAt: BigInt(a.acceptedAt) };
+    }
     case 'disclosure': {
       const d = s.request;
       return { kind: 'disclosure', did, nonce, docKind: d.docKind, docHash: d.docHash as Hex, asOf: BigInt(d.asOf), uri: d.uri };
@@ -102,6 +109,8 @@ export function redemptionSourceRefOf(s: RedemptionSource): string {
       return policyRef(s.request);
     case 'redemptionFulfilment':
       return s.request.settlementRef;
+    case 'redemptionAcceptance':
+      return acceptanceSourceRef(s.request.chainId, s.request.requestId);
     case 'disclosure':
       return disclosureRef(s.request);
   }

@@ -8,7 +8,7 @@ import { rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
 import { DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../e2e/lib/anvil.js';
-import { signFulfilment } from '../clients/custodian.js';
+import { signAcceptance, signFulfilment } from '../clients/custodian.js';
 import { openDb } from '../common/sqlite.js';
 import { KeyedMutex } from '../common/mutex.js';
 import { INVESTOR_KEY, apply, buildContracts, clients, committee, committeeSigners, deploy, deployRegistryWithDid, deliver, mined } from './chain/anvil-testkit.js';
@@ -24,6 +24,7 @@ import type { RedemptionDeps } from './redemption-deps.js';
 import { RequestWatcher } from './request-watcher.js';
 import { StageWatcher } from './stage-watcher.js';
 import { FulfilmentService } from './fulfilment-service.js';
+import { AcceptanceService } from './acceptance-service.js';
 
 /**
  * Chain test of the oracle's redemption flow on two anvil chains (hub and spoke) with the real contracts: a request on
@@ -101,12 +102,19 @@ describe('oracle redemption flow on two anvil chains', () => {
     await Promise.all([hub?.stop(), spoke?.stop()]);
   });
 
-  it('reports a spoke request to the hub, carries the hub stage to the spoke, and fulfils within the instalment', async () => {
+  it('reports a spoke request to the hub once accepted, carries the hub stage to the spoke, and fulfils within the instalment', async () => {
     const module = await clients(spoke).pub.readContract({ address: receivers.get(spoke.chainId)!, abi: rwaReceiverAbi, functionName: 'redemptions' });
     // 350 of a 20,000 pool is 1.75%: above stage B's 1%, below stage C's 3%.
     await mined(spoke, await clients(spoke, INVESTOR_KEY).wallet.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [HASH, 350n] }));
 
     const requests = new RequestWatcher(deps, { chainIds: [hub.chainId, spoke.chainId], startBlock: 0n, maxSpan: 1_000n });
+    // Still cancellable: not reported. The custodian accepts (kind 13 on the spoke), then it is.
+    expect(await requests.tick()).toEqual([]);
+    const accepted = await new AcceptanceService(deps).submit(
+      await signAcceptance(DEV_CUSTODIAN_KEY, { hubChainId: hub.chainId, registry }, { did: DID, chainId: spoke.chainId, requestId: '1', owner: INVESTOR, amount: '350', acceptedAt: Number(deps.now()) - 5 }),
+    );
+    await relay(accepted.attestation);
+    expect(await deps.chains.requestOf(spoke.chainId, HASH, 1n)).toMatchObject({ accepted: true, cancelled: false });
     const [report] = await requests.tick();
     expect(report).toMatchObject({ kind: 'redemptionRequest' });
     expect(JSON.parse(report!.request)).toMatchObject({ chainId: spoke.chainId, requestId: '1', amount: '350', poolSupply: '20000' });

@@ -8,6 +8,7 @@ const req = (over: Partial<RequestState> = {}): RequestState => ({
   fulfilled: 0n,
   requestedAt: 1_800_000_000n,
   cancelled: false,
+  accepted: true,
   ...over,
 });
 
@@ -15,6 +16,7 @@ describe('checkFulfilment', () => {
   it.each([
     ['an unknown request', 1n, undefined, 0n, 0n, { code: 'unknown_request', field: 'requestId' }],
     ['a cancelled request', 1n, req({ cancelled: true }), 700n, 0n, { code: 'request_closed', field: 'requestId' }],
+    ['a request not accepted yet', 1n, req({ accepted: false }), 700n, 0n, { code: 'not_accepted', field: 'requestId' }],
     ['a request fulfilled in full', 1n, req({ fulfilled: 700n }), 0n, 0n, { code: 'request_closed', field: 'requestId' }],
     ['a request whose remainder is pending on chain', 1n, req({ fulfilled: 300n }), 400n, 400n, { code: 'request_closed', field: 'requestId' }],
     ['more than the remainder', 401n, req({ fulfilled: 300n }), 400n, 0n, { code: 'exceeds_request', field: 'amount' }],

@@ -1,3 +1,4 @@
+import { getAddress } from 'viem';
 import type { RequestState } from './chain/redemption-types.js';
 import type { Refusal } from './rules.js';
 
@@ -14,6 +15,7 @@ import type { Refusal } from './rules.js';
 export function checkFulfilment(amount: bigint, request: RequestState | undefined, allowance: bigint, pending: bigint): Refusal | undefined {
   if (!request) return { code: 'unknown_request', field: 'requestId', message: 'no such request on that chain' };
   if (request.cancelled) return { code: 'request_closed', field: 'requestId', message: 'the request was cancelled' };
+  if (!request.accepted) return { code: 'not_accepted', field: 'requestId', message: 'the request is not accepted on its chain yet: post its acceptance and wait until it applies, then pay' };
   const remaining = request.amount - request.fulfilled - pending;
   if (remaining <= 0n) return { code: 'request_closed', field: 'requestId', message: `the request is fully fulfilled (${request.amount}${pending > 0n ? `, ${pending} of it pending on chain` : ''})` };
   if (amount > remaining) {
@@ -23,6 +25,21 @@ export function checkFulfilment(amount: bigint, request: RequestState | undefine
   if (amount > available) {
     return { code: 'exceeds_allowance', field: 'amount', message: `amount ${amount} exceeds what the redemption stage allows now (${available})` };
   }
+  return undefined;
+}
+
+/**
+ * An acceptance the custodian may still give: the request exists, is neither cancelled, filled nor accepted, and
+ * has the owner and amount the custodian signed (the chain refuses anything else: RequestClosed,
+ * RequestAlreadyAccepted, AcceptanceMismatch).
+ */
+export function checkAcceptance(owner: string, amount: bigint, request: RequestState | undefined): Refusal | undefined {
+  if (!request) return { code: 'unknown_request', field: 'requestId', message: 'no such request on that chain' };
+  if (request.cancelled) return { code: 'request_closed', field: 'requestId', message: 'the holder cancelled the request' };
+  if (request.fulfilled >= request.amount) return { code: 'request_closed', field: 'requestId', message: 'the request is fully fulfilled' };
+  if (request.accepted) return { code: 'already_accepted', field: 'requestId', message: 'the request is accepted already' };
+  if (getAddress(owner) !== getAddress(request.owner)) return { code: 'acceptance_mismatch', field: 'owner', message: `the request's owner is ${request.owner}` };
+  if (amount !== request.amount) return { code: 'acceptance_mismatch', field: 'amount', message: `the request locked ${request.amount}` };
   return undefined;
 }
 

@@ -25,6 +25,7 @@ import type { DestinationsPort } from './chain/destinations.js';
 import { appliedIn, fakeRedemptionChains, newRedemptionWorld, type RedemptionWorld } from './chain/redemption-fake.js';
 import type { RedemptionDeps } from './redemption-deps.js';
 import { FulfilmentService } from './fulfilment-service.js';
+import { AcceptanceService } from './acceptance-service.js';
 import { DisclosureService } from './disclosure-service.js';
 import { RedemptionView } from './redemption-view.js';
 import { RequestWatcher } from './request-watcher.js';
@@ -101,6 +102,7 @@ export function makeRedemptions() {
     maxFutureSkewSeconds: 300,
   };
   const fulfilments = new FulfilmentService(deps);
+  const acceptances = new AcceptanceService(deps);
   const disclosures = new DisclosureService(deps);
   const view = new RedemptionView(deps);
   const requestWatcher = new RequestWatcher(deps, { chainIds: CHAINS.map((c) => c.chainId), startBlock: 0n, maxSpan: 1_000n });
@@ -124,7 +126,7 @@ export function makeRedemptions() {
     metrics,
     logger,
     dids: { members: { custodiansOf: async () => [], navPublishersOf: async () => [] }, hubChainId: BigInt(HUB), registryAddress: REGISTRY, publicUrl: undefined },
-    redemptions: { fulfilments, disclosures, view },
+    redemptions: { fulfilments, acceptances, disclosures, view },
   });
   return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync, quorums, quorumDown, quorumSync, app, view };
 }

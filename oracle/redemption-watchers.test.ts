@@ -8,6 +8,9 @@ import { HASH, HUB, INVESTOR, NOW, SPOKE_A, SPOKE_B, makeRedemptions } from './r
 let k: ReturnType<typeof makeRedemptions>;
 
 const requested = (requestId: bigint, amount: bigint, blockNumber: bigint, requestedAt = BigInt(NOW - 60)) => ({ did: HASH, requestId, owner: INVESTOR, amount, requestedAt, blockNumber, logIndex: 0 });
+/** The request as its chain's module holds it once the custodian's acceptance (kind 13) applied. */
+const accept = (chainId: number, requestId: bigint, amount: bigint, over: { accepted?: boolean; cancelled?: boolean } = {}) =>
+  k.world.requests.set(`${chainId}:${requestId}`, { owner: INVESTOR, amount, fulfilled: 0n, requestedAt: BigInt(NOW - 60), cancelled: false, accepted: true, ...over });
 
 beforeEach(() => {
   k = makeRedemptions();
@@ -19,6 +22,8 @@ describe('RequestWatcher', () => {
   it('reports each final request to the hub only, with the pool supply summed at one pinned block per chain', async () => {
     k.world.requested.set(SPOKE_A, [requested(1n, 150n, 40n)]);
     k.world.requested.set(SPOKE_B, [requested(1n, 50n, 71n)]); // past spoke B's safe head: not yet
+    accept(SPOKE_A, 1n, 150n);
+    accept(SPOKE_B, 1n, 50n);
     const created = await k.requestWatcher.tick();
     expect(created).toHaveLength(1);
     const row = created[0]!;
@@ -39,6 +44,7 @@ describe('RequestWatcher', () => {
 
   it('keeps a request and its pins when the report fails, and retries with the same message', async () => {
     k.world.requested.set(SPOKE_A, [requested(1n, 150n, 40n)]);
+    accept(SPOKE_A, 1n, 150n);
     k.record.signers = []; // no quorum possible: the committee holds no key of this set
     expect(await k.requestWatcher.tick()).toEqual([]);
     const pinsBefore = k.redemptions.requests(HASH)[0]!.pins;
@@ -53,9 +59,23 @@ describe('RequestWatcher', () => {
     const stranger = `0x${'ee'.repeat(32)}` as typeof HASH;
     const unknown = Array.from({ length: 150 }, (_, i) => ({ ...requested(BigInt(i + 1), 1n, 10n, BigInt(NOW - 1000 + i)), did: stranger, logIndex: i }));
     k.world.requested.set(SPOKE_A, [...unknown, requested(1n, 150n, 40n)]);
+    accept(SPOKE_A, 1n, 150n);
     const created = await k.requestWatcher.tick();
     expect(created.map((r) => decodeMessage(r.message as Hex))).toMatchObject([{ kind: 'redemptionRequest', did: HASH, requestId: 1n }]);
     expect(k.redemptions.requestsAwaitingReport(1_000)).toHaveLength(150);
+  });
+
+  it('reports a request only once the custodian accepted it past confirmations, and never a cancelled one (issue 17)', async () => {
+    k.world.requested.set(SPOKE_A, [requested(1n, 150n, 40n), requested(2n, 80n, 41n)]);
+    k.world.cancelled.set(SPOKE_A, [{ did: HASH, requestId: 2n, blockNumber: 42n, logIndex: 1 }]);
+    accept(SPOKE_A, 1n, 150n, { accepted: false });
+    accept(SPOKE_A, 2n, 80n, { accepted: false, cancelled: true });
+    expect(await k.requestWatcher.tick()).toEqual([]); // still cancellable: not pressure
+    expect(k.redemptions.requestsAwaitingReport(1_000).map((r) => r.requestId)).toEqual(['1']); // the cancelled one is out for good
+    accept(SPOKE_A, 1n, 150n);
+    const created = await k.requestWatcher.tick();
+    expect(created.map((r) => decodeMessage(r.message as Hex))).toMatchObject([{ kind: 'redemptionRequest', requestId: 1n, amount: 150n }]);
+    expect(k.world.stateReads.filter((r) => r.read === 'requestOf').at(-1)).toMatchObject({ chainId: SPOKE_A, blockNumber: 50n }); // at the safe head
   });
 
   it('records cancellations and counts a chain it cannot read without stopping the others', async () => {

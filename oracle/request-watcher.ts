@@ -27,8 +27,10 @@ const requestHashOf = (r: RequestRow, did: string): Hex => keccak256(stringToByt
 
 /**
  * Redemption requests, spoke -> hub. Each pass reads RedeemRequested and RedeemCancelled of every chain's module
- * past that chain's confirmations into the store (cursor per chain), then reports every request not reported yet to
- * the hub (kind 7) with the pool supply: the DID's total supply summed over its chains, each read at a pinned block
+ * past that chain's confirmations into the store (cursor per chain), then reports to the hub (kind 7) every request
+ * not cancelled, not reported yet and accepted by the custodian (kind 13) past its chain's confirmations: the hub
+ * measures pressure on units no holder can take back, so a request that is still cancellable waits (left for a later
+ * pass) and a cancelled one is never reported. The report carries the pool supply: the DID's total supply summed over its chains, each read at a pinned block
  * (that chain's safe head when the request is first reported, kept for retries so the message stays the same).
  * A chain that cannot be read, or a report without quorum, is logged, counted and retried on the next pass.
  */
@@ -87,6 +89,12 @@ export class RequestWatcher {
     const chains = enabledChains(this.d, record);
     if (!chains.includes(hub)) {
       this.d.logger.warn({ did: record.did, chainId: row.chainId, requestId: row.requestId }, 'the hub is not enabled for this DID; request not reported');
+      return 'left';
+    }
+    const safe = await this.d.chains.safeHead(row.chainId);
+    const state = await this.d.chains.requestOf(row.chainId, hash, BigInt(row.requestId), safe);
+    if (!state?.accepted) {
+      this.d.logger.debug({ did: record.did, chainId: row.chainId, requestId: row.requestId }, 'request not accepted past confirmations; not reported yet');
       return 'left';
     }
     const { pins, poolSupply } = await this.pinned(row, hash, chains);

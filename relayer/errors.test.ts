@@ -14,6 +14,7 @@ describe('error classification', () => {
     ['ERC20InsufficientBalance', true, false],
     ['StaleAsOf', false, false],
     ['RedemptionsHalted', true, false],
+    ['RequestNotAccepted', true, false],
     ['FulfilmentExceedsAllowance', true, false],
     ['RequestClosed', false, false],
     ['UnknownRequest', false, false],

@@ -22,7 +22,7 @@ export interface Classified {
  * drop or an instalment fall due. Retries stay bounded.
  */
 /** Reverts that say "not now" about a redemption fulfilment alone (see Classified.waitsOnChainState). */
-const WAITS_ON_CHAIN_STATE = new Set(['RedemptionsHalted', 'FulfilmentExceedsAllowance']);
+const WAITS_ON_CHAIN_STATE = new Set(['RedemptionsHalted', 'FulfilmentExceedsAllowance', 'RequestNotAccepted']);
 
 const RETRYABLE_REVERTS = new Set([
   'UnknownDid',
@@ -33,6 +33,8 @@ const RETRYABLE_REVERTS = new Set([
   // Redemptions: a fulfilment the chain's stage does not allow yet (stage C, or the next instalment not yet due).
   'RedemptionsHalted',
   'FulfilmentExceedsAllowance',
+  // A fulfilment that overtook its request's acceptance (kind 13) on the way to the chain.
+  'RequestNotAccepted',
 ]);
 
 export function classifyRevert(errorName: string | undefined): Classified {

@@ -18,9 +18,10 @@ export interface KeeperChain {
 export type KeeperOutcome = { did: Hex; action: 'not-aggregating' | 'up-to-date' } | { did: Hex; action: 'refreshed'; from: number; to: number; txHash: Hex };
 
 /**
- * Keeps the hub's redemption stage current when time alone should change it: the stage follows the current day's
- * requests, but the hub only recomputes it when a request report arrives or someone calls `refreshStage`. At each
- * look the keeper applies the stage rule to what the hub holds for today (schemas/redemption-rule.ts) and calls the
+ * Keeps the hub's redemption stage current when time alone should change it: the stage follows the accepted
+ * requests reported in the last 24 to 25 hours (`pressureOf`), but the hub only recomputes it when a report arrives
+ * or someone calls `refreshStage`. At each look the keeper applies the stage rule to that pressure
+ * (schemas/redemption-rule.ts) and calls the
  * permissionless `refreshStage(did)` only when the chain would change its stage, e.g. the first look after a raised
  * stage's window has passed with no pressure left. The stage watcher of the oracle then carries the new stage to every chain.
  */
@@ -47,7 +48,6 @@ export class StageKeeper {
     this.module ??= await this.pub.readContract({ address: this.hub.receiver, abi: rwaReceiverAbi, functionName: 'redemptions' });
     const module = this.module;
     const block = await this.pub.getBlock();
-    const day = block.timestamp / 86_400n;
     const out: KeeperOutcome[] = [];
     for (const did of this.dids) {
       const at = { address: module, abi: rwaRedemptionsAbi, blockNumber: block.number } as const;
@@ -59,7 +59,7 @@ export class StageKeeper {
       const [current, policy, dayRequested] = await Promise.all([
         this.pub.readContract({ ...at, functionName: 'stageOf', args: [did] }),
         this.pub.readContract({ ...at, functionName: 'policyOf', args: [did] }),
-        this.pub.readContract({ ...at, functionName: 'dayRequestedOf', args: [did, day] }),
+        this.pub.readContract({ ...at, functionName: 'pressureOf', args: [did] }),
       ]);
       const expected = stageFor(policy, dayRequested, pool, current, block.timestamp);
       const stage = current.stage === 0 ? REDEMPTION_STAGE.A : current.stage;

@@ -1862,6 +1862,19 @@ export const rwaRedemptionsAbi = [
   },
   {
     "type": "function",
+    "name": "PRESSURE_HOURS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "REASON_EMERGENCY",
     "inputs": [],
     "outputs": [
@@ -1995,30 +2008,6 @@ export const rwaRedemptionsAbi = [
   },
   {
     "type": "function",
-    "name": "dayRequestedOf",
-    "inputs": [
-      {
-        "name": "did",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      },
-      {
-        "name": "day",
-        "type": "uint64",
-        "internalType": "uint64"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "disclosureOf",
     "inputs": [
       {
@@ -2073,6 +2062,30 @@ export const rwaRedemptionsAbi = [
         "name": "holdings",
         "type": "address",
         "internalType": "contract RwaHoldings"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "hourAcceptedOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "hour",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -2167,6 +2180,25 @@ export const rwaRedemptionsAbi = [
   },
   {
     "type": "function",
+    "name": "pressureOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "redeemableNow",
     "inputs": [
       {
@@ -2254,6 +2286,11 @@ export const rwaRedemptionsAbi = [
           },
           {
             "name": "cancelled",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "accepted",
             "type": "bool",
             "internalType": "bool"
           },
@@ -2386,6 +2423,49 @@ export const rwaRedemptionsAbi = [
         "type": "string",
         "indexed": false,
         "internalType": "string"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "RedeemAccepted",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "requestId",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "owner",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "acceptedAt",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
@@ -2668,6 +2748,27 @@ export const rwaRedemptionsAbi = [
   },
   {
     "type": "error",
+    "name": "AcceptanceMismatch",
+    "inputs": [
+      {
+        "name": "requestId",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "owner",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "DisclosureNotNewer",
     "inputs": [
       {
@@ -2876,6 +2977,22 @@ export const rwaRedemptionsAbi = [
   },
   {
     "type": "error",
+    "name": "RequestAlreadyAccepted",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "requestId",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "RequestAlreadyReported",
     "inputs": [
       {
@@ -2893,6 +3010,22 @@ export const rwaRedemptionsAbi = [
   {
     "type": "error",
     "name": "RequestClosed",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "requestId",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RequestNotAccepted",
     "inputs": [
       {
         "name": "did",

@@ -30,6 +30,7 @@ export const SIGN_KINDS = [
   'redemptionFulfilment',
   'disclosure',
   'transportQuorum',
+  'redemptionAcceptance',
 ] as const;
 export type SignKind = (typeof SIGN_KINDS)[number];
 

@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem';
 import { DISCLOSURE_KIND } from './message.js';
 import { custodianDomain, custodianTypes } from './eip712.js';
-import type { AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from './http.js';
+import type { AcceptanceRequest, AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from './http.js';
 
 /**
  * The EIP-712 message of each request a custodian, NAV publisher or issuer signs: the JSON body (everything but the
@@ -54,6 +54,15 @@ export const redemptionFulfilmentMessage = (body: Unsigned<FulfilmentRequest>) =
   settledAt: BigInt(body.settledAt),
 });
 
+export const redemptionAcceptanceMessage = (body: Unsigned<AcceptanceRequest>) => ({
+  did: body.did,
+  chainId: BigInt(body.chainId),
+  requestId: BigInt(body.requestId),
+  owner: body.owner as Address,
+  amount: BigInt(body.amount),
+  acceptedAt: BigInt(body.acceptedAt),
+});
+
 /** The document kind travels as its on-chain code (uint8), the name only in JSON. */
 export const disclosureMessage = (body: Unsigned<DisclosureRequest>) => ({
   did: body.did,
@@ -72,6 +81,7 @@ export const CUSTODIAN_REQUESTS = {
   PauseOrder: pauseOrderMessage,
   MoveInstruction: moveInstructionMessage,
   RedemptionFulfilment: redemptionFulfilmentMessage,
+  RedemptionAcceptance: redemptionAcceptanceMessage,
   Disclosure: disclosureMessage,
 } as const;
 export type CustodianPrimaryType = keyof typeof CUSTODIAN_REQUESTS;

@@ -96,6 +96,15 @@ export const custodianTypes = {
     { name: 'cashLegRef', type: 'bytes32' },
     { name: 'settledAt', type: 'uint64' },
   ],
+  /** Signed by a custodian before it pays: it commits to pay this request, which its holder can then no longer cancel. */
+  RedemptionAcceptance: [
+    { name: 'did', type: 'string' },
+    { name: 'chainId', type: 'uint64' },
+    { name: 'requestId', type: 'uint64' },
+    { name: 'owner', type: 'address' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'acceptedAt', type: 'uint64' },
+  ],
   /** Signed by the DID's issuer: a document (NAV report, custody statement, audit report, incident notice) by hash. */
   Disclosure: [
     { name: 'did', type: 'string' },

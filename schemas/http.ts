@@ -140,6 +140,24 @@ export const fulfilmentRequestSchema = {
   },
 } as const;
 
+export const acceptanceRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/acceptance-request.json',
+  title: 'Redemption acceptance signed by a custodian: it commits to pay an on-chain request, which the holder can then no longer cancel',
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'chainId', 'requestId', 'owner', 'amount', 'acceptedAt', 'signature'],
+  properties: {
+    did,
+    chainId: { ...evmChainId, description: 'EVM chain id where the request was made' },
+    requestId: { ...uint64String, description: "the request id the chain's redemptions module gave (per DID per chain)" },
+    owner: { ...address, description: "the request's owner, as on chain" },
+    amount: { ...uintString, description: 'token base units the request locked, as on chain' },
+    acceptedAt: { ...unixSeconds, description: 'unix seconds the custodian accepted' },
+    signature,
+  },
+} as const;
+
 /** Disclosure document kinds by the names of the wire codec (DISCLOSURE_KIND); JSON carries the name, EIP-712 the code. */
 export const DOC_KINDS = ['navReport', 'custodyStatement', 'auditReport', 'incidentNotice'] as const satisfies readonly DisclosureKindName[];
 
@@ -162,7 +180,7 @@ export const disclosureRequestSchema = {
 
 /**
  * What an attestation was made from, as the oracle stores and feeds it (the relayer keeps it per job). Moves are
- * settlements; the redemption kinds map one to one to message kinds 7..11, transportQuorum to kind 12.
+ * settlements; the redemption kinds map one to one to message kinds 7..11 and 13, transportQuorum to kind 12.
  */
 export const ATTESTATION_KINDS = [
   'settlement',
@@ -177,6 +195,7 @@ export const ATTESTATION_KINDS = [
   'redemptionFulfilment',
   'disclosure',
   'transportQuorum',
+  'redemptionAcceptance',
 ] as const;
 export type AttestationKind = (typeof ATTESTATION_KINDS)[number];
 
@@ -242,6 +261,7 @@ export type PauseRequest = FromSchema<typeof pauseRequestSchema>;
 export type NavRequest = FromSchema<typeof navRequestSchema>;
 export type MoveRequest = FromSchema<typeof moveRequestSchema>;
 export type FulfilmentRequest = FromSchema<typeof fulfilmentRequestSchema>;
+export type AcceptanceRequest = FromSchema<typeof acceptanceRequestSchema>;
 export type DisclosureRequest = FromSchema<typeof disclosureRequestSchema>;
 export type FeedItem = FromSchema<typeof feedItemSchema>;
 export type AttestationFeed = FromSchema<typeof attestationFeedSchema>;
@@ -255,6 +275,7 @@ export const httpSchemas = {
   'pause-request': pauseRequestSchema,
   'move-request': moveRequestSchema,
   'fulfilment-request': fulfilmentRequestSchema,
+  'acceptance-request': acceptanceRequestSchema,
   'disclosure-request': disclosureRequestSchema,
   'attestation-feed': attestationFeedSchema,
   error: errorSchema,

@@ -47,7 +47,7 @@ describe('message codec v1', () => {
     expect(() => decodeMessage(good.slice(0, -2) as `0x${string}`)).toThrow(/must be 175 bytes/);
     expect(() => decodeMessage(`${good}00`)).toThrow(/must be 175 bytes/);
     expect(() => decodeMessage(`0x02${good.slice(4)}`)).toThrow(/version 2/);
-    expect(() => decodeMessage(`0x010d${good.slice(6)}`)).toThrow(/kind 13/);
+    expect(() => decodeMessage(`0x01ff${good.slice(6)}`)).toThrow(/kind 255/);
     expect(() => decodeMessage('0x0101')).toThrow(/too short/);
     for (const m of VECTOR_MESSAGES.filter((v) => v.kind === 'config' || v.kind === 'allowlist' || v.kind === 'reserve')) {
       const bytes = encodeMessage(m);

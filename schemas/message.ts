@@ -22,6 +22,7 @@ export const KIND = {
   redemptionFulfilment: 10,
   disclosure: 11,
   transportQuorum: 12,
+  redemptionAcceptance: 13,
 } as const;
 export type KindName = keyof typeof KIND;
 export const SETTLEMENT_KIND = { subscription: 1, redemption: 2, moveOut: 3, moveIn: 4 } as const;

@@ -2,7 +2,7 @@ import { concat, numberToHex, size, stringToHex, type Hex } from 'viem';
 import type { DidHash } from './ids.js';
 
 /**
- * Redemption and disclosure kinds (7..11) of wire layout v1; byte table in contracts/src/libraries/AttestationCodec.sol.
+ * Redemption and disclosure kinds (7..11, 13) of wire layout v1; byte table in contracts/src/libraries/AttestationCodec.sol.
  * The committee signs them as AdminAttestation(did, nonce, kind, body) like config, allow-list, pause and reserve.
  * schemas/message.ts re-exports everything here; import from there.
  */
@@ -12,6 +12,7 @@ export const REDEMPTION_POLICY_LENGTH = 52;
 export const REDEMPTION_FULFILMENT_LENGTH = 154;
 /** A disclosure is this many bytes plus the UTF-8 length of its URI. */
 export const DISCLOSURE_MIN_LENGTH = 85;
+export const REDEMPTION_ACCEPTANCE_LENGTH = 110;
 export const DISCLOSURE_MAX_URI_BYTES = 0xffff;
 
 /** Stage of a DID's redemption gate: A fulfils in full, B in instalments over a window, C holds every fulfilment. */
@@ -80,6 +81,20 @@ export interface RedemptionFulfilmentMessage {
   settledAt: bigint;
 }
 
+/**
+ * The custodian accepted a request (kind 13): sent to the request's chain only, where it makes the request
+ * uncancellable and fulfillable; refused there if the holder cancelled first. Owner and amount must be the request's.
+ */
+export interface RedemptionAcceptanceMessage {
+  kind: 'redemptionAcceptance';
+  did: DidHash;
+  nonce: bigint;
+  requestId: bigint;
+  owner: `0x${string}`;
+  amount: bigint;
+  acceptedAt: bigint;
+}
+
 /** A document anchored by hash on every chain; the latest per (did, docKind) must have a strictly newer asOf. */
 export interface DisclosureMessage {
   kind: 'disclosure';
@@ -96,6 +111,7 @@ export type RedemptionKindMessage =
   | RedemptionStageMessage
   | RedemptionPolicyMessage
   | RedemptionFulfilmentMessage
+  | RedemptionAcceptanceMessage
   | DisclosureMessage;
 
 const u = (value: bigint | number, bytes: number): Hex => numberToHex(value, { size: bytes });
@@ -110,6 +126,8 @@ export function encodeRedemptionBody(m: RedemptionKindMessage): Hex {
       return concat([u(m.stageBBps, 2), u(m.stageCBps, 2), u(m.instalments, 1), u(m.windowSeconds, 4), u(m.emergency ? 1 : 0, 1)]);
     case 'redemptionFulfilment':
       return concat([u(m.requestId, 8), m.settlementRef, u(m.amount, 32), m.cashLegRef, u(m.settledAt, 8)]);
+    case 'redemptionAcceptance':
+      return concat([u(m.requestId, 8), m.owner, u(m.amount, 32), u(m.acceptedAt, 8)]);
     case 'disclosure': {
       const uri = stringToHex(m.uri);
       const uriLength = size(uri);
@@ -136,7 +154,7 @@ const nameOf = <T extends Record<string, number>>(table: T, value: number, what:
   return name ?? r.fail(`unknown ${what} ${value}`);
 };
 
-/** Decodes kinds 7..11 after the header; returns undefined for any other kind. */
+/** Decodes kinds 7..11 and 13 after the header; returns undefined for any other kind. */
 export function decodeRedemptionBody(kind: number, did: DidHash, nonce: bigint, r: FieldReader): RedemptionKindMessage | undefined {
   switch (kind) {
     case 7:
@@ -202,6 +220,17 @@ export function decodeRedemptionBody(kind: number, did: DidHash, nonce: bigint, 
         uri: r.text(85, 85 + uriLength),
       };
     }
+    case 13:
+      r.exact(REDEMPTION_ACCEPTANCE_LENGTH, 'redemption acceptance');
+      return {
+        kind: 'redemptionAcceptance',
+        did,
+        nonce,
+        requestId: r.big(42, 50),
+        owner: r.address(50, 70),
+        amount: r.big(70, 102),
+        acceptedAt: r.big(102, 110),
+      };
     default:
       return undefined;
   }

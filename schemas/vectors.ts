@@ -137,6 +137,17 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
   { kind: 'transportQuorum', did, nonce: 16n, chainId: 31338n, k: 2, transports: 7 },
   { kind: 'transportQuorum', did, nonce: 17n, chainId: 31339n, k: 1, transports: 6 },
   { kind: 'transportQuorum', did, nonce: 18_446_744_073_709_551_615n, chainId: 18_446_744_073_709_551_615n, k: 0, transports: 0 },
+  // Redemption acceptance (kind 13): a typical one and one with every field at its maximum.
+  { kind: 'redemptionAcceptance', did, nonce: 19n, requestId: 1n, owner: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', amount: 25_000_000_000n, acceptedAt: 1_764_000_700n },
+  {
+    kind: 'redemptionAcceptance',
+    did,
+    nonce: 18_446_744_073_709_551_614n,
+    requestId: 18_446_744_073_709_551_615n,
+    owner: '0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF',
+    amount: (1n << 256n) - 1n,
+    acceptedAt: 18_446_744_073_709_551_615n,
+  },
 ];
 
 export interface Vector {

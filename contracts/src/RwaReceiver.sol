@@ -264,7 +264,7 @@ contract RwaReceiver {
     else if (kind == AttestationCodec.KIND_PAUSE) _applyPause(h, AttestationCodec.decodePause(message));
     else if (kind == AttestationCodec.KIND_RESERVE) _applyReserve(h, message);
     else if (kind == AttestationCodec.KIND_TRANSPORT_QUORUM) _applyTransportQuorum(h, message);
-    // decodeHeader admits kinds 1..12 only: the rest (7..11) belongs to the redemptions module.
+    // decodeHeader admits known kinds only: the rest (7..11, 13) belongs to the redemptions module.
     else i_redemptions.applyAttestation(message);
   }
 

@@ -12,14 +12,17 @@ interface IRwaReceiverDids {
 }
 
 /// @notice Redemptions of every DID on one chain (ERC-7540-style asynchronous redeem), created by the chain's
-/// RwaReceiver, which stays the only verifier: it forwards kinds 7..11 here after quorum and nonce checks.
+/// RwaReceiver, which stays the only verifier: it forwards kinds 7..11 and 13 here after quorum and nonce checks.
 ///
 /// - Holders request on any chain: their units move into this contract (locked) and a request id is emitted. The
-///   oracle reports each request to the hub (kind 7); the hub sums the day's requests over all chains as a share of
-///   the pool (total supply over all chains) and sets the stage; the oracle sends the stage to every other chain
-///   (kind 8). The issuer's policy (kind 9) sets the thresholds and the instalment plan.
-/// - Only the custodian's settlement (kind 10) burns locked units, within what the stage allows now
-///   (`redeemableNow`). A request is never fulfilled for more than it locked.
+///   holder may cancel until the custodian accepts the request (kind 13); an accepted request can no longer be
+///   cancelled, and a cancelled one can no longer be accepted: both are decided on the request's chain, in order.
+/// - The oracle reports each accepted request to the hub (kind 7); the hub adds it to the hour its report arrives
+///   and sets the stage from the accepted units of the last 24 to 25 hours as a share of the pool (total supply over
+///   all chains); the oracle sends the stage to every other chain (kind 8). The issuer's policy (kind 9) sets the
+///   thresholds and the instalment plan. Units a holder can still take back never count as pressure.
+/// - Only the custodian's settlement (kind 10) of an accepted request burns locked units, within what the stage
+///   allows now (`redeemableNow`). A request is never fulfilled for more than it locked.
 /// - Disclosures (kind 11) are anchored by hash: the latest per document kind per DID.
 ///
 /// Units: amounts in token base units, times in unix seconds, days = timestamp / 86400 (UTC).
@@ -31,6 +34,9 @@ contract RwaRedemptions {
   error RequestClosed(bytes32 did, uint64 requestId);
   error NotRequestOwner(uint64 requestId, address caller);
   error RequestPartlyFulfilled(uint64 requestId, uint256 fulfilled);
+  error RequestAlreadyAccepted(bytes32 did, uint64 requestId);
+  error RequestNotAccepted(bytes32 did, uint64 requestId);
+  error AcceptanceMismatch(uint64 requestId, address owner, uint256 amount);
   error FulfilmentExceedsRequest(uint64 requestId, uint256 amount, uint256 remaining);
   error FulfilmentExceedsAllowance(uint64 requestId, uint256 amount, uint256 allowance);
   error RedemptionsHalted(bytes32 did, uint8 reason);
@@ -47,7 +53,11 @@ contract RwaRedemptions {
     bytes32 indexed did, uint64 indexed requestId, address indexed owner, uint256 amount, uint64 requestedAt
   );
   event RedeemCancelled(bytes32 indexed did, uint64 indexed requestId, address indexed owner, uint256 amount);
-  /// @notice A request of `chainId` counted by this chain (the hub) in the day of `requestedAt`.
+  /// @notice The custodian committed to pay request `requestId` (kind 13): from now on it cannot be cancelled.
+  event RedeemAccepted(
+    bytes32 indexed did, uint64 indexed requestId, uint64 indexed nonce, address owner, uint256 amount, uint64 acceptedAt
+  );
+  /// @notice An accepted request of `chainId` counted by this chain (the hub) in the hour its report arrived.
   event RedemptionReported(
     bytes32 indexed did,
     uint64 indexed nonce,
@@ -97,17 +107,23 @@ contract RwaRedemptions {
   uint8 public constant REASON_THRESHOLD = 1;
   uint8 public constant REASON_EMERGENCY = 2;
   uint8 internal constant DOC_KIND_MAX = 4;
+  /// @dev Pressure window: the current hour and the 24 before it, so two reports less than 24 hours apart always
+  /// count together (the window is 24 to 25 hours long, never shorter).
+  uint64 public constant PRESSURE_HOURS = 24;
 
-  /// @dev Two slots. Amounts fit 128 bits: a chain's supply never exceeds its uint128 cap.
+  /// @dev Two slots. Amounts fit 128 bits: a chain's supply never exceeds its uint128 cap. `accepted` and
+  /// `cancelled` are never both set.
   struct Request {
     address owner;
     uint64 requestedAt;
     bool cancelled;
+    bool accepted;
     uint128 amount;
     uint128 fulfilled;
   }
 
-  /// @dev `stage` 0 (never set) reads as stage A; dayRequested and poolSupply are those the stage was set from.
+  /// @dev `stage` 0 (never set) reads as stage A; dayRequested (the accepted units in the pressure window) and
+  /// poolSupply are those the stage was set from.
   struct Stage {
     uint8 stage;
     uint64 stageSeq;
@@ -133,7 +149,8 @@ contract RwaRedemptions {
   // ---- hub aggregation: written only on the chain that receives request reports ----
   mapping(bytes32 did => uint64) private s_reports;
   mapping(bytes32 did => uint256) private s_poolSupply;
-  mapping(bytes32 did => mapping(uint64 day => uint256)) private s_dayRequested;
+  /// @dev Accepted units reported per hub hour of arrival (block.timestamp / 3600).
+  mapping(bytes32 did => mapping(uint64 hour => uint256)) private s_hourAccepted;
   /// @dev Reported (chain, request) pairs, 256 request ids per word: the same request is never counted twice.
   mapping(bytes32 did => mapping(uint64 chainId => mapping(uint256 word => uint256 bits))) private s_reported;
 
@@ -155,6 +172,7 @@ contract RwaRedemptions {
       owner: msg.sender,
       requestedAt: uint64(block.timestamp),
       cancelled: false,
+      accepted: false,
       amount: uint128(amount),
       fulfilled: 0
     });
@@ -162,8 +180,8 @@ contract RwaRedemptions {
     emit RedeemRequested(did, requestId, msg.sender, amount, uint64(block.timestamp));
   }
 
-  /// @notice Close a request before any part of it was fulfilled and take its units back. Once a custodian paid an
-  /// instalment the holder is committed: the rest may be in flight as a settlement already paid in cash.
+  /// @notice Close a request the custodian has not accepted yet and take its units back. Once accepted (kind 13) the
+  /// holder is committed: the custodian pays only accepted requests, so a payment may be in flight.
   function cancelRedeem(bytes32 did, uint64 requestId) external {
     Request storage r = s_requests[did][requestId];
     address owner = r.owner;
@@ -171,21 +189,23 @@ contract RwaRedemptions {
     if (owner != msg.sender) revert NotRequestOwner(requestId, msg.sender);
     uint128 amount = r.amount;
     if (r.cancelled || r.fulfilled == amount) revert RequestClosed(did, requestId);
+    if (r.accepted) revert RequestAlreadyAccepted(did, requestId);
+    // Unreachable while fulfilment requires acceptance; kept as a second line.
     if (r.fulfilled != 0) revert RequestPartlyFulfilled(requestId, r.fulfilled);
     r.cancelled = true;
     _holdings(did).unlockTo(owner, amount);
     emit RedeemCancelled(did, requestId, owner, amount);
   }
 
-  /// @notice Recompute the stage for the current day on the chain that aggregates `did` (the hub): lets the stage
-  /// fall back when a new day starts without a request. Anyone may call it.
+  /// @notice Recompute the stage from the pressure window now on the chain that aggregates `did` (the hub): lets
+  /// the stage fall back once reports have aged out of the window. Anyone may call it.
   function refreshStage(bytes32 did) external {
     if (s_reports[did] == 0) revert NotAggregating(did);
     _recomputeStage(did);
   }
 
   // ------------------------------------------------------------------------------------------------------------
-  // Verified attestations (kinds 7..11), forwarded by the receiver after quorum and nonce
+  // Verified attestations (kinds 7..11, 13), forwarded by the receiver after quorum and nonce
   // ------------------------------------------------------------------------------------------------------------
 
   function applyAttestation(bytes calldata message) external {
@@ -202,6 +222,8 @@ contract RwaRedemptions {
       _applyFulfilment(h, AttestationCodec.decodeRedemptionFulfilment(message));
     } else if (kind == AttestationCodec.KIND_DISCLOSURE) {
       _applyDisclosure(h, message);
+    } else if (kind == AttestationCodec.KIND_REDEMPTION_ACCEPTANCE) {
+      _applyAcceptance(h, AttestationCodec.decodeRedemptionAcceptance(message));
     } else {
       revert UnsupportedKind(kind);
     }
@@ -215,11 +237,26 @@ contract RwaRedemptions {
     uint256 bits = words[r.requestId >> 8];
     if (bits & bit != 0) revert RequestAlreadyReported(r.chainId, r.requestId);
     words[r.requestId >> 8] = bits | bit;
-    s_dayRequested[did][r.requestedAt / 1 days] += r.amount;
+    // The hour of arrival, not of the request: a late report still counts, and counts now.
+    s_hourAccepted[did][uint64(block.timestamp / 1 hours)] += r.amount;
     s_poolSupply[did] = r.poolSupply;
     ++s_reports[did];
     emit RedemptionReported(did, h.nonce, r.chainId, r.requestId, r.owner, r.amount, r.requestedAt, r.poolSupply);
     _recomputeStage(did);
+  }
+
+  /// @dev Decided on the request's chain, so it is ordered with the holder's cancel: whichever lands first wins.
+  function _applyAcceptance(AttestationCodec.Header memory h, AttestationCodec.RedemptionAcceptance memory a) internal {
+    bytes32 did = h.did;
+    uint64 id = a.requestId;
+    Request storage r = s_requests[did][id];
+    Request memory req = r;
+    if (req.owner == address(0)) revert UnknownRequest(did, id);
+    if (req.cancelled || req.fulfilled == req.amount) revert RequestClosed(did, id);
+    if (req.accepted) revert RequestAlreadyAccepted(did, id);
+    if (a.owner != req.owner || a.amount != req.amount) revert AcceptanceMismatch(id, a.owner, a.amount);
+    r.accepted = true;
+    emit RedeemAccepted(did, id, h.nonce, req.owner, req.amount, a.acceptedAt);
   }
 
   function _applyStage(bytes32 did, AttestationCodec.RedemptionStage memory s) internal {
@@ -255,6 +292,7 @@ contract RwaRedemptions {
     if (req.owner == address(0)) revert UnknownRequest(did, id);
     if (amount == 0) revert InvalidAmount(amount);
     if (req.cancelled || req.fulfilled == req.amount) revert RequestClosed(did, id);
+    if (!req.accepted) revert RequestNotAccepted(did, id);
     uint256 remaining = req.amount - req.fulfilled;
     if (amount > remaining) revert FulfilmentExceedsRequest(id, amount, remaining);
     (bool halted, uint8 reason) = _halted(did);
@@ -283,13 +321,13 @@ contract RwaRedemptions {
   // Stage rule (hub) and allowance rule (every chain)
   // ------------------------------------------------------------------------------------------------------------
 
-  /// @dev Emergency -> C; no pool -> C; share of the pool requested today above stageCBps -> C, above stageBBps
-  /// -> B, else A. A stage raised by pressure holds for the policy window from its start (so a stage B's instalments
+  /// @dev Emergency -> C; no pool -> C; accepted units in the pressure window as a share of the pool above
+  /// stageCBps -> C, above stageBBps -> B, else A. A stage raised by pressure holds for the policy window from its start (so a stage B's instalments
   /// run their course and a stage C gate lasts that long) before it may fall; a lifted emergency falls at once, and a
   /// higher stage always applies at once. A new stageSeq only when the stage or its reason changes.
   function _recomputeStage(bytes32 did) internal {
     RedemptionPolicy.Policy memory p = _policy(did);
-    uint256 day = s_dayRequested[did][uint64(block.timestamp / 1 days)];
+    uint256 day = _pressure(did);
     uint256 pool = s_poolSupply[did];
     uint8 stage = STAGE_A;
     uint8 reason = REASON_NONE;
@@ -306,6 +344,16 @@ contract RwaRedemptions {
     if (stage == current && reason == st.reason) return;
     if (stage < current && st.reason == REASON_THRESHOLD && block.timestamp < uint256(st.since) + p.windowSeconds) return;
     _setStage(did, st, stage, st.stageSeq + 1, uint64(block.timestamp), reason, day, pool);
+  }
+
+  /// @dev Accepted units whose reports arrived in the current hour or the PRESSURE_HOURS before it.
+  function _pressure(bytes32 did) internal view returns (uint256 sum) {
+    mapping(uint64 => uint256) storage hours_ = s_hourAccepted[did];
+    uint64 nowHour = uint64(block.timestamp / 1 hours);
+    uint64 first = nowHour > PRESSURE_HOURS ? nowHour - PRESSURE_HOURS : 0;
+    for (uint64 hr = first; hr <= nowHour; ++hr) {
+      sum += hours_[hr];
+    }
   }
 
   function _setStage(
@@ -336,11 +384,11 @@ contract RwaRedemptions {
     return (false, REASON_NONE);
   }
 
-  /// @dev What may be fulfilled now: stage A the remainder; stage C nothing; stage B instalment k of N, where
+  /// @dev What may be fulfilled now: nothing before the custodian accepted; stage A the remainder; stage C nothing; stage B instalment k of N, where
   /// k = min(N, 1 + elapsed / (window / N)) and elapsed counts from the later of the request and the stage start;
   /// cumulative = amount * k / N (pro rata, rounding down; the last instalment is the whole amount).
   function _allowance(bytes32 did, Request memory r) internal view returns (uint256) {
-    if (r.owner == address(0) || r.cancelled) return 0;
+    if (r.owner == address(0) || r.cancelled || !r.accepted) return 0;
     (bool halted,) = _halted(did);
     if (halted) return 0;
     uint256 remaining = r.amount - r.fulfilled;
@@ -400,9 +448,14 @@ contract RwaRedemptions {
     return s_disclosures[did][docKind];
   }
 
-  /// @notice Hub only: units requested over all chains in `day` (unix seconds / 86400).
-  function dayRequestedOf(bytes32 did, uint64 day) external view returns (uint256) {
-    return s_dayRequested[did][day];
+  /// @notice Hub only: accepted units over all chains whose reports arrived in `hour` (unix seconds / 3600).
+  function hourAcceptedOf(bytes32 did, uint64 hour) external view returns (uint256) {
+    return s_hourAccepted[did][hour];
+  }
+
+  /// @notice Hub only: the pressure the stage is set from now (accepted units in the last 24 to 25 hours).
+  function pressureOf(bytes32 did) external view returns (uint256) {
+    return _pressure(did);
   }
 
   /// @notice Hub only: request reports received (non-zero makes this chain the one that sets the stage) and the

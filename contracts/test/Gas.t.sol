@@ -60,10 +60,16 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
     (verifiedRoot,) = buildBatch(messages);
     _applyItem(messages, 0, batchQuorumSigs(verifiedRoot));
 
-    // Redemptions in use: a holder has an open request (id 1), this chain has counted its report and aggregates.
+    // Redemptions in use: a holder has an open request (id 1) the custodian accepted, this chain has counted its
+    // report and aggregates.
     redemptions = receiver.redemptions();
     vm.prank(holders[0]);
     redemptions.requestRedeem(DID, 1e6);
+    deliverAdmin(
+      encodeAcceptance(
+        AcceptanceAtt({did: DID, nonce: 1 << 40, requestId: 1, owner: holders[0], amount: 1e6, acceptedAt: uint64(T0)})
+      )
+    );
     deliverAdmin(encodeRequestReport(_report(4, 1, 1e6)));
   }
 
@@ -251,7 +257,7 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
     receiver.receiveMessage(message, sigs);
 
     vm.pauseGasMetering();
-    assertEq(redemptions.dayRequestedOf(DID, uint64(block.timestamp / 1 days)), 31e6);
+    assertEq(redemptions.pressureOf(DID), 31e6);
   }
 
   /// @dev The hub's stage arriving on a spoke (first stage of the DID there: three fresh slots), 2-of-3.

@@ -12,7 +12,7 @@ contract RwaRedemptionsFulfilTest is RedemptionFixture {
 
   function setUp() public override {
     super.setUp();
-    id = request(alice, 700e6);
+    id = requestAccepted(alice, 700e6);
   }
 
   // ---- stage A ----
@@ -70,7 +70,7 @@ contract RwaRedemptionsFulfilTest is RedemptionFixture {
     deliverRedemption(encodeStage(s));
     assertEq(redemptions.redeemableNow(DID, id), 100e6, "older request: counted from the stage start");
     vm.warp(T0 + 5 days);
-    uint64 late = request(bob, 70e6);
+    uint64 late = requestAccepted(bob, 70e6);
     vm.warp(T0 + 5 days + 1 days);
     assertEq(redemptions.redeemableNow(DID, id), 400e6);
     assertEq(redemptions.redeemableNow(DID, late), 20e6);
@@ -86,7 +86,7 @@ contract RwaRedemptionsFulfilTest is RedemptionFixture {
 
   /// @dev Pro rata rounds down each step; the last instalment is the whole amount.
   function test_redeemableNow_StageBRoundsDownUntilTheLastInstalment() public {
-    uint64 small = request(bob, 10);
+    uint64 small = requestAccepted(bob, 10);
     applyStage(STAGE_B, 1, REASON_THRESHOLD);
     uint256[7] memory expected = [uint256(1), 2, 4, 5, 7, 8, 10];
     for (uint256 k; k < 7; ++k) {
@@ -163,11 +163,24 @@ contract RwaRedemptionsFulfilTest is RedemptionFixture {
   }
 
   function test_RevertWhen_fulfil_Cancelled() public {
-    vm.prank(alice);
-    redemptions.cancelRedeem(DID, id);
+    uint64 other = request(bob, 5e6);
+    vm.prank(bob);
+    redemptions.cancelRedeem(DID, other);
     deliverRedemptionExpectRevert(
-      encodeFulfilment(fulfilmentAtt(id, 1)), abi.encodeWithSelector(RwaRedemptions.RequestClosed.selector, DID, id)
+      encodeFulfilment(fulfilmentAtt(other, 1)), abi.encodeWithSelector(RwaRedemptions.RequestClosed.selector, DID, other)
     );
+  }
+
+  /// @dev Issue 17: the custodian pays only what it accepted, so a fulfilment of an open request waits for it.
+  function test_RevertWhen_fulfil_NotAccepted() public {
+    uint64 other = request(bob, 5e6);
+    assertEq(redemptions.redeemableNow(DID, other), 0, "nothing may be paid before acceptance");
+    bytes memory m = encodeFulfilment(fulfilmentAtt(other, 5e6));
+    deliverRedemptionExpectRevert(m, abi.encodeWithSelector(RwaRedemptions.RequestNotAccepted.selector, DID, other));
+    accept(other);
+    assertEq(redemptions.redeemableNow(DID, other), 5e6);
+    deliverRedemption(m);
+    assertEq(redemptions.requestOf(DID, other).fulfilled, 5e6);
   }
 
   function test_RevertWhen_fulfil_AssetPaused() public {

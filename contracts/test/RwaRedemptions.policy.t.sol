@@ -49,7 +49,7 @@ contract RwaRedemptionsPolicyTest is RedemptionFixture {
 
   /// @dev A spoke waits for the hub's stage, but the emergency flag already stops its fulfilments.
   function test_policy_EmergencyOnASpokeHaltsWithoutChangingItsStage() public {
-    uint64 id = request(alice, 10e6);
+    uint64 id = requestAccepted(alice, 10e6);
     applyPolicy(100, 300, 7, 7 days, true);
     RwaRedemptions.Stage memory s = redemptions.stageOf(DID);
     assertEq(s.stage, STAGE_A);

@@ -41,6 +41,8 @@ export interface RequestState {
   fulfilled: bigint;
   requestedAt: bigint;
   cancelled: boolean;
+  /** The custodian's acceptance (kind 13) applied: no longer cancellable, may be fulfilled. */
+  accepted: boolean;
 }
 
 /** A DID's stage on one chain (stage A with stageSeq 0 before any change). */

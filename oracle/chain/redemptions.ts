@@ -117,7 +117,7 @@ export class RedemptionChains implements RedemptionChainsPort, RedemptionPolicyP
   async requestOf(chainId: number, did: DidHash, requestId: bigint, blockNumber?: bigint): Promise<RequestState | undefined> {
     const r = await this.entry(chainId).client.readContract({ address: await this.module(chainId), abi: rwaRedemptionsAbi, functionName: 'requestOf', args: [did, requestId], blockNumber });
     if (r.owner === zeroAddress) return undefined;
-    return { owner: r.owner, amount: r.amount, fulfilled: r.fulfilled, requestedAt: r.requestedAt, cancelled: r.cancelled };
+    return { owner: r.owner, amount: r.amount, fulfilled: r.fulfilled, requestedAt: r.requestedAt, cancelled: r.cancelled, accepted: r.accepted };
   }
 
   async redeemableNow(chainId: number, did: DidHash, requestId: bigint, blockNumber?: bigint): Promise<bigint> {

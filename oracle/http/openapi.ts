@@ -1,4 +1,4 @@
-import { DOC_KINDS, attestationFeedSchema, disclosureRequestSchema, errorSchema, fulfilmentRequestSchema, moveRequestSchema, navRequestSchema, settlementRequestSchema } from '../../schemas/http.js';
+import { DOC_KINDS, acceptanceRequestSchema, attestationFeedSchema, disclosureRequestSchema, errorSchema, fulfilmentRequestSchema, moveRequestSchema, navRequestSchema, settlementRequestSchema } from '../../schemas/http.js';
 
 const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
@@ -60,6 +60,25 @@ export function openApiDocument() {
           responses: { '200': { description: 'status' }, '400': errorResponse('bad ref or missing did'), '404': errorResponse('unknown move') },
         },
       },
+      '/v1/redemptions/acceptances': {
+        post: {
+          summary: "Post a custodian-signed RedemptionAcceptance: the custodian commits to pay a request, which its holder can then no longer cancel",
+          description:
+            "Checked against the request on its chain at the newest block (exists, not cancelled, not accepted, owner and amount as locked). Signed (kind 13) for the request's chain only. Pay only once the request shows accepted on chain: a holder may still cancel while the acceptance is in flight, and the chain then refuses it (RequestClosed). Once applied, the request is reported to the hub and counts as pressure. One per request.",
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AcceptanceRequest' } } } },
+          responses: {
+            '201': { description: 'attestation signed' },
+            '200': { description: 'the same acceptance seen before: the existing attestation' },
+            '400': errorResponse('body fails the schema (field named), or requestId past uint64'),
+            '401': errorResponse('signature does not recover'),
+            '403': errorResponse('signer is not a custodian of the DID'),
+            '404': errorResponse('unknown DID (field did) or no such request on that chain (field requestId)'),
+            '409': errorResponse('the request was accepted with a different body'),
+            '422': errorResponse('request_closed (requestId: cancelled or fully fulfilled), already_accepted (requestId), acceptance_mismatch (owner, amount), chain_not_enabled (chainId), time_in_future (acceptedAt)'),
+            '503': errorResponse('the chain or the committee cannot be reached; retry'),
+          },
+        },
+      },
       '/v1/redemptions/fulfilments': {
         post: {
           summary: "Post a custodian-signed RedemptionFulfilment: cash paid for (part of) a redemption request; burns that many locked units on the request's chain",
@@ -74,7 +93,7 @@ export function openApiDocument() {
             '403': errorResponse('signer is not a custodian of the DID'),
             '404': errorResponse('unknown DID (field did) or no such request on that chain (field requestId)'),
             '409': errorResponse('settlementRef reused with a different body'),
-            '422': errorResponse('request_closed (requestId: cancelled or fully fulfilled), exceeds_request (amount), exceeds_allowance (amount), chain_not_enabled (chainId), amount_not_positive, time_in_future (settledAt)'),
+            '422': errorResponse('request_closed (requestId: cancelled or fully fulfilled), not_accepted (requestId: post its acceptance first), exceeds_request (amount), exceeds_allowance (amount), chain_not_enabled (chainId), amount_not_positive, time_in_future (settledAt)'),
             '503': errorResponse('the chain or the committee cannot be reached; retry'),
           },
         },
@@ -142,6 +161,7 @@ export function openApiDocument() {
         NavRequest: strip(navRequestSchema),
         MoveRequest: strip(moveRequestSchema),
         FulfilmentRequest: strip(fulfilmentRequestSchema),
+        AcceptanceRequest: strip(acceptanceRequestSchema),
         DisclosureRequest: strip(disclosureRequestSchema),
         AttestationFeed: strip(attestationFeedSchema),
         Error: strip(errorSchema),

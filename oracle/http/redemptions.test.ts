@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { keccak256, stringToBytes, type Hex } from 'viem';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
 import { decodeMessage } from '../../schemas/message.js';
-import { signDisclosure, signFulfilment, type UnsignedDisclosure, type UnsignedFulfilment } from '../../clients/custodian.js';
+import { signAcceptance, signDisclosure, signFulfilment, type UnsignedAcceptance, type UnsignedDisclosure, type UnsignedFulfilment } from '../../clients/custodian.js';
 import { DID, DOMAIN, HASH, HUB, INVESTOR, NOW, SPOKE_A, SPOKE_B, makeRedemptions } from '../redemption-testkit.js';
 
 // Unit test: registry, chains and redemptions modules are in-memory fakes; store, committee keys, services and the
@@ -13,6 +13,8 @@ let k: ReturnType<typeof makeRedemptions>;
 const post = (path: string, body: unknown) => k.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const fulfilment = (over: Partial<UnsignedFulfilment> = {}, key: Hex = DEV_CUSTODIAN_KEY) =>
   signFulfilment(key, DOMAIN, { did: DID, chainId: SPOKE_A, requestId: '1', settlementRef: 'PAY-1', amount: '100', cashLegRef: keccak256(stringToBytes('wire 1')), settledAt: NOW - 10, ...over });
+const acceptance = (over: Partial<UnsignedAcceptance> = {}, key: Hex = DEV_CUSTODIAN_KEY) =>
+  signAcceptance(key, DOMAIN, { did: DID, chainId: SPOKE_A, requestId: '2', owner: INVESTOR, amount: '300', acceptedAt: NOW - 5, ...over });
 const disclosure = (over: Partial<UnsignedDisclosure> = {}, key: Hex = DEV_ISSUER_KEY) =>
   signDisclosure(key, DOMAIN, { did: DID, docKind: 'navReport', docHash: keccak256(stringToBytes('nav 2027-01')), uri: 'https://issuer.example/nav/2027-01.pdf', asOf: NOW - 3600, ...over });
 
@@ -23,8 +25,49 @@ async function errorOf(res: Response) {
 
 beforeEach(() => {
   k = makeRedemptions();
-  k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 700n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false });
+  k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 700n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: true });
   k.world.allowances.set(`${SPOKE_A}:1`, 100n);
+});
+
+describe('POST /v1/redemptions/acceptances (issue 17)', () => {
+  beforeEach(() => {
+    k.world.requests.set(`${SPOKE_A}:2`, { owner: INVESTOR, amount: 300n, fulfilled: 0n, requestedAt: BigInt(NOW - 50), cancelled: false, accepted: false });
+  });
+
+  it("signs an acceptance (kind 13) for the request's chain only; the same body is a 200 repeat, another a 409", async () => {
+    const body = await acceptance();
+    const res = await post('/v1/redemptions/acceptances', body);
+    expect(res.status, await res.clone().text()).toBe(201);
+    const view = (await res.json()) as { id: string; kind: string; message: Hex; deliveries: { chainId: number }[] };
+    expect(view.kind).toBe('redemptionAcceptance');
+    expect(view.deliveries.map((d) => d.chainId)).toEqual([SPOKE_A]);
+    expect(decodeMessage(view.message)).toMatchObject({ kind: 'redemptionAcceptance', requestId: 2n, owner: INVESTOR, amount: 300n, acceptedAt: BigInt(NOW - 5) });
+    const again = await post('/v1/redemptions/acceptances', body);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { id: string }).id).toBe(view.id);
+    expect(await errorOf(await post('/v1/redemptions/acceptances', await acceptance({ acceptedAt: NOW - 4 })))).toEqual({ status: 409, code: 'conflicting_repeat', field: 'requestId' });
+  });
+
+  it.each([
+    ['a cancelled request', { cancelled: true }, {}, { status: 422, code: 'request_closed', field: 'requestId' }],
+    ['a request accepted already', { accepted: true }, {}, { status: 422, code: 'already_accepted', field: 'requestId' }],
+    ['another owner', {}, { owner: '0x0000000000000000000000000000000000000001' }, { status: 422, code: 'acceptance_mismatch', field: 'owner' }],
+    ['another amount', {}, { amount: '299' }, { status: 422, code: 'acceptance_mismatch', field: 'amount' }],
+    ['an unknown request', {}, { requestId: '9' }, { status: 404, code: 'unknown_request', field: 'requestId' }],
+  ] as const)('refuses %s and signs nothing', async (_name, state, over, expected) => {
+    k.world.requests.set(`${SPOKE_A}:2`, { ...k.world.requests.get(`${SPOKE_A}:2`)!, ...state });
+    expect(await errorOf(await post('/v1/redemptions/acceptances', await acceptance(over)))).toEqual(expected);
+    expect(k.store.ofKind(DID, 'redemptionAcceptance')).toHaveLength(0);
+  });
+
+  it('refuses a signer that is not a custodian', async () => {
+    expect(await errorOf(await post('/v1/redemptions/acceptances', await acceptance({}, DEV_OUTSIDER_KEY)))).toMatchObject({ status: 403, code: 'not_a_custodian' });
+  });
+
+  it('refuses a fulfilment of a request not accepted yet: the custodian pays only what it accepted', async () => {
+    k.world.allowances.set(`${SPOKE_A}:2`, 300n);
+    expect(await errorOf(await post('/v1/redemptions/fulfilments', await fulfilment({ requestId: '2', amount: '300' })))).toEqual({ status: 422, code: 'not_accepted', field: 'requestId' });
+  });
 });
 
 describe('POST /v1/redemptions/fulfilments', () => {
@@ -188,9 +231,9 @@ describe('GET /v1/dids/{did}/redemptions and the redemption metrics', () => {
     k.world.cancelled.set(SPOKE_A, [{ did: HASH, requestId: 2n, blockNumber: 7n, logIndex: 0 }]);
     k.world.stages.set(SPOKE_A, { stage: 'B', stageSeq: 1n, since: BigInt(NOW - 20), reason: 'threshold', dayRequested: 150n, poolSupply: 10_000n });
     k.world.stageLogs.set(HUB, [{ did: HASH, stageSeq: 1n, stage: 'B', since: BigInt(NOW - 20), reason: 'threshold', dayRequested: 150n, poolSupply: 10_000n, blockNumber: 9n, logIndex: 0 }]);
+    k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 100n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: true });
     await k.requestWatcher.tick();
     await k.stageWatcher.tick();
-    k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 100n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false });
     k.world.allowances.set(`${SPOKE_A}:1`, 100n);
     expect((await post('/v1/redemptions/fulfilments', await fulfilment({ amount: '40' }))).status).toBe(201);
 
@@ -202,18 +245,18 @@ describe('GET /v1/dids/{did}/redemptions and the redemption metrics', () => {
       [SPOKE_A, 'B'],
       [SPOKE_B, 'A'],
     ]);
-    expect(body.dailyRateBps).toBe(150);
+    expect(body.dailyRateBps).toBe(100); // the cancelled request is not pressure
     expect(body.requests.map((r) => [r.requestId, r.status, r.fulfilled])).toEqual([
       ['2', 'cancelled', '0'],
       ['1', 'open', '40'],
     ]);
-    expect(body.requests.every((r) => r.reportId !== null)).toBe(true);
+    expect(body.requests.map((r) => r.reportId !== null)).toEqual([false, true]); // only the accepted one reached the hub
     expect(body.requests.map((r) => r.redeemableNow)).toEqual([null, '100']);
 
     k.clock.now = BigInt(NOW + 30);
     k.view.refreshMetrics();
     const text = await (await k.app.request('/metrics')).text();
-    expect(text).toContain(`rwa_redemption_daily_rate_bps{did="${DID}"} 150`);
+    expect(text).toContain(`rwa_redemption_daily_rate_bps{did="${DID}"} 100`);
     expect(text).toContain(`rwa_redemption_queue_size{did="${DID}",stage="B"} 1`);
     expect(text).toContain(`rwa_redemption_queue_size{did="${DID}",stage="A"} 0`);
     expect(text).toContain(`rwa_redemption_queue_age_seconds{did="${DID}",stage="B"} 130`);

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import { DOC_KINDS, disclosureRequestSchema, fulfilmentRequestSchema, type DisclosureRequest, type FulfilmentRequest } from '../../schemas/http.js';
+import { DOC_KINDS, acceptanceRequestSchema, disclosureRequestSchema, fulfilmentRequestSchema, type AcceptanceRequest, type DisclosureRequest, type FulfilmentRequest } from '../../schemas/http.js';
 import { DID_PATTERN } from '../../schemas/ids.js';
 import { parserFor } from '../../schemas/validate.js';
+import type { AcceptanceService } from '../acceptance-service.js';
 import type { DisclosureService } from '../disclosure-service.js';
 import type { FulfilmentService } from '../fulfilment-service.js';
 import type { RedemptionView } from '../redemption-view.js';
@@ -12,9 +13,11 @@ import { parseOrThrow, readJson } from './body.js';
 
 const parseFulfilment = parserFor<FulfilmentRequest>(fulfilmentRequestSchema);
 const parseDisclosure = parserFor<DisclosureRequest>(disclosureRequestSchema);
+const parseAcceptance = parserFor<AcceptanceRequest>(acceptanceRequestSchema);
 
 export interface RedemptionRoutesDeps {
   fulfilments: FulfilmentService;
+  acceptances: AcceptanceService;
   disclosures: DisclosureService;
   view: RedemptionView;
   store: AttestationStore;
@@ -26,13 +29,17 @@ const didParam = (did: string): string => {
 };
 
 /**
- * Redemptions and disclosures, mounted under /v1: custodians post fulfilments, issuers post disclosures (both answer
+ * Redemptions and disclosures, mounted under /v1: custodians post acceptances and fulfilments, issuers post disclosures (both answer
  * like settlements: 201 signed, 200 repeat), and anyone reads a DID's stages, requests and disclosures.
  */
 export function createRedemptionRoutes(d: RedemptionRoutesDeps): Hono {
   const app = new Hono();
   app.post('/redemptions/fulfilments', async (c) => {
     const r = await d.fulfilments.submit(parseOrThrow(parseFulfilment, await readJson(c)));
+    return c.json(attestationView(r.attestation, d.store.deliveriesOf(r.attestation.seq)), r.created ? 201 : 200);
+  });
+  app.post('/redemptions/acceptances', async (c) => {
+    const r = await d.acceptances.submit(parseOrThrow(parseAcceptance, await readJson(c)));
     return c.json(attestationView(r.attestation, d.store.deliveriesOf(r.attestation.seq)), r.created ? 201 : 200);
   });
   app.post('/disclosures', async (c) => {

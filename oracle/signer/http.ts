@@ -22,11 +22,13 @@ import {
   allowListRequestSchema,
   disclosureRequestSchema,
   fulfilmentRequestSchema,
+  acceptanceRequestSchema,
   moveRequestSchema,
   navRequestSchema,
   pauseRequestSchema,
   reserveRequestSchema,
   settlementRequestSchema,
+  type AcceptanceRequest,
   type AllowListRequest,
   type DisclosureRequest,
   type FulfilmentRequest,
@@ -70,6 +72,7 @@ const parsePolicy = parserFor<PolicySnapshot>(policySnapshotSchema);
 const parseQuorum = parserFor<QuorumSnapshot>(quorumSnapshotSchema);
 const parseFulfilment = parserFor<FulfilmentRequest>(fulfilmentRequestSchema);
 const parseDisclosure = parserFor<DisclosureRequest>(disclosureRequestSchema);
+const parseAcceptance = parserFor<AcceptanceRequest>(acceptanceRequestSchema);
 
 /** uint64 fields the schemas carry as decimal strings; the pattern cannot bound them. */
 function checkUint64(value: string, field: string): void {
@@ -157,6 +160,11 @@ function parseSource(env: SignRequest): AnySource {
       const request = ok(parseFulfilment(env.request), 'request.');
       checkUint64(request.requestId, 'request.requestId');
       return { kind: 'redemptionFulfilment', request };
+    }
+    case 'redemptionAcceptance': {
+      const request = ok(parseAcceptance(env.request), 'request.');
+      checkUint64(request.requestId, 'request.requestId');
+      return { kind: 'redemptionAcceptance', request };
     }
     case 'disclosure':
       return { kind: 'disclosure', request: ok(parseDisclosure(env.request), 'request.') };

@@ -3,10 +3,10 @@ import type { DidHash } from '../../schemas/ids.js';
 import type { DisclosureKindName } from '../../schemas/message.js';
 import type { RedemptionChainsPort, RedemptionPolicyPort } from '../chain/redemption-types.js';
 import type { RedemptionSource } from '../redemption-attestation.js';
-import { recoverDisclosureSigner, recoverFulfilmentSigner } from '../custodian-auth.js';
+import { recoverAcceptanceSigner, recoverDisclosureSigner, recoverFulfilmentSigner } from '../custodian-auth.js';
 import { OracleError } from '../errors.js';
 import { checkAmount, checkNotInFuture } from '../rules.js';
-import { checkFulfilment, checkPins } from '../redemption-rules.js';
+import { checkAcceptance, checkFulfilment, checkPins } from '../redemption-rules.js';
 import { destinationsOf, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
 
 /** What a signer needs for the redemption kinds: its own view of the chains' modules and of the hub registry. */
@@ -33,11 +33,14 @@ async function requireFinal(r: RedemptionCheckDeps, chainId: number, blockNumber
 /**
  * A signer's own checks of the redemption kinds, reading the hub and the chains itself:
  * - redemptionRequest: signed for the hub only; the RedeemRequested event is in that block of the request's chain,
- *   past confirmations, with the same owner, amount and time; one pinned block per enabled chain, each final and
+ *   past confirmations, with the same owner, amount and time; the request is accepted at this signer's safe head of
+ *   that chain (only units the holder can no longer take back count as pressure); one pinned block per enabled chain, each final and
  *   not older than maxPinLagSeconds before the request; poolSupply is the sum of the supplies it reads there.
  * - redemptionStage: signed for chains other than the hub; the hub's RedemptionStageChanged with that stageSeq is
  *   in that block, final, with the same fields.
  * - redemptionPolicy: equals the hub registry's current policy of the DID.
+ * - redemptionAcceptance: a custodian signed it; signed for the request's chain only; the request exists at the
+ *   newest block, is open, not cancelled and not accepted, with the owner and amount the custodian signed.
  * - redemptionFulfilment: a custodian signed it; signed for the request's chain only; the request exists and is
  *   open; the amount fits what remains and the module's redeemableNow, less what this signer signed for the same
  *   request that the chain has not applied yet; all of it read at one block, the newest this signer's endpoint
@@ -67,6 +70,9 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       if (getAddress(q.owner) !== getAddress(log.owner)) throw mismatch('owner', `the event's owner is ${log.owner}`);
       if (BigInt(q.amount) !== log.amount) throw mismatch('amount', `the event's amount is ${log.amount}`);
       if (BigInt(q.requestedAt) !== log.requestedAt) throw mismatch('requestedAt', `the event's requestedAt is ${log.requestedAt}`);
+      const safe = await read(`the head of chain ${q.chainId}`, () => r.chains.safeHead(q.chainId));
+      const state = await read(`request ${q.requestId} on chain ${q.chainId}`, () => r.chains.requestOf(q.chainId, did, BigInt(q.requestId), safe));
+      if (!state?.accepted) throw new OracleError(422, 'not_accepted', `request ${q.requestId} of chain ${q.chainId} is not accepted past its confirmations: only accepted requests count as pressure`, 'request.requestId');
       refuse(checkPins(enabled, q.pins));
       const supplies = await Promise.all(
         q.pins.map(async (p) => {
@@ -131,6 +137,21 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
         pendingOf(d, r, did, f.chainId, requestId, nonce, at),
       ]);
       refuse(checkFulfilment(amount, request, allowance, pending));
+      return { record, destinations };
+    }
+    case 'redemptionAcceptance': {
+      const a = source.request;
+      if (chainIds.length !== 1 || chainIds[0] !== a.chainId) throw new OracleError(422, 'chain_mismatch', `an acceptance is signed for the request's chain ${a.chainId} only`, 'chainIds');
+      const destinations = destinationsOf(d, record, chainIds);
+      const signer = await recovered(recoverAcceptanceSigner(d.custodianDomain, a));
+      if (!(await read('the hub registry', () => d.registry.isCustodian(did, signer)))) {
+        throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${record.did}`, 'request.signature');
+      }
+      if (!opts.rules) return { record, destinations };
+      refuse(checkNotInFuture('acceptedAt', BigInt(a.acceptedAt), d.now(), d.maxFutureSkewSeconds));
+      const at = await read(`the newest block of chain ${a.chainId}`, () => r.chains.latestBlock(a.chainId));
+      const request = await read(`request ${a.requestId} on chain ${a.chainId}`, () => r.chains.requestOf(a.chainId, did, BigInt(a.requestId), at));
+      refuse(checkAcceptance(a.owner, BigInt(a.amount), request));
       return { record, destinations };
     }
     case 'disclosure': {

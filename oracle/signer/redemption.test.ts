@@ -4,7 +4,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
 import type { PolicySnapshot, RedemptionReport, SignResponse, StageReport } from '../../schemas/committee.js';
 import { attestationId, decodeMessage, encodeMessage } from '../../schemas/message.js';
-import { signDisclosure, signFulfilment, type UnsignedDisclosure, type UnsignedFulfilment } from '../../clients/custodian.js';
+import { signAcceptance, signDisclosure, signFulfilment, type UnsignedAcceptance, type UnsignedDisclosure, type UnsignedFulfilment } from '../../clients/custodian.js';
 import { pino } from 'pino';
 import { attestationOf } from '../attestation.js';
 import { RemoteCommittee } from '../committee/remote.js';
@@ -76,7 +76,7 @@ beforeEach(() => {
   rw.requested.set(SPOKE, [{ did: DID_HASH, requestId: 1n, owner: INVESTOR, amount: 150n, requestedAt: BigInt(NOW - 100), blockNumber: 40n, logIndex: 0 }]);
   rw.supplies.set(HUB, 6_000n).set(SPOKE, 4_000n);
   rw.stageLogs.set(HUB, [{ did: DID_HASH, stageSeq: 1n, stage: 'B', since: BigInt(NOW - 50), reason: 'threshold', dayRequested: 150n, poolSupply: 10_000n, blockNumber: 91n, logIndex: 2 }]);
-  rw.requests.set(`${SPOKE}:1`, { owner: INVESTOR, amount: 700n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false });
+  rw.requests.set(`${SPOKE}:1`, { owner: INVESTOR, amount: 700n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: true });
   rw.allowances.set(`${SPOKE}:1`, 100n);
   rw.policy = { stageBBps: 200, stageCBps: 500, instalments: 4, windowSeconds: 86_400, emergency: false };
   signer = makeSigner(DEV_COMMITTEE_KEYS[0]!, world, rw);
@@ -121,6 +121,52 @@ describe('committee signer, redemption request (kind 7)', () => {
     const plain = makeSigner(DEV_COMMITTEE_KEYS[1]!, world);
     const res = await post(plain.app, { kind: 'redemptionRequest', request: report(), nonce: '5', chainIds: [HUB] });
     expect(await errorOf(res)).toEqual({ status: 503, code: 'redemptions_not_configured', field: undefined });
+  });
+});
+
+describe('committee signer, redemption request (kind 7) of a request not accepted (issue 17)', () => {
+  it.each([
+    ['not accepted yet', { accepted: false }],
+    ['cancelled', { accepted: false, cancelled: true }],
+  ])('refuses to report a request %s: it is not pressure', async (_name, state) => {
+    rw.requests.set(`${SPOKE}:1`, { ...rw.requests.get(`${SPOKE}:1`)!, ...state });
+    expect(await errorOf(await sign('redemptionRequest', report(), 5, [HUB]))).toEqual({ status: 422, code: 'not_accepted', field: 'request.requestId' });
+    expect(signer.store.count()).toBe(0);
+  });
+
+  it('reads the acceptance at its own safe head of the request chain', async () => {
+    rw.requests.set(`${SPOKE}:1`, { ...rw.requests.get(`${SPOKE}:1`)!, accepted: false });
+    rw.requestsAt.set(`${SPOKE}:1@50`, { ...rw.requests.get(`${SPOKE}:1`)!, accepted: true });
+    await signed(await sign('redemptionRequest', report(), 5, [HUB]));
+  });
+});
+
+const acceptance = (over: Partial<UnsignedAcceptance> = {}, key = DEV_CUSTODIAN_KEY) =>
+  signAcceptance(key, DOMAIN, { did: DID, chainId: SPOKE, requestId: '2', owner: INVESTOR, amount: '300', acceptedAt: NOW - 5, ...over });
+
+describe('committee signer, redemption acceptance (kind 13)', () => {
+  beforeEach(() => {
+    rw.requests.set(`${SPOKE}:2`, { owner: INVESTOR, amount: 300n, fulfilled: 0n, requestedAt: BigInt(NOW - 50), cancelled: false, accepted: false });
+  });
+
+  it("signs for the request's chain an acceptance of an open request with its owner and amount", async () => {
+    const body = await signed(await sign('redemptionAcceptance', await acceptance(), 11, [SPOKE]));
+    expect(body.signatures.map((s) => s.chainId)).toEqual([SPOKE]);
+  });
+
+  it.each([
+    ['the hub as destination', {}, {}, [HUB], { status: 422, code: 'chain_mismatch', field: 'chainIds' }],
+    ['a cancelled request', { cancelled: true }, {}, [SPOKE], { status: 422, code: 'request_closed', field: 'request.requestId' }],
+    ['a request accepted already', { accepted: true }, {}, [SPOKE], { status: 422, code: 'already_accepted', field: 'request.requestId' }],
+    ['another amount', {}, { amount: '301' }, [SPOKE], { status: 422, code: 'acceptance_mismatch', field: 'request.amount' }],
+  ] as const)('refuses %s', async (_name, state, over, chains, expected) => {
+    rw.requests.set(`${SPOKE}:2`, { ...rw.requests.get(`${SPOKE}:2`)!, ...state });
+    expect(await errorOf(await sign('redemptionAcceptance', await acceptance(over), 11, [...chains]))).toEqual(expected);
+    expect(signer.store.count()).toBe(0);
+  });
+
+  it('refuses an acceptance not signed by a custodian', async () => {
+    expect(await errorOf(await sign('redemptionAcceptance', await acceptance({}, DEV_OUTSIDER_KEY), 11, [SPOKE]))).toMatchObject({ status: 403, code: 'not_a_custodian' });
   });
 });
 

@@ -24,7 +24,7 @@ describe('RedemptionStore', () => {
       ['2', true],
       ['1', false],
     ]);
-    expect(store.dayRequested(H, 1)).toBe(200n);
+    expect(store.dayRequested(H, 1)).toBe(100n); // the cancelled request is not counted
     expect(store.dayRequested(H, 0)).toBe(0n);
   });
 

@@ -8,6 +8,8 @@ export type StageRow = typeof redemptionStages.$inferSelect;
 
 /** The idempotency key of a request's kind 7 report among the DID's attestations. */
 export const requestSourceRef = (chainId: number, requestId: bigint | string): string => `request:${chainId}:${requestId}`;
+/** The idempotency key of a request's kind 13 acceptance: one per request. */
+export const acceptanceSourceRef = (chainId: number, requestId: bigint | string): string => `acceptance:${chainId}:${requestId}`;
 /** The idempotency key of a hub stage change's kind 8 report. */
 export const stageSourceRef = (stageSeq: bigint | string): string => `stage:${stageSeq}`;
 
@@ -73,13 +75,19 @@ export class RedemptionStore {
     });
   }
 
-  /** Requests without their kind 7 report yet, oldest first; `skip` passes over the first ones (a watcher's failures). */
+  /**
+   * Requests not cancelled without their kind 7 report yet, oldest first; `skip` passes over the first ones (a
+   * watcher's failures, and requests not accepted yet). A cancelled request is never reported: it was never accepted.
+   */
   requestsAwaitingReport(limit = 100, skip = 0): RequestRow[] {
     return this.db
       .select()
       .from(redemptionRequests)
       .where(
-        sql`not exists (select 1 from ${attestations} where ${attestations.didHash} = ${redemptionRequests.didHash} and ${attestations.kind} = 'redemptionRequest' and ${attestations.sourceRef} = 'request:' || ${redemptionRequests.chainId} || ':' || ${redemptionRequests.requestId})`,
+        and(
+          eq(redemptionRequests.cancelled, false),
+          sql`not exists (select 1 from ${attestations} where ${attestations.didHash} = ${redemptionRequests.didHash} and ${attestations.kind} = 'redemptionRequest' and ${attestations.sourceRef} = 'request:' || ${redemptionRequests.chainId} || ':' || ${redemptionRequests.requestId})`,
+        ),
       )
       .orderBy(asc(redemptionRequests.requestedAt), asc(redemptionRequests.chainId), asc(redemptionRequests.requestId))
       .limit(limit)
@@ -154,12 +162,12 @@ export class RedemptionStore {
       .all();
   }
 
-  /** Token base units requested for a DID over all chains on a UTC day (day = unix seconds / 86400). */
+  /** Token base units requested and not cancelled for a DID over all chains on a UTC day (day = unix seconds / 86400). */
   dayRequested(didHash: string, day: number): bigint {
     const rows = this.db
       .select({ amount: redemptionRequests.amount })
       .from(redemptionRequests)
-      .where(and(eq(redemptionRequests.didHash, didHash), sql`${redemptionRequests.requestedAt} >= ${day * 86_400}`, sql`${redemptionRequests.requestedAt} < ${(day + 1) * 86_400}`))
+      .where(and(eq(redemptionRequests.didHash, didHash), eq(redemptionRequests.cancelled, false), sql`${redemptionRequests.requestedAt} >= ${day * 86_400}`, sql`${redemptionRequests.requestedAt} < ${(day + 1) * 86_400}`))
       .all();
     return rows.reduce((sum, r) => sum + BigInt(r.amount), 0n);
   }

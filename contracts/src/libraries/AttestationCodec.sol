@@ -9,7 +9,8 @@ pragma solidity 0.8.26;
 ///   0       1     version        = 1
 ///   1       1     kind           1 settlement, 2 NAV, 3 DID config, 4 allow-list, 5 pause, 6 reserve,
 ///                                7 redemption request, 8 redemption stage, 9 redemption policy,
-///                                10 redemption fulfilment, 11 disclosure, 12 transport quorum
+///                                10 redemption fulfilment, 11 disclosure, 12 transport quorum,
+///                                13 redemption acceptance
 ///   2       32    did            keccak256 of the DID string ("did:rwa:...")
 ///   34      8     nonce          per-DID sequence assigned by the oracle (uint64, big-endian)
 /// Settlement (kind 1), 175 bytes
@@ -83,6 +84,11 @@ pragma solidity 0.8.26;
 ///   50      1     k              how many distinct transports must deliver the same message
 ///   51      1     transports     bitmask of the transports that count: 1 cctp (direct), 2 ccip, 4 wormhole;
 ///                                0/0 = ungated, else 1 <= k <= popcount(transports) (TransportQuorumRule)
+/// Redemption acceptance (kind 13), 110 bytes: the custodian commits to pay a request; sent to the request's chain
+///   42      8     requestId
+///   50      20    owner          must equal the request's owner
+///   70      32    amount         must equal the request's locked amount
+///   102     8     acceptedAt     unix seconds the custodian accepted
 library AttestationCodec {
   uint8 internal constant VERSION = 1;
   uint8 internal constant KIND_SETTLEMENT = 1;
@@ -97,6 +103,7 @@ library AttestationCodec {
   uint8 internal constant KIND_REDEMPTION_FULFILMENT = 10;
   uint8 internal constant KIND_DISCLOSURE = 11;
   uint8 internal constant KIND_TRANSPORT_QUORUM = 12;
+  uint8 internal constant KIND_REDEMPTION_ACCEPTANCE = 13;
 
   uint8 internal constant SETTLEMENT_SUBSCRIPTION = 1;
   uint8 internal constant SETTLEMENT_REDEMPTION = 2;
@@ -113,6 +120,7 @@ library AttestationCodec {
   uint256 internal constant REDEMPTION_FULFILMENT_LENGTH = 154;
   uint256 internal constant DISCLOSURE_MIN_LENGTH = 85;
   uint256 internal constant TRANSPORT_QUORUM_LENGTH = 52;
+  uint256 internal constant REDEMPTION_ACCEPTANCE_LENGTH = 110;
 
   error MessageTooShort(uint256 length);
   error UnsupportedVersion(uint8 version);
@@ -166,6 +174,13 @@ library AttestationCodec {
     uint64 settledAt;
   }
 
+  struct RedemptionAcceptance {
+    uint64 requestId;
+    address owner;
+    uint256 amount;
+    uint64 acceptedAt;
+  }
+
   struct Config {
     uint8 threshold;
     uint8 navDecimals;
@@ -200,6 +215,7 @@ library AttestationCodec {
         ? DISCLOSURE_MIN_LENGTH
         : DISCLOSURE_MIN_LENGTH + uint256(uint16(bytes2(message[83:85])));
     } else if (h.kind == KIND_TRANSPORT_QUORUM) expected = TRANSPORT_QUORUM_LENGTH;
+    else if (h.kind == KIND_REDEMPTION_ACCEPTANCE) expected = REDEMPTION_ACCEPTANCE_LENGTH;
     else revert UnknownKind(h.kind);
     if (len != expected) revert InvalidMessageLength(len, expected);
     h.did = bytes32(message[2:34]);
@@ -323,6 +339,17 @@ library AttestationCodec {
     f.amount = uint256(bytes32(message[82:114]));
     f.cashLegRef = bytes32(message[114:146]);
     f.settledAt = uint64(bytes8(message[146:154]));
+  }
+
+  function decodeRedemptionAcceptance(bytes calldata message)
+    internal
+    pure
+    returns (RedemptionAcceptance memory a)
+  {
+    a.requestId = uint64(bytes8(message[42:50]));
+    a.owner = address(bytes20(message[50:70]));
+    a.amount = uint256(bytes32(message[70:102]));
+    a.acceptedAt = uint64(bytes8(message[102:110]));
   }
 
   function decodeDisclosure(bytes calldata message)

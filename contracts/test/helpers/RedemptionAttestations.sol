@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-/// @notice Encoders of the redemption and disclosure kinds (7..11), restated from the byte table in
+/// @notice Encoders of the redemption and disclosure kinds (7..11, 13), restated from the byte table in
 /// AttestationCodec's header without importing it (as AttestationSigner does for kinds 1..6), so a layout slip in
 /// contracts/src fails a test instead of cancelling out. They are signed as AdminAttestation (adminDigest).
 abstract contract RedemptionAttestations {
@@ -12,11 +12,13 @@ abstract contract RedemptionAttestations {
   uint8 internal constant KIND_REDEMPTION_POLICY = 9;
   uint8 internal constant KIND_REDEMPTION_FULFILMENT = 10;
   uint8 internal constant KIND_DISCLOSURE = 11;
+  uint8 internal constant KIND_REDEMPTION_ACCEPTANCE = 13;
   uint256 internal constant REDEMPTION_REQUEST_LEN = 150;
   uint256 internal constant REDEMPTION_STAGE_LEN = 124;
   uint256 internal constant REDEMPTION_POLICY_LEN = 52;
   uint256 internal constant REDEMPTION_FULFILMENT_LEN = 154;
   uint256 internal constant DISCLOSURE_FIXED_LEN = 85; // + uri bytes
+  uint256 internal constant REDEMPTION_ACCEPTANCE_LEN = 110;
 
   uint8 internal constant STAGE_A = 1;
   uint8 internal constant STAGE_B = 2;
@@ -67,6 +69,15 @@ abstract contract RedemptionAttestations {
     uint64 settledAt;
   }
 
+  struct AcceptanceAtt {
+    bytes32 did;
+    uint64 nonce;
+    uint64 requestId;
+    address owner;
+    uint256 amount;
+    uint64 acceptedAt;
+  }
+
   struct DisclosureAtt {
     bytes32 did;
     uint64 nonce;
@@ -114,6 +125,12 @@ abstract contract RedemptionAttestations {
   function encodeFulfilment(FulfilmentAtt memory a) internal pure returns (bytes memory) {
     return abi.encodePacked(
       uint8(1), KIND_REDEMPTION_FULFILMENT, a.did, a.nonce, a.requestId, a.settlementRef, a.amount, a.cashLegRef, a.settledAt
+    );
+  }
+
+  function encodeAcceptance(AcceptanceAtt memory a) internal pure returns (bytes memory) {
+    return abi.encodePacked(
+      uint8(1), KIND_REDEMPTION_ACCEPTANCE, a.did, a.nonce, a.requestId, a.owner, a.amount, a.acceptedAt
     );
   }
 

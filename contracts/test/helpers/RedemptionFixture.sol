@@ -6,7 +6,7 @@ import {AttestationFixture} from "./AttestationFixture.sol";
 import {RedemptionAttestations} from "./RedemptionAttestations.sol";
 
 /// @notice AttestationFixture plus this chain's redemptions module, funded investors and builders / deliverers of
-/// kinds 7..11 signed by the DID committee. Redemption attestations take nonces from REDEMPTION_NONCE_BASE upwards,
+/// kinds 7..11 and 13 signed by the DID committee. Redemption attestations take nonces from REDEMPTION_NONCE_BASE upwards,
 /// apart from the fixture's admin nonces and the small nonces tests choose.
 abstract contract RedemptionFixture is AttestationFixture, RedemptionAttestations {
   uint64 internal constant REDEMPTION_NONCE_BASE = 1 << 62;
@@ -43,6 +43,12 @@ abstract contract RedemptionFixture is AttestationFixture, RedemptionAttestation
   function request(address owner, uint256 amount) internal returns (uint64 id) {
     vm.prank(owner);
     id = redemptions.requestRedeem(DID, amount);
+  }
+
+  /// @dev A request the custodian accepted at once (kind 13): no longer cancellable, fulfillable.
+  function requestAccepted(address owner, uint256 amount) internal returns (uint64 id) {
+    id = request(owner, amount);
+    accept(id);
   }
 
   // ---- builders ----
@@ -101,6 +107,19 @@ abstract contract RedemptionFixture is AttestationFixture, RedemptionAttestation
     });
   }
 
+  /// @dev The acceptance of request `requestId` of this chain, with the owner and amount it locked.
+  function acceptanceAtt(uint64 requestId) internal returns (AcceptanceAtt memory) {
+    RwaRedemptions.Request memory r = redemptions.requestOf(DID, requestId);
+    return AcceptanceAtt({
+      did: DID,
+      nonce: nextNonce(),
+      requestId: requestId,
+      owner: r.owner,
+      amount: r.amount,
+      acceptedAt: uint64(block.timestamp)
+    });
+  }
+
   function disclosureAtt(uint8 docKind, uint64 asOf) internal returns (DisclosureAtt memory) {
     return DisclosureAtt({
       did: DID,
@@ -139,7 +158,13 @@ abstract contract RedemptionFixture is AttestationFixture, RedemptionAttestation
     deliverRedemption(encodeStage(stageAtt(stage, stageSeq, reason)));
   }
 
+  function accept(uint64 requestId) internal {
+    deliverRedemption(encodeAcceptance(acceptanceAtt(requestId)));
+  }
+
+  /// @dev The custodian's flow: accept (if not yet), then pay and post the fulfilment.
   function fulfil(uint64 requestId, uint256 amount) internal {
+    if (!redemptions.requestOf(DID, requestId).accepted) accept(requestId);
     deliverRedemption(encodeFulfilment(fulfilmentAtt(requestId, amount)));
   }
 }

@@ -69,7 +69,7 @@ contract TwoChainInvariants is AttestationFixture {
       })
     );
 
-    bytes4[] memory selectors = new bytes4[](19);
+    bytes4[] memory selectors = new bytes4[](21);
     selectors[0] = TwoChainHandler.subscribe.selector;
     selectors[1] = TwoChainHandler.redeem.selector;
     selectors[2] = TwoChainHandler.move.selector;
@@ -89,6 +89,8 @@ contract TwoChainInvariants is AttestationFixture {
     selectors[16] = TwoChainRedemptionHandler.fulfil.selector; // fulfilments weigh double, as moves do
     selectors[17] = TwoChainRedemptionHandler.setRedemptionPolicy.selector;
     selectors[18] = TwoChainRedemptionHandler.advanceTime.selector;
+    selectors[19] = TwoChainRedemptionHandler.accept.selector;
+    selectors[20] = TwoChainRedemptionHandler.accept.selector; // accepted requests are what moves the stage
     targetContract(address(handler));
     targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
   }
@@ -247,6 +249,42 @@ contract TwoChainInvariants is AttestationFixture {
         assertLe(q.fulfilled, q.amount, "fulfilled above requested");
         assertEq(q.fulfilled, handler.ghost_requestFulfilled(x, id), "fulfilled vs applied fulfilments");
         if (q.cancelled) assertEq(q.fulfilled, 0, "cancelled after a payment");
+      }
+    }
+  }
+
+  /// @notice (13) Cancelled requests never change the stage: no request that was cancelled was ever counted by the
+  /// hub (only accepted requests are reported, and an accepted request cannot be cancelled); the hub's pressure is
+  /// exactly the accepted units reported in the window (the current hour and the 24 before), so the stage, which
+  /// (10) ties to that pressure, moves only with units no holder can take back.
+  function invariant_cancelledRequestsNeverChangeTheStage() public view {
+    RwaRedemptions hub = handler.redemptionsAt(0);
+    for (uint256 x; x < 2; ++x) {
+      RwaRedemptions r = handler.redemptionsAt(x);
+      uint64 chainId = handler.chainIdAt(x);
+      for (uint64 id = 1; id <= r.requestCount(DID); ++id) {
+        RwaRedemptions.Request memory q = r.requestOf(DID, id);
+        bool reported = hub.isReported(DID, chainId, id);
+        if (q.cancelled) assertFalse(reported, "a cancelled request counted on the hub");
+        if (reported) assertTrue(q.accepted, "an unaccepted request counted on the hub");
+      }
+    }
+    assertEq(hub.pressureOf(DID), handler.ghostPressure(), "hub pressure vs accepted reports in the window");
+    assertEq(handler.ghost_stageRuleMismatch(), 0, "hub stage differs from the rule");
+  }
+
+  /// @notice (14) A fulfilled request was accepted and never cancelled: acceptance and cancel exclude each other on
+  /// the request's chain, and a fulfilment applies only to an accepted request.
+  function invariant_fulfilledRequestWasAcceptedAndNeverCancelled() public view {
+    for (uint256 x; x < 2; ++x) {
+      RwaRedemptions r = handler.redemptionsAt(x);
+      for (uint64 id = 1; id <= r.requestCount(DID); ++id) {
+        RwaRedemptions.Request memory q = r.requestOf(DID, id);
+        assertFalse(q.accepted && q.cancelled, "accepted and cancelled");
+        if (q.fulfilled != 0) {
+          assertTrue(q.accepted, "fulfilled without acceptance");
+          assertFalse(q.cancelled, "fulfilled and cancelled");
+        }
       }
     }
   }

@@ -6,10 +6,11 @@ import {RedemptionAttestations} from "../../helpers/RedemptionAttestations.sol";
 import {TwoChainHandler} from "./TwoChainHandler.sol";
 
 /// @notice Redemptions on top of the two-chain campaign. Chain 0 (A) is the hub: it receives a report (kind 7) of
-/// every request, on either chain, in the action that made the request, and its stage changes go to chain 1 (B) as
-/// kind 8 in the action that caused them, as the oracle's watchers would (finality collapsed into one action).
-/// Holders request and cancel; the custodian's fulfilments (kind 10) are drawn within, and sometimes above, what
-/// the stage allows; the issuer's policy (kind 9) goes to both chains, sometimes invalid, sometimes an emergency;
+/// every request the custodian accepted (kind 13), on either chain, in the action that accepted it, and its stage
+/// changes go to chain 1 (B) as kind 8 in the action that caused them, as the oracle's watchers would (finality
+/// collapsed into one action). Holders request and cancel (often right away: the request / cancel loop of issue 17);
+/// the custodian accepts, sometimes a request already cancelled or accepted; its fulfilments (kind 10) are drawn
+/// within, and sometimes above, what the stage allows, and sometimes for a request not accepted yet; the issuer's policy (kind 9) goes to both chains, sometimes invalid, sometimes an emergency;
 /// time moves forward up to two days at a step and the hub's stage is refreshed.
 ///
 /// The handler keeps its own model of the hub's stage (ghost policy, day totals and pool) and counts, never
@@ -32,8 +33,8 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
   /// @dev Units in each chain's module: locked by requests, minus cancels and fulfilments.
   uint256[2] public ghost_locked;
   mapping(uint256 chain => mapping(uint64 id => uint256)) public ghost_requestFulfilled;
-  /// @dev The hub's inputs, as the handler reported them.
-  mapping(uint64 day => uint256) public ghost_dayRequested;
+  /// @dev The hub's inputs, as the handler reported them: accepted units per hub hour of arrival.
+  mapping(uint64 hour => uint256) public ghost_hourAccepted;
   uint256 public ghost_pool;
   uint256 public ghost_reports;
   uint16 public ghost_stageBBps = 100;
@@ -84,7 +85,8 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
       ghost_locked[x] += amount;
       s_requests.push(RequestRef({chain: x, id: id}));
       ++calls["requestRedeem.applied"];
-      _reportToHub(x, id, owner, amount, nonceSeed);
+      // One in four at once cancelled by its owner: the loop that used to hold every chain in stage C.
+      if (nonceSeed % 4 == 0) _cancel(RequestRef({chain: x, id: id}), owner);
     } catch {
       if (admitted) ++ghost_validRejected;
     }
@@ -96,9 +98,15 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
     if (s_requests.length == 0) return;
     RequestRef memory ref = s_requests[_bound(indexSeed, 0, s_requests.length - 1)];
     RwaRedemptions.Request memory r = s_redemptions[ref.chain].requestOf(did, ref.id);
-    address caller = byOwner ? r.owner : _actor(actorSeed);
+      _cancel(ref, byOwner ? r.owner : _actor(actorSeed));
+    ++calls["cancelRedeem"];
+  }
+
+  /// @dev Admitted only for the owner of an open request nothing was accepted for, on a chain not paused.
+  function _cancel(RequestRef memory ref, address caller) internal {
+    RwaRedemptions.Request memory r = s_redemptions[ref.chain].requestOf(did, ref.id);
     bool open = !r.cancelled && r.fulfilled < r.amount;
-    bool admitted = caller == r.owner && open && r.fulfilled == 0 && !ghost_paused[ref.chain];
+    bool admitted = caller == r.owner && open && !r.accepted && !ghost_paused[ref.chain];
     vm.chainId(s_chainIds[ref.chain]);
     vm.prank(caller);
     try s_redemptions[ref.chain].cancelRedeem(did, ref.id) {
@@ -109,12 +117,38 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
     } catch {
       if (admitted) ++ghost_validRejected;
     }
-    ++calls["cancelRedeem"];
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // custodian and issuer (committee-signed)
   // ---------------------------------------------------------------------------------------------------------------
+
+  /// @notice The custodian accepts a request on its chain (kind 13); admitted while it is open and neither
+  /// cancelled nor accepted. Once applied, the oracle's request watcher reports it to the hub (kind 7).
+  function accept(uint256 indexSeed, uint256 nonceSeed) external atNow frozenWhilePaused {
+    if (s_requests.length == 0) return;
+    RequestRef memory ref = s_requests[_bound(indexSeed, 0, s_requests.length - 1)];
+    uint256 x = ref.chain;
+    RwaRedemptions.Request memory r = s_redemptions[x].requestOf(did, ref.id);
+    bool admitted = !r.cancelled && !r.accepted && r.fulfilled < r.amount;
+    uint64 nonce = _freshNonce(nonceSeed);
+    bytes memory m = encodeAcceptance(
+      AcceptanceAtt({
+        did: did,
+        nonce: nonce,
+        requestId: ref.id,
+        owner: r.owner,
+        amount: r.amount,
+        acceptedAt: uint64(block.timestamp)
+      })
+    );
+    vm.chainId(s_chainIds[x]);
+    if (_deliverExpecting(x, m, _committeeSign(x, adminStructHash(m)), nonce, admitted)) {
+      ++calls["accept.applied"];
+      _reportToHub(x, ref.id, r.owner, r.amount, uint256(keccak256(abi.encode(nonceSeed, "report"))));
+    }
+    ++calls["accept"];
+  }
 
   /// @notice A fulfilment of a request on its chain: mostly within what the stage allows now, sometimes above it
   /// or above what is left, sometimes for a closed request; only the admissible ones may apply.
@@ -134,7 +168,7 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
     uint256 amount = overshoot || allowance == 0
       ? _bound(amountSeed, allowance + 1, remaining + 1 + allowance)
       : _bound(amountSeed, 1, allowance);
-    bool admitted = amount <= allowance && amount <= remaining && !ghost_paused[x];
+    bool admitted = r.accepted && amount <= allowance && amount <= remaining && !ghost_paused[x];
     uint64 nonce = _freshNonce(nonceSeed);
     bytes memory m = encodeFulfilment(
       FulfilmentAtt({
@@ -218,8 +252,10 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
       poolSupply: pool
     });
     bytes memory m = encodeRequestReport(a);
+    vm.chainId(s_chainIds[HUB]);
     if (_deliverExpecting(HUB, m, _committeeSign(HUB, adminStructHash(m)), a.nonce, true)) {
-      ghost_dayRequested[uint64(block.timestamp / 1 days)] += amount;
+      uint64 hour = uint64(block.timestamp / 1 hours);
+      ghost_hourAccepted[hour] += amount;
       ghost_pool = pool;
       ++ghost_reports;
       _checkHubAndPropagate();
@@ -253,7 +289,7 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
     ++calls[s.stage == STAGE_A ? "stage.toA" : s.stage == STAGE_B ? "stage.toB" : "stage.toC"];
   }
 
-  /// @dev The rule on today's pressure, then the hold: a stage raised by pressure does not fall before the window
+  /// @dev The rule on the pressure window (accepted units reported this hour and the 24 before), then the hold: a stage raised by pressure does not fall before the window
   /// since its start has passed.
   function _expectedStage() internal view returns (uint8 stage, uint8 reason) {
     (stage, reason) = _pressureStage();
@@ -265,7 +301,7 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
 
   function _pressureStage() internal view returns (uint8, uint8) {
     if (ghost_emergency) return (STAGE_C, REASON_EMERGENCY);
-    uint256 day = ghost_dayRequested[uint64(block.timestamp / 1 days)];
+    uint256 day = ghostPressure();
     if (ghost_pool == 0 || day > ghost_pool) return (STAGE_C, REASON_THRESHOLD);
     uint256 bps = day * 10_000 / ghost_pool; // day <= pool < 2^100 here: no overflow
     if (bps > ghost_stageCBps) return (STAGE_C, REASON_THRESHOLD);
@@ -276,6 +312,18 @@ contract TwoChainRedemptionHandler is TwoChainHandler, RedemptionAttestations {
   // ---------------------------------------------------------------------------------------------------------------
   // views for the invariant contract
   // ---------------------------------------------------------------------------------------------------------------
+
+  /// @notice The handler's own record of the hub's pressure now: accepted units reported in the window.
+  function ghostPressure() public view returns (uint256 sum) {
+    uint64 nowHour = uint64(block.timestamp / 1 hours);
+    for (uint64 hr = nowHour >= 24 ? nowHour - 24 : 0; hr <= nowHour; ++hr) {
+      sum += ghost_hourAccepted[hr];
+    }
+  }
+
+  function chainIdAt(uint256 x) external view returns (uint64) {
+    return s_chainIds[x];
+  }
 
   function redemptionsAt(uint256 x) external view returns (RwaRedemptions) {
     return s_redemptions[x];
