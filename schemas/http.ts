@@ -177,6 +177,8 @@ export const ATTESTATION_KINDS = [
   'redemptionFulfilment',
   'disclosure',
   'transportQuorum',
+  'moveVoid',
+  'moveReturn',
 ] as const;
 export type AttestationKind = (typeof ATTESTATION_KINDS)[number];
 

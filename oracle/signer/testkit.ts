@@ -111,6 +111,7 @@ export function fakeChains(w: World, redemptions?: RedemptionWorld): SignerChain
     get: (id) => CHAINS.find((c) => c.chainId === id),
     balanceOf: async (chainId, _d, investor) => (up(w), w.balances.get(`${chainId}:${investor}`) ?? 0n),
     latestNav: async (chainId) => (up(w), w.navs.get(chainId)),
+    moveOutcomeOf: async () => 'none' as const,
     isApplied: async (chainId, _d, nonce, blockNumber) => (
       up(w), (redemptions !== undefined && appliedIn(redemptions, chainId, nonce, blockNumber)) || w.usedNonces.has(`${chainId}:${nonce}`)
     ),
