@@ -197,7 +197,8 @@ export class ChainWorker {
     // A move's in leg the to-chain refuses now (paused, investor removed, cap lowered): out of the chain's order, so
     // it never holds the chain's other deliveries. The oracle voids the move once its patience is over; the parked
     // leg then reverts MoveAlreadySettled (not retryable) and is dead-lettered, its units returned on the from-chain.
-    if (c.retryable && !c.chainUnreachable && isMoveIn(job)) return this.park(job, c, log, err);
+    // A return the from-chain refuses for now (paused) is parked the same way, so the issuer's resume can pass it.
+    if (c.retryable && !c.chainUnreachable && (isMoveIn(job) || job.kind === 'moveReturn')) return this.park(job, c, log, err);
     // An outage is not an attempt of the message's: it must not push the job toward its dead-letter limit.
     const attempts = c.chainUnreachable ? job.attempts : job.attempts + 1;
     const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random(), c.chainUnreachable ?? false);
