@@ -30,20 +30,35 @@ export function navAttestation(body: NavRequest, did: DidHash, nonce: bigint): A
   return { kind: 'nav', did, nonce, nav: BigInt(body.nav), asOf: BigInt(body.asOf) };
 }
 
-/** Which leg of a cross-chain move: the burn on the from-chain, or the mint on the to-chain after the burn applied. */
-export type MoveLeg = 'out' | 'in';
+/**
+ * Which leg of a cross-chain move: the burn on the from-chain, the mint on the to-chain after the burn applied; or,
+ * when the mint cannot land, the void on the to-chain (kind 15: the in leg can never apply after it) and the return
+ * to the from-chain (kind 16: mints the burned units back, signed only once the void applied).
+ */
+export type MoveLeg = 'out' | 'in' | 'void' | 'return';
 
 /**
  * One leg of a custodian's move as the committee signs it: `settledAt` is the aggregator's clock when it issued the
  * leg (unix seconds); an in leg names the DID nonce of its out leg, which must be used on the from-chain first.
  */
-export type MoveSource = { kind: 'move'; request: MoveRequest; leg: 'out'; settledAt: number } | { kind: 'move'; request: MoveRequest; leg: 'in'; settledAt: number; outNonce: string };
+export type MoveSource = { kind: 'move'; request: MoveRequest; leg: 'out'; settledAt: number } | { kind: 'move'; request: MoveRequest; leg: 'in' | 'void' | 'return'; settledAt: number; outNonce: string };
 
 /**
  * A move leg is an ordinary settlement to one chain: moveOut burns on the from-chain (peer = to-chain), moveIn mints
  * on the to-chain (peer = from-chain). Both carry keccak256(ref) as settlement reference and no cash leg.
  */
 export function moveAttestation(body: MoveRequest, leg: MoveLeg, settledAt: number, did: DidHash, nonce: bigint): AttestationMessage {
+  if (leg === 'void' || leg === 'return') {
+    return {
+      kind: leg === 'void' ? 'moveVoid' : 'moveReturn',
+      did,
+      nonce,
+      moveRef: refHash(body.ref),
+      investor: getAddress(body.investor),
+      amount: BigInt(body.amount),
+      peerChainId: BigInt(leg === 'void' ? body.fromChainId : body.toChainId),
+    };
+  }
   return {
     kind: 'settlement',
     did,
@@ -58,8 +73,11 @@ export function moveAttestation(body: MoveRequest, leg: MoveLeg, settledAt: numb
   };
 }
 
-/** The chain a move leg is signed for: the from-chain for the out leg, the to-chain for the in leg. */
-export const moveLegChain = (body: MoveRequest, leg: MoveLeg): number => (leg === 'out' ? body.fromChainId : body.toChainId);
+/** The chain a move leg is signed for: the from-chain for the out leg and the return, the to-chain for the in leg and the void. */
+export const moveLegChain = (body: MoveRequest, leg: MoveLeg): number => (leg === 'out' || leg === 'return' ? body.fromChainId : body.toChainId);
+
+/** The kind a move leg is stored and fed under. */
+export const moveLegKind = (leg: MoveLeg): 'settlement' | 'moveVoid' | 'moveReturn' => (leg === 'void' ? 'moveVoid' : leg === 'return' ? 'moveReturn' : 'settlement');
 
 /** The idempotency key of a move leg among the DID's settlements (oracle store) and signed messages (signers). */
 export const moveSourceRef = (ref: string, leg: MoveLeg): string => `move:${ref}:${leg}`;

@@ -24,6 +24,10 @@ export interface OracleConfig {
   registrySyncMs: number;
   /** How often pending cross-chain moves are checked for an applied move-out (ms). */
   moveSyncMs: number;
+  /** How long a move's in leg may be refused or fail to apply before the oracle voids it and returns the units. */
+  moveInPatienceMs: number;
+  /** A move not arrived or returned this long after acceptance is stranded: an alert. */
+  moveDeadlineMs: number;
   /** Redemption watchers: how often they read the chains (ms), where they start without a cursor, blocks per log read. */
   redemptions: { syncMs: number; startBlock: bigint; logSpanBlocks: bigint };
   /** First hub block with registry events (the registry's deployment block): where member lists are read from. */
@@ -114,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
     maxFutureSkewSeconds: 300,
     registrySyncMs: positiveInt(env.ORACLE_REGISTRY_SYNC_MS ?? '1000', 'ORACLE_REGISTRY_SYNC_MS'),
     moveSyncMs: positiveInt(env.ORACLE_MOVE_SYNC_MS ?? '1000', 'ORACLE_MOVE_SYNC_MS'),
+    moveInPatienceMs: positiveInt(env.ORACLE_MOVE_IN_PATIENCE_MS ?? '600000', 'ORACLE_MOVE_IN_PATIENCE_MS'),
+    moveDeadlineMs: positiveInt(env.ORACLE_MOVE_DEADLINE_MS ?? '1800000', 'ORACLE_MOVE_DEADLINE_MS'),
     registryStartBlock: blockNumber(env.ORACLE_REGISTRY_START_BLOCK ?? '0', 'ORACLE_REGISTRY_START_BLOCK'),
     redemptions: {
       syncMs: positiveInt(env.ORACLE_REDEMPTION_SYNC_MS ?? '1000', 'ORACLE_REDEMPTION_SYNC_MS'),

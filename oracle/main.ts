@@ -18,6 +18,7 @@ import type { CommitteePort } from './committee/port.js';
 import { OracleService } from './service.js';
 import { AdminService } from './admin-service.js';
 import { MoveService } from './move-service.js';
+import { MoveStore } from './store/moves.js';
 import { KeyedMutex } from '../common/mutex.js';
 import { loopBackoffMs, runPeriodic } from '../common/periodic.js';
 import { createMetrics } from './metrics.js';
@@ -47,6 +48,8 @@ Environment:
                          SIGNER_AUTH_TOKEN); required with ORACLE_SIGNER_URLS outside dev mode
   ORACLE_DEV_MODE=1      with neither set, hold the deterministic DEV-ONLY committee keys
   ORACLE_MOVE_SYNC_MS    how often pending moves are checked for an applied move-out  [1000]
+  ORACLE_MOVE_IN_PATIENCE_MS  how long a move's in leg may be refused before it is voided and returned  [600000]
+  ORACLE_MOVE_DEADLINE_MS     a move unfinished this long after acceptance is stranded (alert)  [1800000]
   ORACLE_REDEMPTION_SYNC_MS      how often redemption requests and hub stages are read  [1000]
   ORACLE_REDEMPTION_START_BLOCK  first block read on a chain the watchers have no cursor for  [0]
   ORACLE_LOG_SPAN_BLOCKS         most blocks one eth_getLogs covers (watchers, registry)  [5000]
@@ -114,10 +117,13 @@ async function main(): Promise<void> {
     destinations,
     committee,
     store,
+    moves: new MoveStore(db),
     metrics,
     logger: logger.child({ module: 'moves' }),
     lock,
     now,
+    inPatienceMs: config.moveInPatienceMs,
+    deadlineMs: config.moveDeadlineMs,
   });
   const redemptionChains = new RedemptionChains(config.deployment.chains, { rpcUrl: config.deployment.hub.rpcUrl, registry: registryAddress });
   const redemptionDeps: RedemptionDeps = {
@@ -171,7 +177,8 @@ async function main(): Promise<void> {
     { everyMs: config.registrySyncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => syncLog.warn({ err, retryInMs }, 'registry sync failed') },
   );
 
-  // Cross-chain moves: once a move-out is applied on its from-chain, issue the move-in to the to-chain.
+  // Cross-chain moves: once a move-out is applied on its from-chain, issue the move-in to the to-chain, or void the
+  // move there and return the units when the in leg cannot land (oracle/move-machine.ts).
   const moveLog = logger.child({ module: 'move-loop' });
   const moveLoop = runPeriodic(() => moves.tick(), {
     everyMs: config.moveSyncMs,

@@ -18,6 +18,12 @@ export interface OracleMetrics {
   redemptionQueueSize: Gauge<'did' | 'stage'>;
   /** Age of the oldest open request, seconds, under the DID's current hub stage. */
   redemptionQueueAge: Gauge<'did' | 'stage'>;
+  /** Cross-chain moves by state (accepted ... arrived / returned). */
+  moves: Gauge<'state'>;
+  /** Age of the oldest move not yet arrived or returned, seconds (0 when none). */
+  moveOldestUnfinishedSeconds: Gauge;
+  /** Moves unfinished past their deadline: an alert (units on no chain). */
+  movesStranded: Gauge;
 }
 
 export function createMetrics(): OracleMetrics {
@@ -25,6 +31,9 @@ export function createMetrics(): OracleMetrics {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
+    moves: new Gauge({ name: 'oracle_moves', help: 'Cross-chain moves by state', labelNames: ['state'], registers: [registry] }),
+    moveOldestUnfinishedSeconds: new Gauge({ name: 'oracle_move_oldest_unfinished_seconds', help: 'Age of the oldest move not yet arrived or returned', registers: [registry] }),
+    movesStranded: new Gauge({ name: 'oracle_moves_stranded', help: 'Moves unfinished past their deadline (alert)', registers: [registry] }),
     attestations: new Counter({ name: 'oracle_attestations_signed_total', help: 'Attestations signed and stored', labelNames: ['kind'], registers: [registry] }),
     refusals: new Counter({ name: 'oracle_refusals_total', help: 'Requests refused, by error code', labelNames: ['code'], registers: [registry] }),
     requestDuration: new Histogram({

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { openDb } from '../common/sqlite.js';
 import { KeyedMutex } from '../common/mutex.js';
 import * as schema from './store/schema.js';
+import { MoveStore } from './store/moves.js';
 import { AttestationStore } from './store/attestations.js';
 import { MoveService } from './move-service.js';
 import { OracleService } from './service.js';
@@ -17,7 +18,7 @@ import { Committee } from './committee/local.js';
 import { createMetrics } from './metrics.js';
 import { OracleError } from './errors.js';
 import type { DidRecord } from './chain/registry.js';
-import type { HoldingsState } from './chain/destinations.js';
+import type { HoldingsState, MoveOutcome } from './chain/destinations.js';
 import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
 import { didHash, refHash, type DidHash, type DidString } from '../schemas/ids.js';
 import { decodeMessage } from '../schemas/message.js';
@@ -40,6 +41,12 @@ const chains = [
 let record: DidRecord;
 let holdings: Map<number, HoldingsState>;
 let used: Set<string>;
+/** Move outcomes per chain id (RwaReceiver.moveOutcomeOf), one move per test. */
+let outcomes: Map<string, MoveOutcome>;
+let clock: number;
+let shared: ConstructorParameters<typeof MoveService>[0] & { registry: RegistryPort };
+const PATIENCE_MS = 60_000;
+const DEADLINE_MS = 300_000;
 let store: AttestationStore;
 let moves: MoveService;
 let app: ReturnType<typeof createApp>;
@@ -82,9 +89,12 @@ beforeEach(() => {
     balanceOf: async (chainId) => holdings.get(chainId)!.investorBalance,
     isApplied: async (chainId, _d, nonce) => used.has(`${chainId}:${nonce}`),
     transportQuorumStatus: async () => undefined,
+    moveOutcomeOf: async (chainId) => outcomes.get(String(chainId)) ?? 'none',
   };
-  const shared = { registry, registryAddress: REGISTRY, hubChainId: 31337n, destinations, committee: new Committee(DEV_COMMITTEE_KEYS), store, metrics: createMetrics(), logger: pino({ level: 'silent' }), lock: new KeyedMutex(), now: () => BigInt(NOW) };
-  moves = new MoveService(shared);
+  outcomes = new Map();
+  clock = NOW * 1000;
+  shared = { registry, registryAddress: REGISTRY, hubChainId: 31337n, destinations, committee: new Committee(DEV_COMMITTEE_KEYS), store, moves: new MoveStore(db), metrics: createMetrics(), logger: pino({ level: 'silent' }), lock: new KeyedMutex(), now: () => BigInt(NOW) };
+  moves = new MoveService({ ...shared, nowMs: () => clock, inPatienceMs: PATIENCE_MS, deadlineMs: DEADLINE_MS });
   app = createApp({
     service: new OracleService({ ...shared, maxFutureSkewSeconds: 300 }),
     moves,
@@ -161,35 +171,114 @@ describe('POST /v1/moves (MoveService.submitMove)', () => {
   });
 });
 
-describe('move loop (MoveService.tick)', () => {
-  it('does not issue the move-in before the move-out is applied on the from-chain, and issues it once after', async () => {
+describe('move loop (MoveService.tick): the move state machine', () => {
+  const stateOf = async (ref = 'MOVE-1') => (await moves.status(DID, ref)).state;
+  const leg = (ref: string, l: 'in' | 'void' | 'return') => store.findBySource(DID, l === 'in' ? 'settlement' : l === 'void' ? 'moveVoid' : 'moveReturn', `move:${ref}:${l}`);
+
+  it('signs the in leg only after the out leg applied, then ends arrived once the to-chain shows the move arrived', async () => {
     const r = await moves.submitMove(await move());
-    expect(await moves.tick()).toEqual([]);
+    await moves.tick();
+    expect(await stateOf()).toBe('accepted');
     // Applied on the wrong chain does not count.
     used.add('31339:1');
-    expect(await moves.tick()).toEqual([]);
-    expect(store.findBySource(DID, 'settlement', 'move:MOVE-1:in')).toBeUndefined();
+    await moves.tick();
+    expect(leg('MOVE-1', 'in')).toBeUndefined();
 
     used.add('31338:1');
-    const [inLeg, ...rest] = await moves.tick();
-    expect(rest).toEqual([]);
-    expect(inLeg).toMatchObject({ sourceRef: 'move:MOVE-1:in', kind: 'settlement', nonce: 2 });
-    expect(store.deliveriesOf(inLeg!.seq).map((d) => d.chainId)).toEqual([31339]);
-    expect(decodeMessage(inLeg!.message as Hex)).toMatchObject({ settlementKind: 'moveIn', nonce: 2n, peerChainId: 31338n, amount: 400n, investor: INVESTOR, settlementRef: refHash('MOVE-1') });
-    expect(await moves.tick()).toEqual([]);
+    await moves.tick(); // accepted -> out_applied
+    await moves.tick(); // out_applied -> in_signed
+    const inLeg = leg('MOVE-1', 'in')!;
+    expect(inLeg).toMatchObject({ kind: 'settlement', nonce: 2 });
+    expect(store.deliveriesOf(inLeg.seq).map((d) => d.chainId)).toEqual([31339]);
+    expect(decodeMessage(inLeg.message as Hex)).toMatchObject({ settlementKind: 'moveIn', nonce: 2n, peerChainId: 31338n, amount: 400n, investor: INVESTOR, settlementRef: refHash('MOVE-1') });
+    expect(await moves.status(DID, 'MOVE-1')).toMatchObject({ state: 'in_signed', out: { id: r.move.out.id, state: 'applied' }, in: { id: inLeg.id, nonce: '2', chainId: 31339, state: 'pending' }, void: null, return: null });
 
-    const status = await moves.status(DID, 'MOVE-1');
-    expect(status).toMatchObject({ out: { id: r.move.out.id, state: 'applied' }, in: { id: inLeg!.id, nonce: '2', chainId: 31339, state: 'pending' } });
+    outcomes.set('31339', 'arrived');
     used.add('31339:2');
-    expect((await moves.status(DID, 'MOVE-1')).in?.state).toBe('applied');
+    await moves.tick();
+    expect(await moves.status(DID, 'MOVE-1')).toMatchObject({ state: 'arrived', in: { state: 'applied' } });
+    expect(leg('MOVE-1', 'void')).toBeUndefined();
+  });
+
+  it('holds the in leg while the to-chain refuses it; past the patience it voids the move, then returns it once the void applied', async () => {
+    await moves.submitMove(await move());
+    used.add('31338:1');
+    holdings.set(31339, state({ investorAllowed: false }));
+    await moves.tick();
+    await moves.tick();
+    expect(await moves.status(DID, 'MOVE-1')).toMatchObject({ state: 'out_applied', reason: 'to-chain refuses the in leg now: investor_not_allowed' });
+    expect(leg('MOVE-1', 'in')).toBeUndefined();
+
+    clock += PATIENCE_MS;
+    await moves.tick();
+    const voidLeg = leg('MOVE-1', 'void')!;
+    expect(store.deliveriesOf(voidLeg.seq).map((d) => d.chainId)).toEqual([31339]);
+    expect(decodeMessage(voidLeg.message as Hex)).toMatchObject({ kind: 'moveVoid', moveRef: refHash('MOVE-1'), investor: INVESTOR, amount: 400n, peerChainId: 31338n });
+    expect(await stateOf()).toBe('void_signed');
+    // No return before the to-chain shows the void applied.
+    await moves.tick();
+    expect(leg('MOVE-1', 'return')).toBeUndefined();
+
+    outcomes.set('31339', 'voided');
+    await moves.tick();
+    const ret = leg('MOVE-1', 'return')!;
+    expect(store.deliveriesOf(ret.seq).map((d) => d.chainId)).toEqual([31338]);
+    expect(decodeMessage(ret.message as Hex)).toMatchObject({ kind: 'moveReturn', moveRef: refHash('MOVE-1'), amount: 400n, peerChainId: 31339n });
+    expect(await stateOf()).toBe('return_signed');
+    outcomes.set('31338', 'returned');
+    await moves.tick();
+    expect(await moves.status(DID, 'MOVE-1')).toMatchObject({ state: 'returned', in: null, void: { chainId: 31339 }, return: { chainId: 31338 } });
+  });
+
+  it('ends arrived when the in leg applied before its void (the void then reverts on chain): never a return', async () => {
+    await moves.submitMove(await move());
+    used.add('31338:1');
+    await moves.tick();
+    await moves.tick();
+    clock += PATIENCE_MS;
+    await moves.tick();
+    expect(await stateOf()).toBe('void_signed');
+    outcomes.set('31339', 'arrived');
+    await moves.tick();
+    expect(await stateOf()).toBe('arrived');
+    expect(leg('MOVE-1', 'return')).toBeUndefined();
+  });
+
+  it('resumes from the chains after a restart: a move accepted by a previous process finishes exactly once', async () => {
+    await moves.submitMove(await move());
+    used.add('31338:1');
+    await moves.tick();
+    // A new process on the same store (the oracle was killed after the out leg applied).
+    moves = new MoveService({ ...shared, nowMs: () => clock, inPatienceMs: PATIENCE_MS, deadlineMs: DEADLINE_MS });
+    holdings.set(31339, state({ paused: true }));
+    clock += PATIENCE_MS;
+    await moves.tick();
+    await moves.tick();
+    outcomes.set('31339', 'voided');
+    await moves.tick();
+    await moves.tick();
+    expect(leg('MOVE-1', 'in')).toBeUndefined();
+    expect(store.count()).toBe(3); // out, void, return
+  });
+
+  it('alerts on a move past its deadline and counts moves by state', async () => {
+    await moves.submitMove(await move());
+    clock += DEADLINE_MS;
+    await moves.tick();
+    const text = await shared.metrics.registry.metrics();
+    expect(text).toMatch(/oracle_moves\{state="accepted"\} 1/);
+    expect(text).toMatch(/oracle_moves_stranded 1/);
+    expect(text).toMatch(new RegExp(`oracle_move_oldest_unfinished_seconds ${DEADLINE_MS / 1000}`));
   });
 
   it('takes nonces from the DID sequence shared with other kinds, and knows no move it was never asked for', async () => {
     await moves.submitMove(await move({ ref: 'A' }));
     await moves.submitMove(await move({ ref: 'B', amount: '100' }));
     used.add('31338:2');
-    const created = await moves.tick();
-    expect(created.map((c) => [c.sourceRef, c.nonce])).toEqual([['move:B:in', 3]]);
+    await moves.tick();
+    await moves.tick();
+    expect(leg('B', 'in')?.nonce).toBe(3);
+    expect(leg('A', 'in')).toBeUndefined();
     expect(await refusal(moves.status(DID, 'C'))).toEqual({ status: 404, code: 'unknown_move', field: 'ref' });
   });
 });
@@ -225,9 +314,10 @@ describe('HTTP /v1/moves', () => {
     expect((await post(body)).status).toBe(200);
     used.add('31338:1');
     await moves.tick();
+    await moves.tick();
     const got = await app.request(`/v1/moves/MOVE-1?did=${encodeURIComponent(DID)}`);
     expect(got.status).toBe(200);
-    expect(await got.json()).toMatchObject({ out: { id: view.out.id, state: 'applied' }, in: { nonce: '2', chainId: 31339, state: 'pending' } });
+    expect(await got.json()).toMatchObject({ state: 'in_signed', reason: null, out: { id: view.out.id, state: 'applied' }, in: { nonce: '2', chainId: 31339, state: 'pending' }, void: null, return: null });
   });
 
   it('refuses a body off the schema (400), and a GET without the DID (400) or of an unknown move (404)', async () => {

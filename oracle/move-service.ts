@@ -1,13 +1,15 @@
 import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import type { Logger } from 'pino';
-import { moveRequestSchema, type MoveRequest } from '../schemas/http.js';
-import { parserFor } from '../schemas/validate.js';
+import type { MoveRequest } from '../schemas/http.js';
 import { didHash as hashDid, type DidHash, type DidString } from '../schemas/ids.js';
 import type { KeyedMutex } from '../common/mutex.js';
 import type { DidRecord, RegistryPort } from './chain/registry.js';
 import type { DestinationsPort } from './chain/destinations.js';
 import type { CommitteePort } from './committee/port.js';
-import { moveAttestation, moveSourceRef, type MoveSource } from './attestation.js';
+import { moveAttestation, moveLegChain, moveLegKind, moveSourceRef, type MoveLeg, type MoveSource } from './attestation.js';
+import type { MoveRow, MoveStore } from './store/moves.js';
+import { MoveMachine } from './move-machine.js';
+import type { MoveState } from './store/schema.js';
 import { recoverMoveSigner } from './custodian-auth.js';
 import { issueAttestation, type IssueDeps } from './issue.js';
 import { OracleError } from './errors.js';
@@ -23,11 +25,16 @@ export interface MoveDeps {
   destinations: DestinationsPort;
   committee: CommitteePort;
   store: AttestationStore;
+  moves: MoveStore;
   metrics: OracleMetrics;
   logger: Logger;
   /** Shared with the other services: one lock per DID for every kind, so nonces never collide. */
   lock: KeyedMutex;
   now: () => bigint;
+  /** Move loop timing (oracle/move-machine.ts); defaults: 10 minutes of patience for the in leg, 30 minutes deadline. */
+  inPatienceMs?: number;
+  deadlineMs?: number;
+  nowMs?: () => number;
 }
 
 export type LegState = 'applied' | 'pending' | 'unknown';
@@ -46,12 +53,19 @@ export interface MoveView {
   amount: string;
   fromChainId: number;
   toChainId: number;
+  /** accepted, out_applied, in_signed, arrived; or void_signed, return_signed, returned (oracle/move-machine.ts). */
+  state: MoveState;
+  /** Why the in leg is waiting, or why the move was returned. */
+  reason: string | null;
+  acceptedAt: string;
   out: MoveLegView;
   /** Absent until the out leg applied on the from-chain and the move loop issued the in leg. */
   in: MoveLegView | null;
+  /** The void on the to-chain (kind 15), once the in leg could not land in time. */
+  void: MoveLegView | null;
+  /** The return to the from-chain (kind 16), once the void applied. */
+  return: MoveLegView | null;
 }
-
-const parseMove = parserFor<MoveRequest>(moveRequestSchema);
 
 const refuse = (r: Refusal | undefined) => {
   if (r) throw new OracleError(422, r.code, r.message, r.field);
@@ -68,7 +82,33 @@ const requestHashOf = (body: MoveRequest): Hex =>
  * supply never runs ahead of the burn (which would let supply exceed the reserve for a while).
  */
 export class MoveService {
-  constructor(private readonly d: MoveDeps) {}
+  private readonly machine: MoveMachine;
+
+  constructor(private readonly d: MoveDeps) {
+    this.machine = new MoveMachine({
+      moves: d.moves,
+      destinations: d.destinations,
+      metrics: d.metrics,
+      logger: d.logger,
+      outLeg: (did, ref) => d.store.findBySource(did, 'settlement', moveSourceRef(ref, 'out')),
+      issueLeg: (out, body, leg) => this.issueLeg(out, body, leg),
+      nowMs: d.nowMs ?? (() => Date.now()),
+      inPatienceMs: d.inPatienceMs ?? 600_000,
+      deadlineMs: d.deadlineMs ?? 1_800_000,
+    });
+  }
+
+  /**
+   * One pass of the move loop: out legs stored without a move row (a crash between the two writes, or moves from
+   * before the table) get one, then every unfinished move takes its next step. Returns the moves that changed.
+   */
+  async tick(): Promise<MoveRow[]> {
+    for (const out of this.d.store.movesAwaitingIn()) {
+      const ref = out.sourceRef.slice('move:'.length, -':out'.length);
+      this.d.moves.accept(out.did, ref, Date.parse(out.createdAt));
+    }
+    return this.machine.tick();
+  }
 
   private get issue(): IssueDeps {
     return { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.destinations.get(id) };
@@ -137,6 +177,7 @@ export class MoveService {
         request: JSON.stringify(body),
         submitter: signer,
       });
+      this.d.moves.accept(body.did, body.ref, (this.d.nowMs ?? Date.now)());
       return { created: true, row: attestation };
     });
     return { created: row.created, move: await this.view(row.row) };
@@ -158,7 +199,13 @@ export class MoveService {
 
   private async view(out: AttestationRow): Promise<MoveView> {
     const body = JSON.parse(out.request) as MoveRequest;
-    const inRow = this.d.store.findBySource(out.did, 'settlement', moveSourceRef(body.ref, 'in'));
+    const leg = async (l: Exclude<MoveLeg, 'out'>) => {
+      const row = this.d.store.findBySource(out.did, moveLegKind(l), moveSourceRef(body.ref, l));
+      return row ? this.legView(row, moveLegChain(body, l)) : null;
+    };
+    // A move accepted before the moves table existed, or whose row was lost in a crash after the out leg was stored.
+    this.d.moves.accept(out.did, body.ref, Date.parse(out.createdAt));
+    const move = this.d.moves.get(out.did, body.ref)!;
     return {
       did: body.did,
       ref: body.ref,
@@ -166,8 +213,13 @@ export class MoveService {
       amount: body.amount,
       fromChainId: body.fromChainId,
       toChainId: body.toChainId,
+      state: move.state,
+      reason: move.reason,
+      acceptedAt: new Date(move.acceptedAtMs).toISOString(),
       out: await this.legView(out, body.fromChainId),
-      in: inRow ? await this.legView(inRow, body.toChainId) : null,
+      in: await leg('in'),
+      void: await leg('void'),
+      return: await leg('return'),
     };
   }
 
@@ -182,55 +234,29 @@ export class MoveService {
     return { id: row.id, nonce: String(row.nonce), chainId, state };
   }
 
-  /**
-   * One pass of the move loop: for every out leg without an in leg whose nonce is used on the from-chain, issue the
-   * in leg to the to-chain under the DID's lock with its next nonce. A move whose chain cannot be read or whose
-   * quorum is unavailable is logged and retried on the next pass. Returns the in legs created.
-   */
-  async tick(): Promise<AttestationRow[]> {
-    const created: AttestationRow[] = [];
-    for (const out of this.d.store.movesAwaitingIn()) {
-      const parsed = parseMove(JSON.parse(out.request));
-      if (!parsed.ok) {
-        // A settlement stored under a `move:` reference before that prefix was reserved: not a move.
-        this.d.logger.debug({ attestationId: out.id, sourceRef: out.sourceRef }, 'not a move; skipped');
-        continue;
-      }
-      const body = parsed.value;
-      const log = this.d.logger.child({ did: out.did, ref: body.ref, outAttestationId: out.id, fromChainId: body.fromChainId, toChainId: body.toChainId });
-      try {
-        const applied = await this.d.destinations.isApplied(body.fromChainId, out.didHash as DidHash, BigInt(out.nonce));
-        if (!applied) continue;
-        const row = await this.issueIn(out, body);
-        if (row) {
-          created.push(row);
-          log.info({ attestationId: row.id, nonce: row.nonce }, 'move-in issued after move-out applied');
-        }
-      } catch (err) {
-        this.d.metrics.refusals.inc({ code: 'move_in_failed' });
-        log.warn({ err }, 'move-in not issued; retrying on the next pass');
-      }
-    }
-    return created;
-  }
-
-  private async issueIn(out: AttestationRow, body: MoveRequest): Promise<AttestationRow | undefined> {
+  /** Issues one later leg of a move under the DID's lock with its next nonce, or returns the one already signed. */
+  async issueLeg(out: AttestationRow, body: MoveRequest, leg: Exclude<MoveLeg, 'out'>): Promise<AttestationRow> {
     const { hash, record } = await this.resolve(out.did);
-    const inRef = moveSourceRef(body.ref, 'in');
+    const ref = moveSourceRef(body.ref, leg);
+    const kind = moveLegKind(leg);
+    const chainId = moveLegChain(body, leg);
     return this.d.lock.run(hash, async () => {
-      if (this.d.store.findBySource(out.did, 'settlement', inRef)) return undefined;
+      const existing = this.d.store.findBySource(out.did, kind, ref);
+      if (existing) return existing;
       const nonce = this.d.store.nextNonce(hash);
-      const source: MoveSource = { kind: 'move', request: body, leg: 'in', settledAt: Number(this.d.now()), outNonce: String(out.nonce) };
-      return issueAttestation(this.issue, moveAttestation(body, 'in', source.settledAt, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(body.toChainId)], {
+      const source: MoveSource = { kind: 'move', request: body, leg, settledAt: Number(this.d.now()), outNonce: String(out.nonce) };
+      const row = await issueAttestation(this.issue, moveAttestation(body, leg, source.settledAt, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(chainId)], {
         did: out.did,
         didHash: hash,
         nonce,
-        kind: 'settlement',
-        sourceRef: inRef,
+        kind,
+        sourceRef: ref,
         requestHash: out.requestHash,
         request: out.request,
         submitter: out.submitter,
       });
+      this.d.logger.info({ did: out.did, ref: body.ref, leg, attestationId: row.id, nonce: row.nonce, chainId }, 'move leg issued');
+      return row;
     });
   }
 }

@@ -82,6 +82,7 @@ export function makeRedemptions() {
     balanceOf: async () => 0n,
     isApplied: async (chainId, _d, nonce, blockNumber) => appliedIn(world, chainId, nonce, blockNumber) || used.has(`${chainId}:${nonce}`),
     transportQuorumStatus: async () => undefined,
+    moveOutcomeOf: async () => 'none' as const,
   };
   const metrics = createMetrics();
   const logger = pino({ level: 'silent' });

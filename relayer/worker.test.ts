@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ContractFunctionRevertedError, encodeErrorResult, type Hex } from 'viem';
-import { rwaRedemptionsAbi } from '../schemas/abi.js';
+import { rwaHoldingsAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
+import { encodeMessage } from '../schemas/message.js';
+import type { DidHash } from '../schemas/ids.js';
 import { openDb } from '../common/sqlite.js';
 import * as schema from './store/schema.js';
 import { Outbox, type Job, type NewJob } from './store/outbox.js';
@@ -106,7 +108,7 @@ function setup(transports: ScriptedTransport[], opts: { disabled?: TransportName
     random: () => 0.5,
     idleMs: 10,
   });
-  const add = (seq: number, transport: TransportName, quorumTransports: number | null = null, kind: NewJob['kind'] = 'nav') => {
+  const add = (seq: number, transport: TransportName, quorumTransports: number | null = null, kind: NewJob['kind'] = 'nav', message: Hex = '0x01') => {
     const job: NewJob = {
       attestationId: `0x${seq.toString(16).padStart(64, '0')}`,
       seq,
@@ -117,7 +119,7 @@ function setup(transports: ScriptedTransport[], opts: { disabled?: TransportName
       chainId: CHAIN,
       transport,
       receiver: `0x${'11'.repeat(20)}`,
-      message: '0x01',
+      message,
       signatures: '0x',
       quorumTransports,
     };
@@ -339,6 +341,44 @@ describe('ChainWorker', () => {
       w.add(1, 'cctp');
       w.add(2, 'cctp');
       cctp.simulateReverts.set('1', [halted()]);
+      await w.step();
+      expect(w.job(1)).toMatchObject({ state: 'pending', attempts: 1 });
+      expect(w.outbox.head(CHAIN)?.seq).toBe(1);
+    });
+  });
+
+  describe("a move's in leg the to-chain refuses for now", () => {
+    const settlement = (settlementKind: 'moveIn' | 'subscription') =>
+      encodeMessage({ kind: 'settlement', did: `0x${'ab'.repeat(32)}` as DidHash, nonce: 1n, settlementKind, settlementRef: `0x${'01'.repeat(32)}`, investor: `0x${'22'.repeat(20)}`, amount: 100n, cashLegRef: `0x${'00'.repeat(32)}`, settledAt: 1n, peerChainId: settlementKind === 'moveIn' ? 31337n : 0n });
+    const notAllowed = () =>
+      new ContractFunctionRevertedError({ abi: rwaHoldingsAbi, functionName: 'mint', data: encodeErrorResult({ abi: rwaHoldingsAbi, errorName: 'NotAllowListed', args: [`0x${'22'.repeat(20)}`] }) });
+    const voided = () =>
+      new ContractFunctionRevertedError({
+        abi: rwaReceiverAbi,
+        functionName: 'receiveMessage',
+        data: encodeErrorResult({ abi: rwaReceiverAbi, errorName: 'MoveAlreadySettled', args: [`0x${'ab'.repeat(32)}`, `0x${'01'.repeat(32)}`, 2] }),
+      });
+
+    it('is parked out of order, so the deliveries behind it go on; once the move is voided it is dead-lettered at once', async () => {
+      const cctp = new ScriptedTransport('cctp');
+      const w = setup([cctp]);
+      w.add(1, 'cctp', null, 'settlement', settlement('moveIn'));
+      w.add(2, 'cctp');
+      cctp.simulateReverts.set('1', [notAllowed(), voided()]);
+      await w.step();
+      expect(w.job(1)).toMatchObject({ state: 'parked', attempts: 1, lastError: 'reverted: NotAllowListed' });
+      await w.step();
+      expect(w.job(2).state).toBe('confirmed');
+      await w.worker.process(w.outbox.dueParked(CHAIN, NOW + 5_000)!);
+      expect(w.job(1)).toMatchObject({ state: 'dead', lastError: 'reverted: MoveAlreadySettled' });
+    });
+
+    it('keeps a subscription the chain refuses in the chain’s order (bounded retries)', async () => {
+      const cctp = new ScriptedTransport('cctp');
+      const w = setup([cctp]);
+      w.add(1, 'cctp', null, 'settlement', settlement('subscription'));
+      w.add(2, 'cctp');
+      cctp.simulateReverts.set('1', [notAllowed()]);
       await w.step();
       expect(w.job(1)).toMatchObject({ state: 'pending', attempts: 1 });
       expect(w.outbox.head(CHAIN)?.seq).toBe(1);

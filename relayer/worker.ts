@@ -8,6 +8,10 @@ import type { Replacement, Transport } from './transports/transport.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
 import { arrivedOver } from './transports/destination.js';
+import { KIND, SETTLEMENT_KIND } from '../schemas/message.js';
+
+/** Settlement kind byte at offset 42 of a settlement message (AttestationCodec layout). */
+const isMoveIn = (job: Job): boolean => job.kind === 'settlement' && job.message.length >= 88 && Number.parseInt(job.message.slice(86, 88), 16) === SETTLEMENT_KIND.moveIn && Number.parseInt(job.message.slice(4, 6), 16) === KIND.settlement;
 
 export interface WorkerDeps {
   chainId: number;
@@ -190,6 +194,11 @@ export class ChainWorker {
 
   private failed(job: Job, c: Classified, log: Logger, err?: unknown): void {
     if (c.waitsOnChainState && job.kind === 'redemptionFulfilment') return this.park(job, c, log, err);
+    // A move's in leg the to-chain refuses now (paused, investor removed, cap lowered): out of the chain's order, so
+    // it never holds the chain's other deliveries. The oracle voids the move once its patience is over; the parked
+    // leg then reverts MoveAlreadySettled (not retryable) and is dead-lettered, its units returned on the from-chain.
+    // A return the from-chain refuses for now (paused) is parked the same way, so the issuer's resume can pass it.
+    if (c.retryable && !c.chainUnreachable && (isMoveIn(job) || job.kind === 'moveReturn')) return this.park(job, c, log, err);
     // An outage is not an attempt of the message's: it must not push the job toward its dead-letter limit.
     const attempts = c.chainUnreachable ? job.attempts : job.attempts + 1;
     const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random(), c.chainUnreachable ?? false);

@@ -54,9 +54,9 @@ export const signRequestSchema = {
         'reserve only (required there, refused otherwise): the per-chain supply caps the aggregator proposes and the ceiling it assumed for each chain (the higher of its supply and cap in force), token base units',
       items: { type: 'object', additionalProperties: false, required: ['chainId', 'cap', 'ceiling'], properties: { chainId, cap: uintString, ceiling: uintString } },
     },
-    leg: { enum: ['out', 'in'], description: 'move only (required there): the burn on the from-chain or the mint on the to-chain' },
+    leg: { enum: ['out', 'in', 'void', 'return'], description: 'move only (required there): the burn on the from-chain, the mint on the to-chain, or for a move whose in leg cannot land the void on the to-chain (kind 15) and then the return to the from-chain (kind 16)' },
     settledAt: { type: 'integer', minimum: 1, maximum: 18446744073709551615, description: "move only (required there): the aggregator's unix seconds in the message" },
-    outNonce: { ...nonce, description: "move in leg only (required there): the DID nonce of the out leg, which must be used on the from-chain" },
+    outNonce: { ...nonce, description: "move in and void legs only (required there): the DID nonce of the out leg, which must be used on the from-chain" },
   },
 } as const;
 

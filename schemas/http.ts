@@ -196,6 +196,8 @@ export const ATTESTATION_KINDS = [
   'disclosure',
   'transportQuorum',
   'redemptionAcceptance',
+  'moveVoid',
+  'moveReturn',
 ] as const;
 export type AttestationKind = (typeof ATTESTATION_KINDS)[number];
 

@@ -2,9 +2,11 @@ import { concat, keccak256, numberToHex, size, sliceHex, hexToBigInt, hexToNumbe
 import type { AttestationId, DidHash } from './ids.js';
 import { decodeRedemptionBody, encodeRedemptionBody, type FieldReader, type RedemptionKindMessage } from './redemption-message.js';
 import { decodeQuorumBody, encodeQuorumBody, type TransportQuorumMessage } from './quorum-message.js';
+import { decodeMoveEndBody, encodeMoveEndBody, type MoveEndMessage } from './move-message.js';
 
 export * from './redemption-message.js';
 export * from './quorum-message.js';
+export * from './move-message.js';
 
 /** Wire layout v1 of an attestation; byte table in contracts/src/libraries/AttestationCodec.sol. */
 export const MESSAGE_VERSION = 1;
@@ -23,6 +25,8 @@ export const KIND = {
   disclosure: 11,
   transportQuorum: 12,
   redemptionAcceptance: 13,
+  moveVoid: 15,
+  moveReturn: 16,
 } as const;
 export type KindName = keyof typeof KIND;
 export const SETTLEMENT_KIND = { subscription: 1, redemption: 2, moveOut: 3, moveIn: 4 } as const;
@@ -103,7 +107,8 @@ export type AttestationMessage =
   | PauseMessage
   | ReserveMessage
   | RedemptionKindMessage
-  | TransportQuorumMessage;
+  | TransportQuorumMessage
+  | MoveEndMessage;
 
 const u = (value: bigint | number, bytes: number): Hex => numberToHex(value, { size: bytes });
 const shortString = (s: string): Hex => {
@@ -145,6 +150,9 @@ export function encodeBody(m: AttestationMessage): Hex {
       return concat([u(m.reserve, 32), u(m.asOf, 8), u(m.caps.length, 1), ...m.caps.flatMap((c) => [u(c.chainId, 8), u(c.cap, 16), u(c.ceiling, 16)])]);
     case 'transportQuorum':
       return encodeQuorumBody(m);
+    case 'moveVoid':
+    case 'moveReturn':
+      return encodeMoveEndBody(m);
     default:
       return encodeRedemptionBody(m);
   }
@@ -222,6 +230,9 @@ export function decodeMessage(message: Hex): AttestationMessage {
     }
     case KIND.transportQuorum:
       return decodeQuorumBody(did, nonce, { exact, num, big });
+    case KIND.moveVoid:
+    case KIND.moveReturn:
+      return decodeMoveEndBody(kind === KIND.moveVoid ? 'moveVoid' : 'moveReturn', did, nonce, { exact, at, big, address: (start, end) => getAddress(at(start, end)) });
     default: {
       const reader: FieldReader = {
         length: len,

@@ -24,6 +24,11 @@ import {TransportQuorumRule} from "./libraries/TransportQuorumRule.sol";
 /// - redemption requests, stages, policies, fulfilments and disclosures (kinds 7..11) are verified here like any
 ///   admin attestation, then applied by this chain's RwaRedemptions module, which this contract creates.
 /// - a transport quorum (kind 12, the issuer's rule from the hub registry) is applied here.
+/// - a move ends here: its in leg (settlement kind 4) or its void (kind 15) on the to-chain, its return (kind 16) on
+///   the from-chain. Each consumes the move's reference on its chain, so on the to-chain the in leg and the void
+///   exclude each other, whichever applies first; the committee signs a return only after reading the void applied
+///   on the to-chain, so a return and an in leg of one move never both apply. A void moves no value, so it is not
+///   held by a transport quorum (else a quorum that cannot be met would strand the move's units).
 /// Order in every path: decode (exact length) -> verify quorum over the EIP-712 digest bound to this chain and this
 /// contract -> mark the nonce used -> apply -> emit.
 ///
@@ -59,6 +64,7 @@ contract RwaReceiver {
   error WrongQuorumChain(uint64 chainId);
   error InvalidTransportQuorum(uint8 k, uint8 transports);
   error TransportNotBound(uint8 transport);
+  error MoveAlreadySettled(bytes32 did, bytes32 moveRef, uint8 outcome);
 
   event DidConfigured(
     bytes32 indexed did, uint64 indexed nonce, uint32 signerEpoch, uint8 threshold, address[] signers, address holdings, address navFeed
@@ -78,6 +84,10 @@ contract RwaReceiver {
   event PauseApplied(bytes32 indexed did, uint64 indexed nonce, bool paused);
   event ReserveApplied(bytes32 indexed did, uint64 indexed nonce, uint256 reserve, uint64 asOf, uint128 supplyCap);
   event BatchRootVerified(bytes32 indexed did, bytes32 indexed root, uint32 signerEpoch);
+  /// @dev outcome: MOVE_VOIDED on the to-chain, MOVE_RETURNED on the from-chain (an arrival is a SettlementApplied).
+  event MoveSettled(
+    bytes32 indexed did, uint64 indexed nonce, bytes32 indexed moveRef, uint8 outcome, address investor, uint256 amount, uint64 peerChainId
+  );
   event TransportQuorumApplied(bytes32 indexed did, uint64 indexed nonce, uint8 k, uint8 transports);
   /// @notice A config, pause, redemption policy or transport quorum older than the newest of its kind already applied:
   /// its nonce is consumed and nothing changes (so a relayer sees it delivered and stops retrying).
@@ -97,6 +107,10 @@ contract RwaReceiver {
   /// @dev The key under which the governance committee is stored; keccak256 of a DID string is never zero.
   bytes32 public constant GOVERNANCE = bytes32(0);
   /// @dev secp256k1n / 2: signatures with a higher s are the malleated twin of a valid one.
+  /// @dev What consumed a move's reference on this chain (0: nothing yet).
+  uint8 public constant MOVE_ARRIVED = 1;
+  uint8 public constant MOVE_VOIDED = 2;
+  uint8 public constant MOVE_RETURNED = 3;
   uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
 
   uint256 private immutable i_chainId;
@@ -121,6 +135,8 @@ contract RwaReceiver {
   /// one nonce sequence for every kind, so a higher nonce is a newer decision; a lower one arriving later is stale.
   mapping(bytes32 did => mapping(uint8 kind => uint256 newestPlusOne)) private s_newestAdmin;
   mapping(bytes32 did => mapping(address account => uint256 newestPlusOne)) private s_newestAllowList;
+  /// @dev Per move reference: how the move ended on this chain (MOVE_*), written once.
+  mapping(bytes32 did => mapping(bytes32 moveRef => uint8 outcome)) private s_moveOutcomes;
 
   constructor(address[] memory governanceSigners, uint8 governanceThreshold) {
     i_chainId = block.chainid;
@@ -152,7 +168,7 @@ contract RwaReceiver {
     _verifyQuorum(signerKey, st, _structHash(h, message), signatures);
     // Gated DID: every arrival is verified above; only the one completing the transport quorum goes on to apply.
     // (A DID being introduced reads governance's state, which is never gated.)
-    if (st.quorumTransports != 0) {
+    if (st.quorumTransports != 0 && h.kind != AttestationCodec.KIND_MOVE_VOID) {
       if (!i_gate.record(msg.sender, keccak256(message), st.quorumK, st.quorumTransports)) return;
     }
     _useNonce(h.did, h.nonce);
@@ -264,6 +280,7 @@ contract RwaReceiver {
     else if (kind == AttestationCodec.KIND_PAUSE) _applyPause(h, AttestationCodec.decodePause(message));
     else if (kind == AttestationCodec.KIND_RESERVE) _applyReserve(h, message);
     else if (kind == AttestationCodec.KIND_TRANSPORT_QUORUM) _applyTransportQuorum(h, message);
+    else if (kind == AttestationCodec.KIND_MOVE_VOID || kind == AttestationCodec.KIND_MOVE_RETURN) _applyMoveEnd(h, message);
     // decodeHeader admits known kinds only: the rest (7..11, 13) belongs to the redemptions module.
     else i_redemptions.applyAttestation(message);
   }
@@ -295,6 +312,7 @@ contract RwaReceiver {
     if (isMove ? (s.peerChainId == 0 || s.peerChainId == block.chainid) : s.peerChainId != 0) {
       revert InvalidPeerChain(s.peerChainId);
     }
+    if (k == AttestationCodec.SETTLEMENT_MOVE_IN) _settleMove(h.did, s.settlementRef, MOVE_ARRIVED);
     if (k == AttestationCodec.SETTLEMENT_SUBSCRIPTION || k == AttestationCodec.SETTLEMENT_MOVE_IN) {
       holdings.mint(s.investor, s.amount);
     } else if (k == AttestationCodec.SETTLEMENT_REDEMPTION || k == AttestationCodec.SETTLEMENT_MOVE_OUT) {
@@ -303,6 +321,24 @@ contract RwaReceiver {
       revert InvalidSettlementKind(k);
     }
     emit SettlementApplied(h.did, h.nonce, s.investor, k, s.settlementRef, s.amount, s.cashLegRef, s.peerChainId);
+  }
+
+  /// @dev A void only consumes the move here; a return also mints the out leg's units back to the investor.
+  function _applyMoveEnd(AttestationCodec.Header memory h, bytes calldata message) internal {
+    (bytes32 moveRef, address investor, uint256 amount, uint64 peerChainId) = AttestationCodec.decodeMoveEnd(message);
+    if (peerChainId == 0 || peerChainId == block.chainid) revert InvalidPeerChain(peerChainId);
+    if (investor == address(0)) revert InvalidInvestor(investor);
+    if (amount == 0) revert InvalidAmount(amount);
+    uint8 outcome = h.kind == AttestationCodec.KIND_MOVE_VOID ? MOVE_VOIDED : MOVE_RETURNED;
+    _settleMove(h.did, moveRef, outcome);
+    if (outcome == MOVE_RETURNED) s_dids[h.did].holdings.mint(investor, amount);
+    emit MoveSettled(h.did, h.nonce, moveRef, outcome, investor, amount, peerChainId);
+  }
+
+  function _settleMove(bytes32 did, bytes32 moveRef, uint8 outcome) internal {
+    uint8 current = s_moveOutcomes[did][moveRef];
+    if (current != 0) revert MoveAlreadySettled(did, moveRef, current);
+    s_moveOutcomes[did][moveRef] = outcome;
   }
 
   function _applyNav(AttestationCodec.Header memory h, AttestationCodec.Nav memory n) internal {
@@ -427,6 +463,11 @@ contract RwaReceiver {
   // ------------------------------------------------------------------------------------------------------------
   // Views for relayers, oracles and integrators
   // ------------------------------------------------------------------------------------------------------------
+
+  /// @notice How a move ended on this chain: 0 not yet, MOVE_ARRIVED, MOVE_VOIDED or MOVE_RETURNED.
+  function moveOutcomeOf(bytes32 did, bytes32 moveRef) external view returns (uint8) {
+    return s_moveOutcomes[did][moveRef];
+  }
 
   function isNonceUsed(bytes32 did, uint64 nonce) external view returns (bool) {
     return s_usedNonces[did][nonce >> 8] & (1 << (nonce & 0xff)) != 0;

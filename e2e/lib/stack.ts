@@ -36,6 +36,8 @@ export interface StackOptions {
   /** How long the relayer waits for a receipt and its confirmations before it re-checks the chain (ms). */
   receiptTimeoutMs?: number;
   oraclePort?: number;
+  /** Added to the oracle's environment (e.g. short move timings). */
+  oracleEnv?: Readonly<Record<string, string>>;
   relayerPort?: number;
   /**
    * Committee signer processes to start (tsx oracle/signer/main.ts), signer i with DEV-ONLY committee key i and its
@@ -70,6 +72,8 @@ export interface Stack {
   signers: SignerProcess[];
   /** (Re)starts the relayer (the previous one must be stopped first), with `env` added to its environment. */
   startRelayer(env?: Readonly<Record<string, string>>): Promise<ChildProcess>;
+  /** (Re)starts the oracle on its port and SQLite file (the previous one must be stopped first). */
+  startOracle(): Promise<ChildProcess>;
   /**
    * (Re)starts the signer of a slot on the slot's URL, with dev committee key `slot` or the given key (then in its own
    * SQLite file). The slot's previous process must be stopped first.
@@ -197,20 +201,25 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       if (failed) throw failed.reason;
     }
     progress('starting the oracle');
-    const oracle = await startService(
-      'oracle/main.ts',
-      {
-        ORACLE_DEPLOYMENT: deploymentPath,
-        ORACLE_DB: join(opts.dataDir, 'oracle.sqlite'),
-        ORACLE_PORT: String(oraclePort),
-        ORACLE_DEV_MODE: '1',
-        ...(signerCount > 0 ? { ORACLE_SIGNER_URLS: signerPorts.map((p) => `http://127.0.0.1:${p}`).join(','), ORACLE_SIGNER_TOKENS: signerTokens.join(',') } : {}),
-        LOG_LEVEL: logLevel,
-      },
-      `${oracleUrl}/health`,
-      output,
-    );
-    children.push(oracle);
+    const startOracle = async () => {
+      const o = await startService(
+        'oracle/main.ts',
+        {
+          ...opts.oracleEnv,
+          ORACLE_DEPLOYMENT: deploymentPath,
+          ORACLE_DB: join(opts.dataDir, 'oracle.sqlite'),
+          ORACLE_PORT: String(oraclePort),
+          ORACLE_DEV_MODE: '1',
+          ...(signerCount > 0 ? { ORACLE_SIGNER_URLS: signerPorts.map((p) => `http://127.0.0.1:${p}`).join(','), ORACLE_SIGNER_TOKENS: signerTokens.join(',') } : {}),
+          LOG_LEVEL: logLevel,
+        },
+        `${oracleUrl}/health`,
+        output,
+      );
+      children.push(o);
+      return o;
+    };
+    const oracle = await startOracle();
     const relayerEnv = {
       RELAYER_DEPLOYMENT: deploymentPath,
       RELAYER_DB: join(opts.dataDir, 'relayer.sqlite'),
@@ -230,7 +239,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     };
     progress('starting the relayer');
     const relayer = await startRelayer();
-    return { chains, deployment, deploymentPath, oracleUrl, relayerUrl, oracle, relayer, signers, startRelayer, startSigner, stop: stopAll };
+    return { chains, deployment, deploymentPath, oracleUrl, relayerUrl, oracle, relayer, signers, startRelayer, startOracle, startSigner, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -23,7 +23,11 @@ export interface TransportQuorumStatus {
 }
 
 /** What the oracle needs from destination chains. */
-export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'balanceOf' | 'holdingsState' | 'transportQuorumStatus'>;
+export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'balanceOf' | 'holdingsState' | 'transportQuorumStatus' | 'moveOutcomeOf'>;
+
+/** How a move ended on one chain (RwaReceiver.moveOutcomeOf): the in leg, the void (to-chain) or the return (from-chain). */
+export type MoveOutcome = 'none' | 'arrived' | 'voided' | 'returned';
+const MOVE_OUTCOMES: readonly MoveOutcome[] = ['none', 'arrived', 'voided', 'returned'];
 /** What reserve and allow-list checks need from destination chains. */
 export type HoldingsPort = Pick<Destinations, 'get' | 'holdingsState'>;
 
@@ -65,6 +69,15 @@ export class Destinations {
   isApplied(chainId: number, did: DidHash, nonce: bigint, blockNumber?: bigint): Promise<boolean> {
     const { chain, client } = this.entry(chainId);
     return client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [did, nonce], blockNumber });
+  }
+
+  /** What consumed the move reference `moveRef` (keccak256 of the custodian's ref) on the chain, if anything. */
+  async moveOutcomeOf(chainId: number, did: DidHash, moveRef: Hex): Promise<MoveOutcome> {
+    const { chain, client } = this.entry(chainId);
+    const code = await client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'moveOutcomeOf', args: [did, moveRef] });
+    const outcome = MOVE_OUTCOMES[code];
+    if (!outcome) throw new Error(`chain ${chainId} reports unknown move outcome ${code}`);
+    return outcome;
   }
 
   async balanceOf(chainId: number, did: DidHash, investor: Address): Promise<bigint> {

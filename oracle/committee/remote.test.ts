@@ -228,6 +228,7 @@ describe('oracle API with a remote committee', () => {
       balanceOf: chains.balanceOf,
       isApplied: async () => false,
       transportQuorumStatus: async () => undefined,
+      moveOutcomeOf: async () => 'none' as const,
       // The aggregator's own pre-checks: configured, allow-listed, under the reserve cap, holdings from the world.
       holdingsState: async (chainId: number, d: DidHash, investor?: Address) => ({
         configured: true,

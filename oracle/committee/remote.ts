@@ -68,7 +68,7 @@ export class RemoteCommittee implements CommitteePort {
       nonce: String(req.message.nonce),
       chainIds: req.destinations.map((x) => Number(x.chainId)),
       ...(source.kind === 'reserve' ? { caps: source.caps } : {}),
-      ...(source.kind === 'move' ? { leg: source.leg, settledAt: source.settledAt, ...(source.leg === 'in' ? { outNonce: source.outNonce } : {}) } : {}),
+      ...(source.kind === 'move' ? { leg: source.leg, settledAt: source.settledAt, ...(source.leg !== 'out' ? { outNonce: source.outNonce } : {}) } : {}),
     };
     const collected: Collected = new Map(req.destinations.map((x) => [Number(x.chainId), []]));
     const quorumMet = () => req.destinations.every((x) => packQuorum(collected.get(Number(x.chainId)) ?? [], req.threshold) !== undefined);

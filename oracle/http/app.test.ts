@@ -78,6 +78,7 @@ function setup() {
     get: (id) => chains.find((c) => c.chainId === id),
     isApplied: async () => false,
     transportQuorumStatus: async (chainId) => quorums.get(chainId),
+    moveOutcomeOf: async () => 'none' as const,
     balanceOf: async (chainId, _d, investor) => balances.get(`${chainId}:${investor}`) ?? 0n,
     holdingsState: async (chainId, _d, investor) => ({
       configured: true,

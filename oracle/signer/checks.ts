@@ -11,7 +11,7 @@ import type { RedemptionCheckDeps } from './redemption-checks.js';
 import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, type PreviousNav, type Refusal } from '../rules.js';
 
 /** What a signer reads from destination chains (its own RPC endpoints). */
-export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState' | 'isApplied'>;
+export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState' | 'isApplied' | 'moveOutcomeOf'>;
 
 /** A signer set with its threshold (governance, or the set a config attestation installs). */
 export interface SignerSet {

@@ -114,12 +114,12 @@ function parseMoveSource(env: SignRequest): AnySource {
   if (env.leg === undefined) throw badRequest('leg', 'is required for a move');
   if (env.settledAt === undefined) throw badRequest('settledAt', 'is required for a move');
   if (env.leg === 'out') {
-    if (env.outNonce !== undefined) throw badRequest('outNonce', 'is only allowed for the in leg of a move');
+    if (env.outNonce !== undefined) throw badRequest('outNonce', 'is not allowed for the out leg of a move');
     return { kind: 'move', request, leg: 'out', settledAt: env.settledAt };
   }
-  if (env.outNonce === undefined) throw badRequest('outNonce', 'is required for the in leg of a move');
+  if (env.outNonce === undefined) throw badRequest('outNonce', `is required for the ${env.leg} leg of a move`);
   if (BigInt(env.outNonce) > MAX_NONCE) throw badRequest('outNonce', 'exceeds 2^64 - 1');
-  return { kind: 'move', request, leg: 'in', settledAt: env.settledAt, outNonce: env.outNonce };
+  return { kind: 'move', request, leg: env.leg, settledAt: env.settledAt, outNonce: env.outNonce };
 }
 
 function parseSource(env: SignRequest): AnySource {

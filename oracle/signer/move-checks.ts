@@ -1,9 +1,9 @@
 import type { Address } from 'viem';
-import type { DidHash } from '../../schemas/ids.js';
 import { moveLegChain, moveSourceRef, type MoveSource } from '../attestation.js';
 import { recoverMoveSigner } from '../custodian-auth.js';
 import { OracleError } from '../errors.js';
-import { checkAmount, checkNotInFuture, checkRedemptionCovered } from '../rules.js';
+import { checkAmount, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies } from '../rules.js';
+import { refHash, type DidHash } from '../../schemas/ids.js';
 import { destinationsOf, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
 
 /**
@@ -11,8 +11,13 @@ import { destinationsOf, read, refuse, registered, requireMember, type SignerChe
  * the DID's set, the leg goes to its own chain only, both chains are enabled and differ, a custodian signed the
  * instruction; unless already approved: the amount, the clock, and
  * - out leg: the investor's balance on the from-chain covers the amount;
- * - in leg: the out leg's nonce is used on the from-chain (the burn applied), so a mint never runs ahead of it.
- *   If this signer signed that nonce itself, it must have been this move's out leg.
+ * - in, void and return: the out leg's nonce is used on the from-chain (the burn applied), so a mint never runs
+ *   ahead of it; if this signer signed that nonce itself, it must have been this move's out leg;
+ * - in leg: the to-chain would accept the mint now (configured, not paused, investor allow-listed, within the cap)
+ *   and the move is not consumed there yet;
+ * - void (to-chain): the move is not consumed there (an arrived move is never voided);
+ * - return (from-chain): the to-chain shows the move voided, so its in leg can never apply there, and the from-chain
+ *   has not returned it yet. This is what makes "in leg and return never both apply" hold across the two chains.
  */
 export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did: DidHash, chainIds: readonly number[], opts: { rules: boolean }): Promise<Vetted> {
   const body = source.request;
@@ -56,6 +61,22 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   const applied = await read(`nonce ${outNonce} on chain ${body.fromChainId}`, () => d.chains.isApplied(body.fromChainId, did, outNonce));
   if (!applied) {
     throw new OracleError(422, 'move_out_not_applied', `the out leg (nonce ${outNonce}) is not applied on chain ${body.fromChainId} yet`, 'outNonce');
+  }
+  const moveRef = refHash(body.ref);
+  const outcome = (chainId: number) => read(`move ${body.ref} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, moveRef));
+  if (source.leg === 'return') {
+    const onTo = await outcome(body.toChainId);
+    if (onTo !== 'voided') throw new OracleError(422, 'move_not_voided', `move ${body.ref} is ${onTo} on chain ${body.toChainId}, not voided: no return`, 'leg');
+    const onFrom = await outcome(body.fromChainId);
+    if (onFrom !== 'none') throw new OracleError(422, 'move_settled', `move ${body.ref} is already ${onFrom} on chain ${body.fromChainId}`, 'leg');
+    return { record, destinations };
+  }
+  const onTo = await outcome(body.toChainId);
+  if (onTo !== 'none') throw new OracleError(422, 'move_settled', `move ${body.ref} is already ${onTo} on chain ${body.toChainId}`, 'leg');
+  if (source.leg === 'in') {
+    const to = await read(`holdings on chain ${body.toChainId}`, () => d.chains.holdingsState(body.toChainId, did, body.investor as Address));
+    const refusal = checkSettlementApplies('subscription', amount, to);
+    if (refusal) throw new OracleError(422, refusal.code, `chain ${body.toChainId} would refuse the in leg now: ${refusal.message}`, 'request.toChainId');
   }
   return { record, destinations };
 }

@@ -6,6 +6,7 @@ import { attestationId, attestationTypedMessage, decodeMessage, encodeMessage } 
 import type { SignResponse } from '../../schemas/committee.js';
 import { signMove, type UnsignedMove } from '../../clients/custodian.js';
 import { attestationOf, type MoveSource } from '../attestation.js';
+import { refHash } from '../../schemas/ids.js';
 import { DID, DID_HASH, DOMAIN, INVESTOR, NOW, makeSigner, newWorld, settlementBody, type World } from './testkit.js';
 
 // Unit test: the hub registry and destination chains are in-memory fakes; store and HTTP app are the real ones.
@@ -56,6 +57,8 @@ describe('committee signer POST /v1/sign, move legs', () => {
   beforeEach(() => {
     world = newWorld();
     world.balances.set(`31338:${INVESTOR}`, 1_000n);
+    // The to-chain (hub) would accept the in leg: investor allow-listed, room under the cap.
+    world.holdings.set(31337, { supplyCap: 10_000n, paused: false, investorAllowed: true });
     signer = makeSigner(DEV_COMMITTEE_KEYS[0]!, world);
   });
 
@@ -119,5 +122,45 @@ describe('committee signer POST /v1/sign, move legs', () => {
     expect(await errorOf(await post({ kind: 'move', request, nonce: '1', chainIds: [31338], leg: 'out', settledAt: NOW + 3600 }))).toMatchObject({ status: 422, code: 'time_in_future' });
     await signed(await signOut(request, 1));
     expect(await errorOf(await signOut(request, 3))).toMatchObject({ status: 409, code: 'source_already_signed' });
+  });
+
+  it.each([
+    ['the investor is not allow-listed there', { investorAllowed: false }, 'investor_not_allowed'],
+    ['the asset is paused there', { paused: true }, 'asset_paused'],
+    ['the cap there is below the amount', { supplyCap: 399n }, 'exceeds_reserve_budget'],
+  ])('refuses the in leg when %s now (the to-chain would revert it), and signs it once that is lifted', async (_name, over, code) => {
+    const request = await moveBody();
+    world.usedNonces.add('31338:1');
+    world.holdings.set(31337, { supplyCap: 10_000n, paused: false, investorAllowed: true, ...over });
+    expect(await errorOf(await signIn(request, 2, 1))).toMatchObject({ status: 422, code });
+    expect(signer.store.byNonce(DID_HASH, '2')).toBeUndefined();
+    world.holdings.set(31337, { supplyCap: 10_000n, paused: false, investorAllowed: true });
+    await signed(await signIn(request, 2, 1));
+  });
+
+  it('signs the void only while the move is unconsumed on the to-chain, and the return only once it reads the void applied there', async () => {
+    const request = await moveBody();
+    const ref = refHash('MOVE-1');
+    const signLeg = (leg: 'void' | 'return', nonce: number, chainIds: number[]) => post({ kind: 'move', request, nonce: String(nonce), chainIds, leg, settledAt: SETTLED_AT, outNonce: '1' });
+    expect(await errorOf(await signLeg('void', 2, [31337]))).toMatchObject({ status: 422, code: 'move_out_not_applied' });
+    world.usedNonces.add('31338:1');
+    expect(await errorOf(await signLeg('void', 2, [31338]))).toMatchObject({ status: 422, code: 'chain_mismatch' });
+    expect(await errorOf(await signLeg('return', 2, [31338]))).toMatchObject({ status: 422, code: 'move_not_voided' });
+
+    world.moveOutcomes.set(`31337:${ref}`, 'arrived');
+    expect(await errorOf(await signLeg('void', 2, [31337]))).toMatchObject({ status: 422, code: 'move_settled' });
+    expect(await errorOf(await signIn(request, 2, 1))).toMatchObject({ status: 422, code: 'move_settled' });
+    expect(await errorOf(await signLeg('return', 2, [31338]))).toMatchObject({ status: 422, code: 'move_not_voided' });
+
+    world.moveOutcomes.delete(`31337:${ref}`);
+    const v = await signed(await signLeg('void', 2, [31337]));
+    await expectSignedAsAggregator(v, { kind: 'move', request, leg: 'void', settledAt: SETTLED_AT, outNonce: '1' }, 2n);
+    expect(decodeMessage(signer.store.byNonce(DID_HASH, '2')!.row.message as Hex)).toMatchObject({ kind: 'moveVoid', moveRef: ref, peerChainId: 31338n, amount: 400n });
+
+    world.moveOutcomes.set(`31337:${ref}`, 'voided');
+    expect(await errorOf(await signIn(request, 3, 1))).toMatchObject({ status: 422, code: 'move_settled' });
+    const r = await signed(await signLeg('return', 3, [31338]));
+    expect(r.signatures.map((s) => s.chainId)).toEqual([31338]);
+    expect(decodeMessage(signer.store.byNonce(DID_HASH, '3')!.row.message as Hex)).toMatchObject({ kind: 'moveReturn', moveRef: ref, peerChainId: 31337n, amount: 400n });
   });
 });

@@ -25,6 +25,7 @@ import {
   type UnsignedSettlement,
 } from '../../clients/custodian.js';
 import type { DidRecord, TransportQuorumPort } from '../chain/registry.js';
+import type { MoveOutcome } from '../chain/destinations.js';
 import type { SignerCheckDeps, SignerChainsPort, SignerSet } from './checks.js';
 import { appliedIn, fakeRedemptionChains, type RedemptionWorld } from '../chain/redemption-fake.js';
 import * as schema from './store/schema.js';
@@ -76,6 +77,10 @@ export interface World {
   chainsDown: boolean;
   /** The hub registry's transport quorum of the DID per chain (absent = 0/0). */
   quorums: Map<number, { k: number; transports: number }>;
+  /** What a move-in check reads per chain besides the supply (absent: not allow-listed, cap 0). */
+  holdings: Map<number, { supplyCap: bigint; paused: boolean; investorAllowed: boolean }>;
+  /** How each move ended per chain (`chainId:moveRef`), as RwaReceiver.moveOutcomeOf answers (absent: none). */
+  moveOutcomes: Map<string, MoveOutcome>;
 }
 
 export const newWorld = (): World => ({
@@ -85,6 +90,8 @@ export const newWorld = (): World => ({
   supplies: new Map(),
   governance: { signers: COMMITTEE, threshold: 2 },
   usedNonces: new Set(),
+  holdings: new Map(),
+  moveOutcomes: new Map(),
   chainsDown: false,
   quorums: new Map(),
 });
@@ -111,12 +118,13 @@ export function fakeChains(w: World, redemptions?: RedemptionWorld): SignerChain
     get: (id) => CHAINS.find((c) => c.chainId === id),
     balanceOf: async (chainId, _d, investor) => (up(w), w.balances.get(`${chainId}:${investor}`) ?? 0n),
     latestNav: async (chainId) => (up(w), w.navs.get(chainId)),
+    moveOutcomeOf: async (chainId, _d, moveRef) => (up(w), w.moveOutcomes.get(`${chainId}:${moveRef}`) ?? 'none'),
     isApplied: async (chainId, _d, nonce, blockNumber) => (
       up(w), (redemptions !== undefined && appliedIn(redemptions, chainId, nonce, blockNumber)) || w.usedNonces.has(`${chainId}:${nonce}`)
     ),
     holdingsState: async (chainId) => (
       up(w),
-      { configured: true, totalSupply: w.supplies.get(chainId) ?? 0n, supplyCap: 0n, paused: false, investorAllowed: false, investorBalance: 0n }
+      { configured: true, totalSupply: w.supplies.get(chainId) ?? 0n, supplyCap: 0n, paused: false, investorAllowed: false, investorBalance: 0n, ...w.holdings.get(chainId) }
     ),
   };
 }

@@ -101,3 +101,24 @@ export const redemptionStages = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.didHash, t.stageSeq] })],
 );
+
+/** Where a cross-chain move stands (oracle/move-machine.ts): one row per move, advanced by the move loop. */
+export const MOVE_STATES = ['accepted', 'out_applied', 'in_signed', 'arrived', 'void_signed', 'return_signed', 'returned'] as const;
+export type MoveState = (typeof MOVE_STATES)[number];
+
+export const moves = sqliteTable(
+  'moves',
+  {
+    did: text('did').notNull(),
+    ref: text('ref').notNull(),
+    state: text('state', { enum: MOVE_STATES }).notNull(),
+    /** Why the in leg has not landed (the to-chain's or the signers' refusal), or why the move was returned. */
+    reason: text('reason'),
+    /** When the oracle accepted the move (unix ms); the in leg's patience and the deadline count from here. */
+    acceptedAtMs: integer('accepted_at_ms').notNull(),
+    updatedAtMs: integer('updated_at_ms').notNull(),
+    /** Set once the stranded alert fired for this move (one error log per move). */
+    alertedAtMs: integer('alerted_at_ms'),
+  },
+  (t) => [primaryKey({ columns: [t.did, t.ref] }), index('moves_state').on(t.state)],
+);

@@ -10,7 +10,7 @@ pragma solidity 0.8.26;
 ///   1       1     kind           1 settlement, 2 NAV, 3 DID config, 4 allow-list, 5 pause, 6 reserve,
 ///                                7 redemption request, 8 redemption stage, 9 redemption policy,
 ///                                10 redemption fulfilment, 11 disclosure, 12 transport quorum,
-///                                13 redemption acceptance
+///                                13 redemption acceptance, 15 move void, 16 move return
 ///   2       32    did            keccak256 of the DID string ("did:rwa:...")
 ///   34      8     nonce          per-DID sequence assigned by the oracle (uint64, big-endian)
 /// Settlement (kind 1), 175 bytes
@@ -89,6 +89,14 @@ pragma solidity 0.8.26;
 ///   50      20    owner          must equal the request's owner
 ///   70      32    amount         must equal the request's locked amount
 ///   102     8     acceptedAt     unix seconds the custodian accepted
+/// Move void (kind 15) and move return (kind 16), 134 bytes each: the end of a move whose in leg cannot land.
+/// The void goes to the to-chain and consumes the move there (its in leg can never apply after it); the return goes
+/// to the from-chain, mints the burned units back and consumes the move there. Signers sign a return only after
+/// they read the void applied on the to-chain.
+///   42      32    moveRef        keccak256 of the custodian's move reference (the settlementRef of both legs)
+///   74      20    investor
+///   94      32    amount         token base units the out leg burned
+///   126     8     peerChainId    void: the from-chain; return: the to-chain (where the move was voided)
 library AttestationCodec {
   uint8 internal constant VERSION = 1;
   uint8 internal constant KIND_SETTLEMENT = 1;
@@ -104,6 +112,8 @@ library AttestationCodec {
   uint8 internal constant KIND_DISCLOSURE = 11;
   uint8 internal constant KIND_TRANSPORT_QUORUM = 12;
   uint8 internal constant KIND_REDEMPTION_ACCEPTANCE = 13;
+  uint8 internal constant KIND_MOVE_VOID = 15;
+  uint8 internal constant KIND_MOVE_RETURN = 16;
 
   uint8 internal constant SETTLEMENT_SUBSCRIPTION = 1;
   uint8 internal constant SETTLEMENT_REDEMPTION = 2;
@@ -121,6 +131,7 @@ library AttestationCodec {
   uint256 internal constant DISCLOSURE_MIN_LENGTH = 85;
   uint256 internal constant TRANSPORT_QUORUM_LENGTH = 52;
   uint256 internal constant REDEMPTION_ACCEPTANCE_LENGTH = 110;
+  uint256 internal constant MOVE_END_LENGTH = 134;
 
   error MessageTooShort(uint256 length);
   error UnsupportedVersion(uint8 version);
@@ -216,6 +227,7 @@ library AttestationCodec {
         : DISCLOSURE_MIN_LENGTH + uint256(uint16(bytes2(message[83:85])));
     } else if (h.kind == KIND_TRANSPORT_QUORUM) expected = TRANSPORT_QUORUM_LENGTH;
     else if (h.kind == KIND_REDEMPTION_ACCEPTANCE) expected = REDEMPTION_ACCEPTANCE_LENGTH;
+    else if (h.kind == KIND_MOVE_VOID || h.kind == KIND_MOVE_RETURN) expected = MOVE_END_LENGTH;
     else revert UnknownKind(h.kind);
     if (len != expected) revert InvalidMessageLength(len, expected);
     h.did = bytes32(message[2:34]);
@@ -246,6 +258,18 @@ library AttestationCodec {
     s.cashLegRef = bytes32(message[127:159]);
     s.settledAt = uint64(bytes8(message[159:167]));
     s.peerChainId = uint64(bytes8(message[167:175]));
+  }
+
+  /// @dev Kinds 15 and 16 (the same layout).
+  function decodeMoveEnd(bytes calldata message)
+    internal
+    pure
+    returns (bytes32 moveRef, address investor, uint256 amount, uint64 peerChainId)
+  {
+    moveRef = bytes32(message[42:74]);
+    investor = address(bytes20(message[74:94]));
+    amount = uint256(bytes32(message[94:126]));
+    peerChainId = uint64(bytes8(message[126:134]));
   }
 
   function decodeNav(bytes calldata message) internal pure returns (Nav memory n) {

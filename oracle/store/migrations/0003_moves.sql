@@ -1,0 +1,12 @@
+CREATE TABLE `moves` (
+	`did` text NOT NULL,
+	`ref` text NOT NULL,
+	`state` text NOT NULL,
+	`reason` text,
+	`accepted_at_ms` integer NOT NULL,
+	`updated_at_ms` integer NOT NULL,
+	`alerted_at_ms` integer,
+	PRIMARY KEY(`did`, `ref`)
+);
+--> statement-breakpoint
+CREATE INDEX `moves_state` ON `moves` (`state`);
