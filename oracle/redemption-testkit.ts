@@ -126,5 +126,5 @@ export function makeRedemptions() {
     dids: { members: { custodiansOf: async () => [], navPublishersOf: async () => [] }, hubChainId: BigInt(HUB), registryAddress: REGISTRY, publicUrl: undefined },
     redemptions: { fulfilments, disclosures, view },
   });
-  return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync, quorums, quorumDown, quorumSync, app, view };
+  return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync, quorums, quorumDown, quorumSync, app, view, deps };
 }
