@@ -21,9 +21,11 @@ export function checkNotInFuture(field: string, at: bigint, nowSeconds: bigint, 
   return undefined;
 }
 
-export function checkRedemptionCovered(amount: bigint, balance: bigint): Refusal | undefined {
-  if (amount > balance) {
-    return { code: 'insufficient_holdings', field: 'amount', message: `redemption of ${amount} exceeds the investor's holdings of ${balance} on that chain` };
+/** `reserved`: what redemptions and move-outs signed and not yet applied will burn of the same holdings. */
+export function checkRedemptionCovered(amount: bigint, balance: bigint, reserved = 0n): Refusal | undefined {
+  if (amount + reserved > balance) {
+    const pending = reserved > 0n ? ` less ${reserved} already signed and not yet applied` : '';
+    return { code: 'insufficient_holdings', field: 'amount', message: `redemption of ${amount} exceeds the investor's holdings of ${balance} on that chain${pending}` };
   }
   return undefined;
 }
@@ -76,17 +78,7 @@ const NOTHING_RESERVED: Reserved = { burn: 0n, mint: 0n };
 export function checkSettlementApplies(kind: 'subscription' | 'redemption', amount: bigint, chain: ChainHoldings, reserved: Reserved = NOTHING_RESERVED): Refusal | undefined {
   if (!chain.configured) return { code: 'did_not_configured', field: 'chainId', message: 'the DID is not configured on that chain yet' };
   if (chain.paused) return { code: 'asset_paused', field: 'did', message: 'the asset is paused by its issuer' };
-  if (kind === 'redemption') {
-    const free = chain.investorBalance > reserved.burn ? chain.investorBalance - reserved.burn : 0n;
-    if (reserved.burn > 0n && amount > free) {
-      return {
-        code: 'insufficient_holdings',
-        field: 'amount',
-        message: `redemption of ${amount} exceeds the investor's holdings of ${chain.investorBalance} on that chain less ${reserved.burn} already signed and not yet applied`,
-      };
-    }
-    return checkRedemptionCovered(amount, chain.investorBalance);
-  }
+  if (kind === 'redemption') return checkRedemptionCovered(amount, chain.investorBalance, reserved.burn);
   if (!chain.investorAllowed) return { code: 'investor_not_allowed', field: 'investor', message: 'the investor is not on the allow-list' };
   if (chain.totalSupply + reserved.mint + amount > chain.supplyCap) {
     return {

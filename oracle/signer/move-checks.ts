@@ -4,7 +4,7 @@ import { moveLegChain, moveSourceRef, type MoveSource } from '../attestation.js'
 import { recoverMoveSigner } from '../custodian-auth.js';
 import { OracleError } from '../errors.js';
 import { checkAmount, checkNotInFuture, checkRedemptionCovered } from '../rules.js';
-import { destinationsOf, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { destinationsOf, pendingBurns, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
 
 /**
  * A signer's own checks of one leg of a cross-chain move, reading the hub and the chains itself: this signer is in
@@ -14,7 +14,7 @@ import { destinationsOf, read, refuse, registered, requireMember, type SignerChe
  * - in leg: the out leg's nonce is used on the from-chain (the burn applied), so a mint never runs ahead of it.
  *   If this signer signed that nonce itself, it must have been this move's out leg.
  */
-export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did: DidHash, chainIds: readonly number[], opts: { rules: boolean }): Promise<Vetted> {
+export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did: DidHash, chainIds: readonly number[], opts: { rules: boolean; nonce?: bigint }): Promise<Vetted> {
   const body = source.request;
   const record = await registered(d, did, body.did);
   requireMember(d, record.signers, `the signer set of ${record.did}`);
@@ -43,8 +43,9 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   if (future) throw new OracleError(422, future.code, future.message, 'settledAt');
 
   if (source.leg === 'out') {
+    const reserved = await pendingBurns(d, did, body.fromChainId, body.investor as Address, opts.nonce);
     const balance = await read(`holdings on chain ${body.fromChainId}`, () => d.chains.balanceOf(body.fromChainId, did, body.investor as Address));
-    refuse(checkRedemptionCovered(amount, balance));
+    refuse(checkRedemptionCovered(amount, balance, reserved));
     return { record, destinations };
   }
 
