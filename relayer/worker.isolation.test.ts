@@ -156,3 +156,30 @@ describe('ChainWorker: a delivery is confirmed by its message, not by its nonce'
     expect(w.job(1).lastError).toMatch(/no transaction applying it was found/);
   });
 });
+
+describe('ChainWorker: what heals a waiting DID is not queued behind it', () => {
+  it("delivers the DID's resume past its settlement that waits on the pause, then the settlement", async () => {
+    const cctp = new ScriptedTransport('cctp');
+    const w = setup([cctp]);
+    const paused = () =>
+      new ContractFunctionRevertedError({
+        abi: rwaHoldingsAbi,
+        functionName: 'mint',
+        data: encodeErrorResult({ abi: rwaHoldingsAbi, errorName: 'AssetPaused', args: [] }),
+      });
+    w.add(1, 'cctp', null, 'settlement', DID_A);
+    w.add(2, 'cctp', null, 'nav', DID_A);
+    w.add(3, 'cctp', null, 'pause', DID_A);
+    cctp.simulateReverts.set('1', [paused()]);
+    await w.step();
+    expect(w.job(1)).toMatchObject({ state: 'pending', lastError: 'reverted: AssetPaused' });
+    // The NAV stays behind the settlement; the resume goes.
+    expect(w.outbox.head(CHAIN)?.seq).toBe(3);
+    await w.step();
+    expect(w.job(3).state).toBe('confirmed');
+    await w.step();
+    await w.step();
+    expect([w.job(1).state, w.job(2).state]).toEqual(['confirmed', 'confirmed']);
+    expect(submits(cctp)).toEqual(['submit:3', 'submit:1', 'submit:2']);
+  });
+});

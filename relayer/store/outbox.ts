@@ -14,6 +14,12 @@ export const GOVERNANCE_DID_HASH = `0x${'00'.repeat(32)}`;
 
 const UNFINISHED = ['pending', 'submitted'] as const;
 
+/**
+ * Kinds that clear what a waiting settlement or NAV of their DID waits for (an allow-list change, a resume, a reserve
+ * that raises the cap): they do not queue behind that DID's earlier settlements and NAV, or the DID could never heal.
+ */
+const FIXES = ['allowlist', 'pause', 'reserve'] as const;
+
 /** The relayer's durable outbox. Every write is one synchronous transaction. */
 export class Outbox {
   constructor(private readonly db: Db) {}
@@ -56,7 +62,9 @@ export class Outbox {
   /**
    * The chain's next job, due or not. Order is per DID: each DID's oldest unfinished attestation (oracle order) is
    * its head, and later attestations of that DID wait behind it (NAV rounds and settlements stay ordered); of all
-   * the DIDs' heads, the one due first is returned, so a DID waiting on the chain never holds another DID.
+   * the DIDs' heads, the one due first is returned, so a DID waiting on the chain never holds another DID. An
+   * allow-list, pause or reserve attestation (FIXES) waits for the DID's earlier admin attestations only, not for
+   * its earlier settlements and NAV: it is what a settlement waiting on the asset's state may need to apply.
    * A governance attestation (DID 0, a committee rotation) is a barrier: nothing after it goes before it applies.
    * An attestation under a transport quorum has a job per transport, all heads at once: the one due first is
    * returned. Jobs of `disabled` transports are never returned, but still hold their DID while unfinished.
@@ -68,7 +76,8 @@ export class Outbox {
       .from(jobs)
       .where(and(unfinished, eq(jobs.didHash, GOVERNANCE_DID_HASH)))
       .get()?.seq;
-    const didHead = sql`${jobs.seq} = (select min(h.seq) from jobs h where h.chain_id = ${jobs.chainId} and h.did_hash = ${jobs.didHash} and h.state in ('pending', 'submitted'))`;
+    // No earlier unfinished job of the DID on the chain, except settlements and NAV ahead of a fix (see FIXES).
+    const didHead = sql`not exists (select 1 from jobs h where h.chain_id = ${jobs.chainId} and h.did_hash = ${jobs.didHash} and h.state in ('pending', 'submitted') and h.seq < ${jobs.seq} and (${jobs.kind} not in (${sql.join(FIXES.map((k) => sql`${k}`), sql`, `)}) or h.kind not in ('settlement', 'nav')))`;
     return this.db
       .select()
       .from(jobs)
