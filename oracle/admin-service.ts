@@ -15,6 +15,7 @@ import { splitReserve } from './reserve.js';
 import type { AttestationRow, AttestationStore } from './store/attestations.js';
 import type { OracleMetrics } from './metrics.js';
 import type { SubmitResult } from './service.js';
+import { DidIsolation } from './did-isolation.js';
 
 export interface AdminDeps {
   registry: RegistryPort & RegistryListPort;
@@ -30,6 +31,8 @@ export interface AdminDeps {
   lock: KeyedMutex;
   now: () => bigint;
   maxFutureSkewSeconds: number;
+  /** Wall clock (ms) of the per-DID backoff of the registry sync; Date.now unless a test sets it. */
+  clockMs?: () => number;
 }
 
 const hashJson = (v: unknown): Hex => keccak256(stringToBytes(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))));
@@ -40,7 +43,11 @@ const hashJson = (v: unknown): Hex => keccak256(stringToBytes(JSON.stringify(v, 
  * budgets). They take nonces from the same per-DID sequence as settlements and NAV, under the same lock.
  */
 export class AdminService {
-  constructor(private readonly d: AdminDeps) {}
+  private readonly configs: DidIsolation;
+
+  constructor(private readonly d: AdminDeps) {
+    this.configs = new DidIsolation('config', { ...d, logger: d.logger.child({ module: 'registry-sync' }) });
+  }
 
   private get issue(): IssueDeps {
     return { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.holdings.get(id) };
@@ -99,14 +106,14 @@ export class AdminService {
    * attested one), which rotates it. Returns the attestations created.
    */
   async syncRegistry(): Promise<AttestationRow[]> {
-    const created: AttestationRow[] = [];
-    for (const hash of await this.d.registry.listDids()) {
+    return this.configs.each(await this.d.registry.listDids(), async (hash, ctx) => {
       const record = await this.d.registry.getDid(hash);
-      if (!record) continue;
+      if (!record) return [];
+      ctx.did = record.did;
       const snapshot = configSnapshotOf(record);
       const last = this.d.store.latestOfKind(hash, 'config');
       const ref = configRef(snapshot);
-      if (last?.sourceRef === ref) continue;
+      if (last?.sourceRef === ref) return [];
       const signerSet = last ? (JSON.parse(last.request) as RegistryConfigSnapshot) : undefined;
       const signedBy = signerSet ? { signers: signerSet.signers as Address[], threshold: signerSet.threshold } : this.d.governance;
       const r = await this.once(record, hash, 'config', ref, hashJson(snapshot), 'config', (nonce) => {
@@ -122,9 +129,8 @@ export class AdminService {
           submitter: this.d.registryAddress,
         });
       });
-      if (r.created) created.push(r.attestation);
-    }
-    return created;
+      return r.created ? [r.attestation] : [];
+    });
   }
 
   // ---- allow-list and pause, ordered by the issuer ----

@@ -12,6 +12,10 @@ export interface OracleMetrics {
   signerCallDuration: Histogram<'signer'>;
   /** Chain watcher passes that failed on a chain (RPC down, quorum unavailable), by watcher. */
   watcherFailures: Counter<'watcher' | 'chain'>;
+  /** Registry loops (config, policy, quorum): one DID's pass that failed; the other DIDs went on. */
+  registrySyncFailures: Counter<'loop'>;
+  /** Registry loops: DIDs whose sync is failing now (retried with backoff). */
+  registrySyncFailingDids: Gauge<'loop'>;
   /** Redemptions requested today over all chains, in bps of the pool supply of the DID's latest report. */
   redemptionDailyRateBps: Gauge<'did'>;
   /** Open redemption requests (not cancelled, not fully fulfilled), under the DID's current hub stage. */
@@ -57,6 +61,13 @@ export function createMetrics(): OracleMetrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    registrySyncFailures: new Counter({
+      name: 'oracle_registry_sync_failures_total',
+      help: "Registry sync passes of one DID that failed (config, policy, quorum); the other DIDs' went on",
+      labelNames: ['loop'],
+      registers: [registry],
+    }),
+    registrySyncFailingDids: new Gauge({ name: 'oracle_registry_sync_failing_dids', help: 'DIDs whose registry sync is failing, retried with backoff', labelNames: ['loop'], registers: [registry] }),
     watcherFailures: new Counter({ name: 'oracle_watcher_failures_total', help: 'Chain watcher passes that failed, by watcher and chain', labelNames: ['watcher', 'chain'], registers: [registry] }),
     redemptionDailyRateBps: new Gauge({
       name: 'rwa_redemption_daily_rate_bps',

@@ -271,6 +271,18 @@ describe('move loop (MoveService.tick): the move state machine', () => {
     expect(text).toMatch(new RegExp(`oracle_move_oldest_unfinished_seconds ${DEADLINE_MS / 1000}`));
   });
 
+  it('counts moves and redemptions signed and not yet applied against the holdings they burn', async () => {
+    holdings.set(31339, state({ totalSupply: 500n, supplyCap: 10_000n }));
+    await moves.submitMove(await move({ ref: 'MOVE-A', amount: '600' }));
+    expect(await refusal(moves.submitMove(await move({ ref: 'MOVE-B', amount: '600' })))).toMatchObject({ status: 422, code: 'insufficient_holdings', field: 'amount' });
+    const redemption = await signSettlement(DEV_CUSTODIAN_KEY, domain, { did: DID, chainId: 31338, kind: 'redemption', settlementRef: 'RED-1', investor: INVESTOR, amount: '600', cashLegRef: `0x${'01'.repeat(32)}`, settledAt: NOW - 10 });
+    const res = await app.request('/v1/settlements', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(redemption) });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('insufficient_holdings');
+    // What is left is still free.
+    await moves.submitMove(await move({ ref: 'MOVE-C', amount: '400' }));
+  });
+
   it('takes nonces from the DID sequence shared with other kinds, and knows no move it was never asked for', async () => {
     await moves.submitMove(await move({ ref: 'A' }));
     await moves.submitMove(await move({ ref: 'B', amount: '100' }));

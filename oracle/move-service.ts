@@ -14,6 +14,7 @@ import { recoverMoveSigner } from './custodian-auth.js';
 import { issueAttestation, type IssueDeps } from './issue.js';
 import { OracleError } from './errors.js';
 import { checkAmount, checkSettlementApplies, type Refusal } from './rules.js';
+import { PendingReservations } from './pending.js';
 import type { AttestationRow, AttestationStore } from './store/attestations.js';
 import type { OracleMetrics } from './metrics.js';
 import { signerSetOnChains } from './service.js';
@@ -83,8 +84,10 @@ const requestHashOf = (body: MoveRequest): Hex =>
  */
 export class MoveService {
   private readonly machine: MoveMachine;
+  private readonly pending: PendingReservations;
 
   constructor(private readonly d: MoveDeps) {
+    this.pending = new PendingReservations(d);
     this.machine = new MoveMachine({
       moves: d.moves,
       destinations: d.destinations,
@@ -149,15 +152,17 @@ export class MoveService {
     if (existing) return { created: false, move: await this.view(this.repeat(existing, requestHash)) };
 
     const investor = getAddress(body.investor);
-    const [from, to] = await Promise.all(
-      [body.fromChainId, body.toChainId].map(async (chainId) => {
-        try {
-          return await this.d.destinations.holdingsState(chainId, hash, investor);
-        } catch (err) {
-          throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${chainId}`, undefined, { cause: err });
-        }
-      }),
-    );
+    const readHoldings = () =>
+      Promise.all(
+        [body.fromChainId, body.toChainId].map(async (chainId) => {
+          try {
+            return await this.d.destinations.holdingsState(chainId, hash, investor);
+          } catch (err) {
+            throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${chainId}`, undefined, { cause: err });
+          }
+        }),
+      );
+    const [from, to] = await readHoldings();
     // The out leg is a burn like a redemption on the from-chain, the in leg a mint like a subscription on the to-chain.
     refuse(relabel(checkSettlementApplies('redemption', amount, from!), 'fromChainId'));
     refuse(relabel(checkSettlementApplies('subscription', amount, to!), 'toChainId'));
@@ -165,6 +170,17 @@ export class MoveService {
     const row = await this.d.lock.run(hash, async () => {
       const again = this.d.store.findBySource(body.did, 'settlement', outRef);
       if (again) return { created: false, row: this.repeat(again, requestHash) };
+      // Under the lock, what is signed and not yet applied reserves holdings and cap (oracle/pending.ts): pending
+      // first, holdings second, so one applied in between counts twice (a conservative refusal), never zero times.
+      let fromReserved, toReserved;
+      try {
+        [fromReserved, toReserved] = await Promise.all([body.fromChainId, body.toChainId].map((c) => this.pending.settlements(body.did, hash, c, investor)));
+      } catch (err) {
+        throw new OracleError(503, 'chain_unavailable', 'cannot read applied nonces on the chains of the move', undefined, { cause: err });
+      }
+      const [fromNow, toNow] = await readHoldings();
+      refuse(relabel(checkSettlementApplies('redemption', amount, fromNow!, fromReserved), 'fromChainId'));
+      refuse(relabel(checkSettlementApplies('subscription', amount, toNow!, toReserved), 'toChainId'));
       const nonce = this.d.store.nextNonce(hash);
       const source: MoveSource = { kind: 'move', request: body, leg: 'out', settledAt: Number(this.d.now()) };
       const attestation = await issueAttestation(this.issue, moveAttestation(body, 'out', source.settledAt, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(body.fromChainId)], {

@@ -10,6 +10,7 @@ import { canonicalPolicy, policyRef, type RedemptionSource } from './redemption-
 import { enabledChains, issueDepsOf, type RedemptionDeps } from './redemption-deps.js';
 import { signerSetOnChains } from './service.js';
 import type { AttestationRow } from './store/attestations.js';
+import { DidIsolation } from './did-isolation.js';
 
 const samePolicy = (a: RedemptionPolicy, b: RedemptionPolicy): boolean =>
   a.stageBBps === b.stageBBps && a.stageCBps === b.stageCBps && a.instalments === b.instalments && a.windowSeconds === b.windowSeconds && a.emergency === b.emergency;
@@ -21,18 +22,23 @@ const samePolicy = (a: RedemptionPolicy, b: RedemptionPolicy): boolean =>
  * configs, so a DID's config always takes the lower nonce.
  */
 export class PolicySync {
-  constructor(private readonly d: RedemptionDeps & { registry: RegistryListPort; policies: RedemptionPolicyPort }) {}
+  /** One DID's failure (registry read, committee) never holds another's policy, an issuer's emergency flag least of all. */
+  private readonly dids: DidIsolation;
+
+  constructor(private readonly d: RedemptionDeps & { registry: RegistryListPort; policies: RedemptionPolicyPort; clockMs?: () => number }) {
+    this.dids = new DidIsolation('policy', { ...d, logger: d.logger.child({ module: 'policy-sync' }) });
+  }
 
   async sync(): Promise<AttestationRow[]> {
-    const created: AttestationRow[] = [];
-    for (const hash of await this.d.registry.listDids()) {
+    return this.dids.each(await this.d.registry.listDids(), async (hash, ctx) => {
       const record = await this.d.registry.getDid(hash);
-      if (!record) continue;
+      if (!record) return [];
+      ctx.did = record.did;
       const current = await this.d.policies.redemptionPolicyOf(hash);
-      if (!current) continue;
+      if (!current) return [];
       const last = this.d.store.latestOfKind(hash, 'redemptionPolicy');
       const attested = last ? (JSON.parse(last.request) as PolicySnapshot) : undefined;
-      if (samePolicy(current, attested ?? DEFAULT_REDEMPTION_POLICY)) continue;
+      if (samePolicy(current, attested ?? DEFAULT_REDEMPTION_POLICY)) return [];
       const snapshot = canonicalPolicy({ did: record.did, revision: (attested?.revision ?? 0) + 1, ...current });
       const sourceRef = policyRef(snapshot);
       const requestHash = keccak256(stringToBytes(JSON.stringify(snapshot)));
@@ -49,8 +55,7 @@ export class PolicySync {
           submitter: this.d.registryAddress,
         }),
       );
-      if (r.created) created.push(r.attestation);
-    }
-    return created;
+      return r.created ? [r.attestation] : [];
+    });
   }
 }

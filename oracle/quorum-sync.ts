@@ -10,10 +10,13 @@ import { canonicalQuorum, quorumRef, quorumRefPrefix, type QuorumSource } from '
 import { enabledChains, issueDepsOf, type RedemptionDeps } from './redemption-deps.js';
 import { signerSetOnChains } from './service.js';
 import type { AttestationRow } from './store/attestations.js';
+import { DidIsolation } from './did-isolation.js';
 
 export type QuorumSyncDeps = Pick<RedemptionDeps, 'registryAddress' | 'destinations' | 'committee' | 'store' | 'metrics' | 'logger' | 'lock'> & {
   registry: RegistryListPort;
   quorums: TransportQuorumPort;
+  /** Wall clock (ms) of the per-DID backoff; Date.now unless a test sets it. */
+  clockMs?: () => number;
 };
 
 const sameQuorum = (a: TransportQuorum, b: TransportQuorum): boolean => a.k === b.k && a.transports === b.transports;
@@ -27,16 +30,19 @@ const sameQuorum = (a: TransportQuorum, b: TransportQuorum): boolean => a.k === 
  */
 export class QuorumSync {
   private readonly log;
+  private readonly dids: DidIsolation;
 
   constructor(private readonly d: QuorumSyncDeps) {
     this.log = d.logger.child({ module: 'quorum-sync' });
+    this.dids = new DidIsolation('quorum', { ...d, logger: this.log });
   }
 
   async sync(): Promise<AttestationRow[]> {
-    const created: AttestationRow[] = [];
-    for (const hash of await this.d.registry.listDids()) {
+    return this.dids.each(await this.d.registry.listDids(), async (hash, ctx) => {
+      const created: AttestationRow[] = [];
       const record = await this.d.registry.getDid(hash);
-      if (!record) continue;
+      if (!record) return [];
+      ctx.did = record.did;
       for (const chainId of enabledChains(this.d, record)) {
         try {
           const row = await this.syncChain(hash, record, chainId);
@@ -46,8 +52,8 @@ export class QuorumSync {
           this.log.warn({ err, did: record.did, chainId }, 'transport quorum sync failed');
         }
       }
-    }
-    return created;
+      return created;
+    });
   }
 
   /** The latest quorum attested for (DID, chain): its snapshot, or undefined before the first. */

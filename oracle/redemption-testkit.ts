@@ -129,5 +129,5 @@ export function makeRedemptions() {
     dids: { members: { custodiansOf: async () => [], navPublishersOf: async () => [] }, hubChainId: BigInt(HUB), registryAddress: REGISTRY, publicUrl: undefined },
     redemptions: { fulfilments, acceptances, disclosures, view },
   });
-  return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync, quorums, quorumDown, quorumSync, app, view };
+  return { record, world, used, clock, store, redemptions, metrics, requestWatcher, stageWatcher, policySync, quorums, quorumDown, quorumSync, app, view, deps };
 }

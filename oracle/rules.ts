@@ -21,9 +21,11 @@ export function checkNotInFuture(field: string, at: bigint, nowSeconds: bigint, 
   return undefined;
 }
 
-export function checkRedemptionCovered(amount: bigint, balance: bigint): Refusal | undefined {
-  if (amount > balance) {
-    return { code: 'insufficient_holdings', field: 'amount', message: `redemption of ${amount} exceeds the investor's holdings of ${balance} on that chain` };
+/** `reserved`: what redemptions and move-outs signed and not yet applied will burn of the same holdings. */
+export function checkRedemptionCovered(amount: bigint, balance: bigint, reserved = 0n): Refusal | undefined {
+  if (amount + reserved > balance) {
+    const pending = reserved > 0n ? ` less ${reserved} already signed and not yet applied` : '';
+    return { code: 'insufficient_holdings', field: 'amount', message: `redemption of ${amount} exceeds the investor's holdings of ${balance} on that chain${pending}` };
   }
   return undefined;
 }
@@ -58,20 +60,31 @@ export interface ChainHoldings {
   investorBalance: bigint;
 }
 
+/** What signed and not yet applied settlements will consume on the chain (see oracle/pending.ts). */
+export interface Reserved {
+  /** The investor's holdings that pending redemptions and move-outs will burn. */
+  burn: bigint;
+  /** The cap headroom that pending subscriptions and move-ins will mint into. */
+  mint: bigint;
+}
+
+const NOTHING_RESERVED: Reserved = { burn: 0n, mint: 0n };
+
 /**
  * A settlement must be able to apply on its chain: the DID configured there, the asset not paused; a subscription
- * needs an allow-listed investor and room under the chain's reserve cap; a redemption needs the holdings.
+ * needs an allow-listed investor and room under the chain's reserve cap; a redemption needs the holdings. What is
+ * signed and not yet applied (`reserved`) counts as if applied, so no two signed settlements rely on the same units.
  */
-export function checkSettlementApplies(kind: 'subscription' | 'redemption', amount: bigint, chain: ChainHoldings): Refusal | undefined {
+export function checkSettlementApplies(kind: 'subscription' | 'redemption', amount: bigint, chain: ChainHoldings, reserved: Reserved = NOTHING_RESERVED): Refusal | undefined {
   if (!chain.configured) return { code: 'did_not_configured', field: 'chainId', message: 'the DID is not configured on that chain yet' };
   if (chain.paused) return { code: 'asset_paused', field: 'did', message: 'the asset is paused by its issuer' };
-  if (kind === 'redemption') return checkRedemptionCovered(amount, chain.investorBalance);
+  if (kind === 'redemption') return checkRedemptionCovered(amount, chain.investorBalance, reserved.burn);
   if (!chain.investorAllowed) return { code: 'investor_not_allowed', field: 'investor', message: 'the investor is not on the allow-list' };
-  if (chain.totalSupply + amount > chain.supplyCap) {
+  if (chain.totalSupply + reserved.mint + amount > chain.supplyCap) {
     return {
       code: 'exceeds_reserve_budget',
       field: 'amount',
-      message: `supply ${chain.totalSupply} + ${amount} exceeds the chain's reserve cap ${chain.supplyCap}; the custodian must attest more reserve`,
+      message: `supply ${chain.totalSupply}${reserved.mint > 0n ? ` + ${reserved.mint} signed and not yet applied` : ''} + ${amount} exceeds the chain's reserve cap ${chain.supplyCap}; the custodian must attest more reserve`,
     };
   }
   return undefined;

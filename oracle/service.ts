@@ -14,6 +14,7 @@ import { OracleError } from './errors.js';
 import { checkAmount, checkNav, checkNotInFuture, checkSettlementApplies, type Refusal } from './rules.js';
 import type { AttestationRow, AttestationStore } from './store/attestations.js';
 import type { OracleMetrics } from './metrics.js';
+import { PendingReservations } from './pending.js';
 
 export interface ServiceDeps {
   registry: RegistryPort;
@@ -66,7 +67,10 @@ export function signerSetOnChains(store: Pick<AttestationStore, 'latestOfKind'>,
 export class OracleService {
   private readonly lock: KeyedMutex;
 
+  private readonly pending: PendingReservations;
+
   constructor(private readonly d: ServiceDeps) {
+    this.pending = new PendingReservations(d);
     this.lock = d.lock ?? new KeyedMutex();
   }
 
@@ -100,17 +104,29 @@ export class OracleService {
 
     const existing = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
     if (existing) return this.repeat(existing, requestHash, 'settlementRef');
-    let holdings;
-    try {
-      holdings = await this.d.destinations.holdingsState(body.chainId, hash, getAddress(body.investor));
-    } catch (err) {
-      throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${body.chainId}`, undefined, { cause: err });
-    }
-    refuse(checkSettlementApplies(body.kind, amount, holdings));
+    const investor = getAddress(body.investor);
+    const readHoldings = async () => {
+      try {
+        return await this.d.destinations.holdingsState(body.chainId, hash, investor);
+      } catch (err) {
+        throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${body.chainId}`, undefined, { cause: err });
+      }
+    };
+    // Cheap refusals first, outside the DID's lock.
+    refuse(checkSettlementApplies(body.kind, amount, await readHoldings()));
 
     return this.lock.run(hash, async () => {
       const again = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
       if (again) return this.repeat(again, requestHash, 'settlementRef');
+      // Under the lock, so two requests never both count on the same units. Pending first, holdings second: a
+      // settlement applied in between counts twice (a conservative refusal), never zero times.
+      let reserved;
+      try {
+        reserved = await this.pending.settlements(body.did, hash, body.chainId, investor);
+      } catch (err) {
+        throw new OracleError(503, 'chain_unavailable', `cannot read applied nonces on chain ${body.chainId}`, undefined, { cause: err });
+      }
+      refuse(checkSettlementApplies(body.kind, amount, await readHoldings(), reserved));
       const nonce = this.d.store.nextNonce(hash);
       const message = settlementAttestation(body, hash, BigInt(nonce));
       return this.signAndStore(message, { kind: 'settlement', request: body }, record, [chainId], {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Outbox, Job } from './store/outbox.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
+import type { ChainBlock } from './worker.js';
 
 /** What the relayer can carry to each chain, and which transports the operator disabled. */
 export interface TransportsView {
@@ -23,7 +24,13 @@ const jobView = (j: Job) => ({
 });
 
 /** Delivery status per attestation, chain and transport, dead letters, transports, health and metrics. */
-export function createStatusApp(outbox: Outbox, metrics: RelayerMetrics, chainIds: readonly number[], transports: TransportsView = { disabled: [], chains: [] }): Hono {
+export function createStatusApp(
+  outbox: Outbox,
+  metrics: RelayerMetrics,
+  chainIds: readonly number[],
+  transports: TransportsView = { disabled: [], chains: [] },
+  blocked: (chainId: number) => ChainBlock | undefined = () => undefined,
+): Hono {
   const app = new Hono();
   app.get('/v1/deliveries/:attestationId', (c) => {
     const id = c.req.param('attestationId').toLowerCase();
@@ -33,7 +40,23 @@ export function createStatusApp(outbox: Outbox, metrics: RelayerMetrics, chainId
     return c.json({ attestationId: id, deliveries: jobs.map(jobView) });
   });
   app.get('/v1/dead-letters', (c) => c.json({ items: outbox.deadLetters().map((j) => ({ jobId: j.id, attestationId: j.attestationId, ...jobView(j) })) }));
-  app.get('/v1/queues', (c) => c.json({ chains: chainIds.map((chainId) => ({ chainId, depth: outbox.depth(chainId), parked: outbox.parkedCount(chainId) })), cursor: outbox.cursor() }));
+  // Per chain: a chain-wide block (RPC down, empty gas wallet, fee cap) and the deliveries waiting on the chain (a
+  // DID whose cap is exhausted or whose asset is paused waits alone; the others go on).
+  app.get('/v1/queues', (c) =>
+    c.json({
+      chains: chainIds.map((chainId) => {
+        const b = blocked(chainId);
+        return {
+          chainId,
+          depth: outbox.depth(chainId),
+          parked: outbox.parkedCount(chainId),
+          blocked: b ? { reason: b.reason, since: new Date(b.since).toISOString(), retryAt: new Date(b.until).toISOString() } : null,
+          waiting: outbox.waiting(chainId).map((j) => ({ jobId: j.id, attestationId: j.attestationId, did: j.did, kind: j.kind, ...jobView(j) })),
+        };
+      }),
+      cursor: outbox.cursor(),
+    }),
+  );
   app.get('/v1/transports', (c) => c.json(transports));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));

@@ -27,7 +27,8 @@ import type { DeployedChain } from '../schemas/deployment.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { Address, Hex } from 'viem';
 import { StageKeeper } from './keeper.js';
-import { DEFAULT_BACKOFF, PARK_BACKOFF, backoffDelay } from './retry.js';
+import { DEFAULT_BACKOFF, DID_WAIT_BACKOFF, MAX_CCIP_EXECUTIONS, PARK_BACKOFF, backoffDelay } from './retry.js';
+import { appliedByReader } from './transports/applied-by.js';
 import { createMetrics } from './metrics.js';
 import { createStatusApp } from './http.js';
 
@@ -155,15 +156,19 @@ async function main(): Promise<void> {
   const workers = chains.map((chain) => {
     const names = [...(needed.get(chain.chainId) ?? [])];
     const transports = new Map<TransportName, Transport>(names.map((name) => [name, makeTransport(name, chain)]));
+    const pub = chainClients(chain, config.key).pub;
     return new ChainWorker({
       chainId: chain.chainId,
       outbox,
       transports,
       disabled: config.disabledTransports,
-      arrivals: quorumArrivals(chainClients(chain, config.key).pub),
+      arrivals: quorumArrivals(pub),
+      appliedBy: appliedByReader(pub),
       inFlightPollMs: config.inFlightPollMs,
       policy: DEFAULT_BACKOFF,
       parkPolicy: PARK_BACKOFF,
+      didWaitPolicy: DID_WAIT_BACKOFF,
+      maxCcipExecutions: MAX_CCIP_EXECUTIONS,
       metrics,
       logger: logger.child({ module: 'worker', chainId: chain.chainId, chain: chain.name, transports: names }),
       now: Date.now,
@@ -172,10 +177,17 @@ async function main(): Promise<void> {
     });
   });
   const feed = new FeedReader(config.oracleUrl, outbox, routeResolver(deployment), hub.chainId, logger.child({ module: 'feed' }));
-  const app = createStatusApp(outbox, metrics, chains.map((c) => c.chainId), {
-    disabled: [...config.disabledTransports],
-    chains: chains.map((c) => ({ chainId: c.chainId, transports: [...(needed.get(c.chainId) ?? [])] })),
-  });
+  const blockedBy = new Map(chains.map((c, i) => [c.chainId, workers[i]!] as const));
+  const app = createStatusApp(
+    outbox,
+    metrics,
+    chains.map((c) => c.chainId),
+    {
+      disabled: [...config.disabledTransports],
+      chains: chains.map((c) => ({ chainId: c.chainId, transports: [...(needed.get(c.chainId) ?? [])] })),
+    },
+    (chainId) => blockedBy.get(chainId)?.blocked(),
+  );
   for (const name of config.disabledTransports) metrics.transportDisabled.set({ transport: name }, 1);
   const { server, port } = await listen(app, config.host, config.port);
   for (const w of workers) w.start();

@@ -9,6 +9,10 @@ export interface RelayerMetrics {
   latency: Histogram<'chain' | 'transport'>;
   inFlight: Counter<'chain' | 'transport'>;
   transportDisabled: Gauge<'transport'>;
+  waiting: Gauge<'chain'>;
+  chainBlocked: Gauge<'chain'>;
+  nonceConflicts: Counter<'chain'>;
+  ccipExecutionParked: Counter<'chain'>;
 }
 
 export function createMetrics(): RelayerMetrics {
@@ -30,6 +34,30 @@ export function createMetrics(): RelayerMetrics {
       name: 'relayer_transport_disabled',
       help: 'Transports disabled by the operator (RELAYER_DISABLED_TRANSPORTS): 1 while disabled',
       labelNames: ['transport'],
+      registers: [registry],
+    }),
+    waiting: new Gauge({
+      name: 'relayer_waiting_jobs',
+      help: "Unfinished deliveries that failed at least once (a DID the chain refuses for now waits alone)",
+      labelNames: ['chain'],
+      registers: [registry],
+    }),
+    chainBlocked: new Gauge({
+      name: 'relayer_chain_blocked',
+      help: 'Chain-wide condition holding every delivery to the chain (RPC down, gas wallet empty, fees above the cap): 1 while blocked',
+      labelNames: ['chain'],
+      registers: [registry],
+    }),
+    nonceConflicts: new Counter({
+      name: 'relayer_nonce_conflicts_total',
+      help: "Deliveries dead-lettered because another message used their nonce on chain (alarm: the oracle's nonces diverged from the chain)",
+      labelNames: ['chain'],
+      registers: [registry],
+    }),
+    ccipExecutionParked: new Counter({
+      name: 'relayer_ccip_execution_parked_total',
+      help: 'CCIP messages parked after their execution kept ending FAILURE (alert: the receiver reverts inside the OffRamp)',
+      labelNames: ['chain'],
       registers: [registry],
     }),
     latency: new Histogram({

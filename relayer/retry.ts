@@ -14,6 +14,12 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 30_000, jitt
 /** Parked fulfilments: 5 s, 10 s ... every 5 minutes at most, for as long as the chain refuses them. */
 export const PARK_BACKOFF: BackoffPolicy = { baseMs: 5_000, capMs: 300_000, jitter: 0.2, maxAttempts: Number.POSITIVE_INFINITY };
 
+/** A DID the chain refuses for now (cap exhausted, asset paused): 2 s, 4 s ... every minute at most, no limit. */
+export const DID_WAIT_BACKOFF: BackoffPolicy = { baseMs: 2_000, capMs: 60_000, jitter: 0.2, maxAttempts: Number.POSITIVE_INFINITY };
+
+/** CCIP executions ending FAILURE a delivery may have before it is parked with an alert. */
+export const MAX_CCIP_EXECUTIONS = 5;
+
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: number): number {
   if (attempt < 1) return 0;
   const raw = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt - 1, 30));

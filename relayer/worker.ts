@@ -8,6 +8,7 @@ import type { Replacement, Transport } from './transports/transport.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
 import { arrivedOver } from './transports/destination.js';
+import type { AppliedBy } from './transports/applied-by.js';
 import { KIND, SETTLEMENT_KIND } from '../schemas/message.js';
 
 /** Settlement kind byte at offset 42 of a settlement message (AttestationCodec layout). */
@@ -27,9 +28,18 @@ export interface WorkerDeps {
    * for jobs under a transport quorum.
    */
   arrivals: (job: Job) => Promise<number>;
+  /**
+   * Which message used a job's (DID, nonce) on the chain, asked once the chain says the nonce is used: a delivery is
+   * confirmed by its own message, never by the nonce alone.
+   */
+  appliedBy: (job: Job) => Promise<AppliedBy>;
   policy: BackoffPolicy;
   /** How a parked job is tried again: no attempt limit, `maxAttempts` unused. */
   parkPolicy: BackoffPolicy;
+  /** How a DID the chain refuses for now (cap exhausted, asset paused) is tried again: alone, no attempt limit. */
+  didWaitPolicy: BackoffPolicy;
+  /** CCIP executions that ended FAILURE a job may have before it is parked with an alert. */
+  maxCcipExecutions: number;
   metrics: RelayerMetrics;
   logger: Logger;
   now: () => number;
@@ -37,8 +47,18 @@ export interface WorkerDeps {
   idleMs: number;
 }
 
-/** What the destination already has of a job: its attestation applied, or (under a quorum) this transport's arrival. */
-type OnChain = 'applied' | 'delivered' | undefined;
+/**
+ * What the destination already has of a job: its attestation applied, or (under a quorum) this transport's arrival;
+ * or its nonce used by another message (`conflict`), or used by a message not found yet (`unidentified`).
+ */
+type OnChain = 'applied' | 'delivered' | { conflict: Hex } | 'unidentified' | undefined;
+
+/** A chain-wide condition (RPC down, empty gas wallet, fees above the cap): every DID's delivery waits for it. */
+export interface ChainBlock {
+  reason: string;
+  since: number;
+  until: number;
+}
 
 /**
  * Delivers one chain's jobs in oracle order. Each chain has its own worker, so a slow or dead chain only ever
@@ -51,8 +71,14 @@ export class ChainWorker {
   readonly wakeup = new Wakeup();
   private running = false;
   private loop: Promise<void> | undefined;
+  private block: ChainBlock | undefined;
 
   constructor(private readonly d: WorkerDeps) {}
+
+  /** The chain-wide condition holding this chain now, if any (status API). */
+  blocked(): ChainBlock | undefined {
+    return this.block;
+  }
 
   start(): void {
     this.running = true;
@@ -67,6 +93,11 @@ export class ChainWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
+      const blockedFor = this.block ? this.block.until - this.d.now() : 0;
+      if (blockedFor > 0) {
+        await this.wakeup.wait(Math.min(blockedFor, this.d.idleMs * 4));
+        continue;
+      }
       // A parked fulfilment that is due goes first: it waits on the chain's state, not on the jobs before it.
       const parked = this.d.outbox.dueParked(this.d.chainId, this.d.now());
       if (parked && !this.d.disabled.has(parked.transport)) {
@@ -76,6 +107,7 @@ export class ChainWorker {
       const job = this.d.outbox.head(this.d.chainId, this.d.disabled);
       this.d.metrics.queueDepth.set({ chain: String(this.d.chainId) }, this.d.outbox.depth(this.d.chainId));
       this.d.metrics.parked.set({ chain: String(this.d.chainId) }, this.d.outbox.parkedCount(this.d.chainId));
+      this.d.metrics.waiting.set({ chain: String(this.d.chainId) }, this.d.outbox.waiting(this.d.chainId).length);
       if (!job) {
         await this.wakeup.wait(this.d.idleMs);
         continue;
@@ -106,18 +138,19 @@ export class ChainWorker {
     let current = job;
     try {
       let stuck: Replacement | undefined;
-      if (job.state === 'submitted' && job.txHash) {
+      // A parked CCIP execution failure follows its source send too: the message is executed again, never re-sent.
+      if ((job.state === 'submitted' || job.state === 'parked') && job.txHash) {
         const r = await t.waitForReceipt(job.txHash as Hex, job);
         if (r.status === 'inFlight') return this.inFlight(job, r.detail, log);
         const done = r.status === 'success' ? await this.onChain(t, job) : undefined;
-        if (done) return this.confirmed(job, job.txHash, log, done);
+        if (done) return this.settle(job, job.txHash, log, done);
         // Not mined within the wait: replace it (same nonce, escalated fees) rather than send a second one.
         if (r.status === 'unknown' && job.txNonce !== null && job.maxFeePerGas && job.maxPriorityFeePerGas) {
           stuck = { nonce: job.txNonce, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
         }
       }
       const done = await this.onChain(t, job);
-      if (done) return this.confirmed(job, job.txHash, log, done);
+      if (done) return this.settle(job, job.txHash, log, done);
       await t.simulate(job);
       const sent = await t.submit(job, stuck);
       this.d.outbox.markSubmitted(job.id, sent, this.d.now());
@@ -129,27 +162,73 @@ export class ChainWorker {
         maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null,
         maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null,
       };
+      this.unblock(log);
       log.info({ txHash: sent.txHash, nonce: sent.nonce, replaces: stuck ? job.txHash : undefined }, stuck ? 'delivery replaced' : 'delivery submitted');
       const txHash = sent.txHash;
       const r = await t.waitForReceipt(txHash, current);
       if (r.status === 'inFlight') return this.inFlight(current, r.detail, log);
       // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction.
       const landed = r.status === 'success' ? await this.onChain(t, job) : undefined;
-      if (landed) return this.confirmed(job, txHash, log, landed);
+      if (landed) return this.settle(job, txHash, log, landed);
       // Reverted or unknown: the next pass re-checks the chain and re-simulates to learn why.
       this.failed(current, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
     } catch (err) {
       const c = classifyError(err);
       // NonceAlreadyUsed or TransportAlreadyDelivered: ask the chain which, so a quorum's other jobs close when applied.
-      if (c.alreadyApplied) return this.confirmed(job, current.txHash, log, (await this.onChain(t, job).catch(() => undefined)) ?? 'delivered');
+      if (c.alreadyApplied) {
+        try {
+          const onChain = await this.onChain(t, job);
+          // Under a quorum, TransportAlreadyDelivered: this transport's arrival is recorded though not yet applied.
+          return this.settle(job, current.txHash, log, onChain ?? (job.quorumTransports !== null ? 'delivered' : 'unidentified'));
+        } catch (readErr) {
+          return this.failed(current, classifyError(readErr), log, readErr);
+        }
+      }
       this.failed(current, c, log, err);
     }
   }
 
   private async onChain(t: Transport, job: Job): Promise<OnChain> {
-    if (await t.isApplied(job)) return 'applied';
+    if (await t.isApplied(job)) {
+      const a = await this.d.appliedBy(job);
+      if (a.by === 'ours') return 'applied';
+      return a.by === 'other' ? { conflict: a.txHash } : 'unidentified';
+    }
     if (job.quorumTransports === null) return undefined;
     return arrivedOver(job, await this.d.arrivals(job)) ? 'delivered' : undefined;
+  }
+
+  /** Acts on what the chain has of the job: confirmed only when its own message is there. */
+  private settle(job: Job, txHash: string | null, log: Logger, onChain: Exclude<OnChain, undefined>): void {
+    if (onChain === 'applied' || onChain === 'delivered') return this.confirmed(job, txHash, log, onChain);
+    if (onChain === 'unidentified') {
+      return this.failed(job, { reason: 'nonce used on chain, but no transaction applying it was found yet', retryable: true, alreadyApplied: false }, log);
+    }
+    // The nonce was spent by another message (e.g. an oracle store restored from a backup re-used it): this one can
+    // never apply and must never count as delivered. A person must act: alarm.
+    const reason = `nonce ${job.nonce} used on chain ${job.chainId} by another message (tx ${onChain.conflict})`;
+    this.d.outbox.markDead(job.id, job.attempts, reason, this.d.now());
+    this.d.metrics.nonceConflicts.inc({ chain: String(job.chainId) });
+    log.error({ conflictTx: onChain.conflict, reason }, 'delivery dead-lettered: its nonce was used on chain by another message');
+  }
+
+  /** Chain-wide condition: hold every delivery to this chain, count no attempt, probe again after `delayMs`. */
+  private blockChain(job: Job, c: Classified, delayMs: number, log: Logger, err?: unknown): void {
+    const now = this.d.now();
+    const until = now + delayMs;
+    if (!this.block) log.error({ err, reason: c.reason }, 'chain blocked: no delivery to it can go now; nothing is dead-lettered meanwhile');
+    else log.warn({ reason: c.reason, retryInMs: delayMs }, 'chain still blocked');
+    this.block = { reason: c.reason, since: this.block?.since ?? now, until };
+    this.d.metrics.chainBlocked.set({ chain: String(job.chainId) }, 1);
+    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
+    this.d.outbox.markRetry(job.id, job.attempts, c.reason, until, now, job.state === 'submitted' && job.txHash ? 'submitted' : 'pending');
+  }
+
+  private unblock(log: Logger): void {
+    if (!this.block) return;
+    log.info({ reason: this.block.reason, blockedMs: this.d.now() - this.block.since }, 'chain unblocked');
+    this.block = undefined;
+    this.d.metrics.chainBlocked.set({ chain: String(this.d.chainId) }, 0);
   }
 
   private transportOf(job: Job): Transport | undefined {
@@ -182,6 +261,7 @@ export class ChainWorker {
 
   private confirmed(job: Job, txHash: string | null, log: Logger, outcome: 'applied' | 'delivered'): void {
     const now = this.d.now();
+    this.unblock(log);
     this.d.outbox.markConfirmed(job.id, txHash, now);
     if (job.quorumTransports !== null) {
       const settled = outcome === 'applied' ? this.d.outbox.settleSiblings(job, now) : 0;
@@ -194,14 +274,19 @@ export class ChainWorker {
 
   private failed(job: Job, c: Classified, log: Logger, err?: unknown): void {
     if (c.waitsOnChainState && job.kind === 'redemptionFulfilment') return this.park(job, c, log, err);
+    // An outage, an empty wallet, fees above the cap: not an attempt of the message's, and not its DID's either.
+    if (c.chainBlocked) {
+      return this.blockChain(job, c, this.probeMs(), log, err);
+    }
     // A move's in leg the to-chain refuses now (paused, investor removed, cap lowered): out of the chain's order, so
     // it never holds the chain's other deliveries. The oracle voids the move once its patience is over; the parked
     // leg then reverts MoveAlreadySettled (not retryable) and is dead-lettered, its units returned on the from-chain.
     // A return the from-chain refuses for now (paused) is parked the same way, so the issuer's resume can pass it.
-    if (c.retryable && !c.chainUnreachable && (isMoveIn(job) || job.kind === 'moveReturn')) return this.park(job, c, log, err);
-    // An outage is not an attempt of the message's: it must not push the job toward its dead-letter limit.
-    const attempts = c.chainUnreachable ? job.attempts : job.attempts + 1;
-    const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random(), c.chainUnreachable ?? false);
+    if (c.retryable && (isMoveIn(job) || job.kind === 'moveReturn')) return this.park(job, c, log, err);
+    if (c.didWaits) return this.didWaits(job, c, log, err);
+    if (c.executionFailed) return this.executionFailed(job, c, log, err);
+    const attempts = job.attempts + 1;
+    const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random());
     const now = this.d.now();
     this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
     if (decision.action === 'retry') {
@@ -211,5 +296,43 @@ export class ChainWorker {
       this.d.outbox.markDead(job.id, attempts, decision.reason, now);
       log.error({ err, reason: decision.reason }, 'delivery dead-lettered');
     }
+  }
+
+  /** How soon a blocked chain is probed again: 4-8 base delays (1-2 s by default), never a busy loop. */
+  private probeMs(): number {
+    return Math.round(Math.min(this.d.policy.capMs, this.d.policy.baseMs * 4 * (1 + this.d.random())));
+  }
+
+  /**
+   * The chain refuses this DID's message for now (cap exhausted, asset paused): the DID waits alone, with a growing
+   * delay and no attempt limit (dead-lettering it would let its later attestations overtake it); other DIDs go on.
+   */
+  private didWaits(job: Job, c: Classified, log: Logger, err?: unknown): void {
+    const attempts = job.attempts + 1;
+    const now = this.d.now();
+    const delayMs = backoffDelay(attempts, this.d.didWaitPolicy, this.d.random());
+    this.d.outbox.markRetry(job.id, attempts, c.reason, now + delayMs, now, job.state === 'submitted' && job.txHash ? 'submitted' : 'pending');
+    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
+    log.warn({ err, reason: c.reason, retryInMs: delayMs }, "delivery waits: the chain refuses this DID's message for now; other DIDs go on");
+  }
+
+  /**
+   * A CCIP execution ended FAILURE: executed again (the job stays `submitted` on its source send) up to
+   * `maxCcipExecutions`, then parked with its reason and an alert; a person must look at the receiver's revert.
+   */
+  private executionFailed(job: Job, c: Classified, log: Logger, err?: unknown): void {
+    const attempts = job.attempts + 1;
+    const now = this.d.now();
+    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: 'ccip execution failure' });
+    if (attempts < this.d.maxCcipExecutions) {
+      const delayMs = backoffDelay(attempts, this.d.policy, this.d.random());
+      this.d.outbox.markRetry(job.id, attempts, c.reason, now + delayMs, now, 'submitted');
+      log.warn({ err, reason: c.reason, retryInMs: delayMs }, 'CCIP execution failed; executing it again');
+      return;
+    }
+    const delayMs = backoffDelay(attempts, this.d.parkPolicy, this.d.random());
+    this.d.outbox.markParked(job.id, attempts, `parked after ${attempts} failed CCIP executions: ${c.reason}`, now + delayMs, now);
+    this.d.metrics.ccipExecutionParked.inc({ chain: String(job.chainId) });
+    log.error({ err, reason: c.reason, executions: attempts }, 'CCIP execution keeps failing: delivery parked, needs an operator');
   }
 }

@@ -58,6 +58,9 @@ let blocked: Set<string>;
 /** Transport quorum status per chain id, as the destination's gate would report it. */
 let quorums: Map<number, TransportQuorumStatus>;
 let dbFile: string;
+/** Nonces the chains have used, as `${chainId}:${nonce}`; chain supply per chain id. */
+let applied: Set<string>;
+let supply: Map<number, bigint>;
 
 function setup() {
   dbFile = join(process.env.TMPDIR ?? '/tmp', `oracle-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`);
@@ -68,6 +71,8 @@ function setup() {
   paused = false;
   blocked = new Set();
   quorums = new Map();
+  applied = new Set();
+  supply = new Map();
   const registry: RegistryPort = {
     getDid: async (h) => (h === DID_HASH ? record : undefined),
     isCustodian: async (_h, a) => a === privateKeyToAccount(DEV_CUSTODIAN_KEY).address,
@@ -76,13 +81,13 @@ function setup() {
   };
   const destinations: DestinationsPort = {
     get: (id) => chains.find((c) => c.chainId === id),
-    isApplied: async () => false,
+    isApplied: async (chainId, _d, nonce) => applied.has(`${chainId}:${nonce}`),
     transportQuorumStatus: async (chainId) => quorums.get(chainId),
     moveOutcomeOf: async () => 'none' as const,
     balanceOf: async (chainId, _d, investor) => balances.get(`${chainId}:${investor}`) ?? 0n,
     holdingsState: async (chainId, _d, investor) => ({
       configured: true,
-      totalSupply: 0n,
+      totalSupply: supply.get(chainId) ?? 0n,
       supplyCap: cap,
       paused,
       investorAllowed: investor !== undefined && !blocked.has(investor),
@@ -250,6 +255,42 @@ describe('oracle HTTP API', () => {
     balances.set(`31338:${investor}`, 1_000_000n);
     const res = await post('/v1/settlements', await settlement({ kind: 'redemption', settlementRef: 'RED-1' }));
     expect(res.status).toBe(201);
+  });
+
+  describe('what is signed and not yet applied reserves what it consumes', () => {
+    const nonceOf = async (res: Response) => ((await res.json()) as { nonce: number }).nonce;
+
+    it('refuses the second of two full-balance redemptions (422), until the first applied and the holdings allow it', async () => {
+      balances.set(`31338:${investor}`, 1_000_000n);
+      const first = await post('/v1/settlements', await settlement({ kind: 'redemption', settlementRef: 'RED-1' }));
+      expect(first.status).toBe(201);
+      const second = await post('/v1/settlements', await settlement({ kind: 'redemption', settlementRef: 'RED-2' }));
+      expect(await errorOf(second)).toMatchObject({ status: 422, code: 'insufficient_holdings', field: 'amount' });
+      expect((await errorOf(await post('/v1/settlements', await settlement({ kind: 'redemption', settlementRef: 'RED-2' })))).message).toMatch(/1000000 already signed and not yet applied/);
+      // The first applied (balance burnt): it reserves nothing more; the holdings decide. New holdings: accepted.
+      applied.add(`31338:${await nonceOf(first)}`);
+      balances.set(`31338:${investor}`, 1_000_000n);
+      expect((await post('/v1/settlements', await settlement({ kind: 'redemption', settlementRef: 'RED-2' }))).status).toBe(201);
+    });
+
+    it('refuses a subscription past the cap headroom left by those signed and not yet applied', async () => {
+      cap = 1_500_000n;
+      const first = await post('/v1/settlements', await settlement({ settlementRef: 'SUB-1' }));
+      expect(first.status).toBe(201);
+      const second = await post('/v1/settlements', await settlement({ settlementRef: 'SUB-2', investor: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' }));
+      expect(await errorOf(second)).toMatchObject({ status: 422, code: 'exceeds_reserve_budget', field: 'amount' });
+      // Applied: the supply holds it now; a subscription within the cap that is left goes.
+      applied.add(`31338:${await nonceOf(first)}`);
+      supply.set(31338, 1_000_000n);
+      expect((await post('/v1/settlements', await settlement({ settlementRef: 'SUB-3', amount: '500000' }))).status).toBe(201);
+    });
+
+    it('never signs two concurrent full-balance redemptions', async () => {
+      balances.set(`31338:${investor}`, 1_000_000n);
+      const bodies = await Promise.all(['RED-A', 'RED-B', 'RED-C'].map((ref) => settlement({ kind: 'redemption', settlementRef: ref })));
+      const statuses = (await Promise.all(bodies.map((b) => post('/v1/settlements', b)))).map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 422, 422]);
+    });
   });
 
   it('never answers 5xx nor stores anything for thousands of malformed or hostile bodies', async () => {

@@ -35,6 +35,8 @@ export interface SignerCheckDeps {
   signedConfigSet: (did: DidHash, beforeNonce: bigint) => SignerSet | undefined;
   /** The latest reserve as-of this signer has signed for a DID (its own store). */
   signedReserveAsOf: (did: DidHash) => bigint | undefined;
+  /** Redemptions and move-outs of an investor on a chain this signer signed (its own store): they reserve holdings. */
+  signedBurns?: (did: DidHash, chainId: number, investor: Address) => readonly { nonce: bigint; amount: bigint }[];
   /** The source reference of the message this signer signed at a DID's nonce, if any (its own store). */
   signedSourceRefAt?: (did: DidHash, nonce: bigint) => string | undefined;
   /** Redemption kinds (7..11): refused (503) by a signer without them. */
@@ -62,13 +64,23 @@ export async function read<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Burns of the investor's holdings this signer signed (other than at `nonce`) that the chain has not applied yet. */
+export async function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, nonce: bigint | undefined): Promise<bigint> {
+  let pending = 0n;
+  for (const b of d.signedBurns?.(did, chainId, investor) ?? []) {
+    if (b.nonce === nonce) continue;
+    if (!(await read(`nonce ${b.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, b.nonce)))) pending += b.amount;
+  }
+  return pending;
+}
+
 /**
  * A signer's own checks before it signs, independent of the aggregator: the DID is registered on the hub, this
  * signer is in its signer set, every proposed chain is enabled for it (a settlement goes to its own chain only),
  * the custodian's EIP-712 signature recovers to a custodian (or NAV publisher) of the DID, and, unless the message
  * was already approved, the rules. Throws OracleError; reads the chains itself.
  */
-export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, did: DidHash, chainIds: readonly number[], opts: { rules: boolean }): Promise<Vetted> {
+export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, did: DidHash, chainIds: readonly number[], opts: { rules: boolean; nonce?: bigint }): Promise<Vetted> {
   const record = await registered(d, did, source.request.did);
   requireMember(d, record.signers, `the signer set of ${source.request.did}`);
 
@@ -90,8 +102,11 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
     refuse(checkNotInFuture('settledAt', BigInt(source.request.settledAt), d.now(), d.maxFutureSkewSeconds));
     if (source.request.kind === 'redemption') {
       const { chainId, investor } = source.request;
+      // What this signer signed and the chain has not applied yet reserves the holdings (pending first, balance
+      // second: one applied in between counts twice, a conservative refusal, never zero times).
+      const reserved = await pendingBurns(d, did, chainId, investor as Address, opts.nonce);
       const balance = await read(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
-      refuse(checkRedemptionCovered(amount, balance));
+      refuse(checkRedemptionCovered(amount, balance, reserved));
     }
     return { record, destinations };
   }

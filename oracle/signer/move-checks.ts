@@ -4,7 +4,7 @@ import { recoverMoveSigner } from '../custodian-auth.js';
 import { OracleError } from '../errors.js';
 import { checkAmount, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies } from '../rules.js';
 import { refHash, type DidHash } from '../../schemas/ids.js';
-import { destinationsOf, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { destinationsOf, pendingBurns, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
 
 /**
  * A signer's own checks of one leg of a cross-chain move, reading the hub and the chains itself: this signer is in
@@ -19,7 +19,7 @@ import { destinationsOf, read, refuse, registered, requireMember, type SignerChe
  * - return (from-chain): the to-chain shows the move voided, so its in leg can never apply there, and the from-chain
  *   has not returned it yet. This is what makes "in leg and return never both apply" hold across the two chains.
  */
-export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did: DidHash, chainIds: readonly number[], opts: { rules: boolean }): Promise<Vetted> {
+export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did: DidHash, chainIds: readonly number[], opts: { rules: boolean; nonce?: bigint }): Promise<Vetted> {
   const body = source.request;
   const record = await registered(d, did, body.did);
   requireMember(d, record.signers, `the signer set of ${record.did}`);
@@ -48,8 +48,9 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   if (future) throw new OracleError(422, future.code, future.message, 'settledAt');
 
   if (source.leg === 'out') {
+    const reserved = await pendingBurns(d, did, body.fromChainId, body.investor as Address, opts.nonce);
     const balance = await read(`holdings on chain ${body.fromChainId}`, () => d.chains.balanceOf(body.fromChainId, did, body.investor as Address));
-    refuse(checkRedemptionCovered(amount, balance));
+    refuse(checkRedemptionCovered(amount, balance, reserved));
     return { record, destinations };
   }
 

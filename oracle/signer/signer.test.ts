@@ -138,6 +138,19 @@ describe('committee signer POST /v1/sign', () => {
     await signed(await sign('settlement', await settlementBody({ kind: 'redemption', settlementRef: 'RED-1' }), 1, [31338]));
   });
 
+  it('refuses the second of two full-balance redemptions while the first is signed and not yet applied', async () => {
+    world.balances.set(`31338:${INVESTOR}`, 1_000_000n);
+    await signed(await sign('settlement', await settlementBody({ kind: 'redemption', settlementRef: 'RED-1' }), 1, [31338]));
+    // The same message again (a retried round) is not counted against itself.
+    await signed(await sign('settlement', await settlementBody({ kind: 'redemption', settlementRef: 'RED-1' }), 1, [31338]));
+    const second = await errorOf(await sign('settlement', await settlementBody({ kind: 'redemption', settlementRef: 'RED-2' }), 2, [31338]));
+    expect(second).toMatchObject({ status: 422, code: 'insufficient_holdings', field: 'request.amount' });
+    expect(second.message).toMatch(/less 1000000 already signed and not yet applied/);
+    // Applied on chain (nonce used, holdings burnt then topped up): the first reserves nothing more.
+    world.usedNonces.add('31338:1');
+    await signed(await sign('settlement', await settlementBody({ kind: 'redemption', settlementRef: 'RED-2' }), 2, [31338]));
+  });
+
   type Case = [string, () => Promise<Response>, number, string, string | undefined];
   const cases: Case[] = [
     ['wrong content type', async () => post('x', 'text/plain'), 415, 'unsupported_media_type', 'content-type'],

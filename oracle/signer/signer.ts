@@ -1,4 +1,4 @@
-import type { Hex, LocalAccount } from 'viem';
+import { isAddressEqual, type Address, type Hex, type LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { SignResponse } from '../../schemas/committee.js';
 import { attestationDomain, attestationTypes } from '../../schemas/eip712.js';
@@ -53,6 +53,7 @@ export class SignerService {
       signedConfigSet: (did, beforeNonce) => this.signedConfigSet(did, beforeNonce),
       signedReserveAsOf: (did) => d.store.latestReserveAsOf(did),
       signedSourceRefAt: (did, nonce) => d.store.byNonce(did, String(nonce))?.row.sourceRef,
+      signedBurns: (did, chainId, investor) => this.signedBurns(did, chainId, investor),
       redemption: d.redemption && {
         ...d.redemption,
         signedFulfilments: (did, chainId, requestId) => this.signedFulfilments(did, chainId, requestId),
@@ -77,6 +78,18 @@ export class SignerService {
       if (!chains.some((c) => c.chainId === chainId)) continue;
       const m = decodeMessage(row.message as Hex);
       if (m.kind === 'redemptionFulfilment' && m.requestId === requestId) out.push({ nonce: m.nonce, amount: m.amount });
+    }
+    return out;
+  }
+
+  /** Redemptions and move-outs of an investor on a chain this signer signed (settlement kind, decoded from its bytes). */
+  private signedBurns(did: string, chainId: number, investor: Address): { nonce: bigint; amount: bigint }[] {
+    const out: { nonce: bigint; amount: bigint }[] = [];
+    for (const { row, chains } of [...this.d.store.ofKind(did, 'settlement'), ...this.d.store.ofKind(did, 'move')]) {
+      if (!chains.some((c) => c.chainId === chainId)) continue;
+      const m = decodeMessage(row.message as Hex);
+      if (m.kind !== 'settlement' || (m.settlementKind !== 'redemption' && m.settlementKind !== 'moveOut')) continue;
+      if (isAddressEqual(m.investor, investor)) out.push({ nonce: m.nonce, amount: m.amount });
     }
     return out;
   }
@@ -148,10 +161,10 @@ export class SignerService {
     const s = cmd.source;
     switch (s.kind) {
       case 'move':
-        return vetMoveRequest(this.checks, s, did, cmd.chainIds, { rules });
+        return vetMoveRequest(this.checks, s, did, cmd.chainIds, { rules, nonce: cmd.nonce });
       case 'settlement':
       case 'nav':
-        return vetSignRequest(this.checks, s, did, cmd.chainIds, { rules });
+        return vetSignRequest(this.checks, s, did, cmd.chainIds, { rules, nonce: cmd.nonce });
       case 'config':
       case 'allowlist':
       case 'pause':

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lte, min, ne, notInArray } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lte, min, ne, notInArray, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 import { feedCursor, jobs, quorums } from './schema.js';
@@ -8,6 +8,17 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = Omit<typeof jobs.$inferInsert, 'id' | 'state' | 'attempts' | 'nextAttemptAt' | 'createdAt' | 'updatedAt'>;
 export type QuorumRow = typeof quorums.$inferSelect;
+
+/** RwaReceiver's GOVERNANCE key (DID 0): a governance rotation that every later first config of a DID may need. */
+export const GOVERNANCE_DID_HASH = `0x${'00'.repeat(32)}`;
+
+const UNFINISHED = ['pending', 'submitted'] as const;
+
+/**
+ * Kinds that clear what a waiting settlement or NAV of their DID waits for (an allow-list change, a resume, a reserve
+ * that raises the cap): they do not queue behind that DID's earlier settlements and NAV, or the DID could never heal.
+ */
+const FIXES = ['allowlist', 'pause', 'reserve'] as const;
 
 /** The relayer's durable outbox. Every write is one synchronous transaction. */
 export class Outbox {
@@ -49,22 +60,41 @@ export class Outbox {
   }
 
   /**
-   * The next job of the chain's oldest unfinished attestation (oracle order), due or not: later attestations wait
-   * behind it so NAV stays ordered. An attestation under a transport quorum has a job per transport: the one due
-   * first is returned, so a slow or failing transport does not hold the others back. Jobs of `disabled` transports
-   * are never returned, but still hold the queue while their attestation is unfinished.
+   * The chain's next job, due or not. Order is per DID: each DID's oldest unfinished attestation (oracle order) is
+   * its head, and later attestations of that DID wait behind it (NAV rounds and settlements stay ordered); of all
+   * the DIDs' heads, the one due first is returned, so a DID waiting on the chain never holds another DID. An
+   * allow-list, pause or reserve attestation (FIXES) waits for the DID's earlier admin attestations only, not for
+   * its earlier settlements and NAV: it is what a settlement waiting on the asset's state may need to apply.
+   * A governance attestation (DID 0, a committee rotation) is a barrier: nothing after it goes before it applies.
+   * An attestation under a transport quorum has a job per transport, all heads at once: the one due first is
+   * returned. Jobs of `disabled` transports are never returned, but still hold their DID while unfinished.
    */
   head(chainId: number, disabled: ReadonlySet<TransportName> = new Set()): Job | undefined {
-    const unfinished = and(eq(jobs.chainId, chainId), inArray(jobs.state, ['pending', 'submitted']));
-    const seq = this.db.select({ seq: min(jobs.seq) }).from(jobs).where(unfinished).get()?.seq;
-    if (seq === null || seq === undefined) return undefined;
+    const unfinished = and(eq(jobs.chainId, chainId), inArray(jobs.state, [...UNFINISHED]));
+    const barrier = this.db
+      .select({ seq: min(jobs.seq) })
+      .from(jobs)
+      .where(and(unfinished, eq(jobs.didHash, GOVERNANCE_DID_HASH)))
+      .get()?.seq;
+    // No earlier unfinished job of the DID on the chain, except settlements and NAV ahead of a fix (see FIXES).
+    const didHead = sql`not exists (select 1 from jobs h where h.chain_id = ${jobs.chainId} and h.did_hash = ${jobs.didHash} and h.state in ('pending', 'submitted') and h.seq < ${jobs.seq} and (${jobs.kind} not in (${sql.join(FIXES.map((k) => sql`${k}`), sql`, `)}) or h.kind not in ('settlement', 'nav')))`;
     return this.db
       .select()
       .from(jobs)
-      .where(and(unfinished, eq(jobs.seq, seq), notInArray(jobs.transport, [...disabled])))
-      .orderBy(asc(jobs.nextAttemptAt), asc(jobs.id))
+      .where(and(unfinished, didHead, barrier === null || barrier === undefined ? undefined : lte(jobs.seq, barrier), notInArray(jobs.transport, [...disabled])))
+      .orderBy(asc(jobs.nextAttemptAt), asc(jobs.seq), asc(jobs.id))
       .limit(1)
       .get();
+  }
+
+  /** Unfinished jobs of the chain that have failed at least once: the DIDs waiting on the chain, and why. */
+  waiting(chainId: number): Job[] {
+    return this.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.chainId, chainId), inArray(jobs.state, [...UNFINISHED]), gt(jobs.attempts, 0)))
+      .orderBy(asc(jobs.seq), asc(jobs.id))
+      .all();
   }
 
   /**
@@ -75,7 +105,7 @@ export class Outbox {
     return this.db
       .update(jobs)
       .set({ state: 'confirmed', confirmedAt: now, updatedAt: now, lastError: 'applied through the other transports of its quorum' })
-      .where(and(eq(jobs.attestationId, job.attestationId), eq(jobs.chainId, job.chainId), ne(jobs.id, job.id), inArray(jobs.state, ['pending', 'submitted'])))
+      .where(and(eq(jobs.attestationId, job.attestationId), eq(jobs.chainId, job.chainId), ne(jobs.id, job.id), inArray(jobs.state, [...UNFINISHED])))
       .run().changes;
   }
 
@@ -138,7 +168,7 @@ export class Outbox {
   }
 
   depth(chainId: number): number {
-    return this.db.select({ n: count() }).from(jobs).where(and(eq(jobs.chainId, chainId), inArray(jobs.state, ['pending', 'submitted']))).get()?.n ?? 0;
+    return this.db.select({ n: count() }).from(jobs).where(and(eq(jobs.chainId, chainId), inArray(jobs.state, [...UNFINISHED]))).get()?.n ?? 0;
   }
 
   dueBefore(chainId: number, now: number): Job[] {

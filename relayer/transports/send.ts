@@ -39,5 +39,9 @@ export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?
     const gas = await tx.estimateGas();
     return { txHash: await tx.write(replace.nonce, fees, (gas * 12n) / 10n), nonce: replace.nonce, fees };
   }
+  // A network asking more than the cap blocks the whole chain (every delivery would pay it): wait, send nothing.
+  if (now.maxFeePerGas > ctx.escalation.maxFeePerGasCap) {
+    throw new FeeCapReachedError(`network maxFeePerGas ${now.maxFeePerGas} is above the cap ${ctx.escalation.maxFeePerGasCap}`);
+  }
   return ctx.nonces.send(ctx.pub, ctx.chainId, ctx.account, async (nonce) => ({ txHash: await tx.write(nonce, now), nonce, fees: now }));
 }

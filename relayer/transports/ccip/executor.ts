@@ -39,13 +39,27 @@ export const ccipChainSelector = (n: bigint | number): CcipChainSelector => {
 
 /** Every error of this module says whether trying again can help (the relayer's retry vs dead-letter decision). */
 export class CcipExecutorError extends Error {
-  override readonly name = 'CcipExecutorError';
+  override readonly name: string = 'CcipExecutorError';
   constructor(
     message: string,
     readonly retryable: boolean,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A CCIP execution ended FAILURE in the OffRamp (the receiver reverted inside it). CCIP keeps the message executable,
+ * so the relayer executes it again (manual execution), a bounded number of times.
+ */
+export class CcipExecutionFailedError extends CcipExecutorError {
+  override readonly name = 'CcipExecutionFailedError';
+  constructor(
+    readonly messageId: Hex,
+    readonly state: string,
+  ) {
+    super(`CCIP message ${messageId} execution ended ${state}; it stays executable and will be executed again`, true);
   }
 }
 

@@ -7,7 +7,7 @@ import type { ReceiptState, Replacement, Submitted, Transport } from '../transpo
 import { sendOrReplace } from '../send.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../../fees.js';
 import { NonceManager } from '../../nonces.js';
-import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
+import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutionFailedError, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
 
 /** A local lane: the relayer plays the destination CommitteeVerifier's committee and the executor. */
 export interface LocalLaneRoles {
@@ -120,7 +120,7 @@ export class CcipTransport implements Transport {
       if (outcome?.state === 'SUCCESS') return { status: 'success' };
       // The message exists and stays executable (CCIP's manual execution): execute it again later, never send a
       // second message for the same submission.
-      throw new CcipExecutorError(`CCIP message ${message.messageId} execution ended ${outcome?.state ?? 'without an outcome'}; it will be executed again`, true);
+      throw new CcipExecutionFailedError(message.messageId, outcome?.state ?? 'without an outcome');
     } catch (err) {
       if (err instanceof WaitForTransactionReceiptTimeoutError) return { status: 'unknown' };
       throw err;

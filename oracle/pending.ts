@@ -1,0 +1,47 @@
+import { isAddressEqual, type Address, type Hex } from 'viem';
+import type { DidHash } from '../schemas/ids.js';
+import { decodeMessage } from '../schemas/message.js';
+import type { DestinationsPort } from './chain/destinations.js';
+import type { AttestationStore } from './store/attestations.js';
+
+/** What settlements signed for one (DID, chain) and not applied there yet will consume when they apply. */
+export interface PendingSettlements {
+  /** Burns of the investor's holdings: redemptions and move-outs. */
+  burn: bigint;
+  /** Mints under the chain's cap: subscriptions and move-ins, whoever the investor. */
+  mint: bigint;
+}
+
+/**
+ * Reservations of what is signed and not yet applied, so the oracle never signs a settlement the chain will refuse
+ * once the earlier ones land (two full-balance redemptions: the second is refused here, not by the chain). A signed
+ * settlement reserves from the moment it is stored until its chain reports its nonce used (`isNonceUsed` on the
+ * chain's receiver); it then stops reserving, since the chain's balance or supply includes it. Applied nonces are
+ * remembered, so each one is read from the chain once. A settlement that never applies (dead-lettered by the relayer)
+ * keeps reserving: the custodian sees the refusal, the operator sees the dead letter.
+ */
+export class PendingReservations {
+  private readonly applied = new Set<string>();
+
+  constructor(private readonly d: { store: AttestationStore; destinations: Pick<DestinationsPort, 'isApplied'> }) {}
+
+  async settlements(did: string, hash: DidHash, chainId: number, investor: Address): Promise<PendingSettlements> {
+    const out: PendingSettlements = { burn: 0n, mint: 0n };
+    for (const row of this.d.store.ofKind(did, 'settlement')) {
+      const key = `${chainId}:${hash}:${row.nonce}`;
+      if (this.applied.has(key)) continue;
+      if (!this.d.store.deliveriesOf(row.seq).some((x) => x.chainId === chainId)) continue;
+      const m = decodeMessage(row.message as Hex);
+      if (m.kind !== 'settlement') continue;
+      const burns = m.settlementKind === 'redemption' || m.settlementKind === 'moveOut';
+      if (burns && !isAddressEqual(m.investor, investor)) continue;
+      if (await this.d.destinations.isApplied(chainId, hash, BigInt(row.nonce))) {
+        this.applied.add(key);
+        continue;
+      }
+      if (burns) out.burn += m.amount;
+      else out.mint += m.amount;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,84 @@
+import { hexToBytes, isHex, pad, type Address, type Hex, type PublicClient } from 'viem';
+import { rwaReceiverAbi } from '../../schemas/abi.js';
+import type { Job } from '../store/outbox.js';
+
+/**
+ * Which message used a job's (DID, nonce) on its destination: `ours` (the job's own message applied), `other` (a
+ * different message took the nonce: after an oracle store restore, say; the job must never count as delivered), or
+ * `unknown` (no applying transaction found within the look-back window).
+ */
+export type AppliedBy = { by: 'ours'; txHash: Hex } | { by: 'other'; txHash: Hex } | { by: 'unknown' };
+
+export interface AppliedByOptions {
+  /** How far back (blocks) to look for the applying transaction. */
+  lookbackBlocks: bigint;
+  /** Blocks per eth_getLogs call (providers cap the range). */
+  chunkBlocks: bigint;
+}
+
+export const DEFAULT_APPLIED_BY: AppliedByOptions = { lookbackBlocks: 200_000n, chunkBlocks: 5_000n };
+
+/** Offset of the (did, nonce) pair in every attestation (AttestationCodec header: version 1, kind 1, did 32, nonce 8). */
+const DID_NONCE_OFFSET = 2;
+const DID_NONCE_LENGTH = 40;
+
+/** Whether `needle` occurs in `haystack` (byte arrays, so a match is always byte-aligned). */
+export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength)) !== -1;
+}
+
+/**
+ * Classifies one transaction's input: whatever carried it (a direct `receiveMessage`, a Merkle batch, a CCIP
+ * execution report, a Wormhole VAA), an attestation travels verbatim in the calldata that applies it. The job's
+ * whole message -> ours; only its (did, nonce) header pair -> another message for the same nonce.
+ */
+export function classifyInput(input: Hex, message: Hex): 'ours' | 'other' | undefined {
+  const data = hexToBytes(input);
+  const msg = hexToBytes(message);
+  if (containsBytes(data, msg)) return 'ours';
+  if (msg.length >= DID_NONCE_OFFSET + DID_NONCE_LENGTH && containsBytes(data, msg.subarray(DID_NONCE_OFFSET, DID_NONCE_OFFSET + DID_NONCE_LENGTH))) return 'other';
+  return undefined;
+}
+
+/**
+ * Finds the transaction that applied a job's (DID, nonce) from the receiver's own events (every apply event of the
+ * receiver and of its redemptions module carries the DID as first indexed topic), newest first, and tells whose
+ * message it carried. No storage is added on chain for this: reading the existing events is enough.
+ */
+export function appliedByReader(pub: PublicClient, opts: AppliedByOptions = DEFAULT_APPLIED_BY): (job: Job) => Promise<AppliedBy> {
+  const modules = new Map<string, Address>();
+  const redemptionsOf = async (receiver: Address): Promise<Address> => {
+    const known = modules.get(receiver);
+    if (known) return known;
+    const m = await pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'redemptions' });
+    modules.set(receiver, m);
+    return m;
+  };
+  return async (job) => {
+    const receiver = job.receiver as Address;
+    const addresses = [receiver, await redemptionsOf(receiver)];
+    const message = job.message as Hex;
+    if (!isHex(message)) return { by: 'unknown' };
+    const latest = await pub.getBlockNumber();
+    const floor = latest > opts.lookbackBlocks ? latest - opts.lookbackBlocks : 0n;
+    const seen = new Set<Hex>();
+    for (let to = latest; to >= floor; ) {
+      const from = to - opts.chunkBlocks + 1n > floor ? to - opts.chunkBlocks + 1n : floor;
+      const logs = await pub.request({
+        method: 'eth_getLogs',
+        params: [{ address: addresses, fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, topics: [null, pad(job.didHash as Hex, { size: 32 })] }],
+      });
+      for (const log of [...logs].reverse()) {
+        const txHash = log.transactionHash;
+        if (!txHash || seen.has(txHash)) continue;
+        seen.add(txHash);
+        const tx = await pub.getTransaction({ hash: txHash });
+        const by = classifyInput(tx.input, message);
+        if (by) return { by, txHash };
+      }
+      if (from === floor) break;
+      to = from - 1n;
+    }
+    return { by: 'unknown' };
+  };
+}
