@@ -34,6 +34,8 @@ import { PolicySync } from './policy-sync.js';
 import { QuorumSync } from './quorum-sync.js';
 import { faultHook, faultyCommittee, storedKindOf } from './fault.js';
 import { sweepProposals } from './proposal-sweep.js';
+import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
+import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(process.env);
   const logger = createLogger('oracle', config.logLevel);
+  exitOnUnhandled(logger);
+  const instance = acquireInstanceLock(config.dbPath, 'oracle');
   const { db, close: closeDb } = openDb(config.dbPath, schema, join(import.meta.dirname, 'store', 'migrations'));
   const fault = faultHook(config.fault, () => {
     logger.warn({ fault: config.fault }, 'fault injection: killing the oracle');
@@ -213,23 +217,16 @@ async function main(): Promise<void> {
     { everyMs: config.redemptions.syncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => redemptionLog.error({ err, retryInMs }, 'redemption loop pass failed') },
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'oracle stopping');
+  stopOnSignals(logger, async () => {
     await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop(), sweepLoop.stop()]);
     await close(server);
     closeDb();
-    logger.info('oracle stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+    instance.release();
+  });
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const message = err instanceof ConfigError || err instanceof InstanceLockedError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`oracle failed to start: ${message}\n`);
   process.exit(1);
 });
