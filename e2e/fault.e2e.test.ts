@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
 import { postJson, signMove, signReserve } from '../clients/custodian.js';
-import { startService, startStack, type Stack } from './lib/stack.js';
+import { startStack, type Stack } from './lib/stack.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR, DEMO_RESERVE } from './lib/demo.js';
 import { inspectChains } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
@@ -42,7 +42,7 @@ async function request(kind: Kind): Promise<{ path: string; body: unknown }> {
     case 'nav':
       return { path: '/v1/nav', body: await demoNav(d, NAV, base + seq) };
     case 'reserve':
-      return { path: '/v1/reserve', body: await signReserve(DEV_CUSTODIAN_KEY, custodianDomainOf(d), { did: d.dids[0]!.did, reserve: (DEMO_RESERVE + BigInt(seq)).toString(), asOf: base + seq }) };
+      return { path: '/v1/reserve', body: await signReserve(DEV_CUSTODIAN_KEY, custodianDomainOf(d), { did: d.dids[0]!.did, reserve: (DEMO_RESERVE + BigInt(seq)).toString(), asOf: Math.floor(Date.now() / 1000) + seq }) };
     case 'move':
       return {
         path: '/v1/moves',
@@ -79,10 +79,16 @@ describe('signing rounds survive an aggregator killed at any step and signers th
     await stack?.stop();
   });
 
-  it('refuses a second oracle on the same store at once, naming the store', async () => {
-    const env = { ORACLE_DEPLOYMENT: stack.deploymentPath, ORACLE_DB: join(dataDir, 'oracle.sqlite'), ORACLE_DEV_MODE: '1', ORACLE_PORT: '0' };
-    // Its health URL never answers: startService waits for it to exit and reports its output.
-    await expect(startService('oracle/main.ts', env, 'http://127.0.0.1:9/health', 'pipe')).rejects.toThrow(/exited with 1[\s\S]*another oracle instance holds/);
+  it('refuses a second oracle on the same store at once, non-zero, naming the store', async () => {
+    const env = { ...process.env, ORACLE_DEPLOYMENT: stack.deploymentPath, ORACLE_DB: join(dataDir, 'oracle.sqlite'), ORACLE_DEV_MODE: '1', ORACLE_PORT: '0' };
+    const second = spawn(process.execPath, ['--import', 'tsx', 'oracle/main.ts'], { cwd: join(import.meta.dirname, '..'), env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    second.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => second.kill('SIGKILL'), 30_000);
+    const [code] = (await once(second, 'exit')) as [number | null];
+    clearTimeout(timer);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/another oracle instance holds .*oracle\.sqlite \(pid \d+/);
   });
 
   it('completes every killed round on retry, keeps every DID open, and signs no nonce twice', async () => {

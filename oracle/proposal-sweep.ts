@@ -43,6 +43,7 @@ export async function sweepProposals(d: IssueDeps & { lock: KeyedMutex }, opts: 
       d.logger.error({ err, did: p.did, nonce: p.nonce, kind: p.kind }, 'open proposal could not be completed');
     }
   }
+  d.metrics.proposalsOpen.set(d.store.proposals.countOpen());
   return result;
 }
 
