@@ -14,7 +14,7 @@ import { checkNotInFuture } from './rules.js';
 import { splitReserve } from './reserve.js';
 import type { AttestationRow, AttestationStore } from './store/attestations.js';
 import type { OracleMetrics } from './metrics.js';
-import type { SubmitResult } from './service.js';
+import { signerSetOnChains, type SubmitResult } from './service.js';
 import { DidIsolation } from './did-isolation.js';
 
 export interface AdminDeps {
@@ -146,7 +146,7 @@ export class AdminService {
         this.issue,
         attestationOf(source, hash, BigInt(nonce)),
         source,
-        record,
+        signerSetOnChains(this.d.store, record),
         this.chainsOf(record),
         { did: body.did, didHash: hash, nonce, kind: 'allowlist', sourceRef: body.ref, requestHash: hashJson(content), request: JSON.stringify(body), submitter: signer },
       ),
@@ -164,7 +164,7 @@ export class AdminService {
         this.issue,
         attestationOf(source, hash, BigInt(nonce)),
         source,
-        record,
+        signerSetOnChains(this.d.store, record),
         this.chainsOf(record),
         { did: body.did, didHash: hash, nonce, kind: 'pause', sourceRef: body.ref, requestHash: hashJson(content), request: JSON.stringify(body), submitter: signer },
       ),
@@ -172,6 +172,23 @@ export class AdminService {
   }
 
   // ---- reserve, reported by a custodian ----
+
+  /** The reserve split into per-chain caps from the supply on each chain now (422 when the reserve is below it). */
+  private async reserveSource(body: ReserveRequest, hash: DidHash, chains: readonly bigint[]): Promise<AdminSource> {
+    const supplies = await Promise.all(
+      chains.map(async (c) => {
+        try {
+          const state = await this.d.holdings.holdingsState(Number(c), hash);
+          return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap };
+        } catch (err) {
+          throw new OracleError(503, 'chain_unavailable', `cannot read the supply on chain ${c}`, undefined, { cause: err });
+        }
+      }),
+    );
+    const split = splitReserve(BigInt(body.reserve), supplies);
+    if (!split.ok) throw new OracleError(422, 'reserve_below_supply', split.message, 'reserve');
+    return { kind: 'reserve', request: body, caps: split.caps.map((c) => ({ chainId: Number(c.chainId), cap: c.cap.toString(), ceiling: c.ceiling.toString() })) };
+  }
 
   /**
    * Proof of reserve: the reserve must cover the supply on all chains together; it is split into per-chain mint
@@ -195,25 +212,15 @@ export class AdminService {
       throw new OracleError(422, 'reserve_not_newer', `asOf ${asOf} is not later than the latest reserve's asOf ${last.asOf}`, 'asOf');
     }
     const chains = this.chainsOf(record);
-    const supplies = await Promise.all(
-      chains.map(async (c) => {
-        try {
-          const state = await this.d.holdings.holdingsState(Number(c), hash);
-          return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap };
-        } catch (err) {
-          throw new OracleError(503, 'chain_unavailable', `cannot read the supply on chain ${c}`, undefined, { cause: err });
-        }
-      }),
-    );
-    const split = splitReserve(BigInt(body.reserve), supplies);
-    if (!split.ok) throw new OracleError(422, 'reserve_below_supply', split.message, 'reserve');
-    const source: AdminSource = { kind: 'reserve', request: body, caps: split.caps.map((c) => ({ chainId: Number(c.chainId), cap: c.cap.toString(), ceiling: c.ceiling.toString() })) };
+    // A round for this very request still open: complete it with the caps first proposed, never recomputed.
+    const open = this.d.store.proposals.openBySource(body.did, 'reserve', sourceRef);
+    const source = open && open.requestHash === hashJson(content) ? (JSON.parse(open.source) as AdminSource) : await this.reserveSource(body, hash, chains);
     return this.once(record, hash, 'reserve', sourceRef, hashJson(content), 'asOf', (nonce) =>
       issueAttestation(
         this.issue,
         attestationOf(source, hash, BigInt(nonce)),
         source,
-        record,
+        signerSetOnChains(this.d.store, record),
         chains,
         { did: body.did, didHash: hash, nonce, kind: 'reserve', sourceRef, requestHash: hashJson(content), request: JSON.stringify(body), submitter: signer, asOf: body.asOf },
       ),

@@ -3,6 +3,7 @@ import { isHex, type Hex } from 'viem';
 import type { Deployment } from '../schemas/deployment.js';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import { readDeploymentFile } from '../common/deployment-file.js';
+import { parseFault, type FaultSpec } from './fault.js';
 
 /** Where committee signatures come from: keys this process holds, or independent signer processes. */
 /** `tokens[i]` is the bearer token of signer `urls[i]` (ORACLE_SIGNER_TOKENS); absent only in dev mode. */
@@ -30,6 +31,10 @@ export interface OracleConfig {
   moveDeadlineMs: number;
   /** Redemption watchers: how often they read the chains (ms), where they start without a cursor, blocks per log read. */
   redemptions: { syncMs: number; startBlock: bigint; logSpanBlocks: bigint };
+  /** Dev-mode fault injection (ORACLE_FAULT=step[:kind], oracle/fault.ts); refused outside dev mode. */
+  fault: FaultSpec | undefined;
+  /** How often open signing rounds are completed (ms); every open round is tried once at boot. */
+  proposalSweepMs: number;
   /** First hub block with registry events (the registry's deployment block): where member lists are read from. */
   registryStartBlock: bigint;
 }
@@ -96,6 +101,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
   const devMode = env.ORACLE_DEV_MODE === '1';
   const committee = loadCommittee(env, devMode);
 
+  let fault: FaultSpec | undefined;
+  try {
+    fault = parseFault(env.ORACLE_FAULT);
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  if (fault && !devMode) throw new ConfigError('ORACLE_FAULT: fault injection is refused outside dev mode (ORACLE_DEV_MODE=1)');
+
   const port = Number(env.ORACLE_PORT ?? '8080');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('ORACLE_PORT: expected a TCP port');
   const publicUrl = env.ORACLE_PUBLIC_URL?.replace(/\/+$/, '');
@@ -120,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
     moveSyncMs: positiveInt(env.ORACLE_MOVE_SYNC_MS ?? '1000', 'ORACLE_MOVE_SYNC_MS'),
     moveInPatienceMs: positiveInt(env.ORACLE_MOVE_IN_PATIENCE_MS ?? '600000', 'ORACLE_MOVE_IN_PATIENCE_MS'),
     moveDeadlineMs: positiveInt(env.ORACLE_MOVE_DEADLINE_MS ?? '1800000', 'ORACLE_MOVE_DEADLINE_MS'),
+    fault,
+    proposalSweepMs: positiveInt(env.ORACLE_PROPOSAL_SWEEP_MS ?? '5000', 'ORACLE_PROPOSAL_SWEEP_MS'),
     registryStartBlock: blockNumber(env.ORACLE_REGISTRY_START_BLOCK ?? '0', 'ORACLE_REGISTRY_START_BLOCK'),
     redemptions: {
       syncMs: positiveInt(env.ORACLE_REDEMPTION_SYNC_MS ?? '1000', 'ORACLE_REDEMPTION_SYNC_MS'),

@@ -34,6 +34,10 @@ import { RequestWatcher } from './request-watcher.js';
 import { StageWatcher } from './stage-watcher.js';
 import { PolicySync } from './policy-sync.js';
 import { QuorumSync } from './quorum-sync.js';
+import { faultHook, faultyCommittee, storedKindOf } from './fault.js';
+import { sweepProposals } from './proposal-sweep.js';
+import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
+import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -54,6 +58,8 @@ Environment:
   ORACLE_REDEMPTION_START_BLOCK  first block read on a chain the watchers have no cursor for  [0]
   ORACLE_LOG_SPAN_BLOCKS         most blocks one eth_getLogs covers (watchers, registry)  [5000]
   ORACLE_REGISTRY_START_BLOCK    the registry's deployment block: member lists are read from there [0]
+  ORACLE_PROPOSAL_SWEEP_MS  how often open signing rounds are completed      [5000]
+  ORACLE_FAULT=step[:kind]  DEV ONLY: SIGKILL itself at a signing-round step (oracle/fault.ts)
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
   LOG_LEVEL              pino level                                           [info]
 `;
@@ -65,13 +71,19 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(process.env);
   const logger = createLogger('oracle', config.logLevel);
+  exitOnUnhandled(logger);
+  const instance = acquireInstanceLock(config.dbPath, 'oracle');
   const { db, close: closeDb } = openDb(config.dbPath, schema, join(import.meta.dirname, 'store', 'migrations'));
-  const store = new AttestationStore(db);
+  const fault = faultHook(config.fault, () => {
+    logger.warn({ fault: config.fault }, 'fault injection: killing the oracle');
+    process.kill(process.pid, 'SIGKILL');
+  });
+  const store = new AttestationStore(db, config.fault ? (row) => fault('before_answer', storedKindOf(row.kind, row.sourceRef)) : undefined);
   const metrics = createMetrics();
   const registryAddress = config.deployment.hub.registry as Address;
   const registry = new RegistryReader(config.deployment.hub.rpcUrl, registryAddress, { startBlock: config.registryStartBlock, maxSpan: config.redemptions.logSpanBlocks });
   const destinations = new Destinations(config.deployment.chains);
-  const committee: CommitteePort =
+  const inner: CommitteePort =
     config.committee.mode === 'remote'
       ? new RemoteCommittee({
           urls: config.committee.urls,
@@ -79,8 +91,10 @@ async function main(): Promise<void> {
           ...(config.committee.tokens ? { tokens: config.committee.tokens } : {}),
           metrics,
           logger: logger.child({ module: 'committee' }),
+          ...(config.fault ? { onSignerAnswered: (kind: string) => fault('after_one_signer', kind) } : {}),
         })
       : new Committee(config.committee.keys);
+  const committee = config.fault ? faultyCommittee(inner, fault) : inner;
   const lock = new KeyedMutex();
   const now = () => BigInt(Math.floor(Date.now() / 1000));
   const service = new OracleService({
@@ -177,6 +191,19 @@ async function main(): Promise<void> {
     { everyMs: config.registrySyncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => syncLog.warn({ err, retryInMs }, 'registry sync failed') },
   );
 
+  // Signing rounds left open by a crash, a signer timeout or a partial quorum: all at boot, then with backoff.
+  const sweepLog = logger.child({ module: 'proposal-sweep' });
+  const issueDeps = { committee, store, metrics, logger: sweepLog, chain: (id: number) => destinations.get(id), lock };
+  let booted = false;
+  const sweepLoop = runPeriodic(
+    async () => {
+      const r = await sweepProposals(issueDeps, { now: Date.now(), ignoreBackoff: !booted });
+      booted = true;
+      if (r.completed > 0 || r.failed > 0) sweepLog.info(r, 'open signing rounds swept');
+    },
+    { everyMs: config.proposalSweepMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => sweepLog.error({ err, retryInMs }, 'proposal sweep failed') },
+  );
+
   // Cross-chain moves: once a move-out is applied on its from-chain, issue the move-in to the to-chain, or void the
   // move there and return the units when the in leg cannot land (oracle/move-machine.ts).
   const moveLog = logger.child({ module: 'move-loop' });
@@ -198,23 +225,16 @@ async function main(): Promise<void> {
     { everyMs: config.redemptions.syncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => redemptionLog.error({ err, retryInMs }, 'redemption loop pass failed') },
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'oracle stopping');
-    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop()]);
+  stopOnSignals(logger, async () => {
+    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop(), sweepLoop.stop()]);
     await close(server);
     closeDb();
-    logger.info('oracle stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+    instance.release();
+  });
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const message = err instanceof ConfigError || err instanceof InstanceLockedError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`oracle failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -16,6 +16,10 @@ export interface OracleMetrics {
   registrySyncFailures: Counter<'loop'>;
   /** Registry loops: DIDs whose sync is failing now (retried with backoff). */
   registrySyncFailingDids: Gauge<'loop'>;
+  /** Signing rounds by outcome: completed, stalled (signers down or slow, stays open), closed (by reason), reproposed. */
+  proposals: Counter<'outcome' | 'reason'>;
+  /** Signing rounds stored and neither completed nor closed. */
+  proposalsOpen: Gauge;
   /** Redemptions requested today over all chains, in bps of the pool supply of the DID's latest report. */
   redemptionDailyRateBps: Gauge<'did'>;
   /** Open redemption requests (not cancelled, not fully fulfilled), under the DID's current hub stage. */
@@ -69,6 +73,8 @@ export function createMetrics(): OracleMetrics {
     }),
     registrySyncFailingDids: new Gauge({ name: 'oracle_registry_sync_failing_dids', help: 'DIDs whose registry sync is failing, retried with backoff', labelNames: ['loop'], registers: [registry] }),
     watcherFailures: new Counter({ name: 'oracle_watcher_failures_total', help: 'Chain watcher passes that failed, by watcher and chain', labelNames: ['watcher', 'chain'], registers: [registry] }),
+    proposals: new Counter({ name: 'oracle_proposals_total', help: 'Signing rounds by outcome (completed, stalled, closed, reproposed)', labelNames: ['outcome', 'reason'], registers: [registry] }),
+    proposalsOpen: new Gauge({ name: 'oracle_proposals_open', help: 'Signing rounds stored and neither completed nor closed', registers: [registry] }),
     redemptionDailyRateBps: new Gauge({
       name: 'rwa_redemption_daily_rate_bps',
       help: "Redemptions requested today (UTC) over all chains, in bps of the pool supply of the DID's latest report",

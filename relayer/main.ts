@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { loadConfig, ConfigError } from './config.js';
 import { openDb } from '../common/sqlite.js';
+import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
+import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
 import { createLogger } from '../common/logger.js';
 import { listen, close } from '../common/serve.js';
 import { runPeriodic } from '../common/periodic.js';
@@ -83,6 +85,9 @@ async function main(): Promise<void> {
     process.exit(ok ? 0 : 1);
   }
 
+  // The retry-dead command above is a tool beside a running relayer; the service itself runs once per store.
+  exitOnUnhandled(logger);
+  const instance = acquireInstanceLock(config.dbPath, 'relayer');
   const metrics = createMetrics();
   const { deployment } = config;
   const chains = deployment.chains;
@@ -225,24 +230,17 @@ async function main(): Promise<void> {
       onError: (err) => logger.warn({ err, module: 'stage-keeper' }, 'redemption stage check failed; will look again'),
     });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'relayer stopping');
+  stopOnSignals(logger, async () => {
     await Promise.all([feedLoop.stop(), keeperLoop?.stop()]);
     await Promise.all(workers.map((w) => w.stop()));
     await close(server);
     closeDb();
-    logger.info('relayer stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+    instance.release();
+  });
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const message = err instanceof ConfigError || err instanceof InstanceLockedError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`relayer failed: ${message}\n`);
   process.exit(1);
 });

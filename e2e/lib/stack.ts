@@ -70,6 +70,11 @@ export interface Stack {
   relayer: ChildProcess;
   /** The signer process currently in each slot (empty without `signers`). */
   signers: SignerProcess[];
+  /**
+   * (Re)starts the oracle on the same store and port (the previous one must be stopped or dead first), with `env`
+   * added to its environment (e.g. ORACLE_FAULT).
+   */
+  startOracle(env?: Readonly<Record<string, string>>): Promise<ChildProcess>;
   /** (Re)starts the relayer (the previous one must be stopped first), with `env` added to its environment. */
   startRelayer(env?: Readonly<Record<string, string>>): Promise<ChildProcess>;
   /** (Re)starts the oracle on its port and SQLite file (the previous one must be stopped first). */
@@ -201,21 +206,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       if (failed) throw failed.reason;
     }
     progress('starting the oracle');
-    const startOracle = async () => {
-      const o = await startService(
-        'oracle/main.ts',
-        {
-          ...opts.oracleEnv,
-          ORACLE_DEPLOYMENT: deploymentPath,
-          ORACLE_DB: join(opts.dataDir, 'oracle.sqlite'),
-          ORACLE_PORT: String(oraclePort),
-          ORACLE_DEV_MODE: '1',
-          ...(signerCount > 0 ? { ORACLE_SIGNER_URLS: signerPorts.map((p) => `http://127.0.0.1:${p}`).join(','), ORACLE_SIGNER_TOKENS: signerTokens.join(',') } : {}),
-          LOG_LEVEL: logLevel,
-        },
-        `${oracleUrl}/health`,
-        output,
-      );
+    const oracleEnv = {
+      ...opts.oracleEnv,
+      ORACLE_DEPLOYMENT: deploymentPath,
+      ORACLE_DB: join(opts.dataDir, 'oracle.sqlite'),
+      ORACLE_PORT: String(oraclePort),
+      ORACLE_DEV_MODE: '1',
+      ...(signerCount > 0 ? { ORACLE_SIGNER_URLS: signerPorts.map((p) => `http://127.0.0.1:${p}`).join(','), ORACLE_SIGNER_TOKENS: signerTokens.join(',') } : {}),
+      LOG_LEVEL: logLevel,
+    };
+    const startOracle = async (env: Readonly<Record<string, string>> = {}) => {
+      const o = await startService('oracle/main.ts', { ...oracleEnv, ...env }, `${oracleUrl}/health`, output);
       children.push(o);
       return o;
     };
@@ -239,7 +240,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     };
     progress('starting the relayer');
     const relayer = await startRelayer();
-    return { chains, deployment, deploymentPath, oracleUrl, relayerUrl, oracle, relayer, signers, startRelayer, startOracle, startSigner, stop: stopAll };
+    return { chains, deployment, deploymentPath, oracleUrl, relayerUrl, oracle, relayer, signers, startOracle, startRelayer, startSigner, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

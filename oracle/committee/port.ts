@@ -38,8 +38,26 @@ export interface CommitteePort {
   describe(): { mode: 'local'; addresses: readonly Address[] } | { mode: 'remote'; urls: readonly string[] };
 }
 
-/** Fewer than `threshold` valid signatures for some chain. Retryable: signers may come back. */
+/**
+ * Fewer than `threshold` valid signatures for some chain. Retryable (signers may come back) unless `impossible`:
+ * so many signers refused this very message for good (4xx: another message at this nonce, the request signed at
+ * another nonce, a rule) that the rest cannot reach the threshold; `refusals` are their error codes.
+ */
 export class QuorumUnavailableError extends Error {
   override readonly name = 'QuorumUnavailableError';
-  readonly retryable = true;
+  readonly refusals: readonly string[];
+  readonly impossible: boolean;
+
+  constructor(message: string, opts: { refusals?: readonly string[]; impossible?: boolean } = {}) {
+    super(message);
+    this.refusals = opts.refusals ?? [];
+    this.impossible = opts.impossible ?? false;
+  }
+
+  get retryable(): boolean {
+    return !this.impossible;
+  }
 }
+
+/** Signer refusals that no retry of the same message changes (a 401, 429 or 5xx may). */
+export const DEFINITIVE_REFUSAL_STATUSES: ReadonlySet<number> = new Set([400, 403, 404, 409, 422]);

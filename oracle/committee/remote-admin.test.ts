@@ -99,6 +99,25 @@ describe('RemoteCommittee with admin attestations', () => {
     for (const q of await storedQuorums(rotation!.seq, rotation!.message as Hex)) expect(new Set(q)).toEqual(new Set([COMMITTEE[0]!, COMMITTEE[2]!]));
   });
 
+  it('signs a pause, allow-list and reserve posted mid-rotation by the set the chains hold, not the registry\'s next set', async () => {
+    await admin.syncRegistry();
+    // The registry rotates (updateConfig) and no config attestation exists yet: every chain still verifies the
+    // whole committee, threshold 2. The registry's next set (member 1 and an outsider) has one running signer.
+    world.record = { ...world.record, signers: [COMMITTEE[0]!, OUTSIDER], threshold: 2 };
+    world.supplies.set(31338, 1_000_000n);
+    const pause = await admin.submitPause(await pauseBody({ ref: 'PAUSE-MID' }));
+    const allow = await admin.submitAllowList(await allowListBody({ ref: 'ALLOW-MID' }));
+    const reserve = await admin.submitReserve(await reserveBody({ reserve: '10000000' }));
+    for (const r of [pause, allow, reserve]) {
+      const quorums = await storedQuorums(r.attestation.seq, r.attestation.message as Hex);
+      expect(quorums).toHaveLength(2);
+      for (const q of quorums) {
+        expect(q).toHaveLength(2);
+        for (const s of q) expect(COMMITTEE).toContain(s);
+      }
+    }
+  });
+
   it('signs allow-list, pause and reserve through the signers, each re-checked and signed as the aggregator stores it', async () => {
     world.supplies.set(31338, 1_000_000n);
     const allow = await admin.submitAllowList(await allowListBody());

@@ -5,7 +5,7 @@ import { attestationId, encodeMessage } from '../../schemas/message.js';
 import { parserFor } from '../../schemas/validate.js';
 import type { OracleMetrics } from '../metrics.js';
 import { checkSignature, packQuorum } from './quorum.js';
-import { QuorumUnavailableError, type CommitteePort, type PackedSignatures, type QuorumRequest } from './port.js';
+import { DEFINITIVE_REFUSAL_STATUSES, QuorumUnavailableError, type CommitteePort, type PackedSignatures, type QuorumRequest } from './port.js';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -19,6 +19,8 @@ export interface RemoteCommitteeDeps {
   metrics: Pick<OracleMetrics, 'signerCalls' | 'signaturesRejected' | 'signerCallDuration'>;
   logger: Logger;
   fetch?: FetchLike;
+  /** Called when a signer's answer added valid signatures (the dev-mode fault hook, see oracle/fault.ts). */
+  onSignerAnswered?: (kind: string) => void;
 }
 
 /** What one call to one signer came to. Never thrown: a signer that fails only lowers availability. */
@@ -74,12 +76,13 @@ export class RemoteCommittee implements CommitteePort {
     const quorumMet = () => req.destinations.every((x) => packQuorum(collected.get(Number(x.chainId)) ?? [], req.threshold) !== undefined);
     const stop = new AbortController();
     const outcomes: string[] = [];
+    const refusals: string[] = [];
 
     let calls: Promise<void>[] = [];
     await new Promise<void>((resolve) => {
       let pending = this.d.urls.length;
       calls = this.d.urls.map((url, i) =>
-        this.collect(url, body, req, id, collected, stop.signal, log).then((outcome) => {
+        this.collect(url, body, req, id, collected, stop.signal, log, refusals).then((outcome) => {
           outcomes[i] = `signer ${i + 1}: ${outcome}`;
           pending -= 1;
           if (pending === 0 || quorumMet()) resolve();
@@ -97,8 +100,11 @@ export class RemoteCommittee implements CommitteePort {
       if (!signatures) {
         const valid = new Set(sigs.map((s) => s.signer)).size;
         log.warn({ chainId: Number(dest.chainId), valid, threshold: req.threshold, outcomes }, 'committee quorum not reached');
+        // Signers that refused this message for good never sign it: can the others still reach the threshold?
+        const impossible = this.d.urls.length - refusals.length < req.threshold;
         throw new QuorumUnavailableError(
           `${valid} valid committee signature(s) for chain ${dest.chainId}, ${req.threshold} required (${outcomes.filter(Boolean).join('; ')})`,
+          { refusals, impossible },
         );
       }
       packed.push({ chainId: Number(dest.chainId), receiver: dest.receiver, signatures });
@@ -107,7 +113,16 @@ export class RemoteCommittee implements CommitteePort {
   }
 
   /** Calls one signer and adds its verified signatures to `collected`; returns a short outcome for messages. */
-  private async collect(url: string, body: SignRequest, req: QuorumRequest, id: Hex, collected: Collected, stop: AbortSignal, log: Logger): Promise<string> {
+  private async collect(
+    url: string,
+    body: SignRequest,
+    req: QuorumRequest,
+    id: Hex,
+    collected: Collected,
+    stop: AbortSignal,
+    log: Logger,
+    refusals: string[],
+  ): Promise<string> {
     const signer = url; // metric label: the signer URL (few, fixed by config)
     const started = performance.now();
     let result: CallResult;
@@ -123,6 +138,7 @@ export class RemoteCommittee implements CommitteePort {
     if (result.outcome !== 'answered') {
       this.d.metrics.signerCalls.inc({ signer, outcome: result.outcome });
       if (result.outcome === 'cancelled') return 'cancelled after quorum';
+      if (result.outcome === 'refused' && DEFINITIVE_REFUSAL_STATUSES.has(result.status)) refusals.push(result.code);
       const detail = result.outcome === 'refused' ? `refused ${result.status} ${result.code}` : `${result.outcome}: ${result.detail}`;
       log.warn({ signerUrl: url, outcome: result.outcome, detail, duration_ms: durationMs }, 'committee signer did not sign');
       return result.outcome === 'refused' ? `refused (${result.code})` : result.outcome;
@@ -153,6 +169,7 @@ export class RemoteCommittee implements CommitteePort {
       accepted += 1;
     }
     this.d.metrics.signerCalls.inc({ signer, outcome: accepted > 0 ? 'signed' : 'rejected' });
+    if (accepted > 0) this.d.onSignerAnswered?.(body.kind);
     log.debug({ signerUrl: url, signer: r.signer, accepted, duration_ms: durationMs }, 'committee signer answered');
     return accepted > 0 ? 'signed' : `rejected (${[...new Set(rejected)].join(', ') || 'no signature for the requested chains'})`;
   }

@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { navRequestSchema, settlementRequestSchema, type NavRequest, type SettlementRequest } from '../../schemas/http.js';
 import { parserFor } from '../../schemas/validate.js';
+import { isRpcUnavailable } from '../../common/rpc-errors.js';
 import { OracleError } from '../errors.js';
 import type { OracleService } from '../service.js';
 import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
@@ -72,6 +73,12 @@ export function createApp(deps: AppDeps): Hono {
       deps.metrics.refusals.inc({ code: err.code });
       log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'request refused');
       return c.json(err.toJSON(), err.status);
+    }
+    if (isRpcUnavailable(err)) {
+      // The hub or a chain could not be read (RPC down or too slow): retryable, nothing was signed or stored.
+      deps.metrics.refusals.inc({ code: 'chain_unavailable' });
+      log.warn({ requestId: c.get('requestId'), err }, 'request refused: a chain could not be read');
+      return c.json({ error: { code: 'chain_unavailable', message: 'the hub or a chain could not be read; retry later' } }, 503);
     }
     log.error({ requestId: c.get('requestId'), err }, 'request failed');
     deps.metrics.refusals.inc({ code: 'internal' });

@@ -12,8 +12,9 @@ import { destinationsOf, read, refuse, registered, requireMember, type SignerChe
  * - config: the snapshot equals the hub registry's current config of the DID, and this signer is in the set that
  *   must sign it: the governance set for a DID's first config, else the set of the last config it signed (which
  *   the chains hold once it applied). A signer that never signed a config of the DID treats it as a first config.
- * - allowlist, pause: the EIP-712 order recovers to the DID's issuer; this signer is in the DID's signer set.
- * - reserve: a custodian signed it; this signer is in the DID's signer set; unless the message was already approved,
+ * - allowlist, pause: the EIP-712 order recovers to the DID's issuer; this signer is in the set the chains hold
+ *   (chainSetOf: the set of the last config it signed below this nonce, else the registry's).
+ * - reserve: a custodian signed it; this signer is in the set the chains hold; unless the message was already approved,
  *   as-of not in the future and later than the last reserve it signed, and the caps are sound (checkCaps).
  * Throws OracleError; the refusals name fields of the sign request (`request.*`, `caps`).
  */
@@ -28,14 +29,14 @@ export async function vetAdminRequest(d: SignerCheckDeps, source: AdminSource, d
     }
     case 'allowlist':
     case 'pause': {
-      requireMember(d, record.signers, `the signer set of ${record.did}`);
+      requireMember(d, chainSetOf(d, did, nonce, record), `the signer set the chains hold for ${record.did}`);
       const destinations = destinationsOf(d, record, chainIds);
       const signer = await recovered(source.kind === 'allowlist' ? recoverAllowListSigner(d.custodianDomain, source.request) : recoverPauseSigner(d.custodianDomain, source.request));
       if (signer !== getAddress(record.issuer)) throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${record.did}`, 'request.signature');
       return { record, destinations };
     }
     case 'reserve': {
-      requireMember(d, record.signers, `the signer set of ${record.did}`);
+      requireMember(d, chainSetOf(d, did, nonce, record), `the signer set the chains hold for ${record.did}`);
       const destinations = destinationsOf(d, record, chainIds);
       const signer = await recovered(recoverReserveSigner(d.custodianDomain, source.request));
       if (!(await read('the hub registry', () => d.registry.isCustodian(did, signer)))) {
@@ -50,6 +51,15 @@ export async function vetAdminRequest(d: SignerCheckDeps, source: AdminSource, d
       return { record, destinations };
     }
   }
+}
+
+/**
+ * The set the receivers verify an admin attestation at `nonce` against: the one installed by the last config this
+ * signer signed below it (the chains hold it once it applied; mid-rotation the registry already names the next
+ * set), else the registry's set (no config signed yet).
+ */
+function chainSetOf(d: SignerCheckDeps, did: DidHash, nonce: bigint, record: DidRecord): readonly Address[] {
+  return d.signedConfigSet(did, nonce)?.signers ?? record.signers;
 }
 
 async function recovered(recovering: Promise<Address>): Promise<Address> {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { openDb } from '../../common/sqlite.js';
+import { acquireInstanceLock, InstanceLockedError } from '../../common/instance-lock.js';
+import { exitOnUnhandled, stopOnSignals } from '../../common/lifecycle.js';
 import { createLogger } from '../../common/logger.js';
 import { listen, close } from '../../common/serve.js';
 import { ConfigError } from '../config.js';
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
   const config = loadSignerConfig(process.env);
   const account = privateKeyToAccount(config.key);
   const logger = createLogger('signer', config.logLevel).child({ signer: account.address });
+  exitOnUnhandled(logger);
+  const instance = acquireInstanceLock(config.dbPath, 'signer');
   const { db, close: closeDb } = openDb(config.dbPath, schema, join(import.meta.dirname, 'store', 'migrations'));
   const store = new SignedStore(db);
   const metrics = createSignerMetrics();
@@ -82,22 +86,15 @@ async function main(): Promise<void> {
   const { server, port } = await listen(app, config.host, config.port);
   logger.info({ port, host: config.host, keySource: config.keySource, devMode: config.devMode, db: config.dbPath }, 'signer listening');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'signer stopping');
+  stopOnSignals(logger, async () => {
     await close(server);
     closeDb();
-    logger.info('signer stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+    instance.release();
+  });
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const message = err instanceof ConfigError || err instanceof InstanceLockedError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`signer failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, gt, isNotNull, like, max, notExists, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, like, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
-import { attestations, deliveries } from './schema.js';
+import { attestations, deliveries, proposals } from './schema.js';
+import { ProposalStore } from './proposals.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export type AttestationRow = typeof attestations.$inferSelect;
@@ -11,7 +12,16 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 
 /** Queries of the oracle's store. Writes are synchronous transactions: no await between read and write. */
 export class AttestationStore {
-  constructor(private readonly db: Db) {}
+  /** The signing rounds: every attestation is a completed proposal. */
+  readonly proposals: ProposalStore;
+
+  constructor(
+    private readonly db: Db,
+    /** Called after an attestation is stored, before it is answered (the dev-mode fault hook, see oracle/fault.ts). */
+    private readonly afterInsert?: (record: NewAttestation) => void,
+  ) {
+    this.proposals = new ProposalStore(db);
+  }
 
   findBySource(did: string, kind: AttestationRow['kind'], sourceRef: string): AttestationRow | undefined {
     return this.db
@@ -71,9 +81,9 @@ export class AttestationStore {
       .all();
   }
 
+  /** One above every nonce proposed or attested for the DID (ProposalStore.nextNonce). */
   nextNonce(didHash: string): number {
-    const row = this.db.select({ n: max(attestations.nonce) }).from(attestations).where(eq(attestations.didHash, didHash)).get();
-    return (row?.n ?? 0) + 1;
+    return this.proposals.nextNonce(didHash);
   }
 
   latestNav(didHash: string): { nav: bigint; asOf: bigint } | undefined {
@@ -88,13 +98,22 @@ export class AttestationStore {
     return { nav: BigInt(row.nav), asOf: BigInt(row.asOf) };
   }
 
-  /** Inserts an attestation with its per-chain signatures atomically; returns its feed sequence number. */
+  /**
+   * Inserts an attestation with its per-chain signatures atomically, and marks the proposal it completes (same DID
+   * and nonce) done in the same transaction; returns its feed sequence number.
+   */
   insert(record: NewAttestation, perChain: readonly Omit<DeliveryRow, 'attestationSeq'>[]): number {
-    return this.db.transaction((tx) => {
+    const seq = this.db.transaction((tx) => {
       const { seq } = tx.insert(attestations).values(record).returning({ seq: attestations.seq }).get();
       if (perChain.length > 0) tx.insert(deliveries).values(perChain.map((d) => ({ ...d, attestationSeq: seq }))).run();
+      tx.update(proposals)
+        .set({ state: 'done', updatedAt: record.createdAt })
+        .where(and(eq(proposals.didHash, record.didHash), eq(proposals.nonce, record.nonce)))
+        .run();
       return seq;
     });
+    this.afterInsert?.(record);
+    return seq;
   }
 
   getById(id: string): { row: AttestationRow; deliveries: DeliveryRow[] } | undefined {

@@ -122,3 +122,39 @@ export const moves = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.did, t.ref] }), index('moves_state').on(t.state)],
 );
+
+/**
+ * Signing rounds, stored before any signer is asked: the exact message at its nonce, where it goes, which set signs
+ * it and the request it came from. A nonce proposed here is never proposed for another message: after a crash, a
+ * signer timeout or a partial quorum the same proposal is completed (signers answer a message they signed again
+ * with the same signatures), or closed with a reason, and its nonce is skipped (receivers keep a nonce bitmap).
+ */
+export const proposals = sqliteTable(
+  'proposals',
+  {
+    didHash: text('did_hash').notNull(),
+    nonce: integer('nonce').notNull(),
+    did: text('did').notNull(),
+    kind: text('kind', { enum: ATTESTATION_KINDS }).notNull(),
+    sourceRef: text('source_ref').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** attestationId of `message`. */
+    id: text('id').notNull(),
+    /** The encoded message (hex), exactly as signed. */
+    message: text('message').notNull(),
+    /** JSON: the source request sent to the signers (with a move leg's settledAt, a reserve's caps). */
+    source: text('source').notNull(),
+    /** JSON [{chainId, receiver}]. */
+    destinations: text('destinations').notNull(),
+    /** JSON {signers, threshold}: the set the chains held when proposed. */
+    signerSet: text('signer_set').notNull(),
+    /** JSON of the attestation row's remaining columns (request, submitter, navValue, asOf). */
+    row: text('row').notNull(),
+    state: text('state', { enum: ['open', 'done', 'closed'] }).notNull(),
+    closedReason: text('closed_reason'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.didHash, t.nonce] }), index('proposals_source').on(t.did, t.kind, t.sourceRef), index('proposals_state').on(t.state)],
+);

@@ -1,0 +1,74 @@
+import { and, asc, count, eq, max, sql } from 'drizzle-orm';
+import type { Db } from './attestations.js';
+import { attestations, proposals } from './schema.js';
+
+export type ProposalRow = typeof proposals.$inferSelect;
+export type NewProposal = Omit<typeof proposals.$inferInsert, 'state' | 'closedReason' | 'attempts' | 'updatedAt'>;
+
+/** Signing rounds of the oracle's store (see `proposals` in schema.ts). Every write is one synchronous statement. */
+export class ProposalStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * The DID's next nonce: one above every nonce ever proposed or attested (attestations stored before proposals
+   * existed count too), so a nonce is never proposed twice, whatever became of the first proposal.
+   */
+  nextNonce(didHash: string): number {
+    const p = this.db.select({ n: max(proposals.nonce) }).from(proposals).where(eq(proposals.didHash, didHash)).get();
+    const a = this.db.select({ n: max(attestations.nonce) }).from(attestations).where(eq(attestations.didHash, didHash)).get();
+    return Math.max(p?.n ?? 0, a?.n ?? 0) + 1;
+  }
+
+  /** Stores a proposal as open; throws on a (DID, nonce) proposed already (the primary key). */
+  insert(p: NewProposal): ProposalRow {
+    return this.db
+      .insert(proposals)
+      .values({ ...p, state: 'open', attempts: 0, updatedAt: p.createdAt })
+      .returning()
+      .get();
+  }
+
+  /** The open proposal for a request (DID, kind, source reference), if any. */
+  openBySource(did: string, kind: ProposalRow['kind'], sourceRef: string): ProposalRow | undefined {
+    return this.db
+      .select()
+      .from(proposals)
+      .where(and(eq(proposals.did, did), eq(proposals.kind, kind), eq(proposals.sourceRef, sourceRef), eq(proposals.state, 'open')))
+      .get();
+  }
+
+  get(didHash: string, nonce: number): ProposalRow | undefined {
+    return this.db
+      .select()
+      .from(proposals)
+      .where(and(eq(proposals.didHash, didHash), eq(proposals.nonce, nonce)))
+      .get();
+  }
+
+  /** Open proposals, oldest first (the boot and periodic completion pass). */
+  open(limit = 100): ProposalRow[] {
+    return this.db.select().from(proposals).where(eq(proposals.state, 'open')).orderBy(asc(proposals.createdAt), asc(proposals.nonce)).limit(limit).all();
+  }
+
+  countOpen(): number {
+    return this.db.select({ n: count() }).from(proposals).where(eq(proposals.state, 'open')).get()?.n ?? 0;
+  }
+
+  /** One more attempt to complete it failed (signers down or too slow); it stays open. */
+  attempted(didHash: string, nonce: number, at: string): void {
+    this.db
+      .update(proposals)
+      .set({ attempts: sql`${proposals.attempts} + 1`, updatedAt: at })
+      .where(and(eq(proposals.didHash, didHash), eq(proposals.nonce, nonce)))
+      .run();
+  }
+
+  /** Closes an open proposal for good: it will never be completed, and its nonce is never proposed again. */
+  close(didHash: string, nonce: number, reason: string, at: string): void {
+    this.db
+      .update(proposals)
+      .set({ state: 'closed', closedReason: reason, updatedAt: at })
+      .where(and(eq(proposals.didHash, didHash), eq(proposals.nonce, nonce), eq(proposals.state, 'open')))
+      .run();
+  }
+}
