@@ -9,6 +9,7 @@ import { openDb } from '../common/sqlite.js';
 import { KeyedMutex } from '../common/mutex.js';
 import { createMetrics, type OracleMetrics } from './metrics.js';
 import { OracleService } from './service.js';
+import { MoveStore } from './store/moves.js';
 import { MoveService } from './move-service.js';
 import { createApp } from './http/app.js';
 import * as oracleSchema from './store/schema.js';
@@ -58,6 +59,7 @@ function boot(fault?: FaultSpec) {
     balanceOf: chains.balanceOf,
     isApplied: async (chainId: number, _d: DidHash, nonce: bigint) => world.usedNonces.has(`${chainId}:${nonce}`),
     transportQuorumStatus: async () => undefined,
+    moveOutcomeOf: async () => 'none' as const,
     holdingsState: async (chainId: number, d: DidHash, investor?: Address) => ({
       configured: true,
       totalSupply: 0n,
@@ -70,7 +72,7 @@ function boot(fault?: FaultSpec) {
   const lock = new KeyedMutex();
   const common = { registry, registryAddress: REGISTRY, hubChainId: BigInt(HUB), destinations, committee, store, metrics, logger, lock, now: () => clock };
   const service = new OracleService({ ...common, maxFutureSkewSeconds: 300 });
-  const moves = new MoveService(common);
+  const moves = new MoveService({ ...common, moves: new MoveStore(db) });
   const app = createApp({
     service,
     moves,
