@@ -32,6 +32,7 @@ import { RequestWatcher } from './request-watcher.js';
 import { StageWatcher } from './stage-watcher.js';
 import { PolicySync } from './policy-sync.js';
 import { QuorumSync } from './quorum-sync.js';
+import { ReadSide } from './read/side.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -51,6 +52,12 @@ Environment:
   ORACLE_LOG_SPAN_BLOCKS         most blocks one eth_getLogs covers (watchers, registry)  [5000]
   ORACLE_REGISTRY_START_BLOCK    the registry's deployment block: member lists are read from there [0]
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
+  ORACLE_READ_CACHE_MS   staleness bound of public reads built from chain state [1000]
+  ORACLE_READ_RATE / ORACLE_READ_BURST   public reads per second per client / burst   [20 / 2 x rate]
+  ORACLE_READ_GLOBAL_RATE / ORACLE_READ_GLOBAL_BURST   public reads per second in all  [200 / rate]
+  ORACLE_READ_CHAIN_CONCURRENCY  chain calls the read routes hold in flight at most   [4]
+  ORACLE_READ_TRUSTED_CLIENTS    comma-separated client addresses never read-limited (own relayers)
+  ORACLE_READ_CLIENT_HEADER      header naming the client behind a proxy (e.g. x-forwarded-for) [socket address]
   LOG_LEVEL              pino level                                           [info]
 `;
 
@@ -134,7 +141,11 @@ async function main(): Promise<void> {
     now,
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
   };
-  const redemptionView = new RedemptionView(redemptionDeps);
+  // The public read routes read through the read side (limits, caches, one chain budget); writes use the ports above.
+  const reads = new ReadSide(config.reads, metrics);
+  const readRegistry = reads.registry(registry);
+  const redemptionView = new RedemptionView({ ...redemptionDeps, registry: readRegistry, chains: reads.redemptionChains(redemptionChains) });
+  const redemptionViews = reads.cache<Awaited<ReturnType<RedemptionView['ofDid']>>>('redemptions');
   const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
   const quorumSync = new QuorumSync({ ...redemptionDeps, registry, quorums: registry, logger });
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
@@ -143,14 +154,19 @@ async function main(): Promise<void> {
   const app = createApp({
     admin,
     moves,
-    redemptions: { fulfilments: new FulfilmentService(redemptionDeps), disclosures: new DisclosureService(redemptionDeps), view: redemptionView },
+    redemptions: {
+      fulfilments: new FulfilmentService(redemptionDeps),
+      disclosures: new DisclosureService(redemptionDeps),
+      view: { ofDid: (did) => redemptionViews.get(did, () => redemptionView.ofDid(did)) },
+    },
+    reads,
     service,
     store,
     destinations,
     registry,
     metrics,
     logger,
-    dids: { members: registry, hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl },
+    dids: { registry: readRegistry, members: reads.members(registry), hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl },
   });
   const { server, port } = await listen(app, config.host, config.port);
   logger.info({ port, host: config.host, committee: committee.describe(), devMode: config.devMode, db: config.dbPath }, 'oracle listening');

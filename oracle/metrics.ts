@@ -18,6 +18,10 @@ export interface OracleMetrics {
   redemptionQueueSize: Gauge<'did' | 'stage'>;
   /** Age of the oldest open request, seconds, under the DID's current hub stage. */
   redemptionQueueAge: Gauge<'did' | 'stage'>;
+  /** Public read caches: hit (served kept), shared (joined a load in flight), miss (loaded), by cache. */
+  readCache: Counter<'cache' | 'outcome'>;
+  /** Public reads answered 429, by the limit that refused them (client or global). */
+  readLimited: Counter<'scope'>;
 }
 
 export function createMetrics(): OracleMetrics {
@@ -62,5 +66,7 @@ export function createMetrics(): OracleMetrics {
       labelNames: ['did', 'stage'],
       registers: [registry],
     }),
+    readCache: new Counter({ name: 'oracle_read_cache_total', help: 'Public read cache lookups by cache and outcome (hit, shared, miss)', labelNames: ['cache', 'outcome'], registers: [registry] }),
+    readLimited: new Counter({ name: 'oracle_read_limited_total', help: 'Public reads refused with 429, by limit (client, global)', labelNames: ['scope'], registers: [registry] }),
   };
 }

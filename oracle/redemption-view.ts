@@ -49,7 +49,12 @@ const stageView = (chainId: number, s: StageState): ChainStageView => ({
  * them with what was attested against each, and the metrics (daily rate, queue size and age per current stage).
  */
 export class RedemptionView {
-  constructor(private readonly d: Pick<RedemptionDeps, 'registry' | 'destinations' | 'chains' | 'store' | 'redemptions' | 'metrics' | 'logger' | 'now'>) {}
+  constructor(
+    private readonly d: Pick<RedemptionDeps, 'destinations' | 'store' | 'redemptions' | 'metrics' | 'logger' | 'now'> & {
+      registry: Pick<RedemptionDeps['registry'], 'getDid'>;
+      chains: Pick<RedemptionDeps['chains'], 'stageOf' | 'redeemableNow'>;
+    },
+  ) {}
 
   async ofDid(did: string): Promise<RedemptionsView> {
     const { hash, record } = await resolveDid(this.d, did);

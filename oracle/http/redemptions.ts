@@ -16,7 +16,8 @@ const parseDisclosure = parserFor<DisclosureRequest>(disclosureRequestSchema);
 export interface RedemptionRoutesDeps {
   fulfilments: FulfilmentService;
   disclosures: DisclosureService;
-  view: RedemptionView;
+  /** The DID's redemption view; in the oracle, the read side's cached one (oracle/read). */
+  view: Pick<RedemptionView, 'ofDid'>;
   store: AttestationStore;
 }
 

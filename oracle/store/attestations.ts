@@ -113,6 +113,11 @@ export class AttestationStore {
     return rows.map((row) => ({ row, deliveries: this.deliveriesOf(row.seq) }));
   }
 
+  /** The newest feed sequence number (0 when empty): a page after `after` can only change when it moves. */
+  lastSeq(): number {
+    return this.db.select({ seq: max(attestations.seq) }).from(attestations).get()?.seq ?? 0;
+  }
+
   count(): number {
     return this.db.select({ n: count() }).from(attestations).get()?.n ?? 0;
   }
