@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): Hono {
   const reads = deps.reads ?? ReadSide.unlimited(deps.metrics);
   const chainReads = reads.destinations(deps.destinations);
   /** Serialised feed pages by (after, limit, newest seq): relayers always see a new attestation at once. */
-  const feedPages = reads.cache<Uint8Array>('feed');
+  const feedPages = reads.cache<Uint8Array<ArrayBuffer>>('feed');
   const statuses = reads.cache<DeliveryState[]>('attestation_status');
   const metricsText = reads.cache<string>('metrics');
 
