@@ -97,8 +97,8 @@ function positiveNumber(value: string, name: string): number {
 function loadReads(env: NodeJS.ProcessEnv): ReadConfig {
   const cacheMs = Number(env.ORACLE_READ_CACHE_MS ?? '1000');
   if (!Number.isSafeInteger(cacheMs) || cacheMs < 0 || cacheMs > 60_000) throw new ConfigError('ORACLE_READ_CACHE_MS: expected 0..60000');
-  const rate = positiveNumber(env.ORACLE_READ_RATE ?? '20', 'ORACLE_READ_RATE');
-  const globalRate = positiveNumber(env.ORACLE_READ_GLOBAL_RATE ?? '200', 'ORACLE_READ_GLOBAL_RATE');
+  const rate = positiveNumber(env.ORACLE_READ_RATE ?? '5', 'ORACLE_READ_RATE');
+  const globalRate = positiveNumber(env.ORACLE_READ_GLOBAL_RATE ?? '50', 'ORACLE_READ_GLOBAL_RATE');
   const header = env.ORACLE_READ_CLIENT_HEADER?.trim().toLowerCase();
   if (header !== undefined && header !== '' && !/^[a-z0-9-]+$/.test(header)) throw new ConfigError('ORACLE_READ_CLIENT_HEADER: expected a header name');
   const trusted = (env.ORACLE_READ_TRUSTED_CLIENTS ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');

@@ -53,8 +53,8 @@ Environment:
   ORACLE_REGISTRY_START_BLOCK    the registry's deployment block: member lists are read from there [0]
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
   ORACLE_READ_CACHE_MS   staleness bound of public reads built from chain state [1000]
-  ORACLE_READ_RATE / ORACLE_READ_BURST   public reads per second per client / burst   [20 / 2 x rate]
-  ORACLE_READ_GLOBAL_RATE / ORACLE_READ_GLOBAL_BURST   public reads per second in all  [200 / rate]
+  ORACLE_READ_RATE / ORACLE_READ_BURST   public reads per second per client / burst   [5 / 2 x rate]
+  ORACLE_READ_GLOBAL_RATE / ORACLE_READ_GLOBAL_BURST   public reads per second in all  [50 / rate]
   ORACLE_READ_CHAIN_CONCURRENCY  chain calls the read routes hold in flight at most   [4]
   ORACLE_READ_TRUSTED_CLIENTS    comma-separated client addresses never read-limited (own relayers)
   ORACLE_READ_CLIENT_HEADER      header naming the client behind a proxy (e.g. x-forwarded-for) [socket address]

@@ -3,7 +3,7 @@ import { rwaReceiverAbi } from '../../schemas/abi.js';
 import type { SettlementRequest } from '../../schemas/http.js';
 import { postJson } from '../../clients/custodian.js';
 import { demoSubscription, DEMO_INVESTORS } from './demo.js';
-import { startReadFlood, type FloodCounts } from './read-flood.js';
+import { forkReadFlood, type FloodCounts } from './read-flood.js';
 import type { Stack } from './stack.js';
 import { waitFor } from './wait.js';
 
@@ -84,7 +84,7 @@ export async function readFloodBench(stack: Stack, n: number): Promise<string> {
   const alone = await postSettlements(stack.oracleUrl, await benchBodies(stack, 'ALONE', n));
   await waitApplied(stack, alone.accepted);
   const floodBodies = await benchBodies(stack, 'FLOOD', n);
-  const flood = startReadFlood(stack.oracleUrl, paths, READERS);
+  const flood = await forkReadFlood(stack.oracleUrl, paths, READERS);
   const floodStarted = performance.now();
   const under = await postSettlements(stack.oracleUrl, floodBodies);
   const counts: FloodCounts = await flood.stop();

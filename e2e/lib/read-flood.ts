@@ -1,5 +1,7 @@
 import { Agent, request } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fork } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface FloodCounts {
   /** 2xx answers. */
@@ -74,5 +76,37 @@ export function startReadFlood(baseUrl: string, paths: readonly string[], client
       await Promise.all(loops);
       return { ...counts };
     },
+  };
+}
+
+/**
+ * The flood in its own process (the readers are other programs; their event loop must not delay the custodians'
+ * timings): `node --import tsx read-flood.ts <baseUrl> <clients> <path>...`; on the IPC message 'stop' it stops,
+ * sends its counts and exits.
+ */
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.send) {
+  const [baseUrl, clients, ...paths] = process.argv.slice(2);
+  const flood = startReadFlood(baseUrl!, paths, Number(clients));
+  process.send('ready');
+  process.on('message', (m) => {
+    if (m !== 'stop') return;
+    void flood.stop().then((counts) => process.send!(counts, () => process.exit(0)));
+  });
+}
+
+/** Starts the flood in a child process, resolving once its readers run; `stop` resolves with its counts. */
+export async function forkReadFlood(baseUrl: string, paths: readonly string[], clients: number): Promise<{ stop(): Promise<FloodCounts> }> {
+  const child = fork(fileURLToPath(import.meta.url), [baseUrl, String(clients), ...paths], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`read flood exited (${code}) before starting`)));
+  });
+  return {
+    stop: () =>
+      new Promise<FloodCounts>((resolve, reject) => {
+        child.once('message', (m) => resolve(m as FloodCounts));
+        child.once('exit', (code) => reject(new Error(`read flood exited (${code}) before reporting`)));
+        child.send('stop');
+      }),
   };
 }
