@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Hono {
   const log = deps.logger.child({ module: 'http' });
   const reads = deps.reads ?? ReadSide.unlimited(deps.metrics);
   const chainReads = reads.destinations(deps.destinations);
-  /** Serialised feed pages by (after, limit, newest seq): relayers always see a new attestation at once. */
+  /** Serialised feed pages by (after, limit, newest seq on the page): relayers always see a new attestation at once. */
   const feedPages = reads.cache<Uint8Array<ArrayBuffer>>('feed');
   const statuses = reads.cache<DeliveryState[]>('attestation_status');
   const metricsText = reads.cache<string>('metrics');
@@ -112,7 +112,9 @@ export function createApp(deps: AppDeps): Hono {
     const limit = Number(c.req.query('limit') ?? '100');
     if (!Number.isSafeInteger(after) || after < 0) throw new OracleError(400, 'invalid_query', 'after must be a non-negative integer', 'after');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new OracleError(400, 'invalid_query', 'limit must be 1..500', 'limit');
-    const text = await feedPages.get(`${after}:${limit}:${deps.store.lastSeq()}`, async () => {
+    // A page can only change while it is not full: seqs are assigned in order, so past after + limit new attestations
+    // land on later pages. Keyed so, a full page is shared however fast attestations arrive (gaps in seq: ttl bound).
+    const text = await feedPages.get(`${after}:${limit}:${Math.min(deps.store.lastSeq(), after + limit)}`, async () => {
       const items = deps.store.page(after, limit).map((p) => attestationView(p.row, p.deliveries));
       // Kept encoded: a page of 500 is ~1 MB, and re-encoding it per reader is the cost being saved.
       return utf8.encode(JSON.stringify({ items, next: items.at(-1)?.seq ?? after }));
