@@ -127,6 +127,14 @@ describe('public read limits', () => {
     for (let i = 0; i < 3 * BURST; i++) expect((await from('10.0.0.9', '/v1/attestations')).status).toBe(200);
   });
 
+  it('documents the 429 on every limited read in the OpenAPI document', async () => {
+    const doc = (await (await from('10.0.0.3', '/openapi.json')).json()) as { paths: Record<string, { get?: { responses: Record<string, { headers?: object }> }; post?: { responses: Record<string, unknown> } }> };
+    const gets = Object.entries(doc.paths).filter(([, item]) => item.get);
+    expect(gets.length).toBeGreaterThan(4);
+    for (const [path, item] of gets) expect(Boolean(item.get!.responses['429']?.headers), path).toBe(path !== '/health');
+    for (const item of Object.values(doc.paths)) expect(item.post?.responses['429']).toBeUndefined();
+  });
+
   it('bounds all readers together: past the global budget every anonymous client gets 429', async () => {
     setup({ rate: 1, burst: 4 });
     const statuses = [];
