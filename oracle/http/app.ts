@@ -116,7 +116,7 @@ export function createApp(deps: AppDeps): Hono {
     // land on later pages. Keyed so, a full page is shared however fast attestations arrive (gaps in seq: ttl bound).
     const text = await feedPages.get(`${after}:${limit}:${Math.min(deps.store.lastSeq(), after + limit)}`, async () => {
       const items = deps.store.page(after, limit).map((p) => attestationView(p.row, p.deliveries));
-      // Kept encoded: a page of 500 is ~1 MB, and re-encoding it per reader is the cost being saved.
+      // Kept encoded: a page of 500 runs to hundreds of KB, and re-encoding it per reader is the cost being saved.
       return utf8.encode(JSON.stringify({ items, next: items.at(-1)?.seq ?? after }));
     });
     return c.body(text, 200, { 'content-type': 'application/json' });
