@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fork } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface FloodCounts {
@@ -29,6 +30,7 @@ export function startReadFlood(baseUrl: string, paths: readonly string[], client
   const counts: FloodCounts = { answered: 0, limited: 0, serverErrors: 0, other: 0 };
   const url = new URL(baseUrl);
   const stopped = new AbortController();
+  setMaxListeners(clients + 1, stopped.signal); // every client waiting out a Retry-After listens for the stop
   const get = (agent: Agent, localAddress: string, path: string) =>
     new Promise<{ status: number; retryAfter: number }>((resolve, reject) => {
       const req = request({ host: url.hostname, port: url.port, path, agent, localAddress, method: 'GET', timeout: 30_000 }, (res) => {
