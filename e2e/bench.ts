@@ -8,7 +8,7 @@
  * latency is that of a 2-of-3 transport quorum.
  * With --read-flood, it measures instead what readers cost the writers: the same write load alone, then under 64
  * anonymous clients reading the public routes as fast as answers come (honouring 429 Retry-After), side by side.
- * Usage: npm run bench [-- --settlements 200] [-- --quorum] [-- --read-flood]
+ * Usage: npm run bench [-- --settlements 200] [-- --quorum] [-- --read-flood [--rounds 1]]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   try {
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
     if (process.argv.includes('--read-flood')) {
-      process.stdout.write(await readFloodBench(stack, n));
+      process.stdout.write(await readFloodBench(stack, n, arg('rounds', 1)));
       return;
     }
     const d = stack.deployment;

@@ -75,28 +75,41 @@ const READERS = 64;
  * The write load alone, then the same load under READERS anonymous clients reading what the issue measured
  * (a DID's redemptions and document, a 500-item feed page, /metrics); returns the side-by-side table.
  */
-export async function readFloodBench(stack: Stack, n: number): Promise<string> {
+export async function readFloodBench(stack: Stack, n: number, rounds = 1): Promise<string> {
   const did = stack.deployment.dids[0]!.did;
   const paths = [`/v1/dids/${encodeURIComponent(did)}/redemptions`, `/v1/dids/${encodeURIComponent(did)}`, '/v1/attestations?limit=500', '/metrics'];
   // Warm-up (JIT, connection pools), then each phase starts with the relayer idle.
   const warm = await postSettlements(stack.oracleUrl, await benchBodies(stack, 'WARM', 16));
   await waitApplied(stack, warm.accepted);
-  const alone = await postSettlements(stack.oracleUrl, await benchBodies(stack, 'ALONE', n));
-  await waitApplied(stack, alone.accepted);
-  const floodBodies = await benchBodies(stack, 'FLOOD', n);
-  const flood = await forkReadFlood(stack.oracleUrl, paths, READERS);
-  const floodStarted = performance.now();
-  const under = await postSettlements(stack.oracleUrl, floodBodies);
-  const counts: FloodCounts = await flood.stop();
-  const floodSeconds = (performance.now() - floodStarted) / 1000;
-
-  const rate = (r: { seconds: number }) => n / r.seconds;
+  // Phases alternate (alone, flood, alone, ...) so that a drift in the machine's other load falls on both columns.
+  const alone = { postMs: [] as number[], seconds: 0 };
+  const under = { postMs: [] as number[], seconds: 0 };
+  const counts: FloodCounts = { answered: 0, limited: 0, serverErrors: 0, other: 0 };
+  let floodSeconds = 0;
+  for (let round = 0; round < rounds; round++) {
+    const a = await postSettlements(stack.oracleUrl, await benchBodies(stack, `ALONE${round}`, n));
+    await waitApplied(stack, a.accepted);
+    alone.postMs.push(...a.postMs);
+    alone.seconds += a.seconds;
+    const floodBodies = await benchBodies(stack, `FLOOD${round}`, n);
+    const flood = await forkReadFlood(stack.oracleUrl, paths, READERS);
+    const floodStarted = performance.now();
+    const u = await postSettlements(stack.oracleUrl, floodBodies);
+    const c = await flood.stop();
+    floodSeconds += (performance.now() - floodStarted) / 1000;
+    for (const key of Object.keys(counts) as (keyof FloodCounts)[]) counts[key] += c[key];
+    await waitApplied(stack, u.accepted);
+    under.postMs.push(...u.postMs);
+    under.seconds += u.seconds;
+  }
+  const total = n * rounds;
+  const rate = (r: { seconds: number }) => total / r.seconds;
   const delta = (a: number, b: number) => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)}%`;
   const row = (label: string, a: string, b: string, d = '') => `${label.padEnd(24)}${a.padEnd(22)}${b.padEnd(26)}${d}`;
   const lat = (r: { postMs: number[] }) => `${quantile(r.postMs, 0.5).toFixed(0)} / ${quantile(r.postMs, 0.99).toFixed(0)} ms`;
   return [
     '',
-    `${n} settlements from 8 custodian clients; flood: ${READERS} clients on ${paths.join(', ')}`,
+    `${total} settlements per column (${rounds} alternating round(s)) from 8 custodian clients; flood: ${READERS} clients on ${paths.join(', ')}`,
     row('', 'alone', `${READERS}-client read flood`, 'change'),
     row('accepted /s', rate(alone).toFixed(1), rate(under).toFixed(1), delta(rate(alone), rate(under))),
     row('POST p50 / p99', lat(alone), lat(under), `p99 ${delta(quantile(alone.postMs, 0.99), quantile(under.postMs, 0.99))}`),
