@@ -6,7 +6,9 @@
  * - gas: receipt gasUsed of receiveMessage for a subscription and a NAV (2-of-3 quorum), as a relayer pays it.
  * With --quorum, spoke-b also gets a CCIP lane and the demo DID requires 2 of {cctp, ccip, wormhole} there: its
  * latency is that of a 2-of-3 transport quorum.
- * Usage: npm run bench [-- --settlements 200] [-- --quorum]
+ * With --read-flood, it measures instead what readers cost the writers: the same write load alone, then under 64
+ * anonymous clients reading the public routes as fast as answers come (honouring 429 Retry-After), side by side.
+ * Usage: npm run bench [-- --settlements 200] [-- --quorum] [-- --read-flood [--rounds 1]]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,14 +20,11 @@ import { startStack } from './lib/stack.js';
 import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTORS } from './lib/demo.js';
 import { waitFor } from './lib/wait.js';
 import { requireTransportQuorum } from './lib/quorum.js';
+import { postSettlements, quantile, readFloodBench } from './lib/bench-reads.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
@@ -43,6 +42,10 @@ async function main(): Promise<void> {
   });
   try {
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
+    if (process.argv.includes('--read-flood')) {
+      process.stdout.write(await readFloodBench(stack, n, arg('rounds', 1)));
+      return;
+    }
     const d = stack.deployment;
     const spokeB = d.chains.find((c) => c.name === 'spoke-b')!;
     if (quorum) await requireTransportQuorum(d, d.dids[0]!.didHash as Hex, spokeB, 2, 7);
@@ -50,24 +53,7 @@ async function main(): Promise<void> {
     const bodies = await Promise.all(
       Array.from({ length: n }, (_, i) => demoSubscription(d, d.chains[i % d.chains.length]!.chainId, `BENCH-${i}`, 1_000n + BigInt(i), now - 10, DEMO_INVESTORS[i % DEMO_INVESTORS.length]!)),
     );
-    const postMs: number[] = [];
-    const accepted: { id: Hex; chainId: number; didHash: Hex; nonce: bigint; at: number }[] = [];
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let i = next++; i < n; i = next++) {
-          const t0 = performance.now();
-          const r = await postJson(`${stack.oracleUrl}/v1/settlements`, bodies[i]);
-          const t1 = performance.now();
-          if (r.status !== 201) throw new Error(`settlement ${i} refused: ${r.status} ${JSON.stringify(r.json)}`);
-          postMs.push(t1 - t0);
-          const j = r.json as { id: Hex; didHash: Hex; nonce: string; deliveries: { chainId: number }[] };
-          accepted.push({ id: j.id, chainId: j.deliveries[0]!.chainId, didHash: j.didHash, nonce: BigInt(j.nonce), at: Date.now() });
-        }
-      }),
-    );
-    const postSeconds = (performance.now() - started) / 1000;
+    const { postMs, accepted, seconds: postSeconds } = await postSettlements(stack.oracleUrl, bodies);
 
     // Delivery latency: poll each chain's receiver for applied nonces, stamping the first time each is seen.
     const appliedAt = new Map<string, number>();

@@ -58,3 +58,44 @@ describe('loadConfig, committee signer tokens', () => {
     expect(loadConfig(env({ ORACLE_SIGNER_URLS: urls })).committee).toEqual({ mode: 'remote', urls: ['http://s1:8101', 'http://s2:8102'], timeoutMs: 5000 });
   });
 });
+
+describe('loadConfig, public read limits', () => {
+  it('has defaults: 5 reads/s per client (burst 10), 50/s in all, 1 s staleness, 4 chain calls', () => {
+    expect(loadConfig(env()).reads).toEqual({
+      cacheMs: 1000,
+      chainConcurrency: 4,
+      perClient: { rate: 5, burst: 10 },
+      global: { rate: 50, burst: 50 },
+      trustedClients: [],
+      clientHeader: undefined,
+    });
+  });
+
+  it('reads the environment', () => {
+    const reads = loadConfig(
+      env({
+        ORACLE_READ_CACHE_MS: '250',
+        ORACLE_READ_RATE: '0.5',
+        ORACLE_READ_BURST: '3',
+        ORACLE_READ_GLOBAL_RATE: '20',
+        ORACLE_READ_GLOBAL_BURST: '40',
+        ORACLE_READ_CHAIN_CONCURRENCY: '2',
+        ORACLE_READ_TRUSTED_CLIENTS: '10.0.0.1, 10.0.0.2',
+        ORACLE_READ_CLIENT_HEADER: 'X-Forwarded-For',
+      }),
+    ).reads;
+    expect(reads).toEqual({ cacheMs: 250, chainConcurrency: 2, perClient: { rate: 0.5, burst: 3 }, global: { rate: 20, burst: 40 }, trustedClients: ['10.0.0.1', '10.0.0.2'], clientHeader: 'x-forwarded-for' });
+  });
+
+  it.each([
+    ['ORACLE_READ_CACHE_MS', '-1'],
+    ['ORACLE_READ_CACHE_MS', '120000'],
+    ['ORACLE_READ_RATE', '0'],
+    ['ORACLE_READ_GLOBAL_RATE', 'fast'],
+    ['ORACLE_READ_BURST', '1.5'],
+    ['ORACLE_READ_CHAIN_CONCURRENCY', '0'],
+    ['ORACLE_READ_CLIENT_HEADER', 'x forwarded'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => loadConfig(env({ [name]: value }))).toThrow(name);
+  });
+});

@@ -4,6 +4,7 @@ import type { Deployment } from '../schemas/deployment.js';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import { readDeploymentFile } from '../common/deployment-file.js';
 import { parseFault, type FaultSpec } from './fault.js';
+import type { ReadConfig } from './read/side.js';
 
 /** Where committee signatures come from: keys this process holds, or independent signer processes. */
 /** `tokens[i]` is the bearer token of signer `urls[i]` (ORACLE_SIGNER_TOKENS); absent only in dev mode. */
@@ -37,6 +38,8 @@ export interface OracleConfig {
   proposalSweepMs: number;
   /** First hub block with registry events (the registry's deployment block): where member lists are read from. */
   registryStartBlock: bigint;
+  /** Public read routes: per-client and global limits, cache staleness, chain-call budget (README, "Reads"). */
+  reads: ReadConfig;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +97,30 @@ function loadCommittee(env: NodeJS.ProcessEnv, devMode: boolean): CommitteeConfi
   throw new ConfigError('ORACLE_SIGNER_URLS (signer processes) or ORACLE_COMMITTEE_KEYS is required outside dev mode');
 }
 
+function positiveNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name}: expected a positive number`);
+  return n;
+}
+
+function loadReads(env: NodeJS.ProcessEnv): ReadConfig {
+  const cacheMs = Number(env.ORACLE_READ_CACHE_MS ?? '1000');
+  if (!Number.isSafeInteger(cacheMs) || cacheMs < 0 || cacheMs > 60_000) throw new ConfigError('ORACLE_READ_CACHE_MS: expected 0..60000');
+  const rate = positiveNumber(env.ORACLE_READ_RATE ?? '5', 'ORACLE_READ_RATE');
+  const globalRate = positiveNumber(env.ORACLE_READ_GLOBAL_RATE ?? '50', 'ORACLE_READ_GLOBAL_RATE');
+  const header = env.ORACLE_READ_CLIENT_HEADER?.trim().toLowerCase();
+  if (header !== undefined && header !== '' && !/^[a-z0-9-]+$/.test(header)) throw new ConfigError('ORACLE_READ_CLIENT_HEADER: expected a header name');
+  const trusted = (env.ORACLE_READ_TRUSTED_CLIENTS ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  return {
+    cacheMs,
+    chainConcurrency: positiveInt(env.ORACLE_READ_CHAIN_CONCURRENCY ?? '4', 'ORACLE_READ_CHAIN_CONCURRENCY'),
+    perClient: { rate, burst: positiveInt(env.ORACLE_READ_BURST ?? String(Math.max(1, Math.ceil(rate * 2))), 'ORACLE_READ_BURST') },
+    global: { rate: globalRate, burst: positiveInt(env.ORACLE_READ_GLOBAL_BURST ?? String(Math.max(1, Math.ceil(globalRate))), 'ORACLE_READ_GLOBAL_BURST') },
+    trustedClients: trusted,
+    clientHeader: header === '' ? undefined : header,
+  };
+}
+
 /** The only place that reads the environment; everything else receives this object. */
 export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
   const file = readDeploymentFile(env.ORACLE_DEPLOYMENT ?? 'data/deployment.json', 'ORACLE_DEPLOYMENT');
@@ -141,5 +168,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
       startBlock: blockNumber(env.ORACLE_REDEMPTION_START_BLOCK ?? '0', 'ORACLE_REDEMPTION_START_BLOCK'),
       logSpanBlocks: BigInt(positiveInt(env.ORACLE_LOG_SPAN_BLOCKS ?? '5000', 'ORACLE_LOG_SPAN_BLOCKS')),
     },
+    reads: loadReads(env),
   };
 }

@@ -38,6 +38,7 @@ import { faultHook, faultyCommittee, storedKindOf } from './fault.js';
 import { sweepProposals } from './proposal-sweep.js';
 import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
 import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
+import { ReadSide } from './read/side.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -61,6 +62,12 @@ Environment:
   ORACLE_PROPOSAL_SWEEP_MS  how often open signing rounds are completed      [5000]
   ORACLE_FAULT=step[:kind]  DEV ONLY: SIGKILL itself at a signing-round step (oracle/fault.ts)
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
+  ORACLE_READ_CACHE_MS   staleness bound of public reads built from chain state [1000]
+  ORACLE_READ_RATE / ORACLE_READ_BURST   public reads per second per client / burst   [5 / 2 x rate]
+  ORACLE_READ_GLOBAL_RATE / ORACLE_READ_GLOBAL_BURST   public reads per second in all  [50 / rate]
+  ORACLE_READ_CHAIN_CONCURRENCY  chain calls the read routes hold in flight at most   [4]
+  ORACLE_READ_TRUSTED_CLIENTS    comma-separated client addresses never read-limited (own relayers)
+  ORACLE_READ_CLIENT_HEADER      header naming the client behind a proxy (e.g. x-forwarded-for) [socket address]
   LOG_LEVEL              pino level                                           [info]
 `;
 
@@ -155,7 +162,11 @@ async function main(): Promise<void> {
     now,
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
   };
-  const redemptionView = new RedemptionView(redemptionDeps);
+  // The public read routes read through the read side (limits, caches, one chain budget); writes use the ports above.
+  const reads = new ReadSide(config.reads, metrics);
+  const readRegistry = reads.registry(registry);
+  const redemptionView = new RedemptionView({ ...redemptionDeps, registry: readRegistry, chains: reads.redemptionChains(redemptionChains) });
+  const redemptionViews = reads.cache<Awaited<ReturnType<RedemptionView['ofDid']>>>('redemptions');
   const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
   const quorumSync = new QuorumSync({ ...redemptionDeps, registry, quorums: registry, logger });
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
@@ -164,14 +175,20 @@ async function main(): Promise<void> {
   const app = createApp({
     admin,
     moves,
-    redemptions: { fulfilments: new FulfilmentService(redemptionDeps), acceptances: new AcceptanceService(redemptionDeps), disclosures: new DisclosureService(redemptionDeps), view: redemptionView },
+    redemptions: {
+      fulfilments: new FulfilmentService(redemptionDeps),
+      acceptances: new AcceptanceService(redemptionDeps),
+      disclosures: new DisclosureService(redemptionDeps),
+      view: { ofDid: (did) => redemptionViews.get(did, () => redemptionView.ofDid(did)) },
+    },
+    reads,
     service,
     store,
     destinations,
     registry,
     metrics,
     logger,
-    dids: { members: registry, hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl },
+    dids: { registry: readRegistry, members: reads.members(registry), hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl },
   });
   const { server, port } = await listen(app, config.host, config.port);
   logger.info({ port, host: config.host, committee: committee.describe(), devMode: config.devMode, db: config.dbPath }, 'oracle listening');

@@ -32,6 +32,10 @@ export interface OracleMetrics {
   moveOldestUnfinishedSeconds: Gauge;
   /** Moves unfinished past their deadline: an alert (units on no chain). */
   movesStranded: Gauge;
+  /** Public read caches: hit (served kept), shared (joined a load in flight), miss (loaded), by cache. */
+  readCache: Counter<'cache' | 'outcome'>;
+  /** Public reads answered 429, by the limit that refused them (client or global). */
+  readLimited: Counter<'scope'>;
 }
 
 export function createMetrics(): OracleMetrics {
@@ -88,5 +92,7 @@ export function createMetrics(): OracleMetrics {
       labelNames: ['did', 'stage'],
       registers: [registry],
     }),
+    readCache: new Counter({ name: 'oracle_read_cache_total', help: 'Public read cache lookups by cache and outcome (hit, shared, miss)', labelNames: ['cache', 'outcome'], registers: [registry] }),
+    readLimited: new Counter({ name: 'oracle_read_limited_total', help: 'Public reads refused with 429, by limit (client, global)', labelNames: ['scope'], registers: [registry] }),
   };
 }

@@ -33,7 +33,7 @@ export interface RedemptionDeps {
 export const issueDepsOf = (d: Pick<RedemptionDeps, 'committee' | 'store' | 'metrics' | 'logger' | 'destinations'>): IssueDeps => ({ committee: d.committee, store: d.store, metrics: d.metrics, logger: d.logger, chain: (id) => d.destinations.get(id) });
 
 /** A DID posted in a body: its hash and hub record, or 404 naming `did`. */
-export async function resolveDid(d: Pick<RedemptionDeps, 'registry'>, did: string): Promise<{ hash: DidHash; record: DidRecord }> {
+export async function resolveDid(d: { registry: Pick<RedemptionDeps['registry'], 'getDid'> }, did: string): Promise<{ hash: DidHash; record: DidRecord }> {
   const hash = hashDid(did as DidString);
   const record = await d.registry.getDid(hash);
   if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');

@@ -1,9 +1,10 @@
 import type { DidHash } from '../schemas/ids.js';
 import type { RedemptionReport } from '../schemas/committee.js';
-import { REDEMPTION_STAGE, type RedemptionStageName } from '../schemas/message.js';
+import type { RedemptionStageName } from '../schemas/message.js';
 import type { StageState } from './chain/redemption-types.js';
 import { dailyRateBps, dayOf } from './redemption-rules.js';
 import { enabledChains, resolveDid, type RedemptionDeps } from './redemption-deps.js';
+import { RedemptionGauges } from './redemption-gauges.js';
 import { requestSourceRef, type RequestWithFulfilled } from './store/redemptions.js';
 
 export type RequestStatus = 'open' | 'fulfilled' | 'cancelled';
@@ -49,7 +50,16 @@ const stageView = (chainId: number, s: StageState): ChainStageView => ({
  * them with what was attested against each, and the metrics (daily rate, queue size and age per current stage).
  */
 export class RedemptionView {
-  constructor(private readonly d: Pick<RedemptionDeps, 'registry' | 'destinations' | 'chains' | 'store' | 'redemptions' | 'metrics' | 'logger' | 'now'>) {}
+  constructor(
+    private readonly d: Pick<RedemptionDeps, 'destinations' | 'store' | 'redemptions' | 'metrics' | 'logger' | 'now'> & {
+      registry: Pick<RedemptionDeps['registry'], 'getDid'>;
+      chains: Pick<RedemptionDeps['chains'], 'stageOf' | 'redeemableNow'>;
+    },
+  ) {
+    this.gauges = new RedemptionGauges(d);
+  }
+
+  private readonly gauges: RedemptionGauges;
 
   async ofDid(did: string): Promise<RedemptionsView> {
     const { hash, record } = await resolveDid(this.d, did);
@@ -99,22 +109,8 @@ export class RedemptionView {
     return dailyRateBps(this.d.redemptions.dayRequested(hash, dayOf(this.d.now())), pool);
   }
 
-  /** Sets the redemption gauges of every DID with requests; the queue is labelled with the DID's current hub stage. */
+  /** Sets the redemption gauges of every DID with requests, recomputing only the DIDs that changed (RedemptionGauges). */
   refreshMetrics(): void {
-    const now = Number(this.d.now());
-    for (const hash of this.d.redemptions.didsWithRequests() as DidHash[]) {
-      const did = this.d.store.latestOfKind(hash, 'redemptionRequest')?.did;
-      if (!did) continue;
-      const rate = this.dailyRate(hash);
-      if (rate !== undefined) this.d.metrics.redemptionDailyRateBps.set({ did }, rate);
-      const latest = this.d.redemptions.latestStage(hash);
-      const current = (Object.keys(REDEMPTION_STAGE) as RedemptionStageName[]).find((k) => REDEMPTION_STAGE[k] === latest?.stage) ?? 'A';
-      const open = this.d.redemptions.requests(hash, 10_000).filter((r) => statusOf(r) === 'open');
-      const oldest = open.reduce<number | undefined>((min, r) => (min === undefined || r.requestedAt < min ? r.requestedAt : min), undefined);
-      for (const stage of Object.keys(REDEMPTION_STAGE) as RedemptionStageName[]) {
-        this.d.metrics.redemptionQueueSize.set({ did, stage }, stage === current ? open.length : 0);
-        this.d.metrics.redemptionQueueAge.set({ did, stage }, stage === current && oldest !== undefined ? Math.max(0, now - oldest) : 0);
-      }
-    }
+    this.gauges.refresh();
   }
 }

@@ -212,6 +212,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ORACLE_DB: join(opts.dataDir, 'oracle.sqlite'),
       ORACLE_PORT: String(oraclePort),
       ORACLE_DEV_MODE: '1',
+      // The stack's own relayer and test harness read from here; anonymous readers (the bench's read flood) come
+      // from other loopback addresses and are limited.
+      ORACLE_READ_TRUSTED_CLIENTS: '127.0.0.1',
       ...(signerCount > 0 ? { ORACLE_SIGNER_URLS: signerPorts.map((p) => `http://127.0.0.1:${p}`).join(','), ORACLE_SIGNER_TOKENS: signerTokens.join(',') } : {}),
       LOG_LEVEL: logLevel,
     };

@@ -9,7 +9,7 @@ import { isRpcUnavailable } from '../../common/rpc-errors.js';
 import { OracleError } from '../errors.js';
 import type { OracleService } from '../service.js';
 import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
-import type { DestinationsPort } from '../chain/destinations.js';
+import type { DestinationsPort, TransportQuorumStatus } from '../chain/destinations.js';
 import type { RegistryPort } from '../chain/registry.js';
 import type { OracleMetrics } from '../metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -19,6 +19,7 @@ import type { AdminService } from '../admin-service.js';
 import type { MoveService } from '../move-service.js';
 import { createMoveRoutes } from './moves.js';
 import { createRedemptionRoutes, type RedemptionRoutesDeps } from './redemptions.js';
+import { ReadSide } from '../read/side.js';
 
 export interface AppDeps {
   service: OracleService;
@@ -27,7 +28,10 @@ export interface AppDeps {
   registry: RegistryPort;
   metrics: OracleMetrics;
   logger: Logger;
-  dids: Omit<DidRoutesDeps, 'registry'>;
+  /** DID document routes; `registry` there (the read side's cached reader) overrides the top-level one. */
+  dids: Omit<DidRoutesDeps, 'registry'> & Partial<Pick<DidRoutesDeps, 'registry'>>;
+  /** Public read limits, caches and chain budget (oracle/read); absent: none of them (tests of the routes alone). */
+  reads?: ReadSide;
   /** Reserve, allow-list and pause routes; absent in tests of the custodian API alone. */
   admin?: AdminService;
   /** Cross-chain move routes; absent in tests of the custodian API alone. */
@@ -35,6 +39,10 @@ export interface AppDeps {
   /** Fulfilment, disclosure and redemption-view routes; absent in tests of the custodian API alone. */
   redemptions?: Omit<RedemptionRoutesDeps, 'store'>;
 }
+
+type DeliveryState = { chainId: number; state: 'applied' | 'pending' | 'unknown'; quorum?: TransportQuorumStatus };
+
+const utf8 = new TextEncoder();
 
 const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
 const parseNav = parserFor<NavRequest>(navRequestSchema);
@@ -57,6 +65,12 @@ export function attestationView(row: AttestationRow, deliveries: DeliveryRow[]) 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const log = deps.logger.child({ module: 'http' });
+  const reads = deps.reads ?? ReadSide.unlimited(deps.metrics);
+  const chainReads = reads.destinations(deps.destinations);
+  /** Serialised feed pages by (after, limit, newest seq on the page): relayers always see a new attestation at once. */
+  const feedPages = reads.cache<Uint8Array<ArrayBuffer>>('feed');
+  const statuses = reads.cache<DeliveryState[]>('attestation_status');
+  const metricsText = reads.cache<string>('metrics');
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
@@ -66,6 +80,7 @@ export function createApp(deps: AppDeps): Hono {
     deps.metrics.requestDuration.observe({ route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
     log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
   });
+  if (reads.limit) app.use('*', reads.limit);
   app.use('/v1/*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new OracleError(413, 'body_too_large', 'body exceeds 16 KiB'); } }));
 
   app.onError((err, c) => {
@@ -99,14 +114,33 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   /** Relayers' feed: signed attestations in oracle order. */
-  app.get('/v1/attestations', (c) => {
+  app.get('/v1/attestations', async (c) => {
     const after = Number(c.req.query('after') ?? '0');
     const limit = Number(c.req.query('limit') ?? '100');
     if (!Number.isSafeInteger(after) || after < 0) throw new OracleError(400, 'invalid_query', 'after must be a non-negative integer', 'after');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new OracleError(400, 'invalid_query', 'limit must be 1..500', 'limit');
-    const items = deps.store.page(after, limit).map((p) => attestationView(p.row, p.deliveries));
-    return c.json({ items, next: items.at(-1)?.seq ?? after });
+    // A page can only change while it is not full: seqs are assigned in order, so past after + limit new attestations
+    // land on later pages. Keyed so, a full page is shared however fast attestations arrive (gaps in seq: ttl bound).
+    const text = await feedPages.get(`${after}:${limit}:${Math.min(deps.store.lastSeq(), after + limit)}`, async () => {
+      const items = deps.store.page(after, limit).map((p) => attestationView(p.row, p.deliveries));
+      // Kept encoded: a page of 500 runs to hundreds of KB, and re-encoding it per reader is the cost being saved.
+      return utf8.encode(JSON.stringify({ items, next: items.at(-1)?.seq ?? after }));
+    });
+    return c.body(text, 200, { 'content-type': 'application/json' });
   });
+
+  /** Whether one destination applied an attestation (and its transport quorum progress), read under the budget. */
+  const deliveryState = async (row: AttestationRow, d: DeliveryRow): Promise<DeliveryState> => {
+    try {
+      const didHash = row.didHash as `0x${string}` & { __brand: 'DidHash' };
+      const [applied, quorum] = await Promise.all([chainReads.isApplied(d.chainId, didHash, BigInt(row.nonce)), chainReads.transportQuorumStatus(d.chainId, didHash, row.id as `0x${string}`)]);
+      // Under a transport quorum: which transports delivered it so far, of the k needed.
+      return { chainId: d.chainId, state: applied ? 'applied' : 'pending', ...(quorum ? { quorum } : {}) };
+    } catch (err) {
+      log.warn({ err, chainId: d.chainId, attestationId: row.id }, 'chain unreachable for status');
+      return { chainId: d.chainId, state: 'unknown' };
+    }
+  };
 
   /**
    * Status of one attestation: its message and, per destination chain, whether the chain has applied it (and, where
@@ -118,22 +152,7 @@ export function createApp(deps: AppDeps): Hono {
     const found = deps.store.getById(id.toLowerCase());
     if (!found) throw new OracleError(404, 'unknown_attestation', `no attestation ${id}`, 'id');
     const view = attestationView(found.row, found.deliveries);
-    const onChain = await Promise.all(
-      found.deliveries.map(async (d) => {
-        try {
-          const didHash = found.row.didHash as `0x${string}` & { __brand: 'DidHash' };
-          const [applied, quorum] = await Promise.all([
-            deps.destinations.isApplied(d.chainId, didHash, BigInt(found.row.nonce)),
-            deps.destinations.transportQuorumStatus(d.chainId, didHash, found.row.id as `0x${string}`),
-          ]);
-          // Under a transport quorum: which transports delivered it so far, of the k needed.
-          return { chainId: d.chainId, state: applied ? 'applied' : 'pending', ...(quorum ? { quorum } : {}) };
-        } catch (err) {
-          log.warn({ err, chainId: d.chainId, attestationId: id }, 'chain unreachable for status');
-          return { chainId: d.chainId, state: 'unknown' };
-        }
-      }),
-    );
+    const onChain = await statuses.get(found.row.id, () => Promise.all(found.deliveries.map((d) => deliveryState(found.row, d))));
     return c.json({ ...view, delivery: onChain });
   });
 
@@ -153,7 +172,8 @@ export function createApp(deps: AppDeps): Hono {
       return c.json({ status: 'not_ready' }, 503);
     }
   });
-  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
+  // One rendering per cache interval, however many scrapers ask.
+  app.get('/metrics', async (c) => c.text(await metricsText.get('all', () => deps.metrics.registry.metrics()), 200, { 'content-type': deps.metrics.registry.contentType }));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   return app;
 }

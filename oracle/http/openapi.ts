@@ -3,8 +3,22 @@ import { DOC_KINDS, acceptanceRequestSchema, attestationFeedSchema, disclosureRe
 const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
-/** OpenAPI 3.1 document built from the same JSON Schemas the API validates with. */
+/** Every public read but /health may answer this (oracle/read/limiter.ts). */
+const rateLimited = {
+  ...errorResponse('over the client\'s or the global read limit (code `rate_limited`)'),
+  headers: { 'Retry-After': { description: 'seconds to wait before the next read', schema: { type: 'integer', minimum: 1 } } },
+};
+
+/** OpenAPI 3.1 document built from the same JSON Schemas the API validates with; reads carry their 429. */
 export function openApiDocument() {
+  const doc = document();
+  for (const [path, item] of Object.entries(doc.paths) as [string, { get?: { responses: Record<string, unknown> } }][]) {
+    if (item.get && path !== '/health') item.get.responses['429'] = rateLimited;
+  }
+  return doc;
+}
+
+function document() {
   return {
     openapi: '3.1.0',
     info: { title: 'RWA settlement oracle', version: '0.1.0', description: 'Custodians post signed settlement proofs and NAV; the committee signs attestations for every chain.' },

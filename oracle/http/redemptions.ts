@@ -19,7 +19,8 @@ export interface RedemptionRoutesDeps {
   fulfilments: FulfilmentService;
   acceptances: AcceptanceService;
   disclosures: DisclosureService;
-  view: RedemptionView;
+  /** The DID's redemption view; in the oracle, the read side's cached one (oracle/read). */
+  view: Pick<RedemptionView, 'ofDid'>;
   store: AttestationStore;
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNotNull, like, notExists, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, like, max, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
@@ -130,6 +130,11 @@ export class AttestationStore {
   page(after: number, limit: number): { row: AttestationRow; deliveries: DeliveryRow[] }[] {
     const rows = this.db.select().from(attestations).where(gt(attestations.seq, after)).orderBy(asc(attestations.seq)).limit(limit).all();
     return rows.map((row) => ({ row, deliveries: this.deliveriesOf(row.seq) }));
+  }
+
+  /** The newest feed sequence number (0 when empty): a page after `after` can only change when it moves. */
+  lastSeq(): number {
+    return this.db.select({ seq: max(attestations.seq) }).from(attestations).get()?.seq ?? 0;
   }
 
   count(): number {

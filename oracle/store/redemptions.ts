@@ -172,6 +172,20 @@ export class RedemptionStore {
     return rows.reduce((sum, r) => sum + BigInt(r.amount), 0n);
   }
 
+  /**
+   * What the redemption gauges depend on, per DID, as one comparable mark: its requests and cancellations, its newest
+   * stage, and its newest redemption attestation (fulfilment or report). Index-backed aggregates: no
+   * request's fulfilments are read, so a pass over an unchanged store costs the same however many requests it holds.
+   */
+  gaugeMarks(): Map<string, string> {
+    const rows = this.db.all<{ did: string; n: number; cancelled: number; stage: string | null; last: number | null }>(sql`
+      select r.did_hash as did, count(*) as n, sum(r.cancelled) as cancelled,
+        (select max(cast(s.stage_seq as integer)) from ${redemptionStages} s where s.did_hash = r.did_hash) as stage,
+        (select max(a.seq) from ${attestations} a where a.did_hash = r.did_hash and a.kind in ('redemptionFulfilment', 'redemptionRequest')) as last
+      from ${redemptionRequests} r group by r.did_hash`);
+    return new Map(rows.map((r) => [r.did, `${r.n}:${r.cancelled}:${r.stage ?? ''}:${r.last ?? ''}`]));
+  }
+
   /** Every DID hash with at least one request. */
   didsWithRequests(): string[] {
     return this.db.selectDistinct({ didHash: redemptionRequests.didHash }).from(redemptionRequests).all().map((r) => r.didHash);
