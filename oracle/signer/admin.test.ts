@@ -157,14 +157,14 @@ describe('committee signer POST /v1/sign, admin kinds', () => {
     it('signs a custodian reserve with caps covering each chain supply and summing to the reserve', async () => {
       world.supplies.set(31338, 2_000_000n);
       const body = await reserveBody({ reserve: '10000000' });
-      const proposed = caps(4_000_000n, 6_000_000n);
+      const proposed = caps(4_000_000n, 6_000_000n, [0n, 2_000_000n]);
       await expectSignedAsAggregator(await signed(await sign('reserve', body, 1, [31337, 31338], proposed)), { kind: 'reserve', request: body, caps: proposed }, 1n);
       expect(decodeMessage(signer.store.byNonce(DID_HASH, '1')!.row.message as Hex)).toMatchObject({
         kind: 'reserve',
         reserve: 10_000_000n,
         caps: [
-          { chainId: 31337n, cap: 4_000_000n },
-          { chainId: 31338n, cap: 6_000_000n },
+          { chainId: 31337n, cap: 4_000_000n, ceiling: 0n },
+          { chainId: 31338n, cap: 6_000_000n, ceiling: 2_000_000n },
         ],
       });
     });
@@ -200,14 +200,21 @@ describe('committee signer POST /v1/sign, admin kinds', () => {
       ['without caps', async () => sign('reserve', await reserveBody(), 1), 400, 'invalid_body', 'caps'],
       ['with a cap of 2^128', async () => sign('reserve', await reserveBody(), 1, [31337, 31338], caps(1n << 128n, 0)), 400, 'invalid_body', 'caps.0.cap'],
       ['with caps summing above the reserve', async () => sign('reserve', await reserveBody(), 1, [31337, 31338], caps(5_000_000n, 5_000_001n)), 422, 'caps_exceed_reserve', 'caps'],
-      ['with a cap for a chain not enabled', async () => sign('reserve', await reserveBody(), 1, [31337, 31338], [...caps(1, 1), { chainId: 31339, cap: '1' }]), 422, 'chain_not_enabled', 'caps'],
+      ['with a cap for a chain not enabled', async () => sign('reserve', await reserveBody(), 1, [31337, 31338], [...caps(1, 1), { chainId: 31339, cap: '1', ceiling: '0' }]), 422, 'chain_not_enabled', 'caps'],
       ['with an enabled chain left out', async () => sign('reserve', await reserveBody(), 1, [31337, 31338], caps(1, 1).slice(0, 1)), 422, 'caps_mismatch', 'caps'],
-      ['with a chain capped twice', async () => sign('reserve', await reserveBody(), 1, [31337, 31338], [...caps(1, 1), { chainId: 31338, cap: '1' }]), 422, 'caps_mismatch', 'caps'],
+      ['with a chain capped twice', async () => sign('reserve', await reserveBody(), 1, [31337, 31338], [...caps(1, 1), { chainId: 31338, cap: '1', ceiling: '0' }]), 422, 'caps_mismatch', 'caps'],
       [
         'with a cap below the supply it reads on that chain',
         async () => (world.supplies.set(31338, 3_000_000n), sign('reserve', await reserveBody(), 1, [31337, 31338], caps(8_000_000n, 2_000_000n))),
         422,
         'cap_below_supply',
+        'caps',
+      ],
+      [
+        'with a ceiling below what the chain can reach (its supply)',
+        async () => (world.supplies.set(31338, 3_000_000n), sign('reserve', await reserveBody(), 1, [31337, 31338], caps(5_000_000n, 5_000_000n, [0n, 2_999_999n]))),
+        422,
+        'ceiling_below_reach',
         'caps',
       ],
       ['with a supply unreadable', async () => ((world.chainsDown = true), sign('reserve', await reserveBody(), 1, [31337, 31338], caps(1, 1))), 503, 'chain_unavailable', undefined],

@@ -6,7 +6,7 @@ import {RwaReceiver} from "../../src/RwaReceiver.sol";
 import {AttestationFixture} from "../helpers/AttestationFixture.sol";
 import {ReserveRaceHandler} from "./handlers/ReserveRaceHandler.sol";
 
-/// @notice Invariant 14 of contracts/INVARIANTS.md: the supply over two chains never exceeds the attested reserve,
+/// @notice Invariant 17 of contracts/INVARIANTS.md: the supply over two chains never exceeds the attested reserve,
 /// whatever order reserves and mints are delivered in (issue 17, the reserve race).
 contract ReserveRaceInvariants is AttestationFixture {
   uint64 internal constant CHAIN_B = 8453;
@@ -41,12 +41,12 @@ contract ReserveRaceInvariants is AttestationFixture {
     targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
   }
 
-  /// @notice (14) Supply over both chains <= the newest attested reserve, in every delivery order.
+  /// @notice (17) Supply over both chains <= the newest attested reserve, in every delivery order.
   function invariant_supplyNeverAboveTheReserveInAnyOrder() public view {
     assertLe(handler.totalSupply(), handler.reserve(), "supply over both chains above the reserve");
   }
 
-  /// @notice (14) Guard: raises and mints did land, so the bound is not met by a campaign where nothing moves.
+  /// @notice (17) Guard: raises and mints did land, so the bound is not met by a campaign where nothing moves.
   function afterInvariant() public view {
     assertGt(handler.ghost_reservesIssued() + handler.ghost_mintsApplied(), 0);
   }
