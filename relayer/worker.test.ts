@@ -206,6 +206,27 @@ describe('ChainWorker', () => {
       expect(cctp.calls.filter((c) => c.startsWith('submit'))).toEqual(['submit:2', 'submit:1']);
     });
 
+    it('parks a fulfilment that overtook its acceptance (RequestNotAccepted) like a halted one', async () => {
+      const cctp = new ScriptedTransport('cctp');
+      const w = setup([cctp]);
+      w.add(1, 'cctp', null, 'redemptionFulfilment');
+      w.add(2, 'cctp');
+      const notAccepted = () =>
+        new ContractFunctionRevertedError({
+          abi: rwaRedemptionsAbi,
+          functionName: 'receiveMessage',
+          data: encodeErrorResult({ abi: rwaRedemptionsAbi, errorName: 'RequestNotAccepted', args: [`0x${'ab'.repeat(32)}`, 1n] }),
+        });
+      cctp.simulateReverts.set('1', [notAccepted()]);
+      await w.step();
+      expect(w.job(1)).toMatchObject({ state: 'parked', attempts: 1, lastError: 'reverted: RequestNotAccepted' });
+      await w.step();
+      expect(w.job(2).state).toBe('confirmed');
+      // The acceptance landed: applied on the next look.
+      await w.worker.process(w.outbox.dueParked(CHAIN, NOW + 5_000)!);
+      expect(w.job(1).state).toBe('confirmed');
+    });
+
     it('keeps any other kind in the chain’s order (bounded retries)', async () => {
       const cctp = new ScriptedTransport('cctp');
       const w = setup([cctp]);

@@ -61,9 +61,11 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     const block1 = await mined(await investor.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [HASH, 400n] }));
     const block2 = await mined(await investor.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [HASH, 100n] }));
     const block3 = await mined(await investor.writeContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'cancelRedeem', args: [HASH, 2n] }));
+    // The custodian accepts request 1 (kind 13): from then on it may be fulfilled and no longer cancelled.
+    const block4 = await deliver({ kind: 'redemptionAcceptance', requestId: 1n, owner: INVESTOR, amount: 400n, acceptedAt: (await clients(anvil).pub.getBlock()).timestamp });
 
-    expect(await reader.safeHead(CHAIN_ID)).toBe(block3 - 1n);
-    expect(await reader.latestBlock(CHAIN_ID)).toBe(block3);
+    expect(await reader.safeHead(CHAIN_ID)).toBe(block4 - 1n);
+    expect(await reader.latestBlock(CHAIN_ID)).toBe(block4);
     const { requested, cancelled } = await reader.requestLogs(CHAIN_ID, 0n, block3);
     expect(requested.map((r) => [r.requestId, r.owner, r.amount, r.blockNumber])).toEqual([
       [1n, INVESTOR, 400n, block1],
@@ -73,7 +75,8 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     expect(await reader.requestLogAt(CHAIN_ID, HASH, 1n, block1)).toMatchObject({ requestId: 1n, amount: 400n, requestedAt: requested[0]!.requestedAt });
     expect(await reader.requestLogAt(CHAIN_ID, HASH, 1n, block2)).toBeUndefined();
 
-    expect(await reader.requestOf(CHAIN_ID, HASH, 1n)).toMatchObject({ owner: INVESTOR, amount: 400n, fulfilled: 0n, cancelled: false });
+    expect(await reader.requestOf(CHAIN_ID, HASH, 1n)).toMatchObject({ owner: INVESTOR, amount: 400n, fulfilled: 0n, cancelled: false, accepted: true });
+    expect(await reader.requestOf(CHAIN_ID, HASH, 1n, block3)).toMatchObject({ accepted: false });
     expect(await reader.requestOf(CHAIN_ID, HASH, 2n)).toMatchObject({ cancelled: true });
     expect(await reader.requestOf(CHAIN_ID, HASH, 3n)).toBeUndefined();
     expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n)).toBe(400n);
@@ -82,7 +85,8 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     expect(await reader.requestOf(CHAIN_ID, HASH, 2n, block2)).toMatchObject({ amount: 100n, cancelled: false });
     expect(await reader.requestOf(CHAIN_ID, HASH, 2n, block3)).toMatchObject({ cancelled: true });
     expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n, block1 - 1n)).toBe(0n);
-    expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n, block1)).toBe(400n);
+    expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n, block1)).toBe(0n); // not accepted yet
+    expect(await reader.redeemableNow(CHAIN_ID, HASH, 1n, block4)).toBe(400n);
     expect(await reader.stageOf(CHAIN_ID, HASH)).toMatchObject({ stage: 'A', stageSeq: 0n, reason: 'none' });
     // Locking moves units to the module: the supply is the same before and after the requests.
     expect(await reader.totalSupplyAt(CHAIN_ID, HASH, block1 - 1n)).toBe(10_000n);

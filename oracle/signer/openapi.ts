@@ -15,7 +15,7 @@ export function signerOpenApi() {
           summary:
             'Sign the attestation of a request (settlement, NAV, config, allow-list, pause, reserve, move, redemption request / stage / policy / fulfilment, disclosure, transport quorum) at a proposed nonce',
           description:
-            '`request` by kind: the posted body (settlement, nav, reserve, allowlist, pause, move, redemptionFulfilment, disclosure), the registry snapshot (config, redemptionPolicy: PolicySnapshot, transportQuorum: QuorumSnapshot of one chain, signed for that chain only), or an event the aggregator read (redemptionRequest: RedemptionReport with the pinned blocks of its pool supply; redemptionStage: StageReport). The signer reads the events, supplies and registry itself.',
+            '`request` by kind: the posted body (settlement, nav, reserve, allowlist, pause, move, redemptionFulfilment, redemptionAcceptance, disclosure), the registry snapshot (config, redemptionPolicy: PolicySnapshot, transportQuorum: QuorumSnapshot of one chain, signed for that chain only), or an event the aggregator read (redemptionRequest: RedemptionReport with the pinned blocks of its pool supply; redemptionStage: StageReport). The signer reads the events, supplies and registry itself.',
           security: [{ aggregator: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignRequest' } } } },
           responses: {

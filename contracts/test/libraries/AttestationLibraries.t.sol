@@ -158,8 +158,8 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
   function test_RevertWhen_decodeHeader_UnknownKindBeforeLength() public {
     bytes memory m = new bytes(42);
     m[0] = 0x01;
-    m[1] = 0x0d; // 13: one past the last kind (12, transport quorum)
-    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.UnknownKind.selector, 13));
+    m[1] = 0x11; // 17: past every assigned kind (13, 14 redemptions; 15, 16 moves)
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.UnknownKind.selector, 17));
     harness.decodeHeader(m);
   }
 
