@@ -92,7 +92,8 @@ describe('a move whose to-chain refuses after acceptance comes back to the from-
   beforeAll(async () => {
     stack = await startStack({
       dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-move-return-')),
-      logLevel: 'warn',
+      logLevel: process.env.E2E_LOG_LEVEL ?? 'warn',
+      ...(process.env.E2E_LOG_LEVEL ? { output: 'inherit' as const } : {}),
       signers: 3,
       oracleEnv: { ORACLE_MOVE_SYNC_MS: '250', ORACLE_MOVE_IN_PATIENCE_MS: String(PATIENCE_MS), ORACLE_MOVE_DEADLINE_MS: String(DEADLINE_MS) },
     });
