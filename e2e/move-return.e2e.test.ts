@@ -92,7 +92,8 @@ describe('a move whose to-chain refuses after acceptance comes back to the from-
   beforeAll(async () => {
     stack = await startStack({
       dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-move-return-')),
-      logLevel: 'warn',
+      logLevel: process.env.E2E_LOG_LEVEL ?? 'warn',
+      ...(process.env.E2E_LOG_LEVEL ? { output: 'inherit' as const } : {}),
       signers: 3,
       oracleEnv: { ORACLE_MOVE_SYNC_MS: '250', ORACLE_MOVE_IN_PATIENCE_MS: String(PATIENCE_MS), ORACLE_MOVE_DEADLINE_MS: String(DEADLINE_MS) },
     });
@@ -168,7 +169,7 @@ describe('a move whose to-chain refuses after acceptance comes back to the from-
     oracle = await stack.startOracle();
     await expectReturned('E2E-RET-KILL', investor, 'spoke-a', hub, toBefore);
     // Exactly one void and one return for the move in the feed; the in leg never applied.
-    const feed = (await (await fetch(`${stack.oracleUrl}/v1/attestations?after=0&limit=1000`)).json()) as { items: { kind: string; message: `0x${string}` }[] };
+    const feed = (await (await fetch(`${stack.oracleUrl}/v1/attestations?after=0&limit=500`)).json()) as { items: { kind: string; message: `0x${string}` }[] };
     const ends = feed.items.map((i) => decodeMessage(i.message)).filter((m) => (m.kind === 'moveVoid' || m.kind === 'moveReturn') && m.moveRef === refHash('E2E-RET-KILL'));
     expect(ends.map((m) => m.kind).sort()).toEqual(['moveReturn', 'moveVoid']);
     const status = await moveStatus('E2E-RET-KILL');

@@ -20,7 +20,7 @@ export interface MoveMachineDeps {
   /** Issues (or finds, when already signed) one leg of a move; signers may refuse it (throws). */
   issueLeg(out: AttestationRow, body: MoveRequest, leg: Exclude<MoveLeg, 'out'>): Promise<AttestationRow>;
   nowMs: () => number;
-  /** How long the in leg may be refused or unapplied, from acceptance, before the move is voided and returned. */
+  /** How long the in leg may be refused or unapplied, from the out leg applied, before the move is voided and returned. */
   inPatienceMs: number;
   /** A move unfinished this long after acceptance is stranded (alert). */
   deadlineMs: number;
@@ -38,7 +38,7 @@ const parseMove = parserFor<MoveRequest>(moveRequestSchema);
  *                                            +--> arrived (the in leg applied before the void: the void reverts)
  *
  * The in leg is signed only once the to-chain would accept it now (the oracle's check here, and each signer's own);
- * while it is refused or signed but not applied, the move waits, up to `inPatienceMs` after acceptance. Past that it
+ * while it is refused or signed but not applied, the move waits, up to `inPatienceMs` after the out leg applied. Past that it
  * is voided on the to-chain (kind 15, consumes the move there, so the in leg can never apply afterwards), and only
  * once the void is read applied there is the return (kind 16) signed for the from-chain. The state lives in SQLite
  * and every step is re-derived from the chains, so a pass after a crash resumes where the chains are.
@@ -76,12 +76,13 @@ export class MoveMachine {
     const did = out.didHash as DidHash;
     const moveRef = refHash(body.ref);
     const now = this.d.nowMs();
-    const patient = now - row.acceptedAtMs < this.d.inPatienceMs;
+    const patient = now - (row.outAppliedAtMs ?? row.acceptedAtMs) < this.d.inPatienceMs;
     const go = (from: MoveState, to: MoveState, reason?: string | null) => (this.d.moves.advance(row.did, row.ref, from, to, now, reason) ? to : undefined);
 
     switch (row.state) {
       case 'accepted':
-        return (await this.d.destinations.isApplied(body.fromChainId, did, BigInt(out.nonce))) ? go('accepted', 'out_applied') : undefined;
+        if (!(await this.d.destinations.isApplied(body.fromChainId, did, BigInt(out.nonce)))) return undefined;
+        return this.d.moves.outApplied(row.did, row.ref, now) ? 'out_applied' : undefined;
       case 'out_applied': {
         if (!patient) return this.voidMove(out, body, 'out_applied', row.reason ?? 'the in leg was not signed in time', log);
         const state = await this.d.destinations.holdingsState(body.toChainId, did, body.investor as `0x${string}`);

@@ -3688,6 +3688,24 @@ export const rwaHoldingsAbi = [
   },
   {
     "type": "function",
+    "name": "restore",
+    "inputs": [
+      {
+        "name": "to",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setAllowed",
     "inputs": [
       {

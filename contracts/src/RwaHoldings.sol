@@ -55,6 +55,17 @@ contract RwaHoldings is ERC20 {
 
   function mint(address to, uint256 amount) external onlyReceiver {
     if (!s_allowed[to]) revert NotAllowListed(to);
+    _mintWithinCap(to, amount);
+  }
+
+  /// @notice Mint back units a move burned here and could not land on its to-chain (a move return). Not gated by the
+  /// allow-list, like a burn: the investor held these units here before the move, and a removal from the list since
+  /// must not confiscate them. The cap and the pause still apply.
+  function restore(address to, uint256 amount) external onlyReceiver {
+    _mintWithinCap(to, amount);
+  }
+
+  function _mintWithinCap(address to, uint256 amount) internal {
     uint256 supply = totalSupply();
     uint256 cap = s_supplyCap;
     // Not `supply + amount > cap`: an amount near 2^256 would overflow into a Panic instead of the named error.

@@ -331,7 +331,7 @@ contract RwaReceiver {
     if (amount == 0) revert InvalidAmount(amount);
     uint8 outcome = h.kind == AttestationCodec.KIND_MOVE_VOID ? MOVE_VOIDED : MOVE_RETURNED;
     _settleMove(h.did, moveRef, outcome);
-    if (outcome == MOVE_RETURNED) s_dids[h.did].holdings.mint(investor, amount);
+    if (outcome == MOVE_RETURNED) s_dids[h.did].holdings.restore(investor, amount);
     emit MoveSettled(h.did, h.nonce, moveRef, outcome, investor, amount, peerChainId);
   }
 

@@ -138,4 +138,21 @@ contract RwaReceiverMoveEndTest is MoveEndFixture {
     uint256 total = holdings.totalSupply() + toHoldings.totalSupply();
     assertEq(total, arrived || returned ? 1_000 : 1_000 - AMOUNT, "supply over both chains");
   }
+
+  function test_receiveMessage_ReturnToAnInvestorRemovedFromTheList() public {
+    // The issuer removed alice everywhere after the move: the return still gives her units back (like a burn, it is
+    // not gated by the list), while the in leg on the to-chain would be refused.
+    disallow(alice);
+    _void(3);
+    assertTrue(_returnIfVoided(4), "return to a removed investor");
+    assertEq(holdings.balanceOf(alice), 1_000);
+  }
+
+  function test_RevertWhen_receiveMessage_ReturnWhilePaused() public {
+    _void(3);
+    setPaused(true);
+    (bool ok, bytes memory err) = _return(4);
+    assertFalse(ok, "return applied while paused");
+    assertEq(err, abi.encodeWithSelector(RwaHoldings.AssetPaused.selector));
+  }
 }

@@ -66,7 +66,7 @@ function document() {
       },
       '/v1/moves/{ref}': {
         get: {
-          summary: 'A move: both legs with attestation id, nonce, chain and whether that chain applied it',
+          summary: 'A move: its state (accepted, out_applied, in_signed, arrived, void_signed, return_signed, returned) and reason, and each leg (out, in, void, return) with attestation id, nonce, chain and whether that chain applied it',
           parameters: [
             { name: 'ref', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'did', in: 'query', required: true, schema: { type: 'string' } },

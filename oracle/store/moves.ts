@@ -26,6 +26,11 @@ export class MoveStore {
     return this.db.update(moves).set(set).where(and(eq(moves.did, did), eq(moves.ref, ref), eq(moves.state, from))).run().changes === 1;
   }
 
+  /** accepted -> out_applied, recording when (the in leg's patience counts from then). */
+  outApplied(did: string, ref: string, nowMs: number): boolean {
+    return this.db.update(moves).set({ state: 'out_applied', outAppliedAtMs: nowMs, updatedAtMs: nowMs }).where(and(eq(moves.did, did), eq(moves.ref, ref), eq(moves.state, 'accepted'))).run().changes === 1;
+  }
+
   /** Notes why the in leg is waiting, without a state change. */
   note(did: string, ref: string, reason: string, nowMs: number): void {
     this.db.update(moves).set({ reason, updatedAtMs: nowMs }).where(and(eq(moves.did, did), eq(moves.ref, ref))).run();

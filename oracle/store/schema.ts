@@ -114,8 +114,10 @@ export const moves = sqliteTable(
     state: text('state', { enum: MOVE_STATES }).notNull(),
     /** Why the in leg has not landed (the to-chain's or the signers' refusal), or why the move was returned. */
     reason: text('reason'),
-    /** When the oracle accepted the move (unix ms); the in leg's patience and the deadline count from here. */
+    /** When the oracle accepted the move (unix ms); the deadline counts from here. */
     acceptedAtMs: integer('accepted_at_ms').notNull(),
+    /** When the move loop saw the out leg applied (unix ms); the in leg's patience counts from here. */
+    outAppliedAtMs: integer('out_applied_at_ms'),
     updatedAtMs: integer('updated_at_ms').notNull(),
     /** Set once the stranded alert fired for this move (one error log per move). */
     alertedAtMs: integer('alerted_at_ms'),

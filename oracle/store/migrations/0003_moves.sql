@@ -4,6 +4,7 @@ CREATE TABLE `moves` (
 	`state` text NOT NULL,
 	`reason` text,
 	`accepted_at_ms` integer NOT NULL,
+	`out_applied_at_ms` integer,
 	`updated_at_ms` integer NOT NULL,
 	`alerted_at_ms` integer,
 	PRIMARY KEY(`did`, `ref`)
