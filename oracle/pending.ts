@@ -17,7 +17,7 @@ export interface PendingSettlements {
  * once the earlier ones land (two full-balance redemptions: the second is refused here, not by the chain). A signed
  * settlement reserves from the moment it is stored until its chain reports its nonce used (`isNonceUsed` on the
  * chain's receiver); it then stops reserving, since the chain's balance or supply includes it. Applied nonces are
- * remembered, so each one is read from the chain once. A settlement that never applies (dead-lettered by the relayer)
+ * remembered, and the chain is asked only when the request does not fit even with every unconfirmed one counted. A settlement that never applies (dead-lettered by the relayer)
  * keeps reserving: the custodian sees the refusal, the operator sees the dead letter.
  */
 export class PendingReservations {
@@ -25,8 +25,13 @@ export class PendingReservations {
 
   constructor(private readonly d: { store: AttestationStore; destinations: Pick<DestinationsPort, 'isApplied'> }) {}
 
-  async settlements(did: string, hash: DidHash, chainId: number, investor: Address): Promise<PendingSettlements> {
-    const out: PendingSettlements = { burn: 0n, mint: 0n };
+  /**
+   * What the (DID, chain)'s signed settlements not known to be applied reserve. `fits` says whether a reservation
+   * leaves room for the request: while the upper bound (every one not yet seen applied counted) fits, the chain is
+   * not asked at all; otherwise each is read (`refined`: the caller must read the holdings again after this).
+   */
+  async settlements(did: string, hash: DidHash, chainId: number, investor: Address, fits: (r: PendingSettlements) => boolean = () => false): Promise<{ reserved: PendingSettlements; refined: boolean }> {
+    const candidates: { key: string; nonce: bigint; amount: bigint; burns: boolean }[] = [];
     for (const row of this.d.store.ofKind(did, 'settlement')) {
       const key = `${chainId}:${hash}:${row.nonce}`;
       if (this.applied.has(key)) continue;
@@ -35,13 +40,16 @@ export class PendingReservations {
       if (m.kind !== 'settlement') continue;
       const burns = m.settlementKind === 'redemption' || m.settlementKind === 'moveOut';
       if (burns && !isAddressEqual(m.investor, investor)) continue;
-      if (await this.d.destinations.isApplied(chainId, hash, BigInt(row.nonce))) {
-        this.applied.add(key);
-        continue;
-      }
-      if (burns) out.burn += m.amount;
-      else out.mint += m.amount;
+      candidates.push({ key, nonce: m.nonce, amount: m.amount, burns });
     }
-    return out;
+    const sum = (xs: typeof candidates): PendingSettlements => ({
+      burn: xs.filter((x) => x.burns).reduce((a, x) => a + x.amount, 0n),
+      mint: xs.filter((x) => !x.burns).reduce((a, x) => a + x.amount, 0n),
+    });
+    const bound = sum(candidates);
+    if (candidates.length === 0 || fits(bound)) return { reserved: bound, refined: false };
+    const applied = await Promise.all(candidates.map((c) => this.d.destinations.isApplied(chainId, hash, c.nonce)));
+    candidates.forEach((c, i) => applied[i] && this.applied.add(c.key));
+    return { reserved: sum(candidates.filter((_c, i) => !applied[i])), refined: true };
   }
 }
