@@ -2,7 +2,15 @@ import { isAddressEqual, type Address, type Hex } from 'viem';
 import type { DidHash } from '../schemas/ids.js';
 import { decodeMessage } from '../schemas/message.js';
 import type { DestinationsPort } from './chain/destinations.js';
-import type { AttestationStore } from './store/attestations.js';
+import type { AttestationRow, AttestationStore } from './store/attestations.js';
+
+interface Signed {
+  chainIds: number[];
+  nonce: bigint;
+  amount: bigint;
+  investor: Address;
+  burns: boolean;
+}
 
 /** What settlements signed for one (DID, chain) and not applied there yet will consume when they apply. */
 export interface PendingSettlements {
@@ -22,6 +30,19 @@ export interface PendingSettlements {
  */
 export class PendingReservations {
   private readonly applied = new Set<string>();
+  /** Stored settlements decoded once, by feed seq (a stored attestation never changes). */
+  private readonly decoded = new Map<number, Signed | undefined>();
+
+  private settlementOf(row: AttestationRow): Signed | undefined {
+    if (this.decoded.has(row.seq)) return this.decoded.get(row.seq);
+    const m = decodeMessage(row.message as Hex);
+    const s =
+      m.kind === 'settlement'
+        ? { chainIds: this.d.store.deliveriesOf(row.seq).map((x) => x.chainId), nonce: m.nonce, amount: m.amount, investor: m.investor, burns: m.settlementKind === 'redemption' || m.settlementKind === 'moveOut' }
+        : undefined;
+    this.decoded.set(row.seq, s);
+    return s;
+  }
 
   constructor(private readonly d: { store: AttestationStore; destinations: Pick<DestinationsPort, 'isApplied'> }) {}
 
@@ -35,12 +56,10 @@ export class PendingReservations {
     for (const row of this.d.store.ofKind(did, 'settlement')) {
       const key = `${chainId}:${hash}:${row.nonce}`;
       if (this.applied.has(key)) continue;
-      if (!this.d.store.deliveriesOf(row.seq).some((x) => x.chainId === chainId)) continue;
-      const m = decodeMessage(row.message as Hex);
-      if (m.kind !== 'settlement') continue;
-      const burns = m.settlementKind === 'redemption' || m.settlementKind === 'moveOut';
-      if (burns && !isAddressEqual(m.investor, investor)) continue;
-      candidates.push({ key, nonce: m.nonce, amount: m.amount, burns });
+      const s = this.settlementOf(row);
+      if (!s || !s.chainIds.includes(chainId)) continue;
+      if (s.burns && !isAddressEqual(s.investor, investor)) continue;
+      candidates.push({ key, nonce: s.nonce, amount: s.amount, burns: s.burns });
     }
     const sum = (xs: typeof candidates): PendingSettlements => ({
       burn: xs.filter((x) => x.burns).reduce((a, x) => a + x.amount, 0n),
