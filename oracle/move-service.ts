@@ -170,17 +170,20 @@ export class MoveService {
     const row = await this.d.lock.run(hash, async () => {
       const again = this.d.store.findBySource(body.did, 'settlement', outRef);
       if (again) return { created: false, row: this.repeat(again, requestHash) };
-      // Under the lock, what is signed and not yet applied reserves holdings and cap (oracle/pending.ts): pending
-      // first, holdings second, so one applied in between counts twice (a conservative refusal), never zero times.
-      let fromReserved, toReserved;
+      // Under the lock, what is signed and not yet applied reserves holdings and cap (oracle/pending.ts); when the
+      // chains' nonces had to be read, the holdings are read again after them (never counted zero times).
+      let out, into;
       try {
-        [fromReserved, toReserved] = await Promise.all([body.fromChainId, body.toChainId].map((c) => this.pending.settlements(body.did, hash, c, investor)));
+        [out, into] = await Promise.all([
+          this.pending.settlements(body.did, hash, body.fromChainId, investor, (r) => !checkSettlementApplies('redemption', amount, from!, r)),
+          this.pending.settlements(body.did, hash, body.toChainId, investor, (r) => !checkSettlementApplies('subscription', amount, to!, r)),
+        ]);
       } catch (err) {
         throw new OracleError(503, 'chain_unavailable', 'cannot read applied nonces on the chains of the move', undefined, { cause: err });
       }
-      const [fromNow, toNow] = await readHoldings();
-      refuse(relabel(checkSettlementApplies('redemption', amount, fromNow!, fromReserved), 'fromChainId'));
-      refuse(relabel(checkSettlementApplies('subscription', amount, toNow!, toReserved), 'toChainId'));
+      const [fromNow, toNow] = out!.refined || into!.refined ? await readHoldings() : [from, to];
+      refuse(relabel(checkSettlementApplies('redemption', amount, fromNow!, out!.reserved), 'fromChainId'));
+      refuse(relabel(checkSettlementApplies('subscription', amount, toNow!, into!.reserved), 'toChainId'));
       const nonce = this.d.store.nextNonce(hash);
       const source: MoveSource = { kind: 'move', request: body, leg: 'out', settledAt: Number(this.d.now()) };
       const attestation = await issueAttestation(this.issue, moveAttestation(body, 'out', source.settledAt, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(body.fromChainId)], {

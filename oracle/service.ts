@@ -113,20 +113,22 @@ export class OracleService {
       }
     };
     // Cheap refusals first, outside the DID's lock.
-    refuse(checkSettlementApplies(body.kind, amount, await readHoldings()));
+    const holdings = await readHoldings();
+    refuse(checkSettlementApplies(body.kind, amount, holdings));
 
     return this.lock.run(hash, async () => {
       const again = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
       if (again) return this.repeat(again, requestHash, 'settlementRef');
-      // Under the lock, so two requests never both count on the same units. Pending first, holdings second: a
-      // settlement applied in between counts twice (a conservative refusal), never zero times.
-      let reserved;
+      // Under the lock, so two requests never both count on the same units. When the chain's nonces had to be read,
+      // the holdings are read again after them: a settlement applied in between counts twice (a conservative
+      // refusal), never zero times.
+      let pending;
       try {
-        reserved = await this.pending.settlements(body.did, hash, body.chainId, investor);
+        pending = await this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r));
       } catch (err) {
         throw new OracleError(503, 'chain_unavailable', `cannot read applied nonces on chain ${body.chainId}`, undefined, { cause: err });
       }
-      refuse(checkSettlementApplies(body.kind, amount, await readHoldings(), reserved));
+      refuse(checkSettlementApplies(body.kind, amount, pending.refined ? await readHoldings() : holdings, pending.reserved));
       const nonce = this.d.store.nextNonce(hash);
       const message = settlementAttestation(body, hash, BigInt(nonce));
       return this.signAndStore(message, { kind: 'settlement', request: body }, record, [chainId], {
