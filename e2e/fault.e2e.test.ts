@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
+import { createTestClient, createWalletClient, http, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { rwaDidRegistryAbi } from '../schemas/abi.js';
+import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
+import { publicClientOf } from './lib/quorum.js';
 import { postJson, signMove, signReserve } from '../clients/custodian.js';
 import { startStack, type Stack } from './lib/stack.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR, DEMO_RESERVE } from './lib/demo.js';
@@ -17,6 +21,7 @@ import type { FaultStep } from '../oracle/fault.js';
 // Fault injection on one stack (three anvil chains, three signer processes): the oracle SIGKILLs itself at a step
 // of a signing round (ORACLE_FAULT, dev mode only), is restarted on the same store, and every request is retried.
 type Kind = 'settlement' | 'nav' | 'reserve' | 'move';
+type RoundKind = Kind | 'config';
 interface FeedItem {
   id: string;
   did: string;
@@ -49,6 +54,28 @@ async function request(kind: Kind): Promise<{ path: string; body: unknown }> {
         body: await signMove(DEV_CUSTODIAN_KEY, custodianDomainOf(d), { did: d.dids[0]!.did, ref: `FAULT-MOVE-${seq}`, investor: DEMO_INVESTOR, amount: '1000', fromChainId: spokeA!.chainId, toChainId: spokeB!.chainId }),
       };
   }
+}
+
+/**
+ * The issuer changes the DID's heartbeat on the hub registry (updateConfig, same signers): the oracle's registry sync
+ * then runs a config round on its own, no custodian request involved.
+ */
+async function changeConfig(): Promise<void> {
+  const d = stack.deployment;
+  const hub = d.chains.find((c) => c.chainId === d.hub.chainId)!;
+  const pub = publicClientOf(hub);
+  const issuer = createWalletClient({ chain: pub.chain, transport: http(hub.rpcUrl), account: privateKeyToAccount(DEV_ISSUER_KEY) });
+  await createTestClient({ chain: pub.chain, mode: 'anvil', transport: http(hub.rpcUrl) }).setBalance({ address: issuer.account.address, value: 10n ** 19n });
+  const didHash = d.dids[0]!.didHash as Hex;
+  const r = await pub.readContract({ address: d.hub.registry as Address, abi: rwaDidRegistryAbi, functionName: 'getDid', args: [didHash] });
+  seq += 1;
+  const hash = await issuer.writeContract({
+    address: d.hub.registry as Address,
+    abi: rwaDidRegistryAbi,
+    functionName: 'updateConfig',
+    args: [didHash, r.signers, r.config.threshold, 86_400 + seq, r.config.maxNavMoveBps],
+  });
+  expect((await pub.waitForTransactionReceipt({ hash })).status).toBe('success');
 }
 
 /** Restarts the oracle on the same store (the previous one stopped or dead), with an optional fault armed. */
@@ -92,14 +119,16 @@ describe('signing rounds survive an aggregator killed at any step and signers th
   });
 
   it('completes every killed round on retry, keeps every DID open, and signs no nonce twice', async () => {
-    const cases: [FaultStep, Kind][] = [
+    const cases: [FaultStep, RoundKind][] = [
       ['before_ask', 'settlement'],
+      ['after_threshold', 'config'],
       ['after_one_signer', 'nav'],
       ['after_threshold', 'reserve'],
       ['before_answer', 'move'],
       ['after_threshold', 'settlement'],
       ['before_answer', 'nav'],
       ['before_ask', 'reserve'],
+      ['before_answer', 'config'],
       ['after_one_signer', 'settlement'],
     ];
     const sent: { path: string; body: unknown }[] = [];
@@ -109,12 +138,16 @@ describe('signing rounds survive an aggregator killed at any step and signers th
       await restart(`${step}:${kind}`);
       const previous = sent.at(-1);
       if (previous) expect([200, 201]).toContain((await post(previous.path, previous.body)).status);
-      const r = await request(kind);
-      sent.push(r);
-      // The oracle dies in the middle of this request: no answer at all.
-      await expect(post(r.path, r.body)).rejects.toThrow();
-      if (oracle.exitCode === null && oracle.signalCode === null) await once(oracle, 'exit');
-      expect(oracle.signalCode).toBe('SIGKILL');
+      if (kind === 'config') {
+        // The registry sync's round dies (its completion is the next incarnation's boot sweep or sync).
+        await changeConfig();
+      } else {
+        const r = await request(kind);
+        sent.push(r);
+        // The oracle dies in the middle of this request: no answer at all.
+        await expect(post(r.path, r.body)).rejects.toThrow();
+      }
+      await waitFor(async () => oracle.signalCode === 'SIGKILL', { what: `the oracle killed at ${step}:${kind}`, timeoutMs: 30_000 });
     }
 
     // Signers time out: two of three hang (SIGSTOP) past the oracle's 1 s deadline; the round stays open.
@@ -138,6 +171,10 @@ describe('signing rounds survive an aggregator killed at any step and signers th
       ids.add(id);
     }
     expect(ids.size).toBe(sent.length);
+
+    // Both config rounds completed: the chains' config is the registry's latest (one config attestation per change).
+    const configs = (await feed()).filter((i) => i.kind === 'config');
+    expect(configs.length).toBe(3);
 
     // Every kind is still accepted for the DID.
     for (const kind of ['settlement', 'nav', 'reserve', 'move'] as const) {
