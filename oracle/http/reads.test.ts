@@ -168,12 +168,16 @@ describe('cached public reads', () => {
     expect(await state('10.0.4.3')).toBe('applied');
   });
 
-  it('shows a new attestation in the feed at once, though pages are kept', async () => {
+  it('shows a new attestation in the feed to a trusted reader at once, to anonymous readers within the bound', async () => {
     const items = async (ip: string) => ((await (await from(ip, '/v1/attestations?limit=500')).json()) as { items: unknown[] }).items.length;
+    expect(await items('10.0.0.9')).toBe(0);
     expect(await items('10.0.5.1')).toBe(0);
     expect((await settle('10.0.5.1', 'F-1')).status).toBe(201);
-    expect(await items('10.0.5.2')).toBe(1);
+    expect(await items('10.0.0.9')).toBe(1); // the relayer's view: at once
+    expect(await items('10.0.5.2')).toBe(0); // anonymous: the kept page, within the bound
+    now += CACHE_MS;
     expect(await items('10.0.5.3')).toBe(1);
-    expect(await metrics.readCache.get()).toMatchObject({ values: expect.arrayContaining([{ labels: { cache: 'feed', outcome: 'hit' }, value: 1 }]) });
+    expect(await items('10.0.5.4')).toBe(1);
+    expect(await metrics.readCache.get()).toMatchObject({ values: expect.arrayContaining([{ labels: { cache: 'feed', outcome: 'hit' }, value: 2 }]) });
   });
 });

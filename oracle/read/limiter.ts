@@ -1,5 +1,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set by the read limiter for a trusted client (the operator's relayers): its reads see the feed fresh. */
+    readTrusted: boolean;
+  }
+}
+
 /** Token bucket parameters: `rate` tokens per second refilled, at most `burst` kept. */
 export interface BucketRule {
   rate: number;
@@ -77,7 +84,10 @@ export function readLimiter(cfg: ReadLimitConfig, onLimited: (scope: 'client' | 
   return async (c, next) => {
     if (!isLimitedRead(c)) return next();
     const client = clientOf(c, cfg.clientHeader);
-    if (trusted.has(client)) return next();
+    if (trusted.has(client)) {
+      c.set('readTrusted', true);
+      return next();
+    }
     const t = now();
     const mine = perClient.take(client, t);
     const verdict = mine.ok ? global.take('all', t) : mine;
