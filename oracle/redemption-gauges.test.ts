@@ -19,8 +19,9 @@ beforeEach(async () => {
   k.world.heads.set(HUB, 10n).set(SPOKE_A, 10n).set(SPOKE_B, 10n);
   k.world.supplies.set(HUB, 6_000n).set(SPOKE_A, 3_000n).set(SPOKE_B, 1_000n);
   k.world.requested.set(SPOKE_A, [{ did: HASH, requestId: 1n, owner: INVESTOR, amount: 100n, requestedAt: BigInt(NOW - 100), blockNumber: 5n, logIndex: 0 }]);
+  // Accepted by the custodian (kind 13), so fulfilments may pay it.
+  k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 100n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: true });
   await k.requestWatcher.tick();
-  k.world.requests.set(`${SPOKE_A}:1`, { owner: INVESTOR, amount: 100n, fulfilled: 0n, requestedAt: BigInt(NOW - 100), cancelled: false, accepted: false });
   k.world.allowances.set(`${SPOKE_A}:1`, 100n);
 });
 
