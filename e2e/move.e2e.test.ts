@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { startStack, type Stack } from './lib/stack.js';
 import { bootstrapDemo, custodianDomainOf, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
 import { inspectChains, type ChainView } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
+import { expectSupplyConserved } from './lib/supply.js';
 
 interface LegView {
   id: Hex;
@@ -32,6 +33,9 @@ describe('cross-chain move: custodian -> oracle -> committee signers -> relayer 
   beforeAll(async () => {
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-move-')), logLevel: 'warn', signers: 3 });
     await bootstrapDemo(stack.deployment, stack.oracleUrl);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     await stack?.stop();

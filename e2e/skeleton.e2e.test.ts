@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { rwaReceiverAbi } from '../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
 import { signSettlement, postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from './lib/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, demoNav, demoSubscription, custodianDomainOf, DEMO_INVESTOR } from './lib/demo.js';
 import { inspectChains } from './lib/inspect.js';
 import { waitFor } from './lib/wait.js';
@@ -41,6 +42,9 @@ describe('walking skeleton: custodian -> oracle -> relayer -> three anvil chains
   beforeAll(async () => {
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-')), logLevel: 'warn' });
     await bootstrapDemo(stack.deployment, stack.oracleUrl);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     await stack?.stop();
