@@ -179,7 +179,8 @@ describe('signing rounds survive an aggregator killed at any step and signers th
     // Every kind is still accepted for the DID.
     for (const kind of ['settlement', 'nav', 'reserve', 'move'] as const) {
       const r = await request(kind);
-      expect((await post(r.path, r.body)).status).toBe(201);
+      const res = await post(r.path, r.body);
+      expect(res.status, `${kind}: ${JSON.stringify(res.json)}`).toBe(201);
     }
 
     // One message per (DID, nonce) in the oracle and in every signer's equivocation record, and the same one.

@@ -4,7 +4,8 @@ import type { AllowListRequest, PauseRequest, ReserveRequest } from '../schemas/
 import { didHash as hashDid, type DidHash, type DidString } from '../schemas/ids.js';
 import type { KeyedMutex } from '../common/mutex.js';
 import type { DidRecord, RegistryListPort, RegistryPort } from './chain/registry.js';
-import type { HoldingsPort } from './chain/destinations.js';
+import type { DestinationsPort, HoldingsPort } from './chain/destinations.js';
+import { decodeMessage } from '../schemas/message.js';
 import type { CommitteePort } from './committee/port.js';
 import { allowListEntries, attestationOf, configRef, configSnapshotOf, type AdminSource, type RegistryConfigSnapshot } from './attestation.js';
 import { recoverAllowListSigner, recoverPauseSigner, recoverReserveSigner, type CustodianDomainParams } from './custodian-auth.js';
@@ -21,7 +22,8 @@ export interface AdminDeps {
   registry: RegistryPort & RegistryListPort;
   registryAddress: Address;
   hubChainId: bigint;
-  holdings: HoldingsPort;
+  /** With `isApplied`, a reserve counts the caps of earlier reserves still in flight in each chain's ceiling. */
+  holdings: HoldingsPort & Partial<Pick<DestinationsPort, 'isApplied'>>;
   committee: CommitteePort;
   /** Signs the first config of a DID on every receiver (the receivers' constructor set). */
   governance: { signers: readonly Address[]; threshold: number };
@@ -174,12 +176,45 @@ export class AdminService {
   // ---- reserve, reported by a custodian ----
 
   /** The reserve split into per-chain caps from the supply on each chain now (422 when the reserve is below it). */
+  /**
+   * Per chain, the highest cap of the reserves signed for it and not applied there yet (newest first, down to the
+   * newest applied one: an older reserve can no longer apply after it). A mint may still land under such a cap, so
+   * it belongs in the chain's ceiling; without it the chain can be past the new reserve's ceiling (ChainPastCeiling).
+   */
+  private async capsInFlight(did: string, hash: DidHash, chains: readonly bigint[]): Promise<Map<bigint, bigint>> {
+    const holdings = this.d.holdings;
+    const out = new Map<bigint, bigint>();
+    if (!holdings.isApplied) return out;
+    const isApplied = holdings.isApplied.bind(holdings);
+    const reserves = this.d.store.ofKind(did, 'reserve').map((row) => decodeMessage(row.message as Hex));
+    await Promise.all(
+      chains.map(async (c) => {
+        for (const m of reserves) {
+          if (m.kind !== 'reserve') continue;
+          const entry = m.caps.find((x) => x.chainId === c);
+          if (!entry) continue;
+          let applied: boolean;
+          try {
+            applied = await isApplied(Number(c), hash, m.nonce);
+          } catch (err) {
+            throw new OracleError(503, 'chain_unavailable', `cannot read the reserve in force on chain ${c}`, undefined, { cause: err });
+          }
+          if (applied) return;
+          if (entry.cap > (out.get(c) ?? 0n)) out.set(c, entry.cap);
+        }
+      }),
+    );
+    return out;
+  }
+
   private async reserveSource(body: ReserveRequest, hash: DidHash, chains: readonly bigint[]): Promise<AdminSource> {
+    const inFlight = await this.capsInFlight(body.did, hash, chains);
     const supplies = await Promise.all(
       chains.map(async (c) => {
         try {
           const state = await this.d.holdings.holdingsState(Number(c), hash);
-          return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap };
+          const pending = inFlight.get(c) ?? 0n;
+          return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap > pending ? state.supplyCap : pending };
         } catch (err) {
           throw new OracleError(503, 'chain_unavailable', `cannot read the supply on chain ${c}`, undefined, { cause: err });
         }

@@ -16,9 +16,10 @@ describe('reserve split into per-chain mint budgets', () => {
     ['each keeps its supply plus a share', 1_000n, fresh(400n, 100n, 200n), [500n, 200n, 300n]],
     ['reserve exactly the supply', 700n, fresh(400n, 100n, 200n), [400n, 100n, 200n]],
     ['one chain', 5n, fresh(2n), [5n]],
-    // Caps in force count as ceilings: A's 500 could still be minted, so only 1000 - 1000 = 0 is shared out and A is lowered.
-    ['lowers first, raises nobody past what the ceilings leave', 1_000n, chains([100n, 500n], [100n, 500n]), [100n, 100n]],
-    ['then hands the freed budget out once the lower cap applied', 1_000n, chains([100n, 100n], [100n, 500n]), [300n, 300n]],
+    // Caps in force count as ceilings: both 500s could still be minted, so 1000 - 1000 = 0 is shared out; nobody is lowered.
+    ['keeps each chain at its ceiling, shares only what the ceilings leave', 1_000n, chains([100n, 500n], [100n, 500n]), [500n, 500n]],
+    ['a signed mint not yet applied keeps its budget (no cap drops to the supply)', 1_001n, chains([100n, 500n], [100n, 500n]), [501n, 500n]],
+    ['shares what the ceilings leave on top of them', 1_000n, chains([100n, 100n], [100n, 500n]), [300n, 700n]],
     ['reserve below the ceilings: lowers only, never above a ceiling', 600n, chains([100n, 500n], [100n, 500n]), [300n, 300n]],
   ] as const)('%s', (_name, reserve, states, expected) => {
     const r = splitReserve(reserve, states);

@@ -5,10 +5,10 @@
  * supply and its cap in force (a mint signed under the old cap may still land). Receivers apply a cap that raises a
  * chain only when sum(max(cap, ceiling)) over every chain is within the reserve and that chain is not past its
  * ceiling, so supply over all chains never exceeds the reserve whatever order caps and mints land in.
- * - Covering split (reserve >= sum of ceilings): each chain gets its supply plus an equal share of what the ceilings
- *   leave (reserve - sum of ceilings), the remainder to the first chain (the hub). A chain whose cap was above that
- *   is lowered now; once it applied the lower cap its ceiling drops, and the next reserve can hand the freed budget
- *   to the others (rebalancing takes two rounds: lower first, then raise).
+ * - Covering split (reserve >= sum of ceilings): each chain keeps its ceiling (what it could reach already) plus an
+ *   equal share of what the ceilings leave (reserve - sum of ceilings), the remainder to the first chain (the hub).
+ *   No chain is lowered: lowering every chain to its supply would leave no chain any mint budget until the next
+ *   reserve (every other report), and signed subscriptions not yet applied would revert SupplyCapExceeded.
  * - Lowering split (reserve below the ceilings, e.g. the reserve fell): no chain goes above its ceiling; each gets its
  *   supply plus an equal share of reserve - supply, capped at its ceiling.
  */
@@ -38,7 +38,7 @@ export function splitReserve(reserve: bigint, chains: readonly ChainSupply[]): R
   if (reserve >= committed) {
     const share = (reserve - committed) / n;
     const remainder = reserve - committed - share * n;
-    caps = chains.map((c, i) => ({ chainId: c.chainId, cap: c.supply + share + (i === 0 ? remainder : 0n), ceiling: ceilings[i]! }));
+    caps = chains.map((c, i) => ({ chainId: c.chainId, cap: ceilings[i]! + share + (i === 0 ? remainder : 0n), ceiling: ceilings[i]! }));
   } else {
     const share = (reserve - total) / n;
     caps = chains.map((c, i) => ({ chainId: c.chainId, cap: min(ceilings[i]!, c.supply + share), ceiling: ceilings[i]! }));
