@@ -36,9 +36,8 @@ export function parseDisabledTransports(value: string | undefined): Set<Transpor
   return new Set(names as TransportName[]);
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from '../common/config-error.js';
+import { ConfigError } from '../common/config-error.js';
 
 export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   const path = env.RELAYER_DEPLOYMENT ?? 'data/deployment.json';

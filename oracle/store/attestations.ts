@@ -1,11 +1,11 @@
 import { and, asc, count, desc, eq, gt, isNotNull, like, max, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 import { attestations, deliveries, proposals } from './schema.js';
 import { ProposalStore } from './proposals.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+import type { Db } from './db.js';
+export type { Db } from './db.js';
 export type AttestationRow = typeof attestations.$inferSelect;
 export type NewAttestation = Omit<typeof attestations.$inferInsert, 'seq'>;
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -17,7 +17,7 @@ export class AttestationStore {
 
   constructor(
     private readonly db: Db,
-    /** Called after an attestation is stored, before it is answered (the dev-mode fault hook, see oracle/fault.ts). */
+    /** Called after an attestation is stored, before it is answered (the dev-mode fault hook, see oracle/issue/fault.ts). */
     private readonly afterInsert?: (record: NewAttestation) => void,
   ) {
     this.proposals = new ProposalStore(db);

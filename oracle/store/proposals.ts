@@ -1,5 +1,5 @@
 import { and, asc, count, eq, max, sql } from 'drizzle-orm';
-import type { Db } from './attestations.js';
+import type { Db } from './db.js';
 import { attestations, proposals } from './schema.js';
 
 export type ProposalRow = typeof proposals.$inferSelect;
