@@ -12,7 +12,7 @@ import { createPublicClient, createTestClient, http, keccak256, stringToBytes, t
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { rwaReceiverAbi } from '../schemas/abi.js';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
-import { signFulfilment } from '../clients/custodian.js';
+import { signAcceptance, signFulfilment } from '../clients/custodian.js';
 
 /** Anvil's public test mnemonic: its account #3 is the demo investor, who signs its own redemption request. */
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -89,11 +89,22 @@ async function main(): Promise<void> {
   const nav = shown(navFile);
 
   // Redemption on spoke-a: the demo investor (anvil's account #3, whose key anvil publishes) locks 10 dUSTB; the
-  // custodian's fulfilment of that first request (id 1) is signed in advance.
+  // custodian's acceptance (it commits to pay, so the holder can no longer cancel) and fulfilment of that first
+  // request (id 1) are signed in advance; the oracle refuses a fulfilment of a request not accepted (422 not_accepted).
   const spokeA = d.chains.find((c) => c.name === 'spoke-a') ?? d.chains[d.chains.length - 1]!;
   const didHash = d.dids[0]!.didHash;
   const module = await createPublicClient({ transport: http(spokeA.rpcUrl) }).readContract({ address: spokeA.receiver as Address, abi: rwaReceiverAbi, functionName: 'redemptions' });
   const investorKey = toHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!);
+  const acceptFile = join(examples, 'accept-spoke-a-request-1.json');
+  const acceptBody = await signAcceptance(DEV_CUSTODIAN_KEY, custodianDomainOf(d), {
+    did: d.dids[0]!.did,
+    chainId: spokeA.chainId,
+    requestId: '1',
+    owner: DEMO_INVESTOR,
+    amount: '10000000',
+    acceptedAt: now,
+  });
+  writeFileSync(acceptFile, JSON.stringify(acceptBody, null, 2));
   const fulfilFile = join(examples, 'fulfil-spoke-a-request-1.json');
   const fulfilBody = await signFulfilment(DEV_CUSTODIAN_KEY, custodianDomainOf(d), {
     did: d.dids[0]!.did,
@@ -133,10 +144,12 @@ async function main(): Promise<void> {
     '',
     `  ${defaultDataDir ? '' : `DEPLOYMENT=${shown(stack.deploymentPath)} `}npm run --silent inspect -- ${DEMO_INVESTOR}`,
     '',
-    'Redeem on spoke-a: the investor locks 10 dUSTB (request 1), the hub sets the stage, the custodian pays and burns:',
+    'Redeem on spoke-a: the investor locks 10 dUSTB (request 1), the custodian accepts it, the hub sets the stage, the',
+    'custodian pays and the units burn:',
     '',
     `  node scripts/foundry.mjs cast send ${module} 'requestRedeem(bytes32,uint256)' ${didHash} 10000000 --rpc-url ${spokeA.rpcUrl} --private-key ${investorKey}`,
     `  curl -s ${stack.oracleUrl}/v1/dids/${d.dids[0]?.did}/redemptions`,
+    `  curl -s -X POST ${stack.oracleUrl}/v1/redemptions/acceptances -H 'content-type: application/json' -d @${shown(acceptFile)}`,
     `  curl -s -X POST ${stack.oracleUrl}/v1/redemptions/fulfilments -H 'content-type: application/json' -d @${shown(fulfilFile)}`,
     '',
     'Require 2 of the 3 transports (1 CCTP-style + 2 CCIP + 4 Wormhole = 7) for the demo DID on spoke-b, as its issuer;',
