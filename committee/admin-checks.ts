@@ -1,4 +1,4 @@
-import { getAddress, type Address } from 'viem';
+import { type Address } from 'viem';
 import type { DidHash } from '../schemas/ids.js';
 import type { DidRecord } from '../core/chain/registry.js';
 import { configSnapshotOf, type AdminSource, type RegistryConfigSnapshot, type ReserveCaps } from '../core/attestation.js';
@@ -6,6 +6,7 @@ import { recoverAllowListSigner, recoverPauseSigner, recoverReserveSigner } from
 import { OracleError } from '../core/errors.js';
 import { checkNotInFuture } from '../core/rules.js';
 import { destinationsOf, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { recoveredSigner, requireIssuer, requireRole } from '../core/guards.js';
 
 /**
  * A signer's own checks of the admin kinds, independent of the aggregator, reading the hub and the chains itself:
@@ -31,17 +32,15 @@ export async function vetAdminRequest(d: SignerCheckDeps, source: AdminSource, d
     case 'pause': {
       requireMember(d, chainSetOf(d, did, nonce, record), `the signer set the chains hold for ${record.did}`);
       const destinations = destinationsOf(d, record, chainIds);
-      const signer = await recovered(source.kind === 'allowlist' ? recoverAllowListSigner(d.custodianDomain, source.request) : recoverPauseSigner(d.custodianDomain, source.request));
-      if (signer !== getAddress(record.issuer)) throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${record.did}`, 'request.signature');
+      const signer = await recoveredSigner(source.kind === 'allowlist' ? recoverAllowListSigner(d.custodianDomain, source.request) : recoverPauseSigner(d.custodianDomain, source.request), 'request.');
+      requireIssuer(record, signer, 'request.');
       return { record, destinations };
     }
     case 'reserve': {
       requireMember(d, chainSetOf(d, did, nonce, record), `the signer set the chains hold for ${record.did}`);
       const destinations = destinationsOf(d, record, chainIds);
-      const signer = await recovered(recoverReserveSigner(d.custodianDomain, source.request));
-      if (!(await read('the hub registry', () => d.registry.isCustodian(did, signer)))) {
-        throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${record.did}`, 'request.signature');
-      }
+      const signer = await recoveredSigner(recoverReserveSigner(d.custodianDomain, source.request), 'request.');
+      await requireRole(d.registry, { hash: did, record }, 'custodian', signer, 'request.');
       if (!opts.rules) return { record, destinations };
       const asOf = BigInt(source.request.asOf);
       refuse(checkNotInFuture('asOf', asOf, d.now(), d.maxFutureSkewSeconds));
@@ -62,13 +61,6 @@ function chainSetOf(d: SignerCheckDeps, did: DidHash, nonce: bigint, record: Did
   return d.signedConfigSet(did, nonce)?.signers ?? record.signers;
 }
 
-async function recovered(recovering: Promise<Address>): Promise<Address> {
-  try {
-    return await recovering;
-  } catch (err) {
-    throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
-  }
-}
 
 /** The proposed snapshot must be the registry's current config field by field (the first difference is named). */
 function checkSnapshot(proposed: RegistryConfigSnapshot, current: RegistryConfigSnapshot): void {

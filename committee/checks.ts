@@ -9,6 +9,7 @@ import { recoverNavSigner, recoverSettlementSigner, type CustodianDomainParams }
 import { OracleError } from '../core/errors.js';
 import type { RedemptionCheckDeps } from './redemption-deps.js';
 import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, type PreviousNav, type Refusal } from '../core/rules.js';
+import { readChain, recoveredSigner, registeredDid, requireRole } from '../core/guards.js';
 
 /** What a signer reads from destination chains (its own RPC endpoints). */
 export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState' | 'isApplied' | 'moveOutcomeOf'>;
@@ -56,13 +57,8 @@ export const refuse = (r: Refusal | undefined) => {
 };
 
 /** Reads a chain; a chain that cannot be read refuses the request (503): a signer never signs on half a view. */
-export async function read<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw new OracleError(503, 'chain_unavailable', `cannot read ${what}`, undefined, { cause: err });
-  }
-}
+/** A chain or hub read: 503 chain_unavailable when it fails (core/guards.ts). */
+export const read = readChain;
 
 /** Burns of the investor's holdings this signer signed (other than at `nonce`) that the chain has not applied yet. */
 export async function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, nonce: bigint | undefined): Promise<bigint> {
@@ -90,12 +86,8 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
   const destinations = destinationsOf(d, record, chainIds);
 
   if (source.kind === 'settlement') {
-    const signer = await recoverSettlementSigner(d.custodianDomain, source.request).catch((err: unknown) => {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
-    });
-    if (!(await read('the hub registry', () => d.registry.isCustodian(did, signer)))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${source.request.did}`, 'request.signature');
-    }
+    const signer = await recoveredSigner(recoverSettlementSigner(d.custodianDomain, source.request), 'request.');
+    await requireRole(d.registry, { hash: did, record }, 'custodian', signer, 'request.');
     if (!opts.rules) return { record, destinations };
     const amount = BigInt(source.request.amount);
     refuse(checkAmount(amount));
@@ -111,12 +103,8 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
     return { record, destinations };
   }
 
-  const signer = await recoverNavSigner(d.custodianDomain, source.request).catch((err: unknown) => {
-    throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
-  });
-  if (!(await read('the hub registry', () => d.registry.isNavPublisher(did, signer)))) {
-    throw new OracleError(403, 'not_a_nav_publisher', `${signer} is not a registered NAV publisher of ${source.request.did}`, 'request.signature');
-  }
+  const signer = await recoveredSigner(recoverNavSigner(d.custodianDomain, source.request), 'request.');
+  await requireRole(d.registry, { hash: did, record }, 'navPublisher', signer, 'request.');
   if (!opts.rules) return { record, destinations };
   const next = { nav: BigInt(source.request.nav), asOf: BigInt(source.request.asOf) };
   refuse(checkNotInFuture('asOf', next.asOf, d.now(), d.maxFutureSkewSeconds));
@@ -126,9 +114,7 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
 
 /** The DID's record on the hub registry, or 404. */
 export async function registered(d: SignerCheckDeps, did: DidHash, didString: string): Promise<DidRecord> {
-  const record = await read('the hub registry', () => d.registry.getDid(did));
-  if (!record) throw new OracleError(404, 'unknown_did', `${didString} is not registered on the hub`, 'request.did');
-  return record;
+  return (await registeredDid({ getDid: () => d.registry.getDid(did) }, didString, 'request.')).record;
 }
 
 /** This signer must be in `set` (described by `which` in the refusal). */

@@ -5,6 +5,7 @@ import { OracleError } from '../core/errors.js';
 import { checkAmount, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies } from '../core/rules.js';
 import { refHash, type DidHash } from '../schemas/ids.js';
 import { destinationsOf, pendingBurns, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { recoveredSigner, requireRole } from '../core/guards.js';
 
 /**
  * A signer's own checks of one leg of a cross-chain move, reading the hub and the chains itself: this signer is in
@@ -31,15 +32,8 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   destinationsOf(d, record, [body.fromChainId, body.toChainId]);
   const destinations = destinationsOf(d, record, chainIds);
 
-  let signer: Address;
-  try {
-    signer = await recoverMoveSigner(d.custodianDomain, body);
-  } catch (err) {
-    throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
-  }
-  if (!(await read('the hub registry', () => d.registry.isCustodian(did, signer)))) {
-    throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${record.did}`, 'request.signature');
-  }
+  const signer = await recoveredSigner(recoverMoveSigner(d.custodianDomain, body), 'request.');
+  await requireRole(d.registry, { hash: did, record }, 'custodian', signer, 'request.');
   if (!opts.rules) return { record, destinations };
 
   const amount = BigInt(body.amount);

@@ -1,7 +1,5 @@
-import { getAddress, type Address } from 'viem';
+import { getAddress } from 'viem';
 import type { DidHash } from '../schemas/ids.js';
-import type { DisclosureKindName } from '../schemas/message.js';
-import type { RedemptionChainsPort, RedemptionPolicyPort } from '../core/chain/redemption-types.js';
 import type { RedemptionSource } from '../core/redemption-attestation.js';
 import { recoverAcceptanceSigner, recoverDisclosureSigner, recoverFulfilmentSigner } from '../core/custodian-auth.js';
 import { OracleError } from '../core/errors.js';
@@ -12,6 +10,7 @@ import { destinationsOf, read, refuse, registered, requireMember, type SignerChe
 /** What a signer needs for the redemption kinds: its own view of the chains' modules and of the hub registry. */
 export type { RedemptionCheckDeps } from './redemption-deps.js';
 import type { RedemptionCheckDeps } from './redemption-deps.js';
+import { recoveredSigner, requireIssuer, requireRole } from '../core/guards.js';
 
 const mismatch = (field: string, message: string) => new OracleError(422, 'event_mismatch', message, `request.${field}`);
 
@@ -110,10 +109,8 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       const f = source.request;
       if (chainIds.length !== 1 || chainIds[0] !== f.chainId) throw new OracleError(422, 'chain_mismatch', `a fulfilment is signed for the request's chain ${f.chainId} only`, 'chainIds');
       const destinations = destinationsOf(d, record, chainIds);
-      const signer = await recovered(recoverFulfilmentSigner(d.custodianDomain, f));
-      if (!(await read('the hub registry', () => d.registry.isCustodian(did, signer)))) {
-        throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${record.did}`, 'request.signature');
-      }
+      const signer = await recoveredSigner(recoverFulfilmentSigner(d.custodianDomain, f), 'request.');
+      await requireRole(d.registry, { hash: did, record }, 'custodian', signer, 'request.');
       if (!opts.rules) return { record, destinations };
       const amount = BigInt(f.amount);
       refuse(checkAmount(amount));
@@ -134,10 +131,8 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       const a = source.request;
       if (chainIds.length !== 1 || chainIds[0] !== a.chainId) throw new OracleError(422, 'chain_mismatch', `an acceptance is signed for the request's chain ${a.chainId} only`, 'chainIds');
       const destinations = destinationsOf(d, record, chainIds);
-      const signer = await recovered(recoverAcceptanceSigner(d.custodianDomain, a));
-      if (!(await read('the hub registry', () => d.registry.isCustodian(did, signer)))) {
-        throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${record.did}`, 'request.signature');
-      }
+      const signer = await recoveredSigner(recoverAcceptanceSigner(d.custodianDomain, a), 'request.');
+      await requireRole(d.registry, { hash: did, record }, 'custodian', signer, 'request.');
       if (!opts.rules) return { record, destinations };
       refuse(checkNotInFuture('acceptedAt', BigInt(a.acceptedAt), d.now(), d.maxFutureSkewSeconds));
       const at = await read(`the newest block of chain ${a.chainId}`, () => r.chains.latestBlock(a.chainId));
@@ -148,8 +143,8 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
     case 'disclosure': {
       const q = source.request;
       const destinations = destinationsOf(d, record, chainIds);
-      const signer = await recovered(recoverDisclosureSigner(d.custodianDomain, q));
-      if (signer !== getAddress(record.issuer)) throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${record.did}`, 'request.signature');
+      const signer = await recoveredSigner(recoverDisclosureSigner(d.custodianDomain, q), 'request.');
+      requireIssuer(record, signer, 'request.');
       if (!opts.rules) return { record, destinations };
       const asOf = BigInt(q.asOf);
       refuse(checkNotInFuture('asOf', asOf, d.now(), d.maxFutureSkewSeconds));
@@ -171,10 +166,3 @@ async function pendingOf(d: SignerCheckDeps, r: RedemptionCheckDeps, did: DidHas
   return pending;
 }
 
-async function recovered(recovering: Promise<Address>): Promise<Address> {
-  try {
-    return await recovering;
-  } catch (err) {
-    throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
-  }
-}

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { createPublicClient, http, parseAbiItem, type Address, type Hex } from 'viem';
+import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { rwaReceiverAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import type { Address } from 'viem';
-import { DID_PATTERN, didHash, type DidString } from '../../schemas/ids.js';
+import { DID_PATTERN } from '../../schemas/ids.js';
 import type { RegistryMembersPort, RegistryPort } from '../../core/chain/registry.js';
 import { didDocument } from './did-document.js';
 import { OracleError } from '../../core/errors.js';
+import { registeredDid } from '../../core/guards.js';
 
 export interface DidRoutesDeps {
   registry: Pick<RegistryPort, 'getDid'>;
@@ -20,9 +21,7 @@ export function createDidRoutes(deps: DidRoutesDeps): Hono {
   app.get('/:did', async (c) => {
     const did = c.req.param('did');
     if (!DID_PATTERN.test(did)) throw new OracleError(400, 'invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
-    const hash = didHash(did as DidString);
-    const record = await deps.registry.getDid(hash);
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    const { hash, record } = await registeredDid(deps.registry, did);
     const [custodians, navPublishers] = await Promise.all([deps.members.custodiansOf(hash), deps.members.navPublishersOf(hash)]);
     const doc = didDocument({
       did,

@@ -3,7 +3,8 @@ import type { RedemptionReport } from '../../schemas/committee.js';
 import type { RedemptionStageName } from '../../schemas/message.js';
 import type { StageState } from '../../core/chain/redemption-types.js';
 import { dailyRateBps, dayOf } from '../../core/redemption-rules.js';
-import { enabledChains, resolveDid, type RedemptionDeps } from '../redemption-deps.js';
+import { enabledChains, type RedemptionDeps } from '../redemption-deps.js';
+import { registeredDid } from '../../core/guards.js';
 import { RedemptionGauges } from '../mirror/redemption-gauges.js';
 import { requestSourceRef, type RequestWithFulfilled } from '../store/redemptions.js';
 
@@ -62,7 +63,7 @@ export class RedemptionView {
   private readonly gauges: RedemptionGauges;
 
   async ofDid(did: string): Promise<RedemptionsView> {
-    const { hash, record } = await resolveDid(this.d, did);
+    const { hash, record } = await registeredDid(this.d.registry, did);
     const stages = await Promise.all(
       enabledChains(this.d, record).map(async (chainId): Promise<ChainStageView> => {
         try {

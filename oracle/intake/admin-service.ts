@@ -1,7 +1,7 @@
-import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { AllowListRequest, PauseRequest, ReserveRequest } from '../../schemas/http.js';
-import { didHash as hashDid, type DidHash, type DidString } from '../../schemas/ids.js';
+import { type DidHash } from '../../schemas/ids.js';
 import type { KeyedMutex } from '../../common/mutex.js';
 import type { DidRecord, RegistryListPort, RegistryPort } from '../../core/chain/registry.js';
 import type { DestinationsPort, HoldingsPort } from '../../core/chain/destinations.js';
@@ -17,6 +17,7 @@ import type { AttestationRow, AttestationStore } from '../store/attestations.js'
 import type { OracleMetrics } from '../metrics.js';
 import { signerSetOnChains, type SubmitResult } from './settlement-service.js';
 import { DidIsolation } from '../mirror/did-isolation.js';
+import { readChain, recoveredSigner, registeredDid, requireIssuer, requireRole } from '../../core/guards.js';
 
 export interface AdminDeps {
   registry: RegistryPort & RegistryListPort;
@@ -55,12 +56,6 @@ export class AdminService {
     return { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.holdings.get(id) };
   }
 
-  private async resolve(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
-    const hash = hashDid(did as DidString);
-    const record = await this.d.registry.getDid(hash);
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
-    return { hash, record };
-  }
 
   private chainsOf(record: DidRecord): bigint[] {
     return record.chainIds.filter((c) => this.d.holdings.get(Number(c)));
@@ -70,13 +65,6 @@ export class AdminService {
     return { hubChainId: this.d.hubChainId, registry: this.d.registryAddress };
   }
 
-  private async recover(recovering: Promise<Address>): Promise<Address> {
-    try {
-      return await recovering;
-    } catch (err) {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
-    }
-  }
 
   /** Runs `make` under the DID's lock with its next nonce unless the same source was attested already. */
   private async once(
@@ -138,9 +126,9 @@ export class AdminService {
   // ---- allow-list and pause, ordered by the issuer ----
 
   async submitAllowList(body: AllowListRequest): Promise<SubmitResult> {
-    const { hash, record } = await this.resolve(body.did);
-    const signer = await this.recover(recoverAllowListSigner(this.domain, body));
-    if (signer !== getAddress(record.issuer)) throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${body.did}`, 'signature');
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const signer = await recoveredSigner(recoverAllowListSigner(this.domain, body));
+    requireIssuer(record, signer);
     const content = { did: body.did, ref: body.ref, entries: allowListEntries(body) };
     const source: AdminSource = { kind: 'allowlist', request: body };
     return this.once(record, hash, 'allowlist', body.ref, hashJson(content), 'ref', (nonce) =>
@@ -156,9 +144,9 @@ export class AdminService {
   }
 
   async submitPause(body: PauseRequest): Promise<SubmitResult> {
-    const { hash, record } = await this.resolve(body.did);
-    const signer = await this.recover(recoverPauseSigner(this.domain, body));
-    if (signer !== getAddress(record.issuer)) throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${body.did}`, 'signature');
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const signer = await recoveredSigner(recoverPauseSigner(this.domain, body));
+    requireIssuer(record, signer);
     const content = { did: body.did, ref: body.ref, paused: body.paused };
     const source: AdminSource = { kind: 'pause', request: body };
     return this.once(record, hash, 'pause', body.ref, hashJson(content), 'ref', (nonce) =>
@@ -193,12 +181,7 @@ export class AdminService {
           if (m.kind !== 'reserve') continue;
           const entry = m.caps.find((x) => x.chainId === c);
           if (!entry) continue;
-          let applied: boolean;
-          try {
-            applied = await isApplied(Number(c), hash, m.nonce);
-          } catch (err) {
-            throw new OracleError(503, 'chain_unavailable', `cannot read the reserve in force on chain ${c}`, undefined, { cause: err });
-          }
+          const applied = await readChain(`the reserve in force on chain ${c}`, () => isApplied(Number(c), hash, m.nonce));
           if (applied) return;
           if (entry.cap > (out.get(c) ?? 0n)) out.set(c, entry.cap);
         }
@@ -211,13 +194,9 @@ export class AdminService {
     const inFlight = await this.capsInFlight(body.did, hash, chains);
     const supplies = await Promise.all(
       chains.map(async (c) => {
-        try {
-          const state = await this.d.holdings.holdingsState(Number(c), hash);
-          const pending = inFlight.get(c) ?? 0n;
-          return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap > pending ? state.supplyCap : pending };
-        } catch (err) {
-          throw new OracleError(503, 'chain_unavailable', `cannot read the supply on chain ${c}`, undefined, { cause: err });
-        }
+        const state = await readChain(`the supply on chain ${c}`, () => this.d.holdings.holdingsState(Number(c), hash));
+        const pending = inFlight.get(c) ?? 0n;
+        return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap > pending ? state.supplyCap : pending };
       }),
     );
     const split = splitReserve(BigInt(body.reserve), supplies);
@@ -230,11 +209,9 @@ export class AdminService {
    * budgets (each chain keeps its supply plus an equal share of the headroom), whose sum never exceeds the reserve.
    */
   async submitReserve(body: ReserveRequest): Promise<SubmitResult> {
-    const { hash, record } = await this.resolve(body.did);
-    const signer = await this.recover(recoverReserveSigner(this.domain, body));
-    if (!(await this.d.registry.isCustodian(hash, signer))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
-    }
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const signer = await recoveredSigner(recoverReserveSigner(this.domain, body));
+    await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
     const asOf = BigInt(body.asOf);
     const future = checkNotInFuture('asOf', asOf, this.d.now(), this.d.maxFutureSkewSeconds);
     if (future) throw new OracleError(422, future.code, future.message, future.field);

@@ -1,4 +1,4 @@
-import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import { keccak256, stringToBytes, type Hex } from 'viem';
 import type { DisclosureRequest } from '../../schemas/http.js';
 import { recoverDisclosureSigner } from '../../core/custodian-auth.js';
 import { OracleError } from '../../core/errors.js';
@@ -7,9 +7,10 @@ import { issueOnce } from '../issue/issue-once.js';
 import { checkNotInFuture } from '../../core/rules.js';
 import { disclosureRef, type RedemptionSource } from '../../core/redemption-attestation.js';
 import { attestationOf } from '../../core/attestation.js';
-import { enabledChains, issueDepsOf, resolveDid, type RedemptionDeps } from '../redemption-deps.js';
+import { enabledChains, issueDepsOf, type RedemptionDeps } from '../redemption-deps.js';
 import { signerSetOnChains, type SubmitResult } from './settlement-service.js';
 import type { AttestationRow } from '../store/attestations.js';
+import { recoveredSigner, registeredDid, requireIssuer } from '../../core/guards.js';
 
 const requestHashOf = (b: DisclosureRequest): Hex => keccak256(stringToBytes(JSON.stringify([b.did, b.docKind, b.docHash.toLowerCase(), b.uri, b.asOf])));
 
@@ -32,14 +33,9 @@ export class DisclosureService {
   constructor(private readonly d: RedemptionDeps) {}
 
   async submit(body: DisclosureRequest): Promise<SubmitResult> {
-    const { hash, record } = await resolveDid(this.d, body.did);
-    let signer: Address;
-    try {
-      signer = await recoverDisclosureSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body);
-    } catch (err) {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
-    }
-    if (signer !== getAddress(record.issuer)) throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${body.did}`, 'signature');
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const signer = await recoveredSigner(recoverDisclosureSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
+    requireIssuer(record, signer);
     const future = checkNotInFuture('asOf', BigInt(body.asOf), this.d.now(), this.d.maxFutureSkewSeconds);
     if (future) throw new OracleError(422, future.code, future.message, future.field);
 

@@ -1,4 +1,4 @@
-import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import { getAddress, keccak256, stringToBytes, type Hex } from 'viem';
 import type { FulfilmentRequest } from '../../schemas/http.js';
 import type { DidHash } from '../../schemas/ids.js';
 import { MAX_NONCE } from '../../schemas/committee.js';
@@ -10,8 +10,9 @@ import { checkAmount, checkNotInFuture, type Refusal } from '../../core/rules.js
 import { checkFulfilment } from '../../core/redemption-rules.js';
 import type { RedemptionSource } from '../../core/redemption-attestation.js';
 import { attestationOf } from '../../core/attestation.js';
-import { enabledChains, issueDepsOf, readChain, resolveDid, type RedemptionDeps } from '../redemption-deps.js';
+import { enabledChains, issueDepsOf, type RedemptionDeps } from '../redemption-deps.js';
 import { signerSetOnChains, type SubmitResult } from './settlement-service.js';
+import { readChain, recoveredSigner, registeredDid, requireRole } from '../../core/guards.js';
 
 /** What the request hash covers: the signed fields (hex lowercased), not the signature bytes. */
 const requestHashOf = (b: FulfilmentRequest): Hex =>
@@ -37,16 +38,9 @@ export class FulfilmentService {
 
   async submit(body: FulfilmentRequest): Promise<SubmitResult> {
     if (BigInt(body.requestId) > MAX_NONCE) throw new OracleError(400, 'invalid_body', 'requestId exceeds 2^64 - 1', 'requestId');
-    const { hash, record } = await resolveDid(this.d, body.did);
-    let signer: Address;
-    try {
-      signer = await recoverFulfilmentSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body);
-    } catch (err) {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
-    }
-    if (!(await this.d.registry.isCustodian(hash, signer))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
-    }
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const signer = await recoveredSigner(recoverFulfilmentSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
+    await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
     if (!enabledChains(this.d, record).includes(body.chainId)) throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
     const amount = BigInt(body.amount);
     refuse(checkAmount(amount));

@@ -1,7 +1,7 @@
 import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { MoveRequest } from '../../schemas/http.js';
-import { didHash as hashDid, type DidHash, type DidString } from '../../schemas/ids.js';
+import { type DidHash } from '../../schemas/ids.js';
 import type { KeyedMutex } from '../../common/mutex.js';
 import type { DidRecord, RegistryPort } from '../../core/chain/registry.js';
 import type { DestinationsPort } from '../../core/chain/destinations.js';
@@ -18,6 +18,7 @@ import { PendingReservations } from '../issue/pending.js';
 import type { AttestationRow, AttestationStore } from '../store/attestations.js';
 import type { OracleMetrics } from '../metrics.js';
 import { signerSetOnChains } from './settlement-service.js';
+import { readChain, recoveredSigner, registeredDid, requireRole } from '../../core/guards.js';
 
 export interface MoveDeps {
   registry: Pick<RegistryPort, 'getDid' | 'isCustodian'>;
@@ -117,28 +118,15 @@ export class MoveService {
     return { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.destinations.get(id) };
   }
 
-  private async resolve(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
-    const hash = hashDid(did as DidString);
-    const record = await this.d.registry.getDid(hash);
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
-    return { hash, record };
-  }
 
   private enabled(record: DidRecord, chainId: number): boolean {
     return record.chainIds.includes(BigInt(chainId)) && this.d.destinations.get(chainId) !== undefined;
   }
 
   async submitMove(body: MoveRequest): Promise<{ created: boolean; move: MoveView }> {
-    const { hash, record } = await this.resolve(body.did);
-    let signer: Address;
-    try {
-      signer = await recoverMoveSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body);
-    } catch (err) {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
-    }
-    if (!(await this.d.registry.isCustodian(hash, signer))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
-    }
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const signer = await recoveredSigner(recoverMoveSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
+    await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
     if (body.fromChainId === body.toChainId) throw new OracleError(422, 'same_chain', 'fromChainId and toChainId must differ', 'toChainId');
     for (const field of ['fromChainId', 'toChainId'] as const) {
       if (!this.enabled(record, body[field])) throw new OracleError(422, 'chain_not_enabled', `chain ${body[field]} is not enabled for ${body.did}`, field);
@@ -154,13 +142,7 @@ export class MoveService {
     const investor = getAddress(body.investor);
     const readHoldings = () =>
       Promise.all(
-        [body.fromChainId, body.toChainId].map(async (chainId) => {
-          try {
-            return await this.d.destinations.holdingsState(chainId, hash, investor);
-          } catch (err) {
-            throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${chainId}`, undefined, { cause: err });
-          }
-        }),
+        [body.fromChainId, body.toChainId].map((chainId) => readChain(`holdings on chain ${chainId}`, () => this.d.destinations.holdingsState(chainId, hash, investor))),
       );
     const [from, to] = await readHoldings();
     // The out leg is a burn like a redemption on the from-chain, the in leg a mint like a subscription on the to-chain.
@@ -172,15 +154,12 @@ export class MoveService {
       if (again) return { created: false, row: this.repeat(again, requestHash) };
       // Under the lock, what is signed and not yet applied reserves holdings and cap (oracle/issue/pending.ts); when the
       // chains' nonces had to be read, the holdings are read again after them (never counted zero times).
-      let out, into;
-      try {
-        [out, into] = await Promise.all([
+      const [out, into] = await readChain('applied nonces on the chains of the move', () =>
+        Promise.all([
           this.pending.settlements(body.did, hash, body.fromChainId, investor, (r) => !checkSettlementApplies('redemption', amount, from!, r)),
           this.pending.settlements(body.did, hash, body.toChainId, investor, (r) => !checkSettlementApplies('subscription', amount, to!, r)),
-        ]);
-      } catch (err) {
-        throw new OracleError(503, 'chain_unavailable', 'cannot read applied nonces on the chains of the move', undefined, { cause: err });
-      }
+        ]),
+      );
       const [fromNow, toNow] = out!.refined || into!.refined ? await readHoldings() : [from, to];
       refuse(relabel(checkSettlementApplies('redemption', amount, fromNow!, out!.reserved), 'fromChainId'));
       refuse(relabel(checkSettlementApplies('subscription', amount, toNow!, into!.reserved), 'toChainId'));
@@ -255,7 +234,7 @@ export class MoveService {
 
   /** Issues one later leg of a move under the DID's lock with its next nonce, or returns the one already signed. */
   async issueLeg(out: AttestationRow, body: MoveRequest, leg: Exclude<MoveLeg, 'out'>): Promise<AttestationRow> {
-    const { hash, record } = await this.resolve(out.did);
+    const { hash, record } = await registeredDid(this.d.registry, out.did);
     const ref = moveSourceRef(body.ref, leg);
     const kind = moveLegKind(leg);
     const chainId = moveLegChain(body, leg);

@@ -1,7 +1,7 @@
 import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { NavRequest, SettlementRequest } from '../../schemas/http.js';
-import { didHash as hashDid, type DidHash, type DidString } from '../../schemas/ids.js';
+import { didHash as hashDid, type DidString } from '../../schemas/ids.js';
 import type { AttestationMessage } from '../../schemas/message.js';
 import { issueAttestation, type IssueRow } from '../issue/issue.js';
 import { KeyedMutex } from '../../common/mutex.js';
@@ -15,6 +15,7 @@ import { checkAmount, checkNav, checkNotInFuture, checkSettlementApplies, type R
 import type { AttestationRow, AttestationStore } from '../store/attestations.js';
 import type { OracleMetrics } from '../metrics.js';
 import { PendingReservations } from '../issue/pending.js';
+import { readChain, recoveredSigner, registeredDid, requireRole } from '../../core/guards.js';
 
 export interface ServiceDeps {
   registry: RegistryPort;
@@ -74,25 +75,15 @@ export class OracleService {
     this.lock = d.lock ?? new KeyedMutex();
   }
 
-  private async resolveDid(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
-    const hash = hashDid(did as DidString);
-    const record = await this.d.registry.getDid(hash);
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
-    return { hash, record };
-  }
 
   async submitSettlement(body: SettlementRequest): Promise<SubmitResult> {
-    const { hash, record } = await this.resolveDid(body.did);
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
     const chainId = BigInt(body.chainId);
     if (!record.chainIds.includes(chainId) || !this.d.destinations.get(body.chainId)) {
       throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
     }
-    const signer = await recoverSettlementSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body).catch((err: unknown) => {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
-    });
-    if (!(await this.d.registry.isCustodian(hash, signer))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
-    }
+    const signer = await recoveredSigner(recoverSettlementSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
+    await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
     // Move legs are stored as settlements under `move:<ref>:out|in` (oracle/intake/move-service.ts): keep that space theirs.
     if (body.settlementRef.startsWith('move:')) {
       throw new OracleError(422, 'reserved_ref', 'settlement references starting with "move:" are reserved for cross-chain moves', 'settlementRef');
@@ -105,13 +96,7 @@ export class OracleService {
     const existing = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
     if (existing) return this.repeat(existing, requestHash, 'settlementRef');
     const investor = getAddress(body.investor);
-    const readHoldings = async () => {
-      try {
-        return await this.d.destinations.holdingsState(body.chainId, hash, investor);
-      } catch (err) {
-        throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${body.chainId}`, undefined, { cause: err });
-      }
-    };
+    const readHoldings = () => readChain(`holdings on chain ${body.chainId}`, () => this.d.destinations.holdingsState(body.chainId, hash, investor));
     // Cheap refusals first, outside the DID's lock.
     const holdings = await readHoldings();
     refuse(checkSettlementApplies(body.kind, amount, holdings));
@@ -122,12 +107,9 @@ export class OracleService {
       // Under the lock, so two requests never both count on the same units. When the chain's nonces had to be read,
       // the holdings are read again after them: a settlement applied in between counts twice (a conservative
       // refusal), never zero times.
-      let pending;
-      try {
-        pending = await this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r));
-      } catch (err) {
-        throw new OracleError(503, 'chain_unavailable', `cannot read applied nonces on chain ${body.chainId}`, undefined, { cause: err });
-      }
+      const pending = await readChain(`applied nonces on chain ${body.chainId}`, () =>
+        this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r)),
+      );
       refuse(checkSettlementApplies(body.kind, amount, pending.refined ? await readHoldings() : holdings, pending.reserved));
       const nonce = this.d.store.nextNonce(hash);
       const message = settlementAttestation(body, hash, BigInt(nonce));
@@ -145,13 +127,9 @@ export class OracleService {
   }
 
   async submitNav(body: NavRequest): Promise<SubmitResult> {
-    const { hash, record } = await this.resolveDid(body.did);
-    const signer = await recoverNavSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body).catch((err: unknown) => {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
-    });
-    if (!(await this.d.registry.isNavPublisher(hash, signer))) {
-      throw new OracleError(403, 'not_a_nav_publisher', `${signer} is not a registered NAV publisher of ${body.did}`, 'signature');
-    }
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const signer = await recoveredSigner(recoverNavSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
+    await requireRole(this.d.registry, { hash, record }, 'navPublisher', signer);
     const next = { nav: BigInt(body.nav), asOf: BigInt(body.asOf) };
     refuse(checkNotInFuture('asOf', next.asOf, this.d.now(), this.d.maxFutureSkewSeconds));
     const requestHash = canonicalHash(navReportMessage(body));

@@ -1,7 +1,6 @@
 import type { KeyedMutex } from '../../common/mutex.js';
 import { OracleError } from '../../core/errors.js';
 import { runProposal, type IssueDeps } from './issue.js';
-import type { ProposalRow } from '../store/proposals.js';
 
 /** Pause before trying a stalled proposal again: 1 s, 2 s, 4 s ... up to 5 min, by failed attempts. */
 export const proposalBackoffMs = (attempts: number): number => Math.min(300_000, 1000 * 2 ** Math.min(attempts, 9));

@@ -1,6 +1,5 @@
 import { and, asc, count, desc, eq, gt, isNotNull, like, max, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import * as schema from './schema.js';
 import { attestations, deliveries, proposals } from './schema.js';
 import { ProposalStore } from './proposals.js';
 

@@ -7,7 +7,6 @@ export type RequestRow = typeof redemptionRequests.$inferSelect;
 export type StageRow = typeof redemptionStages.$inferSelect;
 
 export { acceptanceSourceRef, requestSourceRef, stageSourceRef } from '../../core/redemption-attestation.js';
-import { acceptanceSourceRef, requestSourceRef, stageSourceRef } from '../../core/redemption-attestation.js';
 
 /** A request with what the oracle has issued against it (fulfilment attestations, applied or not). */
 export interface RequestWithFulfilled extends RequestRow {
