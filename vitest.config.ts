@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{schemas,oracle,relayer,common,clients,scripts}/**/*.test.ts', 'e2e/lib/**/*.test.ts'],
+          include: ['{schemas,oracle,relayer,common,clients,scripts}/**/*.test.ts', 'devnet/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

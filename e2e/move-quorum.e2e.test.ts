@@ -8,14 +8,14 @@ import { rwaReceiverAbi, rwaTransportQuorumAbi } from '../schemas/abi.js';
 import { DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
 import { refHash } from '../schemas/ids.js';
 import { postJson, signMove } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { stopChild } from './lib/anvil.js';
-import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
-import { inspectChains } from './lib/inspect.js';
-import { publicClientOf, requireTransportQuorum } from './lib/quorum.js';
-import { relayerDeliveries } from './lib/relayer.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { stopChild } from '../devnet/anvil.js';
+import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
+import { inspectChains } from '../devnet/inspect.js';
+import { publicClientOf, requireTransportQuorum } from '../devnet/quorum.js';
+import { relayerDeliveries } from '../devnet/relayer.js';
 import { expectSupplyConserved } from './lib/supply.js';
-import { waitFor } from './lib/wait.js';
+import { waitFor } from '../testkit/wait.js';
 
 interface MoveView {
   state: string;
