@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { offRampAbi } from '../schemas/abi.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, postDemoRound, waitForDemoRound } from '../devnet/demo.js';
 import { DEMO_DID } from '../devnet/deploy.js';
 import { settledByChain } from '../devnet/relayer.js';
@@ -28,6 +29,9 @@ describe('relayer: CCIP 2.0 transport next to CCTP-style', () => {
       routes: [{ did: DEMO_DID.did, chain: 'spoke-b', kinds: ['nav'], transport: 'ccip' }],
     });
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     await stack?.stop();

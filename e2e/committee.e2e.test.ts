@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { attestationDomain, attestationTypes } from '../schemas/eip712.js';
 import { attestationTypedMessage, decodeMessage } from '../schemas/message.js';
 import { postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, demoNav, demoSubscription } from '../devnet/demo.js';
 import { waitFor } from '../testkit/wait.js';
 
@@ -72,6 +73,9 @@ describe('committee as independent signer processes (3 signers, threshold 2)', (
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-committee-')), logLevel: 'warn', signers: 3 });
     // The signers sign the DID's config (governance), the allow-list and the reserve like any attestation.
     await bootstrapDemo(stack.deployment, stack.oracleUrl);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { publicClientOf } from '../devnet/quorum.js';
 import { postJson, signMove, signReserve } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR, DEMO_RESERVE } from '../devnet/demo.js';
 import { inspectChains } from '../devnet/inspect.js';
 import { waitFor } from '../testkit/wait.js';
@@ -102,6 +103,9 @@ describe('signing rounds survive an aggregator killed at any step and signers th
     expect((await post(sub.path, sub.body)).status).toBe(201);
     await waitFor(async () => (await inspectChains(stack.deployment, DEMO_INVESTOR)).find((v) => v.name === 'spoke-a')!.balance > 0n, { what: 'units on spoke-a', timeoutMs: 60_000 });
   }, 180_000);
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
+  });
   afterAll(async () => {
     await stack?.stop();
   });

@@ -11,6 +11,7 @@ import { didHash, type DidString } from '../schemas/ids.js';
 import type { Deployment } from '../schemas/deployment.js';
 import { postJson, signPause } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
 import { inspectChains } from '../devnet/inspect.js';
 import { settledByChain } from '../devnet/relayer.js';
@@ -121,5 +122,7 @@ describe("relayer: one DID's reverting settlement never holds another DID's deli
     const settled = await settledByChain(stack.relayerUrl, aId);
     expect(settled.get(spokeA.chainId)?.state).toBe('confirmed');
     expect((await inspectChains(a, DEMO_INVESTOR)).find((x) => x.chainId === spokeA.chainId)!.balance).toBe(2_000_000n);
+    // Both DIDs' supplies add up (B is not in the stack's deployment file).
+    await expectSupplyConserved({ ...a, dids: [...a.dids, ...b.dids] });
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { rwaHoldingsAbi, rwaReceiverAbi } from '../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { postJson, signPause } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, custodianDomainOf } from '../devnet/demo.js';
 import { settledDeliveries } from '../devnet/relayer.js';
 
@@ -29,6 +30,9 @@ describe('admin order: a pause and an older resume delivered in reverse', () => 
   beforeAll(async () => {
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-order-')), logLevel: 'warn' });
     await bootstrapDemo(stack.deployment, stack.oracleUrl);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     await stack?.stop();

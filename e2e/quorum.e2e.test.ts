@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import type { Address, Hex } from 'viem';
 import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaTransportQuorumAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { stopChild } from '../devnet/anvil.js';
 import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
 import { waitFor } from '../testkit/wait.js';
@@ -40,6 +41,9 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-quorum-')), logLevel: 'warn', ccipLanesOnly: ['spoke-b'], wormholeSpokes: ['spoke-b'] });
     relayer = stack.relayer;
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { postJson, signAcceptance, signDisclosure, signFulfilment } from '../cli
 import { Committee } from '../oracle/issue/committee/local.js';
 import { receiverDeliveryAbi } from '../relayer/transports/delivery-abi.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, custodianDomainOf, demoSubscription } from '../devnet/demo.js';
 import { waitFor } from '../testkit/wait.js';
 import { settledDeliveries } from '../devnet/relayer.js';
@@ -197,6 +198,9 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     did = stack.deployment.dids[0]!.didHash as DidHash;
     didString = stack.deployment.dids[0]!.did;
   }, 240_000);
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
+  });
   afterAll(async () => {
     await stack?.stop();
   });

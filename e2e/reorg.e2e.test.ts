@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { offRampAbi, rwaReceiverAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
 import { parseCcipMessagesSent } from '../relayer/transports/ccip/executor.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
 import { inspectChains } from '../devnet/inspect.js';
 import { waitFor } from '../testkit/wait.js';
@@ -31,6 +32,9 @@ describe('relayer: a source event reorged away is never acted on', () => {
     };
     miner = produce();
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     mining = false;

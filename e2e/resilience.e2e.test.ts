@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { rwaReceiverAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTORS } from '../devnet/demo.js';
 import { waitFor } from '../testkit/wait.js';
 
@@ -45,6 +46,9 @@ describe('relayer: exactly once under SIGKILL and a chain outage', () => {
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-resilience-')), logLevel: 'warn', persistChains: true, ccipSpokes: ['spoke-a'] });
     relayer = stack.relayer;
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../schemas/abi.js';
 import { startStack, type Stack } from '../devnet/stack.js';
+import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, postDemoRound, waitForDemoRound } from '../devnet/demo.js';
 import { settledByChain } from '../devnet/relayer.js';
 
@@ -20,6 +21,9 @@ describe('relayer: Wormhole transport next to CCTP-style', () => {
   beforeAll(async () => {
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-wormhole-')), logLevel: 'warn', wormholeSpokes: ['spoke-a'], confirmations: { hub: 1 } });
     await bootstrapDemo(stack.deployment, stack.oracleUrl, 120_000);
+  });
+  afterEach(async () => {
+    await expectSupplyConserved(stack.deployment);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -167,6 +167,33 @@ describe('ChainWorker', () => {
       expect(q.sent()).toEqual(['cctp:submit:1', 'cctp:submit:2', 'wormhole:submit:1', 'wormhole:submit:2']);
     });
 
+    it("lets a move's void pass an in leg whose quorum cannot be met (transports disabled), so the move can end", async () => {
+      const disabled: TransportName[] = ['ccip', 'wormhole'];
+      const q = quorumSetup(disabled);
+      for (const t of ['cctp', 'ccip', 'wormhole'] as const) q.add(1, t, ALL, 'settlement');
+      for (const t of ['cctp', 'ccip', 'wormhole'] as const) q.add(2, t, ALL, 'nav');
+      for (const t of ['cctp', 'ccip', 'wormhole'] as const) q.add(3, t, ALL, 'moveVoid');
+      await q.step();
+      expect(q.chain.arrived.get('1')).toBe(1);
+      // The in leg's and the NAV's disabled jobs are unfinished; the void (applied on chain on its first arrival,
+      // ungated) is due all the same.
+      expect(q.outbox.head(CHAIN, new Set(disabled))).toMatchObject({ seq: 3, transport: 'cctp' });
+      q.chain.ungated.add('3');
+      await q.step();
+      expect(q.chain.applied.has('3')).toBe(true);
+      expect(q.outbox.byAttestation(q.job(3).attestationId).map((j) => j.state)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+      expect(q.sent()).toEqual(['cctp:submit:1', 'cctp:submit:3']);
+    });
+
+    it('keeps a NAV behind an in leg whose quorum is not met (only a void passes it)', async () => {
+      const disabled: TransportName[] = ['ccip', 'wormhole'];
+      const q = quorumSetup(disabled);
+      for (const t of ['cctp', 'ccip', 'wormhole'] as const) q.add(1, t, ALL, 'settlement');
+      for (const t of ['cctp', 'ccip', 'wormhole'] as const) q.add(2, t, ALL, 'nav');
+      await q.step();
+      expect(q.outbox.head(CHAIN, new Set(disabled))).toBeUndefined();
+    });
+
     it('confirms a transport whose arrival the chain already recorded (a restart after a crash) without sending', async () => {
       const q = quorumSetup();
       q.addAll(1);

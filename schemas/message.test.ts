@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { keccak256, stringToBytes, size } from 'viem';
-import { decodeMessage, encodeMessage, NAV_LENGTH, PAUSE_LENGTH, SETTLEMENT_LENGTH, type AttestationMessage } from './message.js';
+import { decodeMessage, encodeMessage, KIND, NAV_LENGTH, PAUSE_LENGTH, SETTLEMENT_KIND, SETTLEMENT_LENGTH, type AttestationMessage } from './message.js';
 import { VECTOR_MESSAGES, buildVectors } from './vectors.js';
 import vectors from './vectors.json' with { type: 'json' };
 import type { DidHash } from './ids.js';
@@ -15,8 +15,14 @@ describe('message codec v1', () => {
     expect(size(encodeMessage(settlement!))).toBe(SETTLEMENT_LENGTH);
     expect(size(encodeMessage(nav!))).toBe(NAV_LENGTH);
     expect(size(encodeMessage(pause!))).toBe(PAUSE_LENGTH);
-    for (const kind of ['config', 'allowlist', 'reserve', 'settlement', 'nav', 'pause'] as const) {
+  });
+
+  it('has a golden vector of every kind and settlement kind, so forge checks each layout against TypeScript', () => {
+    for (const kind of Object.keys(KIND)) {
       expect(VECTOR_MESSAGES.some((m) => m.kind === kind), `golden vector of kind ${kind}`).toBe(true);
+    }
+    for (const settlementKind of Object.keys(SETTLEMENT_KIND)) {
+      expect(VECTOR_MESSAGES.some((m) => m.kind === 'settlement' && m.settlementKind === settlementKind), `golden vector of settlement kind ${settlementKind}`).toBe(true);
     }
   });
 

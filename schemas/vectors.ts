@@ -148,6 +148,31 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
     amount: (1n << 256n) - 1n,
     acceptedAt: 18_446_744_073_709_551_615n,
   },
+  // The in leg of MOVE-0001 (settlement kind 4), then its ends (kinds 15 void on the to-chain, 16 return on the
+  // from-chain), and a return with every field at its maximum.
+  {
+    kind: 'settlement',
+    did,
+    nonce: 20n,
+    settlementKind: 'moveIn',
+    settlementRef: keccak256(stringToBytes('MOVE-0001')),
+    investor: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+    amount: 5n,
+    cashLegRef: `0x${'00'.repeat(32)}`,
+    settledAt: 1_764_000_800n,
+    peerChainId: 31337n,
+  },
+  { kind: 'moveVoid', did, nonce: 21n, moveRef: keccak256(stringToBytes('MOVE-0001')), investor: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', amount: 5n, peerChainId: 31337n },
+  { kind: 'moveReturn', did, nonce: 22n, moveRef: keccak256(stringToBytes('MOVE-0001')), investor: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', amount: 5n, peerChainId: 31339n },
+  {
+    kind: 'moveReturn',
+    did,
+    nonce: 18_446_744_073_709_551_615n,
+    moveRef: `0x${'ff'.repeat(32)}`,
+    investor: '0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF',
+    amount: (1n << 256n) - 1n,
+    peerChainId: 18_446_744_073_709_551_615n,
+  },
 ];
 
 export interface Vector {

@@ -61,11 +61,13 @@ export const BIT: Record<TransportName, number> = { cctp: 1, ccip: 2, wormhole: 
 export class QuorumChain {
   readonly arrived = new Map<string, number>();
   readonly applied = new Set<string>();
+  /** Nonces applied on their first arrival, as RwaReceiver applies a move void (kind 15) past the gate. */
+  readonly ungated = new Set<string>();
   constructor(readonly k: number) {}
   arrive(nonce: string, transport: TransportName): void {
     const mask = (this.arrived.get(nonce) ?? 0) | BIT[transport];
     this.arrived.set(nonce, mask);
-    if ([1, 2, 4].filter((b) => (mask & b) !== 0).length >= this.k) this.applied.add(nonce);
+    if (this.ungated.has(nonce) || [1, 2, 4].filter((b) => (mask & b) !== 0).length >= this.k) this.applied.add(nonce);
   }
 }
 

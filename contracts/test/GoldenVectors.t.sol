@@ -18,6 +18,10 @@ contract CodecHarness {
     } else if (h.kind == AttestationCodec.KIND_NAV) {
       structHash = Eip712Attestation.navHash(h, AttestationCodec.decodeNav(message));
     } else {
+      // A move end is signed like an admin kind; decoding it checks its exact length (MOVE_END_LENGTH) too.
+      if (h.kind == AttestationCodec.KIND_MOVE_VOID || h.kind == AttestationCodec.KIND_MOVE_RETURN) {
+        AttestationCodec.decodeMoveEnd(message);
+      }
       structHash = Eip712Attestation.adminHash(h, AttestationCodec.body(message));
     }
     separator = Eip712Attestation.domainSeparator(chainId, receiver);

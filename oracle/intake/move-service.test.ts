@@ -18,7 +18,7 @@ import { Committee } from '../issue/committee/local.js';
 import { createMetrics } from '../metrics.js';
 import { OracleError } from '../../core/errors.js';
 import type { DidRecord } from '../../core/chain/registry.js';
-import type { HoldingsState, MoveOutcome } from '../../core/chain/destinations.js';
+import type { HoldingsState, MoveOutcome, TransportQuorumStatus } from '../../core/chain/destinations.js';
 import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
 import { didHash, refHash, type DidHash, type DidString } from '../../schemas/ids.js';
 import { decodeMessage } from '../../schemas/message.js';
@@ -43,6 +43,8 @@ let holdings: Map<number, HoldingsState>;
 let used: Set<string>;
 /** Move outcomes per chain id (RwaReceiver.moveOutcomeOf), one move per test. */
 let outcomes: Map<string, MoveOutcome>;
+/** The transport quorum status of an attestation on its chain (RwaReceiver.transportQuorumOf + arrivals), by id. */
+let quorumStatus: Map<string, TransportQuorumStatus>;
 let clock: number;
 let shared: ConstructorParameters<typeof MoveService>[0] & { registry: RegistryPort };
 const PATIENCE_MS = 60_000;
@@ -88,10 +90,11 @@ beforeEach(() => {
     holdingsState: async (chainId) => holdings.get(chainId)!,
     balanceOf: async (chainId) => holdings.get(chainId)!.investorBalance,
     isApplied: async (chainId, _d, nonce) => used.has(`${chainId}:${nonce}`),
-    transportQuorumStatus: async () => undefined,
+    transportQuorumStatus: async (_chainId, _d, id) => quorumStatus.get(id),
     moveOutcomeOf: async (chainId) => outcomes.get(String(chainId)) ?? 'none',
   };
   outcomes = new Map();
+  quorumStatus = new Map();
   clock = NOW * 1000;
   shared = { registry, registryAddress: REGISTRY, hubChainId: 31337n, destinations, committee: new Committee(DEV_COMMITTEE_KEYS), store, moves: new MoveStore(db), metrics: createMetrics(), logger: pino({ level: 'silent' }), lock: new KeyedMutex(), now: () => BigInt(NOW) };
   moves = new MoveService({ ...shared, nowMs: () => clock, inPatienceMs: PATIENCE_MS, deadlineMs: DEADLINE_MS });
@@ -242,6 +245,26 @@ describe('move loop (MoveService.tick): the move state machine', () => {
     await moves.tick();
     expect(await stateOf()).toBe('arrived');
     expect(leg('MOVE-1', 'return')).toBeUndefined();
+  });
+
+  it('voids, past the patience, an in leg whose transport quorum on the to-chain is not met, and says so; then returns', async () => {
+    await moves.submitMove(await move());
+    used.add('31338:1');
+    await moves.tick();
+    await moves.tick();
+    const inLeg = leg('MOVE-1', 'in')!;
+    // One transport of the two the to-chain requires delivered the in leg: recorded there, not applied.
+    quorumStatus.set(inLeg.id, { k: 2, transports: ['cctp', 'ccip', 'wormhole'], arrived: ['cctp'] });
+    await moves.tick();
+    expect(await moves.status(DID, 'MOVE-1')).toMatchObject({ state: 'in_signed', reason: 'transport quorum unmet on the to-chain: 1 of 2 arrivals (cctp)' });
+    clock += PATIENCE_MS;
+    await moves.tick();
+    expect(await moves.status(DID, 'MOVE-1')).toMatchObject({ state: 'void_signed', reason: 'transport quorum unmet on the to-chain: 1 of 2 arrivals (cctp)' });
+    outcomes.set('31339', 'voided');
+    await moves.tick();
+    outcomes.set('31338', 'returned');
+    await moves.tick();
+    expect(await moves.status(DID, 'MOVE-1')).toMatchObject({ state: 'returned', in: { id: inLeg.id }, void: { chainId: 31339 }, return: { chainId: 31338 } });
   });
 
   it('resumes from the chains after a restart: a move accepted by a previous process finishes exactly once', async () => {

@@ -95,6 +95,7 @@ export class MoveService {
       metrics: d.metrics,
       logger: d.logger,
       outLeg: (did, ref) => d.store.findBySource(did, 'settlement', moveSourceRef(ref, 'out')),
+      inLeg: (did, ref) => d.store.findBySource(did, moveLegKind('in'), moveSourceRef(ref, 'in')),
       issueLeg: (out, body, leg) => this.issueLeg(out, body, leg),
       nowMs: d.nowMs ?? (() => Date.now()),
       inPatienceMs: d.inPatienceMs ?? 600_000,

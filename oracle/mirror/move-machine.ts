@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Hex } from 'viem';
 import { refHash, type DidHash } from '../../schemas/ids.js';
 import { moveRequestSchema, type MoveRequest } from '../../schemas/http.js';
 import { parserFor } from '../../schemas/validate.js';
@@ -17,6 +18,8 @@ export interface MoveMachineDeps {
   logger: Logger;
   /** The stored out leg of a move (its nonce, request and DID hash). */
   outLeg(did: string, ref: string): AttestationRow | undefined;
+  /** The stored in leg of a move, once signed. */
+  inLeg(did: string, ref: string): AttestationRow | undefined;
   /** Issues (or finds, when already signed) one leg of a move; signers may refuse it (throws). */
   issueLeg(out: AttestationRow, body: MoveRequest, leg: Exclude<MoveLeg, 'out'>): Promise<AttestationRow>;
   nowMs: () => number;
@@ -103,8 +106,10 @@ export class MoveMachine {
       case 'in_signed': {
         const outcome = await this.d.destinations.moveOutcomeOf(body.toChainId, did, moveRef);
         if (outcome === 'arrived') return go('in_signed', 'arrived', null);
+        const unmet = await this.quorumUnmet(row, body.toChainId, did);
+        if (unmet && unmet !== row.reason) this.d.moves.note(row.did, row.ref, unmet, now);
         if (patient) return undefined;
-        return this.voidMove(out, body, 'in_signed', 'the in leg did not apply on the to-chain in time', log);
+        return this.voidMove(out, body, 'in_signed', unmet ?? 'the in leg did not apply on the to-chain in time', log);
       }
       case 'void_signed': {
         const outcome = await this.d.destinations.moveOutcomeOf(body.toChainId, did, moveRef);
@@ -118,6 +123,19 @@ export class MoveMachine {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Why a signed in leg is not applied, when the to-chain holds it for a transport quorum: its arrivals recorded there
+   * fall short of k (a transport down or disabled). Nothing the signers can fix; past the patience the move is voided,
+   * and the void is not held by the quorum.
+   */
+  private async quorumUnmet(row: MoveRow, toChainId: number, did: DidHash): Promise<string | undefined> {
+    const inLeg = this.d.inLeg(row.did, row.ref);
+    if (!inLeg) return undefined;
+    const q = await this.d.destinations.transportQuorumStatus(toChainId, did, inLeg.id as Hex);
+    if (!q || q.arrived.length >= q.k) return undefined;
+    return `transport quorum unmet on the to-chain: ${q.arrived.length} of ${q.k} arrivals (${q.arrived.join(', ') || 'none'})`;
   }
 
   private async voidMove(out: AttestationRow, body: MoveRequest, from: MoveState, reason: string, log: Logger): Promise<MoveState | undefined> {

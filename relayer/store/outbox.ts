@@ -17,8 +17,10 @@ const UNFINISHED = ['pending', 'submitted'] as const;
 /**
  * Kinds that clear what a waiting settlement or NAV of their DID waits for (an allow-list change, a resume, a reserve
  * that raises the cap): they do not queue behind that DID's earlier settlements and NAV, or the DID could never heal.
+ * A move void (kind 15) ends a move whose in leg cannot land (refused, or under a transport quorum it cannot meet, its
+ * disabled transports' jobs left unfinished): queued behind that in leg, the move's units would never come back.
  */
-const FIXES = ['allowlist', 'pause', 'reserve'] as const;
+const FIXES = ['allowlist', 'pause', 'reserve', 'moveVoid'] as const;
 
 /** The relayer's durable outbox. Every write is one synchronous transaction. */
 export class Outbox {
@@ -63,7 +65,7 @@ export class Outbox {
    * The chain's next job, due or not. Order is per DID: each DID's oldest unfinished attestation (oracle order) is
    * its head, and later attestations of that DID wait behind it (NAV rounds and settlements stay ordered); of all
    * the DIDs' heads, the one due first is returned, so a DID waiting on the chain never holds another DID. An
-   * allow-list, pause or reserve attestation (FIXES) waits for the DID's earlier admin attestations only, not for
+   * allow-list, pause, reserve or move void attestation (FIXES) waits for the DID's earlier admin attestations only, not for
    * its earlier settlements and NAV: it is what a settlement waiting on the asset's state may need to apply.
    * A governance attestation (DID 0, a committee rotation) is a barrier: nothing after it goes before it applies.
    * An attestation under a transport quorum has a job per transport, all heads at once: the one due first is
