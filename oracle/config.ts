@@ -5,6 +5,7 @@ import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import { readDeploymentFile } from '../common/deployment-file.js';
 import { parseFault, type FaultSpec } from './fault.js';
 import type { ReadConfig } from './read/side.js';
+import { RwaError } from '../common/errors.js';
 
 /** Where committee signatures come from: keys this process holds, or independent signer processes. */
 /** `tokens[i]` is the bearer token of signer `urls[i]` (ORACLE_SIGNER_TOKENS); absent only in dev mode. */
@@ -42,8 +43,11 @@ export interface OracleConfig {
   reads: ReadConfig;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends RwaError<'invalid_config'> {
   override readonly name = 'ConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'invalid_config', retryable: false, cause: options?.cause });
+  }
 }
 
 function positiveInt(value: string, name: string): number {

@@ -3,6 +3,7 @@ import { isHex, type Hex } from 'viem';
 import { parseDeployment, type Deployment, type TransportName } from '../schemas/deployment.js';
 import { TRANSPORT_NAMES } from '../schemas/message.js';
 import { ANVIL_RELAYER_KEY, DEV_LOCAL_CCV_KEYS, DEV_LOCAL_CCV_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, LOCAL_COMMITTEE_VERSION_TAG } from '../schemas/dev-keys.js';
+import { RwaError } from '../common/errors.js';
 
 export interface RelayerConfig {
   port: number;
@@ -36,8 +37,11 @@ export function parseDisabledTransports(value: string | undefined): Set<Transpor
   return new Set(names as TransportName[]);
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends RwaError<'invalid_config'> {
   override readonly name = 'ConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'invalid_config', retryable: false, cause: options?.cause });
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {

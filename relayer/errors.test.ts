@@ -3,6 +3,7 @@ import { HttpRequestError } from 'viem';
 import { APPLIED_REVERTS, classifyError, classifyRevert, DID_WAIT_REVERTS, isRetryable, STAGE_REVERTS, type FailureKind } from './errors.js';
 import { revertNames, type RevertName } from './reverts.js';
 import { FeeCapReachedError } from './transports/send.js';
+import { RwaError } from '../common/errors.js';
 
 describe('revert classification', () => {
   it.each([
@@ -66,8 +67,8 @@ describe('error classification', () => {
   });
 
   it('follows the retryable flag of our own typed errors', () => {
-    const fatal = Object.assign(new Error('bad message'), { retryable: false });
-    const transient = Object.assign(new Error('source send was reorged out'), { retryable: true });
+    const fatal = new RwaError('bad message', { code: 'bad', retryable: false });
+    const transient = new RwaError('source send was reorged out', { code: 'reorged', retryable: true });
     expect(classifyError(fatal)).toEqual({ kind: 'dead-letter', reason: 'bad message' });
     expect(classifyError(transient)).toEqual({ kind: 'retryable', reason: 'source send was reorged out' });
   });

@@ -2,6 +2,7 @@ import { BaseError, ContractFunctionRevertedError, HttpRequestError, Insufficien
 import { FeeCapReachedError } from './transports/send.js';
 import { CcipExecutionFailedError } from './transports/ccip/executor.js';
 import type { RevertName } from './reverts.js';
+import { RwaError } from '../common/errors.js';
 
 /**
  * What the relayer learned from a failure: one kind, so that contradictory states ("already applied" and
@@ -78,8 +79,8 @@ export function classifyError(err: unknown): Failure {
     return { kind: 'retryable', reason: err.shortMessage };
   }
   const message = err instanceof Error ? err.message : String(err);
-  // Our own typed errors (e.g. CcipExecutorError) say whether a retry can help.
-  if (err instanceof Error && 'retryable' in err && typeof err.retryable === 'boolean') {
+  // Our own typed errors (e.g. CcipExecutorError, NoCcipLaneError) say whether a retry can help.
+  if (err instanceof RwaError) {
     return { kind: err.retryable ? 'retryable' : 'dead-letter', reason: short(message) };
   }
   return { kind: 'retryable', reason: short(message) };
