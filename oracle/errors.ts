@@ -1,14 +1,49 @@
-/** Every refusal the oracle makes: an HTTP status, a stable code, a message and the field at fault. */
-export class OracleError extends Error {
+import { RwaError } from '../common/errors.js';
+
+/**
+ * Every code the oracle and its committee signers refuse with: the stable part of `{ error: { code, message, field? } }`.
+ * Each HTTP edge maps a code to its status (oracle/http/status.ts, oracle/signer/status.ts), typed so that a code
+ * without a status fails `tsc`. /work/codemod-errors.py appends codes it meets at call sites before the marker.
+ */
+export type OracleErrorCode =
+  // Refusals of the validation rules (rules.ts, redemption-rules.ts): 422, or 404 for an unknown request.
+  | 'acceptance_mismatch'
+  | 'already_accepted'
+  | 'amount_not_positive'
+  | 'amount_too_large'
+  | 'asset_paused'
+  | 'did_not_configured'
+  | 'exceeds_allowance'
+  | 'exceeds_request'
+  | 'exceeds_reserve_budget'
+  | 'insufficient_holdings'
+  | 'investor_not_allowed'
+  | 'nav_move_too_large'
+  | 'nav_not_newer'
+  | 'nav_not_positive'
+  | 'nav_too_large'
+  | 'not_accepted'
+  | 'pins_mismatch'
+  | 'request_closed'
+  | 'time_in_future'
+  | 'unknown_request'
+  // Codes thrown at call sites (kept in step by the codemod).
+  // codemod-errors: codes
+  ;
+
+/** A later try can succeed: a chain or the committee could not be reached. Every other refusal stays one. */
+const RETRYABLE: ReadonlySet<OracleErrorCode> = new Set<OracleErrorCode>(['chain_unavailable', 'quorum_unavailable']);
+
+/** Every refusal the oracle makes: a stable code, a message, the field at fault; no transport concern. */
+export class OracleError extends RwaError<OracleErrorCode> {
   override readonly name = 'OracleError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 502 | 503,
-    readonly code: string,
+    code: OracleErrorCode,
     message: string,
     readonly field?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { code, retryable: RETRYABLE.has(code), details: field ? { field } : {}, cause: options?.cause });
   }
 
   toJSON() {
@@ -16,5 +51,5 @@ export class OracleError extends Error {
   }
 }
 
-export const badRequest = (field: string, message: string) => new OracleError(400, 'invalid_body', `${field} ${message}`, field);
-export const unprocessable = (code: string, field: string, message: string) => new OracleError(422, code, message, field);
+export const badRequest = (field: string, message: string) => new OracleError('invalid_body', `${field} ${message}`, field);
+export const unprocessable = (code: OracleErrorCode, field: string, message: string) => new OracleError(code, message, field);

@@ -17,6 +17,7 @@ import type { RegistryPort } from './chain/registry.js';
 import { Committee } from './committee/local.js';
 import { createMetrics } from './metrics.js';
 import { OracleError } from './errors.js';
+import { httpStatus } from './http/status.js';
 import type { DidRecord } from './chain/registry.js';
 import type { HoldingsState, MoveOutcome } from './chain/destinations.js';
 import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
@@ -114,7 +115,7 @@ async function refusal(p: Promise<unknown>) {
   );
   expect(err).toBeInstanceOf(OracleError);
   const e = err as OracleError;
-  return { status: e.status, code: e.code, field: e.field };
+  return { status: httpStatus(e.code), code: e.code, field: e.field };
 }
 
 describe('POST /v1/moves (MoveService.submitMove)', () => {

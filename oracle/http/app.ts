@@ -7,6 +7,7 @@ import { navRequestSchema, settlementRequestSchema, type NavRequest, type Settle
 import { parserFor } from '../../schemas/validate.js';
 import { isRpcUnavailable } from '../../common/rpc-errors.js';
 import { OracleError } from '../errors.js';
+import { httpStatus } from './status.js';
 import type { OracleService } from '../service.js';
 import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
 import type { DestinationsPort, TransportQuorumStatus } from '../chain/destinations.js';
@@ -87,7 +88,7 @@ export function createApp(deps: AppDeps): Hono {
     if (err instanceof OracleError) {
       deps.metrics.refusals.inc({ code: err.code });
       log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'request refused');
-      return c.json(err.toJSON(), err.status);
+      return c.json(err.toJSON(), httpStatus(err.code));
     }
     if (isRpcUnavailable(err)) {
       // The hub or a chain could not be read (RPC down or too slow): retryable, nothing was signed or stored.

@@ -43,6 +43,7 @@ import type { AnySource, ReserveCaps } from '../attestation.js';
 import { canonicalPolicy } from '../redemption-attestation.js';
 import { canonicalQuorum } from '../quorum-attestation.js';
 import { OracleError, badRequest } from '../errors.js';
+import { signerHttpStatus } from './status.js';
 import type { SignerMetrics } from './metrics.js';
 import type { SignCommand, SignerService } from './signer.js';
 import { signerOpenApi } from './openapi.js';
@@ -199,9 +200,10 @@ export function createSignerApp(deps: SignerAppDeps): Hono {
   app.onError((err, c) => {
     if (err instanceof OracleError) {
       deps.metrics.signRequests.inc({ outcome: err.code });
-      if (err.status >= 500) log.warn({ requestId: c.get('requestId'), code: err.code, err: err.cause }, 'sign request failed upstream');
+      const status = signerHttpStatus(err.code);
+      if (status >= 500) log.warn({ requestId: c.get('requestId'), code: err.code, err: err.cause }, 'sign request failed upstream');
       else log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'sign request refused');
-      return c.json(err.toJSON(), err.status);
+      return c.json(err.toJSON(), status);
     }
     deps.metrics.signRequests.inc({ outcome: 'internal' });
     log.error({ requestId: c.get('requestId'), err }, 'request failed');
