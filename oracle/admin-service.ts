@@ -58,7 +58,7 @@ export class AdminService {
   private async resolve(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
     const hash = hashDid(did as DidString);
     const record = await this.d.registry.getDid(hash);
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    if (!record) throw new OracleError('unknown_did', `${did} is not registered on the hub`, 'did');
     return { hash, record };
   }
 
@@ -74,7 +74,7 @@ export class AdminService {
     try {
       return await recovering;
     } catch (err) {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+      throw new OracleError('bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
     }
   }
 
@@ -92,7 +92,7 @@ export class AdminService {
       const existing = this.d.store.findBySource(record.did, kind, sourceRef);
       if (existing) {
         if (existing.requestHash !== requestHash) {
-          throw new OracleError(409, 'conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
+          throw new OracleError('conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
         }
         return { created: false, attestation: existing };
       }
@@ -140,7 +140,7 @@ export class AdminService {
   async submitAllowList(body: AllowListRequest): Promise<SubmitResult> {
     const { hash, record } = await this.resolve(body.did);
     const signer = await this.recover(recoverAllowListSigner(this.domain, body));
-    if (signer !== getAddress(record.issuer)) throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${body.did}`, 'signature');
+    if (signer !== getAddress(record.issuer)) throw new OracleError('not_the_issuer', `${signer} is not the issuer of ${body.did}`, 'signature');
     const content = { did: body.did, ref: body.ref, entries: allowListEntries(body) };
     const source: AdminSource = { kind: 'allowlist', request: body };
     return this.once(record, hash, 'allowlist', body.ref, hashJson(content), 'ref', (nonce) =>
@@ -158,7 +158,7 @@ export class AdminService {
   async submitPause(body: PauseRequest): Promise<SubmitResult> {
     const { hash, record } = await this.resolve(body.did);
     const signer = await this.recover(recoverPauseSigner(this.domain, body));
-    if (signer !== getAddress(record.issuer)) throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${body.did}`, 'signature');
+    if (signer !== getAddress(record.issuer)) throw new OracleError('not_the_issuer', `${signer} is not the issuer of ${body.did}`, 'signature');
     const content = { did: body.did, ref: body.ref, paused: body.paused };
     const source: AdminSource = { kind: 'pause', request: body };
     return this.once(record, hash, 'pause', body.ref, hashJson(content), 'ref', (nonce) =>
@@ -197,7 +197,7 @@ export class AdminService {
           try {
             applied = await isApplied(Number(c), hash, m.nonce);
           } catch (err) {
-            throw new OracleError(503, 'chain_unavailable', `cannot read the reserve in force on chain ${c}`, undefined, { cause: err });
+            throw new OracleError('chain_unavailable', `cannot read the reserve in force on chain ${c}`, undefined, { cause: err });
           }
           if (applied) return;
           if (entry.cap > (out.get(c) ?? 0n)) out.set(c, entry.cap);
@@ -216,12 +216,12 @@ export class AdminService {
           const pending = inFlight.get(c) ?? 0n;
           return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap > pending ? state.supplyCap : pending };
         } catch (err) {
-          throw new OracleError(503, 'chain_unavailable', `cannot read the supply on chain ${c}`, undefined, { cause: err });
+          throw new OracleError('chain_unavailable', `cannot read the supply on chain ${c}`, undefined, { cause: err });
         }
       }),
     );
     const split = splitReserve(BigInt(body.reserve), supplies);
-    if (!split.ok) throw new OracleError(422, 'reserve_below_supply', split.message, 'reserve');
+    if (!split.ok) throw new OracleError('reserve_below_supply', split.message, 'reserve');
     return { kind: 'reserve', request: body, caps: split.caps.map((c) => ({ chainId: Number(c.chainId), cap: c.cap.toString(), ceiling: c.ceiling.toString() })) };
   }
 
@@ -233,18 +233,18 @@ export class AdminService {
     const { hash, record } = await this.resolve(body.did);
     const signer = await this.recover(recoverReserveSigner(this.domain, body));
     if (!(await this.d.registry.isCustodian(hash, signer))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
+      throw new OracleError('not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
     }
     const asOf = BigInt(body.asOf);
     const future = checkNotInFuture('asOf', asOf, this.d.now(), this.d.maxFutureSkewSeconds);
-    if (future) throw new OracleError(422, future.code, future.message, future.field);
+    if (future) throw new OracleError(future.code, future.message, future.field);
     const content = { did: body.did, reserve: body.reserve, asOf: body.asOf };
     const sourceRef = String(body.asOf);
     const existing = this.d.store.findBySource(body.did, 'reserve', sourceRef);
     if (existing && existing.requestHash === hashJson(content)) return { created: false, attestation: existing };
     const last = this.d.store.latestOfKind(hash, 'reserve');
     if (last?.asOf !== null && last?.asOf !== undefined && asOf <= BigInt(last.asOf) && !existing) {
-      throw new OracleError(422, 'reserve_not_newer', `asOf ${asOf} is not later than the latest reserve's asOf ${last.asOf}`, 'asOf');
+      throw new OracleError('reserve_not_newer', `asOf ${asOf} is not later than the latest reserve's asOf ${last.asOf}`, 'asOf');
     }
     const chains = this.chainsOf(record);
     // A round for this very request still open: complete it with the caps first proposed, never recomputed.

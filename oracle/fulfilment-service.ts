@@ -19,7 +19,7 @@ const requestHashOf = (b: FulfilmentRequest): Hex =>
 
 /** Rule refusals as HTTP errors: an unknown request is a 404, the rest 422; the field names the body's field. */
 function refuse(r: Refusal | undefined): void {
-  if (r) throw new OracleError(r.code === 'unknown_request' ? 404 : 422, r.code, r.message, r.field);
+  if (r) throw new OracleError(r.code, r.message, r.field);
 }
 
 /**
@@ -36,18 +36,18 @@ export class FulfilmentService {
   constructor(private readonly d: RedemptionDeps) {}
 
   async submit(body: FulfilmentRequest): Promise<SubmitResult> {
-    if (BigInt(body.requestId) > MAX_NONCE) throw new OracleError(400, 'invalid_body', 'requestId exceeds 2^64 - 1', 'requestId');
+    if (BigInt(body.requestId) > MAX_NONCE) throw new OracleError('invalid_body', 'requestId exceeds 2^64 - 1', 'requestId');
     const { hash, record } = await resolveDid(this.d, body.did);
     let signer: Address;
     try {
       signer = await recoverFulfilmentSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body);
     } catch (err) {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+      throw new OracleError('bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
     }
     if (!(await this.d.registry.isCustodian(hash, signer))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
+      throw new OracleError('not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
     }
-    if (!enabledChains(this.d, record).includes(body.chainId)) throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
+    if (!enabledChains(this.d, record).includes(body.chainId)) throw new OracleError('chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
     const amount = BigInt(body.amount);
     refuse(checkAmount(amount));
     refuse(checkNotInFuture('settledAt', BigInt(body.settledAt), this.d.now(), this.d.maxFutureSkewSeconds));

@@ -69,7 +69,7 @@ export interface MoveView {
 }
 
 const refuse = (r: Refusal | undefined) => {
-  if (r) throw new OracleError(422, r.code, r.message, r.field);
+  if (r) throw new OracleError(r.code, r.message, r.field);
 };
 
 /** What the request hash covers: the signed instruction with a checksummed investor, not the signature bytes. */
@@ -120,7 +120,7 @@ export class MoveService {
   private async resolve(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
     const hash = hashDid(did as DidString);
     const record = await this.d.registry.getDid(hash);
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    if (!record) throw new OracleError('unknown_did', `${did} is not registered on the hub`, 'did');
     return { hash, record };
   }
 
@@ -134,14 +134,14 @@ export class MoveService {
     try {
       signer = await recoverMoveSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body);
     } catch (err) {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+      throw new OracleError('bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
     }
     if (!(await this.d.registry.isCustodian(hash, signer))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
+      throw new OracleError('not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
     }
-    if (body.fromChainId === body.toChainId) throw new OracleError(422, 'same_chain', 'fromChainId and toChainId must differ', 'toChainId');
+    if (body.fromChainId === body.toChainId) throw new OracleError('same_chain', 'fromChainId and toChainId must differ', 'toChainId');
     for (const field of ['fromChainId', 'toChainId'] as const) {
-      if (!this.enabled(record, body[field])) throw new OracleError(422, 'chain_not_enabled', `chain ${body[field]} is not enabled for ${body.did}`, field);
+      if (!this.enabled(record, body[field])) throw new OracleError('chain_not_enabled', `chain ${body[field]} is not enabled for ${body.did}`, field);
     }
     const amount = BigInt(body.amount);
     refuse(checkAmount(amount));
@@ -158,7 +158,7 @@ export class MoveService {
           try {
             return await this.d.destinations.holdingsState(chainId, hash, investor);
           } catch (err) {
-            throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${chainId}`, undefined, { cause: err });
+            throw new OracleError('chain_unavailable', `cannot read holdings on chain ${chainId}`, undefined, { cause: err });
           }
         }),
       );
@@ -179,7 +179,7 @@ export class MoveService {
           this.pending.settlements(body.did, hash, body.toChainId, investor, (r) => !checkSettlementApplies('subscription', amount, to!, r)),
         ]);
       } catch (err) {
-        throw new OracleError(503, 'chain_unavailable', 'cannot read applied nonces on the chains of the move', undefined, { cause: err });
+        throw new OracleError('chain_unavailable', 'cannot read applied nonces on the chains of the move', undefined, { cause: err });
       }
       const [fromNow, toNow] = out!.refined || into!.refined ? await readHoldings() : [from, to];
       refuse(relabel(checkSettlementApplies('redemption', amount, fromNow!, out!.reserved), 'fromChainId'));
@@ -204,7 +204,7 @@ export class MoveService {
 
   private repeat(existing: AttestationRow, requestHash: Hex): AttestationRow {
     if (existing.requestHash !== requestHash) {
-      throw new OracleError(409, 'conflicting_repeat', `ref was already used with a different body (attestation ${existing.id})`, 'ref');
+      throw new OracleError('conflicting_repeat', `ref was already used with a different body (attestation ${existing.id})`, 'ref');
     }
     return existing;
   }
@@ -212,7 +212,7 @@ export class MoveService {
   /** A move by DID and ref, with both legs' attestation ids and whether their chains applied them. */
   async status(did: string, ref: string): Promise<MoveView> {
     const out = this.d.store.findBySource(did, 'settlement', moveSourceRef(ref, 'out'));
-    if (!out) throw new OracleError(404, 'unknown_move', `no move ${ref} for ${did}`, 'ref');
+    if (!out) throw new OracleError('unknown_move', `no move ${ref} for ${did}`, 'ref');
     return this.view(out);
   }
 

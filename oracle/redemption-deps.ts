@@ -36,7 +36,7 @@ export const issueDepsOf = (d: Pick<RedemptionDeps, 'committee' | 'store' | 'met
 export async function resolveDid(d: { registry: Pick<RedemptionDeps['registry'], 'getDid'> }, did: string): Promise<{ hash: DidHash; record: DidRecord }> {
   const hash = hashDid(did as DidString);
   const record = await d.registry.getDid(hash);
-  if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+  if (!record) throw new OracleError('unknown_did', `${did} is not registered on the hub`, 'did');
   return { hash, record };
 }
 
@@ -49,6 +49,6 @@ export async function readChain<T>(what: string, fn: () => Promise<T>): Promise<
   try {
     return await fn();
   } catch (err) {
-    throw new OracleError(503, 'chain_unavailable', `cannot read ${what}`, undefined, { cause: err });
+    throw new OracleError('chain_unavailable', `cannot read ${what}`, undefined, { cause: err });
   }
 }

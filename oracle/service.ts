@@ -37,7 +37,7 @@ export interface SubmitResult {
 }
 
 const refuse = (r: Refusal | undefined) => {
-  if (r) throw new OracleError(422, r.code, r.message, r.field);
+  if (r) throw new OracleError(r.code, r.message, r.field);
 };
 
 /** Canonical JSON (sorted keys, bigints as strings) so the same request always hashes the same. */
@@ -77,7 +77,7 @@ export class OracleService {
   private async resolveDid(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
     const hash = hashDid(did as DidString);
     const record = await this.d.registry.getDid(hash);
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    if (!record) throw new OracleError('unknown_did', `${did} is not registered on the hub`, 'did');
     return { hash, record };
   }
 
@@ -85,17 +85,17 @@ export class OracleService {
     const { hash, record } = await this.resolveDid(body.did);
     const chainId = BigInt(body.chainId);
     if (!record.chainIds.includes(chainId) || !this.d.destinations.get(body.chainId)) {
-      throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
+      throw new OracleError('chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
     }
     const signer = await recoverSettlementSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body).catch((err: unknown) => {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+      throw new OracleError('bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
     });
     if (!(await this.d.registry.isCustodian(hash, signer))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
+      throw new OracleError('not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
     }
     // Move legs are stored as settlements under `move:<ref>:out|in` (oracle/move-service.ts): keep that space theirs.
     if (body.settlementRef.startsWith('move:')) {
-      throw new OracleError(422, 'reserved_ref', 'settlement references starting with "move:" are reserved for cross-chain moves', 'settlementRef');
+      throw new OracleError('reserved_ref', 'settlement references starting with "move:" are reserved for cross-chain moves', 'settlementRef');
     }
     const amount = BigInt(body.amount);
     refuse(checkAmount(amount));
@@ -109,7 +109,7 @@ export class OracleService {
       try {
         return await this.d.destinations.holdingsState(body.chainId, hash, investor);
       } catch (err) {
-        throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${body.chainId}`, undefined, { cause: err });
+        throw new OracleError('chain_unavailable', `cannot read holdings on chain ${body.chainId}`, undefined, { cause: err });
       }
     };
     // Cheap refusals first, outside the DID's lock.
@@ -126,7 +126,7 @@ export class OracleService {
       try {
         pending = await this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r));
       } catch (err) {
-        throw new OracleError(503, 'chain_unavailable', `cannot read applied nonces on chain ${body.chainId}`, undefined, { cause: err });
+        throw new OracleError('chain_unavailable', `cannot read applied nonces on chain ${body.chainId}`, undefined, { cause: err });
       }
       refuse(checkSettlementApplies(body.kind, amount, pending.refined ? await readHoldings() : holdings, pending.reserved));
       const nonce = this.d.store.nextNonce(hash);
@@ -147,10 +147,10 @@ export class OracleService {
   async submitNav(body: NavRequest): Promise<SubmitResult> {
     const { hash, record } = await this.resolveDid(body.did);
     const signer = await recoverNavSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body).catch((err: unknown) => {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+      throw new OracleError('bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
     });
     if (!(await this.d.registry.isNavPublisher(hash, signer))) {
-      throw new OracleError(403, 'not_a_nav_publisher', `${signer} is not a registered NAV publisher of ${body.did}`, 'signature');
+      throw new OracleError('not_a_nav_publisher', `${signer} is not a registered NAV publisher of ${body.did}`, 'signature');
     }
     const next = { nav: BigInt(body.nav), asOf: BigInt(body.asOf) };
     refuse(checkNotInFuture('asOf', next.asOf, this.d.now(), this.d.maxFutureSkewSeconds));
@@ -181,7 +181,7 @@ export class OracleService {
 
   private repeat(existing: AttestationRow, requestHash: Hex, field: string): SubmitResult {
     if (existing.requestHash !== requestHash) {
-      throw new OracleError(409, 'conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
+      throw new OracleError('conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
     }
     return { created: false, attestation: existing };
   }

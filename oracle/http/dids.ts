@@ -19,10 +19,10 @@ export function createDidRoutes(deps: DidRoutesDeps): Hono {
   const app = new Hono();
   app.get('/:did', async (c) => {
     const did = c.req.param('did');
-    if (!DID_PATTERN.test(did)) throw new OracleError(400, 'invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
+    if (!DID_PATTERN.test(did)) throw new OracleError('invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
     const hash = didHash(did as DidString);
     const record = await deps.registry.getDid(hash);
-    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    if (!record) throw new OracleError('unknown_did', `${did} is not registered on the hub`, 'did');
     const [custodians, navPublishers] = await Promise.all([deps.members.custodiansOf(hash), deps.members.navPublishersOf(hash)]);
     const doc = didDocument({
       did,

@@ -52,7 +52,7 @@ export interface Vetted {
 
 /** Rules name fields of the custodian's body; in a sign request that body sits under `request`. */
 export const refuse = (r: Refusal | undefined) => {
-  if (r) throw new OracleError(422, r.code, r.message, `request.${r.field}`);
+  if (r) throw new OracleError(r.code, r.message, `request.${r.field}`);
 };
 
 /** Reads a chain; a chain that cannot be read refuses the request (503): a signer never signs on half a view. */
@@ -60,7 +60,7 @@ export async function read<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw new OracleError(503, 'chain_unavailable', `cannot read ${what}`, undefined, { cause: err });
+    throw new OracleError('chain_unavailable', `cannot read ${what}`, undefined, { cause: err });
   }
 }
 
@@ -85,16 +85,16 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
   requireMember(d, record.signers, `the signer set of ${source.request.did}`);
 
   if (source.kind === 'settlement' && (chainIds.length !== 1 || chainIds[0] !== source.request.chainId)) {
-    throw new OracleError(422, 'chain_mismatch', `a settlement is signed for its own chain ${source.request.chainId} only`, 'chainIds');
+    throw new OracleError('chain_mismatch', `a settlement is signed for its own chain ${source.request.chainId} only`, 'chainIds');
   }
   const destinations = destinationsOf(d, record, chainIds);
 
   if (source.kind === 'settlement') {
     const signer = await recoverSettlementSigner(d.custodianDomain, source.request).catch((err: unknown) => {
-      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
+      throw new OracleError('bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
     });
     if (!(await read('the hub registry', () => d.registry.isCustodian(did, signer)))) {
-      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${source.request.did}`, 'request.signature');
+      throw new OracleError('not_a_custodian', `${signer} is not a registered custodian of ${source.request.did}`, 'request.signature');
     }
     if (!opts.rules) return { record, destinations };
     const amount = BigInt(source.request.amount);
@@ -112,10 +112,10 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
   }
 
   const signer = await recoverNavSigner(d.custodianDomain, source.request).catch((err: unknown) => {
-    throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
+    throw new OracleError('bad_signature', 'signature does not recover a signer', 'request.signature', { cause: err });
   });
   if (!(await read('the hub registry', () => d.registry.isNavPublisher(did, signer)))) {
-    throw new OracleError(403, 'not_a_nav_publisher', `${signer} is not a registered NAV publisher of ${source.request.did}`, 'request.signature');
+    throw new OracleError('not_a_nav_publisher', `${signer} is not a registered NAV publisher of ${source.request.did}`, 'request.signature');
   }
   if (!opts.rules) return { record, destinations };
   const next = { nav: BigInt(source.request.nav), asOf: BigInt(source.request.asOf) };
@@ -127,14 +127,14 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
 /** The DID's record on the hub registry, or 404. */
 export async function registered(d: SignerCheckDeps, did: DidHash, didString: string): Promise<DidRecord> {
   const record = await read('the hub registry', () => d.registry.getDid(did));
-  if (!record) throw new OracleError(404, 'unknown_did', `${didString} is not registered on the hub`, 'request.did');
+  if (!record) throw new OracleError('unknown_did', `${didString} is not registered on the hub`, 'request.did');
   return record;
 }
 
 /** This signer must be in `set` (described by `which` in the refusal). */
 export function requireMember(d: SignerCheckDeps, set: readonly Address[], which: string): void {
   if (!set.some((s) => s.toLowerCase() === d.self.toLowerCase())) {
-    throw new OracleError(403, 'not_in_signer_set', `this signer (${d.self}) is not in ${which}`);
+    throw new OracleError('not_in_signer_set', `this signer (${d.self}) is not in ${which}`);
   }
 }
 
@@ -144,7 +144,7 @@ export function destinationsOf(d: SignerCheckDeps, record: DidRecord, chainIds: 
   for (const chainId of chainIds) {
     const chain: DeployedChain | undefined = d.chains.get(chainId);
     if (!chain || !record.chainIds.includes(BigInt(chainId))) {
-      throw new OracleError(422, 'chain_not_enabled', `chain ${chainId} is not enabled for ${record.did}`, 'chainIds');
+      throw new OracleError('chain_not_enabled', `chain ${chainId} is not enabled for ${record.did}`, 'chainIds');
     }
     destinations.push({ chainId: BigInt(chainId), receiver: chain.receiver as Address });
   }

@@ -195,7 +195,7 @@ export function createSignerApp(deps: SignerAppDeps): Hono {
     deps.metrics.requestDuration.observe({ route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
     log.debug({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
   });
-  app.use('/v1/*', bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new OracleError(413, 'body_too_large', 'body exceeds 32 KiB'); } }));
+  app.use('/v1/*', bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new OracleError('body_too_large', 'body exceeds 32 KiB'); } }));
 
   app.onError((err, c) => {
     if (err instanceof OracleError) {
@@ -214,7 +214,7 @@ export function createSignerApp(deps: SignerAppDeps): Hono {
   app.post('/v1/sign', async (c) => {
     if (deps.authToken !== undefined && !bearerMatches(c.req.header('authorization'), deps.authToken)) {
       deps.metrics.signRequests.inc({ outcome: 'unauthorized' });
-      throw new OracleError(401, 'unauthorized', 'POST /v1/sign needs the aggregator\'s bearer token', 'authorization');
+      throw new OracleError('unauthorized', 'POST /v1/sign needs the aggregator\'s bearer token', 'authorization');
     }
     const cmd = parseSignCommand(await readJson(c));
     const r = await deps.service.sign(cmd);
