@@ -45,7 +45,7 @@ export async function vetAdminRequest(d: SignerCheckDeps, source: AdminSource, d
       const asOf = BigInt(source.request.asOf);
       refuse(checkNotInFuture('asOf', asOf, d.now(), d.maxFutureSkewSeconds));
       const last = d.signedReserveAsOf(did);
-      if (last !== undefined && asOf <= last) throw new OracleError(422, 'reserve_not_newer', `asOf ${asOf} is not later than the last reserve this signer signed (${last})`, 'request.asOf');
+      if (last !== undefined && asOf <= last) throw new OracleError('reserve_not_newer', `asOf ${asOf} is not later than the last reserve this signer signed (${last})`, 'request.asOf');
       await checkCaps(d, record, did, BigInt(source.request.reserve), source.caps);
       return { record, destinations };
     }
@@ -68,7 +68,7 @@ function checkSnapshot(proposed: RegistryConfigSnapshot, current: RegistryConfig
     const a = proposed[key];
     const b = current[key];
     const same = Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b;
-    if (!same) throw new OracleError(422, 'config_mismatch', `${key} differs from the hub registry's current config of ${current.did}`, `request.${key}`);
+    if (!same) throw new OracleError('config_mismatch', `${key} differs from the hub registry's current config of ${current.did}`, `request.${key}`);
   }
 }
 
@@ -81,20 +81,20 @@ async function checkCaps(d: SignerCheckDeps, record: DidRecord, did: DidHash, re
   const enabled = record.chainIds.map(Number).filter((c) => d.chains.get(c) !== undefined);
   const seen = new Set<number>();
   for (const c of caps) {
-    if (!enabled.includes(c.chainId)) throw new OracleError(422, 'chain_not_enabled', `a cap names chain ${c.chainId}, which is not enabled for ${record.did}`, 'caps');
-    if (seen.has(c.chainId)) throw new OracleError(422, 'caps_mismatch', `chain ${c.chainId} has more than one cap`, 'caps');
+    if (!enabled.includes(c.chainId)) throw new OracleError('chain_not_enabled', `a cap names chain ${c.chainId}, which is not enabled for ${record.did}`, 'caps');
+    if (seen.has(c.chainId)) throw new OracleError('caps_mismatch', `chain ${c.chainId} has more than one cap`, 'caps');
     seen.add(c.chainId);
   }
   const missing = enabled.filter((c) => !seen.has(c));
-  if (missing.length > 0) throw new OracleError(422, 'caps_mismatch', `no cap for enabled chain(s) ${missing.join(', ')}`, 'caps');
+  if (missing.length > 0) throw new OracleError('caps_mismatch', `no cap for enabled chain(s) ${missing.join(', ')}`, 'caps');
   const total = caps.reduce((sum, c) => sum + BigInt(c.cap), 0n);
-  if (total > reserve) throw new OracleError(422, 'caps_exceed_reserve', `the caps sum to ${total}, more than the reserve ${reserve}`, 'caps');
+  if (total > reserve) throw new OracleError('caps_exceed_reserve', `the caps sum to ${total}, more than the reserve ${reserve}`, 'caps');
   const states = await Promise.all(caps.map((c) => read(`the supply on chain ${c.chainId}`, () => d.chains.holdingsState(c.chainId, did))));
   caps.forEach((c, i) => {
     const { totalSupply: supply, supplyCap } = states[i]!;
-    if (BigInt(c.cap) < supply) throw new OracleError(422, 'cap_below_supply', `the cap ${c.cap} of chain ${c.chainId} is below its supply ${supply}`, 'caps');
+    if (BigInt(c.cap) < supply) throw new OracleError('cap_below_supply', `the cap ${c.cap} of chain ${c.chainId} is below its supply ${supply}`, 'caps');
     // The ceiling must bound what the chain can reach before it applies the caps (its supply, or a mint under its cap).
     const reach = supply > supplyCap ? supply : supplyCap;
-    if (BigInt(c.ceiling) < reach) throw new OracleError(422, 'ceiling_below_reach', `the ceiling ${c.ceiling} of chain ${c.chainId} is below what it can reach, ${reach}`, 'caps');
+    if (BigInt(c.ceiling) < reach) throw new OracleError('ceiling_below_reach', `the ceiling ${c.ceiling} of chain ${c.chainId} is below what it can reach, ${reach}`, 'caps');
   });
 }

@@ -53,7 +53,7 @@ export interface Vetted {
 
 /** Rules name fields of the custodian's body; in a sign request that body sits under `request`. */
 export const refuse = (r: Refusal | undefined) => {
-  if (r) throw new OracleError(422, r.code, r.message, `request.${r.field}`);
+  if (r) throw new OracleError(r.code, r.message, `request.${r.field}`);
 };
 
 /** Reads a chain; a chain that cannot be read refuses the request (503): a signer never signs on half a view. */
@@ -81,7 +81,7 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
   requireMember(d, record.signers, `the signer set of ${source.request.did}`);
 
   if (source.kind === 'settlement' && (chainIds.length !== 1 || chainIds[0] !== source.request.chainId)) {
-    throw new OracleError(422, 'chain_mismatch', `a settlement is signed for its own chain ${source.request.chainId} only`, 'chainIds');
+    throw new OracleError('chain_mismatch', `a settlement is signed for its own chain ${source.request.chainId} only`, 'chainIds');
   }
   const destinations = destinationsOf(d, record, chainIds);
 
@@ -120,7 +120,7 @@ export async function registered(d: SignerCheckDeps, did: DidHash, didString: st
 /** This signer must be in `set` (described by `which` in the refusal). */
 export function requireMember(d: SignerCheckDeps, set: readonly Address[], which: string): void {
   if (!set.some((s) => s.toLowerCase() === d.self.toLowerCase())) {
-    throw new OracleError(403, 'not_in_signer_set', `this signer (${d.self}) is not in ${which}`);
+    throw new OracleError('not_in_signer_set', `this signer (${d.self}) is not in ${which}`);
   }
 }
 
@@ -130,7 +130,7 @@ export function destinationsOf(d: SignerCheckDeps, record: DidRecord, chainIds: 
   for (const chainId of chainIds) {
     const chain: DeployedChain | undefined = d.chains.get(chainId);
     if (!chain || !record.chainIds.includes(BigInt(chainId))) {
-      throw new OracleError(422, 'chain_not_enabled', `chain ${chainId} is not enabled for ${record.did}`, 'chainIds');
+      throw new OracleError('chain_not_enabled', `chain ${chainId} is not enabled for ${record.did}`, 'chainIds');
     }
     destinations.push({ chainId: BigInt(chainId), receiver: chain.receiver as Address });
   }

@@ -43,6 +43,7 @@ import type { AnySource, ReserveCaps } from '../core/attestation.js';
 import { canonicalPolicy } from '../core/redemption-attestation.js';
 import { canonicalQuorum } from '../core/quorum-attestation.js';
 import { OracleError, badRequest } from '../core/errors.js';
+import { signerHttpStatus } from './status.js';
 import type { SignerMetrics } from './metrics.js';
 import type { SignCommand, SignerService } from './signer.js';
 import { signerOpenApi } from './openapi.js';
@@ -194,14 +195,15 @@ export function createSignerApp(deps: SignerAppDeps): Hono {
     deps.metrics.requestDuration.observe({ route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
     log.debug({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
   });
-  app.use('/v1/*', bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new OracleError(413, 'body_too_large', 'body exceeds 32 KiB'); } }));
+  app.use('/v1/*', bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new OracleError('body_too_large', 'body exceeds 32 KiB'); } }));
 
   app.onError((err, c) => {
     if (err instanceof OracleError) {
       deps.metrics.signRequests.inc({ outcome: err.code });
-      if (err.status >= 500) log.warn({ requestId: c.get('requestId'), code: err.code, err: err.cause }, 'sign request failed upstream');
+      const status = signerHttpStatus(err.code);
+      if (status >= 500) log.warn({ requestId: c.get('requestId'), code: err.code, err: err.cause }, 'sign request failed upstream');
       else log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'sign request refused');
-      return c.json(err.toJSON(), err.status);
+      return c.json(err.toJSON(), status);
     }
     deps.metrics.signRequests.inc({ outcome: 'internal' });
     log.error({ requestId: c.get('requestId'), err }, 'request failed');
@@ -212,7 +214,7 @@ export function createSignerApp(deps: SignerAppDeps): Hono {
   app.post('/v1/sign', async (c) => {
     if (deps.authToken !== undefined && !bearerMatches(c.req.header('authorization'), deps.authToken)) {
       deps.metrics.signRequests.inc({ outcome: 'unauthorized' });
-      throw new OracleError(401, 'unauthorized', 'POST /v1/sign needs the aggregator\'s bearer token', 'authorization');
+      throw new OracleError('unauthorized', 'POST /v1/sign needs the aggregator\'s bearer token', 'authorization');
     }
     const cmd = parseSignCommand(await readJson(c));
     const r = await deps.service.sign(cmd);

@@ -2,6 +2,7 @@ import { createDecipheriv, pbkdf2Sync, scryptSync, timingSafeEqual } from 'node:
 import { bytesToHex, keccak256, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { parserFor } from '../schemas/validate.js';
+import { RwaError } from '../common/errors.js';
 
 /**
  * Web3 Secret Storage v3 (the JSON keystore geth, clef, ethers and foundry's `cast wallet` write):
@@ -9,10 +10,12 @@ import { parserFor } from '../schemas/validate.js';
  * private key = AES-128-CTR(derived[0..16], iv) over the ciphertext.
  * Spec: https://ethereum.org/developers/docs/data-structures-and-encoding/web3-secret-storage
  */
-export class KeystoreError extends Error {
+export class KeystoreError extends RwaError<'keystore'> {
   override readonly name = 'KeystoreError';
-  /** A wrong password or a broken file does not fix itself. */
-  readonly retryable = false;
+  /** A wrong password or a broken file does not fix itself: never retryable. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'keystore', retryable: false, cause: options?.cause });
+  }
 }
 
 const hex = (bytes?: number) => ({ type: 'string', pattern: bytes ? `^(0x)?[0-9a-fA-F]{${bytes * 2}}$` : '^(0x)?([0-9a-fA-F]{2})+$' }) as const;

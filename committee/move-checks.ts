@@ -26,9 +26,9 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   requireMember(d, record.signers, `the signer set of ${record.did}`);
   const legChain = moveLegChain(body, source.leg);
   if (chainIds.length !== 1 || chainIds[0] !== legChain) {
-    throw new OracleError(422, 'chain_mismatch', `the ${source.leg} leg of a move is signed for chain ${legChain} only`, 'chainIds');
+    throw new OracleError('chain_mismatch', `the ${source.leg} leg of a move is signed for chain ${legChain} only`, 'chainIds');
   }
-  if (body.fromChainId === body.toChainId) throw new OracleError(422, 'same_chain', 'fromChainId and toChainId must differ', 'request.toChainId');
+  if (body.fromChainId === body.toChainId) throw new OracleError('same_chain', 'fromChainId and toChainId must differ', 'request.toChainId');
   destinationsOf(d, record, [body.fromChainId, body.toChainId]);
   const destinations = destinationsOf(d, record, chainIds);
 
@@ -39,7 +39,7 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   const amount = BigInt(body.amount);
   refuse(checkAmount(amount));
   const future = checkNotInFuture('settledAt', BigInt(source.settledAt), d.now(), d.maxFutureSkewSeconds);
-  if (future) throw new OracleError(422, future.code, future.message, 'settledAt');
+  if (future) throw new OracleError(future.code, future.message, 'settledAt');
 
   if (source.leg === 'out') {
     const reserved = await pendingBurns(d, did, body.fromChainId, body.investor as Address, opts.nonce);
@@ -51,27 +51,27 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   const outNonce = BigInt(source.outNonce);
   const signedRef = d.signedSourceRefAt?.(did, outNonce);
   if (signedRef !== undefined && signedRef !== moveSourceRef(body.ref, 'out')) {
-    throw new OracleError(422, 'not_the_out_leg', `nonce ${outNonce} was signed for ${signedRef}, not for this move's out leg`, 'outNonce');
+    throw new OracleError('not_the_out_leg', `nonce ${outNonce} was signed for ${signedRef}, not for this move's out leg`, 'outNonce');
   }
   const applied = await read(`nonce ${outNonce} on chain ${body.fromChainId}`, () => d.chains.isApplied(body.fromChainId, did, outNonce));
   if (!applied) {
-    throw new OracleError(422, 'move_out_not_applied', `the out leg (nonce ${outNonce}) is not applied on chain ${body.fromChainId} yet`, 'outNonce');
+    throw new OracleError('move_out_not_applied', `the out leg (nonce ${outNonce}) is not applied on chain ${body.fromChainId} yet`, 'outNonce');
   }
   const moveRef = refHash(body.ref);
   const outcome = (chainId: number) => read(`move ${body.ref} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, moveRef));
   if (source.leg === 'return') {
     const onTo = await outcome(body.toChainId);
-    if (onTo !== 'voided') throw new OracleError(422, 'move_not_voided', `move ${body.ref} is ${onTo} on chain ${body.toChainId}, not voided: no return`, 'leg');
+    if (onTo !== 'voided') throw new OracleError('move_not_voided', `move ${body.ref} is ${onTo} on chain ${body.toChainId}, not voided: no return`, 'leg');
     const onFrom = await outcome(body.fromChainId);
-    if (onFrom !== 'none') throw new OracleError(422, 'move_settled', `move ${body.ref} is already ${onFrom} on chain ${body.fromChainId}`, 'leg');
+    if (onFrom !== 'none') throw new OracleError('move_settled', `move ${body.ref} is already ${onFrom} on chain ${body.fromChainId}`, 'leg');
     return { record, destinations };
   }
   const onTo = await outcome(body.toChainId);
-  if (onTo !== 'none') throw new OracleError(422, 'move_settled', `move ${body.ref} is already ${onTo} on chain ${body.toChainId}`, 'leg');
+  if (onTo !== 'none') throw new OracleError('move_settled', `move ${body.ref} is already ${onTo} on chain ${body.toChainId}`, 'leg');
   if (source.leg === 'in') {
     const to = await read(`holdings on chain ${body.toChainId}`, () => d.chains.holdingsState(body.toChainId, did, body.investor as Address));
     const refusal = checkSettlementApplies('subscription', amount, to);
-    if (refusal) throw new OracleError(422, refusal.code, `chain ${body.toChainId} would refuse the in leg now: ${refusal.message}`, 'request.toChainId');
+    if (refusal) throw new OracleError(refusal.code, `chain ${body.toChainId} would refuse the in leg now: ${refusal.message}`, 'request.toChainId');
   }
   return { record, destinations };
 }

@@ -15,14 +15,14 @@ export async function vetQuorumRequest(d: SignerCheckDeps, source: QuorumSource,
   const record = await registered(d, did, q.did);
   requireMember(d, record.signers, `the signer set of ${record.did}`);
   const quorums = d.quorums;
-  if (!quorums) throw new OracleError(503, 'quorums_not_configured', 'this signer does not read the transport quorums of the hub registry');
-  if (chainIds.length !== 1 || chainIds[0] !== q.chainId) throw new OracleError(422, 'chain_mismatch', `a transport quorum is signed for its own chain ${q.chainId} only`, 'chainIds');
+  if (!quorums) throw new OracleError('quorums_not_configured', 'this signer does not read the transport quorums of the hub registry');
+  if (chainIds.length !== 1 || chainIds[0] !== q.chainId) throw new OracleError('chain_mismatch', `a transport quorum is signed for its own chain ${q.chainId} only`, 'chainIds');
   const destinations = destinationsOf(d, record, chainIds);
   const issue = transportQuorumIssue(q.k, q.transports);
-  if (issue) throw new OracleError(422, 'invalid_transport_quorum', issue, 'request.k');
+  if (issue) throw new OracleError('invalid_transport_quorum', issue, 'request.k');
   const current = await read('the hub registry', () => quorums.transportQuorumOf(did, BigInt(q.chainId)));
   for (const key of ['k', 'transports'] as const) {
-    if (current[key] !== q[key]) throw new OracleError(422, 'quorum_mismatch', `${key} differs from the hub registry's transport quorum on chain ${q.chainId} (${current[key]})`, `request.${key}`);
+    if (current[key] !== q[key]) throw new OracleError('quorum_mismatch', `${key} differs from the hub registry's transport quorum on chain ${q.chainId} (${current[key]})`, `request.${key}`);
   }
   return { record, destinations };
 }

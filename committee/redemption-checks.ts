@@ -12,12 +12,12 @@ export type { RedemptionCheckDeps } from './redemption-deps.js';
 import type { RedemptionCheckDeps } from './redemption-deps.js';
 import { recoveredSigner, requireIssuer, requireRole } from '../core/guards.js';
 
-const mismatch = (field: string, message: string) => new OracleError(422, 'event_mismatch', message, `request.${field}`);
+const mismatch = (field: string, message: string) => new OracleError('event_mismatch', message, `request.${field}`);
 
 /** A block past the chain's confirmations, as this signer's endpoint sees it. */
 async function requireFinal(r: RedemptionCheckDeps, chainId: number, blockNumber: bigint, field: string): Promise<void> {
   const safe = await read(`the head of chain ${chainId}`, () => r.chains.safeHead(chainId));
-  if (blockNumber > safe) throw new OracleError(422, 'not_final', `block ${blockNumber} of chain ${chainId} is not past its confirmations (safe head ${safe})`, `request.${field}`);
+  if (blockNumber > safe) throw new OracleError('not_final', `block ${blockNumber} of chain ${chainId} is not past its confirmations (safe head ${safe})`, `request.${field}`);
 }
 
 /**
@@ -42,27 +42,27 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
   const record = await registered(d, did, source.request.did);
   requireMember(d, record.signers, `the signer set of ${record.did}`);
   const r = d.redemption;
-  if (!r) throw new OracleError(503, 'redemptions_not_configured', 'this signer does not read the redemptions modules');
+  if (!r) throw new OracleError('redemptions_not_configured', 'this signer does not read the redemptions modules');
   const hub = r.hubChainId;
 
   switch (source.kind) {
     case 'redemptionRequest': {
       const q = source.request;
-      if (chainIds.length !== 1 || chainIds[0] !== hub) throw new OracleError(422, 'chain_mismatch', `a redemption request is reported to the hub ${hub} only`, 'chainIds');
+      if (chainIds.length !== 1 || chainIds[0] !== hub) throw new OracleError('chain_mismatch', `a redemption request is reported to the hub ${hub} only`, 'chainIds');
       const destinations = destinationsOf(d, record, chainIds);
       if (!opts.rules) return { record, destinations };
       const enabled = record.chainIds.map(Number).filter((c) => d.chains.get(c) !== undefined);
-      if (!enabled.includes(q.chainId)) throw new OracleError(422, 'chain_not_enabled', `chain ${q.chainId} is not enabled for ${record.did}`, 'request.chainId');
+      if (!enabled.includes(q.chainId)) throw new OracleError('chain_not_enabled', `chain ${q.chainId} is not enabled for ${record.did}`, 'request.chainId');
       const block = BigInt(q.blockNumber);
       await requireFinal(r, q.chainId, block, 'blockNumber');
       const log = await read(`the redemptions module of chain ${q.chainId}`, () => r.chains.requestLogAt(q.chainId, did, BigInt(q.requestId), block));
-      if (!log) throw new OracleError(422, 'event_not_found', `no RedeemRequested of request ${q.requestId} in block ${block} of chain ${q.chainId}`, 'request.blockNumber');
+      if (!log) throw new OracleError('event_not_found', `no RedeemRequested of request ${q.requestId} in block ${block} of chain ${q.chainId}`, 'request.blockNumber');
       if (getAddress(q.owner) !== getAddress(log.owner)) throw mismatch('owner', `the event's owner is ${log.owner}`);
       if (BigInt(q.amount) !== log.amount) throw mismatch('amount', `the event's amount is ${log.amount}`);
       if (BigInt(q.requestedAt) !== log.requestedAt) throw mismatch('requestedAt', `the event's requestedAt is ${log.requestedAt}`);
       const safe = await read(`the head of chain ${q.chainId}`, () => r.chains.safeHead(q.chainId));
       const state = await read(`request ${q.requestId} on chain ${q.chainId}`, () => r.chains.requestOf(q.chainId, did, BigInt(q.requestId), safe));
-      if (!state?.accepted) throw new OracleError(422, 'not_accepted', `request ${q.requestId} of chain ${q.chainId} is not accepted past its confirmations: only accepted requests count as pressure`, 'request.requestId');
+      if (!state?.accepted) throw new OracleError('not_accepted', `request ${q.requestId} of chain ${q.chainId} is not accepted past its confirmations: only accepted requests count as pressure`, 'request.requestId');
       refuse(checkPins(enabled, q.pins));
       const supplies = await Promise.all(
         q.pins.map(async (p) => {
@@ -70,25 +70,25 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
           await requireFinal(r, p.chainId, at, 'pins');
           const time = await read(`block ${at} of chain ${p.chainId}`, () => r.chains.blockTimestamp(p.chainId, at));
           if (time + BigInt(r.maxPinLagSeconds) < log.requestedAt) {
-            throw new OracleError(422, 'pin_too_old', `block ${at} of chain ${p.chainId} is more than ${r.maxPinLagSeconds} s older than the request`, 'request.pins');
+            throw new OracleError('pin_too_old', `block ${at} of chain ${p.chainId} is more than ${r.maxPinLagSeconds} s older than the request`, 'request.pins');
           }
           return read(`the supply on chain ${p.chainId}`, () => r.chains.totalSupplyAt(p.chainId, did, at));
         }),
       );
       const pool = supplies.reduce((a, b) => a + b, 0n);
-      if (pool !== BigInt(q.poolSupply)) throw new OracleError(422, 'pool_supply_mismatch', `the supply over the pinned blocks is ${pool}`, 'request.poolSupply');
+      if (pool !== BigInt(q.poolSupply)) throw new OracleError('pool_supply_mismatch', `the supply over the pinned blocks is ${pool}`, 'request.poolSupply');
       return { record, destinations };
     }
     case 'redemptionStage': {
       const s = source.request;
-      if (chainIds.includes(hub)) throw new OracleError(422, 'chain_mismatch', `a stage goes to the chains other than the hub ${hub}`, 'chainIds');
+      if (chainIds.includes(hub)) throw new OracleError('chain_mismatch', `a stage goes to the chains other than the hub ${hub}`, 'chainIds');
       const destinations = destinationsOf(d, record, chainIds);
       if (!opts.rules) return { record, destinations };
       const block = BigInt(s.blockNumber);
       await requireFinal(r, hub, block, 'blockNumber');
       const logs = await read('the hub redemptions module', () => r.chains.stageLogs(hub, block, block, did));
       const log = logs.find((l) => l.stageSeq === BigInt(s.stageSeq));
-      if (!log) throw new OracleError(422, 'event_not_found', `no RedemptionStageChanged with stageSeq ${s.stageSeq} in block ${block} of the hub`, 'request.blockNumber');
+      if (!log) throw new OracleError('event_not_found', `no RedemptionStageChanged with stageSeq ${s.stageSeq} in block ${block} of the hub`, 'request.blockNumber');
       if (log.stage !== s.stage) throw mismatch('stage', `the event's stage is ${log.stage}`);
       if (log.since !== BigInt(s.since)) throw mismatch('since', `the event's since is ${log.since}`);
       if (log.reason !== s.reason) throw mismatch('reason', `the event's reason is ${log.reason}`);
@@ -99,15 +99,15 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
     case 'redemptionPolicy': {
       const destinations = destinationsOf(d, record, chainIds);
       const current = await read('the hub registry', () => r.policies.redemptionPolicyOf(did));
-      if (!current) throw new OracleError(422, 'policy_not_set', `the hub registry has no redemption policy for ${record.did}`, 'request');
+      if (!current) throw new OracleError('policy_not_set', `the hub registry has no redemption policy for ${record.did}`, 'request');
       for (const key of ['stageBBps', 'stageCBps', 'instalments', 'windowSeconds', 'emergency'] as const) {
-        if (current[key] !== source.request[key]) throw new OracleError(422, 'policy_mismatch', `${key} differs from the hub registry's policy (${current[key]})`, `request.${key}`);
+        if (current[key] !== source.request[key]) throw new OracleError('policy_mismatch', `${key} differs from the hub registry's policy (${current[key]})`, `request.${key}`);
       }
       return { record, destinations };
     }
     case 'redemptionFulfilment': {
       const f = source.request;
-      if (chainIds.length !== 1 || chainIds[0] !== f.chainId) throw new OracleError(422, 'chain_mismatch', `a fulfilment is signed for the request's chain ${f.chainId} only`, 'chainIds');
+      if (chainIds.length !== 1 || chainIds[0] !== f.chainId) throw new OracleError('chain_mismatch', `a fulfilment is signed for the request's chain ${f.chainId} only`, 'chainIds');
       const destinations = destinationsOf(d, record, chainIds);
       const signer = await recoveredSigner(recoverFulfilmentSigner(d.custodianDomain, f), 'request.');
       await requireRole(d.registry, { hash: did, record }, 'custodian', signer, 'request.');
@@ -129,7 +129,7 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
     }
     case 'redemptionAcceptance': {
       const a = source.request;
-      if (chainIds.length !== 1 || chainIds[0] !== a.chainId) throw new OracleError(422, 'chain_mismatch', `an acceptance is signed for the request's chain ${a.chainId} only`, 'chainIds');
+      if (chainIds.length !== 1 || chainIds[0] !== a.chainId) throw new OracleError('chain_mismatch', `an acceptance is signed for the request's chain ${a.chainId} only`, 'chainIds');
       const destinations = destinationsOf(d, record, chainIds);
       const signer = await recoveredSigner(recoverAcceptanceSigner(d.custodianDomain, a), 'request.');
       await requireRole(d.registry, { hash: did, record }, 'custodian', signer, 'request.');
@@ -149,7 +149,7 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       const asOf = BigInt(q.asOf);
       refuse(checkNotInFuture('asOf', asOf, d.now(), d.maxFutureSkewSeconds));
       const last = r.signedDisclosureAsOf(did, q.docKind);
-      if (last !== undefined && asOf <= last) throw new OracleError(422, 'disclosure_not_newer', `asOf ${asOf} is not later than the last ${q.docKind} this signer signed (${last})`, 'request.asOf');
+      if (last !== undefined && asOf <= last) throw new OracleError('disclosure_not_newer', `asOf ${asOf} is not later than the last ${q.docKind} this signer signed (${last})`, 'request.asOf');
       return { record, destinations };
     }
   }

@@ -107,7 +107,7 @@ export class SignerService {
       encoded = encodeMessage(message);
     } catch (err) {
       // A field the wire layout cannot hold (e.g. a name past 255 bytes): nothing to sign.
-      throw new OracleError(400, 'invalid_body', `request cannot be encoded as an attestation: ${err instanceof Error ? err.message : String(err)}`, 'request', { cause: err });
+      throw new OracleError('invalid_body', `request cannot be encoded as an attestation: ${err instanceof Error ? err.message : String(err)}`, 'request', { cause: err });
     }
     const id = attestationId(encoded);
     const nonce = String(cmd.nonce);
@@ -193,11 +193,11 @@ export class SignerService {
 
   private equivocation(signedHash: string, nonce: string, log: Logger): OracleError {
     log.warn({ signedAttestationId: signedHash }, 'refused: another message was signed at this nonce');
-    return new OracleError(409, 'equivocation', `nonce ${nonce} of this DID is already signed for another message (${signedHash})`, 'nonce');
+    return new OracleError('equivocation', `nonce ${nonce} of this DID is already signed for another message (${signedHash})`, 'nonce');
   }
 
   private sourceReused(signedNonce: string, log: Logger): OracleError {
     log.warn({ signedNonce }, 'refused: this request was signed under another nonce');
-    return new OracleError(409, 'source_already_signed', `this request was already signed at nonce ${signedNonce}`, 'nonce');
+    return new OracleError('source_already_signed', `this request was already signed at nonce ${signedNonce}`, 'nonce');
   }
 }

@@ -1,11 +1,14 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { RwaError } from './errors.js';
 
 /** Another process holds the store: a second instance must not run (rolling deploys race on nonces otherwise). */
-export class InstanceLockedError extends Error {
+export class InstanceLockedError extends RwaError<'instance_locked'> {
   override readonly name = 'InstanceLockedError';
-  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'instance_locked', retryable: false, cause: options?.cause });
+  }
 }
 
 export interface InstanceLock {

@@ -1,6 +1,7 @@
 import type { Address, Hex } from 'viem';
 import type { AttestationMessage } from '../schemas/message.js';
 import type { AnySource } from './attestation.js';
+import { RwaError } from '../common/errors.js';
 
 /** Where an attestation goes: the EIP-712 domain of that chain's receiver. */
 export interface Destination {
@@ -43,19 +44,15 @@ export interface CommitteePort {
  * so many signers refused this very message for good (4xx: another message at this nonce, the request signed at
  * another nonce, a rule) that the rest cannot reach the threshold; `refusals` are their error codes.
  */
-export class QuorumUnavailableError extends Error {
+export class QuorumUnavailableError extends RwaError<'quorum_unavailable'> {
   override readonly name = 'QuorumUnavailableError';
   readonly refusals: readonly string[];
   readonly impossible: boolean;
 
   constructor(message: string, opts: { refusals?: readonly string[]; impossible?: boolean } = {}) {
-    super(message);
+    super(message, { code: 'quorum_unavailable', retryable: !(opts.impossible ?? false), details: { refusals: opts.refusals ?? [] } });
     this.refusals = opts.refusals ?? [];
     this.impossible = opts.impossible ?? false;
-  }
-
-  get retryable(): boolean {
-    return !this.impossible;
   }
 }
 

@@ -25,14 +25,14 @@ describe('request guards (core/guards.ts)', () => {
   it('readChain passes a value through and turns a failed read into a retryable 503 naming what', async () => {
     expect(await readChain('x', async () => 7)).toBe(7);
     const e = await refusal(readChain('the hub registry', async () => { throw new Error('ECONNREFUSED'); }));
-    expect([e.status, e.code, e.message]).toEqual([503, 'chain_unavailable', 'cannot read the hub registry']);
+    expect([e.code, e.retryable, e.message]).toEqual(['chain_unavailable', true, 'cannot read the hub registry']);
     expect((e as Error & { cause?: unknown }).cause).toBeInstanceOf(Error);
   });
 
   it('recoveredSigner: 401 bad_signature on the field under the prefix', async () => {
     expect(await recoveredSigner(Promise.resolve(OTHER))).toBe(OTHER);
     const e = await refusal(recoveredSigner(Promise.reject(new Error('bad v')), 'request.'));
-    expect([e.status, e.code, e.field]).toEqual([401, 'bad_signature', 'request.signature']);
+    expect([e.code, e.retryable, e.field]).toEqual(['bad_signature', false, 'request.signature']);
   });
 
   it('registeredDid: the hash and record, 404 unknown_did when absent, 503 when the hub cannot be read', async () => {
@@ -42,9 +42,9 @@ describe('request guards (core/guards.ts)', () => {
     expect(ok).toEqual({ hash, record });
     expect(seen).toEqual([hash]);
     const missing = await refusal(registeredDid({ getDid: async () => undefined }, DID, 'request.'));
-    expect([missing.status, missing.code, missing.field]).toEqual([404, 'unknown_did', 'request.did']);
+    expect([missing.code, missing.field]).toEqual(['unknown_did', 'request.did']);
     const down = await refusal(registeredDid({ getDid: async () => { throw new Error('timeout'); } }, DID));
-    expect(down.status).toBe(503);
+    expect([down.code, down.retryable]).toEqual(['chain_unavailable', true]);
   });
 
   it('requireRole asks the registry the question of the role; 403 with the role code otherwise', async () => {
@@ -56,17 +56,17 @@ describe('request guards (core/guards.ts)', () => {
     const did = { hash: didHash(DID as DidString), record };
     await requireRole(registry, did, 'custodian', OTHER);
     const notCustodian = await refusal(requireRole(registry, did, 'custodian', ISSUER));
-    expect([notCustodian.status, notCustodian.code, notCustodian.field]).toEqual([403, 'not_a_custodian', 'signature']);
+    expect([notCustodian.code, notCustodian.field]).toEqual(['not_a_custodian', 'signature']);
     const notPublisher = await refusal(requireRole(registry, did, 'navPublisher', OTHER, 'request.'));
-    expect([notPublisher.status, notPublisher.code, notPublisher.field]).toEqual([403, 'not_a_nav_publisher', 'request.signature']);
+    expect([notPublisher.code, notPublisher.field]).toEqual(['not_a_nav_publisher', 'request.signature']);
     expect(asked).toEqual([`custodian:${OTHER}`, `custodian:${ISSUER}`, `nav:${OTHER}`]);
     const down = await refusal(requireRole({ isCustodian: async () => { throw new Error('rpc'); } }, did, 'custodian', OTHER));
-    expect(down.status).toBe(503);
+    expect([down.code, down.retryable]).toEqual(['chain_unavailable', true]);
   });
 
   it('requireIssuer compares addresses whatever their case', async () => {
     requireIssuer(record, ISSUER.toLowerCase() as Address);
     const e = await refusal(() => requireIssuer(record, OTHER));
-    expect([e.status, e.code, e.message]).toEqual([403, 'not_the_issuer', `${OTHER} is not the issuer of ${DID}`]);
+    expect([e.code, e.message]).toEqual(['not_the_issuer', `${OTHER} is not the issuer of ${DID}`]);
   });
 });

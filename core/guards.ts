@@ -7,23 +7,23 @@
 import { getAddress, type Address } from 'viem';
 import { didHash, type DidHash, type DidString } from '../schemas/ids.js';
 import type { DidRecord } from './chain/registry.js';
-import { OracleError } from './errors.js';
+import { OracleError, type OracleErrorCode } from './errors.js';
 
 /** Runs a chain or hub read; a failure is 503 chain_unavailable (retryable), naming what could not be read. */
 export async function readChain<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw new OracleError(503, 'chain_unavailable', `cannot read ${what}`, undefined, { cause: err });
+    throw new OracleError('chain_unavailable', `cannot read ${what}`, undefined, { cause: err });
   }
 }
 
-/** The signer an EIP-712 request recovers, or 401 bad_signature. */
+/** The signer an EIP-712 request recovers, or bad_signature (401). */
 export async function recoveredSigner(recovering: Promise<Address>, prefix = ''): Promise<Address> {
   try {
     return await recovering;
   } catch (err) {
-    throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', `${prefix}signature`, { cause: err });
+    throw new OracleError('bad_signature', 'signature does not recover a signer', `${prefix}signature`, { cause: err });
   }
 }
 
@@ -35,7 +35,7 @@ export async function registeredDid(
 ): Promise<{ hash: DidHash; record: DidRecord }> {
   const hash = didHash(did as DidString);
   const record = await readChain('the hub registry', () => registry.getDid(hash));
-  if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, `${prefix}did`);
+  if (!record) throw new OracleError('unknown_did', `${did} is not registered on the hub`, `${prefix}did`);
   return { hash, record };
 }
 
@@ -47,7 +47,7 @@ export type RoleReader<R extends Role> = R extends 'custodian'
   ? { isCustodian(did: DidHash, who: Address): Promise<boolean> }
   : { isNavPublisher(did: DidHash, who: Address): Promise<boolean> };
 
-const REFUSAL: Record<Role, { code: string; what: string }> = {
+const REFUSAL: Record<Role, { code: OracleErrorCode; what: string }> = {
   custodian: { code: 'not_a_custodian', what: 'a registered custodian of' },
   navPublisher: { code: 'not_a_nav_publisher', what: 'a registered NAV publisher of' },
 };
@@ -67,13 +67,13 @@ export async function requireRole<R extends Role>(
   const holds = await readChain('the hub registry', ask);
   if (!holds) {
     const r = REFUSAL[role];
-    throw new OracleError(403, r.code, `${signer} is not ${r.what} ${did.record.did}`, `${prefix}signature`);
+    throw new OracleError(r.code, `${signer} is not ${r.what} ${did.record.did}`, `${prefix}signature`);
   }
 }
 
 /** 403 not_the_issuer unless `signer` is the DID's issuer (from its hub record). */
 export function requireIssuer(record: DidRecord, signer: Address, prefix = ''): void {
   if (getAddress(signer) !== getAddress(record.issuer)) {
-    throw new OracleError(403, 'not_the_issuer', `${signer} is not the issuer of ${record.did}`, `${prefix}signature`);
+    throw new OracleError('not_the_issuer', `${signer} is not the issuer of ${record.did}`, `${prefix}signature`);
   }
 }

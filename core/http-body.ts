@@ -5,12 +5,12 @@ import { OracleError, badRequest } from './errors.js';
 export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
-    throw new OracleError(415, 'unsupported_media_type', 'send the body as application/json', 'content-type');
+    throw new OracleError('unsupported_media_type', 'send the body as application/json', 'content-type');
   }
   try {
     return await c.req.json();
   } catch {
-    throw new OracleError(400, 'invalid_json', 'body is not valid JSON', '(body)');
+    throw new OracleError('invalid_json', 'body is not valid JSON', '(body)');
   }
 }
 

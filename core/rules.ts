@@ -1,9 +1,11 @@
+import type { OracleErrorCode } from './errors.js';
+
 /**
  * Pure validation rules applied before the committee signs. Each returns a refusal (field + reason) or undefined.
  * The contracts enforce the same NAV rules on chain; checking here keeps a bad update from ever being signed.
  */
 export interface Refusal {
-  code: string;
+  code: OracleErrorCode;
   field: string;
   message: string;
 }

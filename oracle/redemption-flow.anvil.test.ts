@@ -20,6 +20,7 @@ import { AttestationStore, type AttestationRow } from './store/attestations.js';
 import { RedemptionStore } from './store/redemptions.js';
 import { createMetrics } from './metrics.js';
 import { OracleError } from '../core/errors.js';
+import { httpStatus } from '../core/http-status.js';
 import type { RedemptionDeps } from './redemption-deps.js';
 import { RequestWatcher } from './mirror/request-watcher.js';
 import { StageWatcher } from './mirror/stage-watcher.js';
@@ -133,7 +134,8 @@ describe('oracle redemption flow on two anvil chains', () => {
       signFulfilment(DEV_CUSTODIAN_KEY, { hubChainId: hub.chainId, registry }, { did: DID, chainId: spoke.chainId, requestId: '1', settlementRef: ref, amount, cashLegRef: keccak256(stringToBytes(ref)), settledAt: Number(deps.now()) - 5 });
     const refused = await fulfilments.submit(await body('51', 'PAY-1')).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(OracleError);
-    expect(refused).toMatchObject({ status: 422, code: 'exceeds_allowance', field: 'amount' });
+    expect(refused).toMatchObject({ code: 'exceeds_allowance', field: 'amount' });
+    expect(httpStatus((refused as OracleError).code)).toBe(422);
     const ok = await fulfilments.submit(await body('50', 'PAY-2'));
     await relay(ok.attestation);
     expect(await deps.chains.requestOf(spoke.chainId, HASH, 1n)).toMatchObject({ amount: 350n, fulfilled: 50n });

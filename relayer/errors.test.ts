@@ -1,48 +1,79 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRevert, classifyError } from './errors.js';
 import { HttpRequestError } from 'viem';
+import { APPLIED_REVERTS, classifyError, classifyRevert, DID_WAIT_REVERTS, isRetryable, STAGE_REVERTS, type FailureKind } from './errors.js';
+import { revertNames, type RevertName } from './reverts.js';
+import { FeeCapReachedError } from './transports/send.js';
+import { RwaError } from '../common/errors.js';
 
-describe('error classification', () => {
+describe('revert classification', () => {
   it.each([
-    ['NonceAlreadyUsed', false, true],
-    ['VaaAlreadyConsumed', false, true],
-    ['TransportAlreadyDelivered', false, true],
-    ['TransportNotInQuorum', false, false],
-    ['GuardianSetExpired', false, false],
-    ['EmitterNotAllowed', false, false],
-    ['UnknownDid', true, false],
-    ['ERC20InsufficientBalance', true, false],
-    ['StaleAsOf', false, false],
-    ['RedemptionsHalted', true, false],
-    ['RequestNotAccepted', true, false],
-    ['FulfilmentExceedsAllowance', true, false],
-    ['RequestClosed', false, false],
-    ['UnknownRequest', false, false],
-    ['NavMoveTooLarge', false, false],
-    ['UnauthorizedSigner', false, false],
-    ['InvalidSignatureCount', false, false],
-    [undefined, false, false],
-  ] as const)('revert %s -> retryable %s, applied %s', (name, retryable, applied) => {
+    ['NonceAlreadyUsed', 'applied'],
+    ['VaaAlreadyConsumed', 'applied'],
+    ['TransportAlreadyDelivered', 'applied'],
+    ['TransportNotInQuorum', 'dead-letter'],
+    ['GuardianSetExpired', 'dead-letter'],
+    ['EmitterNotAllowed', 'dead-letter'],
+    ['UnknownDid', 'wait-did'],
+    ['ERC20InsufficientBalance', 'wait-did'],
+    ['AssetPaused', 'wait-did'],
+    ['SupplyCapExceeded', 'wait-did'],
+    ['NotAllowListed', 'wait-did'],
+    ['StaleAsOf', 'dead-letter'],
+    ['RedemptionsHalted', 'wait-stage'],
+    ['RequestNotAccepted', 'wait-stage'],
+    ['FulfilmentExceedsAllowance', 'wait-stage'],
+    ['RequestClosed', 'dead-letter'],
+    ['UnknownRequest', 'dead-letter'],
+    ['MoveAlreadySettled', 'dead-letter'],
+    ['NavMoveTooLarge', 'dead-letter'],
+    ['UnauthorizedSigner', 'dead-letter'],
+    ['InvalidSignatureCount', 'dead-letter'],
+    [undefined, 'dead-letter'],
+  ] as const satisfies readonly (readonly [RevertName | undefined, FailureKind])[])('revert %s -> %s', (name, kind) => {
     const c = classifyRevert(name);
-    expect(c.retryable).toBe(retryable);
-    expect(c.alreadyApplied).toBe(applied);
+    expect(c.kind).toBe(kind);
+    expect(isRetryable(c)).toBe(kind !== 'applied' && kind !== 'dead-letter');
   });
 
-  it('treats an RPC transport failure as retryable', () => {
+  it('names in every table are custom errors the generated ABIs define', () => {
+    const known = revertNames();
+    // Guards the run-time check itself: the ABIs carry errors at all, and a made-up name is not among them.
+    expect(known.size).toBeGreaterThan(20);
+    expect(known.has('NoSuchErrorAnywhere')).toBe(false);
+    for (const name of [...APPLIED_REVERTS, ...STAGE_REVERTS, ...DID_WAIT_REVERTS]) expect(known, name).toContain(name);
+  });
+
+  it('rejects a revert name the contracts do not define, at compile time', () => {
+    // @ts-expect-error `tsc` fails here if the name ever becomes a real custom error, and below if the type widens.
+    const made: RevertName = 'NoSuchErrorAnywhere';
+    expect(revertNames().has(made)).toBe(false);
+  });
+
+  it('keeps the tables disjoint, so a name has one meaning', () => {
+    const all = [...APPLIED_REVERTS, ...STAGE_REVERTS, ...DID_WAIT_REVERTS];
+    expect(new Set(all).size).toBe(all.length);
+  });
+});
+
+describe('error classification', () => {
+  it('treats an RPC transport failure as a blocked chain', () => {
     const c = classifyError(new HttpRequestError({ url: 'http://127.0.0.1:1', details: 'ECONNREFUSED' }));
-    expect(c.retryable).toBe(true);
+    expect(c).toMatchObject({ kind: 'blocked-chain', cause: 'rpc' });
     expect(c.reason).toMatch(/^rpc:/);
-    expect(c.chainUnreachable).toBe(true);
+  });
+
+  it('treats the fee cap as a blocked chain', () => {
+    expect(classifyError(new FeeCapReachedError('max fee 100 gwei reached'))).toEqual({ kind: 'blocked-chain', cause: 'fee-cap', reason: 'fee cap: max fee 100 gwei reached' });
   });
 
   it('follows the retryable flag of our own typed errors', () => {
-    const fatal = Object.assign(new Error('bad message'), { retryable: false });
-    const transient = Object.assign(new Error('source send was reorged out'), { retryable: true });
-    expect(classifyError(fatal)).toEqual({ reason: 'bad message', retryable: false, alreadyApplied: false });
-    expect(classifyError(transient).retryable).toBe(true);
+    const fatal = new RwaError('bad message', { code: 'bad', retryable: false });
+    const transient = new RwaError('source send was reorged out', { code: 'reorged', retryable: true });
+    expect(classifyError(fatal)).toEqual({ kind: 'dead-letter', reason: 'bad message' });
+    expect(classifyError(transient)).toEqual({ kind: 'retryable', reason: 'source send was reorged out' });
   });
 
   it('treats an unknown thrown value as retryable with its message', () => {
-    expect(classifyError(new Error('boom'))).toEqual({ reason: 'boom', retryable: true, alreadyApplied: false });
+    expect(classifyError(new Error('boom'))).toEqual({ kind: 'retryable', reason: 'boom' });
   });
 });

@@ -1,86 +1,87 @@
 import { BaseError, ContractFunctionRevertedError, HttpRequestError, InsufficientFundsError, TimeoutError, WaitForTransactionReceiptTimeoutError } from 'viem';
 import { FeeCapReachedError } from './transports/send.js';
 import { CcipExecutionFailedError } from './transports/ccip/executor.js';
+import type { RevertName } from './reverts.js';
+import { RwaError } from '../common/errors.js';
 
-/** What the relayer learned from a failure: a short reason and whether trying again can help. */
-export interface Classified {
-  reason: string;
-  retryable: boolean;
-  /** The chain says this message was already applied: the job is done, not failed. */
-  alreadyApplied: boolean;
-  /** The chain could not be reached: not the message's fault, so it never counts toward dead-lettering. */
-  chainUnreachable?: boolean;
-  /**
-   * The chain refuses it for now, for a reason that concerns this message alone and may last days (redemptions
-   * halted in stage C, the next instalment not yet due): a redemption fulfilment is then parked out of the chain's
-   * order and tried again later, without a limit, instead of holding every later attestation to that chain.
-   */
-  waitsOnChainState?: boolean;
-  /**
-   * The chain refuses it for now for a reason of this message's DID alone (its cap exhausted, the asset paused, not
-   * yet configured there): the DID waits, with backoff and no attempt limit, while other DIDs' deliveries go on.
-   */
-  didWaits?: boolean;
-  /**
-   * The whole chain cannot take deliveries now (RPC down, the relayer's gas wallet empty, fees above the cap): a
-   * "blocked" chain state, not the message's fault, so it never counts an attempt nor dead-letters anything.
-   */
-  chainBlocked?: boolean;
-  /** A CCIP execution ended FAILURE in the OffRamp: the message stays executable and is executed again, bounded. */
-  executionFailed?: boolean;
-}
+/**
+ * What the relayer learned from a failure: one kind, so that contradictory states ("already applied" and
+ * "retryable", "chain blocked" and "DID waits") cannot be written down. `decideFailure` (retry.ts) turns it into the
+ * worker's next step.
+ * - `applied`: the chain already holds this message (its nonce, VAA or transport arrival is consumed): the job is
+ *   done, not failed, once the chain says which message did it.
+ * - `blocked-chain`: the whole chain cannot take deliveries now (RPC down, the gas wallet empty, fees above the cap):
+ *   not the message's fault, so it never counts an attempt nor dead-letters anything.
+ * - `wait-stage`: the chain refuses a redemption fulfilment for now, for a reason that concerns this message alone and
+ *   may last days (redemptions halted, the next instalment not yet due, acceptance not arrived yet): a fulfilment is
+ *   parked out of the chain's order; any other job waits as its DID's.
+ * - `wait-did`: the chain refuses it for now for a reason of this message's DID alone (cap exhausted, asset paused, not
+ *   configured there yet): the DID waits, with backoff and no attempt limit, while other DIDs' deliveries go on.
+ * - `ccip-execution-failed`: a CCIP execution ended FAILURE in the OffRamp: executed again, bounded, then parked.
+ * - `retryable`: anything else that may pass on a later try; counts an attempt, dead-lettered after the last.
+ * - `dead-letter`: a retry cannot help (an unknown revert, a message no lane carries).
+ */
+export type Failure =
+  | { kind: 'applied'; reason: RevertName }
+  | { kind: 'blocked-chain'; reason: string; cause: 'rpc' | 'gas-funds' | 'fee-cap' }
+  | { kind: 'wait-stage'; reason: string; revert: RevertName }
+  | { kind: 'wait-did'; reason: string; revert: RevertName }
+  | { kind: 'ccip-execution-failed'; reason: string }
+  | { kind: 'retryable'; reason: string }
+  | { kind: 'dead-letter'; reason: string };
 
-/** Reverts that say "not now" about a redemption fulfilment alone (see Classified.waitsOnChainState). */
-const WAITS_ON_CHAIN_STATE = new Set(['RedemptionsHalted', 'FulfilmentExceedsAllowance', 'RequestNotAccepted']);
+export type FailureKind = Failure['kind'];
+
+/** Whether a later try of the same message can succeed (everything but `applied` and `dead-letter`). */
+export const isRetryable = (f: Failure): boolean => f.kind !== 'applied' && f.kind !== 'dead-letter';
+
+/** The chain already holds this message: reverts whose meaning is "done". */
+export const APPLIED_REVERTS = [
+  'NonceAlreadyUsed',
+  // The Wormhole adapter consumes a VAA in the same transaction that applies its attestation.
+  'VaaAlreadyConsumed',
+  // Under a transport quorum: this transport's arrival is already recorded (the attestation may await the others).
+  'TransportAlreadyDelivered',
+] as const satisfies readonly RevertName[];
+
+/** Reverts that say "not now" about a redemption fulfilment alone (stage C, instalment not due, acceptance late). */
+export const STAGE_REVERTS = ['RedemptionsHalted', 'FulfilmentExceedsAllowance', 'RequestNotAccepted'] as const satisfies readonly RevertName[];
 
 /**
  * Receiver errors that can clear by themselves, each about one DID: its config may not have reached a fresh chain
- * yet, a paused asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive, a
- * redemption stage may drop or an instalment fall due. The DID waits (see Classified.didWaits).
+ * yet, a paused asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive.
  */
-const RETRYABLE_REVERTS = new Set([
-  'UnknownDid',
-  'ERC20InsufficientBalance',
-  'AssetPaused',
-  'SupplyCapExceeded',
-  'NotAllowListed',
-  // Redemptions: a fulfilment the chain's stage does not allow yet (stage C, or the next instalment not yet due).
-  'RedemptionsHalted',
-  'FulfilmentExceedsAllowance',
-  // A fulfilment that overtook its request's acceptance (kind 13) on the way to the chain.
-  'RequestNotAccepted',
-]);
+export const DID_WAIT_REVERTS = ['UnknownDid', 'ERC20InsufficientBalance', 'AssetPaused', 'SupplyCapExceeded', 'NotAllowListed'] as const satisfies readonly RevertName[];
 
-export function classifyRevert(errorName: string | undefined): Classified {
-  if (errorName === 'NonceAlreadyUsed') return { reason: 'NonceAlreadyUsed', retryable: false, alreadyApplied: true };
-  // The Wormhole adapter consumes a VAA in the same transaction that applies its attestation.
-  if (errorName === 'VaaAlreadyConsumed') return { reason: 'VaaAlreadyConsumed', retryable: false, alreadyApplied: true };
-  // Under a transport quorum: this transport's arrival is already recorded (the attestation may await the others).
-  if (errorName === 'TransportAlreadyDelivered') return { reason: 'TransportAlreadyDelivered', retryable: false, alreadyApplied: true };
-  if (errorName && RETRYABLE_REVERTS.has(errorName)) {
-    return { reason: `reverted: ${errorName}`, retryable: true, alreadyApplied: false, didWaits: true, ...(WAITS_ON_CHAIN_STATE.has(errorName) ? { waitsOnChainState: true } : {}) };
-  }
-  return { reason: `reverted: ${errorName ?? 'unknown reason'}`, retryable: false, alreadyApplied: false };
+const isOneOf = <T extends string>(list: readonly T[], name: string | undefined): name is T => name !== undefined && (list as readonly string[]).includes(name);
+
+const short = (message: string): string => message.slice(0, 300);
+
+export function classifyRevert(errorName: string | undefined): Failure {
+  if (isOneOf(APPLIED_REVERTS, errorName)) return { kind: 'applied', reason: errorName };
+  if (isOneOf(STAGE_REVERTS, errorName)) return { kind: 'wait-stage', reason: `reverted: ${errorName}`, revert: errorName };
+  if (isOneOf(DID_WAIT_REVERTS, errorName)) return { kind: 'wait-did', reason: `reverted: ${errorName}`, revert: errorName };
+  return { kind: 'dead-letter', reason: `reverted: ${errorName ?? 'unknown reason'}` };
 }
 
-export function classifyError(err: unknown): Classified {
-  if (err instanceof FeeCapReachedError) return { reason: `fee cap: ${err.message}`.slice(0, 300), retryable: true, alreadyApplied: false, chainBlocked: true };
-  if (err instanceof CcipExecutionFailedError) return { reason: err.message.slice(0, 300), retryable: true, alreadyApplied: false, executionFailed: true };
+export function classifyError(err: unknown): Failure {
+  if (err instanceof FeeCapReachedError) return { kind: 'blocked-chain', reason: short(`fee cap: ${err.message}`), cause: 'fee-cap' };
+  if (err instanceof CcipExecutionFailedError) return { kind: 'ccip-execution-failed', reason: short(err.message) };
   if (err instanceof BaseError) {
     // Before the revert walk: a node may report an empty wallet while estimating, as an execution error.
     if (err.walk((e) => e instanceof InsufficientFundsError) instanceof InsufficientFundsError) {
-      return { reason: 'gas wallet: insufficient funds', retryable: true, alreadyApplied: false, chainBlocked: true };
+      return { kind: 'blocked-chain', reason: 'gas wallet: insufficient funds', cause: 'gas-funds' };
     }
     const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError) return classifyRevert(revert.data?.errorName);
     const transient = err.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof WaitForTransactionReceiptTimeoutError);
-    if (transient) return { reason: `rpc: ${err.shortMessage}`, retryable: true, alreadyApplied: false, chainUnreachable: true, chainBlocked: true };
-    return { reason: err.shortMessage, retryable: true, alreadyApplied: false };
+    if (transient) return { kind: 'blocked-chain', reason: `rpc: ${err.shortMessage}`, cause: 'rpc' };
+    return { kind: 'retryable', reason: err.shortMessage };
   }
   const message = err instanceof Error ? err.message : String(err);
-  // Our own typed errors (e.g. CcipExecutorError) say whether a retry can help.
-  if (err instanceof Error && 'retryable' in err && typeof err.retryable === 'boolean') {
-    return { reason: message.slice(0, 300), retryable: err.retryable, alreadyApplied: false };
+  // Our own typed errors (e.g. CcipExecutorError, NoCcipLaneError) say whether a retry can help.
+  if (err instanceof RwaError) {
+    return { kind: err.retryable ? 'retryable' : 'dead-letter', reason: short(message) };
   }
-  return { reason: message.slice(0, 300), retryable: true, alreadyApplied: false };
+  return { kind: 'retryable', reason: short(message) };
 }

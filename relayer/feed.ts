@@ -7,11 +7,16 @@ import { decodeQuorumRule } from './quorum.js';
 import { maskToTransports } from '../schemas/message.js';
 import type { RouteResolver } from './routes.js';
 import { originOf } from './lanes.js';
+import { RwaError } from '../common/errors.js';
 
 const parseFeed = parserFor<AttestationFeed>(attestationFeedSchema);
 
-export class FeedError extends Error {
+export class FeedError extends RwaError<'feed_unreadable'> {
   override readonly name = 'FeedError';
+  /** The oracle may answer on the next poll. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'feed_unreadable', retryable: true, cause: options?.cause });
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Deployment, TransportName, TransportRoute } from '../schemas/deplo
 import { KIND } from '../schemas/message.js';
 import { ccipLanesOf } from './lanes.js';
 import { wormholeChainId } from '../schemas/ids.js';
+import { RwaError } from '../common/errors.js';
 
 /**
  * Which transport carries an attestation of `did` and `kind` from chain `from` (its origin, see originOf) to
@@ -9,8 +10,11 @@ import { wormholeChainId } from '../schemas/ids.js';
  */
 export type RouteResolver = (did: string, kind: string, chainId: number, from: number) => TransportName | undefined;
 
-export class RouteError extends Error {
+export class RouteError extends RwaError<'invalid_route'> {
   override readonly name = 'RouteError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'invalid_route', retryable: false, cause: options?.cause });
+  }
 }
 
 /**

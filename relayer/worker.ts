@@ -1,8 +1,8 @@
 import type { Hex } from 'viem';
 import type { Logger } from 'pino';
 import { Wakeup } from '../common/wakeup.js';
-import { classifyError, type Classified } from './errors.js';
-import { backoffDelay, decideRetry, type BackoffPolicy } from './retry.js';
+import { classifyError, type Failure } from './errors.js';
+import { decideFailure, type BackoffPolicy, type FailedJob } from './retry.js';
 import type { Job, Outbox } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import type { RelayerMetrics } from './metrics.js';
@@ -171,11 +171,11 @@ export class ChainWorker {
       const landed = r.status === 'success' ? await this.onChain(t, job) : undefined;
       if (landed) return this.settle(job, txHash, log, landed);
       // Reverted or unknown: the next pass re-checks the chain and re-simulates to learn why.
-      this.failed(current, { reason: `transaction ${txHash} ${r.status}`, retryable: true, alreadyApplied: false }, log);
+      this.failed(current, { kind: 'retryable', reason: `transaction ${txHash} ${r.status}` }, log);
     } catch (err) {
       const c = classifyError(err);
       // NonceAlreadyUsed or TransportAlreadyDelivered: ask the chain which, so a quorum's other jobs close when applied.
-      if (c.alreadyApplied) {
+      if (c.kind === 'applied') {
         try {
           const onChain = await this.onChain(t, job);
           // Under a quorum, TransportAlreadyDelivered: this transport's arrival is recorded though not yet applied.
@@ -202,7 +202,7 @@ export class ChainWorker {
   private settle(job: Job, txHash: string | null, log: Logger, onChain: Exclude<OnChain, undefined>): void {
     if (onChain === 'applied' || onChain === 'delivered') return this.confirmed(job, txHash, log, onChain);
     if (onChain === 'unidentified') {
-      return this.failed(job, { reason: 'nonce used on chain, but no transaction applying it was found yet', retryable: true, alreadyApplied: false }, log);
+      return this.failed(job, { kind: 'retryable', reason: 'nonce used on chain, but no transaction applying it was found yet' }, log);
     }
     // The nonce was spent by another message (e.g. an oracle store restored from a backup re-used it): this one can
     // never apply and must never count as delivered. A person must act: alarm.
@@ -213,7 +213,7 @@ export class ChainWorker {
   }
 
   /** Chain-wide condition: hold every delivery to this chain, count no attempt, probe again after `delayMs`. */
-  private blockChain(job: Job, c: Classified, delayMs: number, log: Logger, err?: unknown): void {
+  private blockChain(job: Job, c: Failure, delayMs: number, log: Logger, err?: unknown): void {
     const now = this.d.now();
     const until = now + delayMs;
     if (!this.block) log.error({ err, reason: c.reason }, 'chain blocked: no delivery to it can go now; nothing is dead-lettered meanwhile');
@@ -246,19 +246,6 @@ export class ChainWorker {
     log.info({ txHash: job.txHash, detail, ageMs: now - job.createdAt }, 'delivery in flight');
   }
 
-  /**
-   * The chain refuses a fulfilment for now (stage C, instalment not due): out of the chain's order, so later
-   * attestations (NAV, settlements) go on, and tried again with a growing delay, for as long as it takes.
-   */
-  private park(job: Job, c: Classified, log: Logger, err?: unknown): void {
-    const attempts = job.attempts + 1;
-    const now = this.d.now();
-    const delayMs = backoffDelay(attempts, this.d.parkPolicy, this.d.random());
-    this.d.outbox.markParked(job.id, attempts, c.reason, now + delayMs, now);
-    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
-    log.warn({ err, reason: c.reason, retryInMs: delayMs }, 'delivery parked: the chain refuses it for now; later attestations go on');
-  }
-
   private confirmed(job: Job, txHash: string | null, log: Logger, outcome: 'applied' | 'delivered'): void {
     const now = this.d.now();
     this.unblock(log);
@@ -272,67 +259,41 @@ export class ChainWorker {
     log.info({ txHash, latency_ms: now - job.createdAt }, 'delivery confirmed');
   }
 
-  private failed(job: Job, c: Classified, log: Logger, err?: unknown): void {
-    if (c.waitsOnChainState && job.kind === 'redemptionFulfilment') return this.park(job, c, log, err);
-    // An outage, an empty wallet, fees above the cap: not an attempt of the message's, and not its DID's either.
-    if (c.chainBlocked) {
-      return this.blockChain(job, c, this.probeMs(), log, err);
-    }
-    // A move's in leg the to-chain refuses now (paused, investor removed, cap lowered): out of the chain's order, so
-    // it never holds the chain's other deliveries. The oracle voids the move once its patience is over; the parked
-    // leg then reverts MoveAlreadySettled (not retryable) and is dead-lettered, its units returned on the from-chain.
-    // A return the from-chain refuses for now (paused) is parked the same way, so the issuer's resume can pass it.
-    if (c.retryable && (isMoveIn(job) || job.kind === 'moveReturn')) return this.park(job, c, log, err);
-    if (c.didWaits) return this.didWaits(job, c, log, err);
-    if (c.executionFailed) return this.executionFailed(job, c, log, err);
-    const attempts = job.attempts + 1;
-    const decision = decideRetry(attempts, c.retryable, c.reason, this.d.policy, this.d.random());
+  /** Acts on `decideFailure` (retry.ts): the outbox write, the metric and the log line of each decision. */
+  private failed(job: Job, c: Failure, log: Logger, err?: unknown): void {
+    const parking: FailedJob['parking'] = job.kind === 'redemptionFulfilment' ? 'fulfilment' : isMoveIn(job) || job.kind === 'moveReturn' ? 'move-leg' : 'none';
+    const d = decideFailure(c, { attempts: job.attempts, parking }, this.d, this.d.random());
+    if (d.action === 'block-chain') return this.blockChain(job, c, d.delayMs, log, err);
     const now = this.d.now();
-    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
-    if (decision.action === 'retry') {
-      this.d.outbox.markRetry(job.id, attempts, c.reason, now + decision.delayMs, now, job.state === 'submitted' && job.txHash ? 'submitted' : 'pending');
-      log.warn({ err, reason: c.reason, retryInMs: decision.delayMs }, 'delivery failed, will retry');
-    } else {
-      this.d.outbox.markDead(job.id, attempts, decision.reason, now);
-      log.error({ err, reason: decision.reason }, 'delivery dead-lettered');
+    const chain = String(job.chainId);
+    const state = job.state === 'submitted' && job.txHash ? 'submitted' : 'pending';
+    this.d.metrics.failures.inc({ chain, reason: c.kind === 'ccip-execution-failed' ? 'ccip execution failure' : (c.reason.split(':')[0] ?? 'unknown') });
+    switch (d.action) {
+      case 'check-chain':
+        // Reading the chain after an "already applied" revert failed the same way: the next pass re-checks the chain.
+        this.d.outbox.markRetry(job.id, job.attempts + 1, c.reason, now + this.d.policy.baseMs, now, state);
+        log.warn({ err, reason: c.reason }, 'delivery failed, will retry');
+        return;
+      case 'park':
+        this.d.outbox.markParked(job.id, d.attempts, d.reason, now + d.delayMs, now);
+        if (d.alert) {
+          this.d.metrics.ccipExecutionParked.inc({ chain });
+          log.error({ err, reason: c.reason, executions: d.attempts }, 'CCIP execution keeps failing: delivery parked, needs an operator');
+        } else log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, 'delivery parked: the chain refuses it for now; later attestations go on');
+        return;
+      case 'wait-did':
+        this.d.outbox.markRetry(job.id, d.attempts, c.reason, now + d.delayMs, now, state);
+        log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, "delivery waits: the chain refuses this DID's message for now; other DIDs go on");
+        return;
+      case 'retry':
+        // A CCIP execution again: the job stays `submitted` on its source send.
+        this.d.outbox.markRetry(job.id, d.attempts, c.reason, now + d.delayMs, now, d.reexecute ? 'submitted' : state);
+        log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, d.reexecute ? 'CCIP execution failed; executing it again' : 'delivery failed, will retry');
+        return;
+      case 'dead':
+        this.d.outbox.markDead(job.id, d.attempts, d.reason, now);
+        log.error({ err, reason: d.reason }, 'delivery dead-lettered');
+        return;
     }
-  }
-
-  /** How soon a blocked chain is probed again: 4-8 base delays (1-2 s by default), never a busy loop. */
-  private probeMs(): number {
-    return Math.round(Math.min(this.d.policy.capMs, this.d.policy.baseMs * 4 * (1 + this.d.random())));
-  }
-
-  /**
-   * The chain refuses this DID's message for now (cap exhausted, asset paused): the DID waits alone, with a growing
-   * delay and no attempt limit (dead-lettering it would let its later attestations overtake it); other DIDs go on.
-   */
-  private didWaits(job: Job, c: Classified, log: Logger, err?: unknown): void {
-    const attempts = job.attempts + 1;
-    const now = this.d.now();
-    const delayMs = backoffDelay(attempts, this.d.didWaitPolicy, this.d.random());
-    this.d.outbox.markRetry(job.id, attempts, c.reason, now + delayMs, now, job.state === 'submitted' && job.txHash ? 'submitted' : 'pending');
-    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
-    log.warn({ err, reason: c.reason, retryInMs: delayMs }, "delivery waits: the chain refuses this DID's message for now; other DIDs go on");
-  }
-
-  /**
-   * A CCIP execution ended FAILURE: executed again (the job stays `submitted` on its source send) up to
-   * `maxCcipExecutions`, then parked with its reason and an alert; a person must look at the receiver's revert.
-   */
-  private executionFailed(job: Job, c: Classified, log: Logger, err?: unknown): void {
-    const attempts = job.attempts + 1;
-    const now = this.d.now();
-    this.d.metrics.failures.inc({ chain: String(job.chainId), reason: 'ccip execution failure' });
-    if (attempts < this.d.maxCcipExecutions) {
-      const delayMs = backoffDelay(attempts, this.d.policy, this.d.random());
-      this.d.outbox.markRetry(job.id, attempts, c.reason, now + delayMs, now, 'submitted');
-      log.warn({ err, reason: c.reason, retryInMs: delayMs }, 'CCIP execution failed; executing it again');
-      return;
-    }
-    const delayMs = backoffDelay(attempts, this.d.parkPolicy, this.d.random());
-    this.d.outbox.markParked(job.id, attempts, `parked after ${attempts} failed CCIP executions: ${c.reason}`, now + delayMs, now);
-    this.d.metrics.ccipExecutionParked.inc({ chain: String(job.chainId) });
-    log.error({ err, reason: c.reason, executions: attempts }, 'CCIP execution keeps failing: delivery parked, needs an operator');
   }
 }

@@ -10,6 +10,7 @@ import { createMetrics } from '../relayer/metrics.js';
 import type { ReceiptState, Replacement, Submitted, Transport } from '../relayer/transports/transport.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { AppliedBy } from '../relayer/transports/applied-by.js';
+import { RwaError } from '../common/errors.js';
 
 /** Unit-test kit of the chain worker: scripted transports and destinations (test doubles), an outbox on a temp file. */
 export const CHAIN = 7;
@@ -48,8 +49,10 @@ export class ScriptedTransport implements Transport {
   }
 }
 
-export class RetryableError extends Error {
-  readonly retryable = true;
+export class RetryableError extends RwaError<'test_transient'> {
+  constructor(message: string) {
+    super(message, { code: 'test_transient', retryable: true });
+  }
 }
 
 export const BIT: Record<TransportName, number> = { cctp: 1, ccip: 2, wormhole: 4 };

@@ -7,6 +7,7 @@ import { navRequestSchema, settlementRequestSchema, type NavRequest, type Settle
 import { parserFor } from '../../schemas/validate.js';
 import { isRpcUnavailable } from '../../common/rpc-errors.js';
 import { OracleError } from '../../core/errors.js';
+import { httpStatus } from '../../core/http-status.js';
 import type { OracleService } from '../intake/settlement-service.js';
 import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
 import type { DestinationsPort, TransportQuorumStatus } from '../../core/chain/destinations.js';
@@ -68,13 +69,13 @@ export function createApp(deps: AppDeps): Hono {
     log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
   });
   if (reads.limit) app.use('*', reads.limit);
-  app.use('/v1/*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new OracleError(413, 'body_too_large', 'body exceeds 16 KiB'); } }));
+  app.use('/v1/*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new OracleError('body_too_large', 'body exceeds 16 KiB'); } }));
 
   app.onError((err, c) => {
     if (err instanceof OracleError) {
       deps.metrics.refusals.inc({ code: err.code });
       log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'request refused');
-      return c.json(err.toJSON(), err.status);
+      return c.json(err.toJSON(), httpStatus(err.code));
     }
     if (isRpcUnavailable(err)) {
       // The hub or a chain could not be read (RPC down or too slow): retryable, nothing was signed or stored.
@@ -104,8 +105,8 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/v1/attestations', async (c) => {
     const after = Number(c.req.query('after') ?? '0');
     const limit = Number(c.req.query('limit') ?? '100');
-    if (!Number.isSafeInteger(after) || after < 0) throw new OracleError(400, 'invalid_query', 'after must be a non-negative integer', 'after');
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new OracleError(400, 'invalid_query', 'limit must be 1..500', 'limit');
+    if (!Number.isSafeInteger(after) || after < 0) throw new OracleError('invalid_query', 'after must be a non-negative integer', 'after');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new OracleError('invalid_query', 'limit must be 1..500', 'limit');
     // A page can only change while it is not full: seqs are assigned in order, so past after + limit new attestations
     // land on later pages. Keyed so, a full page is shared however fast attestations arrive (gaps in seq: ttl bound).
     // Trusted readers (relayers) and tests without limits see a new attestation at once; anonymous readers may get a
@@ -139,9 +140,9 @@ export function createApp(deps: AppDeps): Hono {
    */
   app.get('/v1/attestations/:id', async (c) => {
     const id = c.req.param('id');
-    if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new OracleError(400, 'invalid_id', 'id must be a 32-byte hex attestation id', 'id');
+    if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new OracleError('invalid_id', 'id must be a 32-byte hex attestation id', 'id');
     const found = deps.store.getById(id.toLowerCase());
-    if (!found) throw new OracleError(404, 'unknown_attestation', `no attestation ${id}`, 'id');
+    if (!found) throw new OracleError('unknown_attestation', `no attestation ${id}`, 'id');
     const view = attestationView(found.row, found.deliveries);
     const onChain = await statuses.get(found.row.id, () => Promise.all(found.deliveries.map((d) => deliveryState(found.row, d))));
     return c.json({ ...view, delivery: onChain });

@@ -20,7 +20,7 @@ export function createDidRoutes(deps: DidRoutesDeps): Hono {
   const app = new Hono();
   app.get('/:did', async (c) => {
     const did = c.req.param('did');
-    if (!DID_PATTERN.test(did)) throw new OracleError(400, 'invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
+    if (!DID_PATTERN.test(did)) throw new OracleError('invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
     const { hash, record } = await registeredDid(deps.registry, did);
     const [custodians, navPublishers] = await Promise.all([deps.members.custodiansOf(hash), deps.members.navPublishersOf(hash)]);
     const doc = didDocument({

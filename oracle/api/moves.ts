@@ -18,8 +18,8 @@ export function createMoveRoutes(moves: MoveService): Hono {
   app.get('/:ref', async (c) => {
     const ref = c.req.param('ref');
     const did = c.req.query('did');
-    if (!did) throw new OracleError(400, 'invalid_query', 'did is required', 'did');
-    if (!REF.test(ref)) throw new OracleError(400, 'invalid_ref', 'ref must be 1..128 printable ASCII characters', 'ref');
+    if (!did) throw new OracleError('invalid_query', 'did is required', 'did');
+    if (!REF.test(ref)) throw new OracleError('invalid_ref', 'ref must be 1..128 printable ASCII characters', 'ref');
     return c.json(await moves.status(did, ref));
   });
   return app;

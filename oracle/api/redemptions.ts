@@ -25,7 +25,7 @@ export interface RedemptionRoutesDeps {
 }
 
 const didParam = (did: string): string => {
-  if (!DID_PATTERN.test(did)) throw new OracleError(400, 'invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
+  if (!DID_PATTERN.test(did)) throw new OracleError('invalid_did', 'not an RWA DID (did:rwa:...)', 'did');
   return did;
 };
 
@@ -52,7 +52,7 @@ export function createRedemptionRoutes(d: RedemptionRoutesDeps): Hono {
     const did = didParam(c.req.param('did'));
     const docKind = c.req.query('docKind');
     if (docKind !== undefined && !(DOC_KINDS as readonly string[]).includes(docKind)) {
-      throw new OracleError(400, 'invalid_query', `docKind must be one of ${DOC_KINDS.join(', ')}`, 'docKind');
+      throw new OracleError('invalid_query', `docKind must be one of ${DOC_KINDS.join(', ')}`, 'docKind');
     }
     return c.json({ did, items: d.disclosures.listOf(did, docKind as DisclosureRequest['docKind'] | undefined) });
   });

@@ -19,7 +19,7 @@ const requestHashOf = (b: AcceptanceRequest): Hex =>
   keccak256(stringToBytes(JSON.stringify([b.did, b.chainId, b.requestId, getAddress(b.owner), b.amount, b.acceptedAt])));
 
 function refuse(r: Refusal | undefined): void {
-  if (r) throw new OracleError(r.code === 'unknown_request' ? 404 : 422, r.code, r.message, r.field);
+  if (r) throw new OracleError(r.code, r.message, r.field);
 }
 
 /**
@@ -36,11 +36,11 @@ export class AcceptanceService {
   constructor(private readonly d: RedemptionDeps) {}
 
   async submit(body: AcceptanceRequest): Promise<SubmitResult> {
-    if (BigInt(body.requestId) > MAX_NONCE) throw new OracleError(400, 'invalid_body', 'requestId exceeds 2^64 - 1', 'requestId');
+    if (BigInt(body.requestId) > MAX_NONCE) throw new OracleError('invalid_body', 'requestId exceeds 2^64 - 1', 'requestId');
     const { hash, record } = await registeredDid(this.d.registry, body.did);
     const signer = await recoveredSigner(recoverAcceptanceSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
     await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
-    if (!enabledChains(this.d, record).includes(body.chainId)) throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
+    if (!enabledChains(this.d, record).includes(body.chainId)) throw new OracleError('chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
     refuse(checkNotInFuture('acceptedAt', BigInt(body.acceptedAt), this.d.now(), this.d.maxFutureSkewSeconds));
 
     const requestHash = requestHashOf(body);

@@ -12,6 +12,7 @@ import { AdminService } from './admin-service.js';
 import { Committee } from '../issue/committee/local.js';
 import { createMetrics } from '../metrics.js';
 import { OracleError } from '../../core/errors.js';
+import { httpStatus } from '../../core/http-status.js';
 import type { DidRecord } from '../../core/chain/registry.js';
 import type { HoldingsState } from '../../core/chain/destinations.js';
 import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
@@ -97,7 +98,7 @@ async function refusal(p: Promise<unknown>) {
   const err = await p.then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(OracleError);
   const e = err as OracleError;
-  return { status: e.status, code: e.code, field: e.field };
+  return { status: httpStatus(e.code), code: e.code, field: e.field };
 }
 
 describe('registry sync', () => {

@@ -80,7 +80,7 @@ export class AdminService {
       const existing = this.d.store.findBySource(record.did, kind, sourceRef);
       if (existing) {
         if (existing.requestHash !== requestHash) {
-          throw new OracleError(409, 'conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
+          throw new OracleError('conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
         }
         return { created: false, attestation: existing };
       }
@@ -200,7 +200,7 @@ export class AdminService {
       }),
     );
     const split = splitReserve(BigInt(body.reserve), supplies);
-    if (!split.ok) throw new OracleError(422, 'reserve_below_supply', split.message, 'reserve');
+    if (!split.ok) throw new OracleError('reserve_below_supply', split.message, 'reserve');
     return { kind: 'reserve', request: body, caps: split.caps.map((c) => ({ chainId: Number(c.chainId), cap: c.cap.toString(), ceiling: c.ceiling.toString() })) };
   }
 
@@ -214,14 +214,14 @@ export class AdminService {
     await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
     const asOf = BigInt(body.asOf);
     const future = checkNotInFuture('asOf', asOf, this.d.now(), this.d.maxFutureSkewSeconds);
-    if (future) throw new OracleError(422, future.code, future.message, future.field);
+    if (future) throw new OracleError(future.code, future.message, future.field);
     const content = { did: body.did, reserve: body.reserve, asOf: body.asOf };
     const sourceRef = String(body.asOf);
     const existing = this.d.store.findBySource(body.did, 'reserve', sourceRef);
     if (existing && existing.requestHash === hashJson(content)) return { created: false, attestation: existing };
     const last = this.d.store.latestOfKind(hash, 'reserve');
     if (last?.asOf !== null && last?.asOf !== undefined && asOf <= BigInt(last.asOf) && !existing) {
-      throw new OracleError(422, 'reserve_not_newer', `asOf ${asOf} is not later than the latest reserve's asOf ${last.asOf}`, 'asOf');
+      throw new OracleError('reserve_not_newer', `asOf ${asOf} is not later than the latest reserve's asOf ${last.asOf}`, 'asOf');
     }
     const chains = this.chainsOf(record);
     // A round for this very request still open: complete it with the caps first proposed, never recomputed.

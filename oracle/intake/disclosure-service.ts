@@ -37,7 +37,7 @@ export class DisclosureService {
     const signer = await recoveredSigner(recoverDisclosureSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
     requireIssuer(record, signer);
     const future = checkNotInFuture('asOf', BigInt(body.asOf), this.d.now(), this.d.maxFutureSkewSeconds);
-    if (future) throw new OracleError(422, future.code, future.message, future.field);
+    if (future) throw new OracleError(future.code, future.message, future.field);
 
     const sourceRef = disclosureRef(body);
     const requestHash = requestHashOf(body);
@@ -45,7 +45,7 @@ export class DisclosureService {
     return issueOnce(this.d, { did: body.did, hash, kind: 'disclosure', sourceRef, requestHash, field: 'asOf' }, async (nonce) => {
       const latest = this.latest(body.did, body.docKind);
       if (latest?.asOf !== null && latest?.asOf !== undefined && body.asOf <= latest.asOf) {
-        throw new OracleError(422, 'disclosure_not_newer', `asOf ${body.asOf} is not later than the latest ${body.docKind} (asOf ${latest.asOf})`, 'asOf');
+        throw new OracleError('disclosure_not_newer', `asOf ${body.asOf} is not later than the latest ${body.docKind} (asOf ${latest.asOf})`, 'asOf');
       }
       return issueAttestation(issueDepsOf(this.d), attestationOf(source, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), enabledChains(this.d, record).map(BigInt), {
         did: body.did,

@@ -20,7 +20,7 @@ const requestHashOf = (b: FulfilmentRequest): Hex =>
 
 /** Rule refusals as HTTP errors: an unknown request is a 404, the rest 422; the field names the body's field. */
 function refuse(r: Refusal | undefined): void {
-  if (r) throw new OracleError(r.code === 'unknown_request' ? 404 : 422, r.code, r.message, r.field);
+  if (r) throw new OracleError(r.code, r.message, r.field);
 }
 
 /**
@@ -37,11 +37,11 @@ export class FulfilmentService {
   constructor(private readonly d: RedemptionDeps) {}
 
   async submit(body: FulfilmentRequest): Promise<SubmitResult> {
-    if (BigInt(body.requestId) > MAX_NONCE) throw new OracleError(400, 'invalid_body', 'requestId exceeds 2^64 - 1', 'requestId');
+    if (BigInt(body.requestId) > MAX_NONCE) throw new OracleError('invalid_body', 'requestId exceeds 2^64 - 1', 'requestId');
     const { hash, record } = await registeredDid(this.d.registry, body.did);
     const signer = await recoveredSigner(recoverFulfilmentSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
     await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
-    if (!enabledChains(this.d, record).includes(body.chainId)) throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
+    if (!enabledChains(this.d, record).includes(body.chainId)) throw new OracleError('chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
     const amount = BigInt(body.amount);
     refuse(checkAmount(amount));
     refuse(checkNotInFuture('settledAt', BigInt(body.settledAt), this.d.now(), this.d.maxFutureSkewSeconds));

@@ -70,7 +70,7 @@ export interface MoveView {
 }
 
 const refuse = (r: Refusal | undefined) => {
-  if (r) throw new OracleError(422, r.code, r.message, r.field);
+  if (r) throw new OracleError(r.code, r.message, r.field);
 };
 
 /** What the request hash covers: the signed instruction with a checksummed investor, not the signature bytes. */
@@ -128,9 +128,9 @@ export class MoveService {
     const { hash, record } = await registeredDid(this.d.registry, body.did);
     const signer = await recoveredSigner(recoverMoveSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
     await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
-    if (body.fromChainId === body.toChainId) throw new OracleError(422, 'same_chain', 'fromChainId and toChainId must differ', 'toChainId');
+    if (body.fromChainId === body.toChainId) throw new OracleError('same_chain', 'fromChainId and toChainId must differ', 'toChainId');
     for (const field of ['fromChainId', 'toChainId'] as const) {
-      if (!this.enabled(record, body[field])) throw new OracleError(422, 'chain_not_enabled', `chain ${body[field]} is not enabled for ${body.did}`, field);
+      if (!this.enabled(record, body[field])) throw new OracleError('chain_not_enabled', `chain ${body[field]} is not enabled for ${body.did}`, field);
     }
     const amount = BigInt(body.amount);
     refuse(checkAmount(amount));
@@ -184,7 +184,7 @@ export class MoveService {
 
   private repeat(existing: AttestationRow, requestHash: Hex): AttestationRow {
     if (existing.requestHash !== requestHash) {
-      throw new OracleError(409, 'conflicting_repeat', `ref was already used with a different body (attestation ${existing.id})`, 'ref');
+      throw new OracleError('conflicting_repeat', `ref was already used with a different body (attestation ${existing.id})`, 'ref');
     }
     return existing;
   }
@@ -192,7 +192,7 @@ export class MoveService {
   /** A move by DID and ref, with both legs' attestation ids and whether their chains applied them. */
   async status(did: string, ref: string): Promise<MoveView> {
     const out = this.d.store.findBySource(did, 'settlement', moveSourceRef(ref, 'out'));
-    if (!out) throw new OracleError(404, 'unknown_move', `no move ${ref} for ${did}`, 'ref');
+    if (!out) throw new OracleError('unknown_move', `no move ${ref} for ${did}`, 'ref');
     return this.view(out);
   }
 

@@ -38,7 +38,7 @@ export interface SubmitResult {
 }
 
 const refuse = (r: Refusal | undefined) => {
-  if (r) throw new OracleError(422, r.code, r.message, r.field);
+  if (r) throw new OracleError(r.code, r.message, r.field);
 };
 
 /** Canonical JSON (sorted keys, bigints as strings) so the same request always hashes the same. */
@@ -80,13 +80,13 @@ export class OracleService {
     const { hash, record } = await registeredDid(this.d.registry, body.did);
     const chainId = BigInt(body.chainId);
     if (!record.chainIds.includes(chainId) || !this.d.destinations.get(body.chainId)) {
-      throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
+      throw new OracleError('chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
     }
     const signer = await recoveredSigner(recoverSettlementSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
     await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
     // Move legs are stored as settlements under `move:<ref>:out|in` (oracle/intake/move-service.ts): keep that space theirs.
     if (body.settlementRef.startsWith('move:')) {
-      throw new OracleError(422, 'reserved_ref', 'settlement references starting with "move:" are reserved for cross-chain moves', 'settlementRef');
+      throw new OracleError('reserved_ref', 'settlement references starting with "move:" are reserved for cross-chain moves', 'settlementRef');
     }
     const amount = BigInt(body.amount);
     refuse(checkAmount(amount));
@@ -159,7 +159,7 @@ export class OracleService {
 
   private repeat(existing: AttestationRow, requestHash: Hex, field: string): SubmitResult {
     if (existing.requestHash !== requestHash) {
-      throw new OracleError(409, 'conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
+      throw new OracleError('conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
     }
     return { created: false, attestation: existing };
   }

@@ -18,7 +18,7 @@ export function issueOnce(
     const existing = d.store.findBySource(at.did, at.kind, at.sourceRef);
     if (existing) {
       if (existing.requestHash !== at.requestHash) {
-        throw new OracleError(409, 'conflicting_repeat', `${at.field} was already used with a different body (attestation ${existing.id})`, at.field);
+        throw new OracleError('conflicting_repeat', `${at.field} was already used with a different body (attestation ${existing.id})`, at.field);
       }
       return { created: false, attestation: existing };
     }

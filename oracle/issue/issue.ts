@@ -45,7 +45,7 @@ export async function issueAttestation(
   const open = d.store.proposals.openBySource(row.did, row.kind, row.sourceRef);
   if (open) {
     if (open.requestHash !== row.requestHash) {
-      throw new OracleError(409, 'conflicting_repeat', `${row.sourceRef} is already proposed with a different body (nonce ${open.nonce})`, 'request');
+      throw new OracleError('conflicting_repeat', `${row.sourceRef} is already proposed with a different body (nonce ${open.nonce})`, 'request');
     }
     d.logger.info({ did: open.did, nonce: open.nonce, kind: open.kind }, 'request repeated: completing its open proposal');
     // The same message; signed by the set the chains hold now (a rotation may have applied since it was proposed).
@@ -91,7 +91,7 @@ export async function runProposal(d: IssueDeps, first: ProposalRow, signerSet?: 
     const err = outcome.error;
     const otherMessageAtNonce = err.impossible && err.refusals.length > 0 && err.refusals.every((c) => c === 'equivocation');
     if (!otherMessageAtNonce || round >= MAX_REPROPOSALS) {
-      throw new OracleError(503, 'quorum_unavailable', err.impossible ? `signers refused this request (${err.message})` : err.message, undefined, { cause: err });
+      throw new OracleError('quorum_unavailable', err.impossible ? `signers refused this request (${err.message})` : err.message, undefined, { cause: err });
     }
     const nonce = d.store.nextNonce(p.didHash);
     const message: AttestationMessage = { ...decodeMessage(p.message as Hex), nonce: BigInt(nonce) };

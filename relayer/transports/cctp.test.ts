@@ -83,6 +83,6 @@ describe('CctpTransport on anvil', () => {
     const job = jobFor(settlement, await committee.signFor(settlement, { chainId: BigInt(anvil.chainId), receiver }, signers, DEV_COMMITTEE_THRESHOLD));
     const transport = new CctpTransport({ name: 'cctp-test', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }, ANVIL_RELAYER_KEY, 300);
     const err = await transport.simulate(job).catch((e: unknown) => e);
-    expect(classifyError(err)).toEqual({ reason: 'reverted: NotAllowListed', retryable: true, alreadyApplied: false, didWaits: true });
+    expect(classifyError(err)).toEqual({ kind: 'wait-did', reason: 'reverted: NotAllowListed', revert: 'NotAllowListed' });
   }, 60_000);
 });

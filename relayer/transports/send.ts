@@ -2,11 +2,14 @@ import type { Address, Hex, PublicClient } from 'viem';
 import { escalateFees, type EscalationPolicy, type Fees } from '../fees.js';
 import type { NonceManager } from '../nonces.js';
 import type { Replacement, Submitted } from './transport.js';
+import { RwaError } from '../../common/errors.js';
 
 /** The fee cap forbids a further replacement: retryable, the stuck transaction may still be mined. */
-export class FeeCapReachedError extends Error {
+export class FeeCapReachedError extends RwaError<'fee_cap_reached'> {
   override readonly name = 'FeeCapReachedError';
-  readonly retryable = true;
+  constructor(message: string) {
+    super(message, { code: 'fee_cap_reached', retryable: true });
+  }
 }
 
 /** One delivery transaction of a transport: how to size its gas and how to send it with a given nonce and fees. */

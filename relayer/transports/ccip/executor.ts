@@ -19,6 +19,7 @@ import {
 } from 'viem';
 import { privateKeyToAddress, sign } from 'viem/accounts';
 import { offRampAbi, onRampAbi } from '../../../schemas/abi.js';
+import { RwaError } from '../../../common/errors.js';
 
 /**
  * The off-chain roles of a CCIP 2.0 lane, played by our own processes: read what the OnRamp emitted, produce the
@@ -38,14 +39,10 @@ export const ccipChainSelector = (n: bigint | number): CcipChainSelector => {
 };
 
 /** Every error of this module says whether trying again can help (the relayer's retry vs dead-letter decision). */
-export class CcipExecutorError extends Error {
+export class CcipExecutorError extends RwaError<'ccip_executor' | 'ccip_execution_failed'> {
   override readonly name: string = 'CcipExecutorError';
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown; code?: 'ccip_execution_failed' }) {
+    super(message, { code: options?.code ?? 'ccip_executor', retryable, cause: options?.cause });
   }
 }
 
@@ -59,7 +56,7 @@ export class CcipExecutionFailedError extends CcipExecutorError {
     readonly messageId: Hex,
     readonly state: string,
   ) {
-    super(`CCIP message ${messageId} execution ended ${state}; it stays executable and will be executed again`, true);
+    super(`CCIP message ${messageId} execution ended ${state}; it stays executable and will be executed again`, true, { code: 'ccip_execution_failed' });
   }
 }
 

@@ -50,6 +50,6 @@ describe('CcipLanes', () => {
     const lanes = new CcipLanes(HUB, HUB, new Map<number, Transport>([[HUB, new Lane('hub')]]));
     const err = await lanes.isApplied(job('redemptionRequest', request(3n))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoCcipLaneError);
-    expect(classifyError(err)).toMatchObject({ retryable: false, reason: expect.stringMatching(/no CCIP lane from chain 3 to chain 1/) });
+    expect(classifyError(err)).toMatchObject({ kind: 'dead-letter', reason: expect.stringMatching(/no CCIP lane from chain 3 to chain 1/) });
   });
 });

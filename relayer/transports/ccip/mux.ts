@@ -2,11 +2,14 @@ import type { Hex } from 'viem';
 import type { Job } from '../../store/outbox.js';
 import type { ReceiptState, Replacement, Submitted, Transport } from '../transport.js';
 import { originOf } from '../../lanes.js';
+import { RwaError } from '../../../common/errors.js';
 
 /** No CCIP lane from the job's origin to its destination: configuration, not something a retry fixes. */
-export class NoCcipLaneError extends Error {
+export class NoCcipLaneError extends RwaError<'no_ccip_lane'> {
   override readonly name = 'NoCcipLaneError';
-  readonly retryable = false;
+  constructor(message: string) {
+    super(message, { code: 'no_ccip_lane', retryable: false });
+  }
 }
 
 /**

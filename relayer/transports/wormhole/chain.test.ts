@@ -141,7 +141,7 @@ describe('Wormhole transport hub -> spoke on two anvil chains', () => {
     // Published without the dry run: the investor is not allow-listed on the spoke yet.
     const sent = await transport.submit(job);
     const err = await transport.waitForReceipt(sent.txHash, job).then(() => undefined, (e: unknown) => e);
-    expect(classifyError(err)).toMatchObject({ reason: 'reverted: NotAllowListed', retryable: true, alreadyApplied: false });
+    expect(classifyError(err)).toMatchObject({ kind: 'wait-did', reason: 'reverted: NotAllowListed' });
 
     // The allow-list arrives; the next pass over the same publication delivers the same VAA (sequence 1).
     const direct = new CctpTransport(endpoint(spokeChain), ANVIL_RELAYER_KEY, 30_000);

@@ -3,6 +3,7 @@ import { createVAA, deserialize, keccak256 as sdkKeccak256, serialize, Signature
 import { bytesToHex, getAddress, hexToBytes, isAddressEqual, type Address, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import type { WormholeChainId } from '../../../schemas/ids.js';
+import { RwaError } from '../../../common/errors.js';
 
 /**
  * Wormhole VAAs v1 for the local Wormhole transport: build the body of what RwaWormholeEmitter published, sign it as
@@ -12,14 +13,10 @@ import type { WormholeChainId } from '../../../schemas/ids.js';
  */
 
 /** Every error of this module says whether trying again can help (the relayer's retry vs dead-letter decision). */
-export class WormholeVaaError extends Error {
+export class WormholeVaaError extends RwaError<'wormhole_vaa'> {
   override readonly name = 'WormholeVaaError';
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(message, { code: 'wormhole_vaa', retryable, cause: options?.cause });
   }
 }
 
