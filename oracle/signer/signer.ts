@@ -8,11 +8,9 @@ import { attestationOf, sourceRefOf, type AnySource } from '../attestation.js';
 import type { Destination } from '../committee/port.js';
 import { OracleError } from '../errors.js';
 import type { SignedChainRow, SignedStore } from './store/signed.js';
-import { vetSignRequest, type SignerCheckDeps, type SignerSet, type Vetted } from './checks.js';
-import { vetAdminRequest } from './admin-checks.js';
-import { vetMoveRequest } from './move-checks.js';
-import { vetRedemptionRequest, type RedemptionCheckDeps } from './redemption-checks.js';
-import { vetQuorumRequest } from './quorum-checks.js';
+import type { SignerCheckDeps, SignerSet, Vetted } from './checks.js';
+import type { RedemptionCheckDeps } from './redemption-checks.js';
+import { vet } from './vetting.js';
 
 export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt' | 'redemption'> {
   /** The chains' redemptions modules and the registry's policies; without them the redemption kinds are refused. */
@@ -158,23 +156,7 @@ export class SignerService {
   }
 
   private vet(cmd: SignCommand, did: DidHash, rules: boolean): Promise<Vetted> {
-    const s = cmd.source;
-    switch (s.kind) {
-      case 'move':
-        return vetMoveRequest(this.checks, s, did, cmd.chainIds, { rules, nonce: cmd.nonce });
-      case 'settlement':
-      case 'nav':
-        return vetSignRequest(this.checks, s, did, cmd.chainIds, { rules, nonce: cmd.nonce });
-      case 'config':
-      case 'allowlist':
-      case 'pause':
-      case 'reserve':
-        return vetAdminRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
-      case 'transportQuorum':
-        return vetQuorumRequest(this.checks, s, did, cmd.chainIds);
-      default:
-        return vetRedemptionRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
-    }
+    return vet(this.checks, { source: cmd.source, did, chainIds: cmd.chainIds, nonce: cmd.nonce, rules });
   }
 
   private signFor(message: AttestationMessage, dest: Destination): Promise<Hex> {

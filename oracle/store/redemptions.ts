@@ -6,12 +6,10 @@ export type CursorStream = (typeof chainCursors.$inferSelect)['stream'];
 export type RequestRow = typeof redemptionRequests.$inferSelect;
 export type StageRow = typeof redemptionStages.$inferSelect;
 
-/** The idempotency key of a request's kind 7 report among the DID's attestations. */
-export const requestSourceRef = (chainId: number, requestId: bigint | string): string => `request:${chainId}:${requestId}`;
-/** The idempotency key of a request's kind 13 acceptance: one per request. */
-export const acceptanceSourceRef = (chainId: number, requestId: bigint | string): string => `acceptance:${chainId}:${requestId}`;
-/** The idempotency key of a hub stage change's kind 8 report. */
-export const stageSourceRef = (stageSeq: bigint | string): string => `stage:${stageSeq}`;
+/** Idempotency keys of kinds 7, 13 and 8 among the DID's attestations: defined by their kind modules. */
+export { requestSourceRef } from '../../schemas/kinds/redemption-request.js';
+export { acceptanceSourceRef } from '../../schemas/kinds/redemption-acceptance.js';
+export { stageSourceRef } from '../../schemas/kinds/redemption-stage.js';
 
 /** A request with what the oracle has issued against it (fulfilment attestations, applied or not). */
 export interface RequestWithFulfilled extends RequestRow {
