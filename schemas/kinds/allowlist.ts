@@ -1,9 +1,9 @@
-import { concat, getAddress } from 'viem';
+import { concat, getAddress, type Address } from 'viem';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, address, did, ref, signature } from './json.js';
-import { defineKind, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource } from './spec.js';
 
 /**
  * Kind 4: accounts the DID's issuer allows (or no longer allows) to hold and receive the asset, on every chain.
@@ -82,4 +82,24 @@ export const allowListSource = defineSource({
       '503': { description: 'the hub or the committee cannot be reached; retry', error: true },
     },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. Signed by the DID's issuer: accounts allowed (or no longer allowed) to hold and receive the asset. Entries split into parallel account / allowed arrays.
+ */
+export const allowListSigning = defineSigning({
+  primaryType: 'AllowListUpdate',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'ref', type: 'string' },
+    { name: 'accounts', type: 'address[]' },
+    { name: 'allowed', type: 'bool[]' },
+  ],
+  message: (body: Omit<AllowListRequest, 'signature'>) => ({
+    did: body.did,
+    ref: body.ref,
+    accounts: body.entries.map((e) => e.account as Address),
+    allowed: body.entries.map((e) => e.allowed),
+  }),
 });

@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { nameOf, u } from './codec.js';
 import { DRAFT, bytes32, did, signature, unixSeconds } from './json.js';
-import { defineKind, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource } from './spec.js';
 
 /**
  * Kind 11: a document anchored by hash on every chain; the latest per (did, docKind) must have a strictly newer asOf.
@@ -93,4 +93,26 @@ export const disclosureSource = defineSource({
       '422': { description: 'disclosure_not_newer (asOf not later than the latest of its kind), time_in_future (asOf)', error: true },
     },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. Signed by the DID's issuer: a document (NAV report, custody statement, audit report, incident notice) by hash. The document kind travels as its on-chain code (uint8), the name only in JSON.
+ */
+export const disclosureSigning = defineSigning({
+  primaryType: 'Disclosure',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'docKind', type: 'uint8' },
+    { name: 'docHash', type: 'bytes32' },
+    { name: 'uri', type: 'string' },
+    { name: 'asOf', type: 'uint64' },
+  ],
+  message: (body: Omit<DisclosureRequest, 'signature'>) => ({
+    did: body.did,
+    docKind: DISCLOSURE_KIND[body.docKind],
+    docHash: body.docHash as Hex,
+    uri: body.uri,
+    asOf: BigInt(body.asOf),
+  }),
 });

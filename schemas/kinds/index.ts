@@ -1,17 +1,17 @@
-import { settlement, settlementSource } from './settlement.js';
-import { nav, navSource } from './nav.js';
+import { settlement, settlementSource, settlementSigning } from './settlement.js';
+import { nav, navSource, navSigning } from './nav.js';
 import { config, configSource } from './config.js';
-import { allowlist, allowListSource } from './allowlist.js';
-import { pause, pauseSource } from './pause.js';
-import { reserve, reserveSource } from './reserve.js';
+import { allowlist, allowListSource, allowListSigning } from './allowlist.js';
+import { pause, pauseSource, pauseSigning } from './pause.js';
+import { reserve, reserveSource, reserveSigning } from './reserve.js';
 import { redemptionRequest, redemptionRequestSource } from './redemption-request.js';
 import { redemptionStage, redemptionStageSource } from './redemption-stage.js';
 import { redemptionPolicy, redemptionPolicySource } from './redemption-policy.js';
-import { redemptionFulfilment, redemptionFulfilmentSource } from './redemption-fulfilment.js';
-import { disclosure, disclosureSource } from './disclosure.js';
+import { redemptionFulfilment, redemptionFulfilmentSource, redemptionFulfilmentSigning } from './redemption-fulfilment.js';
+import { disclosure, disclosureSource, disclosureSigning } from './disclosure.js';
 import { transportQuorum, transportQuorumSource } from './transport-quorum.js';
-import { redemptionAcceptance, redemptionAcceptanceSource } from './redemption-acceptance.js';
-import { moveReturn, moveSource, moveVoid } from './move.js';
+import { redemptionAcceptance, redemptionAcceptanceSource, redemptionAcceptanceSigning } from './redemption-acceptance.js';
+import { moveReturn, moveSigning, moveSource, moveVoid } from './move.js';
 import type { KindSpec, SourceSpec } from './spec.js';
 
 /**
@@ -53,6 +53,19 @@ export const SOURCES = [
   disclosureSource,
   transportQuorumSource,
   redemptionAcceptanceSource,
+] as const;
+
+/** The EIP-712 types requests are signed as (custodian domain): one per kind with a posted request. */
+export const REQUEST_SIGNINGS = [
+  settlementSigning,
+  navSigning,
+  reserveSigning,
+  allowListSigning,
+  pauseSigning,
+  moveSigning,
+  redemptionFulfilmentSigning,
+  redemptionAcceptanceSigning,
+  disclosureSigning,
 ] as const;
 
 type Kinds = typeof KINDS;

@@ -1,10 +1,10 @@
-import { concat, getAddress, zeroHash, type Hex } from 'viem';
+import { concat, getAddress, zeroHash, type Address, type Hex } from 'viem';
 import type { FromSchema } from 'json-schema-to-ts';
 import { refHash, type DidHash } from '../ids.js';
 import type { FieldReader, Header } from './codec.js';
 import { u } from './codec.js';
 import { DRAFT, address, did, evmChainId, ref, signature, uintString, MAX_UINT64 } from './json.js';
-import { RequestIssue, defineKind, defineSource } from './spec.js';
+import { RequestIssue, defineKind, defineSigning, defineSource } from './spec.js';
 import type { SettlementMessage } from './settlement.js';
 
 /**
@@ -148,4 +148,28 @@ export const moveSource = defineSource({
       '422': { description: 'a rule refused it: chains not enabled or equal, balance on the from-chain, to-chain not configured, paused, investor not allow-listed or reserve cap', error: true },
     },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. Signed by a custodian: move an investor's units from one chain to another (burn there, mint here); total unchanged.
+ */
+export const moveSigning = defineSigning({
+  primaryType: 'MoveInstruction',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'ref', type: 'string' },
+    { name: 'investor', type: 'address' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'fromChainId', type: 'uint64' },
+    { name: 'toChainId', type: 'uint64' },
+  ],
+  message: (body: Omit<MoveRequest, 'signature'>) => ({
+    did: body.did,
+    ref: body.ref,
+    investor: body.investor as Address,
+    amount: BigInt(body.amount),
+    fromChainId: BigInt(body.fromChainId),
+    toChainId: BigInt(body.toChainId),
+  }),
 });

@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, did, signature, uintString, unixSeconds } from './json.js';
-import { defineKind, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource } from './spec.js';
 
 /**
  * Kind 2: a NAV per unit posted by a NAV publisher.
@@ -67,4 +67,18 @@ export const navSource = defineSource({
     summary: 'Post a NAV update signed by a NAV publisher',
     responses: { '201': { description: 'attestation signed' }, '200': { description: 'repeat' }, '4XX': { description: 'refused', error: true } },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. 
+ */
+export const navSigning = defineSigning({
+  primaryType: 'NavReport',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'nav', type: 'uint256' },
+    { name: 'asOf', type: 'uint64' },
+  ],
+  message: (body: Omit<NavRequest, 'signature'>) => ({ did: body.did, nav: BigInt(body.nav), asOf: BigInt(body.asOf) }),
 });

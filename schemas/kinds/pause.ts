@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, did, ref, signature } from './json.js';
-import { defineKind, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource } from './spec.js';
 
 /**
  * Kind 5: the DID's issuer stops (or resumes) transfers and settlement application on every chain.
@@ -67,4 +67,18 @@ export const pauseSource = defineSource({
       '503': { description: 'the hub or the committee cannot be reached; retry', error: true },
     },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. Signed by the DID's issuer: stop (or resume) transfers and settlement application on every chain.
+ */
+export const pauseSigning = defineSigning({
+  primaryType: 'PauseOrder',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'ref', type: 'string' },
+    { name: 'paused', type: 'bool' },
+  ],
+  message: (body: Omit<PauseRequest, 'signature'>) => ({ did: body.did, ref: body.ref, paused: body.paused }),
 });

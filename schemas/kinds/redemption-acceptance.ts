@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, address, did, evmChainId, signature, uint64String, uintString, unixSeconds } from './json.js';
-import { defineKind, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource } from './spec.js';
 import { checkUint64 } from './redemption-request.js';
 
 /**
@@ -98,4 +98,28 @@ export const redemptionAcceptanceSource = defineSource({
       '503': { description: 'the chain or the committee cannot be reached; retry', error: true },
     },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. Signed by a custodian before it pays: it commits to pay this request, which its holder can then no longer cancel.
+ */
+export const redemptionAcceptanceSigning = defineSigning({
+  primaryType: 'RedemptionAcceptance',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'chainId', type: 'uint64' },
+    { name: 'requestId', type: 'uint64' },
+    { name: 'owner', type: 'address' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'acceptedAt', type: 'uint64' },
+  ],
+  message: (body: Omit<AcceptanceRequest, 'signature'>) => ({
+    did: body.did,
+    chainId: BigInt(body.chainId),
+    requestId: BigInt(body.requestId),
+    owner: body.owner as Address,
+    amount: BigInt(body.amount),
+    acceptedAt: BigInt(body.acceptedAt),
+  }),
 });

@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { refHash, type DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, bytes32, did, evmChainId, ref, signature, uint64String, uintString, unixSeconds } from './json.js';
-import { defineKind, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource } from './spec.js';
 import { checkUint64 } from './redemption-request.js';
 
 /**
@@ -102,4 +102,30 @@ export const redemptionFulfilmentSource = defineSource({
       '503': { description: 'the chain or the committee cannot be reached; retry', error: true },
     },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. Signed by a custodian: cash paid for (part of) a redemption request; burns that many locked units on its chain.
+ */
+export const redemptionFulfilmentSigning = defineSigning({
+  primaryType: 'RedemptionFulfilment',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'chainId', type: 'uint64' },
+    { name: 'requestId', type: 'uint64' },
+    { name: 'settlementRef', type: 'string' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'cashLegRef', type: 'bytes32' },
+    { name: 'settledAt', type: 'uint64' },
+  ],
+  message: (body: Omit<FulfilmentRequest, 'signature'>) => ({
+    did: body.did,
+    chainId: BigInt(body.chainId),
+    requestId: BigInt(body.requestId),
+    settlementRef: body.settlementRef,
+    amount: BigInt(body.amount),
+    cashLegRef: body.cashLegRef as Hex,
+    settledAt: BigInt(body.settledAt),
+  }),
 });

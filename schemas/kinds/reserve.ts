@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, did, signature, uintString, unixSeconds } from './json.js';
-import { RequestIssue, defineKind, defineSource } from './spec.js';
+import { RequestIssue, defineKind, defineSigning, defineSource } from './spec.js';
 
 /**
  * Kind 6: a custodian's proof of reserve, split by the oracle into per-chain supply caps.
@@ -105,4 +105,18 @@ export const reserveSource = defineSource({
       '503': { description: 'the hub, a chain or the committee cannot be reached; retry', error: true },
     },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. Signed by a custodian: the reserve (cash and T-bills held) backing the DID, in token base units.
+ */
+export const reserveSigning = defineSigning({
+  primaryType: 'ReserveReport',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'reserve', type: 'uint256' },
+    { name: 'asOf', type: 'uint64' },
+  ],
+  message: (body: Omit<ReserveRequest, 'signature'>) => ({ did: body.did, reserve: BigInt(body.reserve), asOf: BigInt(body.asOf) }),
 });

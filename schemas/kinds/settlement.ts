@@ -1,9 +1,9 @@
-import { concat, getAddress, type Hex } from 'viem';
+import { concat, getAddress, type Address, type Hex } from 'viem';
 import type { FromSchema } from 'json-schema-to-ts';
 import { refHash, type DidHash } from '../ids.js';
 import { nameOf, u } from './codec.js';
 import { DRAFT, address, bytes32, did, signature, uintString, unixSeconds } from './json.js';
-import { defineKind, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource } from './spec.js';
 
 /**
  * Kind 1: a custodian's settlement (subscription mints, redemption burns) and the two legs of a move (moveOut burns
@@ -131,4 +131,32 @@ export const settlementSource = defineSource({
       '422': { description: 'a rule refused it', error: true },
     },
   },
+});
+
+/**
+ * The EIP-712 type the request is signed as (custodian domain of the hub registry) and its typed message: the JSON
+ * body but its signature. 
+ */
+export const settlementSigning = defineSigning({
+  primaryType: 'SettlementProof',
+  fields: [
+    { name: 'did', type: 'string' },
+    { name: 'chainId', type: 'uint64' },
+    { name: 'kind', type: 'string' },
+    { name: 'settlementRef', type: 'string' },
+    { name: 'investor', type: 'address' },
+    { name: 'amount', type: 'uint256' },
+    { name: 'cashLegRef', type: 'bytes32' },
+    { name: 'settledAt', type: 'uint64' },
+  ],
+  message: (body: Omit<SettlementRequest, 'signature'>) => ({
+    did: body.did,
+    chainId: BigInt(body.chainId),
+    kind: body.kind,
+    settlementRef: body.settlementRef,
+    investor: body.investor as Address,
+    amount: BigInt(body.amount),
+    cashLegRef: body.cashLegRef as Hex,
+    settledAt: BigInt(body.settledAt),
+  }),
 });

@@ -96,3 +96,22 @@ export interface SourceSpec<S extends string = string, Req = unknown, Src extend
 }
 
 export const defineSource = <const S extends string, Req, Src extends { kind: S; request: Req }>(spec: SourceSpec<S, Req, Src>): SourceSpec<S, Req, Src> => spec;
+
+/** One field of an EIP-712 struct. */
+export interface TypedField {
+  readonly name: string;
+  readonly type: string;
+}
+
+/**
+ * How a custodian, NAV publisher or issuer signs a kind's request: its EIP-712 type in the custodian domain
+ * (schemas/eip712.ts custodianDomain) and the typed message built from the body. Clients sign this message and the
+ * oracle and signers recover from it, so the two can never disagree on what was signed.
+ */
+export interface RequestSigning<P extends string = string, F extends readonly TypedField[] = readonly TypedField[], B = never, R = Record<string, unknown>> {
+  readonly primaryType: P;
+  readonly fields: F;
+  message(body: B): R;
+}
+
+export const defineSigning = <const P extends string, const F extends readonly TypedField[], B, R extends Record<string, unknown>>(s: RequestSigning<P, F, B, R>): RequestSigning<P, F, B, R> => s;
