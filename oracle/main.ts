@@ -29,7 +29,6 @@ import type { RedemptionDeps } from './redemption-deps.js';
 import { FulfilmentService } from './fulfilment-service.js';
 import { AcceptanceService } from './acceptance-service.js';
 import { DisclosureService } from './disclosure-service.js';
-import { MemoService } from './memo-service.js';
 import { RedemptionView } from './redemption-view.js';
 import { RequestWatcher } from './request-watcher.js';
 import { StageWatcher } from './stage-watcher.js';
@@ -176,7 +175,6 @@ async function main(): Promise<void> {
   const app = createApp({
     admin,
     moves,
-    memos: new MemoService(redemptionDeps),
     redemptions: {
       fulfilments: new FulfilmentService(redemptionDeps),
       acceptances: new AcceptanceService(redemptionDeps),

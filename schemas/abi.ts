@@ -1527,31 +1527,6 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "event",
-    "name": "MemoAnchored",
-    "inputs": [
-      {
-        "name": "did",
-        "type": "bytes32",
-        "indexed": true,
-        "internalType": "bytes32"
-      },
-      {
-        "name": "nonce",
-        "type": "uint64",
-        "indexed": true,
-        "internalType": "uint64"
-      },
-      {
-        "name": "memoHash",
-        "type": "bytes32",
-        "indexed": false,
-        "internalType": "bytes32"
-      }
-    ],
-    "anonymous": false
-  },
-  {
-    "type": "event",
     "name": "MoveSettled",
     "inputs": [
       {

@@ -151,8 +151,6 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
   // Move void (kind 15) on the to-chain and move return (kind 16) on the from-chain of the move above (MOVE-0001).
   { kind: 'moveVoid', did, nonce: 20n, moveRef: keccak256(stringToBytes('MOVE-0001')), investor: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', amount: 5n, peerChainId: 31338n },
   { kind: 'moveReturn', did, nonce: 18_446_744_073_709_551_615n, moveRef: `0x${'ff'.repeat(32)}`, investor: '0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF', amount: (1n << 256n) - 1n, peerChainId: 18_446_744_073_709_551_615n },
-  { kind: 'memo', did, nonce: 21n, memoHash: keccak256(stringToBytes('memo 0001')) },
-  { kind: 'memo', did, nonce: 18_446_744_073_709_551_615n, memoHash: `0x${'ff'.repeat(32)}` },
 ];
 
 export interface Vector {

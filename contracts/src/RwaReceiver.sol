@@ -91,8 +91,6 @@ contract RwaReceiver {
   event TransportQuorumApplied(bytes32 indexed did, uint64 indexed nonce, uint8 k, uint8 transports);
   /// @notice A config, pause, redemption policy or transport quorum older than the newest of its kind already applied:
   /// its nonce is consumed and nothing changes (so a relayer sees it delivered and stops retrying).
-  /// @notice The DID's issuer anchored a memo by hash (kind 17).
-  event MemoAnchored(bytes32 indexed did, uint64 indexed nonce, bytes32 memoHash);
   event AdminSuperseded(bytes32 indexed did, uint64 indexed nonce, uint8 kind, uint64 newestApplied);
   /// @notice An allow-list entry older than the newest entry already applied for the same account: skipped.
   event AllowListEntrySuperseded(bytes32 indexed did, uint64 indexed nonce, address indexed account, uint64 newestApplied);
@@ -283,7 +281,6 @@ contract RwaReceiver {
     else if (kind == AttestationCodec.KIND_RESERVE) _applyReserve(h, message);
     else if (kind == AttestationCodec.KIND_TRANSPORT_QUORUM) _applyTransportQuorum(h, message);
     else if (kind == AttestationCodec.KIND_MOVE_VOID || kind == AttestationCodec.KIND_MOVE_RETURN) _applyMoveEnd(h, message);
-    else if (kind == AttestationCodec.KIND_MEMO) emit MemoAnchored(h.did, h.nonce, AttestationCodec.decodeMemo(message));
     // decodeHeader admits known kinds only: the rest (7..11, 13) belongs to the redemptions module.
     else i_redemptions.applyAttestation(message);
   }

@@ -14,7 +14,6 @@ import { createDidRoutes, type DidRoutesDeps } from './dids.js';
 import { createKindRoutes, type KindAnswer } from './kind-routes.js';
 import type { AdminService } from '../admin-service.js';
 import type { MoveService } from '../move-service.js';
-import type { MemoService } from '../memo-service.js';
 import { createMoveRoutes } from './moves.js';
 import { createRedemptionRoutes, type RedemptionRoutesDeps } from './redemptions.js';
 import { ReadSide } from '../read/side.js';
@@ -32,8 +31,6 @@ export interface AppDeps {
   reads?: ReadSide;
   /** Reserve, allow-list and pause routes; absent in tests of the custodian API alone. */
   admin?: AdminService;
-  /** Memo route (kind 17); absent in tests of the custodian API alone. */
-  memos?: MemoService;
   /** Cross-chain move routes; absent in tests of the custodian API alone. */
   moves?: MoveService;
   /** Fulfilment, disclosure and redemption-view routes; absent in tests of the custodian API alone. */
@@ -99,14 +96,13 @@ export function createApp(deps: AppDeps): Hono {
 
   /** The POST route of every kind (schemas/kinds/<kind>.ts route), each answered by its service. */
   const signed = (r: { attestation: AttestationRow; created: boolean }): KindAnswer => ({ created: r.created, body: attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)) });
-  const { admin, moves, redemptions, memos } = deps;
+  const { admin, moves, redemptions } = deps;
   app.route(
     '/',
     createKindRoutes({
       settlement: async (b) => signed(await deps.service.submitSettlement(b)),
       nav: async (b) => signed(await deps.service.submitNav(b)),
       ...(admin ? { reserve: async (b) => signed(await admin.submitReserve(b)), allowlist: async (b) => signed(await admin.submitAllowList(b)), pause: async (b) => signed(await admin.submitPause(b)) } : {}),
-      ...(memos ? { memo: async (b) => signed(await memos.submit(b)) } : {}),
       ...(moves ? { move: async (b) => { const r = await moves.submitMove(b); return { created: r.created, body: r.move }; } } : {}),
       ...(redemptions
         ? {

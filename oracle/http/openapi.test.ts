@@ -19,7 +19,6 @@ const fullApp = () =>
     dids: { members: unused, hubChainId: 1n, registryAddress: '0x0000000000000000000000000000000000000001', publicUrl: undefined },
     admin: unused,
     moves: unused,
-    memos: unused,
     redemptions: { fulfilments: unused, acceptances: unused, disclosures: unused, view: unused },
   } satisfies AppDeps);
 
@@ -30,7 +29,7 @@ describe('the oracle OpenAPI document', () => {
 
   it("documents each kind's route with its kind module's request schema", () => {
     const doc = openApiDocument();
-    expect(ROUTED_SOURCES.map((s) => s.kind).sort()).toEqual(['allowlist', 'disclosure', 'memo', 'move', 'nav', 'pause', 'redemptionAcceptance', 'redemptionFulfilment', 'reserve', 'settlement']);
+    expect(ROUTED_SOURCES.map((s) => s.kind).sort()).toEqual(['allowlist', 'disclosure', 'move', 'nav', 'pause', 'redemptionAcceptance', 'redemptionFulfilment', 'reserve', 'settlement']);
     for (const s of ROUTED_SOURCES) {
       const op = (doc.paths as Record<string, { post?: { requestBody: { content: { 'application/json': { schema: { $ref: string } } } } } }>)[s.route!.path]?.post;
       expect(op, s.kind).toBeDefined();

@@ -12,7 +12,6 @@ import { disclosure, disclosureSource, disclosureSigning } from './disclosure.js
 import { transportQuorum, transportQuorumSource } from './transport-quorum.js';
 import { redemptionAcceptance, redemptionAcceptanceSource, redemptionAcceptanceSigning } from './redemption-acceptance.js';
 import { moveReturn, moveSigning, moveSource, moveVoid } from './move.js';
-import { memo, memoSigning, memoSource } from './memo.js';
 import type { KindSpec, SourceSpec } from './spec.js';
 
 /**
@@ -36,7 +35,6 @@ export const KINDS = [
   redemptionAcceptance,
   moveVoid,
   moveReturn,
-  memo,
 ] as const;
 
 /** What the committee is asked to sign (`POST /v1/sign` kinds): one source per kind, but one move for kinds 1, 15, 16. */
@@ -55,7 +53,6 @@ export const SOURCES = [
   disclosureSource,
   transportQuorumSource,
   redemptionAcceptanceSource,
-  memoSource,
 ] as const;
 
 /** The EIP-712 types requests are signed as (custodian domain): one per kind with a posted request. */
@@ -69,7 +66,6 @@ export const REQUEST_SIGNINGS = [
   redemptionFulfilmentSigning,
   redemptionAcceptanceSigning,
   disclosureSigning,
-  memoSigning,
 ] as const;
 
 type Kinds = typeof KINDS;

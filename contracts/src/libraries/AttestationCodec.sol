@@ -114,7 +114,6 @@ library AttestationCodec {
   uint8 internal constant KIND_REDEMPTION_ACCEPTANCE = 13;
   uint8 internal constant KIND_MOVE_VOID = 15;
   uint8 internal constant KIND_MOVE_RETURN = 16;
-  uint8 internal constant KIND_MEMO = 17;
 
   uint8 internal constant SETTLEMENT_SUBSCRIPTION = 1;
   uint8 internal constant SETTLEMENT_REDEMPTION = 2;
@@ -133,8 +132,6 @@ library AttestationCodec {
   uint256 internal constant TRANSPORT_QUORUM_LENGTH = 52;
   uint256 internal constant REDEMPTION_ACCEPTANCE_LENGTH = 110;
   uint256 internal constant MOVE_END_LENGTH = 134;
-  /// @dev Memo (kind 17): header, then memoHash (32) at 42.
-  uint256 internal constant MEMO_LENGTH = 74;
 
   error MessageTooShort(uint256 length);
   error UnsupportedVersion(uint8 version);
@@ -231,7 +228,6 @@ library AttestationCodec {
     } else if (h.kind == KIND_TRANSPORT_QUORUM) expected = TRANSPORT_QUORUM_LENGTH;
     else if (h.kind == KIND_REDEMPTION_ACCEPTANCE) expected = REDEMPTION_ACCEPTANCE_LENGTH;
     else if (h.kind == KIND_MOVE_VOID || h.kind == KIND_MOVE_RETURN) expected = MOVE_END_LENGTH;
-    else if (h.kind == KIND_MEMO) expected = MEMO_LENGTH;
     else revert UnknownKind(h.kind);
     if (len != expected) revert InvalidMessageLength(len, expected);
     h.did = bytes32(message[2:34]);
@@ -274,10 +270,6 @@ library AttestationCodec {
     investor = address(bytes20(message[74:94]));
     amount = uint256(bytes32(message[94:126]));
     peerChainId = uint64(bytes8(message[126:134]));
-  }
-
-  function decodeMemo(bytes calldata message) internal pure returns (bytes32) {
-    return bytes32(message[42:74]);
   }
 
   function decodeNav(bytes calldata message) internal pure returns (Nav memory n) {
