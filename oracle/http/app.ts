@@ -11,7 +11,9 @@ import type { RegistryPort } from '../chain/registry.js';
 import type { OracleMetrics } from '../metrics.js';
 import { openApiDocument } from './openapi.js';
 import { createDidRoutes, type DidRoutesDeps } from './dids.js';
-import { createKindRoutes, type KindAnswer } from './kind-routes.js';
+import { createKindRoutes, type KindAnswer, type RequestOf } from './kind-routes.js';
+import type { SignKind } from '../../schemas/kinds/index.js';
+import type { SubmitResult } from '../service.js';
 import type { AdminService } from '../admin-service.js';
 import type { MoveService } from '../move-service.js';
 import { createMoveRoutes } from './moves.js';
@@ -33,6 +35,11 @@ export interface AppDeps {
   admin?: AdminService;
   /** Cross-chain move routes; absent in tests of the custodian API alone. */
   moves?: MoveService;
+  /**
+   * The service of each further kind with a route (schemas/kinds/<kind>.ts `route`), answered like a settlement
+   * (201 signed, 200 repeat, the attestation): a new kind's route is one entry here, in oracle/main.ts.
+   */
+  kinds?: { [K in SignKind]?: (request: RequestOf<K>) => Promise<SubmitResult> };
   /** Fulfilment, disclosure and redemption-view routes; absent in tests of the custodian API alone. */
   redemptions?: Omit<RedemptionRoutesDeps, 'store'>;
 }
@@ -97,9 +104,13 @@ export function createApp(deps: AppDeps): Hono {
   /** The POST route of every kind (schemas/kinds/<kind>.ts route), each answered by its service. */
   const signed = (r: { attestation: AttestationRow; created: boolean }): KindAnswer => ({ created: r.created, body: attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)) });
   const { admin, moves, redemptions } = deps;
+  const further = Object.fromEntries(
+    Object.entries(deps.kinds ?? {}).map(([kind, submit]) => [kind, async (b: never) => signed(await (submit as (r: never) => Promise<SubmitResult>)(b))]),
+  );
   app.route(
     '/',
     createKindRoutes({
+      ...further,
       settlement: async (b) => signed(await deps.service.submitSettlement(b)),
       nav: async (b) => signed(await deps.service.submitNav(b)),
       ...(admin ? { reserve: async (b) => signed(await admin.submitReserve(b)), allowlist: async (b) => signed(await admin.submitAllowList(b)), pause: async (b) => signed(await admin.submitPause(b)) } : {}),
@@ -111,7 +122,7 @@ export function createApp(deps: AppDeps): Hono {
             disclosure: async (b) => signed(await redemptions.disclosures.submit(b)),
           }
         : {}),
-    }),
+    }, { complete: Boolean(admin && moves && redemptions) }),
   );
 
   /** Relayers' feed: signed attestations in oracle order. */

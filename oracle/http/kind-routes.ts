@@ -19,13 +19,15 @@ const parsers = new Map(ROUTED_SOURCES.map((s) => [s.kind, parserFor<unknown>(s.
 
 /**
  * The POST route of every kind whose module declares one (schemas/kinds/<kind>.ts `route`): the body is validated
- * against the kind's request schema at the edge, then handed to its submitter. Mounted at the root.
+ * against the kind's request schema at the edge, then handed to its submitter. Mounted at the root. `complete`
+ * (the oracle with every part): a kind with a route but no submitter is a boot error, never a silent 404.
  */
-export function createKindRoutes(submitters: KindSubmitters): Hono {
+export function createKindRoutes(submitters: KindSubmitters, opts: { complete: boolean }): Hono {
   const app = new Hono();
   for (const source of ROUTED_SOURCES) {
     const submit = submitters[source.kind] as ((request: unknown) => Promise<KindAnswer>) | undefined;
     const parse = parsers.get(source.kind);
+    if (!submit && opts.complete) throw new Error(`kind ${source.kind} declares the route ${source.route?.path} but the oracle has no service for it (AppDeps.kinds)`);
     if (!submit || !parse || !source.route) continue;
     app.post(source.route.path, async (c) => {
       const r = await submit(parseOrThrow(parse, await readJson(c)));

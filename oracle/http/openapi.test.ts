@@ -20,6 +20,8 @@ const fullApp = () =>
     admin: unused,
     moves: unused,
     redemptions: { fulfilments: unused, acceptances: unused, disclosures: unused, view: unused },
+    // Any further kind's route: a submitter per routed kind (those above are served by their own parts).
+    kinds: Object.fromEntries(ROUTED_SOURCES.map((s) => [s.kind, unused])),
   } satisfies AppDeps);
 
 describe('the oracle OpenAPI document', () => {
@@ -29,7 +31,6 @@ describe('the oracle OpenAPI document', () => {
 
   it("documents each kind's route with its kind module's request schema", () => {
     const doc = openApiDocument();
-    expect(ROUTED_SOURCES.map((s) => s.kind).sort()).toEqual(['allowlist', 'disclosure', 'move', 'nav', 'pause', 'redemptionAcceptance', 'redemptionFulfilment', 'reserve', 'settlement']);
     for (const s of ROUTED_SOURCES) {
       const op = (doc.paths as Record<string, { post?: { requestBody: { content: { 'application/json': { schema: { $ref: string } } } } } }>)[s.route!.path]?.post;
       expect(op, s.kind).toBeDefined();
