@@ -5,6 +5,7 @@ import { attestationDomain, attestationTypes } from '../../schemas/eip712.js';
 import { didHash as hashDid, type DidHash, type DidString } from '../../schemas/ids.js';
 import { attestationId, attestationTypedMessage, decodeMessage, encodeMessage, type AttestationMessage } from '../../schemas/message.js';
 import { attestationOf, sourceRefOf, type AnySource } from '../attestation.js';
+import { sourceOf } from '../../schemas/kinds/index.js';
 import type { Destination } from '../committee/port.js';
 import { OracleError } from '../errors.js';
 import type { SignedChainRow, SignedStore } from './store/signed.js';
@@ -142,7 +143,7 @@ export class SignerService {
         kind: cmd.source.kind,
         sourceRef,
         navValue: cmd.source.kind === 'nav' ? cmd.source.request.nav : null,
-        asOf: cmd.source.kind === 'nav' || cmd.source.kind === 'reserve' || cmd.source.kind === 'disclosure' ? cmd.source.request.asOf : null,
+        asOf: sourceOf(cmd.source.kind).asOf?.(cmd.source) ?? null,
         createdAt: new Date().toISOString(),
       },
       chains,

@@ -78,6 +78,7 @@ export const disclosureSource = defineSource({
   requestSchema: disclosureRequestSchema,
   build: ({ request: d }: { kind: 'disclosure'; request: DisclosureRequest }, did, nonce) => ({ kind: 'disclosure', did, nonce, docKind: d.docKind, docHash: d.docHash as Hex, asOf: BigInt(d.asOf), uri: d.uri }),
   ref: (s) => disclosureRef(s.request),
+  asOf: (s) => s.request.asOf,
   route: {
     path: '/v1/disclosures',
     schemaName: 'DisclosureRequest',

@@ -61,6 +61,7 @@ export const navSource = defineSource({
   requestSchema: navRequestSchema,
   build: (s: { kind: 'nav'; request: NavRequest }, did, nonce) => navAttestation(s.request, did, nonce),
   ref: (s) => String(s.request.asOf),
+  asOf: (s) => s.request.asOf,
   route: {
     path: '/v1/nav',
     schemaName: 'NavRequest',

@@ -89,6 +89,7 @@ export const reserveSource = defineSource({
   },
   build: (s: ReserveSource, did, nonce) => reserveAttestation(s.request, s.caps, did, nonce),
   ref: (s) => String(s.request.asOf),
+  asOf: (s) => s.request.asOf,
   route: {
     path: '/v1/reserve',
     schemaName: 'ReserveRequest',

@@ -91,6 +91,11 @@ export interface SourceSpec<S extends string = string, Req = unknown, Src extend
   build(s: Src, did: DidHash, nonce: bigint): AttestationMessage;
   /** Idempotency key of the request among the DID's attestations of this kind (oracle store, signer store). */
   ref(s: Src): string;
+  /**
+   * The request's as-of time (unix seconds) for kinds that must move forward in time (NAV, reserve, disclosure):
+   * what the signer records to refuse an older one.
+   */
+  asOf?(s: Src): number;
   /** Its POST route on the oracle, for a request posted by a custodian, NAV publisher or issuer. */
   readonly route?: KindRoute;
 }
