@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { DRAFT, address, bytes32, did, uintString } from './kinds/json.js';
-import { ATTESTATION_KINDS } from './kinds/index.js';
+import { ATTESTATION_KINDS, ROUTED_SOURCES } from './kinds/index.js';
 
 /**
  * JSON Schemas (draft 2020-12) of every HTTP payload: the oracle validates bodies with them, the relayer parses
@@ -17,16 +17,6 @@ export { moveRequestSchema, type MoveRequest } from './kinds/move.js';
 export { fulfilmentRequestSchema, type FulfilmentRequest } from './kinds/redemption-fulfilment.js';
 export { acceptanceRequestSchema, type AcceptanceRequest } from './kinds/redemption-acceptance.js';
 export { DOC_KINDS, disclosureRequestSchema, type DisclosureRequest } from './kinds/disclosure.js';
-import { settlementRequestSchema } from './kinds/settlement.js';
-import { navRequestSchema } from './kinds/nav.js';
-import { reserveRequestSchema } from './kinds/reserve.js';
-import { allowListRequestSchema } from './kinds/allowlist.js';
-import { pauseRequestSchema } from './kinds/pause.js';
-import { moveRequestSchema } from './kinds/move.js';
-import { fulfilmentRequestSchema } from './kinds/redemption-fulfilment.js';
-import { acceptanceRequestSchema } from './kinds/redemption-acceptance.js';
-import { disclosureRequestSchema } from './kinds/disclosure.js';
-
 const hexBytes = { type: 'string', pattern: '^0x([0-9a-fA-F]{2})*$' } as const;
 
 /**
@@ -95,16 +85,10 @@ export type FeedItem = FromSchema<typeof feedItemSchema>;
 export type AttestationFeed = FromSchema<typeof attestationFeedSchema>;
 export type ErrorBody = FromSchema<typeof errorSchema>;
 
-export const httpSchemas = {
-  'settlement-request': settlementRequestSchema,
-  'nav-request': navRequestSchema,
-  'reserve-request': reserveRequestSchema,
-  'allowlist-request': allowListRequestSchema,
-  'pause-request': pauseRequestSchema,
-  'move-request': moveRequestSchema,
-  'fulfilment-request': fulfilmentRequestSchema,
-  'acceptance-request': acceptanceRequestSchema,
-  'disclosure-request': disclosureRequestSchema,
+/** Every HTTP payload schema by the name of its $id: the kinds' request schemas (schemas/kinds/), the feed and the error. */
+const idName = (schema: { $id: string }): string => schema.$id.slice(schema.$id.lastIndexOf('/') + 1).replace(/\.json$/, '');
+export const httpSchemas: Readonly<Record<string, object>> = {
+  ...Object.fromEntries(ROUTED_SOURCES.map((s) => [idName(s.requestSchema as { $id: string }), s.requestSchema])),
   'attestation-feed': attestationFeedSchema,
   error: errorSchema,
-} as const;
+};
