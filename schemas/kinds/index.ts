@@ -114,6 +114,13 @@ export function sourceOf(kind: SignKind): SourceSpec<SignKind, unknown, AnySourc
 
 export const isSignKind = (kind: string): kind is SignKind => sourceByKind.has(kind);
 
+/** The oracle path a kind's request is posted to (its module's route), e.g. kindPath('disclosure') === '/v1/disclosures'. */
+export function kindPath(kind: SignKind): string {
+  const path = sourceByKind.get(kind)?.route?.path;
+  if (!path) throw new Error(`kind ${kind} has no route`);
+  return path;
+}
+
 /** Sources posted over the oracle's HTTP API, with their routes. */
 export const ROUTED_SOURCES = SOURCES.filter((s) => 'route' in s && s.route !== undefined);
 
