@@ -76,7 +76,7 @@ export const disclosureRef = (d: Pick<DisclosureRequest, 'docKind' | 'asOf'>): s
 export const disclosureSource = defineSource({
   kind: 'disclosure',
   requestSchema: disclosureRequestSchema,
-  build: ({ request: d }: { kind: 'disclosure'; request: DisclosureRequest }, did, nonce) => ({ kind: 'disclosure', did, nonce, docKind: d.docKind, docHash: d.docHash as Hex, asOf: BigInt(d.asOf), uri: d.uri }),
+  build: ({ request: d }: { kind: 'disclosure'; request: DisclosureRequest }, did, nonce): DisclosureMessage => ({ kind: 'disclosure', did, nonce, docKind: d.docKind, docHash: d.docHash as Hex, asOf: BigInt(d.asOf), uri: d.uri }),
   ref: (s) => disclosureRef(s.request),
   asOf: (s) => s.request.asOf,
   route: {

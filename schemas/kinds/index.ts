@@ -80,7 +80,7 @@ export type KindCode = Spec['code'];
 /** Every message kind's decoded form. */
 export type AttestationMessage = Spec extends infer S ? (S extends KindSpec<string, number, infer M> ? M : never) : never;
 /** What the committee is asked to sign, tagged by kind (the original request, with a reserve's caps or a move's leg). */
-export type AnySource = Source extends infer S ? (S extends SourceSpec<string, unknown, infer Src> ? Src : never) : never;
+export type AnySource = Source extends infer S ? (S extends SourceSpec<string, unknown, infer Src, { kind: string }> ? Src : never) : never;
 export type SignKind = Source['kind'];
 
 /** Kind name -> wire code, e.g. KIND.settlement === 1. */
@@ -90,6 +90,12 @@ export const KIND = Object.fromEntries(KINDS.map((k) => [k.name, k.code])) as { 
 export const ATTESTATION_KINDS = KINDS.map((k) => k.name) as unknown as NamesOf<Kinds, 'name'>;
 /** The sign kinds, as a tuple. */
 export const SIGN_KINDS = SOURCES.map((s) => s.kind) as unknown as NamesOf<Sources, 'kind'>;
+
+/** Compile-time check: every source builds a message of the kind list (its build returns a member of AttestationMessage). */
+type BuiltBy<S> = S extends { build(...args: never[]): infer M } ? M : never;
+type UnknownBuilt = Exclude<BuiltBy<Source>, AttestationMessage>;
+const sourcesBuildKnownMessages: [UnknownBuilt] extends [never] ? true : UnknownBuilt = true;
+void sourcesBuildKnownMessages;
 
 const byCode = new Map<number, Spec>(KINDS.map((k) => [k.code, k]));
 const byName = new Map<string, Spec>(KINDS.map((k) => [k.name, k]));
@@ -106,10 +112,10 @@ export function kindOf(m: AttestationMessage): KindSpec<KindName, KindCode, Atte
 }
 
 /** The source spec of a sign kind (the table the committee parser, builders and references dispatch on). */
-export function sourceOf(kind: SignKind): SourceSpec<SignKind, unknown, AnySource> {
+export function sourceOf(kind: SignKind): SourceSpec<SignKind, unknown, AnySource, AttestationMessage> {
   const spec = sourceByKind.get(kind);
   if (!spec) throw new Error(`no source module for ${kind}`);
-  return spec as unknown as SourceSpec<SignKind, unknown, AnySource>;
+  return spec as unknown as SourceSpec<SignKind, unknown, AnySource, AttestationMessage>;
 }
 
 export const isSignKind = (kind: string): kind is SignKind => sourceByKind.has(kind);

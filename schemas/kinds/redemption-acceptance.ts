@@ -70,7 +70,7 @@ export const redemptionAcceptanceSource = defineSource({
     checkUint64(request.requestId, 'request.requestId');
     return { kind: 'redemptionAcceptance' as const, request };
   },
-  build: ({ request: a }: { kind: 'redemptionAcceptance'; request: AcceptanceRequest }, did, nonce) => ({
+  build: ({ request: a }: { kind: 'redemptionAcceptance'; request: AcceptanceRequest }, did, nonce): RedemptionAcceptanceMessage => ({
     kind: 'redemptionAcceptance',
     did,
     nonce,

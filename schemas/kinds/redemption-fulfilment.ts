@@ -69,7 +69,7 @@ export const redemptionFulfilmentSource = defineSource({
     checkUint64(request.requestId, 'request.requestId');
     return { kind: 'redemptionFulfilment' as const, request };
   },
-  build: ({ request: f }: { kind: 'redemptionFulfilment'; request: FulfilmentRequest }, did, nonce) => ({
+  build: ({ request: f }: { kind: 'redemptionFulfilment'; request: FulfilmentRequest }, did, nonce): RedemptionFulfilmentMessage => ({
     kind: 'redemptionFulfilment',
     did,
     nonce,

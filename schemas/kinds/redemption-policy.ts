@@ -90,7 +90,7 @@ export const redemptionPolicySource = defineSource({
   kind: 'redemptionPolicy',
   requestSchema: policySnapshotSchema,
   fromRequest: (request: PolicySnapshot) => ({ kind: 'redemptionPolicy' as const, request: canonicalPolicy(request) }),
-  build: ({ request: p }: { kind: 'redemptionPolicy'; request: PolicySnapshot }, did, nonce) => ({
+  build: ({ request: p }: { kind: 'redemptionPolicy'; request: PolicySnapshot }, did, nonce): RedemptionPolicyMessage => ({
     kind: 'redemptionPolicy',
     did,
     nonce,

@@ -92,7 +92,7 @@ export const redemptionRequestSource = defineSource({
     request.pins.forEach((p, i) => checkUint64(p.blockNumber, `request.pins.${i}.blockNumber`));
     return { kind: 'redemptionRequest' as const, request };
   },
-  build: ({ request: r }: { kind: 'redemptionRequest'; request: RedemptionReport }, did, nonce) => ({
+  build: ({ request: r }: { kind: 'redemptionRequest'; request: RedemptionReport }, did, nonce): RedemptionRequestMessage => ({
     kind: 'redemptionRequest',
     did,
     nonce,

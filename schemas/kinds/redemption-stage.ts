@@ -94,7 +94,7 @@ export const redemptionStageSource = defineSource({
     checkUint64(request.blockNumber, 'request.blockNumber');
     return { kind: 'redemptionStage' as const, request };
   },
-  build: ({ request: r }: { kind: 'redemptionStage'; request: StageReport }, did, nonce) => ({
+  build: ({ request: r }: { kind: 'redemptionStage'; request: StageReport }, did, nonce): RedemptionStageMessage => ({
     kind: 'redemptionStage',
     did,
     nonce,

@@ -1,7 +1,6 @@
 import type { Hex } from 'viem';
 import type { DidHash } from '../ids.js';
 import type { FieldReader, Header } from './codec.js';
-import type { AttestationMessage } from '../message.js';
 
 /** The committee's EIP-712 message of one attestation (primary type of schemas/eip712.ts attestationTypes + message). */
 export interface TypedAttestation {
@@ -76,7 +75,7 @@ export interface KindRoute {
  * the request it re-checks, the message it builds at a nonce and the idempotency key of the request. Mostly one
  * per wire kind; a move is one source behind three kinds (settlement legs, move void, move return).
  */
-export interface SourceSpec<S extends string = string, Req = unknown, Src extends { kind: S; request: Req } = { kind: S; request: Req }> {
+export interface SourceSpec<S extends string = string, Req = unknown, Src extends { kind: S; request: Req } = { kind: S; request: Req }, M extends { kind: string } = { kind: string }> {
   readonly kind: S;
   /** JSON Schema of `request` (a posted body, a registry snapshot or an event report). */
   readonly requestSchema: object;
@@ -88,7 +87,7 @@ export interface SourceSpec<S extends string = string, Req = unknown, Src extend
    */
   fromRequest?(request: Req, env: SignEnvelope): Src;
   /** The message at a nonce; the aggregator and every signer build it with this, from the same source. */
-  build(s: Src, did: DidHash, nonce: bigint): AttestationMessage;
+  build(s: Src, did: DidHash, nonce: bigint): M;
   /** Idempotency key of the request among the DID's attestations of this kind (oracle store, signer store). */
   ref(s: Src): string;
   /**
@@ -100,7 +99,7 @@ export interface SourceSpec<S extends string = string, Req = unknown, Src extend
   readonly route?: KindRoute;
 }
 
-export const defineSource = <const S extends string, Req, Src extends { kind: S; request: Req }>(spec: SourceSpec<S, Req, Src>): SourceSpec<S, Req, Src> => spec;
+export const defineSource = <const S extends string, Req, Src extends { kind: S; request: Req }, M extends { kind: string }>(spec: SourceSpec<S, Req, Src, M>): SourceSpec<S, Req, Src, M> => spec;
 
 /** One field of an EIP-712 struct. */
 export interface TypedField {
