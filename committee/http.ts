@@ -1,0 +1,112 @@
+import { Hono } from 'hono';
+import { readJson } from '../core/http-body.js';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Logger } from 'pino';
+import { MAX_NONCE, signRequestSchema, type SignRequest } from '../schemas/committee.js';
+import { RequestIssue, SOURCES, sourceOf, type AnySource, type EnvelopeExtra, type SignKind } from '../schemas/kinds/index.js';
+import { parserFor, type Parsed } from '../schemas/validate.js';
+import { OracleError, badRequest } from '../core/errors.js';
+import type { SignerMetrics } from './metrics.js';
+import type { SignCommand, SignerService } from './signer.js';
+import { signerOpenApi } from './openapi.js';
+import { bearerMatches } from '../common/bearer.js';
+
+export interface SignerAppDeps {
+  service: Pick<SignerService, 'sign' | 'address'>;
+  metrics: SignerMetrics;
+  logger: Logger;
+  /** Readiness: the store answers and the hub RPC answers. */
+  ready: () => Promise<void>;
+  /** When set, POST /v1/sign requires `Authorization: Bearer <authToken>` (401 otherwise). */
+  authToken?: string;
+}
+
+const parseEnvelope = parserFor<SignRequest>(signRequestSchema);
+/** One parser per sign kind, from its kind module's request schema. */
+const requestParsers = new Map<SignKind, (input: unknown) => Parsed<unknown>>(SOURCES.map((k) => [k.kind, parserFor<unknown>(k.requestSchema)]));
+const EXTRAS: readonly EnvelopeExtra[] = ['caps', 'leg', 'settledAt', 'outNonce'];
+/** Which kinds take an envelope extra, for the refusal of any other (e.g. caps: reserve). */
+const extraOwners = (field: EnvelopeExtra): string => SOURCES.filter((k) => k.extras?.includes(field)).map((k) => k.kind).join(', ');
+
+function ok<T>(r: Parsed<T>, prefix = ''): T {
+  if (!r.ok) throw badRequest(`${prefix}${r.issue.field}`, r.issue.message);
+  return r.value;
+}
+
+/** The request against its kind's schema, then the kind's own checks and extras (schemas/kinds/<kind>.ts fromRequest). */
+function parseSource(env: SignRequest): AnySource {
+  const spec = sourceOf(env.kind);
+  for (const field of EXTRAS) {
+    if (env[field] !== undefined && !spec.extras?.includes(field)) throw badRequest(field, `is only allowed for ${extraOwners(field)}, not ${env.kind}`);
+  }
+  const request = ok(requestParsers.get(env.kind)!(env.request), 'request.');
+  try {
+    return spec.fromRequest ? spec.fromRequest(request, env) : ({ kind: env.kind, request } as AnySource);
+  } catch (err) {
+    if (err instanceof RequestIssue) throw badRequest(err.field, err.message);
+    throw err;
+  }
+}
+
+/** Parses a sign request at the edge: the envelope, then the original request against its own schema by kind. */
+export function parseSignCommand(input: unknown): SignCommand {
+  const env = ok(parseEnvelope(input));
+  const nonce = BigInt(env.nonce);
+  if (nonce > MAX_NONCE) throw badRequest('nonce', 'exceeds 2^64 - 1');
+  return { source: parseSource(env), nonce, chainIds: env.chainIds };
+}
+
+/** A committee signer's HTTP API: POST /v1/sign, /health, /ready, /metrics, /openapi.json. */
+export function createSignerApp(deps: SignerAppDeps): Hono {
+  const app = new Hono();
+  const log = deps.logger.child({ module: 'http' });
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const ms = performance.now() - started;
+    deps.metrics.requestDuration.observe({ route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
+    log.debug({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
+  });
+  app.use('/v1/*', bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new OracleError(413, 'body_too_large', 'body exceeds 32 KiB'); } }));
+
+  app.onError((err, c) => {
+    if (err instanceof OracleError) {
+      deps.metrics.signRequests.inc({ outcome: err.code });
+      if (err.status >= 500) log.warn({ requestId: c.get('requestId'), code: err.code, err: err.cause }, 'sign request failed upstream');
+      else log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'sign request refused');
+      return c.json(err.toJSON(), err.status);
+    }
+    deps.metrics.signRequests.inc({ outcome: 'internal' });
+    log.error({ requestId: c.get('requestId'), err }, 'request failed');
+    return c.json({ error: { code: 'internal', message: 'internal error; see the signer log with this request id', requestId: c.get('requestId') } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.post('/v1/sign', async (c) => {
+    if (deps.authToken !== undefined && !bearerMatches(c.req.header('authorization'), deps.authToken)) {
+      deps.metrics.signRequests.inc({ outcome: 'unauthorized' });
+      throw new OracleError(401, 'unauthorized', 'POST /v1/sign needs the aggregator\'s bearer token', 'authorization');
+    }
+    const cmd = parseSignCommand(await readJson(c));
+    const r = await deps.service.sign(cmd);
+    deps.metrics.signRequests.inc({ outcome: r.repeat ? 'repeat' : 'signed' });
+    return c.json(r.response, 200);
+  });
+
+  app.get('/health', (c) => c.json({ status: 'ok', signer: deps.service.address }));
+  app.get('/ready', async (c) => {
+    try {
+      await deps.ready();
+      return c.json({ status: 'ready', signer: deps.service.address });
+    } catch (err) {
+      log.warn({ err }, 'not ready');
+      return c.json({ status: 'not_ready' }, 503);
+    }
+  });
+  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }));
+  app.get('/openapi.json', (c) => c.json(signerOpenApi()));
+  return app;
+}
