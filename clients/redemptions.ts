@@ -1,6 +1,7 @@
 import type { Hex } from 'viem';
 import type { DisclosureRequest } from '../schemas/http.js';
 import { signAcceptance, signDisclosure, signFulfilment, type CustodianDomain, type UnsignedAcceptance, type UnsignedDisclosure, type UnsignedFulfilment } from './custodian.js';
+import { kindPath } from '../schemas/kinds/index.js';
 
 /** How the client reaches the oracle: its base URL and, for tests, a fetch to use instead of the global one. */
 export interface OracleEndpoint {
@@ -26,17 +27,17 @@ const post = <T>(e: OracleEndpoint, path: string, body: unknown) => call<T>(e, p
  * its holder can no longer cancel once the acceptance applied on the request's chain. Pay only after that.
  */
 export async function submitAcceptance(e: OracleEndpoint, key: Hex, domain: CustodianDomain, body: UnsignedAcceptance): Promise<OracleAnswer> {
-  return post(e, '/v1/redemptions/acceptances', await signAcceptance(key, domain, body));
+  return post(e, kindPath('redemptionAcceptance'), await signAcceptance(key, domain, body));
 }
 
 /** Signs a redemption fulfilment with a custodian key and posts it (201 signed, 200 repeat, 4xx refused with the field). */
 export async function submitFulfilment(e: OracleEndpoint, key: Hex, domain: CustodianDomain, body: UnsignedFulfilment): Promise<OracleAnswer> {
-  return post(e, '/v1/redemptions/fulfilments', await signFulfilment(key, domain, body));
+  return post(e, kindPath('redemptionFulfilment'), await signFulfilment(key, domain, body));
 }
 
 /** Signs a disclosure with the issuer's key and posts it. */
 export async function submitDisclosure(e: OracleEndpoint, key: Hex, domain: CustodianDomain, body: UnsignedDisclosure): Promise<OracleAnswer> {
-  return post(e, '/v1/disclosures', await signDisclosure(key, domain, body));
+  return post(e, kindPath('disclosure'), await signDisclosure(key, domain, body));
 }
 
 export interface DisclosureItem {

@@ -3,45 +3,9 @@ import { readJson } from '../core/http-body.js';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
-import {
-  MAX_NONCE,
-  configSnapshotSchema,
-  policySnapshotSchema,
-  quorumSnapshotSchema,
-  redemptionReportSchema,
-  signRequestSchema,
-  stageReportSchema,
-  type ConfigSnapshot,
-  type PolicySnapshot,
-  type QuorumSnapshot,
-  type RedemptionReport,
-  type SignRequest,
-  type StageReport,
-} from '../schemas/committee.js';
-import {
-  allowListRequestSchema,
-  disclosureRequestSchema,
-  fulfilmentRequestSchema,
-  acceptanceRequestSchema,
-  moveRequestSchema,
-  navRequestSchema,
-  pauseRequestSchema,
-  reserveRequestSchema,
-  settlementRequestSchema,
-  type AcceptanceRequest,
-  type AllowListRequest,
-  type DisclosureRequest,
-  type FulfilmentRequest,
-  type MoveRequest,
-  type NavRequest,
-  type PauseRequest,
-  type ReserveRequest,
-  type SettlementRequest,
-} from '../schemas/http.js';
+import { MAX_NONCE, signRequestSchema, type SignRequest } from '../schemas/committee.js';
+import { RequestIssue, SOURCES, sourceOf, type AnySource, type EnvelopeExtra, type SignKind } from '../schemas/kinds/index.js';
 import { parserFor, type Parsed } from '../schemas/validate.js';
-import type { AnySource, ReserveCaps } from '../core/attestation.js';
-import { canonicalPolicy } from '../core/redemption-attestation.js';
-import { canonicalQuorum } from '../core/quorum-attestation.js';
 import { OracleError, badRequest } from '../core/errors.js';
 import { signerHttpStatus } from './status.js';
 import type { SignerMetrics } from './metrics.js';
@@ -60,117 +24,29 @@ export interface SignerAppDeps {
 }
 
 const parseEnvelope = parserFor<SignRequest>(signRequestSchema);
-const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
-const parseNav = parserFor<NavRequest>(navRequestSchema);
-const parseReserve = parserFor<ReserveRequest>(reserveRequestSchema);
-const parseAllowList = parserFor<AllowListRequest>(allowListRequestSchema);
-const parsePause = parserFor<PauseRequest>(pauseRequestSchema);
-const parseSnapshot = parserFor<ConfigSnapshot>(configSnapshotSchema);
-const parseMove = parserFor<MoveRequest>(moveRequestSchema);
-const parseReport = parserFor<RedemptionReport>(redemptionReportSchema);
-const parseStage = parserFor<StageReport>(stageReportSchema);
-const parsePolicy = parserFor<PolicySnapshot>(policySnapshotSchema);
-const parseQuorum = parserFor<QuorumSnapshot>(quorumSnapshotSchema);
-const parseFulfilment = parserFor<FulfilmentRequest>(fulfilmentRequestSchema);
-const parseDisclosure = parserFor<DisclosureRequest>(disclosureRequestSchema);
-const parseAcceptance = parserFor<AcceptanceRequest>(acceptanceRequestSchema);
-
-/** uint64 fields the schemas carry as decimal strings; the pattern cannot bound them. */
-function checkUint64(value: string, field: string): void {
-  if (BigInt(value) > MAX_NONCE) throw badRequest(field, 'exceeds 2^64 - 1');
-}
-
-/** A chain cap is a uint128 in the message. */
-const MAX_CAP = (1n << 128n) - 1n;
+/** One parser per sign kind, from its kind module's request schema. */
+const requestParsers = new Map<SignKind, (input: unknown) => Parsed<unknown>>(SOURCES.map((k) => [k.kind, parserFor<unknown>(k.requestSchema)]));
+const EXTRAS: readonly EnvelopeExtra[] = ['caps', 'leg', 'settledAt', 'outNonce'];
+/** Which kinds take an envelope extra, for the refusal of any other (e.g. caps: reserve). */
+const extraOwners = (field: EnvelopeExtra): string => SOURCES.filter((k) => k.extras?.includes(field)).map((k) => k.kind).join(', ');
 
 function ok<T>(r: Parsed<T>, prefix = ''): T {
   if (!r.ok) throw badRequest(`${prefix}${r.issue.field}`, r.issue.message);
   return r.value;
 }
 
-/** The snapshot with its keys in one order, so its idempotency key (configRef, a JSON hash) never depends on the sender's. */
-const canonicalSnapshot = (c: ConfigSnapshot): ConfigSnapshot => ({
-  did: c.did,
-  threshold: c.threshold,
-  navDecimals: c.navDecimals,
-  tokenDecimals: c.tokenDecimals,
-  heartbeat: c.heartbeat,
-  maxNavMoveBps: c.maxNavMoveBps,
-  signers: [...c.signers],
-  name: c.name,
-  symbol: c.symbol,
-});
-
-function parseCaps(caps: SignRequest['caps']): ReserveCaps {
-  if (!caps) throw badRequest('caps', 'is required for a reserve');
-  caps.forEach((c, i) => {
-    if (BigInt(c.cap) > MAX_CAP) throw badRequest(`caps.${i}.cap`, 'exceeds 2^128 - 1');
-    if (BigInt(c.ceiling) > MAX_CAP) throw badRequest(`caps.${i}.ceiling`, 'exceeds 2^128 - 1');
-  });
-  return caps.map((c) => ({ chainId: c.chainId, cap: c.cap, ceiling: c.ceiling }));
-}
-
-function parseMoveSource(env: SignRequest): AnySource {
-  const request = ok(parseMove(env.request), 'request.');
-  if (env.leg === undefined) throw badRequest('leg', 'is required for a move');
-  if (env.settledAt === undefined) throw badRequest('settledAt', 'is required for a move');
-  if (env.leg === 'out') {
-    if (env.outNonce !== undefined) throw badRequest('outNonce', 'is not allowed for the out leg of a move');
-    return { kind: 'move', request, leg: 'out', settledAt: env.settledAt };
-  }
-  if (env.outNonce === undefined) throw badRequest('outNonce', `is required for the ${env.leg} leg of a move`);
-  if (BigInt(env.outNonce) > MAX_NONCE) throw badRequest('outNonce', 'exceeds 2^64 - 1');
-  return { kind: 'move', request, leg: env.leg, settledAt: env.settledAt, outNonce: env.outNonce };
-}
-
+/** The request against its kind's schema, then the kind's own checks and extras (schemas/kinds/<kind>.ts fromRequest). */
 function parseSource(env: SignRequest): AnySource {
-  if (env.kind !== 'reserve' && env.caps !== undefined) throw badRequest('caps', `is only allowed for a reserve, not ${env.kind}`);
-  for (const field of ['leg', 'settledAt', 'outNonce'] as const) {
-    if (env.kind !== 'move' && env[field] !== undefined) throw badRequest(field, `is only allowed for a move, not ${env.kind}`);
+  const spec = sourceOf(env.kind);
+  for (const field of EXTRAS) {
+    if (env[field] !== undefined && !spec.extras?.includes(field)) throw badRequest(field, `is only allowed for ${extraOwners(field)}, not ${env.kind}`);
   }
-  switch (env.kind) {
-    case 'settlement':
-      return { kind: 'settlement', request: ok(parseSettlement(env.request), 'request.') };
-    case 'nav':
-      return { kind: 'nav', request: ok(parseNav(env.request), 'request.') };
-    case 'config':
-      return { kind: 'config', request: canonicalSnapshot(ok(parseSnapshot(env.request), 'request.')) };
-    case 'allowlist':
-      return { kind: 'allowlist', request: ok(parseAllowList(env.request), 'request.') };
-    case 'pause':
-      return { kind: 'pause', request: ok(parsePause(env.request), 'request.') };
-    case 'reserve':
-      return { kind: 'reserve', request: ok(parseReserve(env.request), 'request.'), caps: parseCaps(env.caps) };
-    case 'move':
-      return parseMoveSource(env);
-    case 'redemptionRequest': {
-      const request = ok(parseReport(env.request), 'request.');
-      checkUint64(request.blockNumber, 'request.blockNumber');
-      request.pins.forEach((p, i) => checkUint64(p.blockNumber, `request.pins.${i}.blockNumber`));
-      return { kind: 'redemptionRequest', request };
-    }
-    case 'redemptionStage': {
-      const request = ok(parseStage(env.request), 'request.');
-      checkUint64(request.stageSeq, 'request.stageSeq');
-      checkUint64(request.blockNumber, 'request.blockNumber');
-      return { kind: 'redemptionStage', request };
-    }
-    case 'redemptionPolicy':
-      return { kind: 'redemptionPolicy', request: canonicalPolicy(ok(parsePolicy(env.request), 'request.')) };
-    case 'redemptionFulfilment': {
-      const request = ok(parseFulfilment(env.request), 'request.');
-      checkUint64(request.requestId, 'request.requestId');
-      return { kind: 'redemptionFulfilment', request };
-    }
-    case 'redemptionAcceptance': {
-      const request = ok(parseAcceptance(env.request), 'request.');
-      checkUint64(request.requestId, 'request.requestId');
-      return { kind: 'redemptionAcceptance', request };
-    }
-    case 'disclosure':
-      return { kind: 'disclosure', request: ok(parseDisclosure(env.request), 'request.') };
-    case 'transportQuorum':
-      return { kind: 'transportQuorum', request: canonicalQuorum(ok(parseQuorum(env.request), 'request.')) };
+  const request = ok(requestParsers.get(env.kind)!(env.request), 'request.');
+  try {
+    return spec.fromRequest ? spec.fromRequest(request, env) : ({ kind: env.kind, request } as AnySource);
+  } catch (err) {
+    if (err instanceof RequestIssue) throw badRequest(err.field, err.message);
+    throw err;
   }
 }
 

@@ -1,8 +1,19 @@
-import { policySnapshotSchema, quorumSnapshotSchema, redemptionReportSchema, signRequestSchema, signResponseSchema, stageReportSchema } from '../schemas/committee.js';
+import { signRequestSchema, signResponseSchema } from '../schemas/committee.js';
+import { SOURCES } from '../schemas/kinds/index.js';
 import { errorSchema } from '../schemas/http.js';
 
 const strip = ({ $schema: _s, $id: _i, ...rest }: { $schema?: string; $id?: string } & Record<string, unknown>) => rest;
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+/** Components name of a request schema, from its $id (`.../config-snapshot.json` -> ConfigSnapshot). */
+export const schemaNameOf = (schema: object): string => {
+  const id = (schema as { $id?: string }).$id ?? '';
+  const base = id.slice(id.lastIndexOf('/') + 1).replace(/\.json$/, '');
+  return base.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+};
+
+/** `request` by kind, derived from the kind list (schemas/kinds/index.ts SOURCES). */
+const requestByKind = () => SOURCES.map((k) => `${k.kind}: ${schemaNameOf(k.requestSchema)}${k.extras ? ` (with ${k.extras.join(', ')})` : ''}`).join('; ');
 
 /** OpenAPI 3.1 document of a committee signer, built from the schemas it validates with. */
 export function signerOpenApi() {
@@ -12,10 +23,8 @@ export function signerOpenApi() {
     paths: {
       '/v1/sign': {
         post: {
-          summary:
-            'Sign the attestation of a request (settlement, NAV, config, allow-list, pause, reserve, move, redemption request / stage / policy / fulfilment, disclosure, transport quorum) at a proposed nonce',
-          description:
-            '`request` by kind: the posted body (settlement, nav, reserve, allowlist, pause, move, redemptionFulfilment, redemptionAcceptance, disclosure), the registry snapshot (config, redemptionPolicy: PolicySnapshot, transportQuorum: QuorumSnapshot of one chain, signed for that chain only), or an event the aggregator read (redemptionRequest: RedemptionReport with the pinned blocks of its pool supply; redemptionStage: StageReport). The signer reads the events, supplies and registry itself.',
+          summary: `Sign the attestation of a request (${SOURCES.map((k) => k.kind).join(', ')}) at a proposed nonce`,
+          description: `\`request\` by kind: ${requestByKind()}. Posted bodies come as posted; registry snapshots and event reports as the aggregator read them. The signer reads the events, supplies and registry itself.`,
           security: [{ aggregator: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignRequest' } } } },
           responses: {
@@ -35,16 +44,14 @@ export function signerOpenApi() {
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/ready': { get: { summary: 'Readiness (store and hub RPC)', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },
+      '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
     components: {
       securitySchemes: { aggregator: { type: 'http', scheme: 'bearer', description: "the signer's SIGNER_AUTH_TOKEN, which only the aggregator holds" } },
       schemas: {
         SignRequest: strip(signRequestSchema),
         SignResponse: strip(signResponseSchema),
-        RedemptionReport: strip(redemptionReportSchema),
-        StageReport: strip(stageReportSchema),
-        PolicySnapshot: strip(policySnapshotSchema),
-        QuorumSnapshot: strip(quorumSnapshotSchema),
+        ...Object.fromEntries(SOURCES.map((k) => [schemaNameOf(k.requestSchema), strip(k.requestSchema as Record<string, unknown>)])),
         Error: strip(errorSchema),
       },
     },

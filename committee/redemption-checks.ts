@@ -152,6 +152,9 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       if (last !== undefined && asOf <= last) throw new OracleError('disclosure_not_newer', `asOf ${asOf} is not later than the last ${q.docKind} this signer signed (${last})`, 'request.asOf');
       return { record, destinations };
     }
+    default:
+      // Every kind of the union has its case: a new one is a type error here.
+      return source satisfies never;
   }
 }
 

@@ -5,14 +5,13 @@ import { attestationDomain, attestationTypes } from '../schemas/eip712.js';
 import { didHash as hashDid, type DidHash, type DidString } from '../schemas/ids.js';
 import { attestationId, attestationTypedMessage, decodeMessage, encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import { attestationOf, sourceRefOf, type AnySource } from '../core/attestation.js';
+import { sourceOf } from '../schemas/kinds/index.js';
 import type { Destination } from '../core/committee-port.js';
 import { OracleError } from '../core/errors.js';
 import type { SignedChainRow, SignedStore } from './store/signed.js';
-import { vetSignRequest, type SignerCheckDeps, type SignerSet, type Vetted } from './checks.js';
-import { vetAdminRequest } from './admin-checks.js';
-import { vetMoveRequest } from './move-checks.js';
-import { vetRedemptionRequest, type RedemptionCheckDeps } from './redemption-checks.js';
-import { vetQuorumRequest } from './quorum-checks.js';
+import type { SignerCheckDeps, SignerSet, Vetted } from './checks.js';
+import type { RedemptionCheckDeps } from './redemption-checks.js';
+import { vet } from './vetting.js';
 
 export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt' | 'redemption'> {
   /** The chains' redemptions modules and the registry's policies; without them the redemption kinds are refused. */
@@ -144,7 +143,7 @@ export class SignerService {
         kind: cmd.source.kind,
         sourceRef,
         navValue: cmd.source.kind === 'nav' ? cmd.source.request.nav : null,
-        asOf: cmd.source.kind === 'nav' || cmd.source.kind === 'reserve' || cmd.source.kind === 'disclosure' ? cmd.source.request.asOf : null,
+        asOf: sourceOf(cmd.source.kind).asOf?.(cmd.source) ?? null,
         createdAt: new Date().toISOString(),
       },
       chains,
@@ -158,23 +157,7 @@ export class SignerService {
   }
 
   private vet(cmd: SignCommand, did: DidHash, rules: boolean): Promise<Vetted> {
-    const s = cmd.source;
-    switch (s.kind) {
-      case 'move':
-        return vetMoveRequest(this.checks, s, did, cmd.chainIds, { rules, nonce: cmd.nonce });
-      case 'settlement':
-      case 'nav':
-        return vetSignRequest(this.checks, s, did, cmd.chainIds, { rules, nonce: cmd.nonce });
-      case 'config':
-      case 'allowlist':
-      case 'pause':
-      case 'reserve':
-        return vetAdminRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
-      case 'transportQuorum':
-        return vetQuorumRequest(this.checks, s, did, cmd.chainIds);
-      default:
-        return vetRedemptionRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
-    }
+    return vet(this.checks, { source: cmd.source, did, chainIds: cmd.chainIds, nonce: cmd.nonce, rules });
   }
 
   private signFor(message: AttestationMessage, dest: Destination): Promise<Hex> {

@@ -1,3 +1,5 @@
+import { REQUEST_SIGNINGS } from './kinds/index.js';
+
 /**
  * EIP-712 definitions, defined once for the oracle, the relayer, the tests and the contracts' golden vectors.
  * Two families:
@@ -42,78 +44,9 @@ export const attestationTypes = {
   ],
 } as const;
 
-export const custodianTypes = {
-  SettlementProof: [
-    { name: 'did', type: 'string' },
-    { name: 'chainId', type: 'uint64' },
-    { name: 'kind', type: 'string' },
-    { name: 'settlementRef', type: 'string' },
-    { name: 'investor', type: 'address' },
-    { name: 'amount', type: 'uint256' },
-    { name: 'cashLegRef', type: 'bytes32' },
-    { name: 'settledAt', type: 'uint64' },
-  ],
-  NavReport: [
-    { name: 'did', type: 'string' },
-    { name: 'nav', type: 'uint256' },
-    { name: 'asOf', type: 'uint64' },
-  ],
-  /** Signed by a custodian: the reserve (cash and T-bills held) backing the DID, in token base units. */
-  ReserveReport: [
-    { name: 'did', type: 'string' },
-    { name: 'reserve', type: 'uint256' },
-    { name: 'asOf', type: 'uint64' },
-  ],
-  /** Signed by the DID's issuer: accounts allowed (or no longer allowed) to hold and receive the asset. */
-  AllowListUpdate: [
-    { name: 'did', type: 'string' },
-    { name: 'ref', type: 'string' },
-    { name: 'accounts', type: 'address[]' },
-    { name: 'allowed', type: 'bool[]' },
-  ],
-  /** Signed by the DID's issuer: stop (or resume) transfers and settlement application on every chain. */
-  PauseOrder: [
-    { name: 'did', type: 'string' },
-    { name: 'ref', type: 'string' },
-    { name: 'paused', type: 'bool' },
-  ],
-  /** Signed by a custodian: move an investor's units from one chain to another (burn there, mint here); total unchanged. */
-  MoveInstruction: [
-    { name: 'did', type: 'string' },
-    { name: 'ref', type: 'string' },
-    { name: 'investor', type: 'address' },
-    { name: 'amount', type: 'uint256' },
-    { name: 'fromChainId', type: 'uint64' },
-    { name: 'toChainId', type: 'uint64' },
-  ],
-  /** Signed by a custodian: cash paid for (part of) a redemption request; burns that many locked units on its chain. */
-  RedemptionFulfilment: [
-    { name: 'did', type: 'string' },
-    { name: 'chainId', type: 'uint64' },
-    { name: 'requestId', type: 'uint64' },
-    { name: 'settlementRef', type: 'string' },
-    { name: 'amount', type: 'uint256' },
-    { name: 'cashLegRef', type: 'bytes32' },
-    { name: 'settledAt', type: 'uint64' },
-  ],
-  /** Signed by a custodian before it pays: it commits to pay this request, which its holder can then no longer cancel. */
-  RedemptionAcceptance: [
-    { name: 'did', type: 'string' },
-    { name: 'chainId', type: 'uint64' },
-    { name: 'requestId', type: 'uint64' },
-    { name: 'owner', type: 'address' },
-    { name: 'amount', type: 'uint256' },
-    { name: 'acceptedAt', type: 'uint64' },
-  ],
-  /** Signed by the DID's issuer: a document (NAV report, custody statement, audit report, incident notice) by hash. */
-  Disclosure: [
-    { name: 'did', type: 'string' },
-    { name: 'docKind', type: 'uint8' },
-    { name: 'docHash', type: 'bytes32' },
-    { name: 'uri', type: 'string' },
-    { name: 'asOf', type: 'uint64' },
-  ],
-} as const;
+/** The EIP-712 types of custodian, NAV publisher and issuer requests: each kind module's `signing` (schemas/kinds/). */
+type Signing = (typeof REQUEST_SIGNINGS)[number];
+export const custodianTypes = Object.fromEntries(REQUEST_SIGNINGS.map((s) => [s.primaryType, s.fields])) as { readonly [S in Signing as S['primaryType']]: S['fields'] };
 
 export function attestationDomain(chainId: bigint, receiver: `0x${string}`) {
   return {

@@ -1,4 +1,4 @@
-import { REDEMPTION_STAGE, REDEMPTION_STAGE_REASON } from './redemption-message.js';
+import { REDEMPTION_STAGE, REDEMPTION_STAGE_REASON } from './kinds/redemption-stage.js';
 
 /** The policy fields the stage rule reads (RedemptionPolicy.Policy on chain). */
 export interface StagePolicy {

@@ -1,10 +1,7 @@
 import { Hono } from 'hono';
-import { parseOrThrow, readJson } from '../../core/http-body.js';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
-import { navRequestSchema, settlementRequestSchema, type NavRequest, type SettlementRequest } from '../../schemas/http.js';
-import { parserFor } from '../../schemas/validate.js';
 import { isRpcUnavailable } from '../../common/rpc-errors.js';
 import { OracleError } from '../../core/errors.js';
 import { httpStatus } from '../../core/http-status.js';
@@ -15,8 +12,10 @@ import type { RegistryPort } from '../../core/chain/registry.js';
 import type { OracleMetrics } from '../metrics.js';
 import { openApiDocument } from './openapi.js';
 import { createDidRoutes, type DidRoutesDeps } from './dids.js';
-import { createAdminRoutes } from './admin.js';
 import { attestationView } from './views.js';
+import { createKindRoutes, type KindAnswer, type RequestOf } from './kind-routes.js';
+import type { SignKind } from '../../schemas/kinds/index.js';
+import type { SubmitResult } from '../intake/settlement-service.js';
 import type { AdminService } from '../intake/admin-service.js';
 import type { MoveService } from '../intake/move-service.js';
 import { createMoveRoutes } from './moves.js';
@@ -38,6 +37,11 @@ export interface AppDeps {
   admin?: AdminService;
   /** Cross-chain move routes; absent in tests of the custodian API alone. */
   moves?: MoveService;
+  /**
+   * The service of each further kind with a route (schemas/kinds/<kind>.ts `route`), answered like a settlement
+   * (201 signed, 200 repeat, the attestation): a new kind's route is one entry here, in oracle/main.ts.
+   */
+  kinds?: { [K in SignKind]?: (request: RequestOf<K>) => Promise<SubmitResult> };
   /** Fulfilment, disclosure and redemption-view routes; absent in tests of the custodian API alone. */
   redemptions?: Omit<RedemptionRoutesDeps, 'store'>;
 }
@@ -45,9 +49,6 @@ export interface AppDeps {
 type DeliveryState = { chainId: number; state: 'applied' | 'pending' | 'unknown'; quorum?: TransportQuorumStatus };
 
 const utf8 = new TextEncoder();
-
-const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
-const parseNav = parserFor<NavRequest>(navRequestSchema);
 
 
 export function createApp(deps: AppDeps): Hono {
@@ -89,17 +90,29 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
 
-  app.post('/v1/settlements', async (c) => {
-    const body = parseOrThrow(parseSettlement, await readJson(c));
-    const r = await deps.service.submitSettlement(body);
-    return c.json(attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)), r.created ? 201 : 200);
-  });
-
-  app.post('/v1/nav', async (c) => {
-    const body = parseOrThrow(parseNav, await readJson(c));
-    const r = await deps.service.submitNav(body);
-    return c.json(attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)), r.created ? 201 : 200);
-  });
+  /** The POST route of every kind (schemas/kinds/<kind>.ts route), each answered by its service. */
+  const signed = (r: { attestation: AttestationRow; created: boolean }): KindAnswer => ({ created: r.created, body: attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)) });
+  const { admin, moves, redemptions } = deps;
+  const further = Object.fromEntries(
+    Object.entries(deps.kinds ?? {}).map(([kind, submit]) => [kind, async (b: never) => signed(await (submit as (r: never) => Promise<SubmitResult>)(b))]),
+  );
+  app.route(
+    '/',
+    createKindRoutes({
+      ...further,
+      settlement: async (b) => signed(await deps.service.submitSettlement(b)),
+      nav: async (b) => signed(await deps.service.submitNav(b)),
+      ...(admin ? { reserve: async (b) => signed(await admin.submitReserve(b)), allowlist: async (b) => signed(await admin.submitAllowList(b)), pause: async (b) => signed(await admin.submitPause(b)) } : {}),
+      ...(moves ? { move: async (b) => { const r = await moves.submitMove(b); return { created: r.created, body: r.move }; } } : {}),
+      ...(redemptions
+        ? {
+            redemptionFulfilment: async (b) => signed(await redemptions.fulfilments.submit(b)),
+            redemptionAcceptance: async (b) => signed(await redemptions.acceptances.submit(b)),
+            disclosure: async (b) => signed(await redemptions.disclosures.submit(b)),
+          }
+        : {}),
+    }, { complete: Boolean(admin && moves && redemptions) }),
+  );
 
   /** Relayers' feed: signed attestations in oracle order. */
   app.get('/v1/attestations', async (c) => {
@@ -149,7 +162,6 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.route('/v1/dids', createDidRoutes({ registry: deps.registry, ...deps.dids }));
-  if (deps.admin) app.route('/v1', createAdminRoutes(deps.admin, deps.store));
   if (deps.moves) app.route('/v1/moves', createMoveRoutes(deps.moves));
   if (deps.redemptions) app.route('/v1', createRedemptionRoutes({ ...deps.redemptions, store: deps.store }));
 

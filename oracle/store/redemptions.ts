@@ -6,7 +6,10 @@ export type CursorStream = (typeof chainCursors.$inferSelect)['stream'];
 export type RequestRow = typeof redemptionRequests.$inferSelect;
 export type StageRow = typeof redemptionStages.$inferSelect;
 
-export { acceptanceSourceRef, requestSourceRef, stageSourceRef } from '../../core/redemption-attestation.js';
+/** Idempotency keys of kinds 7, 13 and 8 among the DID's attestations: defined by their kind modules. */
+export { requestSourceRef } from '../../schemas/kinds/redemption-request.js';
+export { acceptanceSourceRef } from '../../schemas/kinds/redemption-acceptance.js';
+export { stageSourceRef } from '../../schemas/kinds/redemption-stage.js';
 
 /** A request with what the oracle has issued against it (fulfilment attestations, applied or not). */
 export interface RequestWithFulfilled extends RequestRow {
