@@ -14,7 +14,7 @@ import { MoveService } from './move-service.js';
 import { createApp } from './http/app.js';
 import * as oracleSchema from './store/schema.js';
 import { AttestationStore } from './store/attestations.js';
-import { DID, DID_HASH, HUB, INVESTOR, NOW, REGISTRY, fakeChains, fakeRegistry, makeSigner, navBody, newWorld, settlementBody, tempDb, type World } from './signer/testkit.js';
+import { DID, DID_HASH, HUB, INVESTOR, NOW, OPEN_HOLDINGS, REGISTRY, fakeChains, fakeRegistry, makeSigner, navBody, newWorld, settlementBody, tempDb, type World } from './signer/testkit.js';
 import { RemoteCommittee, type FetchLike } from './committee/remote.js';
 import { faultHook, faultyCommittee, type FaultSpec } from './fault.js';
 import { sweepProposals } from './proposal-sweep.js';
@@ -103,6 +103,7 @@ function assertNoEquivocation(store: AttestationStore) {
 
 beforeEach(() => {
   world = newWorld();
+  world.holdings.set(31338, OPEN_HOLDINGS);
   world.balances.set(`31338:${INVESTOR}`, 10n ** 12n);
   clock = BigInt(NOW);
   signers = DEV_COMMITTEE_KEYS.slice(0, 3).map((k) => makeSigner(k, world));

@@ -8,7 +8,7 @@ import type { Destination } from '../committee/port.js';
 import { recoverNavSigner, recoverSettlementSigner, type CustodianDomainParams } from '../custodian-auth.js';
 import { OracleError } from '../errors.js';
 import type { RedemptionCheckDeps } from './redemption-checks.js';
-import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, type PreviousNav, type Refusal } from '../rules.js';
+import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies, type PreviousNav, type Refusal } from '../rules.js';
 
 /** What a signer reads from destination chains (its own RPC endpoints). */
 export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState' | 'isApplied' | 'moveOutcomeOf'>;
@@ -37,6 +37,10 @@ export interface SignerCheckDeps {
   signedReserveAsOf: (did: DidHash) => bigint | undefined;
   /** Redemptions and move-outs of an investor on a chain this signer signed (its own store): they reserve holdings. */
   signedBurns?: (did: DidHash, chainId: number, investor: Address) => readonly { nonce: bigint; amount: bigint }[];
+  /** Subscriptions and move-ins on a chain this signer signed, whoever the investor (its own store): they reserve cap headroom. */
+  signedMints?: (did: DidHash, chainId: number) => readonly { nonce: bigint; amount: bigint }[];
+  /** Nonces the chains showed used (`chainId:didHash:nonce`), remembered by the signer so each is read once. */
+  appliedNonces?: Set<string>;
   /** The source reference of the message this signer signed at a DID's nonce, if any (its own store). */
   signedSourceRefAt?: (did: DidHash, nonce: bigint) => string | undefined;
   /** Redemption kinds (7..11): refused (503) by a signer without them. */
@@ -64,14 +68,41 @@ export async function read<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Burns of the investor's holdings this signer signed (other than at `nonce`) that the chain has not applied yet. */
-export async function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, nonce: bigint | undefined): Promise<bigint> {
+/**
+ * What of `signed` (other than at `nonce`) the chain has not applied yet. A nonce seen used stays used, so it is
+ * remembered (`appliedNonces`) and never read again: the chain is asked only about the ones still pending.
+ */
+async function pendingOf(d: SignerCheckDeps, did: DidHash, chainId: number, signed: readonly { nonce: bigint; amount: bigint }[], nonce: bigint | undefined): Promise<bigint> {
   let pending = 0n;
-  for (const b of d.signedBurns?.(did, chainId, investor) ?? []) {
-    if (b.nonce === nonce) continue;
-    if (!(await read(`nonce ${b.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, b.nonce)))) pending += b.amount;
+  for (const s of signed) {
+    if (s.nonce === nonce) continue;
+    const key = `${chainId}:${did}:${s.nonce}`;
+    if (d.appliedNonces?.has(key)) continue;
+    if (await read(`nonce ${s.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, s.nonce))) d.appliedNonces?.add(key);
+    else pending += s.amount;
   }
   return pending;
+}
+
+/** Burns of the investor's holdings this signer signed (other than at `nonce`) that the chain has not applied yet. */
+export function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, nonce: bigint | undefined): Promise<bigint> {
+  return pendingOf(d, did, chainId, d.signedBurns?.(did, chainId, investor) ?? [], nonce);
+}
+
+/** Mints under the chain's cap this signer signed (other than at `nonce`) that the chain has not applied yet. */
+export function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: number, nonce: bigint | undefined): Promise<bigint> {
+  return pendingOf(d, did, chainId, d.signedMints?.(did, chainId) ?? [], nonce);
+}
+
+/**
+ * A subscription (or a move's in leg) must apply on its chain now with what this signer signed and the chain has not
+ * applied yet counted as applied: configured, not paused, investor allow-listed, and room under the cap for it and
+ * every pending mint (pending first, holdings second: one applied in between counts twice, never zero times).
+ */
+export async function mintRefusal(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, amount: bigint, nonce: bigint | undefined): Promise<Refusal | undefined> {
+  const mint = await pendingMints(d, did, chainId, nonce);
+  const state = await read(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
+  return checkSettlementApplies('subscription', amount, state, { burn: 0n, mint });
 }
 
 /**
@@ -107,6 +138,8 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
       const reserved = await pendingBurns(d, did, chainId, investor as Address, opts.nonce);
       const balance = await read(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
       refuse(checkRedemptionCovered(amount, balance, reserved));
+    } else {
+      refuse(await mintRefusal(d, did, source.request.chainId, source.request.investor as Address, amount, opts.nonce));
     }
     return { record, destinations };
   }

@@ -2,9 +2,9 @@ import type { Address } from 'viem';
 import { moveLegChain, moveSourceRef, type MoveSource } from '../attestation.js';
 import { recoverMoveSigner } from '../custodian-auth.js';
 import { OracleError } from '../errors.js';
-import { checkAmount, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies } from '../rules.js';
+import { checkAmount, checkNotInFuture, checkRedemptionCovered } from '../rules.js';
 import { refHash, type DidHash } from '../../schemas/ids.js';
-import { destinationsOf, pendingBurns, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { destinationsOf, mintRefusal, pendingBurns, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
 
 /**
  * A signer's own checks of one leg of a cross-chain move, reading the hub and the chains itself: this signer is in
@@ -13,8 +13,8 @@ import { destinationsOf, pendingBurns, read, refuse, registered, requireMember, 
  * - out leg: the investor's balance on the from-chain covers the amount;
  * - in, void and return: the out leg's nonce is used on the from-chain (the burn applied), so a mint never runs
  *   ahead of it; if this signer signed that nonce itself, it must have been this move's out leg;
- * - in leg: the to-chain would accept the mint now (configured, not paused, investor allow-listed, within the cap)
- *   and the move is not consumed there yet;
+ * - in leg: the to-chain would accept the mint now (configured, not paused, investor allow-listed, within the cap
+ *   less the mints this signer signed there and the chain has not applied yet) and the move is not consumed there yet;
  * - void (to-chain): the move is not consumed there (an arrived move is never voided);
  * - return (from-chain): the to-chain shows the move voided, so its in leg can never apply there, and the from-chain
  *   has not returned it yet. This is what makes "in leg and return never both apply" hold across the two chains.
@@ -75,8 +75,7 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   const onTo = await outcome(body.toChainId);
   if (onTo !== 'none') throw new OracleError(422, 'move_settled', `move ${body.ref} is already ${onTo} on chain ${body.toChainId}`, 'leg');
   if (source.leg === 'in') {
-    const to = await read(`holdings on chain ${body.toChainId}`, () => d.chains.holdingsState(body.toChainId, did, body.investor as Address));
-    const refusal = checkSettlementApplies('subscription', amount, to);
+    const refusal = await mintRefusal(d, did, body.toChainId, body.investor as Address, amount, opts.nonce);
     if (refusal) throw new OracleError(422, refusal.code, `chain ${body.toChainId} would refuse the in leg now: ${refusal.message}`, 'request.toChainId');
   }
   return { record, destinations };
