@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import type { Address, Hex } from 'viem';
+import { keccak256, recoverTypedDataAddress, sliceHex, stringToBytes, type Address, type Hex } from 'viem';
+import { attestationDomain, attestationTypes } from '../schemas/eip712.js';
+import { attestationId, attestationTypedMessage, decodeMessage, encodeMessage } from '../schemas/message.js';
+import { configAttestation, configSnapshotOf } from './attestation.js';
 import { pino } from 'pino';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import type { DidHash } from '../schemas/ids.js';
@@ -14,7 +17,7 @@ import { MoveService } from './move-service.js';
 import { createApp } from './http/app.js';
 import * as oracleSchema from './store/schema.js';
 import { AttestationStore } from './store/attestations.js';
-import { DID, DID_HASH, HUB, INVESTOR, NOW, OPEN_HOLDINGS, REGISTRY, fakeChains, fakeRegistry, makeSigner, navBody, newWorld, settlementBody, tempDb, type World } from './signer/testkit.js';
+import { CHAINS, COMMITTEE, DID, DID_HASH, HUB, INVESTOR, NOW, OPEN_HOLDINGS, REGISTRY, record, fakeChains, fakeRegistry, makeSigner, navBody, newWorld, settlementBody, tempDb, type World } from './signer/testkit.js';
 import { RemoteCommittee, type FetchLike } from './committee/remote.js';
 import { faultHook, faultyCommittee, type FaultSpec } from './fault.js';
 import { sweepProposals } from './proposal-sweep.js';
@@ -86,6 +89,18 @@ function boot(fault?: FaultSpec) {
   const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const sweep = () => sweepProposals({ committee, store, metrics, logger, chain: (id) => destinations.get(id), lock }, { now: Date.now(), ignoreBackoff: true });
   return { post, store, moves, sweep };
+}
+
+/** The signers of a packed signature list (65 bytes each) over a stored message for one chain's receiver. */
+async function signersOf(message: Hex, chainId: number, packed: Hex): Promise<Address[]> {
+  const typed = attestationTypedMessage(decodeMessage(message));
+  const receiver = CHAINS.find((c) => c.chainId === chainId)!.receiver;
+  const out: Address[] = [];
+  for (let i = 0; i < (packed.length - 2) / 130; i++) {
+    const signature = sliceHex(packed, i * 65, (i + 1) * 65);
+    out.push(await recoverTypedDataAddress({ domain: attestationDomain(BigInt(chainId), receiver), types: attestationTypes, primaryType: typed.primaryType, message: typed.message, signature } as Parameters<typeof recoverTypedDataAddress>[0]));
+  }
+  return out;
 }
 
 type Answer = { id: string; nonce: string; message: Hex; deliveries: { chainId: number; signatures: Hex }[] };
@@ -195,5 +210,33 @@ describe('durable signing rounds', () => {
     const stored = oracle.store.findBySource(DID, 'settlement', 'move:MOVE-1:out')!;
     expect(stored.message).toBe(proposed.message);
     expect(stored.nonce).toBe(1);
+  });
+
+  it('completes a round left open across a signer rotation with the set the chains hold now, not the set it was proposed to', async () => {
+    const [k0, k1, k2] = COMMITTEE as [Address, Address, Address];
+    world.record = record({ signers: [k0, k1], threshold: 2 });
+    const oracle = boot();
+    peers.set(URLS[1]!, 'down');
+    const body = await settlementBody({ settlementRef: 'REF-ROT' });
+    expect((await oracle.post('/v1/settlements', body)).status).toBe(503);
+    expect(JSON.parse(oracle.store.proposals.get(DID_HASH, 1)!.signerSet)).toMatchObject({ signers: [k0, k1] });
+
+    // The registry rotates to {k1, k2} and the rotation's config attestation is stored (nonce 2): it reaches every
+    // chain before the round's attestation (per-DID order), so the chains verify that set by then.
+    world.record = record({ signers: [k1, k2], threshold: 2 });
+    const config = encodeMessage(configAttestation(configSnapshotOf(world.record), DID_HASH, 2n));
+    const snapshot = JSON.stringify(configSnapshotOf(world.record));
+    oracle.store.insert(
+      { did: DID, didHash: DID_HASH, nonce: 2, kind: 'config', sourceRef: 'rotation', requestHash: keccak256(stringToBytes(snapshot)), request: snapshot, submitter: REGISTRY, id: attestationId(config), message: config, createdAt: new Date().toISOString() },
+      [],
+    );
+    peers.set(URLS[1]!, signers[1]!.app);
+
+    expect((await oracle.sweep()).completed).toBe(1);
+    const stored = oracle.store.findBySource(DID, 'settlement', 'REF-ROT')!;
+    expect(stored.nonce).toBe(1);
+    const [delivery] = oracle.store.getById(stored.id)!.deliveries;
+    const by = await signersOf(stored.message as Hex, 31338, delivery!.signatures as Hex);
+    expect([...by].sort()).toEqual([k1, k2].sort());
   });
 });
