@@ -175,8 +175,8 @@ export class MoveService {
       let out, into;
       try {
         [out, into] = await Promise.all([
-          this.pending.settlements(body.did, hash, body.fromChainId, investor, (r) => !checkSettlementApplies('redemption', amount, from!, r)),
-          this.pending.settlements(body.did, hash, body.toChainId, investor, (r) => !checkSettlementApplies('subscription', amount, to!, r)),
+          this.pending.settlements(body.did, hash, body.fromChainId, investor, (r) => !checkSettlementApplies('redemption', amount, from!, r), outRef),
+          this.pending.settlements(body.did, hash, body.toChainId, investor, (r) => !checkSettlementApplies('subscription', amount, to!, r), outRef),
         ]);
       } catch (err) {
         throw new OracleError(503, 'chain_unavailable', 'cannot read applied nonces on the chains of the move', undefined, { cause: err });

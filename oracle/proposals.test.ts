@@ -239,4 +239,36 @@ describe('durable signing rounds', () => {
     const by = await signersOf(stored.message as Hex, 31338, delivery!.signatures as Hex);
     expect([...by].sort()).toEqual([k1, k2].sort());
   });
+
+  it('counts an open redemption round against the holdings until it completes, and a closed one no more', async () => {
+    world.balances.set(`31338:${INVESTOR}`, 1_000_000n);
+    const oracle = boot();
+    peers.set(URLS[1]!, 'down');
+    peers.set(URLS[2]!, 'down');
+    const first = await settlementBody({ kind: 'redemption', settlementRef: 'RED-OPEN' });
+    expect((await oracle.post('/v1/settlements', first)).status).toBe(503);
+    peers.set(URLS[1]!, signers[1]!.app);
+    peers.set(URLS[2]!, signers[2]!.app);
+
+    // The open round may still complete (the sweep, a retry): a second full-balance redemption is refused now.
+    const second = await settlementBody({ kind: 'redemption', settlementRef: 'RED-OTHER' });
+    const refused = await oracle.post('/v1/settlements', second);
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ error: { code: 'insufficient_holdings', field: 'amount' } });
+    // The retry of the open round itself is not counted against itself: it completes.
+    expect((await oracle.post('/v1/settlements', first)).status).toBe(201);
+    expect((await oracle.post('/v1/settlements', second)).status).toBe(422);
+
+    // A round closed for good never becomes an attestation: it reserves nothing.
+    peers.set(URLS[1]!, 'down');
+    peers.set(URLS[2]!, 'down');
+    world.balances.set(`31338:${INVESTOR}`, 2_000_000n);
+    const third = await settlementBody({ kind: 'redemption', settlementRef: 'RED-CLOSED' });
+    expect((await oracle.post('/v1/settlements', third)).status).toBe(503);
+    const open = oracle.store.proposals.openBySource(DID, 'settlement', 'RED-CLOSED')!;
+    oracle.store.proposals.close(DID_HASH, open.nonce, 'signers refused: test', new Date().toISOString());
+    peers.set(URLS[1]!, signers[1]!.app);
+    peers.set(URLS[2]!, signers[2]!.app);
+    expect((await oracle.post('/v1/settlements', second)).status).toBe(201);
+  });
 });

@@ -124,7 +124,7 @@ export class OracleService {
       // refusal), never zero times.
       let pending;
       try {
-        pending = await this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r));
+        pending = await this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r), body.settlementRef);
       } catch (err) {
         throw new OracleError(503, 'chain_unavailable', `cannot read applied nonces on chain ${body.chainId}`, undefined, { cause: err });
       }
