@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 import type { DidHash } from '../../schemas/ids.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 import type { DidRecord, RegistryPort, TransportQuorumPort } from '../chain/registry.js';
@@ -38,7 +38,7 @@ export interface SignerCheckDeps {
   /** Redemptions and move-outs of an investor on a chain this signer signed (its own store): they reserve holdings. */
   signedBurns?: (did: DidHash, chainId: number, investor: Address) => readonly { nonce: bigint; amount: bigint }[];
   /** Subscriptions and move-ins on a chain this signer signed, whoever the investor (its own store): they reserve cap headroom. */
-  signedMints?: (did: DidHash, chainId: number) => readonly { nonce: bigint; amount: bigint }[];
+  signedMints?: (did: DidHash, chainId: number) => readonly { nonce: bigint; amount: bigint; moveRef?: Hex }[];
   /** Nonces the chains showed used (`chainId:didHash:nonce`), remembered by the signer so each is read once. */
   appliedNonces?: Set<string>;
   /** The source reference of the message this signer signed at a DID's nonce, if any (its own store). */
@@ -89,9 +89,17 @@ export function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, 
   return pendingOf(d, did, chainId, d.signedBurns?.(did, chainId, investor) ?? [], nonce);
 }
 
-/** Mints under the chain's cap this signer signed (other than at `nonce`) that the chain has not applied yet. */
-export function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: number, nonce: bigint | undefined): Promise<bigint> {
-  return pendingOf(d, did, chainId, d.signedMints?.(did, chainId) ?? [], nonce);
+/**
+ * Mints under the chain's cap this signer signed (other than at `nonce`) that the chain has not applied yet. A move's
+ * in leg whose move the chain shows voided can never apply (the void consumed its reference): it reserves nothing.
+ */
+export async function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: number, nonce: bigint | undefined): Promise<bigint> {
+  const live: { nonce: bigint; amount: bigint }[] = [];
+  for (const m of d.signedMints?.(did, chainId) ?? []) {
+    if (m.moveRef && (await read(`move ${m.moveRef} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, m.moveRef!))) === 'voided') continue;
+    live.push(m);
+  }
+  return pendingOf(d, did, chainId, live, nonce);
 }
 
 /**

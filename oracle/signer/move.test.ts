@@ -120,6 +120,15 @@ describe('committee signer POST /v1/sign, move legs', () => {
     await signed(await signIn(request, 3, 1));
   });
 
+  it('stops counting an in leg it signed once the to-chain shows its move voided (it can never apply there)', async () => {
+    world.usedNonces.add('31338:1');
+    await signed(await signIn(await moveBody(), 2, 1));
+    const sub = async (ref: string) => post({ kind: 'settlement', request: await settlementBody({ settlementRef: ref, chainId: 31337, amount: '9700' }), nonce: '3', chainIds: [31337] });
+    expect(await errorOf(await sub('S-AFTER-IN'))).toMatchObject({ status: 422, code: 'exceeds_reserve_budget' });
+    world.moveOutcomes.set(`31337:${refHash('MOVE-1')}`, 'voided');
+    await signed(await sub('S-AFTER-IN'));
+  });
+
   it('refuses the in leg for the from-chain, and a malformed envelope', async () => {
     const request = await moveBody();
     world.usedNonces.add('31338:1');

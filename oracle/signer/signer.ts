@@ -97,12 +97,15 @@ export class SignerService {
   }
 
   /** Subscriptions and move-ins on a chain this signer signed (settlement kind, decoded from its bytes). */
-  private signedMints(did: string, chainId: number): { nonce: bigint; amount: bigint }[] {
-    const out: { nonce: bigint; amount: bigint }[] = [];
+  private signedMints(did: string, chainId: number): { nonce: bigint; amount: bigint; moveRef?: Hex }[] {
+    const out: { nonce: bigint; amount: bigint; moveRef?: Hex }[] = [];
     for (const { row, chains } of [...this.d.store.ofKind(did, 'settlement'), ...this.d.store.ofKind(did, 'move')]) {
       if (!chains.some((c) => c.chainId === chainId)) continue;
       const m = decodeMessage(row.message as Hex);
-      if (m.kind === 'settlement' && (m.settlementKind === 'subscription' || m.settlementKind === 'moveIn')) out.push({ nonce: m.nonce, amount: m.amount });
+      if (m.kind !== 'settlement') continue;
+      if (m.settlementKind === 'subscription') out.push({ nonce: m.nonce, amount: m.amount });
+      // An in leg carries its move's reference as settlementRef (oracle/attestation.ts moveAttestation).
+      if (m.settlementKind === 'moveIn') out.push({ nonce: m.nonce, amount: m.amount, moveRef: m.settlementRef });
     }
     return out;
   }
