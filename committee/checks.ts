@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 import type { DidHash } from '../schemas/ids.js';
 import type { DeployedChain } from '../schemas/deployment.js';
 import type { DidRecord, RegistryPort, TransportQuorumPort } from '../core/chain/registry.js';
@@ -8,7 +8,7 @@ import type { Destination } from '../core/committee-port.js';
 import { recoverNavSigner, recoverSettlementSigner, type CustodianDomainParams } from '../core/custodian-auth.js';
 import { OracleError } from '../core/errors.js';
 import type { RedemptionCheckDeps } from './redemption-deps.js';
-import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, type PreviousNav, type Refusal } from '../core/rules.js';
+import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies, type PreviousNav, type Refusal } from '../core/rules.js';
 import { readChain, recoveredSigner, registeredDid, requireRole } from '../core/guards.js';
 
 /** What a signer reads from destination chains (its own RPC endpoints). */
@@ -38,6 +38,10 @@ export interface SignerCheckDeps {
   signedReserveAsOf: (did: DidHash) => bigint | undefined;
   /** Redemptions and move-outs of an investor on a chain this signer signed (its own store): they reserve holdings. */
   signedBurns?: (did: DidHash, chainId: number, investor: Address) => readonly { nonce: bigint; amount: bigint }[];
+  /** Subscriptions and move-ins on a chain this signer signed, whoever the investor (its own store): they reserve cap headroom. */
+  signedMints?: (did: DidHash, chainId: number) => readonly { nonce: bigint; amount: bigint; moveRef?: Hex }[];
+  /** Nonces the chains showed used (`chainId:didHash:nonce`), remembered by the signer so each is read once. */
+  appliedNonces?: Set<string>;
   /** The source reference of the message this signer signed at a DID's nonce, if any (its own store). */
   signedSourceRefAt?: (did: DidHash, nonce: bigint) => string | undefined;
   /** Redemption kinds (7..11): refused (503) by a signer without them. */
@@ -60,14 +64,49 @@ export const refuse = (r: Refusal | undefined) => {
 /** A chain or hub read: 503 chain_unavailable when it fails (core/guards.ts). */
 export const read = readChain;
 
-/** Burns of the investor's holdings this signer signed (other than at `nonce`) that the chain has not applied yet. */
-export async function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, nonce: bigint | undefined): Promise<bigint> {
+/**
+ * What of `signed` (other than at `nonce`) the chain has not applied yet. A nonce seen used stays used, so it is
+ * remembered (`appliedNonces`) and never read again: the chain is asked only about the ones still pending.
+ */
+async function pendingOf(d: SignerCheckDeps, did: DidHash, chainId: number, signed: readonly { nonce: bigint; amount: bigint }[], nonce: bigint | undefined): Promise<bigint> {
   let pending = 0n;
-  for (const b of d.signedBurns?.(did, chainId, investor) ?? []) {
-    if (b.nonce === nonce) continue;
-    if (!(await read(`nonce ${b.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, b.nonce)))) pending += b.amount;
+  for (const s of signed) {
+    if (s.nonce === nonce) continue;
+    const key = `${chainId}:${did}:${s.nonce}`;
+    if (d.appliedNonces?.has(key)) continue;
+    if (await read(`nonce ${s.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, s.nonce))) d.appliedNonces?.add(key);
+    else pending += s.amount;
   }
   return pending;
+}
+
+/** Burns of the investor's holdings this signer signed (other than at `nonce`) that the chain has not applied yet. */
+export function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, nonce: bigint | undefined): Promise<bigint> {
+  return pendingOf(d, did, chainId, d.signedBurns?.(did, chainId, investor) ?? [], nonce);
+}
+
+/**
+ * Mints under the chain's cap this signer signed (other than at `nonce`) that the chain has not applied yet. A move's
+ * in leg whose move the chain shows voided can never apply (the void consumed its reference): it reserves nothing.
+ */
+export async function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: number, nonce: bigint | undefined): Promise<bigint> {
+  const live: { nonce: bigint; amount: bigint }[] = [];
+  for (const m of d.signedMints?.(did, chainId) ?? []) {
+    if (m.moveRef && (await read(`move ${m.moveRef} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, m.moveRef!))) === 'voided') continue;
+    live.push(m);
+  }
+  return pendingOf(d, did, chainId, live, nonce);
+}
+
+/**
+ * A subscription (or a move's in leg) must apply on its chain now with what this signer signed and the chain has not
+ * applied yet counted as applied: configured, not paused, investor allow-listed, and room under the cap for it and
+ * every pending mint (pending first, holdings second: one applied in between counts twice, never zero times).
+ */
+export async function mintRefusal(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, amount: bigint, nonce: bigint | undefined): Promise<Refusal | undefined> {
+  const mint = await pendingMints(d, did, chainId, nonce);
+  const state = await read(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
+  return checkSettlementApplies('subscription', amount, state, { burn: 0n, mint });
 }
 
 /**
@@ -99,6 +138,8 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
       const reserved = await pendingBurns(d, did, chainId, investor as Address, opts.nonce);
       const balance = await read(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
       refuse(checkRedemptionCovered(amount, balance, reserved));
+    } else {
+      refuse(await mintRefusal(d, did, source.request.chainId, source.request.investor as Address, amount, opts.nonce));
     }
     return { record, destinations };
   }

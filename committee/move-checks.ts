@@ -2,9 +2,9 @@ import type { Address } from 'viem';
 import { moveLegChain, moveSourceRef, type MoveSource } from '../core/attestation.js';
 import { recoverMoveSigner } from '../core/custodian-auth.js';
 import { OracleError } from '../core/errors.js';
-import { checkAmount, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies } from '../core/rules.js';
+import { checkAmount, checkNotInFuture, checkRedemptionCovered } from '../core/rules.js';
 import { refHash, type DidHash } from '../schemas/ids.js';
-import { destinationsOf, pendingBurns, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { destinationsOf, mintRefusal, pendingBurns, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
 import { recoveredSigner, requireRole } from '../core/guards.js';
 
 /**
@@ -14,8 +14,8 @@ import { recoveredSigner, requireRole } from '../core/guards.js';
  * - out leg: the investor's balance on the from-chain covers the amount;
  * - in, void and return: the out leg's nonce is used on the from-chain (the burn applied), so a mint never runs
  *   ahead of it; if this signer signed that nonce itself, it must have been this move's out leg;
- * - in leg: the to-chain would accept the mint now (configured, not paused, investor allow-listed, within the cap)
- *   and the move is not consumed there yet;
+ * - in leg: the to-chain would accept the mint now (configured, not paused, investor allow-listed, within the cap
+ *   less the mints this signer signed there and the chain has not applied yet) and the move is not consumed there yet;
  * - void (to-chain): the move is not consumed there (an arrived move is never voided);
  * - return (from-chain): the to-chain shows the move voided, so its in leg can never apply there, and the from-chain
  *   has not returned it yet. This is what makes "in leg and return never both apply" hold across the two chains.
@@ -69,8 +69,7 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   const onTo = await outcome(body.toChainId);
   if (onTo !== 'none') throw new OracleError('move_settled', `move ${body.ref} is already ${onTo} on chain ${body.toChainId}`, 'leg');
   if (source.leg === 'in') {
-    const to = await read(`holdings on chain ${body.toChainId}`, () => d.chains.holdingsState(body.toChainId, did, body.investor as Address));
-    const refusal = checkSettlementApplies('subscription', amount, to);
+    const refusal = await mintRefusal(d, did, body.toChainId, body.investor as Address, amount, opts.nonce);
     if (refusal) throw new OracleError(refusal.code, `chain ${body.toChainId} would refuse the in leg now: ${refusal.message}`, 'request.toChainId');
   }
   return { record, destinations };

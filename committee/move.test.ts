@@ -7,7 +7,7 @@ import type { SignResponse } from '../schemas/committee.js';
 import { signMove, type UnsignedMove } from '../clients/custodian.js';
 import { attestationOf, type MoveSource } from '../core/attestation.js';
 import { refHash } from '../schemas/ids.js';
-import { DID, DID_HASH, DOMAIN, INVESTOR, NOW, makeSigner, newWorld, settlementBody, type World } from '../testkit/committee.js';
+import { DID, DID_HASH, DOMAIN, INVESTOR, NOW, OPEN_HOLDINGS, makeSigner, newWorld, settlementBody, type World } from '../testkit/committee.js';
 
 // Unit test: the hub registry and destination chains are in-memory fakes; store and HTTP app are the real ones.
 // The world's DID is enabled on the hub (31337) and the spoke (31338); the moves go from the spoke to the hub.
@@ -59,6 +59,7 @@ describe('committee signer POST /v1/sign, move legs', () => {
     world.balances.set(`31338:${INVESTOR}`, 1_000n);
     // The to-chain (hub) would accept the in leg: investor allow-listed, room under the cap.
     world.holdings.set(31337, { supplyCap: 10_000n, paused: false, investorAllowed: true });
+    world.holdings.set(31338, OPEN_HOLDINGS);
     signer = makeSigner(DEV_COMMITTEE_KEYS[0]!, world);
   });
 
@@ -105,6 +106,27 @@ describe('committee signer POST /v1/sign, move legs', () => {
     await signed(await post({ kind: 'settlement', request: await settlementBody({ settlementRef: 'S-1' }), nonce: '9', chainIds: [31338] }));
     world.usedNonces.add('31338:9');
     expect(await errorOf(await signIn(await moveBody({ ref: 'MOVE-2' }), 10, 9))).toMatchObject({ status: 422, code: 'not_the_out_leg', field: 'outNonce' });
+  });
+
+  it('refuses the in leg when the mints it signed for the to-chain and not applied there leave no room for it', async () => {
+    const request = await moveBody();
+    world.usedNonces.add('31338:1');
+    await signed(await post({ kind: 'settlement', request: await settlementBody({ settlementRef: 'S-HUB', chainId: 31337, amount: '9700' }), nonce: '2', chainIds: [31337] }));
+    const refused = await errorOf(await signIn(request, 3, 1));
+    expect(refused).toMatchObject({ status: 422, code: 'exceeds_reserve_budget' });
+    expect(refused.message).toMatch(/\+ 9700 signed and not yet applied/);
+    world.usedNonces.add('31337:2');
+    world.supplies.set(31337, 9_000n);
+    await signed(await signIn(request, 3, 1));
+  });
+
+  it('stops counting an in leg it signed once the to-chain shows its move voided (it can never apply there)', async () => {
+    world.usedNonces.add('31338:1');
+    await signed(await signIn(await moveBody(), 2, 1));
+    const sub = async (ref: string) => post({ kind: 'settlement', request: await settlementBody({ settlementRef: ref, chainId: 31337, amount: '9700' }), nonce: '3', chainIds: [31337] });
+    expect(await errorOf(await sub('S-AFTER-IN'))).toMatchObject({ status: 422, code: 'exceeds_reserve_budget' });
+    world.moveOutcomes.set(`31337:${refHash('MOVE-1')}`, 'voided');
+    await signed(await sub('S-AFTER-IN'));
   });
 
   it('refuses the in leg for the from-chain, and a malformed envelope', async () => {

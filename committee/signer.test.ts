@@ -4,7 +4,7 @@ import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSI
 import { attestationDomain, attestationTypes } from '../schemas/eip712.js';
 import { attestationTypedMessage, decodeMessage } from '../schemas/message.js';
 import type { SignResponse } from '../schemas/committee.js';
-import { CHAINS, DID_HASH, INVESTOR, NOW, makeSigner, navBody, newWorld, settlementBody, type World } from '../testkit/committee.js';
+import { CHAINS, DID_HASH, INVESTOR, NOW, OPEN_HOLDINGS, OTHER_INVESTOR, makeSigner, navBody, newWorld, settlementBody, type World } from '../testkit/committee.js';
 
 // Unit test: the hub registry and destination chains are in-memory fakes; store and HTTP app are the real ones.
 let world: World;
@@ -38,6 +38,7 @@ async function recover(message: Hex, chainId: number, receiver: Address, signatu
 describe('committee signer POST /v1/sign', () => {
   beforeEach(() => {
     world = newWorld();
+    world.holdings.set(31338, OPEN_HOLDINGS);
     signer = makeSigner(DEV_COMMITTEE_KEYS[0]!, world);
   });
 
@@ -151,6 +152,33 @@ describe('committee signer POST /v1/sign', () => {
     await signed(await sign('settlement', await settlementBody({ kind: 'redemption', settlementRef: 'RED-2' }), 2, [31338]));
   });
 
+  it('refuses the second of two subscriptions that each fit the cap headroom alone but not together, while the first is not applied', async () => {
+    world.holdings.set(31338, { supplyCap: 1_500_000n, paused: false, investorAllowed: true });
+    await signed(await sign('settlement', await settlementBody({ settlementRef: 'SUB-1' }), 1, [31338]));
+    // The same message again (a retried round) is not counted against itself.
+    await signed(await sign('settlement', await settlementBody({ settlementRef: 'SUB-1' }), 1, [31338]));
+    // Another investor's subscription mints under the same cap: it counts too.
+    const second = await errorOf(await sign('settlement', await settlementBody({ settlementRef: 'SUB-2', investor: OTHER_INVESTOR }), 2, [31338]));
+    expect(second).toMatchObject({ status: 422, code: 'exceeds_reserve_budget', field: 'request.amount' });
+    expect(second.message).toMatch(/\+ 1000000 signed and not yet applied/);
+    expect(signer.store.byNonce(DID_HASH, '2')).toBeUndefined();
+    // Applied on chain (nonce used, now in the supply) under a raised cap: the first reserves nothing more.
+    world.usedNonces.add('31338:1');
+    world.supplies.set(31338, 1_000_000n);
+    world.holdings.set(31338, { supplyCap: 2_000_000n, paused: false, investorAllowed: true });
+    await signed(await sign('settlement', await settlementBody({ settlementRef: 'SUB-2', investor: OTHER_INVESTOR }), 2, [31338]));
+  });
+
+  it.each([
+    ['the investor is not allow-listed', { investorAllowed: false }, 'investor_not_allowed', 'request.investor'],
+    ['the asset is paused', { paused: true }, 'asset_paused', 'request.did'],
+    ['the cap is below the amount', { supplyCap: 999_999n }, 'exceeds_reserve_budget', 'request.amount'],
+  ])('refuses a subscription the chain would revert now: %s', async (_name, over, code, field) => {
+    world.holdings.set(31338, { supplyCap: 10_000_000n, paused: false, investorAllowed: true, ...over });
+    expect(await errorOf(await sign('settlement', await settlementBody(), 1, [31338]))).toMatchObject({ status: 422, code, field });
+    expect(signer.store.count()).toBe(0);
+  });
+
   type Case = [string, () => Promise<Response>, number, string, string | undefined];
   const cases: Case[] = [
     ['wrong content type', async () => post('x', 'text/plain'), 415, 'unsupported_media_type', 'content-type'],
@@ -216,6 +244,7 @@ describe('committee signer POST /v1/sign with SIGNER_AUTH_TOKEN', () => {
   const TOKEN = 't'.repeat(40);
   beforeEach(() => {
     world = newWorld();
+    world.holdings.set(31338, OPEN_HOLDINGS);
     signer = makeSigner(DEV_COMMITTEE_KEYS[0]!, world, undefined, { quorums: true, authToken: TOKEN });
   });
   const request = async (authorization?: string) =>

@@ -53,6 +53,8 @@ export class SignerService {
       signedReserveAsOf: (did) => d.store.latestReserveAsOf(did),
       signedSourceRefAt: (did, nonce) => d.store.byNonce(did, String(nonce))?.row.sourceRef,
       signedBurns: (did, chainId, investor) => this.signedBurns(did, chainId, investor),
+      signedMints: (did, chainId) => this.signedMints(did, chainId),
+      appliedNonces: new Set(),
       redemption: d.redemption && {
         ...d.redemption,
         signedFulfilments: (did, chainId, requestId) => this.signedFulfilments(did, chainId, requestId),
@@ -89,6 +91,20 @@ export class SignerService {
       const m = decodeMessage(row.message as Hex);
       if (m.kind !== 'settlement' || (m.settlementKind !== 'redemption' && m.settlementKind !== 'moveOut')) continue;
       if (isAddressEqual(m.investor, investor)) out.push({ nonce: m.nonce, amount: m.amount });
+    }
+    return out;
+  }
+
+  /** Subscriptions and move-ins on a chain this signer signed (settlement kind, decoded from its bytes). */
+  private signedMints(did: string, chainId: number): { nonce: bigint; amount: bigint; moveRef?: Hex }[] {
+    const out: { nonce: bigint; amount: bigint; moveRef?: Hex }[] = [];
+    for (const { row, chains } of [...this.d.store.ofKind(did, 'settlement'), ...this.d.store.ofKind(did, 'move')]) {
+      if (!chains.some((c) => c.chainId === chainId)) continue;
+      const m = decodeMessage(row.message as Hex);
+      if (m.kind !== 'settlement') continue;
+      if (m.settlementKind === 'subscription') out.push({ nonce: m.nonce, amount: m.amount });
+      // An in leg carries its move's reference as settlementRef (core/attestation.ts moveAttestation).
+      if (m.settlementKind === 'moveIn') out.push({ nonce: m.nonce, amount: m.amount, moveRef: m.settlementRef });
     }
     return out;
   }

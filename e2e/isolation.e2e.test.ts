@@ -9,7 +9,7 @@ import { rwaDidRegistryAbi } from '../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import type { Deployment } from '../schemas/deployment.js';
-import { postJson, signPause } from '../clients/custodian.js';
+import { postJson, signPause, signReserve } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';
 import { expectSupplyConserved } from './lib/supply.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
@@ -19,11 +19,13 @@ import { waitFor } from '../testkit/wait.js';
 
 /**
  * Isolation per DID on a chain: DID A's settlement to spoke-a keeps reverting there (A was paused on the chains after
- * the settlement was signed), while DID B's NAV and settlement to spoke-a are applied without waiting for it; the
- * relayer's status shows A waiting, and once A's issuer resumes it, A's settlement applies too.
+ * the settlement was signed; then A's cap exhausted by a lower reserve that applied before it), while DID B's NAV and
+ * settlements to spoke-a are applied without waiting for it; the relayer's status shows A waiting, B never.
  */
 let stack: Stack;
 let relayer: ChildProcess;
+/** The deployment seen as DID B (registered and bootstrapped in beforeAll). */
+let b: Deployment;
 
 const B_DID = 'did:rwa:demo:isolation-b';
 
@@ -72,6 +74,8 @@ describe("relayer: one DID's reverting settlement never holds another DID's deli
     stack = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rwa-e2e-isolation-')), logLevel: 'warn' });
     relayer = stack.relayer;
     await bootstrapDemo(stack.deployment, stack.oracleUrl);
+    b = await registerDid(stack.deployment, B_DID);
+    await bootstrapDemo(b, stack.oracleUrl);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -79,8 +83,6 @@ describe("relayer: one DID's reverting settlement never holds another DID's deli
 
   it("applies B's NAV and settlement on spoke-a while A's settlement waits on A's pause, then A's after its resume", async () => {
     const a = stack.deployment;
-    const b = await registerDid(a, B_DID);
-    await bootstrapDemo(b, stack.oracleUrl);
     const spokeA = a.chains.find((c) => c.name === 'spoke-a')!;
     const domain = custodianDomainOf(a);
     const now = Math.floor(Date.now() / 1000);
@@ -124,5 +126,73 @@ describe("relayer: one DID's reverting settlement never holds another DID's deli
     expect((await inspectChains(a, DEMO_INVESTOR)).find((x) => x.chainId === spokeA.chainId)!.balance).toBe(2_000_000n);
     // Both DIDs' supplies add up (B is not in the stack's deployment file).
     await expectSupplyConserved({ ...a, dids: [...a.dids, ...b.dids] });
+  });
+
+  it("applies B's NAV and settlements on spoke-a while A's settlement keeps reverting SupplyCapExceeded under a lower reserve", async () => {
+    const a = stack.deployment;
+    const spokeA = a.chains.find((c) => c.name === 'spoke-a')!;
+    const domain = custodianDomainOf(a);
+    const did = a.dids[0]!.did;
+    const spokeAOf = async (d: Deployment) => (await inspectChains(d, DEMO_INVESTOR)).find((x) => x.chainId === spokeA.chainId)!;
+    const before = await spokeAOf(a);
+    const bBefore = await spokeAOf(b);
+
+    // A's subscription is signed while spoke-a still has cap headroom for it (the oracle reserves headroom and would
+    // refuse it with 422 otherwise). A pause that lands first holds it on the chain (AssetPaused) ...
+    await stopRelayer();
+    const pause = await postJson(`${stack.oracleUrl}/v1/pause`, await signPause(DEV_ISSUER_KEY, domain, { did, ref: 'ISO-CAP-PAUSE', paused: true }));
+    expect(pause.status, JSON.stringify(pause.json)).toBe(201);
+    const aSub = await postJson(`${stack.oracleUrl}/v1/settlements`, await demoSubscription(a, spokeA.chainId, 'ISO-A-CAP', 1_000_000n, Math.floor(Date.now() / 1000) - 30));
+    expect(aSub.status, JSON.stringify(aSub.json)).toBe(201);
+    const aId = (aSub.json as { id: Hex }).id;
+    relayer = await stack.startRelayer();
+    await waitFor(
+      async () => (await queues()).find((q) => q.chainId === spokeA.chainId)?.waiting.find((w) => w.attestationId === aId && w.lastError === 'reverted: AssetPaused'),
+      { what: "A's settlement waiting on A's pause", timeoutMs: 30_000 },
+    );
+
+    // ... while the custodian reports a reserve down to the supply A has now: every chain's cap drops to its supply
+    // (a reserve is not queued behind the DID's waiting settlement), then the issuer resumes A. Nothing is left of
+    // spoke-a's cap for the signed subscription: it reverts SupplyCapExceeded from now on.
+    const supply = (await inspectChains(a, DEMO_INVESTOR)).reduce((sum, v) => sum + v.totalSupply, 0n);
+    const reserve = await postJson(`${stack.oracleUrl}/v1/reserve`, await signReserve(DEV_CUSTODIAN_KEY, domain, { did, reserve: supply.toString(), asOf: Math.floor(Date.now() / 1000) - 1 }));
+    expect(reserve.status, JSON.stringify(reserve.json)).toBe(201);
+    await waitFor(async () => (await spokeAOf(a)).supplyCap === before.totalSupply, { what: "A's lower reserve applied on spoke-a", timeoutMs: 30_000 });
+    const resume = await postJson(`${stack.oracleUrl}/v1/pause`, await signPause(DEV_ISSUER_KEY, domain, { did, ref: 'ISO-CAP-RESUME', paused: false }));
+    expect(resume.status, JSON.stringify(resume.json)).toBe(201);
+    const capped = await waitFor(
+      async () => (await queues()).find((q) => q.chainId === spokeA.chainId)?.waiting.find((w) => w.attestationId === aId && w.lastError === 'reverted: SupplyCapExceeded'),
+      { what: "A's settlement reverting SupplyCapExceeded in the relayer's status", timeoutMs: 60_000 },
+    );
+
+    // B's NAV and two settlements to the same chain are applied meanwhile, without waiting for A's.
+    const now = Math.floor(Date.now() / 1000);
+    const bNav = await postJson(`${stack.oracleUrl}/v1/nav`, await demoNav(b, 101_000_000n, now - 3));
+    expect(bNav.status, JSON.stringify(bNav.json)).toBe(201);
+    for (const [ref, amount] of [['ISO-B-CAP-1', 1_500_000n], ['ISO-B-CAP-2', 500_000n]] as const) {
+      const r = await postJson(`${stack.oracleUrl}/v1/settlements`, await demoSubscription(b, spokeA.chainId, ref, amount, now - 2));
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+    }
+    const bApplied = await waitFor(
+      async () => {
+        const v = await spokeAOf(b);
+        return v.balance === bBefore.balance + 2_000_000n && v.nav === 101_000_000n ? v : undefined;
+      },
+      { what: "B's NAV and settlements applied on spoke-a", timeoutMs: 60_000 },
+    );
+    expect(bApplied.navRound).toBeGreaterThan(bBefore.navRound);
+
+    // A's keeps reverting (attempts go on, the chain is not blocked), and the status names A's DID alone.
+    const still = await waitFor(
+      async () => (await queues()).find((q) => q.chainId === spokeA.chainId)?.waiting.find((w) => w.attestationId === aId && w.attempts > capped.attempts),
+      { what: "A's settlement tried again", timeoutMs: 45_000 },
+    );
+    expect(still).toMatchObject({ did, kind: 'settlement', lastError: 'reverted: SupplyCapExceeded' });
+    const q = (await queues()).find((x) => x.chainId === spokeA.chainId)!;
+    expect(q.blocked).toBeNull();
+    expect(q.waiting.map((w) => w.did)).toEqual([did]);
+    const aNow = await spokeAOf(a);
+    expect(aNow.balance).toBe(before.balance);
+    expect(aNow.totalSupply).toBe(aNow.supplyCap);
   });
 });

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
           destination: { ...dst, selector: BigInt(l.selector), adapter: l.adapter as Address },
           roles:
             l.mode === 'live'
-              ? { mode: 'live' }
+              ? { mode: 'live', ...(l.offRamp ? { offRamp: l.offRamp as Address } : {}) }
               : { mode: 'local', onRamp: l.onRamp as Address, offRamp: l.offRamp as Address, verifierKeys: config.ccipVerifierKeys, versionTag: config.ccipVersionTag },
         },
         config.key,

@@ -41,6 +41,8 @@ export const HUB = 31337;
 export const REGISTRY: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 export const DOMAIN: CustodianDomain = { hubChainId: HUB, registry: REGISTRY };
 export const INVESTOR: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+/** A second investor (anvil's account #4, address only). */
+export const OTHER_INVESTOR: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
 export const COMMITTEE = DEV_COMMITTEE_KEYS.map((k) => privateKeyToAccount(k).address);
 export const CHAINS = [
   { name: 'hub', chainId: 31337, rpcUrl: 'http://x', receiver: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', confirmations: 0 },
@@ -82,6 +84,9 @@ export interface World {
   /** How each move ended per chain (`chainId:moveRef`), as RwaReceiver.moveOutcomeOf answers (absent: none). */
   moveOutcomes: Map<string, MoveOutcome>;
 }
+
+/** A chain that accepts any mint the tests sign (configured, not paused, investor allow-listed, a cap of 10^30). */
+export const OPEN_HOLDINGS = { supplyCap: 10n ** 30n, paused: false, investorAllowed: true } as const;
 
 export const newWorld = (): World => ({
   record: record(),

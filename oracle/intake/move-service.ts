@@ -157,8 +157,8 @@ export class MoveService {
       // chains' nonces had to be read, the holdings are read again after them (never counted zero times).
       const [out, into] = await readChain('applied nonces on the chains of the move', () =>
         Promise.all([
-          this.pending.settlements(body.did, hash, body.fromChainId, investor, (r) => !checkSettlementApplies('redemption', amount, from!, r)),
-          this.pending.settlements(body.did, hash, body.toChainId, investor, (r) => !checkSettlementApplies('subscription', amount, to!, r)),
+          this.pending.settlements(body.did, hash, body.fromChainId, investor, (r) => !checkSettlementApplies('redemption', amount, from!, r), outRef),
+          this.pending.settlements(body.did, hash, body.toChainId, investor, (r) => !checkSettlementApplies('subscription', amount, to!, r), outRef),
         ]),
       );
       const [fromNow, toNow] = out!.refined || into!.refined ? await readHoldings() : [from, to];

@@ -108,7 +108,7 @@ export class OracleService {
       // the holdings are read again after them: a settlement applied in between counts twice (a conservative
       // refusal), never zero times.
       const pending = await readChain(`applied nonces on chain ${body.chainId}`, () =>
-        this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r)),
+        this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r), body.settlementRef),
       );
       refuse(checkSettlementApplies(body.kind, amount, pending.refined ? await readHoldings() : holdings, pending.reserved));
       const nonce = this.d.store.nextNonce(hash);

@@ -25,8 +25,13 @@ export interface PendingSettlements {
  * once the earlier ones land (two full-balance redemptions: the second is refused here, not by the chain). A signed
  * settlement reserves from the moment it is stored until its chain reports its nonce used (`isNonceUsed` on the
  * chain's receiver); it then stops reserving, since the chain's balance or supply includes it. Applied nonces are
- * remembered, and the chain is asked only when the request does not fit even with every unconfirmed one counted. A settlement that never applies (dead-lettered by the relayer)
- * keeps reserving: the custodian sees the refusal, the operator sees the dead letter.
+ * remembered, and the chain is asked only when the request does not fit even with every unconfirmed one counted.
+ * A round still open (a crash, a signer timeout, a partial quorum) reserves too: the sweep or a retry may complete
+ * it, and it cannot apply before it is stored. A round closed for good never becomes an attestation and reserves
+ * nothing. A settlement that is stored and never applies (dead-lettered by the relayer) keeps reserving: its signed
+ * message stays valid and any relayer may still deliver it (`retry-dead`, or anyone: receivers are permissionless),
+ * so releasing it would let a second settlement count on the same units; the custodian sees the refusal, the operator
+ * sees the dead letter.
  */
 export class PendingReservations {
   private readonly applied = new Set<string>();
@@ -50,8 +55,10 @@ export class PendingReservations {
    * What the (DID, chain)'s signed settlements not known to be applied reserve. `fits` says whether a reservation
    * leaves room for the request: while the upper bound (every one not yet seen applied counted) fits, the chain is
    * not asked at all; otherwise each is read (`refined`: the caller must read the holdings again after this).
+   * `ownRef` is the request's own source reference: its open round, if any, is the request itself (a retry), not
+   * another one counting on the same units.
    */
-  async settlements(did: string, hash: DidHash, chainId: number, investor: Address, fits: (r: PendingSettlements) => boolean = () => false): Promise<{ reserved: PendingSettlements; refined: boolean }> {
+  async settlements(did: string, hash: DidHash, chainId: number, investor: Address, fits: (r: PendingSettlements) => boolean = () => false, ownRef?: string): Promise<{ reserved: PendingSettlements; refined: boolean }> {
     const candidates: { key: string; nonce: bigint; amount: bigint; burns: boolean }[] = [];
     for (const row of this.d.store.ofKind(did, 'settlement')) {
       const key = `${chainId}:${hash}:${row.nonce}`;
@@ -65,10 +72,28 @@ export class PendingReservations {
       burn: xs.filter((x) => x.burns).reduce((a, x) => a + x.amount, 0n),
       mint: xs.filter((x) => !x.burns).reduce((a, x) => a + x.amount, 0n),
     });
-    const bound = sum(candidates);
+    const open = this.openRounds(did, chainId, investor, ownRef);
+    const plus = (r: PendingSettlements): PendingSettlements => ({ burn: r.burn + open.burn, mint: r.mint + open.mint });
+    const bound = plus(sum(candidates));
     if (candidates.length === 0 || fits(bound)) return { reserved: bound, refined: false };
     const applied = await Promise.all(candidates.map((c) => this.d.destinations.isApplied(chainId, hash, c.nonce)));
     candidates.forEach((c, i) => applied[i] && this.applied.add(c.key));
-    return { reserved: sum(candidates.filter((_c, i) => !applied[i])), refined: true };
+    return { reserved: plus(sum(candidates.filter((_c, i) => !applied[i]))), refined: true };
+  }
+
+  /** What the DID's open settlement rounds for the chain would consume (never on chain yet: not stored). */
+  private openRounds(did: string, chainId: number, investor: Address, ownRef: string | undefined): PendingSettlements {
+    const out: PendingSettlements = { burn: 0n, mint: 0n };
+    for (const p of this.d.store.proposals.openOfKind(did, 'settlement')) {
+      if (p.sourceRef === ownRef) continue;
+      const chains = (JSON.parse(p.destinations) as { chainId: string }[]).map((x) => Number(x.chainId));
+      const m = decodeMessage(p.message as Hex);
+      if (m.kind !== 'settlement' || !chains.includes(chainId)) continue;
+      const burns = m.settlementKind === 'redemption' || m.settlementKind === 'moveOut';
+      if (burns && !isAddressEqual(m.investor, investor)) continue;
+      if (burns) out.burn += m.amount;
+      else out.mint += m.amount;
+    }
+    return out;
   }
 }

@@ -1,6 +1,9 @@
+import type { Address } from 'viem';
 import type { KeyedMutex } from '../../common/mutex.js';
+import type { RegistryConfigSnapshot } from '../../core/attestation.js';
 import { OracleError } from '../../core/errors.js';
 import { runProposal, type IssueDeps } from './issue.js';
+import type { ProposalRow } from '../store/proposals.js';
 
 /** Pause before trying a stalled proposal again: 1 s, 2 s, 4 s ... up to 5 min, by failed attempts. */
 export const proposalBackoffMs = (attempts: number): number => Math.min(300_000, 1000 * 2 ** Math.min(attempts, 9));
@@ -12,8 +15,23 @@ export interface SweepResult {
 }
 
 /**
+ * The set a round completed now must be signed by: the set the chains will hold when its attestation reaches them.
+ * That is the set the DID's latest stored config installs (a rotation stored after the round was proposed reaches
+ * every chain before it, per-DID order), else the set stored with the round (governance or the registry's, as the
+ * request path chose it). The same rule as `signerSetOnChains` on the request paths, so a retry and the sweep agree.
+ */
+export function roundSignerSet(store: IssueDeps['store'], p: ProposalRow): { signers: readonly Address[]; threshold: number } {
+  const last = store.latestOfKind(p.didHash, 'config');
+  if (last && last.nonce !== p.nonce) {
+    const snapshot = JSON.parse(last.request) as RegistryConfigSnapshot;
+    return { signers: snapshot.signers as Address[], threshold: snapshot.threshold };
+  }
+  return JSON.parse(p.signerSet) as { signers: Address[]; threshold: number };
+}
+
+/**
  * Completes the signing rounds left open by a crash, a signer timeout or a partial quorum, oldest first, each under
- * its DID's lock (the lock the request paths hold). A round signers refuse for good is closed (runProposal); a
+ * its DID's lock (the lock the request paths hold), asking the set the chains hold now (roundSignerSet). A round signers refuse for good is closed (runProposal); a
  * round that fails for another reason is logged, counted and retried on a later pass, and never stops the others.
  * At boot every open round is tried; later passes skip rounds still inside their backoff.
  */
@@ -28,7 +46,7 @@ export async function sweepProposals(d: IssueDeps & { lock: KeyedMutex }, opts: 
       const done = await d.lock.run(p.didHash, async () => {
         const current = d.store.proposals.get(p.didHash, p.nonce);
         if (current?.state !== 'open') return false;
-        await runProposal(d, current);
+        await runProposal(d, current, roundSignerSet(d.store, current));
         return true;
       });
       if (done) result.completed += 1;

@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import type { Address, Hex } from 'viem';
+import { keccak256, recoverTypedDataAddress, sliceHex, stringToBytes, type Address, type Hex } from 'viem';
+import { attestationDomain, attestationTypes } from '../../schemas/eip712.js';
+import { attestationId, attestationTypedMessage, decodeMessage, encodeMessage } from '../../schemas/message.js';
+import { configAttestation, configSnapshotOf } from '../../core/attestation.js';
 import { pino } from 'pino';
 import { DEV_COMMITTEE_KEYS } from '../../schemas/dev-keys.js';
 import type { DidHash } from '../../schemas/ids.js';
@@ -14,7 +17,7 @@ import { MoveService } from '../intake/move-service.js';
 import { createApp } from '../api/app.js';
 import * as oracleSchema from '../store/schema.js';
 import { AttestationStore } from '../store/attestations.js';
-import { DID, DID_HASH, HUB, INVESTOR, NOW, REGISTRY, fakeChains, fakeRegistry, makeSigner, navBody, newWorld, settlementBody, tempDb, type World } from '../../testkit/committee.js';
+import { CHAINS, COMMITTEE, DID, DID_HASH, HUB, INVESTOR, NOW, OPEN_HOLDINGS, REGISTRY, record, fakeChains, fakeRegistry, makeSigner, navBody, newWorld, settlementBody, tempDb, type World } from '../../testkit/committee.js';
 import { RemoteCommittee, type FetchLike } from './committee/remote.js';
 import { faultHook, faultyCommittee, type FaultSpec } from './fault.js';
 import { sweepProposals } from './proposal-sweep.js';
@@ -88,6 +91,18 @@ function boot(fault?: FaultSpec) {
   return { post, store, moves, sweep };
 }
 
+/** The signers of a packed signature list (65 bytes each) over a stored message for one chain's receiver. */
+async function signersOf(message: Hex, chainId: number, packed: Hex): Promise<Address[]> {
+  const typed = attestationTypedMessage(decodeMessage(message));
+  const receiver = CHAINS.find((c) => c.chainId === chainId)!.receiver;
+  const out: Address[] = [];
+  for (let i = 0; i < (packed.length - 2) / 130; i++) {
+    const signature = sliceHex(packed, i * 65, (i + 1) * 65);
+    out.push(await recoverTypedDataAddress({ domain: attestationDomain(BigInt(chainId), receiver), types: attestationTypes, primaryType: typed.primaryType, message: typed.message, signature } as Parameters<typeof recoverTypedDataAddress>[0]));
+  }
+  return out;
+}
+
 type Answer = { id: string; nonce: string; message: Hex; deliveries: { chainId: number; signatures: Hex }[] };
 
 /** No signer's store holds two messages for one nonce, and every stored attestation is what the signers signed. */
@@ -103,6 +118,7 @@ function assertNoEquivocation(store: AttestationStore) {
 
 beforeEach(() => {
   world = newWorld();
+  world.holdings.set(31338, OPEN_HOLDINGS);
   world.balances.set(`31338:${INVESTOR}`, 10n ** 12n);
   clock = BigInt(NOW);
   signers = DEV_COMMITTEE_KEYS.slice(0, 3).map((k) => makeSigner(k, world));
@@ -194,5 +210,65 @@ describe('durable signing rounds', () => {
     const stored = oracle.store.findBySource(DID, 'settlement', 'move:MOVE-1:out')!;
     expect(stored.message).toBe(proposed.message);
     expect(stored.nonce).toBe(1);
+  });
+
+  it('completes a round left open across a signer rotation with the set the chains hold now, not the set it was proposed to', async () => {
+    const [k0, k1, k2] = COMMITTEE as [Address, Address, Address];
+    world.record = record({ signers: [k0, k1], threshold: 2 });
+    const oracle = boot();
+    peers.set(URLS[1]!, 'down');
+    const body = await settlementBody({ settlementRef: 'REF-ROT' });
+    expect((await oracle.post('/v1/settlements', body)).status).toBe(503);
+    expect(JSON.parse(oracle.store.proposals.get(DID_HASH, 1)!.signerSet)).toMatchObject({ signers: [k0, k1] });
+
+    // The registry rotates to {k1, k2} and the rotation's config attestation is stored (nonce 2): it reaches every
+    // chain before the round's attestation (per-DID order), so the chains verify that set by then.
+    world.record = record({ signers: [k1, k2], threshold: 2 });
+    const config = encodeMessage(configAttestation(configSnapshotOf(world.record), DID_HASH, 2n));
+    const snapshot = JSON.stringify(configSnapshotOf(world.record));
+    oracle.store.insert(
+      { did: DID, didHash: DID_HASH, nonce: 2, kind: 'config', sourceRef: 'rotation', requestHash: keccak256(stringToBytes(snapshot)), request: snapshot, submitter: REGISTRY, id: attestationId(config), message: config, createdAt: new Date().toISOString() },
+      [],
+    );
+    peers.set(URLS[1]!, signers[1]!.app);
+
+    expect((await oracle.sweep()).completed).toBe(1);
+    const stored = oracle.store.findBySource(DID, 'settlement', 'REF-ROT')!;
+    expect(stored.nonce).toBe(1);
+    const [delivery] = oracle.store.getById(stored.id)!.deliveries;
+    const by = await signersOf(stored.message as Hex, 31338, delivery!.signatures as Hex);
+    expect([...by].sort()).toEqual([k1, k2].sort());
+  });
+
+  it('counts an open redemption round against the holdings until it completes, and a closed one no more', async () => {
+    world.balances.set(`31338:${INVESTOR}`, 1_000_000n);
+    const oracle = boot();
+    peers.set(URLS[1]!, 'down');
+    peers.set(URLS[2]!, 'down');
+    const first = await settlementBody({ kind: 'redemption', settlementRef: 'RED-OPEN' });
+    expect((await oracle.post('/v1/settlements', first)).status).toBe(503);
+    peers.set(URLS[1]!, signers[1]!.app);
+    peers.set(URLS[2]!, signers[2]!.app);
+
+    // The open round may still complete (the sweep, a retry): a second full-balance redemption is refused now.
+    const second = await settlementBody({ kind: 'redemption', settlementRef: 'RED-OTHER' });
+    const refused = await oracle.post('/v1/settlements', second);
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ error: { code: 'insufficient_holdings', field: 'amount' } });
+    // The retry of the open round itself is not counted against itself: it completes.
+    expect((await oracle.post('/v1/settlements', first)).status).toBe(201);
+    expect((await oracle.post('/v1/settlements', second)).status).toBe(422);
+
+    // A round closed for good never becomes an attestation: it reserves nothing.
+    peers.set(URLS[1]!, 'down');
+    peers.set(URLS[2]!, 'down');
+    world.balances.set(`31338:${INVESTOR}`, 2_000_000n);
+    const third = await settlementBody({ kind: 'redemption', settlementRef: 'RED-CLOSED' });
+    expect((await oracle.post('/v1/settlements', third)).status).toBe(503);
+    const open = oracle.store.proposals.openBySource(DID, 'settlement', 'RED-CLOSED')!;
+    oracle.store.proposals.close(DID_HASH, open.nonce, 'signers refused: test', new Date().toISOString());
+    peers.set(URLS[1]!, signers[1]!.app);
+    peers.set(URLS[2]!, signers[2]!.app);
+    expect((await oracle.post('/v1/settlements', second)).status).toBe(201);
   });
 });

@@ -50,6 +50,15 @@ export class ProposalStore {
     return this.db.select().from(proposals).where(eq(proposals.state, 'open')).orderBy(asc(proposals.createdAt), asc(proposals.nonce)).limit(limit).all();
   }
 
+  /** A DID's open proposals of one kind (what they would consume counts until they complete or close). */
+  openOfKind(did: string, kind: ProposalRow['kind']): ProposalRow[] {
+    return this.db
+      .select()
+      .from(proposals)
+      .where(and(eq(proposals.did, did), eq(proposals.kind, kind), eq(proposals.state, 'open')))
+      .all();
+  }
+
   countOpen(): number {
     return this.db.select({ n: count() }).from(proposals).where(eq(proposals.state, 'open')).get()?.n ?? 0;
   }

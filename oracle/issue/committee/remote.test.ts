@@ -17,7 +17,7 @@ import { OracleService } from '../../intake/settlement-service.js';
 import { createApp } from '../../api/app.js';
 import * as oracleSchema from '../../store/schema.js';
 import { AttestationStore } from '../../store/attestations.js';
-import { CHAINS, COMMITTEE, DID_HASH, HUB, NOW, REGISTRY, fakeChains, fakeRegistry, makeSigner, navBody, newWorld, settlementBody, tempDb, type World } from '../../../testkit/committee.js';
+import { CHAINS, COMMITTEE, DID_HASH, HUB, NOW, OPEN_HOLDINGS, REGISTRY, fakeChains, fakeRegistry, makeSigner, navBody, newWorld, settlementBody, tempDb, type World } from '../../../testkit/committee.js';
 import { RemoteCommittee, type FetchLike } from './remote.js';
 import { QuorumUnavailableError, type QuorumRequest } from '../../../core/committee-port.js';
 
@@ -98,6 +98,7 @@ async function signWith(key: Hex, message: AttestationMessage, chainId: number) 
 describe('RemoteCommittee', () => {
   beforeEach(() => {
     world = newWorld();
+    world.holdings.set(31338, OPEN_HOLDINGS);
     metrics = createMetrics();
     peers = new Map(DEV_COMMITTEE_KEYS.map((k, i) => [URLS[i]!, makeSigner(k, world).app]));
   });
@@ -217,6 +218,7 @@ describe('oracle API with a remote committee', () => {
 
   beforeEach(() => {
     world = newWorld();
+    world.holdings.set(31338, OPEN_HOLDINGS);
     metrics = createMetrics();
     peers = new Map(DEV_COMMITTEE_KEYS.map((k, i) => [URLS[i]!, makeSigner(k, world).app]));
     const { db } = openDb(tempDb('oracle-remote-test'), oracleSchema, join(import.meta.dirname, '..', '..', 'store', 'migrations'));

@@ -239,6 +239,14 @@ export interface ExecutionOutcome {
   returnData: Hex;
 }
 
+/** A message's execution state on the destination `offRamp` (OffRamp.getExecutionState). */
+export async function readExecutionState(pub: PublicClient, offRamp: Address, messageId: Hex): Promise<ExecutionState> {
+  const index = await pub.readContract({ address: offRamp, abi: offRampAbi, functionName: 'getExecutionState', args: [messageId] });
+  const state = EXECUTION_STATES[index];
+  if (!state) throw new CcipExecutorError(`unknown execution state ${index}`, false);
+  return state;
+}
+
 /** The ExecutionStateChanged events `offRamp` emitted among `logs`. */
 export function parseExecutionOutcomes(logs: readonly Log[], offRamp: Address): ExecutionOutcome[] {
   const own = logs.filter((l) => isAddressEqual(l.address, offRamp));

@@ -20,7 +20,9 @@ import {
   type LaneEndpoint,
   type RwaCcipAdapters,
 } from '../../../devnet/ccip-lane.js';
-import { buildCommitteeVerifierResults, ccipChainSelector, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
+import { pendingJob } from '../testkit.js';
+import { CcipTransport } from './transport.js';
+import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutionFailedError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
 
 /**
  * Chain test: two anvil chains, the real CCIP 2.0 contracts on each, one attestation hub -> spoke. The test plays
@@ -142,5 +144,53 @@ describe('CCIP 2.0 lane hub -> spoke on two anvil chains', () => {
     expect(await s.pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [did, 4n] })).toBe(true);
 
     await annotate(`OffRamp.execute gasUsed ${execReceipt.gasUsed} (tx, incl. intrinsic and calldata); send gasUsed ${sendReceipt.gasUsed}; fee ${fee} wei`);
+  }, 120_000);
+
+  it('on a live lane, reports a send nobody executed yet as in flight, and an execution that ended FAILURE as such', async () => {
+    const did = didHash(DID);
+    // Over the spoke's cap: the receiver reverts SupplyCapExceeded inside the OffRamp, which records FAILURE.
+    const settlement: SettlementMessage = {
+      kind: 'settlement',
+      did,
+      nonce: 5n,
+      settlementKind: 'subscription',
+      settlementRef: keccak256(stringToBytes('CCIP-LANE-SUB-OVER-CAP')),
+      investor: INVESTOR,
+      amount: 10n ** 16n,
+      cashLegRef: keccak256(stringToBytes('MT103 CCIP-LANE-SUB-OVER-CAP')),
+      settledAt: BigInt(Math.floor(Date.now() / 1000) - 3600),
+      peerChainId: 0n,
+    };
+    const message = encodeMessage(settlement);
+    const signatures = await committee.signFor(settlement, { chainId: BigInt(spoke.endpoint.chainId), receiver }, committeeSigners, DEV_COMMITTEE_THRESHOLD);
+    const job = pendingJob({ id: 1, attestationId: keccak256(message), seq: 1, did: DID, didHash: did, nonce: '5', kind: 'settlement', chainId: spoke.endpoint.chainId, transport: 'ccip', receiver, message, signatures });
+    const live = new CcipTransport(
+      {
+        source: { chainId: hub.endpoint.chainId, name: 'hub', rpcUrl: hub.endpoint.rpcUrl, sender: adapters.sender, confirmations: 0 },
+        destination: { name: 'spoke', chainId: spoke.endpoint.chainId, rpcUrl: spoke.endpoint.rpcUrl, receiver, confirmations: 0, selector: BigInt(spoke.contracts.selector), adapter: adapters.adapter },
+        roles: { mode: 'live', offRamp: spoke.contracts.offRamp },
+      },
+      ANVIL_RELAYER_KEY,
+      500,
+    );
+    const sent = await live.submit(job);
+    expect(await live.waitForReceipt(sent.txHash as Hex, job)).toMatchObject({ status: 'inFlight' });
+
+    // Chainlink's executor (played here) executes it once; the receiver reverts, CCIP records FAILURE.
+    const h = clients(hub.endpoint, ANVIL_RELAYER_KEY);
+    const [m] = parseCcipMessagesSent((await h.pub.getTransactionReceipt({ hash: sent.txHash as Hex })).logs, hub.contracts.onRamp);
+    const s = clients(spoke.endpoint, ANVIL_RELAYER_KEY);
+    const ccvs = await readRequiredCcvs(s.pub, spoke.contracts.offRamp, m!.encodedMessage);
+    const verifierResults = await buildCommitteeVerifierResults({ versionTag: LOCAL_COMMITTEE_VERSION_TAG, messageId: m!.messageId, signerKeys: DEV_LOCAL_CCV_KEYS.slice(0, DEV_LOCAL_CCV_THRESHOLD) });
+    const exec = await s.pub.waitForTransactionReceipt({ hash: await executeCcipMessage(s.wallet, { offRamp: spoke.contracts.offRamp, encodedMessage: m!.encodedMessage, ccvs: ccvs.required, verifierResults: [verifierResults] }), timeout: RECEIPT_TIMEOUT_MS });
+    expect(parseExecutionOutcomes(exec.logs, spoke.contracts.offRamp)[0]?.state).toBe('FAILURE');
+
+    const failed = await live.waitForReceipt(sent.txHash as Hex, job).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failed).toBeInstanceOf(CcipExecutionFailedError);
+    expect(failed).toMatchObject({ messageId: m!.messageId, state: 'FAILURE', retryable: true });
+    expect(await s.pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [did, 5n] })).toBe(false);
   }, 120_000);
 });

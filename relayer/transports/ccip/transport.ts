@@ -7,7 +7,7 @@ import type { ReceiptState, Replacement, Submitted, Transport } from '../transpo
 import { sendOrReplace } from '../send.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../../fees.js';
 import { NonceManager } from '../../nonces.js';
-import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutionFailedError, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
+import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutionFailedError, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readExecutionState, readRequiredCcvs } from './executor.js';
 
 /** A local lane: the relayer plays the destination CommitteeVerifier's committee and the executor. */
 export interface LocalLaneRoles {
@@ -25,8 +25,11 @@ export interface CcipLaneConfig {
   source: { chainId: number; name: string; rpcUrl: string; sender: Address; confirmations: number };
   /** This destination: its CCIP selector and the RwaCcipReceiver adapter in front of its RwaReceiver. */
   destination: DeployedChain & { selector: bigint; adapter: Address };
-  /** `live`: Chainlink's network verifies and executes; the relayer sends and tracks, and never sends twice. */
-  roles: LocalLaneRoles | { mode: 'live' };
+  /**
+   * `live`: Chainlink's network verifies and executes; the relayer sends and tracks, and never sends twice. With the
+   * destination OffRamp known, an execution that ended FAILURE is seen (Chainlink's executor does not try it again).
+   */
+  roles: LocalLaneRoles | { mode: 'live'; offRamp?: Address };
 }
 
 
@@ -100,7 +103,7 @@ export class CcipTransport implements Transport {
         throw new CcipExecutorError(`source send ${sourceTx} was reorged out of block ${sent.blockNumber}`, true);
       }
       const roles = this.lane.roles;
-      if (roles.mode === 'live') return await this.track(sent.logs, sourceTx, job);
+      if (roles.mode === 'live') return await this.track(sent.logs, sourceTx, job, roles.offRamp);
       const [message] = parseCcipMessagesSent(sent.logs, roles.onRamp);
       if (!message) throw new CcipExecutorError(`source tx ${sourceTx} emitted no CCIPMessageSent`, false);
       if (message.destChainSelector !== ccipChainSelector(this.lane.destination.selector)) {
@@ -127,13 +130,20 @@ export class CcipTransport implements Transport {
     }
   }
 
-  /** Live network: the send is final; report where the message is until the destination shows it applied. */
-  private async track(logs: readonly Log[], sourceTx: Hex, job: Job): Promise<ReceiptState> {
+  /**
+   * Live network: the send is final; report where the message is until the destination shows it applied. An
+   * execution that ended FAILURE on the destination OffRamp (when known) throws CcipExecutionFailedError: the worker
+   * looks again a bounded number of times (an operator or Chainlink's manual execution may still run it), then parks
+   * the job with its reason and an alert instead of leaving it in flight forever.
+   */
+  private async track(logs: readonly Log[], sourceTx: Hex, job: Job, offRamp: Address | undefined): Promise<ReceiptState> {
     const [sent] = parseEventLogs({ abi: rwaCcipSenderAbi, eventName: 'AttestationSent', logs: logs as Log[] }).filter((l) => isAddressEqual(l.address, this.lane.source.sender));
     if (!sent) throw new CcipExecutorError(`source tx ${sourceTx} emitted no AttestationSent`, false);
+    const messageId = sent.args.messageId as Hex;
     const deadline = Date.now() + this.receiptTimeoutMs;
     for (;;) {
       if (await this.delivered(job)) return { status: 'success' };
+      if (offRamp && (await readExecutionState(this.dst.pub, offRamp, messageId)) === 'FAILURE') throw new CcipExecutionFailedError(messageId, 'FAILURE');
       if (Date.now() >= deadline) return { status: 'inFlight', detail: `CCIP message ${sent.args.messageId} sent in ${sourceTx}, not yet executed on chain ${this.lane.destination.chainId}` };
       await new Promise((r) => setTimeout(r, Math.min(LIVE_POLL_MS, Math.max(0, deadline - Date.now()))));
     }
