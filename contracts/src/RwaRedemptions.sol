@@ -129,6 +129,9 @@ contract RwaRedemptions is RwaRedemptionFulfilment {
     uint64 nonce;
   }
 
+  /// @dev Created by the chain's RwaReceiver, which RwaRedemptionsState records as the only caller of applyAttestation.
+  constructor() {}
+
   // ------------------------------------------------------------------------------------------------------------
   // Holders
   // ------------------------------------------------------------------------------------------------------------
