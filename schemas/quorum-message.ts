@@ -3,7 +3,7 @@ import type { DidHash } from './ids.js';
 import type { TransportName } from './deployment.js';
 
 /**
- * Transport quorum (kind 12) of wire layout v1; byte table in contracts/src/libraries/AttestationCodec.sol and
+ * Transport quorum (kind 12) of wire layout v1; byte table in contracts/src/libraries/AdminCodec.sol and
  * /work/drafts/quorum-spec.md. Per DID and destination chain: apply a message once k of the transports in the mask
  * delivered the same bytes. Signed as AdminAttestation(did, nonce, 12, body) like kinds 3..11.
  * schemas/message.ts re-exports everything here; import from there.

@@ -2,7 +2,7 @@ import { concat, numberToHex, size, stringToHex, type Hex } from 'viem';
 import type { DidHash } from './ids.js';
 
 /**
- * Redemption and disclosure kinds (7..11, 13) of wire layout v1; byte table in contracts/src/libraries/AttestationCodec.sol.
+ * Redemption and disclosure kinds (7..11, 13) of wire layout v1; byte table in contracts/src/libraries/RedemptionCodec.sol.
  * The committee signs them as AdminAttestation(did, nonce, kind, body) like config, allow-list, pause and reserve.
  * schemas/message.ts re-exports everything here; import from there.
  */
