@@ -249,6 +249,7 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
     // decodeHeader admits known kinds only: the rest (7..11, 13) belongs to the redemptions module.
     else i_redemptions.applyAttestation(message);
   }
+
   // ------------------------------------------------------------------------------------------------------------
   // Views (the rest in RwaReceiverState)
   // ------------------------------------------------------------------------------------------------------------

@@ -33,9 +33,9 @@ pragma solidity 0.8.26;
 ///   74      20    investor
 ///   94      32    amount         token base units the out leg burned
 ///   126     8     peerChainId    void: the from-chain; return: the to-chain (where the move was voided)
-/// Kinds that set DID state (3 config, 4 allow-list, 5 pause, 6 reserve, 12 transport quorum): layouts in AdminCodec.sol.
-/// Redemption kinds (7 request, 8 stage, 9 policy, 10 fulfilment, 11 disclosure, 13 acceptance): layouts in
-/// RedemptionCodec.sol. decodeHeader below checks the exact length of every kind from those tables.
+/// Kinds that set DID state (3 config, 4 allow-list, 5 pause, 6 reserve, 12 transport quorum): layouts in
+/// AdminCodec.sol. Redemption kinds (7 request, 8 stage, 9 policy, 10 fulfilment, 11 disclosure, 13 acceptance):
+/// layouts in RedemptionCodec.sol. decodeHeader below checks the exact length of every kind from those tables.
 library AttestationCodec {
   uint8 internal constant VERSION = 1;
   uint8 internal constant KIND_SETTLEMENT = 1;

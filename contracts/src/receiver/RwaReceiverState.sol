@@ -2,7 +2,6 @@
 pragma solidity 0.8.26;
 
 import {Eip712Attestation} from "../libraries/Eip712Attestation.sol";
-import {RwaHoldings} from "../RwaHoldings.sol";
 import {RwaNavFeed} from "../RwaNavFeed.sol";
 import {RwaAssetFactory} from "../RwaAssetFactory.sol";
 import {RwaRedemptions} from "../RwaRedemptions.sol";
@@ -10,8 +9,8 @@ import {RwaTransportQuorum} from "../RwaTransportQuorum.sol";
 import {RwaReceiver} from "../RwaReceiver.sol";
 
 /// @notice RwaReceiver's storage and its views, shared by the parts that apply each group of kinds. All storage lives
-/// here, in this order, so the receiver's slots do not depend on how its parts are split. Errors, events and RwaReceiver.DidState
-/// are declared in RwaReceiver itself (integrators and tests name them `RwaReceiver.X`).
+/// here, in this order, so the receiver's slots do not depend on how its parts are split. Errors, events and DidState
+/// are declared in RwaReceiver itself (integrators and tests name them `RwaReceiver.X`), so the parts name them so too.
 abstract contract RwaReceiverState {
   /// @dev The key under which the governance committee is stored; keccak256 of a DID string is never zero.
   bytes32 public constant GOVERNANCE = bytes32(0);
