@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AttestationCodec} from "./libraries/AttestationCodec.sol";
+import {RedemptionCodec} from "./libraries/RedemptionCodec.sol";
 import {RedemptionPolicy} from "./libraries/RedemptionPolicy.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
-
-/// @dev The one receiver view this module reads: the holdings of a DID (zero until the DID is configured here).
-interface IRwaReceiverDids {
-  function didState(bytes32 did) external view returns (uint8 threshold, uint32 signerEpoch, RwaHoldings holdings);
-}
+import {IRwaReceiverDids} from "./redemptions/RwaRedemptionsState.sol";
+import {RwaRedemptionFulfilment} from "./redemptions/RwaRedemptionFulfilment.sol";
 
 /// @notice Redemptions of every DID on one chain (ERC-7540-style asynchronous redeem), created by the chain's
 /// RwaReceiver, which stays the only verifier: it forwards kinds 7..11 and 13 here after quorum and nonce checks.
@@ -26,7 +23,11 @@ interface IRwaReceiverDids {
 /// - Disclosures (kind 11) are anchored by hash: the latest per document kind per DID.
 ///
 /// Units: amounts in token base units, times in unix seconds, days = timestamp / 86400 (UTC).
-contract RwaRedemptions {
+///
+/// Parts: constants and storage in redemptions/RwaRedemptionsState.sol; reports, stages and the allowance rule in
+/// RwaRedemptionStages.sol; acceptance and fulfilment in RwaRedemptionFulfilment.sol. This contract holds the
+/// holders' calls, the dispatch of verified kinds, disclosures and the views.
+contract RwaRedemptions is RwaRedemptionFulfilment {
   error OnlyReceiver(address caller);
   error UnknownDid(bytes32 did);
   error InvalidAmount(uint256 amount);
@@ -100,17 +101,6 @@ contract RwaRedemptions {
     bytes32 indexed did, uint64 indexed nonce, uint8 indexed docKind, bytes32 docHash, uint64 asOf, string uri
   );
 
-  uint8 public constant STAGE_A = 1;
-  uint8 public constant STAGE_B = 2;
-  uint8 public constant STAGE_C = 3;
-  uint8 public constant REASON_NONE = 0;
-  uint8 public constant REASON_THRESHOLD = 1;
-  uint8 public constant REASON_EMERGENCY = 2;
-  uint8 internal constant DOC_KIND_MAX = 4;
-  /// @dev Pressure window: the current hour and the 24 before it, so two reports less than 24 hours apart always
-  /// count together (the window is 24 to 25 hours long, never shorter).
-  uint64 public constant PRESSURE_HOURS = 24;
-
   /// @dev Two slots. Amounts fit 128 bits: a chain's supply never exceeds its uint128 cap. `accepted` and
   /// `cancelled` are never both set.
   struct Request {
@@ -139,24 +129,8 @@ contract RwaRedemptions {
     uint64 nonce;
   }
 
-  address public immutable i_receiver;
-
-  mapping(bytes32 did => RedemptionPolicy.Policy) private s_policies; // instalments 0: never set, defaults apply
-  mapping(bytes32 did => Stage) private s_stages;
-  mapping(bytes32 did => uint64) private s_requestCount;
-  mapping(bytes32 did => mapping(uint64 requestId => Request)) private s_requests;
-  mapping(bytes32 did => mapping(uint8 docKind => Disclosure)) private s_disclosures;
-  // ---- hub aggregation: written only on the chain that receives request reports ----
-  mapping(bytes32 did => uint64) private s_reports;
-  mapping(bytes32 did => uint256) private s_poolSupply;
-  /// @dev Accepted units reported per hub hour of arrival (block.timestamp / 3600).
-  mapping(bytes32 did => mapping(uint64 hour => uint256)) private s_hourAccepted;
-  /// @dev Reported (chain, request) pairs, 256 request ids per word: the same request is never counted twice.
-  mapping(bytes32 did => mapping(uint64 chainId => mapping(uint256 word => uint256 bits))) private s_reported;
-
-  constructor() {
-    i_receiver = msg.sender;
-  }
+  /// @dev Created by the chain's RwaReceiver, which RwaRedemptionsState records as the only caller of applyAttestation.
+  constructor() {}
 
   // ------------------------------------------------------------------------------------------------------------
   // Holders
@@ -213,100 +187,24 @@ contract RwaRedemptions {
     AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
     uint8 kind = h.kind;
     if (kind == AttestationCodec.KIND_REDEMPTION_REQUEST) {
-      _applyReport(h, AttestationCodec.decodeRedemptionRequest(message));
+      _applyReport(h, RedemptionCodec.decodeRedemptionRequest(message));
     } else if (kind == AttestationCodec.KIND_REDEMPTION_STAGE) {
-      _applyStage(h.did, AttestationCodec.decodeRedemptionStage(message));
+      _applyStage(h.did, RedemptionCodec.decodeRedemptionStage(message));
     } else if (kind == AttestationCodec.KIND_REDEMPTION_POLICY) {
       _applyPolicy(h, message);
     } else if (kind == AttestationCodec.KIND_REDEMPTION_FULFILMENT) {
-      _applyFulfilment(h, AttestationCodec.decodeRedemptionFulfilment(message));
+      _applyFulfilment(h, RedemptionCodec.decodeRedemptionFulfilment(message));
     } else if (kind == AttestationCodec.KIND_DISCLOSURE) {
       _applyDisclosure(h, message);
     } else if (kind == AttestationCodec.KIND_REDEMPTION_ACCEPTANCE) {
-      _applyAcceptance(h, AttestationCodec.decodeRedemptionAcceptance(message));
+      _applyAcceptance(h, RedemptionCodec.decodeRedemptionAcceptance(message));
     } else {
       revert UnsupportedKind(kind);
     }
   }
 
-  function _applyReport(AttestationCodec.Header memory h, AttestationCodec.RedemptionRequest memory r) internal {
-    if (r.amount == 0) revert InvalidAmount(r.amount);
-    bytes32 did = h.did;
-    mapping(uint256 => uint256) storage words = s_reported[did][r.chainId];
-    uint256 bit = 1 << (r.requestId & 0xff);
-    uint256 bits = words[r.requestId >> 8];
-    if (bits & bit != 0) revert RequestAlreadyReported(r.chainId, r.requestId);
-    words[r.requestId >> 8] = bits | bit;
-    // The hour of arrival, not of the request: a late report still counts, and counts now.
-    s_hourAccepted[did][uint64(block.timestamp / 1 hours)] += r.amount;
-    s_poolSupply[did] = r.poolSupply;
-    ++s_reports[did];
-    emit RedemptionReported(did, h.nonce, r.chainId, r.requestId, r.owner, r.amount, r.requestedAt, r.poolSupply);
-    _recomputeStage(did);
-  }
-
-  /// @dev Decided on the request's chain, so it is ordered with the holder's cancel: whichever lands first wins.
-  function _applyAcceptance(AttestationCodec.Header memory h, AttestationCodec.RedemptionAcceptance memory a) internal {
-    bytes32 did = h.did;
-    uint64 id = a.requestId;
-    Request storage r = s_requests[did][id];
-    Request memory req = r;
-    if (req.owner == address(0)) revert UnknownRequest(did, id);
-    if (req.cancelled || req.fulfilled == req.amount) revert RequestClosed(did, id);
-    if (req.accepted) revert RequestAlreadyAccepted(did, id);
-    if (a.owner != req.owner || a.amount != req.amount) revert AcceptanceMismatch(id, a.owner, a.amount);
-    r.accepted = true;
-    emit RedeemAccepted(did, id, h.nonce, req.owner, req.amount, a.acceptedAt);
-  }
-
-  function _applyStage(bytes32 did, AttestationCodec.RedemptionStage memory s) internal {
-    if (s.stage < STAGE_A || s.stage > STAGE_C || s.reason > REASON_EMERGENCY) revert InvalidStage(s.stage, s.reason);
-    Stage storage st = s_stages[did];
-    uint64 current = st.stageSeq;
-    if (s.stageSeq <= current) revert StageNotNewer(s.stageSeq, current);
-    _setStage(did, st, s.stage, s.stageSeq, s.since, s.reason, s.dayRequested, s.poolSupply);
-  }
-
-  function _applyPolicy(AttestationCodec.Header memory h, bytes calldata message) internal {
-    RedemptionPolicy.Policy memory p;
-    (p.stageBBps, p.stageCBps, p.instalments, p.windowSeconds, p.emergency) =
-      AttestationCodec.decodeRedemptionPolicy(message);
-    if (!RedemptionPolicy.isValid(p)) revert InvalidPolicy(p.stageBBps, p.stageCBps, p.instalments, p.windowSeconds);
-    s_policies[h.did] = p;
-    emit RedemptionPolicyApplied(h.did, h.nonce, p.stageBBps, p.stageCBps, p.instalments, p.windowSeconds, p.emergency);
-    // Only the chain that aggregates sets stages itself; the others wait for the hub's (kind 8).
-    if (s_reports[h.did] != 0) _recomputeStage(h.did);
-  }
-
-  function _applyFulfilment(AttestationCodec.Header memory h, AttestationCodec.RedemptionFulfilment memory f) internal {
-    uint128 fulfilled = _fulfil(h.did, f.requestId, f.amount);
-    emit RedemptionFulfilled(
-      h.did, f.requestId, h.nonce, f.amount, fulfilled, f.settlementRef, f.cashLegRef, f.settledAt
-    );
-  }
-
-  /// @dev Checks in the order a custodian would fix them: the request, the amount, then the stage.
-  function _fulfil(bytes32 did, uint64 id, uint256 amount) internal returns (uint128 fulfilled) {
-    Request storage r = s_requests[did][id];
-    Request memory req = r;
-    if (req.owner == address(0)) revert UnknownRequest(did, id);
-    if (amount == 0) revert InvalidAmount(amount);
-    if (req.cancelled || req.fulfilled == req.amount) revert RequestClosed(did, id);
-    if (!req.accepted) revert RequestNotAccepted(did, id);
-    uint256 remaining = req.amount - req.fulfilled;
-    if (amount > remaining) revert FulfilmentExceedsRequest(id, amount, remaining);
-    (bool halted, uint8 reason) = _halted(did);
-    if (halted) revert RedemptionsHalted(did, reason);
-    uint256 allowance = _allowance(did, req);
-    if (amount > allowance) revert FulfilmentExceedsAllowance(id, amount, allowance);
-    // amount <= remaining < 2^128, so the cast is exact and fulfilled never passes the locked amount.
-    fulfilled = req.fulfilled + uint128(amount);
-    r.fulfilled = fulfilled;
-    _holdings(did).burnLocked(amount);
-  }
-
   function _applyDisclosure(AttestationCodec.Header memory h, bytes calldata message) internal {
-    (uint8 docKind, bytes32 docHash, uint64 asOf, bytes calldata uri) = AttestationCodec.decodeDisclosure(message);
+    (uint8 docKind, bytes32 docHash, uint64 asOf, bytes calldata uri) = RedemptionCodec.decodeDisclosure(message);
     if (docKind == 0 || docKind > DOC_KIND_MAX) revert InvalidDisclosureKind(docKind);
     Disclosure storage d = s_disclosures[h.did][docKind];
     uint64 latest = d.asOf;
@@ -315,105 +213,6 @@ contract RwaRedemptions {
     d.asOf = asOf;
     d.nonce = h.nonce;
     emit DisclosureAnchored(h.did, h.nonce, docKind, docHash, asOf, string(uri));
-  }
-
-  // ------------------------------------------------------------------------------------------------------------
-  // Stage rule (hub) and allowance rule (every chain)
-  // ------------------------------------------------------------------------------------------------------------
-
-  /// @dev Emergency -> C; no pool -> C; accepted units in the pressure window as a share of the pool above
-  /// stageCBps -> C, above stageBBps -> B, else A. A stage raised by pressure holds for the policy window from its start (so a stage B's instalments
-  /// run their course and a stage C gate lasts that long) before it may fall; a lifted emergency falls at once, and a
-  /// higher stage always applies at once. A new stageSeq only when the stage or its reason changes.
-  function _recomputeStage(bytes32 did) internal {
-    RedemptionPolicy.Policy memory p = _policy(did);
-    uint256 day = _pressure(did);
-    uint256 pool = s_poolSupply[did];
-    uint8 stage = STAGE_A;
-    uint8 reason = REASON_NONE;
-    if (p.emergency) {
-      (stage, reason) = (STAGE_C, REASON_EMERGENCY);
-    } else {
-      // More than the whole pool requested is over any threshold (and mulDiv's result would not fit otherwise).
-      uint256 bps = pool == 0 || day > pool ? type(uint256).max : Math.mulDiv(day, RedemptionPolicy.MAX_BPS, pool);
-      if (bps > p.stageCBps) (stage, reason) = (STAGE_C, REASON_THRESHOLD);
-      else if (bps > p.stageBBps) (stage, reason) = (STAGE_B, REASON_THRESHOLD);
-    }
-    Stage storage st = s_stages[did];
-    uint8 current = _stageValue(st.stage);
-    if (stage == current && reason == st.reason) return;
-    if (stage < current && st.reason == REASON_THRESHOLD && block.timestamp < uint256(st.since) + p.windowSeconds) return;
-    _setStage(did, st, stage, st.stageSeq + 1, uint64(block.timestamp), reason, day, pool);
-  }
-
-  /// @dev Accepted units whose reports arrived in the current hour or the PRESSURE_HOURS before it.
-  function _pressure(bytes32 did) internal view returns (uint256 sum) {
-    mapping(uint64 => uint256) storage hours_ = s_hourAccepted[did];
-    uint64 nowHour = uint64(block.timestamp / 1 hours);
-    uint64 first = nowHour > PRESSURE_HOURS ? nowHour - PRESSURE_HOURS : 0;
-    for (uint64 hr = first; hr <= nowHour; ++hr) {
-      sum += hours_[hr];
-    }
-  }
-
-  function _setStage(
-    bytes32 did,
-    Stage storage st,
-    uint8 stage,
-    uint64 stageSeq,
-    uint64 since,
-    uint8 reason,
-    uint256 dayRequested,
-    uint256 poolSupply
-  ) internal {
-    st.stage = stage;
-    st.stageSeq = stageSeq;
-    st.since = since;
-    st.reason = reason;
-    st.dayRequested = dayRequested;
-    st.poolSupply = poolSupply;
-    emit RedemptionStageChanged(did, stageSeq, stage, since, reason, dayRequested, poolSupply);
-  }
-
-  /// @dev Stage C, or the issuer's emergency flag as soon as this chain has the policy (before the hub's stage C
-  /// arrives), stops every fulfilment.
-  function _halted(bytes32 did) internal view returns (bool, uint8) {
-    if (s_policies[did].emergency) return (true, REASON_EMERGENCY);
-    Stage storage st = s_stages[did];
-    if (st.stage == STAGE_C) return (true, st.reason);
-    return (false, REASON_NONE);
-  }
-
-  /// @dev What may be fulfilled now: nothing before the custodian accepted; stage A the remainder; stage C nothing; stage B instalment k of N, where
-  /// k = min(N, 1 + elapsed / (window / N)) and elapsed counts from the later of the request and the stage start;
-  /// cumulative = amount * k / N (pro rata, rounding down; the last instalment is the whole amount).
-  function _allowance(bytes32 did, Request memory r) internal view returns (uint256) {
-    if (r.owner == address(0) || r.cancelled || !r.accepted) return 0;
-    (bool halted,) = _halted(did);
-    if (halted) return 0;
-    uint256 remaining = r.amount - r.fulfilled;
-    Stage storage st = s_stages[did];
-    if (st.stage != STAGE_B) return remaining;
-    RedemptionPolicy.Policy memory p = _policy(did);
-    uint256 start = Math.max(r.requestedAt, st.since);
-    uint256 elapsed = block.timestamp > start ? block.timestamp - start : 0;
-    uint256 k = Math.min(p.instalments, 1 + elapsed / (p.windowSeconds / p.instalments));
-    uint256 cumulative = uint256(r.amount) * k / p.instalments;
-    return cumulative > r.fulfilled ? cumulative - r.fulfilled : 0;
-  }
-
-  function _policy(bytes32 did) internal view returns (RedemptionPolicy.Policy memory p) {
-    p = s_policies[did];
-    if (p.instalments == 0) p = RedemptionPolicy.defaults();
-  }
-
-  function _stageValue(uint8 stored) internal pure returns (uint8) {
-    return stored == 0 ? STAGE_A : stored;
-  }
-
-  function _holdings(bytes32 did) internal view returns (RwaHoldings holdings) {
-    (,, holdings) = IRwaReceiverDids(i_receiver).didState(did);
-    if (address(holdings) == address(0)) revert UnknownDid(did);
   }
 
   // ------------------------------------------------------------------------------------------------------------

@@ -25,70 +25,6 @@ pragma solidity 0.8.26;
 /// NAV (kind 2), 82 bytes
 ///   42      32    nav            NAV per unit, scaled by the DID's NAV decimals
 ///   74      8     asOf           unix seconds the NAV was struck
-/// DID config (kind 3), 54 + 20 n + nameLength + symbolLength bytes
-///   42      1     threshold
-///   43      1     navDecimals    (used when the DID is first configured on a chain; fixed afterwards)
-///   44      1     tokenDecimals  (idem)
-///   45      4     heartbeat      seconds
-///   49      2     maxNavMoveBps
-///   51      1     n              signer count, signers strictly increasing
-///   52      20 n  signers
-///   ..      1     nameLength, then name (UTF-8), then 1 symbolLength, then symbol
-/// Allow-list (kind 4), 44 + 21 n bytes
-///   42      2     n
-///   44      21 n  (account 20, allowed 1)
-/// Pause (kind 5), 43 bytes
-///   42      1     paused         1 pause, 0 resume
-/// Reserve (kind 6), 83 + 40 n bytes
-///   42      32    reserve        token base units backed by the custodian's reserve
-///   74      8     asOf
-///   82      1     n
-///   83      40 n  (chainId 8, supplyCap 16, ceiling 16): the mint budget of each chain, their sum never above reserve;
-///                 ceiling = the most that chain's supply can reach before it applies this attestation (its supply or
-///                 cap in force, whichever is higher, as the oracle assumed): a chain whose cap this raises applies it
-///                 only when sum(max(supplyCap, ceiling)) <= reserve and its own supply and cap are within its ceiling
-/// Redemption request (kind 7), 150 bytes: a request seen on chainId, reported to the chain that sets the stage (hub)
-///   42      8     chainId        chain whose RwaRedemptions holds the request
-///   50      8     requestId      per DID, per chain, from 1
-///   58      20    owner
-///   78      32    amount         token base units locked by the request
-///   110     8     requestedAt    unix seconds (block time of the request)
-///   118     32    poolSupply     total supply over every chain at the blocks the oracle pinned
-/// Redemption stage (kind 8), 124 bytes: the hub's stage, sent to every other chain
-///   42      1     stage          1 A (fulfil in full), 2 B (instalments), 3 C (halted)
-///   43      8     stageSeq       applied only when greater than the chain's current one
-///   51      8     since          unix seconds the stage began on the hub
-///   59      1     reason         0 none, 1 threshold, 2 emergency
-///   60      32    dayRequested   requests of the hub's current day when the stage was set
-///   92      32    poolSupply
-/// Redemption policy (kind 9), 52 bytes: the issuer's gate, set in the hub registry
-///   42      2     stageBBps      daily requests above this share of the pool: stage B
-///   44      2     stageCBps      above this: stage C (0 < stageBBps <= stageCBps <= 10000)
-///   46      1     instalments    stage B pays a request in this many equal parts (>= 1)
-///   47      4     windowSeconds  over this window (>= instalments)
-///   51      1     emergency      1 forces stage C
-/// Redemption fulfilment (kind 10), 154 bytes: the custodian paid cash; burns locked units on the request's chain
-///   42      8     requestId
-///   50      32    settlementRef  keccak256 of the custodian's settlement reference
-///   82      32    amount         token base units burned
-///   114     32    cashLegRef     hash of the cash-leg evidence
-///   146     8     settledAt
-/// Disclosure (kind 11), 85 + uriLength bytes
-///   42      1     docKind        1 NAV report, 2 custody statement, 3 audit report, 4 incident notice
-///   43      32    docHash        hash of the document
-///   75      8     asOf           strictly newer than the latest disclosure of this kind
-///   83      2     uriLength
-///   85      ..    uri            UTF-8
-/// Transport quorum (kind 12), 52 bytes: the issuer's k-of-n transport rule for one chain, set in the hub registry
-///   42      8     chainId        the chain this rule is for; a receiver on another chain refuses it
-///   50      1     k              how many distinct transports must deliver the same message
-///   51      1     transports     bitmask of the transports that count: 1 cctp (direct), 2 ccip, 4 wormhole;
-///                                0/0 = ungated, else 1 <= k <= popcount(transports) (TransportQuorumRule)
-/// Redemption acceptance (kind 13), 110 bytes: the custodian commits to pay a request; sent to the request's chain
-///   42      8     requestId
-///   50      20    owner          must equal the request's owner
-///   70      32    amount         must equal the request's locked amount
-///   102     8     acceptedAt     unix seconds the custodian accepted
 /// Move void (kind 15) and move return (kind 16), 134 bytes each: the end of a move whose in leg cannot land.
 /// The void goes to the to-chain and consumes the move there (its in leg can never apply after it); the return goes
 /// to the from-chain, mints the burned units back and consumes the move there. Signers sign a return only after
@@ -97,6 +33,9 @@ pragma solidity 0.8.26;
 ///   74      20    investor
 ///   94      32    amount         token base units the out leg burned
 ///   126     8     peerChainId    void: the from-chain; return: the to-chain (where the move was voided)
+/// Kinds that set DID state (3 config, 4 allow-list, 5 pause, 6 reserve, 12 transport quorum): layouts in
+/// AdminCodec.sol. Redemption kinds (7 request, 8 stage, 9 policy, 10 fulfilment, 11 disclosure, 13 acceptance):
+/// layouts in RedemptionCodec.sol. decodeHeader below checks the exact length of every kind from those tables.
 library AttestationCodec {
   uint8 internal constant VERSION = 1;
   uint8 internal constant KIND_SETTLEMENT = 1;
@@ -157,50 +96,6 @@ library AttestationCodec {
   struct Nav {
     uint256 nav;
     uint64 asOf;
-  }
-
-  struct RedemptionRequest {
-    uint64 chainId;
-    uint64 requestId;
-    address owner;
-    uint256 amount;
-    uint64 requestedAt;
-    uint256 poolSupply;
-  }
-
-  struct RedemptionStage {
-    uint8 stage;
-    uint64 stageSeq;
-    uint64 since;
-    uint8 reason;
-    uint256 dayRequested;
-    uint256 poolSupply;
-  }
-
-  struct RedemptionFulfilment {
-    uint64 requestId;
-    bytes32 settlementRef;
-    uint256 amount;
-    bytes32 cashLegRef;
-    uint64 settledAt;
-  }
-
-  struct RedemptionAcceptance {
-    uint64 requestId;
-    address owner;
-    uint256 amount;
-    uint64 acceptedAt;
-  }
-
-  struct Config {
-    uint8 threshold;
-    uint8 navDecimals;
-    uint8 tokenDecimals;
-    uint32 heartbeat;
-    uint16 maxNavMoveBps;
-    address[] signers;
-    string name;
-    string symbol;
   }
 
   /// @dev Checks version, kind and the exact length for the kind, so a truncated or padded message never decodes.
@@ -275,125 +170,5 @@ library AttestationCodec {
   function decodeNav(bytes calldata message) internal pure returns (Nav memory n) {
     n.nav = uint256(bytes32(message[42:74]));
     n.asOf = uint64(bytes8(message[74:82]));
-  }
-
-  function decodeConfig(bytes calldata message) internal pure returns (Config memory c) {
-    c.threshold = uint8(message[42]);
-    c.navDecimals = uint8(message[43]);
-    c.tokenDecimals = uint8(message[44]);
-    c.heartbeat = uint32(bytes4(message[45:49]));
-    c.maxNavMoveBps = uint16(bytes2(message[49:51]));
-    uint256 n = uint8(message[51]);
-    c.signers = new address[](n);
-    uint256 at = 52;
-    for (uint256 i; i < n; ++i) {
-      c.signers[i] = address(bytes20(message[at:at + 20]));
-      at += 20;
-    }
-    uint256 nameLength = uint8(message[at]);
-    c.name = string(message[at + 1:at + 1 + nameLength]);
-    at += 1 + nameLength;
-    c.symbol = string(message[at + 1:at + 1 + uint8(message[at])]);
-  }
-
-  function allowListCount(bytes calldata message) internal pure returns (uint256) {
-    return uint16(bytes2(message[42:44]));
-  }
-
-  function allowListEntry(bytes calldata message, uint256 i) internal pure returns (address account, bool allowed) {
-    uint256 at = 44 + 21 * i;
-    account = address(bytes20(message[at:at + 20]));
-    allowed = message[at + 20] != 0;
-  }
-
-  function decodePause(bytes calldata message) internal pure returns (bool) {
-    return message[42] != 0;
-  }
-
-  function reserveHeader(bytes calldata message) internal pure returns (uint256 reserve, uint64 asOf, uint256 n) {
-    reserve = uint256(bytes32(message[42:74]));
-    asOf = uint64(bytes8(message[74:82]));
-    n = uint8(message[82]);
-  }
-
-  function reserveEntry(bytes calldata message, uint256 i)
-    internal
-    pure
-    returns (uint64 chainId, uint128 cap, uint128 ceiling)
-  {
-    uint256 at = 83 + 40 * i;
-    chainId = uint64(bytes8(message[at:at + 8]));
-    cap = uint128(bytes16(message[at + 8:at + 24]));
-    ceiling = uint128(bytes16(message[at + 24:at + 40]));
-  }
-
-  function decodeRedemptionRequest(bytes calldata message) internal pure returns (RedemptionRequest memory r) {
-    r.chainId = uint64(bytes8(message[42:50]));
-    r.requestId = uint64(bytes8(message[50:58]));
-    r.owner = address(bytes20(message[58:78]));
-    r.amount = uint256(bytes32(message[78:110]));
-    r.requestedAt = uint64(bytes8(message[110:118]));
-    r.poolSupply = uint256(bytes32(message[118:150]));
-  }
-
-  function decodeRedemptionStage(bytes calldata message) internal pure returns (RedemptionStage memory s) {
-    s.stage = uint8(message[42]);
-    s.stageSeq = uint64(bytes8(message[43:51]));
-    s.since = uint64(bytes8(message[51:59]));
-    s.reason = uint8(message[59]);
-    s.dayRequested = uint256(bytes32(message[60:92]));
-    s.poolSupply = uint256(bytes32(message[92:124]));
-  }
-
-  function decodeRedemptionPolicy(bytes calldata message)
-    internal
-    pure
-    returns (uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds, bool emergency)
-  {
-    stageBBps = uint16(bytes2(message[42:44]));
-    stageCBps = uint16(bytes2(message[44:46]));
-    instalments = uint8(message[46]);
-    windowSeconds = uint32(bytes4(message[47:51]));
-    emergency = message[51] != 0;
-  }
-
-  function decodeRedemptionFulfilment(bytes calldata message) internal pure returns (RedemptionFulfilment memory f) {
-    f.requestId = uint64(bytes8(message[42:50]));
-    f.settlementRef = bytes32(message[50:82]);
-    f.amount = uint256(bytes32(message[82:114]));
-    f.cashLegRef = bytes32(message[114:146]);
-    f.settledAt = uint64(bytes8(message[146:154]));
-  }
-
-  function decodeRedemptionAcceptance(bytes calldata message)
-    internal
-    pure
-    returns (RedemptionAcceptance memory a)
-  {
-    a.requestId = uint64(bytes8(message[42:50]));
-    a.owner = address(bytes20(message[50:70]));
-    a.amount = uint256(bytes32(message[70:102]));
-    a.acceptedAt = uint64(bytes8(message[102:110]));
-  }
-
-  function decodeDisclosure(bytes calldata message)
-    internal
-    pure
-    returns (uint8 docKind, bytes32 docHash, uint64 asOf, bytes calldata uri)
-  {
-    docKind = uint8(message[42]);
-    docHash = bytes32(message[43:75]);
-    asOf = uint64(bytes8(message[75:83]));
-    uri = message[DISCLOSURE_MIN_LENGTH:];
-  }
-
-  function decodeTransportQuorum(bytes calldata message)
-    internal
-    pure
-    returns (uint64 chainId, uint8 k, uint8 transports)
-  {
-    chainId = uint64(bytes8(message[42:50]));
-    k = uint8(message[50]);
-    transports = uint8(message[51]);
   }
 }

@@ -6,7 +6,7 @@ import {AttestationCodec} from "./AttestationCodec.sol";
 /// @notice EIP-712 struct hashes of the committee's attestations. Type strings are defined once in schemas/eip712.ts;
 /// the golden vectors in schemas/vectors.json pin these hashes for TypeScript and Solidity alike.
 /// Settlement and NAV have typed fields (what custodians and auditors read); config, allow-list, pause and reserve
-/// sign their packed body as `bytes` under `AdminAttestation`, decoded by AttestationCodec.
+/// sign their packed body as `bytes` under `AdminAttestation`, decoded by AdminCodec and RedemptionCodec.
 library Eip712Attestation {
   bytes32 internal constant SETTLEMENT_TYPEHASH = keccak256(
     "SettlementAttestation(bytes32 did,uint64 nonce,uint8 settlementKind,bytes32 settlementRef,address investor,uint256 amount,bytes32 cashLegRef,uint64 settledAt,uint64 peerChainId)"

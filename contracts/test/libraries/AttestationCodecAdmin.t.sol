@@ -4,29 +4,30 @@ pragma solidity 0.8.26;
 import {Test} from "forge-std/Test.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {AttestationCodec} from "../../src/libraries/AttestationCodec.sol";
+import {AdminCodec} from "../../src/libraries/AdminCodec.sol";
 import {Eip712Attestation} from "../../src/libraries/Eip712Attestation.sol";
 import {AttestationSigner} from "../helpers/AttestationSigner.sol";
 
 /// @dev Exposes the admin-kind decoders (after the header check, as the receiver runs them) and the EIP-712 hashes.
 contract AdminCodecHarness {
-  function decodeConfig(bytes calldata m) external pure returns (AttestationCodec.Config memory) {
+  function decodeConfig(bytes calldata m) external pure returns (AdminCodec.Config memory) {
     AttestationCodec.decodeHeader(m);
-    return AttestationCodec.decodeConfig(m);
+    return AdminCodec.decodeConfig(m);
   }
 
   function decodeAllowList(bytes calldata m) external pure returns (address[] memory accounts, bool[] memory allowed) {
     AttestationCodec.decodeHeader(m);
-    uint256 n = AttestationCodec.allowListCount(m);
+    uint256 n = AdminCodec.allowListCount(m);
     accounts = new address[](n);
     allowed = new bool[](n);
     for (uint256 i; i < n; ++i) {
-      (accounts[i], allowed[i]) = AttestationCodec.allowListEntry(m, i);
+      (accounts[i], allowed[i]) = AdminCodec.allowListEntry(m, i);
     }
   }
 
   function decodePause(bytes calldata m) external pure returns (bool) {
     AttestationCodec.decodeHeader(m);
-    return AttestationCodec.decodePause(m);
+    return AdminCodec.decodePause(m);
   }
 
   function decodeReserve(bytes calldata m)
@@ -36,12 +37,12 @@ contract AdminCodecHarness {
   {
     AttestationCodec.decodeHeader(m);
     uint256 n;
-    (reserve, asOf, n) = AttestationCodec.reserveHeader(m);
+    (reserve, asOf, n) = AdminCodec.reserveHeader(m);
     chainIds = new uint64[](n);
     caps = new uint128[](n);
     ceilings = new uint128[](n);
     for (uint256 i; i < n; ++i) {
-      (chainIds[i], caps[i], ceilings[i]) = AttestationCodec.reserveEntry(m, i);
+      (chainIds[i], caps[i], ceilings[i]) = AdminCodec.reserveEntry(m, i);
     }
   }
 
@@ -168,7 +169,7 @@ contract AttestationCodecAdminTest is Test, AttestationSigner {
     assertEq(h.kind, KIND_CONFIG);
     assertEq(h.did, c.did);
     assertEq(h.nonce, c.nonce);
-    AttestationCodec.Config memory d = harness.decodeConfig(m);
+    AdminCodec.Config memory d = harness.decodeConfig(m);
     assertEq(d.threshold, c.threshold);
     assertEq(d.navDecimals, c.navDecimals);
     assertEq(d.tokenDecimals, c.tokenDecimals);

@@ -3,35 +3,36 @@ pragma solidity 0.8.26;
 
 import {Test} from "forge-std/Test.sol";
 import {AttestationCodec} from "../../src/libraries/AttestationCodec.sol";
+import {RedemptionCodec} from "../../src/libraries/RedemptionCodec.sol";
 import {Eip712Attestation} from "../../src/libraries/Eip712Attestation.sol";
 import {AttestationSigner} from "../helpers/AttestationSigner.sol";
 import {RedemptionAttestations} from "../helpers/RedemptionAttestations.sol";
 
 /// @dev The redemption decoders on calldata, after the header check, as the module runs them.
 contract RedemptionCodecHarness {
-  function decodeRequest(bytes calldata m) external pure returns (AttestationCodec.RedemptionRequest memory) {
+  function decodeRequest(bytes calldata m) external pure returns (RedemptionCodec.RedemptionRequest memory) {
     AttestationCodec.decodeHeader(m);
-    return AttestationCodec.decodeRedemptionRequest(m);
+    return RedemptionCodec.decodeRedemptionRequest(m);
   }
 
-  function decodeStage(bytes calldata m) external pure returns (AttestationCodec.RedemptionStage memory) {
+  function decodeStage(bytes calldata m) external pure returns (RedemptionCodec.RedemptionStage memory) {
     AttestationCodec.decodeHeader(m);
-    return AttestationCodec.decodeRedemptionStage(m);
+    return RedemptionCodec.decodeRedemptionStage(m);
   }
 
   function decodePolicy(bytes calldata m) external pure returns (uint16, uint16, uint8, uint32, bool) {
     AttestationCodec.decodeHeader(m);
-    return AttestationCodec.decodeRedemptionPolicy(m);
+    return RedemptionCodec.decodeRedemptionPolicy(m);
   }
 
-  function decodeFulfilment(bytes calldata m) external pure returns (AttestationCodec.RedemptionFulfilment memory) {
+  function decodeFulfilment(bytes calldata m) external pure returns (RedemptionCodec.RedemptionFulfilment memory) {
     AttestationCodec.decodeHeader(m);
-    return AttestationCodec.decodeRedemptionFulfilment(m);
+    return RedemptionCodec.decodeRedemptionFulfilment(m);
   }
 
   function decodeDisclosure(bytes calldata m) external pure returns (uint8, bytes32, uint64, bytes memory) {
     AttestationCodec.decodeHeader(m);
-    return AttestationCodec.decodeDisclosure(m);
+    return RedemptionCodec.decodeDisclosure(m);
   }
 
   function decodeHeader(bytes calldata m) external pure returns (AttestationCodec.Header memory) {
@@ -61,7 +62,7 @@ contract AttestationCodecRedemptionsTest is Test, AttestationSigner, RedemptionA
     assertEq(h.kind, KIND_REDEMPTION_REQUEST);
     assertEq(h.did, a.did);
     assertEq(h.nonce, a.nonce);
-    AttestationCodec.RedemptionRequest memory r = harness.decodeRequest(m);
+    RedemptionCodec.RedemptionRequest memory r = harness.decodeRequest(m);
     assertEq(r.chainId, a.chainId);
     assertEq(r.requestId, a.requestId);
     assertEq(r.owner, a.owner);
@@ -73,7 +74,7 @@ contract AttestationCodecRedemptionsTest is Test, AttestationSigner, RedemptionA
   function testFuzz_decodeRedemptionStage_RoundTrips(StageAtt memory a) public view {
     bytes memory m = encodeStage(a);
     assertEq(m.length, REDEMPTION_STAGE_LEN);
-    AttestationCodec.RedemptionStage memory s = harness.decodeStage(m);
+    RedemptionCodec.RedemptionStage memory s = harness.decodeStage(m);
     assertEq(s.stage, a.stage);
     assertEq(s.stageSeq, a.stageSeq);
     assertEq(s.since, a.since);
@@ -96,7 +97,7 @@ contract AttestationCodecRedemptionsTest is Test, AttestationSigner, RedemptionA
   function testFuzz_decodeRedemptionFulfilment_RoundTrips(FulfilmentAtt memory a) public view {
     bytes memory m = encodeFulfilment(a);
     assertEq(m.length, REDEMPTION_FULFILMENT_LEN);
-    AttestationCodec.RedemptionFulfilment memory f = harness.decodeFulfilment(m);
+    RedemptionCodec.RedemptionFulfilment memory f = harness.decodeFulfilment(m);
     assertEq(f.requestId, a.requestId);
     assertEq(f.settlementRef, a.settlementRef);
     assertEq(f.amount, a.amount);

@@ -3,13 +3,14 @@ pragma solidity 0.8.26;
 
 import {Test} from "forge-std/Test.sol";
 import {AttestationCodec} from "../../src/libraries/AttestationCodec.sol";
+import {AdminCodec} from "../../src/libraries/AdminCodec.sol";
 import {TransportQuorumRule} from "../../src/libraries/TransportQuorumRule.sol";
 
 /// @dev The kind-12 decoder on calldata, after the header check, as the receiver runs it.
 contract TransportQuorumCodecHarness {
   function decode(bytes calldata m) external pure returns (AttestationCodec.Header memory h, uint64, uint8, uint8) {
     h = AttestationCodec.decodeHeader(m);
-    (uint64 chainId, uint8 k, uint8 transports) = AttestationCodec.decodeTransportQuorum(m);
+    (uint64 chainId, uint8 k, uint8 transports) = AdminCodec.decodeTransportQuorum(m);
     return (h, chainId, k, transports);
   }
 }
