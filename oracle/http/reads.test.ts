@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { keccak256, stringToBytes, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -9,7 +9,7 @@ import { AttestationStore } from '../store/attestations.js';
 import { OracleService } from '../service.js';
 import { Committee } from '../committee/local.js';
 import { createMetrics, type OracleMetrics } from '../metrics.js';
-import { createApp } from './app.js';
+import { attestationView, createApp } from './app.js';
 import { ReadSide } from '../read/side.js';
 import type { DidRecord, RegistryPort } from '../chain/registry.js';
 import type { DestinationsPort } from '../chain/destinations.js';
@@ -45,6 +45,7 @@ const BURST = 3;
 const CACHE_MS = 1_000;
 
 let app: ReturnType<typeof createApp>;
+let store: AttestationStore;
 let metrics: OracleMetrics;
 let now: number;
 let chainCalls: { getDid: number; isApplied: number };
@@ -52,7 +53,7 @@ let applied: boolean;
 
 function setup(global = { rate: 1_000, burst: 1_000 }) {
   const dbFile = join(process.env.TMPDIR ?? '/tmp', `oracle-reads-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`);
-  const store = new AttestationStore(openDb(dbFile, schema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
+  store = new AttestationStore(openDb(dbFile, schema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
   now = 5_000_000;
   chainCalls = { getDid: 0, isApplied: 0 };
   applied = false;
@@ -179,5 +180,30 @@ describe('cached public reads', () => {
     expect(await items('10.0.5.3')).toBe(1);
     expect(await items('10.0.5.4')).toBe(1);
     expect(await metrics.readCache.get()).toMatchObject({ values: expect.arrayContaining([{ labels: { cache: 'feed', outcome: 'hit' }, value: 2 }]) });
+  });
+
+  it('builds a full feed page once for every reader however long they read, and serves it unchanged as the feed grows', async () => {
+    const build = vi.spyOn(store, 'page');
+    const page = async (ip: string, after: number) => (await from(ip, `/v1/attestations?after=${after}&limit=2`)).text();
+    const seqs = (text: string) => (JSON.parse(text) as { items: { seq: number }[] }).items.map((i) => i.seq);
+    expect((await settle('10.0.6.1', 'P-1')).status).toBe(201);
+    expect(seqs(await page('10.0.6.1', 0))).toEqual([1]); // not full yet: kept only within the bound
+    expect((await settle('10.0.6.1', 'P-2')).status).toBe(201);
+    now += CACHE_MS;
+    const full = await page('10.0.6.2', 0);
+    expect(seqs(full)).toEqual([1, 2]);
+    expect(build).toHaveBeenCalledTimes(2);
+    // Past many cache intervals, new attestations, anonymous and trusted readers alike: the same page, never rebuilt.
+    expect((await settle('10.0.6.1', 'P-3')).status).toBe(201);
+    for (let i = 0; i < 5; i++) {
+      now += CACHE_MS;
+      expect(await page(`10.0.7.${i}`, 0)).toBe(full);
+      expect(await page('10.0.0.9', 0)).toBe(full);
+    }
+    expect(build).toHaveBeenCalledTimes(2);
+    // It is what a fresh build reads from the store, and the new attestation is on the next page.
+    expect(JSON.parse(full)).toEqual(JSON.parse(JSON.stringify({ items: store.page(0, 2).map((p) => attestationView(p.row, p.deliveries)), next: 2 })));
+    expect(seqs(await page('10.0.0.9', 2))).toEqual([3]);
+    expect(await metrics.readCache.get()).toMatchObject({ values: expect.arrayContaining([{ labels: { cache: 'feed_full', outcome: 'kept' }, value: 1 }]) });
   });
 });
