@@ -33,7 +33,8 @@ Figures on the local three-chain stack (real anvil chains, oracle and relayer pr
   --settlements N   settlements per measurement (per column with --read-flood)   [200]
   --quorum          spoke-b also gets a CCIP lane and the demo DID requires 2 of {cctp, ccip, wormhole} there
   --read-flood      the write load alone and under 64 anonymous readers of the public routes, side by side
-  --rounds N        with --read-flood: alternating rounds (alone, flood, alone, ...) summed per column   [1]
+  --rounds N        with --read-flood: rounds in ABBA order (alone+flood, flood+alone, ...) summed per column;
+                    an even N gives both columns the same store sizes   [1]
   --help            this text
 `;
 const KNOWN = ['--settlements', '--quorum', '--read-flood', '--rounds', '--help', '-h'];
