@@ -52,6 +52,16 @@ export class AttestationStore {
       .all();
   }
 
+  /** The DID's attestations of `kind` with a feed seq above `after`, oldest first: what was stored since a reader's last look. */
+  ofKindAfter(did: string, kind: AttestationRow['kind'], after: number): AttestationRow[] {
+    return this.db
+      .select()
+      .from(attestations)
+      .where(and(eq(attestations.did, did), eq(attestations.kind, kind), gt(attestations.seq, after)))
+      .orderBy(asc(attestations.seq))
+      .all();
+  }
+
   /** Move-out legs (settlements with source `move:<ref>:out`) without their move-in leg (`move:<ref>:in`) yet, oldest first. */
   movesAwaitingIn(limit = 100): AttestationRow[] {
     const inLeg = alias(attestations, 'in_leg');
