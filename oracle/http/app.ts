@@ -128,7 +128,10 @@ export function createApp(deps: AppDeps): Hono {
     // bound among anonymous readers, so a flood does not rebuild it at every new attestation.
     const pageKey = `${after}:${limit}`;
     const frozen = fullPages.get(pageKey);
-    if (frozen) return c.body(frozen, 200, { 'content-type': 'application/json' });
+    if (frozen) {
+      c.set('readBytes', frozen.byteLength);
+      return c.body(frozen, 200, { 'content-type': 'application/json' });
+    }
     const fresh = !reads.limit || c.get('readTrusted') === true;
     const key = fresh ? `${pageKey}:${Math.min(deps.store.lastSeq(), after + limit)}` : `${pageKey}:anonymous`;
     const text = await feedPages.get(key, async () => {
@@ -138,6 +141,7 @@ export function createApp(deps: AppDeps): Hono {
       if (items.length === limit) fullPages.keep(pageKey, body);
       return body;
     });
+    c.set('readBytes', text.byteLength);
     return c.body(text, 200, { 'content-type': 'application/json' });
   });
 

@@ -51,7 +51,7 @@ let now: number;
 let chainCalls: { getDid: number; isApplied: number };
 let applied: boolean;
 
-function setup(global = { rate: 1_000, burst: 1_000 }) {
+function setup(global = { rate: 1_000, burst: 1_000 }, tokenBytes?: number) {
   const dbFile = join(process.env.TMPDIR ?? '/tmp', `oracle-reads-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`);
   store = new AttestationStore(openDb(dbFile, schema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
   now = 5_000_000;
@@ -74,7 +74,7 @@ function setup(global = { rate: 1_000, burst: 1_000 }) {
   metrics = createMetrics();
   const logger = pino({ level: 'silent' });
   const service = new OracleService({ registry, registryAddress: REGISTRY, hubChainId: BigInt(HUB), destinations, committee: new Committee(DEV_COMMITTEE_KEYS), store, metrics, logger, now: () => BigInt(NOW), maxFutureSkewSeconds: 300 });
-  const reads = new ReadSide({ cacheMs: CACHE_MS, chainConcurrency: 2, perClient: { rate: RATE, burst: BURST }, global, trustedClients: ['10.0.0.9'], clientHeader: undefined }, metrics, () => now);
+  const reads = new ReadSide({ cacheMs: CACHE_MS, chainConcurrency: 2, perClient: { rate: RATE, burst: BURST }, global, trustedClients: ['10.0.0.9'], clientHeader: undefined, tokenBytes }, metrics, () => now);
   app = createApp({
     service,
     store,
@@ -143,6 +143,35 @@ describe('public read limits', () => {
     for (let i = 0; i < 6; i++) statuses.push((await from(`10.0.1.${i}`, '/v1/attestations')).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     expect((await settle('10.0.1.0', 'W-3')).status).toBe(201);
+  });
+});
+
+describe('public read limits by size', () => {
+  it("charges a large answer to the reader's budget and the global one by its size, one token per tokenBytes", async () => {
+    const TOKEN_BYTES = 128;
+    setup({ rate: 1_000, burst: 1_000 }, TOKEN_BYTES);
+    expect((await settle('10.0.8.1', 'B-1')).status).toBe(201);
+    // A feed page of one attestation, read by a trusted client (never charged) to learn its size.
+    const bytes = (await (await from('10.0.0.9', '/v1/attestations')).arrayBuffer()).byteLength;
+    const weight = Math.ceil(bytes / TOKEN_BYTES);
+    expect(weight).toBeGreaterThanOrEqual(BURST);
+    // BURST tokens: the page passes (the bucket goes into debt by weight - BURST), the next read does not.
+    expect((await from('10.0.8.2', '/v1/attestations')).status).toBe(200);
+    const refused = await from('10.0.8.2', `/v1/dids/${DID}`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil((1 - (BURST - weight)) / RATE));
+    // A reader of small answers is not charged beyond one token per read.
+    for (let i = 0; i < BURST; i++) expect((await from('10.0.8.3', `/v1/dids/${DID}`)).status).toBe(200);
+    expect((await from('10.0.8.3', `/v1/dids/${DID}`)).status).toBe(429);
+  });
+
+  it('counts the size against the global budget too', async () => {
+    setup({ rate: 1, burst: 4 }, 128);
+    expect((await settle('10.0.9.1', 'B-2')).status).toBe(201);
+    const bytes = (await (await from('10.0.0.9', '/v1/attestations')).arrayBuffer()).byteLength;
+    expect(Math.ceil(bytes / 128)).toBeGreaterThanOrEqual(4);
+    expect((await from('10.0.9.2', '/v1/attestations')).status).toBe(200);
+    expect((await from('10.0.9.3', `/v1/dids/${DID}`)).status).toBe(429); // another client: the global budget is spent
   });
 });
 

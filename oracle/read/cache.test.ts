@@ -104,6 +104,15 @@ describe('TokenBuckets', () => {
     expect(b.take('c', retryAfter * 1000)).toEqual({ ok: true });
   });
 
+  it('takes a charge after the fact into debt, repaid at the rate before the next take passes', () => {
+    const b = new TokenBuckets({ rate: 2, burst: 4 });
+    expect(b.take('c', 0)).toEqual({ ok: true }); // 3 left
+    b.charge('c', 7, 0); // -4
+    expect(b.take('c', 0)).toEqual({ ok: false, retryAfterSeconds: 3 }); // (1 - -4) / 2 = 2.5 s, rounded up
+    expect(b.take('c', 2_499).ok).toBe(false);
+    expect(b.take('c', 2_500)).toEqual({ ok: true });
+  });
+
   it('keeps each client apart', () => {
     const b = new TokenBuckets({ rate: 1, burst: 1 });
     expect(b.take('a', 0).ok).toBe(true);

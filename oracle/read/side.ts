@@ -40,7 +40,7 @@ export class ReadSide {
     this.limit =
       cfg.perClient && cfg.global
         ? readLimiter(
-            { perClient: cfg.perClient, global: cfg.global, trustedClients: cfg.trustedClients ?? [], clientHeader: cfg.clientHeader },
+            { perClient: cfg.perClient, global: cfg.global, trustedClients: cfg.trustedClients ?? [], clientHeader: cfg.clientHeader, tokenBytes: cfg.tokenBytes },
             (scope) => metrics.readLimited.inc({ scope }),
             now,
           )
