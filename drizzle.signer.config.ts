@@ -1,3 +1,3 @@
 import { defineConfig } from 'drizzle-kit';
 
-export default defineConfig({ dialect: 'sqlite', schema: './oracle/signer/store/schema.ts', out: './oracle/signer/store/migrations' });
+export default defineConfig({ dialect: 'sqlite', schema: './committee/store/schema.ts', out: './committee/store/migrations' });

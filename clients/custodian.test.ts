@@ -3,7 +3,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { disclosureRequestSchema, fulfilmentRequestSchema } from '../schemas/http.js';
 import { parserFor } from '../schemas/validate.js';
-import { recoverDisclosureSigner, recoverFulfilmentSigner } from '../oracle/custodian-auth.js';
+import { recoverDisclosureSigner, recoverFulfilmentSigner } from '../core/custodian-auth.js';
 import { signDisclosure, signFulfilment, type CustodianDomain } from './custodian.js';
 
 const domain: CustodianDomain = { hubChainId: 31337, registry: '0x5FbDB2315678afecb367f032d93F642f64180aa3' };

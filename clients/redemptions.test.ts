@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keccak256, stringToBytes } from 'viem';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
-import { DID, DOMAIN, INVESTOR, NOW, SPOKE_A, makeRedemptions } from '../oracle/redemption-testkit.js';
+import { DID, DOMAIN, INVESTOR, NOW, SPOKE_A, makeRedemptions } from '../testkit/oracle-redemption.js';
 import { listDisclosures, redemptionsOf, submitDisclosure, submitFulfilment, type OracleEndpoint } from './redemptions.js';
 
 // The client against the real oracle app in process (fake chains behind it).

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { offRampAbi } from '../schemas/abi.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, postDemoRound, waitForDemoRound } from './lib/demo.js';
-import { DEMO_DID } from './lib/deploy.js';
-import { settledByChain } from './lib/relayer.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, postDemoRound, waitForDemoRound } from '../devnet/demo.js';
+import { DEMO_DID } from '../devnet/deploy.js';
+import { settledByChain } from '../devnet/relayer.js';
 
 /**
  * The relayer's CCIP transport on three anvil chains: spoke-a is reached through a real Chainlink CCIP 2.0 lane from

@@ -9,9 +9,9 @@ import { DEV_COMMITTEE_KEYS, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
 import { attestationDomain, attestationTypes } from '../schemas/eip712.js';
 import { attestationTypedMessage, decodeMessage } from '../schemas/message.js';
 import { postJson } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, demoNav, demoSubscription } from './lib/demo.js';
-import { waitFor } from './lib/wait.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, demoNav, demoSubscription } from '../devnet/demo.js';
+import { waitFor } from '../testkit/wait.js';
 
 interface AttestationBody {
   id: Hex;

@@ -9,14 +9,14 @@ import { createTestClient, createWalletClient, http, type Address, type Hex } fr
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi } from '../schemas/abi.js';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
-import { publicClientOf } from './lib/quorum.js';
+import { publicClientOf } from '../devnet/quorum.js';
 import { postJson, signMove, signReserve } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR, DEMO_RESERVE } from './lib/demo.js';
-import { inspectChains } from './lib/inspect.js';
-import { waitFor } from './lib/wait.js';
-import { stopChild } from './lib/anvil.js';
-import type { FaultStep } from '../oracle/fault.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR, DEMO_RESERVE } from '../devnet/demo.js';
+import { inspectChains } from '../devnet/inspect.js';
+import { waitFor } from '../testkit/wait.js';
+import { stopChild } from '../devnet/anvil.js';
+import type { FaultStep } from '../oracle/issue/fault.js';
 
 // Fault injection on one stack (three anvil chains, three signer processes): the oracle SIGKILLs itself at a step
 // of a signing round (ORACLE_FAULT, dev mode only), is restarted on the same store, and every request is retried.

@@ -10,11 +10,11 @@ import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISS
 import { didHash, type DidString } from '../schemas/ids.js';
 import type { Deployment } from '../schemas/deployment.js';
 import { postJson, signPause } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
-import { inspectChains } from './lib/inspect.js';
-import { settledByChain } from './lib/relayer.js';
-import { waitFor } from './lib/wait.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
+import { inspectChains } from '../devnet/inspect.js';
+import { settledByChain } from '../devnet/relayer.js';
+import { waitFor } from '../testkit/wait.js';
 
 /**
  * Isolation per DID on a chain: DID A's settlement to spoke-a keeps reverting there (A was paused on the chains after

@@ -8,11 +8,11 @@ import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { decodeMessage } from '../schemas/message.js';
 import { refHash } from '../schemas/ids.js';
 import { postJson, signAllowList, signMove, signPause, signReserve } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTORS } from './lib/demo.js';
-import { inspectChains } from './lib/inspect.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTORS } from '../devnet/demo.js';
+import { inspectChains } from '../devnet/inspect.js';
 import { expectSupplyConserved } from './lib/supply.js';
-import { waitFor } from './lib/wait.js';
+import { waitFor } from '../testkit/wait.js';
 
 interface LegView {
   id: string;

@@ -6,10 +6,10 @@ import type { Hex } from 'viem';
 import { DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
 import { decodeMessage } from '../schemas/message.js';
 import { postJson, signMove } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, custodianDomainOf, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
-import { inspectChains, type ChainView } from './lib/inspect.js';
-import { waitFor } from './lib/wait.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, custodianDomainOf, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
+import { inspectChains, type ChainView } from '../devnet/inspect.js';
+import { waitFor } from '../testkit/wait.js';
 import { expectSupplyConserved } from './lib/supply.js';
 
 interface LegView {

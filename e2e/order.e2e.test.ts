@@ -7,9 +7,9 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { rwaHoldingsAbi, rwaReceiverAbi } from '../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { postJson, signPause } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, custodianDomainOf } from './lib/demo.js';
-import { settledDeliveries } from './lib/relayer.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, custodianDomainOf } from '../devnet/demo.js';
+import { settledDeliveries } from '../devnet/relayer.js';
 
 /**
  * Issue 17, item 3 on three anvil chains: the issuer orders "resume" then "pause" (an incident); anyone holding the

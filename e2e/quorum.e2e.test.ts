@@ -6,12 +6,12 @@ import type { ChildProcess } from 'node:child_process';
 import type { Address, Hex } from 'viem';
 import { rwaHoldingsAbi, rwaNavFeedAbi, rwaReceiverAbi, rwaTransportQuorumAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { stopChild } from './lib/anvil.js';
-import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
-import { waitFor } from './lib/wait.js';
-import { publicClientOf, requireTransportQuorum } from './lib/quorum.js';
-import { relayerDeliveries, type RelayerDelivery } from './lib/relayer.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { stopChild } from '../devnet/anvil.js';
+import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
+import { waitFor } from '../testkit/wait.js';
+import { publicClientOf, requireTransportQuorum } from '../devnet/quorum.js';
+import { relayerDeliveries, type RelayerDelivery } from '../devnet/relayer.js';
 
 /**
  * Transport quorum on three anvil chains. spoke-b is reachable over all three transports (CCTP-style, a local CCIP 2.0

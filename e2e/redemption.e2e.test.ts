@@ -10,12 +10,12 @@ import { decodeMessage, encodeMessage, type AttestationMessage } from '../schema
 import type { DidHash } from '../schemas/ids.js';
 import type { DeployedChain } from '../schemas/deployment.js';
 import { postJson, signAcceptance, signDisclosure, signFulfilment } from '../clients/custodian.js';
-import { Committee } from '../oracle/committee/local.js';
+import { Committee } from '../oracle/issue/committee/local.js';
 import { receiverDeliveryAbi } from '../relayer/transports/delivery-abi.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, custodianDomainOf, demoSubscription } from './lib/demo.js';
-import { waitFor } from './lib/wait.js';
-import { settledDeliveries } from './lib/relayer.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, custodianDomainOf, demoSubscription } from '../devnet/demo.js';
+import { waitFor } from '../testkit/wait.js';
+import { settledDeliveries } from '../devnet/relayer.js';
 
 /**
  * Redemptions across three anvil chains: holders request on two spokes, the custodian accepts (kind 13, after which

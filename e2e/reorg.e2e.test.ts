@@ -6,11 +6,11 @@ import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { offRampAbi, rwaReceiverAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
 import { parseCcipMessagesSent } from '../relayer/transports/ccip/executor.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, demoSubscription, DEMO_INVESTOR } from './lib/demo.js';
-import { inspectChains } from './lib/inspect.js';
-import { waitFor } from './lib/wait.js';
-import { relayerDeliveries, settledDeliveries } from './lib/relayer.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, demoSubscription, DEMO_INVESTOR } from '../devnet/demo.js';
+import { inspectChains } from '../devnet/inspect.js';
+import { waitFor } from '../testkit/wait.js';
+import { relayerDeliveries, settledDeliveries } from '../devnet/relayer.js';
 
 /**
  * Finality and reorgs (issue 5): the hub needs 3 confirmations. A CCIP send on the hub is reorged away (evm_snapshot /

@@ -6,9 +6,9 @@ import type { ChildProcess } from 'node:child_process';
 import { createPublicClient, http, parseAbiItem, type Address, type Hex } from 'viem';
 import { rwaReceiverAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTORS } from './lib/demo.js';
-import { waitFor } from './lib/wait.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTORS } from '../devnet/demo.js';
+import { waitFor } from '../testkit/wait.js';
 
 /**
  * Issue 5's delivery guarantees on three anvil chains, through both transports (spoke-a over a local CCIP 2.0 lane,

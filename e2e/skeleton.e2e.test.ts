@@ -7,12 +7,12 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { rwaReceiverAbi } from '../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
 import { signSettlement, postJson } from '../clients/custodian.js';
-import { startStack, type Stack } from './lib/stack.js';
+import { startStack, type Stack } from '../devnet/stack.js';
 import { expectSupplyConserved } from './lib/supply.js';
-import { bootstrapDemo, demoNav, demoSubscription, custodianDomainOf, DEMO_INVESTOR } from './lib/demo.js';
-import { inspectChains } from './lib/inspect.js';
-import { waitFor } from './lib/wait.js';
-import { settledDeliveries } from './lib/relayer.js';
+import { bootstrapDemo, demoNav, demoSubscription, custodianDomainOf, DEMO_INVESTOR } from '../devnet/demo.js';
+import { inspectChains } from '../devnet/inspect.js';
+import { waitFor } from '../testkit/wait.js';
+import { settledDeliveries } from '../devnet/relayer.js';
 
 interface AttestationBody {
   id: Hex;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, type Address, type Hex } from 'viem';
 import { rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../schemas/abi.js';
-import { startStack, type Stack } from './lib/stack.js';
-import { bootstrapDemo, postDemoRound, waitForDemoRound } from './lib/demo.js';
-import { settledByChain } from './lib/relayer.js';
+import { startStack, type Stack } from '../devnet/stack.js';
+import { bootstrapDemo, postDemoRound, waitForDemoRound } from '../devnet/demo.js';
+import { settledByChain } from '../devnet/relayer.js';
 
 /**
  * The relayer's Wormhole transport on three anvil chains: spoke-a is reached over the local Wormhole transport (the

@@ -3,8 +3,8 @@ import { isHex, type Hex } from 'viem';
 import type { Deployment } from '../schemas/deployment.js';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import { readDeploymentFile } from '../common/deployment-file.js';
-import { parseFault, type FaultSpec } from './fault.js';
-import type { ReadConfig } from './read/side.js';
+import { parseFault, type FaultSpec } from './issue/fault.js';
+import type { ReadConfig } from './api/read/side.js';
 
 /** Where committee signatures come from: keys this process holds, or independent signer processes. */
 /** `tokens[i]` is the bearer token of signer `urls[i]` (ORACLE_SIGNER_TOKENS); absent only in dev mode. */
@@ -32,7 +32,7 @@ export interface OracleConfig {
   moveDeadlineMs: number;
   /** Redemption watchers: how often they read the chains (ms), where they start without a cursor, blocks per log read. */
   redemptions: { syncMs: number; startBlock: bigint; logSpanBlocks: bigint };
-  /** Dev-mode fault injection (ORACLE_FAULT=step[:kind], oracle/fault.ts); refused outside dev mode. */
+  /** Dev-mode fault injection (ORACLE_FAULT=step[:kind], oracle/issue/fault.ts); refused outside dev mode. */
   fault: FaultSpec | undefined;
   /** How often open signing rounds are completed (ms); every open round is tried once at boot. */
   proposalSweepMs: number;

@@ -10,35 +10,35 @@ import { createLogger } from '../common/logger.js';
 import { listen, close } from '../common/serve.js';
 import * as schema from './store/schema.js';
 import { AttestationStore } from './store/attestations.js';
-import { RegistryReader } from './chain/registry.js';
-import { Destinations } from './chain/destinations.js';
-import { Committee } from './committee/local.js';
-import { RemoteCommittee } from './committee/remote.js';
-import type { CommitteePort } from './committee/port.js';
-import { OracleService } from './service.js';
-import { AdminService } from './admin-service.js';
-import { MoveService } from './move-service.js';
+import { RegistryReader } from '../core/chain/registry.js';
+import { Destinations } from '../core/chain/destinations.js';
+import { Committee } from './issue/committee/local.js';
+import { RemoteCommittee } from './issue/committee/remote.js';
+import type { CommitteePort } from '../core/committee-port.js';
+import { OracleService } from './intake/settlement-service.js';
+import { AdminService } from './intake/admin-service.js';
+import { MoveService } from './intake/move-service.js';
 import { MoveStore } from './store/moves.js';
 import { KeyedMutex } from '../common/mutex.js';
 import { loopBackoffMs, runPeriodic } from '../common/periodic.js';
 import { createMetrics } from './metrics.js';
-import { createApp } from './http/app.js';
-import { RedemptionChains } from './chain/redemptions.js';
+import { createApp } from './api/app.js';
+import { RedemptionChains } from '../core/chain/redemptions.js';
 import { RedemptionStore } from './store/redemptions.js';
 import type { RedemptionDeps } from './redemption-deps.js';
-import { FulfilmentService } from './fulfilment-service.js';
-import { AcceptanceService } from './acceptance-service.js';
-import { DisclosureService } from './disclosure-service.js';
-import { RedemptionView } from './redemption-view.js';
-import { RequestWatcher } from './request-watcher.js';
-import { StageWatcher } from './stage-watcher.js';
-import { PolicySync } from './policy-sync.js';
-import { QuorumSync } from './quorum-sync.js';
-import { faultHook, faultyCommittee, storedKindOf } from './fault.js';
-import { sweepProposals } from './proposal-sweep.js';
+import { FulfilmentService } from './intake/fulfilment-service.js';
+import { AcceptanceService } from './intake/acceptance-service.js';
+import { DisclosureService } from './intake/disclosure-service.js';
+import { RedemptionView } from './api/redemption-view.js';
+import { RequestWatcher } from './mirror/request-watcher.js';
+import { StageWatcher } from './mirror/stage-watcher.js';
+import { PolicySync } from './mirror/policy-sync.js';
+import { QuorumSync } from './mirror/quorum-sync.js';
+import { faultHook, faultyCommittee, storedKindOf } from './issue/fault.js';
+import { sweepProposals } from './issue/proposal-sweep.js';
 import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
 import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
-import { ReadSide } from './read/side.js';
+import { ReadSide } from './api/read/side.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -46,7 +46,7 @@ Environment:
   ORACLE_DEPLOYMENT      deployment JSON (hub registry, chains, receivers)   [data/deployment.json]
   ORACLE_DB              SQLite file                                          [data/oracle.sqlite]
   ORACLE_HOST/PORT       listen address                                       [127.0.0.1:8080]
-  ORACLE_SIGNER_URLS     comma-separated committee signer URLs (tsx oracle/signer/main.ts each), or
+  ORACLE_SIGNER_URLS     comma-separated committee signer URLs (tsx committee/main.ts each), or
   ORACLE_COMMITTEE_KEYS  comma-separated committee private keys held in this process
   ORACLE_SIGNER_TIMEOUT_MS  deadline of one call to one signer                  [5000]
   ORACLE_SIGNER_TOKENS   comma-separated bearer tokens, one per ORACLE_SIGNER_URLS entry (each signer's
@@ -60,7 +60,7 @@ Environment:
   ORACLE_LOG_SPAN_BLOCKS         most blocks one eth_getLogs covers (watchers, registry)  [5000]
   ORACLE_REGISTRY_START_BLOCK    the registry's deployment block: member lists are read from there [0]
   ORACLE_PROPOSAL_SWEEP_MS  how often open signing rounds are completed      [5000]
-  ORACLE_FAULT=step[:kind]  DEV ONLY: SIGKILL itself at a signing-round step (oracle/fault.ts)
+  ORACLE_FAULT=step[:kind]  DEV ONLY: SIGKILL itself at a signing-round step (oracle/issue/fault.ts)
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
   ORACLE_READ_CACHE_MS   staleness bound of public reads built from chain state [1000]
   ORACLE_READ_RATE / ORACLE_READ_BURST   public reads per second per client / burst   [5 / 2 x rate]
@@ -222,7 +222,7 @@ async function main(): Promise<void> {
   );
 
   // Cross-chain moves: once a move-out is applied on its from-chain, issue the move-in to the to-chain, or void the
-  // move there and return the units when the in leg cannot land (oracle/move-machine.ts).
+  // move there and return the units when the in leg cannot land (oracle/mirror/move-machine.ts).
   const moveLog = logger.child({ module: 'move-loop' });
   const moveLoop = runPeriodic(() => moves.tick(), {
     everyMs: config.moveSyncMs,

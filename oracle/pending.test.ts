@@ -6,8 +6,8 @@ import * as schema from './store/schema.js';
 import { AttestationStore } from './store/attestations.js';
 import { encodeMessage } from '../schemas/message.js';
 import { didHash, type DidString } from '../schemas/ids.js';
-import { settlementAttestation } from './attestation.js';
-import { PendingReservations } from './pending.js';
+import { settlementAttestation } from '../core/attestation.js';
+import { PendingReservations } from './issue/pending.js';
 
 // Reservations of signed, not yet applied settlements, on a real SQLite store: what they sum to, and that a request
 // reads from the store only what was stored since the previous one (the DID's whole history at every POST made the

@@ -7,24 +7,24 @@ import pino from 'pino';
 import { rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
 import { DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
-import { startAnvil, type AnvilChain } from '../e2e/lib/anvil.js';
+import { startAnvil, type AnvilChain } from '../devnet/anvil.js';
 import { signAcceptance, signFulfilment } from '../clients/custodian.js';
 import { openDb } from '../common/sqlite.js';
 import { KeyedMutex } from '../common/mutex.js';
-import { INVESTOR_KEY, apply, buildContracts, clients, committee, committeeSigners, deploy, deployRegistryWithDid, deliver, mined } from './chain/anvil-testkit.js';
-import { RedemptionChains } from './chain/redemptions.js';
-import { RegistryReader } from './chain/registry.js';
-import { Destinations } from './chain/destinations.js';
+import { INVESTOR_KEY, apply, buildContracts, clients, committee, committeeSigners, deploy, deployRegistryWithDid, deliver, mined } from '../testkit/anvil-chain.js';
+import { RedemptionChains } from '../core/chain/redemptions.js';
+import { RegistryReader } from '../core/chain/registry.js';
+import { Destinations } from '../core/chain/destinations.js';
 import * as schema from './store/schema.js';
 import { AttestationStore, type AttestationRow } from './store/attestations.js';
 import { RedemptionStore } from './store/redemptions.js';
 import { createMetrics } from './metrics.js';
-import { OracleError } from './errors.js';
+import { OracleError } from '../core/errors.js';
 import type { RedemptionDeps } from './redemption-deps.js';
-import { RequestWatcher } from './request-watcher.js';
-import { StageWatcher } from './stage-watcher.js';
-import { FulfilmentService } from './fulfilment-service.js';
-import { AcceptanceService } from './acceptance-service.js';
+import { RequestWatcher } from './mirror/request-watcher.js';
+import { StageWatcher } from './mirror/stage-watcher.js';
+import { FulfilmentService } from './intake/fulfilment-service.js';
+import { AcceptanceService } from './intake/acceptance-service.js';
 
 /**
  * Chain test of the oracle's redemption flow on two anvil chains (hub and spoke) with the real contracts: a request on

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContractFunctionRevertedError, encodeErrorResult, HttpRequestError, InsufficientFundsError, BaseError, type Hex } from 'viem';
 import { rwaHoldingsAbi } from '../schemas/abi.js';
-import { CHAIN, NOW, ScriptedTransport, setup } from './worker-testkit.js';
+import { CHAIN, NOW, ScriptedTransport, setup } from '../testkit/relayer-worker.js';
 import { FeeCapReachedError } from './transports/send.js';
 import { CcipExecutionFailedError } from './transports/ccip/executor.js';
 import { createStatusApp } from './http.js';

@@ -4,7 +4,7 @@ import { rwaHoldingsAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/ab
 import { encodeMessage } from '../schemas/message.js';
 import type { DidHash } from '../schemas/ids.js';
 import type { TransportName } from '../schemas/deployment.js';
-import { CHAIN, NOW, QuorumChain, QuorumTransport, RetryableError, ScriptedTransport, setup } from './worker-testkit.js';
+import { CHAIN, NOW, QuorumChain, QuorumTransport, RetryableError, ScriptedTransport, setup } from '../testkit/relayer-worker.js';
 
 describe('ChainWorker', () => {
   it('delivers each job over the transport its route named, in oracle order on one chain', async () => {

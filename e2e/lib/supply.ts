@@ -2,7 +2,7 @@ import { createPublicClient, http, parseEventLogs, type Address, type Hex, type 
 import { rwaHoldingsAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../../schemas/abi.js';
 import type { Deployment } from '../../schemas/deployment.js';
 import { SETTLEMENT_KIND } from '../../schemas/message.js';
-import { didAssets } from './inspect.js';
+import { didAssets } from '../../devnet/inspect.js';
 
 /** What the chains say about one DID's units, summed over every chain of the deployment. */
 export interface SupplyLedger {

@@ -17,7 +17,7 @@ export class AttestationStore {
 
   constructor(
     private readonly db: Db,
-    /** Called after an attestation is stored, before it is answered (the dev-mode fault hook, see oracle/fault.ts). */
+    /** Called after an attestation is stored, before it is answered (the dev-mode fault hook, see oracle/issue/fault.ts). */
     private readonly afterInsert?: (record: NewAttestation) => void,
   ) {
     this.proposals = new ProposalStore(db);

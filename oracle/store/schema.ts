@@ -102,7 +102,7 @@ export const redemptionStages = sqliteTable(
   (t) => [primaryKey({ columns: [t.didHash, t.stageSeq] })],
 );
 
-/** Where a cross-chain move stands (oracle/move-machine.ts): one row per move, advanced by the move loop. */
+/** Where a cross-chain move stands (oracle/mirror/move-machine.ts): one row per move, advanced by the move loop. */
 export const MOVE_STATES = ['accepted', 'out_applied', 'in_signed', 'arrived', 'void_signed', 'return_signed', 'returned'] as const;
 export type MoveState = (typeof MOVE_STATES)[number];
 

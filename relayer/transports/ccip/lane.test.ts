@@ -5,8 +5,8 @@ import { rwaCcipSenderAbi, rwaHoldingsAbi, rwaReceiverAbi } from '../../../schem
 import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../../schemas/ids.js';
 import { encodeMessage, type AttestationMessage, type SettlementMessage } from '../../../schemas/message.js';
-import { Committee } from '../../../oracle/committee/local.js';
-import { startAnvil, type AnvilChain } from '../../../e2e/lib/anvil.js';
+import { Committee } from '../../../oracle/issue/committee/local.js';
+import { startAnvil, type AnvilChain } from '../../../devnet/anvil.js';
 import {
   buildCcipArtifacts,
   chainDeployer,
@@ -19,7 +19,7 @@ import {
   type CcipChain,
   type LaneEndpoint,
   type RwaCcipAdapters,
-} from '../../../e2e/lib/ccip-lane.js';
+} from '../../../devnet/ccip-lane.js';
 import { buildCommitteeVerifierResults, ccipChainSelector, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readRequiredCcvs } from './executor.js';
 
 /**

@@ -1,0 +1,203 @@
+import { isAddressEqual, type Address, type Hex, type LocalAccount } from 'viem';
+import type { Logger } from 'pino';
+import type { SignResponse } from '../schemas/committee.js';
+import { attestationDomain, attestationTypes } from '../schemas/eip712.js';
+import { didHash as hashDid, type DidHash, type DidString } from '../schemas/ids.js';
+import { attestationId, attestationTypedMessage, decodeMessage, encodeMessage, type AttestationMessage } from '../schemas/message.js';
+import { attestationOf, sourceRefOf, type AnySource } from '../core/attestation.js';
+import type { Destination } from '../core/committee-port.js';
+import { OracleError } from '../core/errors.js';
+import type { SignedChainRow, SignedStore } from './store/signed.js';
+import { vetSignRequest, type SignerCheckDeps, type SignerSet, type Vetted } from './checks.js';
+import { vetAdminRequest } from './admin-checks.js';
+import { vetMoveRequest } from './move-checks.js';
+import { vetRedemptionRequest, type RedemptionCheckDeps } from './redemption-checks.js';
+import { vetQuorumRequest } from './quorum-checks.js';
+
+export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt' | 'redemption'> {
+  /** The chains' redemptions modules and the registry's policies; without them the redemption kinds are refused. */
+  redemption?: Omit<RedemptionCheckDeps, 'signedFulfilments' | 'signedDisclosureAsOf'>;
+  account: LocalAccount;
+  store: SignedStore;
+  logger: Logger;
+}
+
+/** A parsed POST /v1/sign: the original request (with a reserve's proposed caps), the proposed nonce and chains. */
+export interface SignCommand {
+  source: AnySource;
+  nonce: bigint;
+  chainIds: readonly number[];
+}
+
+export interface SignResult {
+  /** Already signed earlier: these are the first signatures, returned again. */
+  repeat: boolean;
+  response: SignResponse;
+}
+
+/**
+ * One committee member. Builds the attestation from the original request and the proposed nonce itself, checks
+ * it on its own (vetSignRequest, vetAdminRequest), signs it for each destination chain, and records what it signed
+ * before answering.
+ * It never signs two different messages for one (DID, nonce), nor one request under two nonces (409); the same
+ * message again returns the same signatures.
+ */
+export class SignerService {
+  private readonly checks: SignerCheckDeps;
+
+  constructor(private readonly d: SignerServiceDeps) {
+    this.checks = {
+      ...d,
+      self: d.account.address,
+      signedNav: (did) => d.store.latestNav(did),
+      signedConfigSet: (did, beforeNonce) => this.signedConfigSet(did, beforeNonce),
+      signedReserveAsOf: (did) => d.store.latestReserveAsOf(did),
+      signedSourceRefAt: (did, nonce) => d.store.byNonce(did, String(nonce))?.row.sourceRef,
+      signedBurns: (did, chainId, investor) => this.signedBurns(did, chainId, investor),
+      redemption: d.redemption && {
+        ...d.redemption,
+        signedFulfilments: (did, chainId, requestId) => this.signedFulfilments(did, chainId, requestId),
+        signedDisclosureAsOf: (did, docKind) => d.store.latestAsOf(did, 'disclosure', `${docKind}:`),
+      },
+    };
+  }
+
+  /** The set a config this signer signed installs: decoded from the bytes it signed, not from the request. */
+  private signedConfigSet(did: string, beforeNonce: bigint): SignerSet | undefined {
+    const row = this.d.store.latestOfKindBefore(did, 'config', beforeNonce);
+    if (!row) return undefined;
+    const m = decodeMessage(row.message as Hex);
+    if (m.kind !== 'config') throw new Error(`signed message at nonce ${row.nonce} is recorded as config but decodes as ${m.kind}`);
+    return { signers: m.signers, threshold: m.threshold };
+  }
+
+  /** Fulfilments this signer signed for one request, decoded from the bytes it signed. */
+  private signedFulfilments(did: string, chainId: number, requestId: bigint): { nonce: bigint; amount: bigint }[] {
+    const out: { nonce: bigint; amount: bigint }[] = [];
+    for (const { row, chains } of this.d.store.ofKind(did, 'redemptionFulfilment')) {
+      if (!chains.some((c) => c.chainId === chainId)) continue;
+      const m = decodeMessage(row.message as Hex);
+      if (m.kind === 'redemptionFulfilment' && m.requestId === requestId) out.push({ nonce: m.nonce, amount: m.amount });
+    }
+    return out;
+  }
+
+  /** Redemptions and move-outs of an investor on a chain this signer signed (settlement kind, decoded from its bytes). */
+  private signedBurns(did: string, chainId: number, investor: Address): { nonce: bigint; amount: bigint }[] {
+    const out: { nonce: bigint; amount: bigint }[] = [];
+    for (const { row, chains } of [...this.d.store.ofKind(did, 'settlement'), ...this.d.store.ofKind(did, 'move')]) {
+      if (!chains.some((c) => c.chainId === chainId)) continue;
+      const m = decodeMessage(row.message as Hex);
+      if (m.kind !== 'settlement' || (m.settlementKind !== 'redemption' && m.settlementKind !== 'moveOut')) continue;
+      if (isAddressEqual(m.investor, investor)) out.push({ nonce: m.nonce, amount: m.amount });
+    }
+    return out;
+  }
+
+  get address() {
+    return this.d.account.address;
+  }
+
+  async sign(cmd: SignCommand): Promise<SignResult> {
+    const did = hashDid(cmd.source.request.did as DidString);
+    let message: AttestationMessage;
+    let encoded: Hex;
+    try {
+      message = attestationOf(cmd.source, did, cmd.nonce);
+      encoded = encodeMessage(message);
+    } catch (err) {
+      // A field the wire layout cannot hold (e.g. a name past 255 bytes): nothing to sign.
+      throw new OracleError(400, 'invalid_body', `request cannot be encoded as an attestation: ${err instanceof Error ? err.message : String(err)}`, 'request', { cause: err });
+    }
+    const id = attestationId(encoded);
+    const nonce = String(cmd.nonce);
+    const sourceRef = sourceRefOf(cmd.source);
+    const log = this.d.logger.child({ attestationId: id, did: cmd.source.request.did, nonce, kind: cmd.source.kind });
+
+    // Cheap refusals and repeats first, from the record alone; `record` below re-checks atomically.
+    const signed = this.d.store.byNonce(did, nonce);
+    if (signed && signed.row.messageHash !== id) throw this.equivocation(signed.row.messageHash, nonce, log);
+    if (signed) {
+      const have = new Map(signed.chains.map((c) => [c.chainId, c]));
+      const all = cmd.chainIds.map((c) => have.get(c));
+      if (all.every((c) => c !== undefined)) {
+        log.info({ chains: cmd.chainIds }, 'repeat of a signed message; same signatures');
+        return { repeat: true, response: this.response(id, all as SignedChainRow[]) };
+      }
+    } else {
+      const other = this.d.store.bySource(did, cmd.source.kind, sourceRef);
+      if (other) throw this.sourceReused(other.nonce, log);
+    }
+
+    // A message already approved only needs its new chains checked, not the rules again (the NAV baseline is now
+    // that message itself).
+    const { destinations } = await this.vet(cmd, did, !signed);
+    const chains = await Promise.all(destinations.map(async (dest) => ({ chainId: Number(dest.chainId), receiver: dest.receiver, signature: await this.signFor(message, dest) })));
+
+    const result = this.d.store.record(
+      {
+        didHash: did,
+        nonce,
+        messageHash: id,
+        message: encoded,
+        did: cmd.source.request.did,
+        kind: cmd.source.kind,
+        sourceRef,
+        navValue: cmd.source.kind === 'nav' ? cmd.source.request.nav : null,
+        asOf: cmd.source.kind === 'nav' || cmd.source.kind === 'reserve' || cmd.source.kind === 'disclosure' ? cmd.source.request.asOf : null,
+        createdAt: new Date().toISOString(),
+      },
+      chains,
+    );
+    if (result.outcome === 'equivocation') throw this.equivocation(result.existing.messageHash, nonce, log);
+    if (result.outcome === 'source_reused') throw this.sourceReused(result.existing.nonce, log);
+    const byChain = new Map(result.chains.map((c) => [c.chainId, c]));
+    const answer = cmd.chainIds.map((c) => byChain.get(c)).filter((c): c is SignedChainRow => c !== undefined);
+    log.info({ chains: cmd.chainIds, extended: Boolean(signed) }, 'attestation signed');
+    return { repeat: false, response: this.response(id, answer) };
+  }
+
+  private vet(cmd: SignCommand, did: DidHash, rules: boolean): Promise<Vetted> {
+    const s = cmd.source;
+    switch (s.kind) {
+      case 'move':
+        return vetMoveRequest(this.checks, s, did, cmd.chainIds, { rules, nonce: cmd.nonce });
+      case 'settlement':
+      case 'nav':
+        return vetSignRequest(this.checks, s, did, cmd.chainIds, { rules, nonce: cmd.nonce });
+      case 'config':
+      case 'allowlist':
+      case 'pause':
+      case 'reserve':
+        return vetAdminRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
+      case 'transportQuorum':
+        return vetQuorumRequest(this.checks, s, did, cmd.chainIds);
+      default:
+        return vetRedemptionRequest(this.checks, s, did, cmd.chainIds, cmd.nonce, { rules });
+    }
+  }
+
+  private signFor(message: AttestationMessage, dest: Destination): Promise<Hex> {
+    const typed = attestationTypedMessage(message);
+    return this.d.account.signTypedData({
+      domain: attestationDomain(dest.chainId, dest.receiver),
+      types: attestationTypes,
+      primaryType: typed.primaryType,
+      message: typed.message,
+    } as Parameters<LocalAccount['signTypedData']>[0]);
+  }
+
+  private response(id: Hex, chains: readonly SignedChainRow[]): SignResponse {
+    return { signer: this.d.account.address, attestationId: id, signatures: chains.map((c) => ({ chainId: c.chainId, receiver: c.receiver, signature: c.signature })) };
+  }
+
+  private equivocation(signedHash: string, nonce: string, log: Logger): OracleError {
+    log.warn({ signedAttestationId: signedHash }, 'refused: another message was signed at this nonce');
+    return new OracleError(409, 'equivocation', `nonce ${nonce} of this DID is already signed for another message (${signedHash})`, 'nonce');
+  }
+
+  private sourceReused(signedNonce: string, log: Logger): OracleError {
+    log.warn({ signedNonce }, 'refused: this request was signed under another nonce');
+    return new OracleError(409, 'source_already_signed', `this request was already signed at nonce ${signedNonce}`, 'nonce');
+  }
+}

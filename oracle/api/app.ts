@@ -1,0 +1,195 @@
+import { Hono } from 'hono';
+import { parseOrThrow, readJson } from '../../core/http-body.js';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Logger } from 'pino';
+import { navRequestSchema, settlementRequestSchema, type NavRequest, type SettlementRequest } from '../../schemas/http.js';
+import { parserFor } from '../../schemas/validate.js';
+import { isRpcUnavailable } from '../../common/rpc-errors.js';
+import { OracleError } from '../../core/errors.js';
+import type { OracleService } from '../intake/settlement-service.js';
+import type { AttestationStore, AttestationRow, DeliveryRow } from '../store/attestations.js';
+import type { DestinationsPort, TransportQuorumStatus } from '../../core/chain/destinations.js';
+import type { RegistryPort } from '../../core/chain/registry.js';
+import type { OracleMetrics } from '../metrics.js';
+import { openApiDocument } from './openapi.js';
+import { createDidRoutes, type DidRoutesDeps } from './dids.js';
+import { createAdminRoutes } from './admin.js';
+import type { AdminService } from '../intake/admin-service.js';
+import type { MoveService } from '../intake/move-service.js';
+import { createMoveRoutes } from './moves.js';
+import { createRedemptionRoutes, type RedemptionRoutesDeps } from './redemptions.js';
+import { ReadSide } from './read/side.js';
+
+export interface AppDeps {
+  service: OracleService;
+  store: AttestationStore;
+  destinations: DestinationsPort;
+  registry: RegistryPort;
+  metrics: OracleMetrics;
+  logger: Logger;
+  /** DID document routes; `registry` there (the read side's cached reader) overrides the top-level one. */
+  dids: Omit<DidRoutesDeps, 'registry'> & Partial<Pick<DidRoutesDeps, 'registry'>>;
+  /** Public read limits, caches and chain budget (oracle/api/read); absent: none of them (tests of the routes alone). */
+  reads?: ReadSide;
+  /** Reserve, allow-list and pause routes; absent in tests of the custodian API alone. */
+  admin?: AdminService;
+  /** Cross-chain move routes; absent in tests of the custodian API alone. */
+  moves?: MoveService;
+  /** Fulfilment, disclosure and redemption-view routes; absent in tests of the custodian API alone. */
+  redemptions?: Omit<RedemptionRoutesDeps, 'store'>;
+}
+
+type DeliveryState = { chainId: number; state: 'applied' | 'pending' | 'unknown'; quorum?: TransportQuorumStatus };
+
+const utf8 = new TextEncoder();
+
+const parseSettlement = parserFor<SettlementRequest>(settlementRequestSchema);
+const parseNav = parserFor<NavRequest>(navRequestSchema);
+
+
+export function attestationView(row: AttestationRow, deliveries: DeliveryRow[]) {
+  return {
+    seq: row.seq,
+    id: row.id,
+    did: row.did,
+    didHash: row.didHash,
+    nonce: String(row.nonce),
+    kind: row.kind,
+    message: row.message,
+    createdAt: row.createdAt,
+    deliveries: deliveries.map((d) => ({ chainId: d.chainId, receiver: d.receiver, signatures: d.signatures })),
+  };
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const log = deps.logger.child({ module: 'http' });
+  const reads = deps.reads ?? ReadSide.unlimited(deps.metrics);
+  const chainReads = reads.destinations(deps.destinations);
+  /** Serialised feed pages by (after, limit, newest seq on the page): relayers always see a new attestation at once. */
+  const feedPages = reads.cache<Uint8Array<ArrayBuffer>>('feed');
+  /** Full feed pages by (after, limit): they never change, so each is serialised once for every reader. */
+  const fullPages = reads.frozen('feed_full');
+  const statuses = reads.cache<DeliveryState[]>('attestation_status');
+  const metricsText = reads.cache<string>('metrics');
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const ms = performance.now() - started;
+    deps.metrics.requestDuration.observe({ route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
+    log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
+  });
+  if (reads.limit) app.use('*', reads.limit);
+  app.use('/v1/*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new OracleError(413, 'body_too_large', 'body exceeds 16 KiB'); } }));
+
+  app.onError((err, c) => {
+    if (err instanceof OracleError) {
+      deps.metrics.refusals.inc({ code: err.code });
+      log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'request refused');
+      return c.json(err.toJSON(), err.status);
+    }
+    if (isRpcUnavailable(err)) {
+      // The hub or a chain could not be read (RPC down or too slow): retryable, nothing was signed or stored.
+      deps.metrics.refusals.inc({ code: 'chain_unavailable' });
+      log.warn({ requestId: c.get('requestId'), err }, 'request refused: a chain could not be read');
+      return c.json({ error: { code: 'chain_unavailable', message: 'the hub or a chain could not be read; retry later' } }, 503);
+    }
+    log.error({ requestId: c.get('requestId'), err }, 'request failed');
+    deps.metrics.refusals.inc({ code: 'internal' });
+    return c.json({ error: { code: 'internal', message: 'internal error; see the oracle log with this request id', requestId: c.get('requestId') } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.post('/v1/settlements', async (c) => {
+    const body = parseOrThrow(parseSettlement, await readJson(c));
+    const r = await deps.service.submitSettlement(body);
+    return c.json(attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)), r.created ? 201 : 200);
+  });
+
+  app.post('/v1/nav', async (c) => {
+    const body = parseOrThrow(parseNav, await readJson(c));
+    const r = await deps.service.submitNav(body);
+    return c.json(attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)), r.created ? 201 : 200);
+  });
+
+  /** Relayers' feed: signed attestations in oracle order. */
+  app.get('/v1/attestations', async (c) => {
+    const after = Number(c.req.query('after') ?? '0');
+    const limit = Number(c.req.query('limit') ?? '100');
+    if (!Number.isSafeInteger(after) || after < 0) throw new OracleError(400, 'invalid_query', 'after must be a non-negative integer', 'after');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new OracleError(400, 'invalid_query', 'limit must be 1..500', 'limit');
+    // A page can only change while it is not full: an attestation and its deliveries are inserted together and never
+    // updated, and a new one always gets a higher seq, so once `limit` items follow `after` the page is final. Full
+    // pages are kept for good (built once, whoever reads them); a page not full yet is keyed by the newest seq for
+    // trusted readers (relayers: a new attestation at once) and tests without limits, and shared for up to the cache
+    // bound among anonymous readers, so a flood does not rebuild it at every new attestation.
+    const pageKey = `${after}:${limit}`;
+    const frozen = fullPages.get(pageKey);
+    if (frozen) {
+      c.set('readBytes', frozen.byteLength);
+      return c.body(frozen, 200, { 'content-type': 'application/json' });
+    }
+    const fresh = !reads.limit || c.get('readTrusted') === true;
+    const key = fresh ? `${pageKey}:${Math.min(deps.store.lastSeq(), after + limit)}` : `${pageKey}:anonymous`;
+    const text = await feedPages.get(key, async () => {
+      const items = deps.store.page(after, limit).map((p) => attestationView(p.row, p.deliveries));
+      // Kept encoded: a page of 500 runs to hundreds of KB, and re-encoding it per reader is the cost being saved.
+      const body = utf8.encode(JSON.stringify({ items, next: items.at(-1)?.seq ?? after }));
+      if (items.length === limit) fullPages.keep(pageKey, body);
+      return body;
+    });
+    c.set('readBytes', text.byteLength);
+    return c.body(text, 200, { 'content-type': 'application/json' });
+  });
+
+  /** Whether one destination applied an attestation (and its transport quorum progress), read under the budget. */
+  const deliveryState = async (row: AttestationRow, d: DeliveryRow): Promise<DeliveryState> => {
+    try {
+      const didHash = row.didHash as `0x${string}` & { __brand: 'DidHash' };
+      const [applied, quorum] = await Promise.all([chainReads.isApplied(d.chainId, didHash, BigInt(row.nonce)), chainReads.transportQuorumStatus(d.chainId, didHash, row.id as `0x${string}`)]);
+      // Under a transport quorum: which transports delivered it so far, of the k needed.
+      return { chainId: d.chainId, state: applied ? 'applied' : 'pending', ...(quorum ? { quorum } : {}) };
+    } catch (err) {
+      log.warn({ err, chainId: d.chainId, attestationId: row.id }, 'chain unreachable for status');
+      return { chainId: d.chainId, state: 'unknown' };
+    }
+  };
+
+  /**
+   * Status of one attestation: its message and, per destination chain, whether the chain has applied it (and, where
+   * the DID requires a transport quorum, the rule and the transports that delivered it so far).
+   */
+  app.get('/v1/attestations/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new OracleError(400, 'invalid_id', 'id must be a 32-byte hex attestation id', 'id');
+    const found = deps.store.getById(id.toLowerCase());
+    if (!found) throw new OracleError(404, 'unknown_attestation', `no attestation ${id}`, 'id');
+    const view = attestationView(found.row, found.deliveries);
+    const onChain = await statuses.get(found.row.id, () => Promise.all(found.deliveries.map((d) => deliveryState(found.row, d))));
+    return c.json({ ...view, delivery: onChain });
+  });
+
+  app.route('/v1/dids', createDidRoutes({ registry: deps.registry, ...deps.dids }));
+  if (deps.admin) app.route('/v1', createAdminRoutes(deps.admin, deps.store));
+  if (deps.moves) app.route('/v1/moves', createMoveRoutes(deps.moves));
+  if (deps.redemptions) app.route('/v1', createRedemptionRoutes({ ...deps.redemptions, store: deps.store }));
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/ready', async (c) => {
+    try {
+      deps.store.count();
+      await deps.registry.ping();
+      return c.json({ status: 'ready' });
+    } catch (err) {
+      log.warn({ err }, 'not ready');
+      return c.json({ status: 'not_ready' }, 503);
+    }
+  });
+  // One rendering per cache interval, however many scrapers ask.
+  app.get('/metrics', async (c) => c.text(await metricsText.get('all', () => deps.metrics.registry.metrics()), 200, { 'content-type': deps.metrics.registry.contentType }));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  return app;
+}

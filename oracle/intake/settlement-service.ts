@@ -1,0 +1,200 @@
+import { getAddress, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import type { Logger } from 'pino';
+import type { NavRequest, SettlementRequest } from '../../schemas/http.js';
+import { didHash as hashDid, type DidHash, type DidString } from '../../schemas/ids.js';
+import type { AttestationMessage } from '../../schemas/message.js';
+import { issueAttestation, type IssueRow } from '../issue/issue.js';
+import { KeyedMutex } from '../../common/mutex.js';
+import type { RegistryPort, DidRecord } from '../../core/chain/registry.js';
+import type { DestinationsPort } from '../../core/chain/destinations.js';
+import type { CommitteePort } from '../../core/committee-port.js';
+import { navAttestation, settlementAttestation, type RegistryConfigSnapshot, type SourceRequest } from '../../core/attestation.js';
+import { recoverNavSigner, recoverSettlementSigner, settlementProofMessage, navReportMessage } from '../../core/custodian-auth.js';
+import { OracleError } from '../../core/errors.js';
+import { checkAmount, checkNav, checkNotInFuture, checkSettlementApplies, type Refusal } from '../../core/rules.js';
+import type { AttestationRow, AttestationStore } from '../store/attestations.js';
+import type { OracleMetrics } from '../metrics.js';
+import { PendingReservations } from '../issue/pending.js';
+
+export interface ServiceDeps {
+  registry: RegistryPort;
+  registryAddress: Address;
+  hubChainId: bigint;
+  destinations: DestinationsPort;
+  committee: CommitteePort;
+  store: AttestationStore;
+  metrics: OracleMetrics;
+  logger: Logger;
+  now: () => bigint;
+  maxFutureSkewSeconds: number;
+  /** Shared with the admin service: one lock per DID for every kind, so nonces never collide. */
+  lock?: KeyedMutex;
+}
+
+export interface SubmitResult {
+  created: boolean;
+  attestation: AttestationRow;
+}
+
+const refuse = (r: Refusal | undefined) => {
+  if (r) throw new OracleError(422, r.code, r.message, r.field);
+};
+
+/** Canonical JSON (sorted keys, bigints as strings) so the same request always hashes the same. */
+function canonicalHash(value: Record<string, unknown>): Hex {
+  const sorted = Object.keys(value)
+    .sort()
+    .map((k) => [k, typeof value[k] === 'bigint' ? String(value[k]) : value[k]]);
+  return keccak256(stringToBytes(JSON.stringify(sorted)));
+}
+
+/**
+ * The signer set the receivers hold: the one in the last config attested for the DID. After a registry rotation
+ * and before its config attestation exists, the chains still verify the old set, so that is the set that signs.
+ */
+export function signerSetOnChains(store: Pick<AttestationStore, 'latestOfKind'>, record: DidRecord): { signers: readonly Address[]; threshold: number } {
+  const last = store.latestOfKind(hashDid(record.did as DidString), 'config');
+  if (!last) return record;
+  const snapshot = JSON.parse(last.request) as RegistryConfigSnapshot;
+  return { signers: snapshot.signers as Address[], threshold: snapshot.threshold };
+}
+
+/**
+ * Turns a custodian's signed request into a committee attestation: resolve the DID on the hub, authenticate the
+ * signer against the DID's custodians (or NAV publishers), apply the rules, then assign the DID's next nonce, sign
+ * for each destination chain and store, all under a per-DID lock so nonces never collide.
+ */
+export class OracleService {
+  private readonly lock: KeyedMutex;
+
+  private readonly pending: PendingReservations;
+
+  constructor(private readonly d: ServiceDeps) {
+    this.pending = new PendingReservations(d);
+    this.lock = d.lock ?? new KeyedMutex();
+  }
+
+  private async resolveDid(did: string): Promise<{ hash: DidHash; record: DidRecord }> {
+    const hash = hashDid(did as DidString);
+    const record = await this.d.registry.getDid(hash);
+    if (!record) throw new OracleError(404, 'unknown_did', `${did} is not registered on the hub`, 'did');
+    return { hash, record };
+  }
+
+  async submitSettlement(body: SettlementRequest): Promise<SubmitResult> {
+    const { hash, record } = await this.resolveDid(body.did);
+    const chainId = BigInt(body.chainId);
+    if (!record.chainIds.includes(chainId) || !this.d.destinations.get(body.chainId)) {
+      throw new OracleError(422, 'chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
+    }
+    const signer = await recoverSettlementSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body).catch((err: unknown) => {
+      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+    });
+    if (!(await this.d.registry.isCustodian(hash, signer))) {
+      throw new OracleError(403, 'not_a_custodian', `${signer} is not a registered custodian of ${body.did}`, 'signature');
+    }
+    // Move legs are stored as settlements under `move:<ref>:out|in` (oracle/intake/move-service.ts): keep that space theirs.
+    if (body.settlementRef.startsWith('move:')) {
+      throw new OracleError(422, 'reserved_ref', 'settlement references starting with "move:" are reserved for cross-chain moves', 'settlementRef');
+    }
+    const amount = BigInt(body.amount);
+    refuse(checkAmount(amount));
+    refuse(checkNotInFuture('settledAt', BigInt(body.settledAt), this.d.now(), this.d.maxFutureSkewSeconds));
+    const requestHash = canonicalHash(settlementProofMessage(body));
+
+    const existing = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
+    if (existing) return this.repeat(existing, requestHash, 'settlementRef');
+    const investor = getAddress(body.investor);
+    const readHoldings = async () => {
+      try {
+        return await this.d.destinations.holdingsState(body.chainId, hash, investor);
+      } catch (err) {
+        throw new OracleError(503, 'chain_unavailable', `cannot read holdings on chain ${body.chainId}`, undefined, { cause: err });
+      }
+    };
+    // Cheap refusals first, outside the DID's lock.
+    const holdings = await readHoldings();
+    refuse(checkSettlementApplies(body.kind, amount, holdings));
+
+    return this.lock.run(hash, async () => {
+      const again = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
+      if (again) return this.repeat(again, requestHash, 'settlementRef');
+      // Under the lock, so two requests never both count on the same units. When the chain's nonces had to be read,
+      // the holdings are read again after them: a settlement applied in between counts twice (a conservative
+      // refusal), never zero times.
+      let pending;
+      try {
+        pending = await this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r));
+      } catch (err) {
+        throw new OracleError(503, 'chain_unavailable', `cannot read applied nonces on chain ${body.chainId}`, undefined, { cause: err });
+      }
+      refuse(checkSettlementApplies(body.kind, amount, pending.refined ? await readHoldings() : holdings, pending.reserved));
+      const nonce = this.d.store.nextNonce(hash);
+      const message = settlementAttestation(body, hash, BigInt(nonce));
+      return this.signAndStore(message, { kind: 'settlement', request: body }, record, [chainId], {
+        did: body.did,
+        didHash: hash,
+        nonce,
+        kind: 'settlement',
+        sourceRef: body.settlementRef,
+        requestHash,
+        request: JSON.stringify(body),
+        submitter: signer,
+      });
+    });
+  }
+
+  async submitNav(body: NavRequest): Promise<SubmitResult> {
+    const { hash, record } = await this.resolveDid(body.did);
+    const signer = await recoverNavSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body).catch((err: unknown) => {
+      throw new OracleError(401, 'bad_signature', 'signature does not recover a signer', 'signature', { cause: err });
+    });
+    if (!(await this.d.registry.isNavPublisher(hash, signer))) {
+      throw new OracleError(403, 'not_a_nav_publisher', `${signer} is not a registered NAV publisher of ${body.did}`, 'signature');
+    }
+    const next = { nav: BigInt(body.nav), asOf: BigInt(body.asOf) };
+    refuse(checkNotInFuture('asOf', next.asOf, this.d.now(), this.d.maxFutureSkewSeconds));
+    const requestHash = canonicalHash(navReportMessage(body));
+    const sourceRef = String(body.asOf);
+
+    return this.lock.run(hash, async () => {
+      const existing = this.d.store.findBySource(body.did, 'nav', sourceRef);
+      if (existing) return this.repeat(existing, requestHash, 'asOf');
+      refuse(checkNav(next, this.d.store.latestNav(hash), record.maxNavMoveBps));
+      const nonce = this.d.store.nextNonce(hash);
+      const message = navAttestation(body, hash, BigInt(nonce));
+      const chains = record.chainIds.filter((c) => this.d.destinations.get(Number(c)));
+      return this.signAndStore(message, { kind: 'nav', request: body }, record, chains, {
+        did: body.did,
+        didHash: hash,
+        nonce,
+        kind: 'nav',
+        sourceRef,
+        requestHash,
+        request: JSON.stringify(body),
+        submitter: signer,
+        navValue: body.nav,
+        asOf: body.asOf,
+      });
+    });
+  }
+
+  private repeat(existing: AttestationRow, requestHash: Hex, field: string): SubmitResult {
+    if (existing.requestHash !== requestHash) {
+      throw new OracleError(409, 'conflicting_repeat', `${field} was already used with a different body (attestation ${existing.id})`, field);
+    }
+    return { created: false, attestation: existing };
+  }
+
+  private async signAndStore(message: AttestationMessage, source: SourceRequest, record: DidRecord, chainIds: readonly bigint[], row: IssueRow): Promise<SubmitResult> {
+    const attestation = await issueAttestation(
+      { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.destinations.get(id) },
+      message,
+      source,
+      signerSetOnChains(this.d.store, record),
+      chainIds,
+      row,
+    );
+    return { created: true, attestation };
+  }
+}

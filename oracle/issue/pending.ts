@@ -1,0 +1,85 @@
+import { isAddressEqual, type Address, type Hex } from 'viem';
+import type { DidHash } from '../../schemas/ids.js';
+import { decodeMessage } from '../../schemas/message.js';
+import type { DestinationsPort } from '../../core/chain/destinations.js';
+import type { AttestationRow, AttestationStore } from '../store/attestations.js';
+
+interface Signed {
+  chainIds: number[];
+  nonce: bigint;
+  amount: bigint;
+  investor: Address;
+  burns: boolean;
+}
+
+/** What settlements signed for one (DID, chain) and not applied there yet will consume when they apply. */
+export interface PendingSettlements {
+  /** Burns of the investor's holdings: redemptions and move-outs. */
+  burn: bigint;
+  /** Mints under the chain's cap: subscriptions and move-ins, whoever the investor. */
+  mint: bigint;
+}
+
+/**
+ * Reservations of what is signed and not yet applied, so the oracle never signs a settlement the chain will refuse
+ * once the earlier ones land (two full-balance redemptions: the second is refused here, not by the chain). A signed
+ * settlement reserves from the moment it is stored until its chain reports its nonce used (`isNonceUsed` on the
+ * chain's receiver); it then stops reserving, since the chain's balance or supply includes it. Applied nonces are
+ * remembered, and the chain is asked only when the request does not fit even with every unconfirmed one counted. A settlement that never applies (dead-lettered by the relayer)
+ * keeps reserving: the custodian sees the refusal, the operator sees the dead letter.
+ */
+export class PendingReservations {
+  private readonly applied = new Set<string>();
+  /**
+   * Per DID, its stored settlements decoded, read from the store once each: a stored attestation never changes and a
+   * new one always gets a higher feed seq, so each request reads only what was stored since the last (reading every
+   * settlement of the DID at each request made a POST's time under the DID's lock grow with the DID's history).
+   */
+  private readonly known = new Map<string, { lastSeq: number; settlements: Signed[] }>();
+
+  private settlementOf(row: AttestationRow): Signed | undefined {
+    const m = decodeMessage(row.message as Hex);
+    return m.kind === 'settlement'
+      ? { chainIds: this.d.store.deliveriesOf(row.seq).map((x) => x.chainId), nonce: m.nonce, amount: m.amount, investor: m.investor, burns: m.settlementKind === 'redemption' || m.settlementKind === 'moveOut' }
+      : undefined;
+  }
+
+  /** The DID's settlements, those stored since the last call read and decoded now. */
+  private settlementsOf(did: string): Signed[] {
+    const k = this.known.get(did) ?? { lastSeq: 0, settlements: [] };
+    this.known.set(did, k);
+    for (const row of this.d.store.ofKindAfter(did, 'settlement', k.lastSeq)) {
+      k.lastSeq = row.seq;
+      const s = this.settlementOf(row);
+      if (s) k.settlements.push(s);
+    }
+    return k.settlements;
+  }
+
+  constructor(private readonly d: { store: AttestationStore; destinations: Pick<DestinationsPort, 'isApplied'> }) {}
+
+  /**
+   * What the (DID, chain)'s signed settlements not known to be applied reserve. `fits` says whether a reservation
+   * leaves room for the request: while the upper bound (every one not yet seen applied counted) fits, the chain is
+   * not asked at all; otherwise each is read (`refined`: the caller must read the holdings again after this).
+   */
+  async settlements(did: string, hash: DidHash, chainId: number, investor: Address, fits: (r: PendingSettlements) => boolean = () => false): Promise<{ reserved: PendingSettlements; refined: boolean }> {
+    const candidates: { key: string; nonce: bigint; amount: bigint; burns: boolean }[] = [];
+    for (const s of this.settlementsOf(did)) {
+      const key = `${chainId}:${hash}:${s.nonce}`;
+      if (this.applied.has(key)) continue;
+      if (!s.chainIds.includes(chainId)) continue;
+      if (s.burns && !isAddressEqual(s.investor, investor)) continue;
+      candidates.push({ key, nonce: s.nonce, amount: s.amount, burns: s.burns });
+    }
+    const sum = (xs: typeof candidates): PendingSettlements => ({
+      burn: xs.filter((x) => x.burns).reduce((a, x) => a + x.amount, 0n),
+      mint: xs.filter((x) => !x.burns).reduce((a, x) => a + x.amount, 0n),
+    });
+    const bound = sum(candidates);
+    if (candidates.length === 0 || fits(bound)) return { reserved: bound, refined: false };
+    const applied = await Promise.all(candidates.map((c) => this.d.destinations.isApplied(chainId, hash, c.nonce)));
+    candidates.forEach((c, i) => applied[i] && this.applied.add(c.key));
+    return { reserved: sum(candidates.filter((_c, i) => !applied[i])), refined: true };
+  }
+}
