@@ -8,7 +8,7 @@
  * latency is that of a 2-of-3 transport quorum.
  * With --read-flood, it measures instead what readers cost the writers: the same write load alone, then under 64
  * anonymous clients reading the public routes as fast as answers come (honouring 429 Retry-After), side by side.
- * Usage: npm run bench [-- --settlements 200] [-- --quorum] [-- --read-flood [--rounds 1]]
+ * Usage: npm run bench -- --help
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,28 @@ const arg = (name: string, fallback: number) => {
 };
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
+const USAGE = `Usage: npm run bench [-- options]
+Figures on the local three-chain stack (real anvil chains, oracle and relayer processes).
+  --settlements N   settlements per measurement (per column with --read-flood)   [200]
+  --quorum          spoke-b also gets a CCIP lane and the demo DID requires 2 of {cctp, ccip, wormhole} there
+  --read-flood      the write load alone and under 64 anonymous readers of the public routes, side by side
+  --rounds N        with --read-flood: rounds in ABBA order (alone+flood, flood+alone, ...) summed per column;
+                    an even N gives both columns the same store sizes   [1]
+  --help            this text
+`;
+const KNOWN = ['--settlements', '--quorum', '--read-flood', '--rounds', '--help', '-h'];
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const unknown = process.argv.slice(2).filter((a) => a.startsWith('-') && !KNOWN.includes(a));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown option ${unknown.join(' ')}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   const n = arg('settlements', 200);
   const quorum = process.argv.includes('--quorum');
   process.stdout.write(`bench: starting the stack (3 anvil chains, oracle, relayer)${quorum ? ', 2-of-3 transport quorum on spoke-b' : ''}\n`);

@@ -81,16 +81,18 @@ export async function readFloodBench(stack: Stack, n: number, rounds = 1): Promi
   // Warm-up (JIT, connection pools), then each phase starts with the relayer idle.
   const warm = await postSettlements(stack.oracleUrl, await benchBodies(stack, 'WARM', 16));
   await waitApplied(stack, warm.accepted);
-  // Phases alternate (alone, flood, alone, ...) so that a drift in the machine's other load falls on both columns.
+  // Phases alternate so that a drift in the machine's other load falls on both columns.
   const alone = { postMs: [] as number[], seconds: 0 };
   const under = { postMs: [] as number[], seconds: 0 };
   const counts: FloodCounts = { answered: 0, limited: 0, serverErrors: 0, other: 0 };
   let floodSeconds = 0;
-  for (let round = 0; round < rounds; round++) {
+  const runAlone = async (round: number) => {
     const a = await postSettlements(stack.oracleUrl, await benchBodies(stack, `ALONE${round}`, n));
     await waitApplied(stack, a.accepted);
     alone.postMs.push(...a.postMs);
     alone.seconds += a.seconds;
+  };
+  const runFlood = async (round: number) => {
     const floodBodies = await benchBodies(stack, `FLOOD${round}`, n);
     const flood = await forkReadFlood(stack.oracleUrl, paths, READERS);
     const floodStarted = performance.now();
@@ -101,6 +103,17 @@ export async function readFloodBench(stack: Stack, n: number, rounds = 1): Promi
     await waitApplied(stack, u.accepted);
     under.postMs.push(...u.postMs);
     under.seconds += u.seconds;
+  };
+  // ABBA order (alone-flood, flood-alone, ...): the store grows with every phase and a POST's cost with it, so a
+  // fixed order would hand the flood column a larger store in every round.
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      await runAlone(round);
+      await runFlood(round);
+    } else {
+      await runFlood(round);
+      await runAlone(round);
+    }
   }
   const total = n * rounds;
   const rate = (r: { seconds: number }) => total / r.seconds;

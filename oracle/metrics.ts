@@ -92,7 +92,7 @@ export function createMetrics(): OracleMetrics {
       labelNames: ['did', 'stage'],
       registers: [registry],
     }),
-    readCache: new Counter({ name: 'oracle_read_cache_total', help: 'Public read cache lookups by cache and outcome (hit, shared, miss)', labelNames: ['cache', 'outcome'], registers: [registry] }),
+    readCache: new Counter({ name: 'oracle_read_cache_total', help: 'Public read cache lookups by cache and outcome (hit, shared, miss; kept: a never-changing answer stored)', labelNames: ['cache', 'outcome'], registers: [registry] }),
     readLimited: new Counter({ name: 'oracle_read_limited_total', help: 'Public reads refused with 429, by limit (client, global)', labelNames: ['scope'], registers: [registry] }),
   };
 }

@@ -58,6 +58,8 @@ export function createApp(deps: AppDeps): Hono {
   const chainReads = reads.destinations(deps.destinations);
   /** Serialised feed pages by (after, limit, newest seq on the page): relayers always see a new attestation at once. */
   const feedPages = reads.cache<Uint8Array<ArrayBuffer>>('feed');
+  /** Full feed pages by (after, limit): they never change, so each is serialised once for every reader. */
+  const fullPages = reads.frozen('feed_full');
   const statuses = reads.cache<DeliveryState[]>('attestation_status');
   const metricsText = reads.cache<string>('metrics');
 
@@ -120,17 +122,27 @@ export function createApp(deps: AppDeps): Hono {
     const limit = Number(c.req.query('limit') ?? '100');
     if (!Number.isSafeInteger(after) || after < 0) throw new OracleError('invalid_query', 'after must be a non-negative integer', 'after');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new OracleError('invalid_query', 'limit must be 1..500', 'limit');
-    // A page can only change while it is not full: seqs are assigned in order, so past after + limit new attestations
-    // land on later pages. Keyed so, a full page is shared however fast attestations arrive (gaps in seq: ttl bound).
-    // Trusted readers (relayers) and tests without limits see a new attestation at once; anonymous readers may get a
-    // page up to the cache bound old, so a page not full yet is not rebuilt for them at every new attestation.
+    // A page can only change while it is not full: an attestation and its deliveries are inserted together and never
+    // updated, and a new one always gets a higher seq, so once `limit` items follow `after` the page is final. Full
+    // pages are kept for good (built once, whoever reads them); a page not full yet is keyed by the newest seq for
+    // trusted readers (relayers: a new attestation at once) and tests without limits, and shared for up to the cache
+    // bound among anonymous readers, so a flood does not rebuild it at every new attestation.
+    const pageKey = `${after}:${limit}`;
+    const frozen = fullPages.get(pageKey);
+    if (frozen) {
+      c.set('readBytes', frozen.byteLength);
+      return c.body(frozen, 200, { 'content-type': 'application/json' });
+    }
     const fresh = !reads.limit || c.get('readTrusted') === true;
-    const key = fresh ? `${after}:${limit}:${Math.min(deps.store.lastSeq(), after + limit)}` : `${after}:${limit}:anonymous`;
+    const key = fresh ? `${pageKey}:${Math.min(deps.store.lastSeq(), after + limit)}` : `${pageKey}:anonymous`;
     const text = await feedPages.get(key, async () => {
       const items = deps.store.page(after, limit).map((p) => attestationView(p.row, p.deliveries));
       // Kept encoded: a page of 500 runs to hundreds of KB, and re-encoding it per reader is the cost being saved.
-      return utf8.encode(JSON.stringify({ items, next: items.at(-1)?.seq ?? after }));
+      const body = utf8.encode(JSON.stringify({ items, next: items.at(-1)?.seq ?? after }));
+      if (items.length === limit) fullPages.keep(pageKey, body);
+      return body;
     });
+    c.set('readBytes', text.byteLength);
     return c.body(text, 200, { 'content-type': 'application/json' });
   });
 

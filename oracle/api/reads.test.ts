@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { keccak256, stringToBytes, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -10,6 +10,7 @@ import { OracleService } from '../intake/settlement-service.js';
 import { Committee } from '../issue/committee/local.js';
 import { createMetrics, type OracleMetrics } from '../metrics.js';
 import { createApp } from './app.js';
+import { attestationView } from './views.js';
 import { ReadSide } from './read/side.js';
 import type { DidRecord, RegistryPort } from '../../core/chain/registry.js';
 import type { DestinationsPort } from '../../core/chain/destinations.js';
@@ -45,14 +46,15 @@ const BURST = 3;
 const CACHE_MS = 1_000;
 
 let app: ReturnType<typeof createApp>;
+let store: AttestationStore;
 let metrics: OracleMetrics;
 let now: number;
 let chainCalls: { getDid: number; isApplied: number };
 let applied: boolean;
 
-function setup(global = { rate: 1_000, burst: 1_000 }) {
+function setup(global = { rate: 1_000, burst: 1_000 }, tokenBytes?: number) {
   const dbFile = join(process.env.TMPDIR ?? '/tmp', `oracle-reads-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`);
-  const store = new AttestationStore(openDb(dbFile, schema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
+  store = new AttestationStore(openDb(dbFile, schema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
   now = 5_000_000;
   chainCalls = { getDid: 0, isApplied: 0 };
   applied = false;
@@ -73,7 +75,7 @@ function setup(global = { rate: 1_000, burst: 1_000 }) {
   metrics = createMetrics();
   const logger = pino({ level: 'silent' });
   const service = new OracleService({ registry, registryAddress: REGISTRY, hubChainId: BigInt(HUB), destinations, committee: new Committee(DEV_COMMITTEE_KEYS), store, metrics, logger, now: () => BigInt(NOW), maxFutureSkewSeconds: 300 });
-  const reads = new ReadSide({ cacheMs: CACHE_MS, chainConcurrency: 2, perClient: { rate: RATE, burst: BURST }, global, trustedClients: ['10.0.0.9'], clientHeader: undefined }, metrics, () => now);
+  const reads = new ReadSide({ cacheMs: CACHE_MS, chainConcurrency: 2, perClient: { rate: RATE, burst: BURST }, global, trustedClients: ['10.0.0.9'], clientHeader: undefined, tokenBytes }, metrics, () => now);
   app = createApp({
     service,
     store,
@@ -145,6 +147,35 @@ describe('public read limits', () => {
   });
 });
 
+describe('public read limits by size', () => {
+  it("charges a large answer to the reader's budget and the global one by its size, one token per tokenBytes", async () => {
+    const TOKEN_BYTES = 128;
+    setup({ rate: 1_000, burst: 1_000 }, TOKEN_BYTES);
+    expect((await settle('10.0.8.1', 'B-1')).status).toBe(201);
+    // A feed page of one attestation, read by a trusted client (never charged) to learn its size.
+    const bytes = (await (await from('10.0.0.9', '/v1/attestations')).arrayBuffer()).byteLength;
+    const weight = Math.ceil(bytes / TOKEN_BYTES);
+    expect(weight).toBeGreaterThanOrEqual(BURST);
+    // BURST tokens: the page passes (the bucket goes into debt by weight - BURST), the next read does not.
+    expect((await from('10.0.8.2', '/v1/attestations')).status).toBe(200);
+    const refused = await from('10.0.8.2', `/v1/dids/${DID}`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil((1 - (BURST - weight)) / RATE));
+    // A reader of small answers is not charged beyond one token per read.
+    for (let i = 0; i < BURST; i++) expect((await from('10.0.8.3', `/v1/dids/${DID}`)).status).toBe(200);
+    expect((await from('10.0.8.3', `/v1/dids/${DID}`)).status).toBe(429);
+  });
+
+  it('counts the size against the global budget too', async () => {
+    setup({ rate: 1, burst: 4 }, 128);
+    expect((await settle('10.0.9.1', 'B-2')).status).toBe(201);
+    const bytes = (await (await from('10.0.0.9', '/v1/attestations')).arrayBuffer()).byteLength;
+    expect(Math.ceil(bytes / 128)).toBeGreaterThanOrEqual(4);
+    expect((await from('10.0.9.2', '/v1/attestations')).status).toBe(200);
+    expect((await from('10.0.9.3', `/v1/dids/${DID}`)).status).toBe(429); // another client: the global budget is spent
+  });
+});
+
 describe('cached public reads', () => {
   beforeEach(() => setup());
 
@@ -179,5 +210,30 @@ describe('cached public reads', () => {
     expect(await items('10.0.5.3')).toBe(1);
     expect(await items('10.0.5.4')).toBe(1);
     expect(await metrics.readCache.get()).toMatchObject({ values: expect.arrayContaining([{ labels: { cache: 'feed', outcome: 'hit' }, value: 2 }]) });
+  });
+
+  it('builds a full feed page once for every reader however long they read, and serves it unchanged as the feed grows', async () => {
+    const build = vi.spyOn(store, 'page');
+    const page = async (ip: string, after: number) => (await from(ip, `/v1/attestations?after=${after}&limit=2`)).text();
+    const seqs = (text: string) => (JSON.parse(text) as { items: { seq: number }[] }).items.map((i) => i.seq);
+    expect((await settle('10.0.6.1', 'P-1')).status).toBe(201);
+    expect(seqs(await page('10.0.6.1', 0))).toEqual([1]); // not full yet: kept only within the bound
+    expect((await settle('10.0.6.1', 'P-2')).status).toBe(201);
+    now += CACHE_MS;
+    const full = await page('10.0.6.2', 0);
+    expect(seqs(full)).toEqual([1, 2]);
+    expect(build).toHaveBeenCalledTimes(2);
+    // Past many cache intervals, new attestations, anonymous and trusted readers alike: the same page, never rebuilt.
+    expect((await settle('10.0.6.1', 'P-3')).status).toBe(201);
+    for (let i = 0; i < 5; i++) {
+      now += CACHE_MS;
+      expect(await page(`10.0.7.${i}`, 0)).toBe(full);
+      expect(await page('10.0.0.9', 0)).toBe(full);
+    }
+    expect(build).toHaveBeenCalledTimes(2);
+    // It is what a fresh build reads from the store, and the new attestation is on the next page.
+    expect(JSON.parse(full)).toEqual(JSON.parse(JSON.stringify({ items: store.page(0, 2).map((p) => attestationView(p.row, p.deliveries)), next: 2 })));
+    expect(seqs(await page('10.0.0.9', 2))).toEqual([3]);
+    expect(await metrics.readCache.get()).toMatchObject({ values: expect.arrayContaining([{ labels: { cache: 'feed_full', outcome: 'kept' }, value: 1 }]) });
   });
 });

@@ -35,18 +35,30 @@ export interface PendingSettlements {
  */
 export class PendingReservations {
   private readonly applied = new Set<string>();
-  /** Stored settlements decoded once, by feed seq (a stored attestation never changes). */
-  private readonly decoded = new Map<number, Signed | undefined>();
+  /**
+   * Per DID, its stored settlements decoded, read from the store once each: a stored attestation never changes and a
+   * new one always gets a higher feed seq, so each request reads only what was stored since the last (reading every
+   * settlement of the DID at each request made a POST's time under the DID's lock grow with the DID's history).
+   */
+  private readonly known = new Map<string, { lastSeq: number; settlements: Signed[] }>();
 
   private settlementOf(row: AttestationRow): Signed | undefined {
-    if (this.decoded.has(row.seq)) return this.decoded.get(row.seq);
     const m = decodeMessage(row.message as Hex);
-    const s =
-      m.kind === 'settlement'
-        ? { chainIds: this.d.store.deliveriesOf(row.seq).map((x) => x.chainId), nonce: m.nonce, amount: m.amount, investor: m.investor, burns: m.settlementKind === 'redemption' || m.settlementKind === 'moveOut' }
-        : undefined;
-    this.decoded.set(row.seq, s);
-    return s;
+    return m.kind === 'settlement'
+      ? { chainIds: this.d.store.deliveriesOf(row.seq).map((x) => x.chainId), nonce: m.nonce, amount: m.amount, investor: m.investor, burns: m.settlementKind === 'redemption' || m.settlementKind === 'moveOut' }
+      : undefined;
+  }
+
+  /** The DID's settlements, those stored since the last call read and decoded now. */
+  private settlementsOf(did: string): Signed[] {
+    const k = this.known.get(did) ?? { lastSeq: 0, settlements: [] };
+    this.known.set(did, k);
+    for (const row of this.d.store.ofKindAfter(did, 'settlement', k.lastSeq)) {
+      k.lastSeq = row.seq;
+      const s = this.settlementOf(row);
+      if (s) k.settlements.push(s);
+    }
+    return k.settlements;
   }
 
   constructor(private readonly d: { store: AttestationStore; destinations: Pick<DestinationsPort, 'isApplied'> }) {}
@@ -60,11 +72,10 @@ export class PendingReservations {
    */
   async settlements(did: string, hash: DidHash, chainId: number, investor: Address, fits: (r: PendingSettlements) => boolean = () => false, ownRef?: string): Promise<{ reserved: PendingSettlements; refined: boolean }> {
     const candidates: { key: string; nonce: bigint; amount: bigint; burns: boolean }[] = [];
-    for (const row of this.d.store.ofKind(did, 'settlement')) {
-      const key = `${chainId}:${hash}:${row.nonce}`;
+    for (const s of this.settlementsOf(did)) {
+      const key = `${chainId}:${hash}:${s.nonce}`;
       if (this.applied.has(key)) continue;
-      const s = this.settlementOf(row);
-      if (!s || !s.chainIds.includes(chainId)) continue;
+      if (!s.chainIds.includes(chainId)) continue;
       if (s.burns && !isAddressEqual(s.investor, investor)) continue;
       candidates.push({ key, nonce: s.nonce, amount: s.amount, burns: s.burns });
     }

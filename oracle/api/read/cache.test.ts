@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReadCache } from './cache.js';
 import { ConcurrencyBudget } from './budget.js';
 import { TokenBuckets } from './limiter.js';
+import { FrozenBodies } from './frozen.js';
 
 /** A promise with its resolve/reject handles: loads the test finishes when it chooses. */
 function deferred<T>() {
@@ -103,10 +104,45 @@ describe('TokenBuckets', () => {
     expect(b.take('c', retryAfter * 1000)).toEqual({ ok: true });
   });
 
+  it('takes a charge after the fact into debt, repaid at the rate before the next take passes', () => {
+    const b = new TokenBuckets({ rate: 2, burst: 4 });
+    expect(b.take('c', 0)).toEqual({ ok: true }); // 3 left
+    b.charge('c', 7, 0); // -4
+    expect(b.take('c', 0)).toEqual({ ok: false, retryAfterSeconds: 3 }); // (1 - -4) / 2 = 2.5 s, rounded up
+    expect(b.take('c', 2_499).ok).toBe(false);
+    expect(b.take('c', 2_500)).toEqual({ ok: true });
+  });
+
   it('keeps each client apart', () => {
     const b = new TokenBuckets({ rate: 1, burst: 1 });
     expect(b.take('a', 0).ok).toBe(true);
     expect(b.take('a', 0).ok).toBe(false);
     expect(b.take('b', 0).ok).toBe(true);
+  });
+});
+
+describe('FrozenBodies', () => {
+  const body = (n: number) => new Uint8Array(new ArrayBuffer(n));
+  it('keeps bodies within its byte budget, dropping the least recently read first', () => {
+    const kept = new FrozenBodies(30);
+    const a = body(10);
+    kept.keep('a', a);
+    kept.keep('b', body(10));
+    kept.keep('c', body(10));
+    expect(kept.get('a')).toBe(a); // read: now the most recent
+    kept.keep('d', body(10)); // 40 bytes: 'b', the least recently read, goes
+    expect(kept.get('b')).toBeUndefined();
+    expect([kept.get('a'), kept.get('c'), kept.get('d')].every((x) => x !== undefined)).toBe(true);
+    expect(kept.size).toBe(3);
+  });
+  it('keeps the first body under a key, and none larger than the whole budget', () => {
+    const kept = new FrozenBodies(30);
+    const first = body(5);
+    kept.keep('k', first);
+    kept.keep('k', body(6));
+    expect(kept.get('k')).toBe(first);
+    kept.keep('big', body(31));
+    expect(kept.get('big')).toBeUndefined();
+    expect(kept.get('k')).toBe(first);
   });
 });

@@ -4,6 +4,8 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** Set by the read limiter for a trusted client (the operator's relayers): its reads see the feed fresh. */
     readTrusted: boolean;
+    /** Set by a read route whose answer may be large: its size in bytes, charged to the reader's budgets. */
+    readBytes: number;
   }
 }
 
@@ -41,6 +43,17 @@ export class TokenBuckets {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.rule.rate)) };
   }
 
+  /**
+   * Takes `tokens` more after the fact (a read's size is known once it is built): the bucket may go into debt, which
+   * the client repays at the refill rate before its next read passes.
+   */
+  charge(key: string, tokens: number, nowMs: number): void {
+    const b = this.buckets.get(key);
+    if (!b || tokens <= 0) return;
+    b.tokens = Math.min(this.rule.burst, b.tokens + ((nowMs - b.at) / 1000) * this.rule.rate) - tokens;
+    b.at = nowMs;
+  }
+
   private prune(nowMs: number): void {
     for (const [key, b] of this.buckets) {
       if (b.tokens + ((nowMs - b.at) / 1000) * this.rule.rate >= this.rule.burst) this.buckets.delete(key);
@@ -57,7 +70,17 @@ export interface ReadLimitConfig {
   trustedClients: readonly string[];
   /** Header carrying the client address when behind a proxy (first entry of a list); unset: the socket's address. */
   clientHeader: string | undefined;
+  /** Bytes one read may answer for one token; a larger answer takes one more per started unit [READ_TOKEN_BYTES]. */
+  tokenBytes?: number;
 }
+
+/**
+ * 64 KiB per token: every read but a feed page fits in one (a DID document ~3 KB, /metrics ~25 KB), while a full page
+ * of 500 (~500 KB) costs 8. What an answer costs the process (serialising it once aside) is writing it to the
+ * socket, which grows with its size: counting requests alone let a reader of 500-item pages take ten times what a
+ * reader of documents takes from the same budget.
+ */
+export const READ_TOKEN_BYTES = 64 * 1024;
 
 /** The client a request counts against: the proxy's header when configured, else the TCP peer. */
 export function clientOf(c: Context, header: string | undefined): string {
@@ -81,6 +104,7 @@ export function readLimiter(cfg: ReadLimitConfig, onLimited: (scope: 'client' | 
   const perClient = new TokenBuckets(cfg.perClient);
   const global = new TokenBuckets(cfg.global, 1);
   const trusted = new Set(cfg.trustedClients);
+  const tokenBytes = cfg.tokenBytes ?? READ_TOKEN_BYTES;
   return async (c, next) => {
     if (!isLimitedRead(c)) return next();
     const client = clientOf(c, cfg.clientHeader);
@@ -97,6 +121,12 @@ export function readLimiter(cfg: ReadLimitConfig, onLimited: (scope: 'client' | 
       const message = scope === 'client' ? 'too many reads from this client; retry after the Retry-After seconds' : 'the oracle is serving its read budget; retry after the Retry-After seconds';
       return c.json({ error: { code: 'rate_limited', message } }, 429, { 'Retry-After': String(verdict.retryAfterSeconds) });
     }
-    return next();
+    await next();
+    // One token was taken up front; an answer past tokenBytes takes one more per started unit from both budgets.
+    const extra = Math.ceil((c.get('readBytes') ?? 0) / tokenBytes) - 1;
+    if (extra > 0) {
+      perClient.charge(client, extra, t);
+      global.charge('all', extra, t);
+    }
   };
 }

@@ -6,6 +6,7 @@ import type { DestinationsPort } from '../../../core/chain/destinations.js';
 import type { OracleMetrics } from '../../metrics.js';
 import { ConcurrencyBudget } from './budget.js';
 import { ReadCache } from './cache.js';
+import { FrozenBodies } from './frozen.js';
 import { readLimiter, type ReadLimitConfig } from './limiter.js';
 
 export interface ReadConfig extends ReadLimitConfig {
@@ -17,6 +18,9 @@ export interface ReadConfig extends ReadLimitConfig {
 
 /** Keys kept per cache: enough for every DID and feed page in use, bounded against readers inventing keys. */
 const MAX_ENTRIES = 1_024;
+
+/** Bytes of never-changing answers kept (full feed pages of 500 run to ~1 MB): the few pages readers poll most. */
+const FROZEN_BYTES = 64 * 1024 * 1024;
 
 /**
  * What the public read routes share: the per-client and global limits, one concurrency budget for their chain
@@ -36,7 +40,7 @@ export class ReadSide {
     this.limit =
       cfg.perClient && cfg.global
         ? readLimiter(
-            { perClient: cfg.perClient, global: cfg.global, trustedClients: cfg.trustedClients ?? [], clientHeader: cfg.clientHeader },
+            { perClient: cfg.perClient, global: cfg.global, trustedClients: cfg.trustedClients ?? [], clientHeader: cfg.clientHeader, tokenBytes: cfg.tokenBytes },
             (scope) => metrics.readLimited.inc({ scope }),
             now,
           )
@@ -54,6 +58,11 @@ export class ReadSide {
 
   cache<V>(name: string): ReadCache<V> {
     return new ReadCache<V>({ ttlMs: this.cfg.cacheMs, maxEntries: MAX_ENTRIES, now: this.now, onOutcome: (outcome) => this.metrics.readCache.inc({ cache: name, outcome }) });
+  }
+
+  /** Answers that never change once built (full feed pages), kept without a time bound. */
+  frozen(name: string): FrozenBodies {
+    return new FrozenBodies(FROZEN_BYTES, (outcome) => this.metrics.readCache.inc({ cache: name, outcome }));
   }
 
   /** A chain read under the read budget. */

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { zeroHash, type Address } from 'viem';
+import { openDb } from '../common/sqlite.js';
+import * as schema from './store/schema.js';
+import { AttestationStore } from './store/attestations.js';
+import { encodeMessage } from '../schemas/message.js';
+import { didHash, type DidString } from '../schemas/ids.js';
+import { settlementAttestation } from '../core/attestation.js';
+import { PendingReservations } from './issue/pending.js';
+
+// Reservations of signed, not yet applied settlements, on a real SQLite store: what they sum to, and that a request
+// reads from the store only what was stored since the previous one (the DID's whole history at every POST made the
+// write path's time under the DID's lock grow with it).
+const DID = 'did:rwa:test:pending';
+const HASH = didHash(DID as DidString);
+const ALICE: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const BOB: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
+
+function setup() {
+  const store = new AttestationStore(openDb(':memory:', schema, join(import.meta.dirname, 'store', 'migrations')).db);
+  let nonce = 0;
+  const sign = (chainId: number, kind: 'subscription' | 'redemption', investor: Address, amount: bigint) => {
+    nonce++;
+    const body = { did: DID, chainId, kind, settlementRef: `R-${nonce}`, investor, amount: String(amount), cashLegRef: zeroHash, settledAt: 1, signature: '0x' as const };
+    store.insert(
+      { id: `0x${nonce.toString(16).padStart(64, '0')}`, did: DID, didHash: HASH, nonce, kind: 'settlement', sourceRef: body.settlementRef, requestHash: '0x', request: '{}', submitter: ALICE, message: encodeMessage(settlementAttestation(body, HASH, BigInt(nonce))), createdAt: '2026-12-04T00:00:00.000Z' },
+      [{ chainId, receiver: '0x01', signatures: '[]' }],
+    );
+    return nonce;
+  };
+  const applied = new Set<string>();
+  const rowsRead = { n: 0 };
+  const counted = new Proxy(store, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        const r = (v as (...a: unknown[]) => unknown).apply(target, args);
+        if (Array.isArray(r) && prop !== 'deliveriesOf') rowsRead.n += r.length;
+        return r;
+      };
+    },
+  });
+  const pending = new PendingReservations({ store: counted, destinations: { isApplied: async (chainId, _did, n) => applied.has(`${chainId}:${n}`) } });
+  return { sign, applied, rowsRead, pending };
+}
+
+describe('PendingReservations', () => {
+  it("sums a chain's unapplied mints and the investor's unapplied burns, and drops what the chain applied", async () => {
+    const { sign, applied, pending } = setup();
+    sign(1, 'subscription', ALICE, 100n);
+    const n2 = sign(1, 'subscription', BOB, 20n);
+    sign(1, 'redemption', ALICE, 7n);
+    sign(1, 'redemption', BOB, 5n);
+    sign(2, 'subscription', ALICE, 1_000n);
+    expect(await pending.settlements(DID, HASH, 1, ALICE, () => true)).toEqual({ reserved: { mint: 120n, burn: 7n }, refined: false });
+    applied.add(`1:${n2}`);
+    expect(await pending.settlements(DID, HASH, 1, ALICE)).toEqual({ reserved: { mint: 100n, burn: 7n }, refined: true });
+    // Stored after the previous request: counted at the next.
+    sign(1, 'subscription', BOB, 3n);
+    expect(await pending.settlements(DID, HASH, 1, ALICE, () => true)).toEqual({ reserved: { mint: 103n, burn: 7n }, refined: false });
+    expect(await pending.settlements(DID, HASH, 2, BOB, () => true)).toEqual({ reserved: { mint: 1_000n, burn: 0n }, refined: false });
+  });
+
+  it('reads each stored settlement from the store once, however many requests follow', async () => {
+    const { sign, rowsRead, pending } = setup();
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 10; i++) sign(1, 'subscription', ALICE, 1n);
+      await pending.settlements(DID, HASH, 1, ALICE, () => true);
+      await pending.settlements(DID, HASH, 1, ALICE, () => true);
+    }
+    expect(rowsRead.n).toBe(200);
+  });
+});
