@@ -117,6 +117,7 @@ async function main(): Promise<void> {
     now,
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
   });
+  const moveStore = new MoveStore(db);
   const admin = new AdminService({
     registry,
     registryAddress,
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     lock,
     now,
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
+    moves: moveStore,
   });
   const moves = new MoveService({
     registry,
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
     destinations,
     committee,
     store,
-    moves: new MoveStore(db),
+    moves: moveStore,
     metrics,
     logger: logger.child({ module: 'moves' }),
     lock,

@@ -7,8 +7,8 @@ import pino from 'pino';
 import { openDb } from '../../common/sqlite.js';
 import { KeyedMutex } from '../../common/mutex.js';
 import * as schema from '../store/schema.js';
-import { AttestationStore } from '../store/attestations.js';
-import { AdminService } from './admin-service.js';
+import { AttestationStore, type AttestationRow } from '../store/attestations.js';
+import { AdminService, type AdminDeps } from './admin-service.js';
 import { Committee } from '../issue/committee/local.js';
 import { createMetrics } from '../metrics.js';
 import { OracleError } from '../../core/errors.js';
@@ -38,6 +38,7 @@ let record: DidRecord;
 let supplies: Map<number, bigint>;
 let store: AttestationStore;
 let admin: AdminService;
+let deps: AdminDeps;
 
 beforeEach(() => {
   record = {
@@ -60,7 +61,7 @@ beforeEach(() => {
   const { db } = openDb(join(tmpdir(), `admin-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, '..', 'store', 'migrations'));
   store = new AttestationStore(db);
   const state = (chainId: number): HoldingsState => ({ configured: true, totalSupply: supplies.get(chainId) ?? 0n, supplyCap: 0n, paused: false, investorAllowed: true, investorBalance: 0n });
-  admin = new AdminService({
+  deps = {
     registry: {
       listDids: async () => [HASH],
       getDid: async (h: DidHash) => (h === HASH ? record : undefined),
@@ -79,7 +80,8 @@ beforeEach(() => {
     lock: new KeyedMutex(),
     now: () => BigInt(NOW),
     maxFutureSkewSeconds: 300,
-  });
+  };
+  admin = new AdminService(deps);
 });
 
 async function signersOf(message: Hex, chainIndex: number): Promise<Address[]> {
@@ -164,6 +166,21 @@ describe('allow-list, pause and reserve', () => {
     supplies.set(31337, 100n);
     expect(await refusal(admin.submitReserve(await make()))).toEqual(expected);
     expect(store.count()).toBe(0);
+  });
+
+  it('counts the units of a move under way in its from-chain supply, so its return can still mint there', async () => {
+    // 50 units left 31337 on a move (out leg applied: burned there), not minted on 31338 yet; 100 live on 31338.
+    supplies.set(31338, 100n);
+    const outLeg = { nonce: 9, request: JSON.stringify({ fromChainId: 31337, toChainId: 31338, amount: '50' }) } as unknown as AttestationRow;
+    const withMove = Object.create(store, {
+      findBySource: { value: (did: string, kind: AttestationRow['kind'], ref: string) => (ref === 'move:MOVE-1:out' ? outLeg : store.findBySource(did, kind, ref)) },
+    }) as AttestationStore;
+    const moving = new AdminService({ ...deps, store: withMove, moves: { unfinished: () => [{ did: DID, ref: 'MOVE-1', state: 'out_applied' }] } });
+    const r = await moving.submitReserve(await signReserve(DEV_CUSTODIAN_KEY, domain, { did: DID, reserve: '150', asOf: NOW - 10 }));
+    // Without the move counted the 50 of headroom would split 25/25 and a return of 50 to 31337 would exceed its cap.
+    expect(decodeMessage(r.attestation.message as Hex)).toMatchObject({ kind: 'reserve', caps: [{ chainId: 31337n, cap: 50n }, { chainId: 31338n, cap: 100n }] });
+    // The reserve must cover the units away too: 149 is below 100 live + 50 moving.
+    expect(await refusal(moving.submitReserve(await signReserve(DEV_CUSTODIAN_KEY, domain, { did: DID, reserve: '149', asOf: NOW - 5 })))).toMatchObject({ code: 'reserve_below_supply' });
   });
 
   it('refuses a reserve not newer than the last one', async () => {

@@ -18,6 +18,7 @@ import type { OracleMetrics } from '../metrics.js';
 import { signerSetOnChains, type SubmitResult } from './settlement-service.js';
 import { DidIsolation } from '../mirror/did-isolation.js';
 import { readChain, recoveredSigner, registeredDid, requireIssuer, requireRole } from '../../core/guards.js';
+import { unitsAway, type UnitsAwayDeps } from './units-away.js';
 
 export interface AdminDeps {
   registry: RegistryPort & RegistryListPort;
@@ -36,6 +37,8 @@ export interface AdminDeps {
   maxFutureSkewSeconds: number;
   /** Wall clock (ms) of the per-DID backoff of the registry sync; Date.now unless a test sets it. */
   clockMs?: () => number;
+  /** Unfinished moves: the units they burned count in their from-chain's supply when a reserve is split. */
+  moves?: UnitsAwayDeps['moves'];
 }
 
 const hashJson = (v: unknown): Hex => keccak256(stringToBytes(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))));
@@ -192,11 +195,13 @@ export class AdminService {
 
   private async reserveSource(body: ReserveRequest, hash: DidHash, chains: readonly bigint[]): Promise<AdminSource> {
     const inFlight = await this.capsInFlight(body.did, hash, chains);
+    const isApplied = this.d.holdings.isApplied?.bind(this.d.holdings);
+    const away = this.d.moves ? await unitsAway({ moves: this.d.moves, store: this.d.store, ...(isApplied ? { isApplied } : {}) }, body.did, hash) : new Map<bigint, bigint>();
     const supplies = await Promise.all(
       chains.map(async (c) => {
         const state = await readChain(`the supply on chain ${c}`, () => this.d.holdings.holdingsState(Number(c), hash));
         const pending = inFlight.get(c) ?? 0n;
-        return { chainId: c, supply: state.totalSupply, capInForce: state.supplyCap > pending ? state.supplyCap : pending };
+        return { chainId: c, supply: state.totalSupply + (away.get(c) ?? 0n), capInForce: state.supplyCap > pending ? state.supplyCap : pending };
       }),
     );
     const split = splitReserve(BigInt(body.reserve), supplies);
