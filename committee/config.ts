@@ -4,7 +4,7 @@ import { isHex, type Hex } from 'viem';
 import type { Deployment } from '../schemas/deployment.js';
 import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
 import { readDeploymentFile } from '../common/deployment-file.js';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError, tcpPort } from '../common/config-error.js';
 import { decryptKeystore, KeystoreError } from './keystore.js';
 
 export interface SignerConfig {
@@ -99,8 +99,7 @@ export function loadSignerConfig(env: NodeJS.ProcessEnv): SignerConfig {
   if (!file.ok) throw new ConfigError(file.message, { cause: file.cause });
   const { key, keySource } = loadKey(env, devMode);
   if (!devMode && PUBLIC_KEYS.has(key.toLowerCase())) throw new ConfigError(`${keySource}: a DEV-ONLY public key is refused outside dev mode (SIGNER_DEV_MODE=1)`);
-  const port = Number(env.SIGNER_PORT ?? '8100');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('SIGNER_PORT: expected a TCP port');
+  const port = tcpPort(env, 'SIGNER_PORT', 8100);
   const authToken = parseToken(env.SIGNER_AUTH_TOKEN);
   if (typeof authToken === 'object') throw new ConfigError(`SIGNER_AUTH_TOKEN: ${authToken.error}`);
   if (!authToken && !devMode) throw new ConfigError('SIGNER_AUTH_TOKEN is required outside dev mode: the secret the aggregator presents on POST /v1/sign');

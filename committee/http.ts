@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
 import { readJson } from '../core/http-body.js';
-import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { MAX_NONCE, signRequestSchema, type SignRequest } from '../schemas/committee.js';
 import { RequestIssue, SOURCES, sourceOf, type AnySource, type EnvelopeExtra, type SignKind } from '../schemas/kinds/index.js';
@@ -12,6 +10,7 @@ import type { SignerMetrics } from './metrics.js';
 import type { SignCommand, SignerService } from './signer.js';
 import { signerOpenApi } from './openapi.js';
 import { bearerMatches } from '../common/bearer.js';
+import { createServiceApp } from '../common/http-service.js';
 
 export interface SignerAppDeps {
   service: Pick<SignerService, 'sign' | 'address'>;
@@ -60,32 +59,23 @@ export function parseSignCommand(input: unknown): SignCommand {
 
 /** A committee signer's HTTP API: POST /v1/sign, /health, /ready, /metrics, /openapi.json. */
 export function createSignerApp(deps: SignerAppDeps): Hono {
-  const app = new Hono();
   const log = deps.logger.child({ module: 'http' });
-
-  app.use('*', requestId());
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    const ms = performance.now() - started;
-    deps.metrics.requestDuration.observe({ route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
-    log.debug({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
-  });
-  app.use('/v1/*', bodyLimit({ maxSize: 32 * 1024, onError: () => { throw new OracleError('body_too_large', 'body exceeds 32 KiB'); } }));
-
-  app.onError((err, c) => {
-    if (err instanceof OracleError) {
+  const app = createServiceApp({
+    name: 'signer',
+    logger: deps.logger,
+    requestLog: 'debug',
+    observe: (route, status, seconds) => deps.metrics.requestDuration.observe({ route, status: String(status) }, seconds),
+    maxBody: { bytes: 32 * 1024, tooLarge: () => new OracleError('body_too_large', 'body exceeds 32 KiB') },
+    answer: (err, c) => {
+      if (!(err instanceof OracleError)) return undefined;
       deps.metrics.signRequests.inc({ outcome: err.code });
       const status = signerHttpStatus(err.code);
       if (status >= 500) log.warn({ requestId: c.get('requestId'), code: err.code, err: err.cause }, 'sign request failed upstream');
       else log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'sign request refused');
-      return c.json(err.toJSON(), status);
-    }
-    deps.metrics.signRequests.inc({ outcome: 'internal' });
-    log.error({ requestId: c.get('requestId'), err }, 'request failed');
-    return c.json({ error: { code: 'internal', message: 'internal error; see the signer log with this request id', requestId: c.get('requestId') } }, 500);
+      return { status, body: err.toJSON() };
+    },
+    onInternal: () => deps.metrics.signRequests.inc({ outcome: 'internal' }),
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
 
   app.post('/v1/sign', async (c) => {
     if (deps.authToken !== undefined && !bearerMatches(c.req.header('authorization'), deps.authToken)) {

@@ -7,3 +7,10 @@ export class ConfigError extends RwaError<'invalid_config'> {
     super(message, { code: 'invalid_config', retryable: false, cause: options?.cause });
   }
 }
+
+/** A TCP port from the environment variable `name` (the default when unset); a ConfigError otherwise. */
+export function tcpPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const port = Number(env[name] ?? String(fallback));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${name}: expected a TCP port`);
+  return port;
+}

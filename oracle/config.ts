@@ -43,7 +43,7 @@ export interface OracleConfig {
 }
 
 export { ConfigError } from '../common/config-error.js';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError, tcpPort } from '../common/config-error.js';
 
 function positiveInt(value: string, name: string): number {
   const n = Number(value);
@@ -135,8 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
   }
   if (fault && !devMode) throw new ConfigError('ORACLE_FAULT: fault injection is refused outside dev mode (ORACLE_DEV_MODE=1)');
 
-  const port = Number(env.ORACLE_PORT ?? '8080');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('ORACLE_PORT: expected a TCP port');
+  const port = tcpPort(env, 'ORACLE_PORT', 8080);
   const publicUrl = env.ORACLE_PUBLIC_URL?.replace(/\/+$/, '');
   if (publicUrl !== undefined) {
     try {

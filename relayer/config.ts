@@ -37,7 +37,7 @@ export function parseDisabledTransports(value: string | undefined): Set<Transpor
 }
 
 export { ConfigError } from '../common/config-error.js';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError, tcpPort } from '../common/config-error.js';
 
 export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   const path = env.RELAYER_DEPLOYMENT ?? 'data/deployment.json';
@@ -64,8 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   } catch {
     throw new ConfigError('ORACLE_URL: expected a URL');
   }
-  const port = Number(env.RELAYER_PORT ?? '8090');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('RELAYER_PORT: expected a TCP port');
+  const port = tcpPort(env, 'RELAYER_PORT', 8090);
   const pollMs = Number(env.RELAYER_POLL_MS ?? '250');
   if (!Number.isInteger(pollMs) || pollMs < 10) throw new ConfigError('RELAYER_POLL_MS: expected an integer >= 10');
   let ccipVerifierKeys: readonly Hex[] = [];

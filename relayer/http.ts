@@ -1,4 +1,6 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
+import { pino, type Logger } from 'pino';
+import { createServiceApp } from '../common/http-service.js';
 import type { Outbox, Job } from './store/outbox.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
@@ -30,8 +32,9 @@ export function createStatusApp(
   chainIds: readonly number[],
   transports: TransportsView = { disabled: [], chains: [] },
   blocked: (chainId: number) => ChainBlock | undefined = () => undefined,
+  logger: Logger = pino({ level: 'silent' }),
 ): Hono {
-  const app = new Hono();
+  const app = createServiceApp({ name: 'relayer', logger, requestLog: 'debug' });
   app.get('/v1/deliveries/:attestationId', (c) => {
     const id = c.req.param('attestationId').toLowerCase();
     if (!/^0x[0-9a-f]{64}$/.test(id)) return c.json({ error: { code: 'invalid_id', message: 'attestation id must be 32-byte hex', field: 'attestationId' } }, 400);
@@ -60,6 +63,5 @@ export function createStatusApp(
   app.get('/v1/transports', (c) => c.json(transports));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   return app;
 }

@@ -192,6 +192,7 @@ async function main(): Promise<void> {
       chains: chains.map((c) => ({ chainId: c.chainId, transports: [...(needed.get(c.chainId) ?? [])] })),
     },
     (chainId) => blockedBy.get(chainId)?.blocked(),
+    logger,
   );
   for (const name of config.disabledTransports) metrics.transportDisabled.set({ transport: name }, 1);
   const { server, port } = await listen(app, config.host, config.port);

@@ -1,6 +1,10 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { parserFor } from './validate.js';
 
+/** The transports, in the order of their quorum bits (1, 2, 4): the one list every part derives from. */
+export const TRANSPORT_NAMES = ['cctp', 'ccip', 'wormhole'] as const;
+export type TransportName = (typeof TRANSPORT_NAMES)[number];
+
 /** What a deployment wrote down: where the hub registry and each chain's receiver live. Read by oracle and relayer. */
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
 const chain = {
@@ -13,7 +17,7 @@ const chain = {
     rpcUrl: { type: 'string', minLength: 1 },
     receiver: address,
     confirmations: { type: 'integer', minimum: 0, maximum: 1000 },
-    transport: { enum: ['cctp', 'ccip', 'wormhole'], description: 'how the relayer delivers to this chain (default cctp)' },
+    transport: { enum: TRANSPORT_NAMES, description: 'how the relayer delivers to this chain (default cctp)' },
     ccip: {
       type: 'object',
       additionalProperties: false,
@@ -111,7 +115,7 @@ export const deploymentSchema = {
           chainId: { type: 'integer', minimum: 1, description: 'destination chain' },
           from: { type: 'integer', minimum: 1, description: 'origin chain (the hub, or the spoke a redemption request started on); any when absent' },
           kinds: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'attestation kinds (settlement, nav, ...); every kind when absent' },
-          transport: { enum: ['cctp', 'ccip', 'wormhole'] },
+          transport: { enum: TRANSPORT_NAMES },
         },
       },
     },
@@ -131,6 +135,5 @@ export type Deployment = FromSchema<typeof deploymentSchema>;
 export type DeployedChain = Deployment['chains'][number];
 export type TransportRoute = NonNullable<Deployment['routes']>[number];
 export type CcipLaneEntry = NonNullable<Deployment['ccipLanes']>[number];
-export type TransportName = 'cctp' | 'ccip' | 'wormhole';
 export type WormholeDestination = NonNullable<DeployedChain['wormhole']>;
 export const parseDeployment = parserFor<Deployment>(deploymentSchema);

@@ -1,6 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { isRpcUnavailable } from '../../common/rpc-errors.js';
 import { OracleError } from '../../core/errors.js';
@@ -21,6 +19,7 @@ import type { MoveService } from '../intake/move-service.js';
 import { createMoveRoutes } from './moves.js';
 import { createRedemptionRoutes, type RedemptionRoutesDeps } from './redemptions.js';
 import { ReadSide } from './read/side.js';
+import { createServiceApp } from '../../common/http-service.js';
 
 export interface AppDeps {
   service: OracleService;
@@ -52,7 +51,6 @@ const utf8 = new TextEncoder();
 
 
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
   const log = deps.logger.child({ module: 'http' });
   const reads = deps.reads ?? ReadSide.unlimited(deps.metrics);
   const chainReads = reads.destinations(deps.destinations);
@@ -63,34 +61,29 @@ export function createApp(deps: AppDeps): Hono {
   const statuses = reads.cache<DeliveryState[]>('attestation_status');
   const metricsText = reads.cache<string>('metrics');
 
-  app.use('*', requestId());
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    const ms = performance.now() - started;
-    deps.metrics.requestDuration.observe({ route: c.req.routePath, status: String(c.res.status) }, ms / 1000);
-    log.info({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Math.round(ms) }, 'request');
+  const app = createServiceApp({
+    name: 'oracle',
+    logger: deps.logger,
+    observe: (route, status, seconds) => deps.metrics.requestDuration.observe({ route, status: String(status) }, seconds),
+    maxBody: { bytes: 16 * 1024, tooLarge: () => new OracleError('body_too_large', 'body exceeds 16 KiB') },
+    answer: (err, c) => {
+      if (err instanceof OracleError) {
+        deps.metrics.refusals.inc({ code: err.code });
+        log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'request refused');
+        return { status: httpStatus(err.code), body: err.toJSON() };
+      }
+      if (isRpcUnavailable(err)) {
+        // The hub or a chain could not be read (RPC down or too slow): retryable, nothing was signed or stored.
+        deps.metrics.refusals.inc({ code: 'chain_unavailable' });
+        log.warn({ requestId: c.get('requestId'), err }, 'request refused: a chain could not be read');
+        return { status: 503, body: { error: { code: 'chain_unavailable', message: 'the hub or a chain could not be read; retry later' } } };
+      }
+      return undefined;
+    },
+    onInternal: () => deps.metrics.refusals.inc({ code: 'internal' }),
   });
+  // Reads are limited after the request is timed and before any route runs.
   if (reads.limit) app.use('*', reads.limit);
-  app.use('/v1/*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new OracleError('body_too_large', 'body exceeds 16 KiB'); } }));
-
-  app.onError((err, c) => {
-    if (err instanceof OracleError) {
-      deps.metrics.refusals.inc({ code: err.code });
-      log.info({ requestId: c.get('requestId'), code: err.code, field: err.field }, 'request refused');
-      return c.json(err.toJSON(), httpStatus(err.code));
-    }
-    if (isRpcUnavailable(err)) {
-      // The hub or a chain could not be read (RPC down or too slow): retryable, nothing was signed or stored.
-      deps.metrics.refusals.inc({ code: 'chain_unavailable' });
-      log.warn({ requestId: c.get('requestId'), err }, 'request refused: a chain could not be read');
-      return c.json({ error: { code: 'chain_unavailable', message: 'the hub or a chain could not be read; retry later' } }, 503);
-    }
-    log.error({ requestId: c.get('requestId'), err }, 'request failed');
-    deps.metrics.refusals.inc({ code: 'internal' });
-    return c.json({ error: { code: 'internal', message: 'internal error; see the oracle log with this request id', requestId: c.get('requestId') } }, 500);
-  });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
 
   /** The POST route of every kind (schemas/kinds/<kind>.ts route), each answered by its service. */
   const signed = (r: { attestation: AttestationRow; created: boolean }): KindAnswer => ({ created: r.created, body: attestationView(r.attestation, deps.store.deliveriesOf(r.attestation.seq)) });

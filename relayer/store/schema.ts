@@ -1,5 +1,6 @@
 import { sqliteTable, integer, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import { ATTESTATION_KINDS } from '../../schemas/http.js';
+import { TRANSPORT_NAMES } from '../../schemas/deployment.js';
 
 /** Where the relayer stands in the oracle's feed. One row. */
 export const feedCursor = sqliteTable('feed_cursor', {
@@ -43,7 +44,7 @@ export const jobs = sqliteTable(
     /** The attestation kind as the oracle's feed names it. */
     kind: text('kind', { enum: ATTESTATION_KINDS }).notNull(),
     chainId: integer('chain_id').notNull(),
-    transport: text('transport', { enum: ['cctp', 'ccip', 'wormhole'] }).notNull(),
+    transport: text('transport', { enum: TRANSPORT_NAMES }).notNull(),
     receiver: text('receiver').notNull(),
     /** The quorum's transports (bitmask) when the DID requires one on this chain; null: one job, applied on arrival. */
     quorumTransports: integer('quorum_transports'),

@@ -27,7 +27,8 @@ export const TRANSPORT_BITS = { cctp: 1, ccip: 2, wormhole: 4 } as const satisfi
 /** Every bit a mask may carry (cctp | ccip | wormhole). */
 export const TRANSPORT_MASK_ALL = 7;
 /** In bit order: the order maskToTransports returns. */
-export const TRANSPORT_NAMES: readonly TransportName[] = ['cctp', 'ccip', 'wormhole'];
+export { TRANSPORT_NAMES } from '../deployment.js';
+import { TRANSPORT_NAMES } from '../deployment.js';
 
 export interface TransportQuorumMessage {
   kind: 'transportQuorum';
