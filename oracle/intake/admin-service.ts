@@ -129,37 +129,34 @@ export class AdminService {
   // ---- allow-list and pause, ordered by the issuer ----
 
   async submitAllowList(body: AllowListRequest): Promise<SubmitResult> {
-    const { hash, record } = await registeredDid(this.d.registry, body.did);
-    const signer = await recoveredSigner(recoverAllowListSigner(this.domain, body));
-    requireIssuer(record, signer);
     const content = { did: body.did, ref: body.ref, entries: allowListEntries(body) };
-    const source: AdminSource = { kind: 'allowlist', request: body };
-    return this.once(record, hash, 'allowlist', body.ref, hashJson(content), 'ref', (nonce) =>
-      issueAttestation(
-        this.issue,
-        attestationOf(source, hash, BigInt(nonce)),
-        source,
-        signerSetOnChains(this.d.store, record),
-        this.chainsOf(record),
-        { did: body.did, didHash: hash, nonce, kind: 'allowlist', sourceRef: body.ref, requestHash: hashJson(content), request: JSON.stringify(body), submitter: signer },
-      ),
-    );
+    return this.issuerOrder({ kind: 'allowlist', request: body }, () => recoverAllowListSigner(this.domain, body), content);
   }
 
   async submitPause(body: PauseRequest): Promise<SubmitResult> {
-    const { hash, record } = await registeredDid(this.d.registry, body.did);
-    const signer = await recoveredSigner(recoverPauseSigner(this.domain, body));
-    requireIssuer(record, signer);
     const content = { did: body.did, ref: body.ref, paused: body.paused };
-    const source: AdminSource = { kind: 'pause', request: body };
-    return this.once(record, hash, 'pause', body.ref, hashJson(content), 'ref', (nonce) =>
+    return this.issuerOrder({ kind: 'pause', request: body }, () => recoverPauseSigner(this.domain, body), content);
+  }
+
+  /** An order the DID's issuer signed (allow-list, pause): once per ref, to every chain, signed by the set they hold. */
+  private async issuerOrder(
+    source: Extract<AdminSource, { kind: 'allowlist' | 'pause' }>,
+    recover: () => Promise<Address>,
+    content: unknown,
+  ): Promise<SubmitResult> {
+    const body = source.request;
+    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const signer = await recoveredSigner(recover());
+    requireIssuer(record, signer);
+    const requestHash = hashJson(content);
+    return this.once(record, hash, source.kind, body.ref, requestHash, 'ref', (nonce) =>
       issueAttestation(
         this.issue,
         attestationOf(source, hash, BigInt(nonce)),
         source,
         signerSetOnChains(this.d.store, record),
         this.chainsOf(record),
-        { did: body.did, didHash: hash, nonce, kind: 'pause', sourceRef: body.ref, requestHash: hashJson(content), request: JSON.stringify(body), submitter: signer },
+        { did: body.did, didHash: hash, nonce, kind: source.kind, sourceRef: body.ref, requestHash, request: JSON.stringify(body), submitter: signer },
       ),
     );
   }

@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, address, did, ref, signature } from './json.js';
-import { defineKind, defineSigning, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource, signedPostResponses } from './spec.js';
 
 /**
  * Kind 4: accounts the DID's issuer allows (or no longer allows) to hold and receive the asset, on every chain.
@@ -71,16 +71,12 @@ export const allowListSource = defineSource({
     path: '/v1/allowlist',
     schemaName: 'AllowListRequest',
     summary: "Post an issuer-signed AllowListUpdate: accounts allowed (or no longer allowed) to hold the asset, on every chain of the DID (kind 4)",
-    responses: {
-      '201': { description: 'attestation signed' },
-      '200': { description: 'same ref and body seen before: the existing attestation' },
-      '400': { description: 'body fails the schema', error: true },
-      '401': { description: 'signature does not recover', error: true },
-      '403': { description: 'signer is not the issuer of the DID', error: true },
-      '404': { description: 'unknown DID', error: true },
-      '409': { description: 'ref reused with a different body', error: true },
-      '503': { description: 'the hub or the committee cannot be reached; retry', error: true },
-    },
+    responses: signedPostResponses({
+      signer: 'the issuer',
+      repeat: 'same ref and body seen before: the existing attestation',
+      conflict: 'ref reused with a different body',
+      unavailable: 'the hub or the committee cannot be reached; retry',
+    }),
   },
 });
 

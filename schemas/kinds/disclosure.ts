@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { nameOf, u } from './codec.js';
 import { DRAFT, bytes32, did, signature, unixSeconds } from './json.js';
-import { defineKind, defineSigning, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource, signedPostResponses } from './spec.js';
 
 /**
  * Kind 11: a document anchored by hash on every chain; the latest per (did, docKind) must have a strictly newer asOf.
@@ -83,16 +83,12 @@ export const disclosureSource = defineSource({
     path: '/v1/disclosures',
     schemaName: 'DisclosureRequest',
     summary: 'Post an issuer-signed Disclosure (NAV report, custody statement, audit report, incident notice): anchored by hash on every chain of the DID (kind 11)',
-    responses: {
-      '201': { description: 'attestation signed' },
-      '200': { description: 'same docKind, asOf and body seen before: the existing attestation' },
-      '400': { description: 'body fails the schema', error: true },
-      '401': { description: 'signature does not recover', error: true },
-      '403': { description: 'signer is not the issuer of the DID', error: true },
-      '404': { description: 'unknown DID', error: true },
-      '409': { description: 'docKind and asOf reused with a different body (field asOf)', error: true },
-      '422': { description: 'disclosure_not_newer (asOf not later than the latest of its kind), time_in_future (asOf)', error: true },
-    },
+    responses: signedPostResponses({
+      signer: 'the issuer',
+      repeat: 'same docKind, asOf and body seen before: the existing attestation',
+      conflict: 'docKind and asOf reused with a different body (field asOf)',
+      refused: 'disclosure_not_newer (asOf not later than the latest of its kind), time_in_future (asOf)',
+    }),
   },
 });
 

@@ -4,7 +4,7 @@ import { refHash, type DidHash } from '../ids.js';
 import type { FieldReader, Header } from './codec.js';
 import { u } from './codec.js';
 import { DRAFT, address, did, evmChainId, ref, signature, uintString, MAX_UINT64 } from './json.js';
-import { RequestIssue, defineKind, defineSigning, defineSource } from './spec.js';
+import { RequestIssue, defineKind, defineSigning, defineSource, signedPostResponses } from './spec.js';
 import type { SettlementMessage } from './settlement.js';
 
 /**
@@ -137,16 +137,13 @@ export const moveSource = defineSource({
     summary: "Move an investor's units from one chain to another (custodian-signed MoveInstruction); the total over all chains is unchanged",
     description:
       'The move-out (settlement kind moveOut, burn) is signed for the from-chain at once; the move-in (moveIn, mint) is signed for the to-chain only after the move-out is applied on the from-chain.',
-    responses: {
-      '201': { description: 'move-out attestation signed; the move with both legs (in: null until issued)' },
-      '200': { description: 'same ref and body seen before: the existing move' },
-      '400': { description: 'body fails the schema', error: true },
-      '401': { description: 'signature does not recover', error: true },
-      '403': { description: 'signer is not a custodian of the DID', error: true },
-      '404': { description: 'unknown DID', error: true },
-      '409': { description: 'ref reused with a different body', error: true },
-      '422': { description: 'a rule refused it: chains not enabled or equal, balance on the from-chain, to-chain not configured, paused, investor not allow-listed or reserve cap', error: true },
-    },
+    responses: signedPostResponses({
+      signer: 'a custodian',
+      repeat: 'same ref and body seen before: the existing move',
+      conflict: 'ref reused with a different body',
+      created: 'move-out attestation signed; the move with both legs (in: null until issued)',
+      refused: 'a rule refused it: chains not enabled or equal, balance on the from-chain, to-chain not configured, paused, investor not allow-listed or reserve cap',
+    }),
   },
 });
 

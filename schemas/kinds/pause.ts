@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, did, ref, signature } from './json.js';
-import { defineKind, defineSigning, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource, signedPostResponses } from './spec.js';
 
 /**
  * Kind 5: the DID's issuer stops (or resumes) transfers and settlement application on every chain.
@@ -56,16 +56,12 @@ export const pauseSource = defineSource({
     path: '/v1/pause',
     schemaName: 'PauseRequest',
     summary: 'Post an issuer-signed PauseOrder: stop (or resume) transfers and settlement application on every chain of the DID (kind 5)',
-    responses: {
-      '201': { description: 'attestation signed' },
-      '200': { description: 'same ref and body seen before: the existing attestation' },
-      '400': { description: 'body fails the schema', error: true },
-      '401': { description: 'signature does not recover', error: true },
-      '403': { description: 'signer is not the issuer of the DID', error: true },
-      '404': { description: 'unknown DID', error: true },
-      '409': { description: 'ref reused with a different body', error: true },
-      '503': { description: 'the hub or the committee cannot be reached; retry', error: true },
-    },
+    responses: signedPostResponses({
+      signer: 'the issuer',
+      repeat: 'same ref and body seen before: the existing attestation',
+      conflict: 'ref reused with a different body',
+      unavailable: 'the hub or the committee cannot be reached; retry',
+    }),
   },
 });
 

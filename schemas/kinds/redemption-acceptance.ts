@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, address, did, evmChainId, signature, uint64String, uintString, unixSeconds } from './json.js';
-import { defineKind, defineSigning, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource, signedPostResponses } from './spec.js';
 import { checkUint64 } from './redemption-request.js';
 
 /**
@@ -86,17 +86,15 @@ export const redemptionAcceptanceSource = defineSource({
     summary: 'Post a custodian-signed RedemptionAcceptance: the custodian commits to pay a request, which its holder can then no longer cancel',
     description:
       "Checked against the request on its chain at the newest block (exists, not cancelled, not accepted, owner and amount as locked). Signed (kind 13) for the request's chain only. Pay only once the request shows accepted on chain: a holder may still cancel while the acceptance is in flight, and the chain then refuses it (RequestClosed). Once applied, the request is reported to the hub and counts as pressure. One per request.",
-    responses: {
-      '201': { description: 'attestation signed' },
-      '200': { description: 'the same acceptance seen before: the existing attestation' },
-      '400': { description: 'body fails the schema (field named), or requestId past uint64', error: true },
-      '401': { description: 'signature does not recover', error: true },
-      '403': { description: 'signer is not a custodian of the DID', error: true },
-      '404': { description: 'unknown DID (field did) or no such request on that chain (field requestId)', error: true },
-      '409': { description: 'the request was accepted with a different body', error: true },
-      '422': { description: 'request_closed (requestId: cancelled or fully fulfilled), already_accepted (requestId), acceptance_mismatch (owner, amount), chain_not_enabled (chainId), time_in_future (acceptedAt)', error: true },
-      '503': { description: 'the chain or the committee cannot be reached; retry', error: true },
-    },
+    responses: signedPostResponses({
+      signer: 'a custodian',
+      repeat: 'the same acceptance seen before: the existing attestation',
+      conflict: 'the request was accepted with a different body',
+      badBody: 'body fails the schema (field named), or requestId past uint64',
+      unknown: 'unknown DID (field did) or no such request on that chain (field requestId)',
+      refused: 'request_closed (requestId: cancelled or fully fulfilled), already_accepted (requestId), acceptance_mismatch (owner, amount), chain_not_enabled (chainId), time_in_future (acceptedAt)',
+      unavailable: 'the chain or the committee cannot be reached; retry',
+    }),
   },
 });
 

@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DidHash } from '../ids.js';
 import { u } from './codec.js';
 import { DRAFT, did, signature, uintString, unixSeconds } from './json.js';
-import { RequestIssue, defineKind, defineSigning, defineSource } from './spec.js';
+import { RequestIssue, defineKind, defineSigning, defineSource, signedPostResponses } from './spec.js';
 
 /**
  * Kind 6: a custodian's proof of reserve, split by the oracle into per-chain supply caps.
@@ -94,17 +94,13 @@ export const reserveSource = defineSource({
     path: '/v1/reserve',
     schemaName: 'ReserveRequest',
     summary: 'Post a custodian-signed ReserveReport (proof of reserve): the oracle splits it into per-chain supply caps and signs them for every chain of the DID (kind 6)',
-    responses: {
-      '201': { description: 'attestation signed' },
-      '200': { description: 'same asOf and body seen before: the existing attestation' },
-      '400': { description: 'body fails the schema', error: true },
-      '401': { description: 'signature does not recover', error: true },
-      '403': { description: 'signer is not a custodian of the DID', error: true },
-      '404': { description: 'unknown DID', error: true },
-      '409': { description: 'asOf reused with a different body', error: true },
-      '422': { description: 'a rule refused it (asOf in the future or not later than the last reserve, a reserve below the supply)', error: true },
-      '503': { description: 'the hub, a chain or the committee cannot be reached; retry', error: true },
-    },
+    responses: signedPostResponses({
+      signer: 'a custodian',
+      repeat: 'same asOf and body seen before: the existing attestation',
+      conflict: 'asOf reused with a different body',
+      refused: 'a rule refused it (asOf in the future or not later than the last reserve, a reserve below the supply)',
+      unavailable: 'the hub, a chain or the committee cannot be reached; retry',
+    }),
   },
 });
 

@@ -3,7 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { refHash, type DidHash } from '../ids.js';
 import { nameOf, u } from './codec.js';
 import { DRAFT, address, bytes32, did, signature, uintString, unixSeconds } from './json.js';
-import { defineKind, defineSigning, defineSource } from './spec.js';
+import { defineKind, defineSigning, defineSource, signedPostResponses } from './spec.js';
 
 /**
  * Kind 1: a custodian's settlement (subscription mints, redemption burns) and the two legs of a move (moveOut burns
@@ -120,16 +120,12 @@ export const settlementSource = defineSource({
     path: '/v1/settlements',
     schemaName: 'SettlementRequest',
     summary: 'Post a custodian-signed settlement proof',
-    responses: {
-      '201': { description: 'attestation signed' },
-      '200': { description: 'same reference and body seen before: the existing attestation' },
-      '400': { description: 'body fails the schema', error: true },
-      '401': { description: 'signature does not recover', error: true },
-      '403': { description: 'signer is not a custodian of the DID', error: true },
-      '404': { description: 'unknown DID', error: true },
-      '409': { description: 'reference reused with a different body', error: true },
-      '422': { description: 'a rule refused it', error: true },
-    },
+    responses: signedPostResponses({
+      signer: 'a custodian',
+      repeat: 'same reference and body seen before: the existing attestation',
+      conflict: 'reference reused with a different body',
+      refused: 'a rule refused it',
+    }),
   },
 });
 

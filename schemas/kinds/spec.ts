@@ -58,6 +58,38 @@ export type EnvelopeExtra = 'caps' | 'leg' | 'settledAt' | 'outNonce';
 /** One documented answer of a route. */
 export type OpenApiResponses = Record<string, { description: string; error?: true }>;
 
+/** What is particular to one signed POST route's answers; the rest every such route shares. */
+export interface SignedPostAnswers {
+  /** Who must have signed, as in "signer is not <signer> of the DID" (403). */
+  signer: string;
+  /** 200: the same request seen before. */
+  repeat: string;
+  /** 409: the idempotency key reused with another body. */
+  conflict: string;
+  created?: string;
+  badBody?: string;
+  unknown?: string;
+  /** 422: the rules that refuse it, if any. */
+  refused?: string;
+  /** 503: what could not be reached, if anything is read. */
+  unavailable?: string;
+}
+
+/** The answers of a signed POST route: 201, 200 repeat, 400 schema, 401 signature, 403 role, 404 DID, 409, [422], [503]. */
+export function signedPostResponses(a: SignedPostAnswers): OpenApiResponses {
+  return {
+    '201': { description: a.created ?? 'attestation signed' },
+    '200': { description: a.repeat },
+    '400': { description: a.badBody ?? 'body fails the schema', error: true },
+    '401': { description: 'signature does not recover', error: true },
+    '403': { description: `signer is not ${a.signer} of the DID`, error: true },
+    '404': { description: a.unknown ?? 'unknown DID', error: true },
+    '409': { description: a.conflict, error: true },
+    ...(a.refused === undefined ? {} : { '422': { description: a.refused, error: true as const } }),
+    ...(a.unavailable === undefined ? {} : { '503': { description: a.unavailable, error: true as const } }),
+  };
+}
+
 /** A route of the oracle's HTTP API that takes this kind's request (POST, body = the request schema). */
 export interface KindRoute {
   /** Path under the oracle's root, e.g. `/v1/settlements`. */
