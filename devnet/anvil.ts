@@ -18,7 +18,26 @@ export interface AnvilChain {
   restart(): Promise<void>;
   /** Stops the chain, keeping its state for a later `start`. */
   pause(): Promise<void>;
+  /** Starts the chain again (after `pause`), with the block time last set. */
   start(): Promise<void>;
+  /**
+   * Mines a block every `seconds` (anvil interval mining, as a real chain does) instead of one per transaction;
+   * 0 returns to automine. Kept across `pause`/`start` and `restart`.
+   */
+  setBlockTime(seconds: number): Promise<void>;
+}
+
+/** The anvil RPC calls that switch a running chain to interval mining every `seconds`, or back to automine (0). */
+export function miningCalls(seconds: number): { method: 'evm_setIntervalMining' | 'evm_setAutomine'; params: [number] | [boolean] }[] {
+  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`block time must be a whole number of seconds >= 0, got ${seconds}`);
+  // evm_setIntervalMining 0 leaves the chain mining nothing at all: automine must be switched back on explicitly.
+  return seconds === 0 ? [{ method: 'evm_setIntervalMining', params: [0] }, { method: 'evm_setAutomine', params: [true] }] : [{ method: 'evm_setIntervalMining', params: [seconds] }];
+}
+
+async function anvilRpc(rpcUrl: string, method: string, params: unknown[]): Promise<void> {
+  const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const body = (await res.json()) as { error?: { message?: string } };
+  if (!res.ok || body.error) throw new Error(`${method} on ${rpcUrl} failed: ${res.status} ${body.error?.message ?? ''}`);
 }
 
 /** A free TCP port on loopback (the OS picks it; we release it right before the child binds it). */
@@ -89,19 +108,27 @@ export async function startAnvil(name: string, chainId: number, port?: number, o
     child.stderr?.resume();
     return child;
   };
+  const rpcUrl = `http://127.0.0.1:${p}`;
+  let blockTime = 0;
+  const applyBlockTime = async () => {
+    for (const call of miningCalls(blockTime)) await anvilRpc(rpcUrl, call.method, call.params);
+  };
   let child: ChildProcess | undefined = await launch();
   const stop = async () => {
     if (child) await stopChild(child);
     child = undefined;
   };
   const start = async () => {
-    if (!child) child = await launch();
+    if (child) return;
+    child = await launch();
+    // A restarted anvil automines again: the state file keeps blocks and accounts, not the mining mode.
+    if (blockTime > 0) await applyBlockTime();
   };
   return {
     name,
     chainId,
     port: p,
-    rpcUrl: `http://127.0.0.1:${p}`,
+    rpcUrl,
     get process() {
       if (!child) throw new Error(`anvil ${name} is stopped`);
       return child;
@@ -112,6 +139,11 @@ export async function startAnvil(name: string, chainId: number, port?: number, o
     restart: async () => {
       await stop();
       await start();
+    },
+    setBlockTime: async (seconds: number) => {
+      miningCalls(seconds);
+      blockTime = seconds;
+      if (child) await applyBlockTime();
     },
   };
 }

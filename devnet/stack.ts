@@ -31,6 +31,11 @@ export interface StackOptions {
   wormholeSpokes?: readonly string[];
   /** Transport routes per DID, chain (by name), origin chain (by name) and kind, written into the deployment (see relayer/routes.ts). */
   routes?: readonly { did?: string; chain: string; from?: string; kinds?: string[]; transport: TransportName }[];
+  /**
+   * Seconds between blocks on every chain once the contracts are deployed (anvil interval mining, kept across a
+   * chain's pause and start); 0 or absent: automine, one block per transaction. Deployment always automines.
+   */
+  blockTimeSeconds?: number;
   /** Confirmations the relayer waits for, by chain name (default 0: the inclusion block is enough). */
   confirmations?: Readonly<Record<string, number>>;
   /** How long the relayer waits for a receipt and its confirmations before it re-checks the chain (ms). */
@@ -159,6 +164,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     const deploymentPath = join(opts.dataDir, 'deployment.json');
     writeDeployment(deploymentPath, deployment);
+    if (opts.blockTimeSeconds) {
+      progress(`mining a block every ${opts.blockTimeSeconds} s on every chain`);
+      await Promise.all(chains.map((c) => c.setBlockTime(opts.blockTimeSeconds ?? 0)));
+    }
 
     const oraclePort = opts.oraclePort ?? (await freePort());
     const relayerPort = opts.relayerPort ?? (await freePort());
