@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createTestClient, http } from 'viem';
 
 import { foundryBinary } from '../scripts/foundry.mjs';
 
@@ -27,17 +28,21 @@ export interface AnvilChain {
   setBlockTime(seconds: number): Promise<void>;
 }
 
-/** The anvil RPC calls that switch a running chain to interval mining every `seconds`, or back to automine (0). */
-export function miningCalls(seconds: number): { method: 'evm_setIntervalMining' | 'evm_setAutomine'; params: [number] | [boolean] }[] {
+/** A block time in whole seconds >= 0 (0: automine), or an error naming what was given. */
+export function checkBlockTime(seconds: number): number {
   if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`block time must be a whole number of seconds >= 0, got ${seconds}`);
-  // evm_setIntervalMining 0 leaves the chain mining nothing at all: automine must be switched back on explicitly.
-  return seconds === 0 ? [{ method: 'evm_setIntervalMining', params: [0] }, { method: 'evm_setAutomine', params: [true] }] : [{ method: 'evm_setIntervalMining', params: [seconds] }];
+  return seconds;
 }
 
-async function anvilRpc(rpcUrl: string, method: string, params: unknown[]): Promise<void> {
-  const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-  const body = (await res.json()) as { error?: { message?: string } };
-  if (!res.ok || body.error) throw new Error(`${method} on ${rpcUrl} failed: ${res.status} ${body.error?.message ?? ''}`);
+/** Switches a running anvil to a block every `seconds`, or back to automine (0). */
+async function applyBlockTime(rpcUrl: string, seconds: number): Promise<void> {
+  const anvil = createTestClient({ mode: 'anvil', transport: http(rpcUrl) });
+  if (seconds > 0) return anvil.setIntervalMining({ interval: seconds });
+  // Interval 0 leaves the chain mining nothing: automine goes back on, and one block takes what is still pending
+  // (automine mines only transactions sent from now on).
+  await anvil.setIntervalMining({ interval: 0 });
+  await anvil.setAutomine(true);
+  await anvil.mine({ blocks: 1 });
 }
 
 /** A free TCP port on loopback (the OS picks it; we release it right before the child binds it). */
@@ -110,9 +115,6 @@ export async function startAnvil(name: string, chainId: number, port?: number, o
   };
   const rpcUrl = `http://127.0.0.1:${p}`;
   let blockTime = 0;
-  const applyBlockTime = async () => {
-    for (const call of miningCalls(blockTime)) await anvilRpc(rpcUrl, call.method, call.params);
-  };
   let child: ChildProcess | undefined = await launch();
   const stop = async () => {
     if (child) await stopChild(child);
@@ -122,7 +124,7 @@ export async function startAnvil(name: string, chainId: number, port?: number, o
     if (child) return;
     child = await launch();
     // A restarted anvil automines again: the state file keeps blocks and accounts, not the mining mode.
-    if (blockTime > 0) await applyBlockTime();
+    if (blockTime > 0) await applyBlockTime(rpcUrl, blockTime);
   };
   return {
     name,
@@ -141,9 +143,8 @@ export async function startAnvil(name: string, chainId: number, port?: number, o
       await start();
     },
     setBlockTime: async (seconds: number) => {
-      miningCalls(seconds);
-      blockTime = seconds;
-      if (child) await applyBlockTime();
+      blockTime = checkBlockTime(seconds);
+      if (child) await applyBlockTime(rpcUrl, blockTime);
     },
   };
 }
