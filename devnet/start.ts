@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startStack } from './stack.js';
+import { checkBlockTime } from './anvil.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from './demo.js';
 import { createPublicClient, createTestClient, http, keccak256, stringToBytes, toHex, type Address } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
@@ -27,6 +28,7 @@ start, because the chains are fresh).
 
 Environment: DATA_DIR [data], ORACLE_PORT [8080], RELAYER_PORT [8090], ANVIL_PORTS [8545,8546,8547],
   SIGNERS [3] (committee signer processes; 0: the oracle holds the dev committee keys), SIGNER_PORTS [8101,8102,8103],
+  BLOCK_TIME [0] (seconds between blocks once deployed, anvil interval mining; 0: a block per transaction),
   LOG_LEVEL [warn]
 `;
 
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   const signers = Number(process.env.SIGNERS ?? 3);
   if (!Number.isInteger(signers) || signers < 0) throw new Error('SIGNERS: expected a count (0 for in-process committee keys)');
   const signerPorts = (process.env.SIGNER_PORTS ?? '8101,8102,8103').split(',').map(Number);
+  const blockTimeSeconds = checkBlockTime(Number(process.env.BLOCK_TIME ?? 0));
   const stack = await startStack({
     dataDir,
     chainPorts: ports,
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     relayerPort: Number(process.env.RELAYER_PORT ?? 8090),
     signers,
     signerPorts,
+    blockTimeSeconds,
     output: 'inherit',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     // All three transports reach spoke-b, so the issuer can require a quorum of them there (printed below).
