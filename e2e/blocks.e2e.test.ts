@@ -83,6 +83,7 @@ describe(`at ${BLOCK_TIME_S}-s blocks: ${SETTLEMENTS} settlements through 3 rela
     const faults = { kills: 0, down: undefined as string | undefined };
     const budget = deadline(Date.now(), DEADLINE_S * 1_000);
     const due = throttle(LOG_EVERY_MS);
+    log(`${SETTLEMENTS} settlements and ${NAVS} NAVs (${total} deliveries) by ${CLIENTS} clients at ${BLOCK_TIME_S}-s blocks, deadline ${DEADLINE_S} s`);
 
     // Progress from the chains' own events (a chain taken down keeps its last count); a line every few seconds.
     const applied = async (): Promise<number> => {
@@ -220,8 +221,8 @@ describe(`at ${BLOCK_TIME_S}-s blocks: ${SETTLEMENTS} settlements through 3 rela
     expect(navs).toHaveLength(NAVS);
     expect(posted.flat()).toHaveLength(SETTLEMENTS);
 
-    // Nothing dead-lettered: the relayer's queues drain (it records a delivery after its receipt), its status API and
-    // its store list no dead job.
+    // Nothing dead-lettered: the relayer's queues drain (it records a delivery after its receipt), its status API
+    // lists no dead letter and every job in its store is confirmed.
     await waitFor(
       async () => {
         const q = (await (await fetch(`${stack.relayerUrl}/v1/queues`)).json()) as { chains: { depth: number }[] };
@@ -234,7 +235,7 @@ describe(`at ${BLOCK_TIME_S}-s blocks: ${SETTLEMENTS} settlements through 3 rela
     const store = new Database(join(dataDir, 'relayer.sqlite'), { readonly: true });
     const states = store.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[];
     store.close();
-    expect(states.filter((s) => s.state === 'dead')).toEqual([]);
+    expect(states.filter((s) => s.state !== 'confirmed')).toEqual([]);
     expect(faults.kills).toBe(KILL_AT.length);
   });
 });
