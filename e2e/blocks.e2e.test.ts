@@ -86,15 +86,25 @@ describe(`at ${BLOCK_TIME_S}-s blocks: ${SETTLEMENTS} settlements through 3 rela
     log(`${SETTLEMENTS} settlements and ${NAVS} NAVs (${total} deliveries) by ${CLIENTS} clients at ${BLOCK_TIME_S}-s blocks, deadline ${DEADLINE_S} s`);
 
     // Progress from the chains' own events (a chain taken down keeps its last count); a line every few seconds.
+    const readErrors = new Map<string, string>();
     const applied = async (): Promise<number> => {
-      await Promise.all(logs.map((l) => (l.name === faults.down ? undefined : l.poll())));
+      await Promise.all(
+        logs.map(async (l) => {
+          if (l.name === faults.down) return;
+          // A chain that cannot be read keeps its last count; the progress line says why.
+          await l.poll().then(
+            () => readErrors.delete(l.name),
+            (err: unknown) => readErrors.set(l.name, (err instanceof Error ? err.message : String(err)).split('\n')[0]!),
+          );
+        }),
+      );
       const line = () =>
         progressLine({
           elapsedMs: budget.elapsedMs(),
           remainingMs: budget.remainingMs(),
           posted: posted.reduce((t, p) => t + p.length, 0),
           toPost: SETTLEMENTS,
-          chains: logs.map((l, k) => ({ name: l.name, applied: l.settlements.length + l.navNonces.length, expected: expected[k]!, down: l.name === faults.down })),
+          chains: logs.map((l, k) => ({ name: l.name, applied: l.settlements.length + l.navNonces.length, expected: expected[k]!, down: l.name === faults.down, error: readErrors.get(l.name) })),
           faults: [`relayer killed ${faults.kills}x`, ...(faults.down ? [`${faults.down} down`] : [])],
         });
       if (due()) log(line());

@@ -18,6 +18,11 @@ describe('progressLine', () => {
     expect(line).toBe('40 s (110 s left): applied 404/1060 (38.1%, 10.0/s) | hub 140/353 spoke-a 130/353 spoke-b 134/354 (down) | posted 600/1000 | relayer killed 1x, spoke-b down');
   });
 
+  it('says why a chain could not be read', () => {
+    const line = progressLine({ elapsedMs: 1_000, remainingMs: 1_000, posted: 1, toPost: 1, chains: [{ name: 'hub', applied: 0, expected: 1, error: 'HTTP request failed' }], faults: [] });
+    expect(line).toContain('| hub 0/1 (unreadable: HTTP request failed) |');
+  });
+
   it('copes with nothing elapsed, nothing expected and a passed deadline', () => {
     expect(progressLine({ elapsedMs: 0, remainingMs: -5_000, posted: 0, toPost: 0, chains: [], faults: [] })).toBe('0 s (0 s left): applied 0/0 (100%, 0.0/s) |  | posted 0/0');
   });

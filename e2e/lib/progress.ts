@@ -7,6 +7,8 @@ export interface ChainProgress {
   expected: number;
   /** The chain is taken down on purpose (an outage): its count is the last one read. */
   down?: boolean;
+  /** Why the last read of the chain failed (its count is the last one read). */
+  error?: string;
 }
 
 export interface Progress {
@@ -26,7 +28,7 @@ export function progressLine(p: Progress): string {
   const applied = p.chains.reduce((t, c) => t + c.applied, 0);
   const expected = p.chains.reduce((t, c) => t + c.expected, 0);
   const rate = p.elapsedMs > 0 ? (applied / (p.elapsedMs / 1000)).toFixed(1) : '0.0';
-  const chains = p.chains.map((c) => `${c.name} ${c.applied}/${c.expected}${c.down ? ' (down)' : ''}`).join(' ');
+  const chains = p.chains.map((c) => `${c.name} ${c.applied}/${c.expected}${c.down ? ' (down)' : ''}${c.error ? ` (unreadable: ${c.error})` : ''}`).join(' ');
   const faults = p.faults.length > 0 ? ` | ${p.faults.join(', ')}` : '';
   const left = Math.max(0, Math.round(p.remainingMs / 1000));
   return `${Math.round(p.elapsedMs / 1000)} s (${left} s left): applied ${applied}/${expected} (${pct(applied, expected)}%, ${rate}/s) | ${chains} | posted ${p.posted}/${p.toPost}${faults}`;
