@@ -46,6 +46,7 @@ const KILL_AT = [0.1, 0.3, 0.7] as const;
 const OUTAGE_AT = 0.45;
 const OUTAGE_MS = 30_000;
 const LOG_EVERY_MS = 5_000;
+const SLOW_READ_MS = 5_000;
 
 let stack: Stack;
 let dataDir: string;
@@ -91,11 +92,14 @@ describe(`at ${BLOCK_TIME_S}-s blocks: ${SETTLEMENTS} settlements through 3 rela
       await Promise.all(
         logs.map(async (l) => {
           if (l.name === faults.down) return;
-          // A chain that cannot be read keeps its last count; the progress line says why.
+          // A chain that cannot be read keeps its last count; the progress line says why. A slow read is named too
+          // (an overloaded or stalled chain explains a stall of the relayer as well).
+          const started = Date.now();
           await l.poll().then(
             () => readErrors.delete(l.name),
             (err: unknown) => readErrors.set(l.name, (err instanceof Error ? err.message : String(err)).split('\n')[0]!),
           );
+          if (Date.now() - started > SLOW_READ_MS) log(`reading ${l.name} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
         }),
       );
       const line = () =>
