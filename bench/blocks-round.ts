@@ -44,7 +44,9 @@ export function untilApplied(watches: readonly ChainWatch[], done: () => boolean
       w.on('block', check);
       w.on('failure', onFailure);
     }
-    check();
+    const failed = watches.find((w) => w.failure);
+    if (failed?.failure) onFailure(failed.failure);
+    else check();
   });
 }
 

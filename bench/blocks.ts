@@ -76,7 +76,7 @@ export async function runBlocksBench(opts: BlocksOptions): Promise<BlocksReport>
     const peers = readAnchors(opts.anchorsPath ?? join(ROOT, '..', 'shared', 'anchors.md'));
     return { options: opts, rows, rounds: results.map(({ latencyMs: _l, chains: _c, ...r }) => r), peers };
   } finally {
-    for (const w of watches) w.stop();
+    await Promise.all(watches.map((w) => w.stop()));
     await stack.stop();
   }
 }

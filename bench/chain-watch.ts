@@ -57,6 +57,7 @@ export class ChainWatch extends EventEmitter {
   failure: Error | undefined;
   private queue: Promise<void> = Promise.resolve();
   private unwatch: (() => void) | undefined;
+  private ws: { transport: { getRpcClient(): Promise<{ close(): void }> } } | undefined;
 
   constructor(
     readonly name: string,
@@ -74,7 +75,9 @@ export class ChainWatch extends EventEmitter {
     const block = (await rpc(this.rpcUrl, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false])) as { gasLimit: string };
     this.blockGasLimit = BigInt(block.gasLimit);
     this.head = head;
-    const ws = createPublicClient({ transport: webSocket(this.rpcUrl.replace(/^http/, 'ws')) });
+    // No reconnect: a dropped socket is a failure the bench reports, not a gap it papers over.
+    const ws = createPublicClient({ transport: webSocket(this.rpcUrl.replace(/^http/, 'ws'), { reconnect: false, keepAlive: false }) });
+    this.ws = ws;
     this.unwatch = ws.watchBlockNumber({
       onBlockNumber: (n) => this.catchUp(n, performance.now()),
       onError: (err) => this.fail(err),
@@ -88,8 +91,13 @@ export class ChainWatch extends EventEmitter {
     if (this.failure) throw this.failure;
   }
 
-  stop(): void {
+  /** Unsubscribes and closes the socket (before the chain stops: nothing is left trying to reach it). */
+  async stop(): Promise<void> {
     this.unwatch?.();
+    this.unwatch = undefined;
+    const ws = this.ws;
+    this.ws = undefined;
+    if (ws) (await ws.transport.getRpcClient()).close();
   }
 
   private fail(err: unknown): void {
