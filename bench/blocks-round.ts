@@ -125,17 +125,17 @@ export async function runRound(ctx: RoundContext, s: number, idle: boolean): Pro
   const startBlocks = ctx.watches.map((w) => w.head);
   const started = performance.now();
   const deadline = started + opts.roundTimeoutS * 1000;
-  let accepted: Posted[] = [];
+  // Filled as the 201s come, so the progress lines show the posting too.
+  const accepted: Posted[] = [];
   const timer = setInterval(() => {
     const applied = accepted.filter((p) => appliedEverywhere(ctx, p) !== undefined).length;
     const left = Math.max(0, Math.round((deadline - performance.now()) / 1000));
-    progress(`${label}: ${accepted.length ? `${accepted.length} accepted` : 'posting'}, ${applied} applied on every chain, ${left} s to the deadline`);
+    progress(`${label}: ${accepted.length}/${opts.settlements} accepted, ${applied} applied on every chain, ${left} s to the deadline`);
   }, 10_000);
   let load;
   try {
     progress(`${label}: posting ${opts.settlements} settlements from ${opts.clients} clients (deadline ${opts.roundTimeoutS} s)`);
-    load = await postLoad(ctx.oracleUrl, bodies, { clients: opts.clients, deadline });
-    accepted = load.accepted;
+    load = await postLoad(ctx.oracleUrl, bodies, { clients: opts.clients, deadline, onAccepted: (p) => accepted.push(p) });
     if (load.firstRefusal) progress(`${label}: ${load.refused} refused, the first: ${load.firstRefusal}`);
     await waitAllApplied(ctx, accepted, deadline);
   } finally {

@@ -41,7 +41,7 @@ export function parseAccepted(json: unknown): Omit<Posted, 'postStart' | 'accept
  * bodies at `deadline` (performance.now() time). A refusal is counted (and the first one kept), not thrown: the bench
  * reports it.
  */
-export async function postLoad(oracleUrl: string, bodies: readonly SettlementRequest[], opts: { clients: number; deadline: number }): Promise<LoadResult> {
+export async function postLoad(oracleUrl: string, bodies: readonly SettlementRequest[], opts: { clients: number; deadline: number; onAccepted?: (p: Posted) => void }): Promise<LoadResult> {
   const accepted: Posted[] = [];
   let refused = 0;
   let posted = 0;
@@ -66,7 +66,9 @@ export async function postLoad(oracleUrl: string, bodies: readonly SettlementReq
           firstRefusal ??= `settlement ${i}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`;
           continue;
         }
-        accepted.push({ ...parseAccepted(r.json), postStart, acceptedAt: performance.now() });
+        const p: Posted = { ...parseAccepted(r.json), postStart, acceptedAt: performance.now() };
+        accepted.push(p);
+        opts.onAccepted?.(p);
       }
     }),
   );
