@@ -23,6 +23,7 @@ const round = (over: Partial<RoundResult> = {}): RoundResult => ({
   e2eSeconds: 200,
   partial: false,
   latencyMs: Array.from({ length: 150 }, (_, i) => (i + 1) * 1000),
+  postMs: Array.from({ length: 150 }, (_, i) => i + 1),
   isolated: { blocks: [1, 2, 1, 3, 2], ms: [2000, 4000, 2000, 6000, 4000], missed: 0, idle: true },
   chains: [chain('hub', 77_000n * 50n, 50, Array(50).fill(1000)), chain('spoke-a', 100_000n * 50n, 50, Array(50).fill(2000)), chain('spoke-b', 150_000n * 50n, 50, Array(50).fill(3000))],
   ...over,
@@ -39,6 +40,8 @@ describe('roundRows', () => {
     expect(all!.limitPerS).toBeCloseTo(limit, 6);
     expect(all!.appliedToLimit).toBeCloseTo(0.75 / limit, 9);
     expect(all!.acceptedToLimit).toBeCloseTo(30 / limit, 9);
+    expect(all!.postP50Ms).toBe(75);
+    expect(all!.postP99Ms).toBe(149);
     expect(all!.latencyP50Ms).toBe(75_000);
     expect(all!.latencyP99Ms).toBe(149_000);
     expect(all!.isolatedP50Blocks).toBe(2);
@@ -57,6 +60,7 @@ describe('roundRows', () => {
     expect(hub!.perBlock).toBeCloseTo(30e6 / 77_000, 6);
     expect(b!.latencyP50Ms).toBe(3000);
     expect(hub!.acceptedPerS).toBeUndefined();
+    expect(hub!.postP50Ms).toBeUndefined();
   });
 
   it('has no limit under automine, and flags a partial round with what it reached', () => {

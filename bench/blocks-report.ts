@@ -42,6 +42,8 @@ export interface RoundResult {
   partial: boolean;
   /** POST start -> applied on every destination chain (ms), per applied settlement. */
   latencyMs: number[];
+  /** POST start -> 201 (ms), per accepted settlement. */
+  postMs: number[];
   isolated: IsolatedResult;
   chains: ChainRound[];
 }
@@ -56,6 +58,8 @@ export interface Row {
   limitPerS?: number;
   appliedToLimit?: number;
   acceptedToLimit?: number;
+  postP50Ms?: number;
+  postP99Ms?: number;
   latencyP50Ms?: number;
   latencyP99Ms?: number;
   isolatedP50Blocks?: number;
@@ -111,6 +115,8 @@ export function roundRows(r: RoundResult): Row[] {
     limitPerS: limit,
     appliedToLimit: ratio(applied, limit),
     acceptedToLimit: ratio(accepted, limit),
+    postP50Ms: percentile(r.postMs, 0.5),
+    postP99Ms: percentile(r.postMs, 0.99),
     latencyP50Ms: percentile(r.latencyMs, 0.5),
     latencyP99Ms: percentile(r.latencyMs, 0.99),
     isolatedP50Blocks: percentile(r.isolated.blocks, 0.5),

@@ -183,6 +183,7 @@ export async function runRound(ctx: RoundContext, s: number, idle: boolean): Pro
     e2eSeconds: ((partial ? ended : lastApplied) - started) / 1000,
     partial,
     latencyMs,
+    postMs: accepted.map((p) => p.acceptedAt - p.postStart),
     isolated: iso,
     chains,
   };

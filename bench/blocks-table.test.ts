@@ -10,6 +10,8 @@ const all: Row = {
   limitPerS: 585.2,
   appliedToLimit: 0.7 / 585.2,
   acceptedToLimit: 28.04 / 585.2,
+  postP50Ms: 756,
+  postP99Ms: 965,
   latencyP50Ms: 41_200,
   latencyP99Ms: 95_300,
   isolatedP50Blocks: 2,
@@ -51,7 +53,7 @@ describe('renderRows', () => {
 
   it('writes the block time on the row over all chains, latency also in blocks, isolated in blocks', () => {
     const cells = lines[2]!.split('|').map((c) => c.trim());
-    expect(cells.slice(1, 13)).toEqual([
+    expect(cells.slice(1, 14)).toEqual([
       '2 s',
       'all (3)',
       '28.0',
@@ -59,6 +61,7 @@ describe('renderRows', () => {
       '585',
       '0.12%',
       '4.8%',
+      '756 ms / 965 ms',
       '41.2 s / 95.3 s (20.6 / 47.6 blocks)',
       '2 / 3 blocks (3.1 s / 5.2 s)',
       '110,354',
@@ -74,7 +77,7 @@ describe('renderRows', () => {
     const cells = row.split('|').map((c) => c.trim());
     expect(cells[1]).toBe('automine');
     expect(cells[5]).toBe('n/a (automine)');
-    expect(cells[8]).toBe('41.2 s / 95.3 s');
+    expect(cells[9]).toBe('41.2 s / 95.3 s');
   });
 });
 

@@ -25,7 +25,7 @@ const ROOT = join(import.meta.dirname, '..');
 export interface BlocksReport {
   options: BlocksOptions;
   rows: Row[];
-  rounds: Omit<RoundResult, 'latencyMs' | 'chains'>[];
+  rounds: Omit<RoundResult, 'latencyMs' | 'postMs' | 'chains'>[];
   peers: ReturnType<typeof readAnchors>;
 }
 
@@ -74,7 +74,7 @@ export async function runBlocksBench(opts: BlocksOptions): Promise<BlocksReport>
     }
     const rows = results.flatMap(roundRows);
     const peers = readAnchors(opts.anchorsPath ?? join(ROOT, '..', 'shared', 'anchors.md'));
-    return { options: opts, rows, rounds: results.map(({ latencyMs: _l, chains: _c, ...r }) => r), peers };
+    return { options: opts, rows, rounds: results.map(({ latencyMs: _l, postMs: _p, chains: _c, ...r }) => r), peers };
   } finally {
     await Promise.all(watches.map((w) => w.stop()));
     await stack.stop();
