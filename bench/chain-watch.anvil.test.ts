@@ -36,10 +36,16 @@ describe('ChainWatch and setBlockTime on anvil', () => {
     await setBlockTime([chain.rpcUrl], 1);
     await send(ANVIL_RELAYER_KEY);
     await send(ANVIL_DEPLOYER_KEY);
-    await waitFor(async () => watch.window(from, watch.head).some((b) => b.relayerTxs > 0) && watch.window(from, watch.head).length >= 3, {
-      what: 'the relayer transaction and three blocks announced',
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      async () => {
+        if (watch.failure) throw watch.failure; // shown in the timeout's message
+        return watch.window(from, watch.head).some((b) => b.relayerTxs > 0) && watch.window(from, watch.head).length >= 3;
+      },
+      {
+        what: 'the relayer transaction and three blocks announced',
+        timeoutMs: 20_000,
+      },
+    );
     const blocks = watch.window(from, watch.head);
     expect(blocks.reduce((s, b) => s + b.relayerGas, 0n)).toBe(21_000n);
     expect(blocks.reduce((s, b) => s + b.relayerTxs, 0)).toBe(1);
