@@ -23,30 +23,31 @@ export interface RoundContext {
   progress: (line: string) => void;
 }
 
-/** Resolves true once `done()` holds after some watched block, false at `deadline` (performance.now()); no polling. */
-export function untilApplied(watches: readonly ChainWatch[], done: () => boolean, deadline: number): Promise<boolean> {
+/**
+ * Resolves true once `done(watch, keys)` holds after a watched block (keys: the settlements it applied), false at
+ * `deadline` (performance.now()); rejects when a watch fails. Driven by the blocks, no polling.
+ */
+export function untilApplied(watches: readonly ChainWatch[], done: (w: ChainWatch | undefined, keys: readonly string[]) => boolean, deadline: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
+    const listeners = watches.map((w) => ({ w, check: (_n: bigint, keys: readonly string[]) => (done(w, keys) ? finish(true) : undefined) }));
     const finish = (ok: boolean, err?: Error) => {
       clearTimeout(timer);
-      for (const w of watches) {
+      for (const { w, check } of listeners) {
         w.off('block', check);
         w.off('failure', onFailure);
       }
       if (err) reject(err);
       else resolve(ok);
     };
-    const check = () => {
-      if (done()) finish(true);
-    };
     const onFailure = (err: Error) => finish(false, err);
-    const timer = setTimeout(() => finish(done()), Math.max(0, deadline - performance.now()));
-    for (const w of watches) {
+    const timer = setTimeout(() => finish(done(undefined, [])), Math.max(0, deadline - performance.now()));
+    for (const { w, check } of listeners) {
       w.on('block', check);
       w.on('failure', onFailure);
     }
     const failed = watches.find((w) => w.failure);
     if (failed?.failure) onFailure(failed.failure);
-    else check();
+    else if (done(undefined, [])) finish(true);
   });
 }
 
@@ -67,9 +68,21 @@ function appliedEverywhere(ctx: RoundContext, p: Posted): number | undefined {
   return last;
 }
 
-/** Waits until every posted settlement is applied (or the deadline); true when all are. */
+/**
+ * Waits until every posted settlement is applied on each of its chains (or the deadline); true when all are. Keeps
+ * the (chain, settlement) pairs still missing and strikes those each block applies: cost per event, not per block.
+ */
 export function waitAllApplied(ctx: RoundContext, posted: readonly Posted[], deadline: number): Promise<boolean> {
-  return untilApplied(ctx.watches, () => posted.every((p) => appliedEverywhere(ctx, p) !== undefined), deadline);
+  const missing = new Set<string>();
+  for (const p of posted) for (const c of p.chainIds) if (!watchOf(ctx, c).applied.has(appliedKey(p.didHash, p.nonce))) missing.add(`${c}|${appliedKey(p.didHash, p.nonce)}`);
+  return untilApplied(
+    ctx.watches,
+    (w, keys) => {
+      if (w) for (const k of keys) missing.delete(`${w.chainId}|${k}`);
+      return missing.size === 0;
+    },
+    deadline,
+  );
 }
 
 function body(ctx: RoundContext, i: number, ref: string, settledAt: number): Promise<SettlementRequest> {

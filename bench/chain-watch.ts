@@ -127,10 +127,11 @@ export class ChainWatch extends EventEmitter {
     }
     const logs = receipts.flatMap((r) => r.logs).filter((l) => l.address.toLowerCase() === this.receiver.toLowerCase());
     const applied = parseEventLogs({ abi: rwaReceiverAbi, logs, eventName: 'SettlementApplied' });
-    for (const ev of applied) this.applied.set(appliedKey(ev.args.did, ev.args.nonce), { block: n, seenAt });
+    const keys = applied.map((ev) => appliedKey(ev.args.did, ev.args.nonce));
+    for (const k of keys) this.applied.set(k, { block: n, seenAt });
     this.blocks.push({ number: n, seenAt, relayerGas, relayerTxs, settlementsApplied: applied.length });
     this.head = n;
-    this.emit('block', n);
+    this.emit('block', n, keys);
   }
 
   /** The blocks after `from` up to and including `to`. */
