@@ -1,5 +1,8 @@
 /**
  * `npm run bench`: figures on the local three-chain stack (real anvil chains, real oracle and relayer processes).
+ * By default (no mode flag) the block-time bench of bench/blocks.ts: per block time (`--block-time 0,2,12`, anvil
+ * interval mining; 0 = automine) settlements/s accepted and applied, latency, relayer gas, against the chain's limit.
+ * With --per-transport (or --quorum), the per-transport figures under automine:
  * - oracle: settlements accepted per second and POST latency (p50/p99), custodian signature to 201;
  * - delivery: latency from POST 201 to applied on chain (p50/p99), per transport (hub CCTP-style, spoke-a over CCIP,
  *   spoke-b over Wormhole VAAs);
@@ -21,6 +24,8 @@ import { bootstrapDemo, demoNav, demoSubscription, DEMO_INVESTORS } from '../dev
 import { waitFor } from '../testkit/wait.js';
 import { requireTransportQuorum } from '../devnet/quorum.js';
 import { postSettlements, quantile, readFloodBench } from './reads.js';
+import { BenchArgError, BLOCKS_USAGE, parseBlocksArgs } from './blocks-args.js';
+import { renderReport, reportJson, runBlocksBench } from './blocks.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,8 +33,9 @@ const arg = (name: string, fallback: number) => {
 };
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-const USAGE = `Usage: npm run bench [-- options]
-Figures on the local three-chain stack (real anvil chains, oracle and relayer processes).
+const USAGE = `Usage: npm run bench -- --per-transport | --quorum | --read-flood [options]
+Figures on the local three-chain stack (real anvil chains, oracle and relayer processes), automine.
+  --per-transport   delivery latency per transport (hub CCTP-style, spoke-a CCIP, spoke-b Wormhole) and gas
   --settlements N   settlements per measurement (per column with --read-flood)   [200]
   --quorum          spoke-b also gets a CCIP lane and the demo DID requires 2 of {cctp, ccip, wormhole} there
   --read-flood      the write load alone and under 64 anonymous readers of the public routes, side by side
@@ -37,9 +43,30 @@ Figures on the local three-chain stack (real anvil chains, oracle and relayer pr
                     an even N gives both columns the same store sizes   [1]
   --help            this text
 `;
-const KNOWN = ['--settlements', '--quorum', '--read-flood', '--rounds', '--help', '-h'];
+const KNOWN = ['--settlements', '--per-transport', '--quorum', '--read-flood', '--rounds', '--help', '-h'];
+const MODES = ['--per-transport', '--quorum', '--read-flood'];
+
+/** The default mode: the block-time bench (bench/blocks.ts). */
+async function blocks(argv: readonly string[]): Promise<void> {
+  let opts;
+  try {
+    opts = parseBlocksArgs(argv);
+  } catch (err) {
+    if (!(err instanceof BenchArgError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n${BLOCKS_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (opts === 'help') {
+    process.stdout.write(`${BLOCKS_USAGE}\n${USAGE}`);
+    return;
+  }
+  const report = await runBlocksBench(opts);
+  process.stdout.write(opts.json ? `${reportJson(report)}\n` : renderReport(report));
+}
 
 async function main(): Promise<void> {
+  if (!process.argv.slice(2).some((a) => MODES.includes(a))) return blocks(process.argv.slice(2));
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(USAGE);
     return;
