@@ -52,9 +52,11 @@ export class GroupCommit {
       const queue = this.queues.get(didHash);
       if (queue) {
         queue.push({ job, resolve, reject });
+        this.d.metrics.signQueued.inc();
         return;
       }
       this.queues.set(didHash, [{ job, resolve, reject }]);
+      this.d.metrics.signQueued.inc();
       void this.drain(didHash);
     });
   }
@@ -64,6 +66,7 @@ export class GroupCommit {
     const queue = this.queues.get(didHash)!;
     while (queue.length > 0) {
       const taken = queue.splice(0, this.d.maxBatch);
+      this.d.metrics.signQueued.dec(taken.length);
       try {
         await this.d.lock.run(didHash, () => this.round(didHash, taken, queue));
       } catch (err) {
@@ -105,6 +108,7 @@ export class GroupCommit {
     }
     // The same request twice in one batch: the later one is answered by the earlier one's outcome, next round.
     queue.unshift(...deferred);
+    this.d.metrics.signQueued.inc(deferred.length);
     if (planned.length === 0) return;
 
     const stored = this.d.store.proposals.insertMany(fresh);
