@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import type { Address, Hex } from 'viem';
+import type { Address } from 'viem';
 import { pino } from 'pino';
 import { DEV_COMMITTEE_KEYS } from '../../schemas/dev-keys.js';
 import type { DidHash } from '../../schemas/ids.js';
