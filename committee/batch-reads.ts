@@ -2,10 +2,10 @@ import type { SignerCheckDeps } from './checks.js';
 
 const keyOf = (args: readonly unknown[]): string => JSON.stringify(args, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
 
-/** One read per distinct arguments for the life of the returned function; a failed read is not kept (the next asks again). */
-function once<A extends unknown[], R>(read: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+/** One read per distinct arguments until `clear`; a failed read is not kept (the next asks again). */
+function once<A extends unknown[], R>(read: (...args: A) => Promise<R>): ((...args: A) => Promise<R>) & { clear: () => void } {
   const seen = new Map<string, Promise<R>>();
-  return (...args: A) => {
+  const f = (...args: A) => {
     const key = keyOf(args);
     let p = seen.get(key);
     if (!p) {
@@ -15,6 +15,17 @@ function once<A extends unknown[], R>(read: (...args: A) => Promise<R>): (...arg
     }
     return p;
   };
+  return Object.assign(f, { clear: () => seen.clear() });
+}
+
+/** Nonces seen applied: the batch's own view (those known when it began, and what it learns), each also told to `shared`. */
+class KnownApplied extends Set<string> {
+  shared: Set<string> | undefined;
+
+  override add(key: string): this {
+    this.shared?.add(key);
+    return super.add(key);
+  }
 }
 
 /**
@@ -22,12 +33,19 @@ function once<A extends unknown[], R>(read: (...args: A) => Promise<R>): (...arg
  * as at its first read), so the batch's items are checked against one set of reads, in order, with what this signer
  * signed earlier in the batch counted as pending (its own store). A nonce this signer signed inside the batch is
  * answered "not applied" without a read: it was not even signed when the batch's holdings were read, so counting it
- * pending keeps "pending first, holdings second" (applied in between counts twice, never zero times).
+ * pending keeps "pending first, holdings second" (applied in between counts twice, never zero times); a nonce seen
+ * applied during the batch drops the holdings read so far, and the batch counts as known applied only what it knew
+ * when it began and what it saw itself (never what a concurrent request learnt after the batch read the holdings).
  */
 export function batchChecks(d: SignerCheckDeps, signedInBatch: ReadonlySet<string>): SignerCheckDeps {
   const isApplied = once(d.chains.isApplied.bind(d.chains));
+  const holdingsState = once(d.chains.holdingsState.bind(d.chains));
+  const balanceOf = once(d.chains.balanceOf.bind(d.chains));
+  const known = new KnownApplied(d.appliedNonces);
+  known.shared = d.appliedNonces;
   return {
     ...d,
+    appliedNonces: known,
     registry: {
       getDid: once(d.registry.getDid.bind(d.registry)),
       isCustodian: once(d.registry.isCustodian.bind(d.registry)),
@@ -35,12 +53,20 @@ export function batchChecks(d: SignerCheckDeps, signedInBatch: ReadonlySet<strin
     },
     chains: {
       get: d.chains.get.bind(d.chains),
-      balanceOf: once(d.chains.balanceOf.bind(d.chains)),
+      balanceOf,
       latestNav: once(d.chains.latestNav.bind(d.chains)),
-      holdingsState: once(d.chains.holdingsState.bind(d.chains)),
+      holdingsState,
       moveOutcomeOf: once(d.chains.moveOutcomeOf.bind(d.chains)),
-      isApplied: (chainId, did, nonce, blockNumber) =>
-        signedInBatch.has(`${did}:${nonce}`) ? Promise.resolve(false) : isApplied(chainId, did, nonce, blockNumber),
+      isApplied: async (chainId, did, nonce, blockNumber) => {
+        if (signedInBatch.has(`${did}:${nonce}`)) return false;
+        const applied = await isApplied(chainId, did, nonce, blockNumber);
+        // Seen applied now: holdings read before may not include it, so the next holdings are read after this.
+        if (applied) {
+          holdingsState.clear();
+          balanceOf.clear();
+        }
+        return applied;
+      },
     },
   };
 }

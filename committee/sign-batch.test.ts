@@ -95,4 +95,26 @@ describe('committee signer POST /v1/sign-batch', () => {
     const many = Array.from({ length: 65 }, () => ({ kind: 'settlement', request: {}, nonce: '1', chainIds: [31338] }));
     expect((await post({ items: many })).status).toBe(400);
   });
+
+  it('asks the chain nothing while a subscription fits with every signed one counted pending', async () => {
+    world.holdings.set(31338, { ...OPEN_HOLDINGS, supplyCap: 10n ** 30n });
+    await batch([await item('B-1', 1)]);
+    const r = await batch([await item('B-2', 2)]);
+    expect(isSigned(r.results[0]!)).toBe(true);
+    expect(appliedReads).toBe(0);
+  });
+
+  it('near the cap asks which applied, then reads the holdings again after them (never counting one zero times)', async () => {
+    world.holdings.set(31338, { ...OPEN_HOLDINGS, supplyCap: 3_500_000n });
+    await batch([await item('B-1', 1), await item('B-2', 2)]);
+    // Nonce 1 applies on chain: the supply holds it now.
+    world.usedNonces.add('31338:1');
+    world.supplies.set(31338, 1_000_000n);
+    holdingsReads = 0;
+    appliedReads = 0;
+    const r = await batch([await item('B-3', 3)]);
+    expect(isSigned(r.results[0]!)).toBe(true);
+    expect(appliedReads).toBe(2);
+    expect(holdingsReads).toBe(2);
+  });
 });
