@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import type { SignBatchResponse, SignResponse } from '../schemas/committee.js';
 import { DID_HASH, OPEN_HOLDINGS, makeSigner, settlementBody, newWorld, type World } from '../testkit/committee.js';
@@ -116,5 +116,21 @@ describe('committee signer POST /v1/sign-batch', () => {
     expect(isSigned(r.results[0]!)).toBe(true);
     expect(appliedReads).toBe(2);
     expect(holdingsReads).toBe(2);
+  });
+
+  it("reads a DID's signed settlements from its store once, not on every request", async () => {
+    world.holdings.set(31338, { ...OPEN_HOLDINGS, supplyCap: 10n ** 30n });
+    await batch([await item('B-1', 1)]);
+    const reads = vi.spyOn(signer.store, 'ofKind');
+    for (const n of [2, 3, 4]) {
+      const res = await signer.app.request('/v1/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(await item(`B-${n}`, n)) });
+      expect(res.status).toBe(200);
+    }
+    await batch([await item('B-5', 5), await item('B-6', 6)]);
+    expect(reads).not.toHaveBeenCalled();
+    // What it signed since still counts: near the cap the sixth subscription's pending mints are all six.
+    world.holdings.set(31338, { ...OPEN_HOLDINGS, supplyCap: 6_500_000n });
+    const r = await batch([await item('B-7', 7)]);
+    expect(r.results[0]).toMatchObject({ status: 422, error: { code: 'exceeds_reserve_budget' } });
   });
 });
