@@ -70,9 +70,10 @@ export class GroupCommit {
       try {
         await this.d.lock.run(didHash, () => this.round(didHash, taken, queue));
       } catch (err) {
-        // A round that failed as a whole (the store, a crash hook): every request of it not answered yet gets the error.
+        // A round that failed as a whole (the store, a crash hook): every request of it not answered yet gets the
+        // error (settling an answered one again does nothing), except those put back for the next round.
         this.d.logger.error({ err, did: didHash, requests: taken.length }, 'signing round failed');
-        for (const q of taken) q.reject(err);
+        for (const q of taken) if (!queue.includes(q)) q.reject(err);
       }
     }
     this.queues.delete(didHash);
