@@ -4,7 +4,13 @@ import type { BatchOutcome } from '../../core/committee-port.js';
 import { QuorumUnavailableError } from '../../core/committee-port.js';
 import { quorumRequestOf, runProposal, settleRound, type IssueDeps } from './issue.js';
 import type { NewProposal, ProposalRow } from '../store/proposals.js';
-import type { SubmitResult } from '../intake/settlement-service.js';
+import type { AttestationRow } from '../store/attestations.js';
+
+/** A request's answer: its attestation, new or (a repeat) the one stored before. */
+export interface SubmitResult {
+  created: boolean;
+  attestation: AttestationRow;
+}
 
 type SignerSet = { signers: readonly Address[]; threshold: number };
 

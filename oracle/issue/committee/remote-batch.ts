@@ -5,7 +5,7 @@ import { attestationId, encodeMessage } from '../../../schemas/message.js';
 import { parserFor } from '../../../schemas/validate.js';
 import { packQuorum } from './quorum.js';
 import { acceptSignatures, errorCodeOf, signRequestOf, type Collected } from './accept.js';
-import type { FetchLike, RemoteCommitteeDeps } from './remote.js';
+import type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
 import { DEFINITIVE_REFUSAL_STATUSES, QuorumUnavailableError, type BatchOutcome, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
 
 const parseResponse = parserFor<SignBatchResponse>(signBatchResponseSchema);

@@ -3,27 +3,13 @@ import type { Logger } from 'pino';
 import { signResponseSchema, type SignRequest, type SignResponse } from '../../../schemas/committee.js';
 import { attestationId, encodeMessage } from '../../../schemas/message.js';
 import { parserFor } from '../../../schemas/validate.js';
-import type { OracleMetrics } from '../../metrics.js';
 import { packQuorum } from './quorum.js';
 import { acceptSignatures, errorCodeOf, signRequestOf, type Collected } from './accept.js';
 import { signBatchRemote } from './remote-batch.js';
+import type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
 import { DEFINITIVE_REFUSAL_STATUSES, QuorumUnavailableError, type BatchOutcome, type CommitteePort, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-
-export interface RemoteCommitteeDeps {
-  /** Base URLs of the signer processes (no trailing slash). */
-  urls: readonly string[];
-  /** Deadline of one call to one signer. */
-  timeoutMs: number;
-  /** Bearer token of each signer, by the index of its URL (each signer's SIGNER_AUTH_TOKEN). */
-  tokens?: readonly string[];
-  metrics: Pick<OracleMetrics, 'signerCalls' | 'signaturesRejected' | 'signerCallDuration'>;
-  logger: Logger;
-  fetch?: FetchLike;
-  /** Called when a signer's answer added valid signatures (the dev-mode fault hook, see oracle/issue/fault.ts). */
-  onSignerAnswered?: (kind: string) => void;
-}
+export type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
 
 /** What one call to one signer came to. Never thrown: a signer that fails only lowers availability. */
 type CallResult =
