@@ -37,13 +37,15 @@ const USAGE = `Usage: npm run bench -- --per-transport | --quorum | --read-flood
 Figures on the local three-chain stack (real anvil chains, oracle and relayer processes), automine.
   --per-transport   delivery latency per transport (hub CCTP-style, spoke-a CCIP, spoke-b Wormhole) and gas
   --settlements N   settlements per measurement (per column with --read-flood)   [200]
+  --signers N       committee signer processes (2-of-3 with 3); 0 = keys held by the oracle   [0]
+  --clients N       concurrent custodian clients posting settlements   [8]
   --quorum          spoke-b also gets a CCIP lane and the demo DID requires 2 of {cctp, ccip, wormhole} there
   --read-flood      the write load alone and under 64 anonymous readers of the public routes, side by side
   --rounds N        with --read-flood: rounds in ABBA order (alone+flood, flood+alone, ...) summed per column;
                     an even N gives both columns the same store sizes   [1]
   --help            this text
 `;
-const KNOWN = ['--settlements', '--per-transport', '--quorum', '--read-flood', '--rounds', '--help', '-h'];
+const KNOWN = ['--settlements', '--signers', '--clients', '--per-transport', '--quorum', '--read-flood', '--rounds', '--help', '-h'];
 const MODES = ['--per-transport', '--quorum', '--read-flood'];
 
 /** The default mode: the block-time bench (bench/blocks.ts). */
@@ -79,11 +81,14 @@ async function main(): Promise<void> {
   }
   const n = arg('settlements', 200);
   const quorum = process.argv.includes('--quorum');
-  process.stdout.write(`bench: starting the stack (3 anvil chains, oracle, relayer)${quorum ? ', 2-of-3 transport quorum on spoke-b' : ''}\n`);
+  const signers = arg('signers', 0);
+  const posters = arg('clients', 8);
+  process.stdout.write(`bench: starting the stack (3 anvil chains, oracle, relayer${signers > 0 ? `, ${signers} committee signers` : ''})${quorum ? ', 2-of-3 transport quorum on spoke-b' : ''}\n`);
   // The hub CCTP-style, spoke-a over a local CCIP 2.0 lane, spoke-b over Wormhole VAAs: latency per transport.
   const stack = await startStack({
     dataDir: mkdtempSync(join(tmpdir(), 'rwa-bench-')),
     logLevel: 'warn',
+    ...(signers > 0 ? { signers } : {}),
     ccipSpokes: ['spoke-a'],
     wormholeSpokes: ['spoke-b'],
     ...(quorum ? { ccipLanesOnly: ['spoke-b'] } : {}),
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
     const bodies = await Promise.all(
       Array.from({ length: n }, (_, i) => demoSubscription(d, d.chains[i % d.chains.length]!.chainId, `BENCH-${i}`, 1_000n + BigInt(i), now - 10, DEMO_INVESTORS[i % DEMO_INVESTORS.length]!)),
     );
-    const { postMs, accepted, seconds: postSeconds } = await postSettlements(stack.oracleUrl, bodies);
+    const { postMs, accepted, seconds: postSeconds } = await postSettlements(stack.oracleUrl, bodies, posters);
 
     // Delivery latency: poll each chain's receiver for applied nonces, stamping the first time each is seen.
     const appliedAt = new Map<string, number>();
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
 
     const lines = [
       '',
-      `oracle: ${n} settlements in ${postSeconds.toFixed(2)} s = ${(n / postSeconds).toFixed(1)} /s (8 concurrent custodian clients)`,
+      `oracle: ${n} settlements in ${postSeconds.toFixed(2)} s = ${(n / postSeconds).toFixed(1)} /s (${posters} concurrent custodian clients${signers > 0 ? `, ${signers} signers` : ''})`,
       `oracle POST latency: p50 ${fmt(quantile(postMs, 0.5))}, p99 ${fmt(quantile(postMs, 0.99))}`,
       ...[...new Set(transportOf.values())].map((t) => {
         const xs = latency(t);

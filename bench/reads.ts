@@ -21,13 +21,13 @@ export const quantile = (xs: readonly number[], q: number) => {
 };
 
 /** Posts every body from 8 concurrent custodian clients; each must be accepted (201). */
-export async function postSettlements(oracleUrl: string, bodies: readonly SettlementRequest[]): Promise<{ postMs: number[]; accepted: Accepted[]; seconds: number }> {
+export async function postSettlements(oracleUrl: string, bodies: readonly SettlementRequest[], clients = 8): Promise<{ postMs: number[]; accepted: Accepted[]; seconds: number }> {
   const postMs: number[] = [];
   const accepted: Accepted[] = [];
   const started = performance.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: 8 }, async () => {
+    Array.from({ length: clients }, async () => {
       for (let i = next++; i < bodies.length; i = next++) {
         const t0 = performance.now();
         const r = await postJson(`${oracleUrl}/v1/settlements`, bodies[i]);

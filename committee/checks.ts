@@ -66,18 +66,22 @@ export const read = readChain;
 
 /**
  * What of `signed` (other than at `nonce`) the chain has not applied yet. A nonce seen used stays used, so it is
- * remembered (`appliedNonces`) and never read again: the chain is asked only about the ones still pending.
+ * remembered (`appliedNonces`) and never read again: the chain is asked only about the ones still pending, all at once.
  */
 async function pendingOf(d: SignerCheckDeps, did: DidHash, chainId: number, signed: readonly { nonce: bigint; amount: bigint }[], nonce: bigint | undefined): Promise<bigint> {
+  const open = signed.filter((s) => s.nonce !== nonce && !d.appliedNonces?.has(`${chainId}:${did}:${s.nonce}`));
+  const applied = await Promise.all(open.map((s) => read(`nonce ${s.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, s.nonce))));
   let pending = 0n;
-  for (const s of signed) {
-    if (s.nonce === nonce) continue;
-    const key = `${chainId}:${did}:${s.nonce}`;
-    if (d.appliedNonces?.has(key)) continue;
-    if (await read(`nonce ${s.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, s.nonce))) d.appliedNonces?.add(key);
-    else pending += s.amount;
-  }
+  open.forEach((s, i) => (applied[i] ? d.appliedNonces?.add(`${chainId}:${did}:${s.nonce}`) : (pending += s.amount)));
   return pending;
+}
+
+/**
+ * The upper bound of what `signed` (other than at `nonce`) reserves: every one not yet seen applied counts, without
+ * asking the chain. Taken before the holdings are read, so a nonce known applied is in them: nothing counts zero times.
+ */
+function unconfirmed(d: SignerCheckDeps, did: DidHash, chainId: number, signed: readonly { nonce: bigint; amount: bigint }[], nonce: bigint | undefined): bigint {
+  return signed.filter((s) => s.nonce !== nonce && !d.appliedNonces?.has(`${chainId}:${did}:${s.nonce}`)).reduce((a, s) => a + s.amount, 0n);
 }
 
 /** Burns of the investor's holdings this signer signed (other than at `nonce`) that the chain has not applied yet. */
@@ -101,9 +105,13 @@ export async function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: nu
 /**
  * A subscription (or a move's in leg) must apply on its chain now with what this signer signed and the chain has not
  * applied yet counted as applied: configured, not paused, investor allow-listed, and room under the cap for it and
- * every pending mint (pending first, holdings second: one applied in between counts twice, never zero times).
+ * every pending mint. While it fits with every signed mint not yet seen applied counted, the chain is not asked which
+ * applied; otherwise pending first, holdings second (one applied in between counts twice, never zero times).
  */
 export async function mintRefusal(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, amount: bigint, nonce: bigint | undefined): Promise<Refusal | undefined> {
+  const bound = unconfirmed(d, did, chainId, d.signedMints?.(did, chainId) ?? [], nonce);
+  const now = await read(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
+  if (!checkSettlementApplies('subscription', amount, now, { burn: 0n, mint: bound })) return undefined;
   const mint = await pendingMints(d, did, chainId, nonce);
   const state = await read(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
   return checkSettlementApplies('subscription', amount, state, { burn: 0n, mint });
@@ -133,8 +141,12 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
     refuse(checkNotInFuture('settledAt', BigInt(source.request.settledAt), d.now(), d.maxFutureSkewSeconds));
     if (source.request.kind === 'redemption') {
       const { chainId, investor } = source.request;
-      // What this signer signed and the chain has not applied yet reserves the holdings (pending first, balance
-      // second: one applied in between counts twice, a conservative refusal, never zero times).
+      // What this signer signed and the chain has not applied yet reserves the holdings. While the request fits with
+      // every one not yet seen applied counted, the chain is not asked which applied; otherwise pending first, balance
+      // second: one applied in between counts twice, a conservative refusal, never zero times.
+      const bound = unconfirmed(d, did, chainId, d.signedBurns?.(did, chainId, investor as Address) ?? [], opts.nonce);
+      const now = await read(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
+      if (!checkRedemptionCovered(amount, now, bound)) return { record, destinations };
       const reserved = await pendingBurns(d, did, chainId, investor as Address, opts.nonce);
       const balance = await read(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
       refuse(checkRedemptionCovered(amount, balance, reserved));

@@ -5,6 +5,8 @@ export interface SignerMetrics {
   /** One per POST /v1/sign: signed, repeat, or the refusal code (equivocation, not_in_signer_set, ...). */
   signRequests: Counter<'outcome'>;
   requestDuration: Histogram<'route' | 'status'>;
+  /** Items per POST /v1/sign-batch. */
+  signBatchSize: Histogram;
 }
 
 export function createSignerMetrics(): SignerMetrics {
@@ -13,6 +15,7 @@ export function createSignerMetrics(): SignerMetrics {
   return {
     registry,
     signRequests: new Counter({ name: 'signer_sign_requests_total', help: 'Sign requests, by outcome or refusal code', labelNames: ['outcome'], registers: [registry] }),
+    signBatchSize: new Histogram({ name: 'signer_sign_batch_size', help: 'Items per sign batch', buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
     requestDuration: new Histogram({
       name: 'signer_http_request_duration_seconds',
       help: 'HTTP request duration',

@@ -1,4 +1,4 @@
-import { signRequestSchema, signResponseSchema } from '../schemas/committee.js';
+import { MAX_SIGN_BATCH, signBatchRequestSchema, signBatchResponseSchema, signRequestSchema, signResponseSchema } from '../schemas/committee.js';
 import { SOURCES } from '../schemas/kinds/index.js';
 import { errorSchema } from '../schemas/http.js';
 
@@ -41,6 +41,21 @@ export function signerOpenApi() {
           },
         },
       },
+      '/v1/sign-batch': {
+        post: {
+          summary: `Sign up to ${MAX_SIGN_BATCH} proposals together (group commit), each answered on its own`,
+          description:
+            'Each item is a SignRequest as for POST /v1/sign. Items are checked in order against one set of hub and chain reads, each signed item counting as pending for the ones after it (caps, holdings), exactly as if they came one by one. Each result is the item\'s signatures or its own refusal with the status POST /v1/sign would have answered; one item refused never fails the others.',
+          security: [{ aggregator: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignBatchRequest' } } } },
+          responses: {
+            '200': { description: 'per item, in order: signatures (the first ones again on a repeat) or the refusal', content: { 'application/json': { schema: { $ref: '#/components/schemas/SignBatchResponse' } } } },
+            '400': errorResponse(`body is not a batch of 1..${MAX_SIGN_BATCH} objects`),
+            '401': errorResponse('no or another `Authorization: Bearer` token than SIGNER_AUTH_TOKEN'),
+            '413': errorResponse(`body exceeds ${MAX_SIGN_BATCH * 32} KiB`),
+          },
+        },
+      },
       '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
       '/ready': { get: { summary: 'Readiness (store and hub RPC)', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },
@@ -51,6 +66,8 @@ export function signerOpenApi() {
       schemas: {
         SignRequest: strip(signRequestSchema),
         SignResponse: strip(signResponseSchema),
+        SignBatchRequest: strip(signBatchRequestSchema),
+        SignBatchResponse: strip(signBatchResponseSchema),
         ...Object.fromEntries(SOURCES.map((k) => [schemaNameOf(k.requestSchema), strip(k.requestSchema as Record<string, unknown>)])),
         Error: strip(errorSchema),
       },

@@ -1,17 +1,19 @@
-import { isAddressEqual, type Address, type Hex, type LocalAccount } from 'viem';
+import { type Hex, type LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { SignResponse } from '../schemas/committee.js';
 import { attestationDomain, attestationTypes } from '../schemas/eip712.js';
-import { didHash as hashDid, type DidHash, type DidString } from '../schemas/ids.js';
+import { didHash as hashDid, type DidString } from '../schemas/ids.js';
 import { attestationId, attestationTypedMessage, decodeMessage, encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import { attestationOf, sourceRefOf, type AnySource } from '../core/attestation.js';
 import { sourceOf } from '../schemas/kinds/index.js';
 import type { Destination } from '../core/committee-port.js';
 import { OracleError } from '../core/errors.js';
 import type { SignedChainRow, SignedStore } from './store/signed.js';
-import type { SignerCheckDeps, SignerSet, Vetted } from './checks.js';
+import type { SignerCheckDeps, SignerSet } from './checks.js';
 import type { RedemptionCheckDeps } from './redemption-checks.js';
 import { vet } from './vetting.js';
+import { batchChecks } from './batch-reads.js';
+import { SignedSettlements } from './signed-settlements.js';
 
 export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt' | 'redemption'> {
   /** The chains' redemptions modules and the registry's policies; without them the redemption kinds are refused. */
@@ -27,6 +29,9 @@ export interface SignCommand {
   nonce: bigint;
   chainIds: readonly number[];
 }
+
+/** One item of a sign batch: its signatures, or its own refusal. */
+export type BatchItemResult = ({ ok: true } & SignResult) | { ok: false; error: OracleError };
 
 export interface SignResult {
   /** Already signed earlier: these are the first signatures, returned again. */
@@ -44,7 +49,10 @@ export interface SignResult {
 export class SignerService {
   private readonly checks: SignerCheckDeps;
 
+  private readonly settlements: SignedSettlements;
+
   constructor(private readonly d: SignerServiceDeps) {
+    this.settlements = new SignedSettlements(d.store);
     this.checks = {
       ...d,
       self: d.account.address,
@@ -52,8 +60,8 @@ export class SignerService {
       signedConfigSet: (did, beforeNonce) => this.signedConfigSet(did, beforeNonce),
       signedReserveAsOf: (did) => d.store.latestReserveAsOf(did),
       signedSourceRefAt: (did, nonce) => d.store.byNonce(did, String(nonce))?.row.sourceRef,
-      signedBurns: (did, chainId, investor) => this.signedBurns(did, chainId, investor),
-      signedMints: (did, chainId) => this.signedMints(did, chainId),
+      signedBurns: (did, chainId, investor) => this.settlements.burns(did, chainId, investor),
+      signedMints: (did, chainId) => this.settlements.mints(did, chainId),
       appliedNonces: new Set(),
       redemption: d.redemption && {
         ...d.redemption,
@@ -83,37 +91,37 @@ export class SignerService {
     return out;
   }
 
-  /** Redemptions and move-outs of an investor on a chain this signer signed (settlement kind, decoded from its bytes). */
-  private signedBurns(did: string, chainId: number, investor: Address): { nonce: bigint; amount: bigint }[] {
-    const out: { nonce: bigint; amount: bigint }[] = [];
-    for (const { row, chains } of [...this.d.store.ofKind(did, 'settlement'), ...this.d.store.ofKind(did, 'move')]) {
-      if (!chains.some((c) => c.chainId === chainId)) continue;
-      const m = decodeMessage(row.message as Hex);
-      if (m.kind !== 'settlement' || (m.settlementKind !== 'redemption' && m.settlementKind !== 'moveOut')) continue;
-      if (isAddressEqual(m.investor, investor)) out.push({ nonce: m.nonce, amount: m.amount });
-    }
-    return out;
-  }
-
-  /** Subscriptions and move-ins on a chain this signer signed (settlement kind, decoded from its bytes). */
-  private signedMints(did: string, chainId: number): { nonce: bigint; amount: bigint; moveRef?: Hex }[] {
-    const out: { nonce: bigint; amount: bigint; moveRef?: Hex }[] = [];
-    for (const { row, chains } of [...this.d.store.ofKind(did, 'settlement'), ...this.d.store.ofKind(did, 'move')]) {
-      if (!chains.some((c) => c.chainId === chainId)) continue;
-      const m = decodeMessage(row.message as Hex);
-      if (m.kind !== 'settlement') continue;
-      if (m.settlementKind === 'subscription') out.push({ nonce: m.nonce, amount: m.amount });
-      // An in leg carries its move's reference as settlementRef (core/attestation.ts moveAttestation).
-      if (m.settlementKind === 'moveIn') out.push({ nonce: m.nonce, amount: m.amount, moveRef: m.settlementRef });
-    }
-    return out;
-  }
-
   get address() {
     return this.d.account.address;
   }
 
-  async sign(cmd: SignCommand): Promise<SignResult> {
+  sign(cmd: SignCommand): Promise<SignResult> {
+    return this.signWith(cmd, this.checks);
+  }
+
+  /**
+   * Signs a batch of proposals in order, as if they came one by one, against one set of hub and chain reads
+   * (batchChecks): each item signed is recorded before the next is checked, so what it reserves (caps, holdings)
+   * counts for the items after it. Each item gets its own answer; one refused never fails the others.
+   */
+  async signBatch(cmds: readonly SignCommand[]): Promise<BatchItemResult[]> {
+    const signedInBatch = new Set<string>();
+    const checks = batchChecks(this.checks, signedInBatch);
+    const out: BatchItemResult[] = [];
+    for (const cmd of cmds) {
+      try {
+        const r = await this.signWith(cmd, checks);
+        signedInBatch.add(`${hashDid(cmd.source.request.did as DidString)}:${cmd.nonce}`);
+        out.push({ ok: true, ...r });
+      } catch (err) {
+        if (!(err instanceof OracleError)) throw err;
+        out.push({ ok: false, error: err });
+      }
+    }
+    return out;
+  }
+
+  private async signWith(cmd: SignCommand, checks: SignerCheckDeps): Promise<SignResult> {
     const did = hashDid(cmd.source.request.did as DidString);
     let message: AttestationMessage;
     let encoded: Hex;
@@ -146,7 +154,7 @@ export class SignerService {
 
     // A message already approved only needs its new chains checked, not the rules again (the NAV baseline is now
     // that message itself).
-    const { destinations } = await this.vet(cmd, did, !signed);
+    const { destinations } = await vet(checks, { source: cmd.source, did, chainIds: cmd.chainIds, nonce: cmd.nonce, rules: !signed });
     const chains = await Promise.all(destinations.map(async (dest) => ({ chainId: Number(dest.chainId), receiver: dest.receiver, signature: await this.signFor(message, dest) })));
 
     const result = this.d.store.record(
@@ -166,14 +174,11 @@ export class SignerService {
     );
     if (result.outcome === 'equivocation') throw this.equivocation(result.existing.messageHash, nonce, log);
     if (result.outcome === 'source_reused') throw this.sourceReused(result.existing.nonce, log);
+    this.settlements.recorded({ didHash: did, nonce, kind: cmd.source.kind, message: encoded }, result.chains);
     const byChain = new Map(result.chains.map((c) => [c.chainId, c]));
     const answer = cmd.chainIds.map((c) => byChain.get(c)).filter((c): c is SignedChainRow => c !== undefined);
     log.info({ chains: cmd.chainIds, extended: Boolean(signed) }, 'attestation signed');
     return { repeat: false, response: this.response(id, answer) };
-  }
-
-  private vet(cmd: SignCommand, did: DidHash, rules: boolean): Promise<Vetted> {
-    return vet(this.checks, { source: cmd.source, did, chainIds: cmd.chainIds, nonce: cmd.nonce, rules });
   }
 
   private signFor(message: AttestationMessage, dest: Destination): Promise<Hex> {

@@ -29,12 +29,20 @@ export interface PackedSignatures {
   signatures: Hex;
 }
 
+/** One proposal's outcome in a batch: its packed quorums, or why it has none (the others are not affected). */
+export type BatchOutcome = { ok: true; packed: PackedSignatures[] } | { ok: false; error: QuorumUnavailableError };
+
 /**
  * How the aggregator gets committee signatures: from keys it holds (dev / single process) or from independent
  * signer processes. Either returns one packed quorum per destination or throws QuorumUnavailableError.
  */
 export interface CommitteePort {
   sign(req: QuorumRequest): Promise<PackedSignatures[]>;
+  /**
+   * Several proposals in one round (group commit): one call to each signer, each proposal answered on its own. A
+   * port without it is asked proposal by proposal.
+   */
+  signBatch?(reqs: readonly QuorumRequest[]): Promise<BatchOutcome[]>;
   /** What to log at boot: held addresses or signer URLs. */
   describe(): { mode: 'local'; addresses: readonly Address[] } | { mode: 'remote'; urls: readonly string[] };
 }

@@ -99,3 +99,14 @@ describe('loadConfig, public read limits', () => {
     expect(() => loadConfig(env({ [name]: value }))).toThrow(name);
   });
 });
+
+describe('loadConfig, group-commit batch size', () => {
+  it('proposes up to 64 settlements of a DID per committee round by default, ORACLE_SIGN_BATCH_MAX otherwise', () => {
+    expect(loadConfig(env()).signBatchMax).toBe(64);
+    expect(loadConfig(env({ ORACLE_SIGN_BATCH_MAX: '1' })).signBatchMax).toBe(1);
+  });
+
+  it.each(['0', '65', '2.5', 'many'])('refuses ORACLE_SIGN_BATCH_MAX=%s (a signer takes at most 64 per batch)', (value) => {
+    expect(() => loadConfig(env({ ORACLE_SIGN_BATCH_MAX: value }))).toThrow(/ORACLE_SIGN_BATCH_MAX: expected 1..64/);
+  });
+});

@@ -4,6 +4,7 @@ import type { Deployment } from '../schemas/deployment.js';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import { readDeploymentFile } from '../common/deployment-file.js';
 import { parseFault, type FaultSpec } from './issue/fault.js';
+import { MAX_SIGN_BATCH } from '../schemas/committee.js';
 import type { ReadConfig } from './api/read/side.js';
 
 /** Where committee signatures come from: keys this process holds, or independent signer processes. */
@@ -36,6 +37,8 @@ export interface OracleConfig {
   fault: FaultSpec | undefined;
   /** How often open signing rounds are completed (ms); every open round is tried once at boot. */
   proposalSweepMs: number;
+  /** Group commit: most settlements of one DID proposed in one committee round (1 = one round per request). */
+  signBatchMax: number;
   /** First hub block with registry events (the registry's deployment block): where member lists are read from. */
   registryStartBlock: bigint;
   /** Public read routes: per-client and global limits, cache staleness, chain-call budget (README, "Reads"). */
@@ -120,6 +123,12 @@ function loadReads(env: NodeJS.ProcessEnv): ReadConfig {
   };
 }
 
+function signBatchMax(value: string | undefined): number {
+  const n = Number(value ?? String(MAX_SIGN_BATCH));
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SIGN_BATCH) throw new ConfigError(`ORACLE_SIGN_BATCH_MAX: expected 1..${MAX_SIGN_BATCH}`);
+  return n;
+}
+
 /** The only place that reads the environment; everything else receives this object. */
 export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
   const file = readDeploymentFile(env.ORACLE_DEPLOYMENT ?? 'data/deployment.json', 'ORACLE_DEPLOYMENT');
@@ -160,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): OracleConfig {
     moveDeadlineMs: positiveInt(env.ORACLE_MOVE_DEADLINE_MS ?? '1800000', 'ORACLE_MOVE_DEADLINE_MS'),
     fault,
     proposalSweepMs: positiveInt(env.ORACLE_PROPOSAL_SWEEP_MS ?? '5000', 'ORACLE_PROPOSAL_SWEEP_MS'),
+    signBatchMax: signBatchMax(env.ORACLE_SIGN_BATCH_MAX),
     registryStartBlock: blockNumber(env.ORACLE_REGISTRY_START_BLOCK ?? '0', 'ORACLE_REGISTRY_START_BLOCK'),
     redemptions: {
       syncMs: positiveInt(env.ORACLE_REDEMPTION_SYNC_MS ?? '1000', 'ORACLE_REDEMPTION_SYNC_MS'),

@@ -60,6 +60,7 @@ Environment:
   ORACLE_LOG_SPAN_BLOCKS         most blocks one eth_getLogs covers (watchers, registry)  [5000]
   ORACLE_REGISTRY_START_BLOCK    the registry's deployment block: member lists are read from there [0]
   ORACLE_PROPOSAL_SWEEP_MS  how often open signing rounds are completed      [5000]
+  ORACLE_SIGN_BATCH_MAX  group commit: most settlements of a DID signed in one committee round [64]
   ORACLE_FAULT=step[:kind]  DEV ONLY: SIGKILL itself at a signing-round step (oracle/issue/fault.ts)
   ORACLE_PUBLIC_URL      service endpoint published in DID documents          [the request's origin]
   ORACLE_READ_CACHE_MS   staleness bound of public reads built from chain state [1000]
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     logger: logger.child({ module: 'service' }),
     now,
     maxFutureSkewSeconds: config.maxFutureSkewSeconds,
+    signBatchMax: config.signBatchMax,
   });
   const moveStore = new MoveStore(db);
   const admin = new AdminService({

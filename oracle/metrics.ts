@@ -20,6 +20,10 @@ export interface OracleMetrics {
   proposals: Counter<'outcome' | 'reason'>;
   /** Signing rounds stored and neither completed nor closed. */
   proposalsOpen: Gauge;
+  /** Group commit: proposals per committee round (1 = a lone request, sent at once). */
+  signBatchSize: Histogram;
+  /** Group commit: requests waiting for their DID's next committee round (the one in flight not counted). */
+  signQueued: Gauge;
   /** Redemptions requested today over all chains, in bps of the pool supply of the DID's latest report. */
   redemptionDailyRateBps: Gauge<'did'>;
   /** Open redemption requests (not cancelled, not fully fulfilled), under the DID's current hub stage. */
@@ -78,6 +82,8 @@ export function createMetrics(): OracleMetrics {
     registrySyncFailingDids: new Gauge({ name: 'oracle_registry_sync_failing_dids', help: 'DIDs whose registry sync is failing, retried with backoff', labelNames: ['loop'], registers: [registry] }),
     watcherFailures: new Counter({ name: 'oracle_watcher_failures_total', help: 'Chain watcher passes that failed, by watcher and chain', labelNames: ['watcher', 'chain'], registers: [registry] }),
     proposals: new Counter({ name: 'oracle_proposals_total', help: 'Signing rounds by outcome (completed, stalled, closed, reproposed)', labelNames: ['outcome', 'reason'], registers: [registry] }),
+    signBatchSize: new Histogram({ name: 'oracle_sign_batch_size', help: 'Proposals per committee round (group commit)', buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
+    signQueued: new Gauge({ name: 'oracle_sign_queued', help: 'Requests waiting for their DID\'s next committee round', registers: [registry] }),
     proposalsOpen: new Gauge({ name: 'oracle_proposals_open', help: 'Signing rounds stored and neither completed nor closed', registers: [registry] }),
     redemptionDailyRateBps: new Gauge({
       name: 'rwa_redemption_daily_rate_bps',

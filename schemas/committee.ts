@@ -68,8 +68,68 @@ export const signResponseSchema = {
   },
 } as const;
 
+/** Most proposals one POST /v1/sign-batch carries (the aggregator's ORACLE_SIGN_BATCH_MAX stays at or under it). */
+export const MAX_SIGN_BATCH = 64;
+
+export const signBatchRequestSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/sign-batch-request.json',
+  title: 'Proposals the aggregator asks one committee signer to sign together, checked in order against one set of chain reads',
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: {
+    items: { type: 'array', minItems: 1, maxItems: MAX_SIGN_BATCH, items: { type: 'object', description: 'a SignRequest (checked item by item: one that fails the schema is refused alone)' } },
+  },
+} as const;
+
+const itemRefusal = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'error'],
+  properties: {
+    status: { type: 'integer', minimum: 400, maximum: 599, description: 'the HTTP status POST /v1/sign would have answered for this item alone' },
+    error: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+    },
+  },
+} as const;
+
+export const signBatchResponseSchema = {
+  $schema: DRAFT,
+  $id: 'https://rwa-oracle.local/schemas/sign-batch-response.json',
+  title: "One committee signer's answer to a batch: per item, in order, its signatures or its own refusal",
+  type: 'object',
+  additionalProperties: false,
+  required: ['signer', 'results'],
+  properties: {
+    signer: address,
+    results: {
+      type: 'array',
+      maxItems: MAX_SIGN_BATCH,
+      description: 'one per item, in the order of items',
+      items: {
+        oneOf: [
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['attestationId', 'signatures'],
+            properties: { attestationId: { ...bytes32, description: 'keccak256 of the message bytes the signer built' }, signatures: { type: 'array', items: chainSignature } },
+          },
+          itemRefusal,
+        ],
+      },
+    },
+  },
+} as const;
+
 export type SignRequest = FromSchema<typeof signRequestSchema>;
 export type SignResponse = FromSchema<typeof signResponseSchema>;
+export type SignBatchRequest = FromSchema<typeof signBatchRequestSchema>;
+export type SignBatchResponse = FromSchema<typeof signBatchResponseSchema>;
 export type ChainSignature = SignResponse['signatures'][number];
 
 export const MAX_NONCE = MAX_UINT64;

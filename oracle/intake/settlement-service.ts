@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { NavRequest, SettlementRequest } from '../../schemas/http.js';
 import { didHash as hashDid, type DidString } from '../../schemas/ids.js';
 import type { AttestationMessage } from '../../schemas/message.js';
-import { issueAttestation, type IssueRow } from '../issue/issue.js';
+import { issueAttestation, newProposal, type IssueDeps, type IssueRow } from '../issue/issue.js';
+import { GroupCommit, type Plan } from '../issue/group-commit.js';
 import { KeyedMutex } from '../../common/mutex.js';
 import type { RegistryPort, DidRecord } from '../../core/chain/registry.js';
 import type { DestinationsPort } from '../../core/chain/destinations.js';
@@ -14,7 +15,7 @@ import { OracleError } from '../../core/errors.js';
 import { checkAmount, checkNav, checkNotInFuture, checkSettlementApplies, type Refusal } from '../../core/rules.js';
 import type { AttestationRow, AttestationStore } from '../store/attestations.js';
 import type { OracleMetrics } from '../metrics.js';
-import { PendingReservations } from '../issue/pending.js';
+import { PendingReservations, reservedBy, type PendingSettlements } from '../issue/pending.js';
 import { readChain, recoveredSigner, registeredDid, requireRole } from '../../core/guards.js';
 
 export interface ServiceDeps {
@@ -30,7 +31,11 @@ export interface ServiceDeps {
   maxFutureSkewSeconds: number;
   /** Shared with the admin service: one lock per DID for every kind, so nonces never collide. */
   lock?: KeyedMutex;
+  /** Group commit: most settlements of one DID proposed in one committee round (ORACLE_SIGN_BATCH_MAX). */
+  signBatchMax?: number;
 }
+
+export const DEFAULT_SIGN_BATCH_MAX = 64;
 
 export interface SubmitResult {
   created: boolean;
@@ -70,9 +75,12 @@ export class OracleService {
 
   private readonly pending: PendingReservations;
 
+  private readonly group: GroupCommit;
+
   constructor(private readonly d: ServiceDeps) {
     this.pending = new PendingReservations(d);
     this.lock = d.lock ?? new KeyedMutex();
+    this.group = new GroupCommit({ ...this.issueDeps(), lock: this.lock, maxBatch: d.signBatchMax ?? DEFAULT_SIGN_BATCH_MAX });
   }
 
 
@@ -101,28 +109,34 @@ export class OracleService {
     const holdings = await readHoldings();
     refuse(checkSettlementApplies(body.kind, amount, holdings));
 
-    return this.lock.run(hash, async () => {
-      const again = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
-      if (again) return this.repeat(again, requestHash, 'settlementRef');
-      // Under the lock, so two requests never both count on the same units. When the chain's nonces had to be read,
-      // the holdings are read again after them: a settlement applied in between counts twice (a conservative
-      // refusal), never zero times.
-      const pending = await readChain(`applied nonces on chain ${body.chainId}`, () =>
-        this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, r), body.settlementRef),
-      );
-      refuse(checkSettlementApplies(body.kind, amount, pending.refined ? await readHoldings() : holdings, pending.reserved));
-      const nonce = this.d.store.nextNonce(hash);
-      const message = settlementAttestation(body, hash, BigInt(nonce));
-      return this.signAndStore(message, { kind: 'settlement', request: body }, record, [chainId], {
-        did: body.did,
-        didHash: hash,
-        nonce,
-        kind: 'settlement',
-        sourceRef: body.settlementRef,
-        requestHash,
-        request: JSON.stringify(body),
-        submitter: signer,
-      });
+    const issue = this.issueDeps();
+    return this.group.submit(hash, {
+      key: `settlement:${body.settlementRef}`,
+      plan: async (nonce, earlier): Promise<Plan> => {
+        const again = this.d.store.findBySource(body.did, 'settlement', body.settlementRef);
+        if (again) return { kind: 'answer', result: this.repeat(again, requestHash, 'settlementRef') };
+        const signerSet = signerSetOnChains(this.d.store, record);
+        const open = this.d.store.proposals.openBySource(body.did, 'settlement', body.settlementRef);
+        if (open) {
+          if (open.requestHash !== requestHash) {
+            throw new OracleError('conflicting_repeat', `${body.settlementRef} is already proposed with a different body (nonce ${open.nonce})`, 'request');
+          }
+          this.d.logger.info({ did: open.did, nonce: open.nonce, kind: open.kind }, 'request repeated: completing its open proposal');
+          return { kind: 'complete', proposal: open, signerSet };
+        }
+        // Under the lock, so two requests never both count on the same units; the batch's earlier items count as if
+        // they had come first alone. When the chain's nonces had to be read, the holdings are read again after
+        // them: a settlement applied in between counts twice (a conservative refusal), never zero times.
+        const batch = reservedBy(earlier, body.chainId, investor);
+        const plus = (r: PendingSettlements): PendingSettlements => ({ burn: r.burn + batch.burn, mint: r.mint + batch.mint });
+        const pending = await readChain(`applied nonces on chain ${body.chainId}`, () =>
+          this.pending.settlements(body.did, hash, body.chainId, investor, (r) => !checkSettlementApplies(body.kind, amount, holdings, plus(r)), body.settlementRef),
+        );
+        refuse(checkSettlementApplies(body.kind, amount, pending.refined ? await readHoldings() : holdings, plus(pending.reserved)));
+        const message = settlementAttestation(body, hash, BigInt(nonce));
+        const row: IssueRow = { did: body.did, didHash: hash, nonce, kind: 'settlement', sourceRef: body.settlementRef, requestHash, request: JSON.stringify(body), submitter: signer };
+        return { kind: 'propose', proposal: newProposal(issue, message, { kind: 'settlement', request: body }, signerSet, [chainId], row), signerSet };
+      },
     });
   }
 
@@ -164,9 +178,13 @@ export class OracleService {
     return { created: false, attestation: existing };
   }
 
+  private issueDeps(): IssueDeps {
+    return { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.destinations.get(id) };
+  }
+
   private async signAndStore(message: AttestationMessage, source: SourceRequest, record: DidRecord, chainIds: readonly bigint[], row: IssueRow): Promise<SubmitResult> {
     const attestation = await issueAttestation(
-      { committee: this.d.committee, store: this.d.store, metrics: this.d.metrics, logger: this.d.logger, chain: (id) => this.d.destinations.get(id) },
+      this.issueDeps(),
       message,
       source,
       signerSetOnChains(this.d.store, record),

@@ -1,4 +1,4 @@
-import type { CommitteePort, PackedSignatures, QuorumRequest } from '../../core/committee-port.js';
+import type { BatchOutcome, CommitteePort, PackedSignatures, QuorumRequest } from '../../core/committee-port.js';
 
 /**
  * Fault injection for the crash tests (dev mode only, ORACLE_FAULT=step[:kind]): the oracle kills itself at one
@@ -34,10 +34,21 @@ export function faultHook(spec: FaultSpec | undefined, act: () => void): FaultHo
   };
 }
 
-/** The committee with the before_ask and after_threshold hooks around each round. */
+/** The committee with the before_ask and after_threshold hooks around each round (a batch: around each of its proposals). */
 export function faultyCommittee(inner: CommitteePort, hit: FaultHook): CommitteePort {
+  const batch = inner.signBatch?.bind(inner);
   return {
     describe: () => inner.describe(),
+    ...(batch
+      ? {
+          async signBatch(reqs: readonly QuorumRequest[]): Promise<BatchOutcome[]> {
+            for (const req of reqs) hit('before_ask', req.source.kind);
+            const outcomes = await batch(reqs);
+            outcomes.forEach((o, i) => o.ok && hit('after_threshold', reqs[i]!.source.kind));
+            return outcomes;
+          },
+        }
+      : {}),
     async sign(req: QuorumRequest): Promise<PackedSignatures[]> {
       hit('before_ask', req.source.kind);
       const packed = await inner.sign(req);

@@ -1,11 +1,11 @@
 import type { Address, Hex } from 'viem';
 import type { Logger } from 'pino';
 import { attestationId, decodeMessage, encodeMessage, type AttestationMessage } from '../../schemas/message.js';
-import { QuorumUnavailableError, type CommitteePort, type Destination } from '../../core/committee-port.js';
+import { QuorumUnavailableError, type BatchOutcome, type CommitteePort, type Destination, type QuorumRequest } from '../../core/committee-port.js';
 import type { AnySource } from '../../core/attestation.js';
 import { OracleError } from '../../core/errors.js';
 import type { AttestationRow, AttestationStore } from '../store/attestations.js';
-import type { ProposalRow } from '../store/proposals.js';
+import type { NewProposal, ProposalRow } from '../store/proposals.js';
 import type { OracleMetrics } from '../metrics.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 
@@ -51,6 +51,20 @@ export async function issueAttestation(
     // The same message; signed by the set the chains hold now (a rotation may have applied since it was proposed).
     return runProposal(d, open, signerSet);
   }
+  const proposal = d.store.proposals.insert(newProposal(d, message, source, signerSet, chainIds, row));
+  d.metrics.proposalsOpen.set(d.store.proposals.countOpen());
+  return runProposal(d, proposal);
+}
+
+/** The proposal of a new message at its nonce (row.nonce): what is stored before any signer is asked. */
+export function newProposal(
+  d: Pick<IssueDeps, 'chain'>,
+  message: AttestationMessage,
+  source: AnySource,
+  signerSet: { signers: readonly Address[]; threshold: number },
+  chainIds: readonly bigint[],
+  row: IssueRow,
+): NewProposal {
   const destinations: Destination[] = [];
   for (const chainId of chainIds) {
     const chain = d.chain(Number(chainId));
@@ -58,7 +72,7 @@ export async function issueAttestation(
   }
   const rest: RowRest = { request: row.request, submitter: row.submitter, navValue: row.navValue ?? null, asOf: row.asOf ?? null };
   const encoded = encodeMessage(message);
-  const proposal = d.store.proposals.insert({
+  return {
     didHash: row.didHash,
     nonce: row.nonce,
     did: row.did,
@@ -72,9 +86,7 @@ export async function issueAttestation(
     signerSet: json({ signers: signerSet.signers, threshold: signerSet.threshold }),
     row: json(rest),
     createdAt: new Date().toISOString(),
-  });
-  d.metrics.proposalsOpen.set(d.store.proposals.countOpen());
-  return runProposal(d, proposal);
+  };
 }
 
 /**
@@ -83,10 +95,15 @@ export async function issueAttestation(
  * Throws OracleError 503 `quorum_unavailable` when the round cannot complete now (the proposal stays open, or is
  * closed when signers refused it for good).
  */
-export async function runProposal(d: IssueDeps, first: ProposalRow, signerSet?: { signers: readonly Address[]; threshold: number }): Promise<AttestationRow> {
+export async function runProposal(
+  d: IssueDeps,
+  first: ProposalRow,
+  signerSet?: { signers: readonly Address[]; threshold: number },
+  firstOutcome?: Completion,
+): Promise<AttestationRow> {
   let p = first;
   for (let round = 0; ; round += 1) {
-    const outcome = await completeProposal(d, p, signerSet);
+    const outcome = round === 0 && firstOutcome ? firstOutcome : await completeProposal(d, p, signerSet);
     if (outcome.ok) return outcome.attestation;
     const err = outcome.error;
     const otherMessageAtNonce = err.impossible && err.refusals.length > 0 && err.refusals.every((c) => c === 'equivocation');
@@ -104,20 +121,36 @@ export async function runProposal(d: IssueDeps, first: ProposalRow, signerSet?: 
   }
 }
 
-type Completion = { ok: true; attestation: AttestationRow } | { ok: false; error: QuorumUnavailableError };
+export type Completion = { ok: true; attestation: AttestationRow } | { ok: false; error: QuorumUnavailableError };
 
-/** Asks the committee for the stored message and stores the attestation; a failed round stays open or is closed. */
-export async function completeProposal(d: IssueDeps, p: ProposalRow, signerSet?: { signers: readonly Address[]; threshold: number }): Promise<Completion> {
+/** What the committee is asked for a stored proposal: its message, destinations and the set that must sign. */
+export function quorumRequestOf(p: ProposalRow, signerSet?: { signers: readonly Address[]; threshold: number }): QuorumRequest {
   const message = decodeMessage(p.message as Hex);
   const destinations = (JSON.parse(p.destinations) as { chainId: string; receiver: Address }[]).map((x) => ({ chainId: BigInt(x.chainId), receiver: x.receiver }));
   const set = signerSet ?? (JSON.parse(p.signerSet) as { signers: Address[]; threshold: number });
-  const source = JSON.parse(p.source) as AnySource;
-  const log = d.logger.child({ attestationId: p.id, did: p.did, nonce: p.nonce, kind: p.kind });
-  let perChain: { chainId: number; receiver: string; signatures: string }[];
+  return { message, source: JSON.parse(p.source) as AnySource, destinations, signers: set.signers, threshold: set.threshold };
+}
+
+/** Asks the committee for the stored message and stores the attestation; a failed round stays open or is closed. */
+export async function completeProposal(d: IssueDeps, p: ProposalRow, signerSet?: { signers: readonly Address[]; threshold: number }): Promise<Completion> {
+  let outcome: BatchOutcome;
   try {
-    perChain = await d.committee.sign({ message, source, destinations, signers: set.signers, threshold: set.threshold });
+    outcome = { ok: true, packed: await d.committee.sign(quorumRequestOf(p, signerSet)) };
   } catch (err) {
     if (!(err instanceof QuorumUnavailableError)) throw err;
+    outcome = { ok: false, error: err };
+  }
+  return settleRound(d, p, outcome);
+}
+
+/**
+ * Stores what the committee answered for a proposal: the attestation with its signatures, marking the proposal done;
+ * or, without a quorum, the proposal closed (signers refused it for good) or left open for a retry or the sweep.
+ */
+export function settleRound(d: IssueDeps, p: ProposalRow, outcome: BatchOutcome): Completion {
+  const log = d.logger.child({ attestationId: p.id, did: p.did, nonce: p.nonce, kind: p.kind });
+  if (!outcome.ok) {
+    const err = outcome.error;
     const at = new Date().toISOString();
     if (err.impossible) {
       const reason = [...new Set(err.refusals)].join(',');
@@ -132,6 +165,7 @@ export async function completeProposal(d: IssueDeps, p: ProposalRow, signerSet?:
     }
     return { ok: false, error: err };
   }
+  const perChain = outcome.packed;
   const rest = JSON.parse(p.row) as RowRest;
   const full = { did: p.did, didHash: p.didHash, nonce: p.nonce, kind: p.kind, sourceRef: p.sourceRef, requestHash: p.requestHash, ...rest, id: p.id, message: p.message, createdAt: new Date().toISOString() };
   const seq = d.store.insert(full, perChain);

@@ -94,17 +94,25 @@ export class PendingReservations {
 
   /** What the DID's open settlement rounds for the chain would consume (never on chain yet: not stored). */
   private openRounds(did: string, chainId: number, investor: Address, ownRef: string | undefined): PendingSettlements {
-    const out: PendingSettlements = { burn: 0n, mint: 0n };
-    for (const p of this.d.store.proposals.openOfKind(did, 'settlement')) {
-      if (p.sourceRef === ownRef) continue;
-      const chains = (JSON.parse(p.destinations) as { chainId: string }[]).map((x) => Number(x.chainId));
-      const m = decodeMessage(p.message as Hex);
-      if (m.kind !== 'settlement' || !chains.includes(chainId)) continue;
-      const burns = m.settlementKind === 'redemption' || m.settlementKind === 'moveOut';
-      if (burns && !isAddressEqual(m.investor, investor)) continue;
-      if (burns) out.burn += m.amount;
-      else out.mint += m.amount;
-    }
-    return out;
+    return reservedBy(this.d.store.proposals.openOfKind(did, 'settlement').filter((p) => p.sourceRef !== ownRef), chainId, investor);
   }
+}
+
+/**
+ * What proposed settlements (open rounds, or a batch's items not stored yet) would consume on a chain: burns of the
+ * investor's holdings, mints under the chain's cap whoever the investor.
+ */
+export function reservedBy(proposals: readonly { kind: string; message: string; destinations: string }[], chainId: number, investor: Address): PendingSettlements {
+  const out: PendingSettlements = { burn: 0n, mint: 0n };
+  for (const p of proposals) {
+    if (p.kind !== 'settlement') continue;
+    const chains = (JSON.parse(p.destinations) as { chainId: string }[]).map((x) => Number(x.chainId));
+    const m = decodeMessage(p.message as Hex);
+    if (m.kind !== 'settlement' || !chains.includes(chainId)) continue;
+    const burns = m.settlementKind === 'redemption' || m.settlementKind === 'moveOut';
+    if (burns && !isAddressEqual(m.investor, investor)) continue;
+    if (burns) out.burn += m.amount;
+    else out.mint += m.amount;
+  }
+  return out;
 }

@@ -28,6 +28,11 @@ export class ProposalStore {
       .get();
   }
 
+  /** Stores a batch's proposals as open in one transaction: all of them, or none (a nonce taken throws). */
+  insertMany(ps: readonly NewProposal[]): ProposalRow[] {
+    return this.db.transaction(() => ps.map((p) => this.insert(p)));
+  }
+
   /** The open proposal for a request (DID, kind, source reference), if any. */
   openBySource(did: string, kind: ProposalRow['kind'], sourceRef: string): ProposalRow | undefined {
     return this.db

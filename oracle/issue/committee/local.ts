@@ -3,7 +3,7 @@ import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { attestationDomain, attestationTypes } from '../../../schemas/eip712.js';
 import { attestationTypedMessage, type AttestationMessage } from '../../../schemas/message.js';
 import { packQuorum } from './quorum.js';
-import { QuorumUnavailableError, type CommitteePort, type Destination, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
+import { QuorumUnavailableError, type BatchOutcome, type CommitteePort, type Destination, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
 
 /**
  * Committee keys held by the oracle process itself: dev mode and single-process deployments. For each destination
@@ -29,6 +29,20 @@ export class Committee implements CommitteePort {
     const out: PackedSignatures[] = [];
     for (const d of req.destinations) {
       out.push({ chainId: Number(d.chainId), receiver: d.receiver, signatures: await this.signFor(req.message, d, req.signers, req.threshold) });
+    }
+    return out;
+  }
+
+  /** Each proposal signed on its own: the keys are here, there is no round trip to save. */
+  async signBatch(reqs: readonly QuorumRequest[]): Promise<BatchOutcome[]> {
+    const out: BatchOutcome[] = [];
+    for (const req of reqs) {
+      try {
+        out.push({ ok: true, packed: await this.sign(req) });
+      } catch (err) {
+        if (!(err instanceof QuorumUnavailableError)) throw err;
+        out.push({ ok: false, error: err });
+      }
     }
     return out;
   }

@@ -3,25 +3,13 @@ import type { Logger } from 'pino';
 import { signResponseSchema, type SignRequest, type SignResponse } from '../../../schemas/committee.js';
 import { attestationId, encodeMessage } from '../../../schemas/message.js';
 import { parserFor } from '../../../schemas/validate.js';
-import type { OracleMetrics } from '../../metrics.js';
-import { checkSignature, packQuorum } from './quorum.js';
-import { DEFINITIVE_REFUSAL_STATUSES, QuorumUnavailableError, type CommitteePort, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
+import { packQuorum } from './quorum.js';
+import { acceptSignatures, errorCodeOf, signRequestOf, type Collected } from './accept.js';
+import { signBatchRemote } from './remote-batch.js';
+import type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
+import { DEFINITIVE_REFUSAL_STATUSES, QuorumUnavailableError, type BatchOutcome, type CommitteePort, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
-
-export interface RemoteCommitteeDeps {
-  /** Base URLs of the signer processes (no trailing slash). */
-  urls: readonly string[];
-  /** Deadline of one call to one signer. */
-  timeoutMs: number;
-  /** Bearer token of each signer, by the index of its URL (each signer's SIGNER_AUTH_TOKEN). */
-  tokens?: readonly string[];
-  metrics: Pick<OracleMetrics, 'signerCalls' | 'signaturesRejected' | 'signerCallDuration'>;
-  logger: Logger;
-  fetch?: FetchLike;
-  /** Called when a signer's answer added valid signatures (the dev-mode fault hook, see oracle/issue/fault.ts). */
-  onSignerAnswered?: (kind: string) => void;
-}
+export type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
 
 /** What one call to one signer came to. Never thrown: a signer that fails only lowers availability. */
 type CallResult =
@@ -29,17 +17,8 @@ type CallResult =
   | { outcome: 'refused'; status: number; code: string }
   | { outcome: 'unreachable' | 'timeout' | 'cancelled' | 'bad_response'; detail: string };
 
-type Collected = Map<number, { signer: Address; signature: Hex }[]>;
-
 const parseResponse = parserFor<SignResponse>(signResponseSchema);
 
-function errorCodeOf(json: unknown): string {
-  if (typeof json === 'object' && json !== null && 'error' in json) {
-    const e = (json as { error: unknown }).error;
-    if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') return (e as { code: string }).code;
-  }
-  return 'unknown';
-}
 
 /**
  * The committee as independent signer processes. Asks every signer in parallel (each call with its own deadline),
@@ -64,14 +43,7 @@ export class RemoteCommittee implements CommitteePort {
     const id = attestationId(encodeMessage(req.message));
     const log = this.d.logger.child({ attestationId: id, did: source.request.did, nonce: String(req.message.nonce), kind: source.kind });
     // The original request as posted (config: the registry snapshot); each signer rebuilds the message from it.
-    const body: SignRequest = {
-      kind: source.kind,
-      request: source.request,
-      nonce: String(req.message.nonce),
-      chainIds: req.destinations.map((x) => Number(x.chainId)),
-      ...(source.kind === 'reserve' ? { caps: source.caps } : {}),
-      ...(source.kind === 'move' ? { leg: source.leg, settledAt: source.settledAt, ...(source.leg !== 'out' ? { outNonce: source.outNonce } : {}) } : {}),
-    };
+    const body = signRequestOf(req);
     const collected: Collected = new Map(req.destinations.map((x) => [Number(x.chainId), []]));
     const quorumMet = () => req.destinations.every((x) => packQuorum(collected.get(Number(x.chainId)) ?? [], req.threshold) !== undefined);
     const stop = new AbortController();
@@ -112,6 +84,11 @@ export class RemoteCommittee implements CommitteePort {
     return packed;
   }
 
+  /** Several proposals in one call to each signer (POST /v1/sign-batch), each one's quorum on its own. */
+  signBatch(reqs: readonly QuorumRequest[]): Promise<BatchOutcome[]> {
+    return signBatchRemote({ ...this.d, fetch: this.fetch }, reqs);
+  }
+
   /** Calls one signer and adds its verified signatures to `collected`; returns a short outcome for messages. */
   private async collect(
     url: string,
@@ -150,24 +127,7 @@ export class RemoteCommittee implements CommitteePort {
       log.warn({ signerUrl: url, claimedSigner: r.signer, signerAttestationId: r.attestationId }, 'signer built a different message; ignored');
       return 'message mismatch';
     }
-    let accepted = 0;
-    const rejected: string[] = [];
-    for (const s of r.signatures) {
-      const dest = req.destinations.find((x) => Number(x.chainId) === s.chainId);
-      if (!dest) continue;
-      const check =
-        s.receiver.toLowerCase() === dest.receiver.toLowerCase()
-          ? await checkSignature(req.message, dest, s.signature as Hex, r.signer as Address, req.signers)
-          : ({ ok: false, reason: 'receiver_mismatch' } as const);
-      if (!check.ok) {
-        rejected.push(check.reason);
-        this.d.metrics.signaturesRejected.inc({ signer, reason: check.reason });
-        log.warn({ signerUrl: url, claimedSigner: r.signer, chainId: s.chainId, reason: check.reason }, 'signer signature rejected');
-        continue;
-      }
-      collected.get(s.chainId)?.push({ signer: check.signer, signature: s.signature as Hex });
-      accepted += 1;
-    }
+    const { accepted, rejected } = await acceptSignatures({ metrics: this.d.metrics, log, url }, req, r.signer as Address, r.signatures, collected);
     this.d.metrics.signerCalls.inc({ signer, outcome: accepted > 0 ? 'signed' : 'rejected' });
     if (accepted > 0) this.d.onSignerAnswered?.(body.kind);
     log.debug({ signerUrl: url, signer: r.signer, accepted, duration_ms: durationMs }, 'committee signer answered');

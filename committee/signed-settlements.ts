@@ -1,0 +1,77 @@
+import { isAddressEqual, type Address, type Hex } from 'viem';
+import { decodeMessage } from '../schemas/message.js';
+import type { SignedChainRow, SignedRow, SignedStore } from './store/signed.js';
+
+/** A settlement (or a move leg, stored as one) this signer signed, decoded once from the bytes it signed. */
+interface Signed {
+  nonce: bigint;
+  chainIds: Set<number>;
+  burns: boolean;
+  investor: Address;
+  amount: bigint;
+  /** An in leg's move reference (its settlementRef): a voided move's in leg never applies. */
+  moveRef?: Hex;
+  mints: boolean;
+}
+
+const KINDS = new Set<SignedRow['kind']>(['settlement', 'move']);
+
+/**
+ * What this signer signed of a DID's settlements and move legs, read from its store once per DID and kept up to date
+ * as it records (this process is its store's only writer), so a sign request no longer reads and decodes the DID's
+ * whole history.
+ */
+export class SignedSettlements {
+  private readonly byDid = new Map<string, Map<string, Signed>>();
+
+  constructor(private readonly store: Pick<SignedStore, 'ofKind'>) {}
+
+  /** A message and its chains were recorded: a settlement or move leg joins (or extends) the DID's list once loaded. */
+  recorded(row: Pick<SignedRow, 'didHash' | 'nonce' | 'kind' | 'message'>, chains: readonly Pick<SignedChainRow, 'chainId'>[]): void {
+    const known = this.byDid.get(row.didHash);
+    if (!known || !KINDS.has(row.kind)) return;
+    this.add(known, row, chains);
+  }
+
+  burns(did: string, chainId: number, investor: Address): { nonce: bigint; amount: bigint }[] {
+    return this.of(did)
+      .filter((s) => s.burns && s.chainIds.has(chainId) && isAddressEqual(s.investor, investor))
+      .map((s) => ({ nonce: s.nonce, amount: s.amount }));
+  }
+
+  mints(did: string, chainId: number): { nonce: bigint; amount: bigint; moveRef?: Hex }[] {
+    return this.of(did)
+      .filter((s) => s.mints && s.chainIds.has(chainId))
+      .map((s) => ({ nonce: s.nonce, amount: s.amount, ...(s.moveRef ? { moveRef: s.moveRef } : {}) }));
+  }
+
+  private of(did: string): Signed[] {
+    let known = this.byDid.get(did);
+    if (!known) {
+      known = new Map();
+      for (const kind of KINDS) for (const { row, chains } of this.store.ofKind(did, kind)) this.add(known, row, chains);
+      this.byDid.set(did, known);
+    }
+    return [...known.values()];
+  }
+
+  private add(known: Map<string, Signed>, row: Pick<SignedRow, 'nonce' | 'message'>, chains: readonly Pick<SignedChainRow, 'chainId'>[]): void {
+    const had = known.get(row.nonce);
+    if (had) {
+      for (const c of chains) had.chainIds.add(c.chainId);
+      return;
+    }
+    const m = decodeMessage(row.message as Hex);
+    if (m.kind !== 'settlement') return;
+    const burns = m.settlementKind === 'redemption' || m.settlementKind === 'moveOut';
+    known.set(row.nonce, {
+      nonce: m.nonce,
+      chainIds: new Set(chains.map((c) => c.chainId)),
+      burns,
+      mints: !burns,
+      investor: m.investor,
+      amount: m.amount,
+      ...(m.settlementKind === 'moveIn' ? { moveRef: m.settlementRef } : {}),
+    });
+  }
+}

@@ -1,0 +1,159 @@
+import type { Address, Hex } from 'viem';
+import type { Logger } from 'pino';
+import { signBatchResponseSchema, type SignBatchRequest, type SignBatchResponse } from '../../../schemas/committee.js';
+import { attestationId, encodeMessage } from '../../../schemas/message.js';
+import { parserFor } from '../../../schemas/validate.js';
+import { packQuorum } from './quorum.js';
+import { acceptSignatures, errorCodeOf, signRequestOf, type Collected } from './accept.js';
+import type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
+import { DEFINITIVE_REFUSAL_STATUSES, QuorumUnavailableError, type BatchOutcome, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
+
+const parseResponse = parserFor<SignBatchResponse>(signBatchResponseSchema);
+
+/** One proposal of the batch and what the signers' answers came to for it. */
+interface Item {
+  req: QuorumRequest;
+  id: Hex;
+  log: Logger;
+  collected: Collected;
+  /** Codes of the signers that refused it for good (4xx other than 401/429). */
+  refusals: string[];
+  outcomes: string[];
+}
+
+type CallResult =
+  | { outcome: 'answered'; response: SignBatchResponse }
+  | { outcome: 'refused'; status: number; code: string }
+  | { outcome: 'unreachable' | 'timeout' | 'cancelled' | 'bad_response'; detail: string };
+
+const met = (it: Item) => it.req.destinations.every((x) => packQuorum(it.collected.get(Number(x.chainId)) ?? [], it.req.threshold) !== undefined);
+
+/**
+ * Group commit over remote signers: one POST /v1/sign-batch to every signer in parallel with all the proposals, each
+ * signer's per-item answers verified as for one proposal (acceptSignatures); waits until every proposal has its quorum
+ * or every signer answered, cancels the stragglers, and answers per proposal: its packed quorums, or a
+ * QuorumUnavailableError of its own (`impossible` when so many signers refused that one for good that the rest cannot
+ * reach the threshold). A whole call that fails (down, timeout, 401, a bad answer) only lowers availability.
+ */
+export async function signBatchRemote(d: RemoteCommitteeDeps & { fetch: FetchLike }, reqs: readonly QuorumRequest[]): Promise<BatchOutcome[]> {
+  const items: Item[] = reqs.map((req) => {
+    const id = attestationId(encodeMessage(req.message));
+    return {
+      req,
+      id,
+      log: d.logger.child({ attestationId: id, did: req.source.request.did, nonce: String(req.message.nonce), kind: req.source.kind }),
+      collected: new Map(req.destinations.map((x) => [Number(x.chainId), []])),
+      refusals: [],
+      outcomes: [],
+    };
+  });
+  const body: SignBatchRequest = { items: reqs.map(signRequestOf) };
+  const stop = new AbortController();
+  let calls: Promise<void>[] = [];
+  await new Promise<void>((resolve) => {
+    let pending = d.urls.length;
+    calls = d.urls.map((url, i) =>
+      askOne(d, url, i, body, items, stop.signal).then(() => {
+        pending -= 1;
+        if (pending === 0 || items.every(met)) resolve();
+      }),
+    );
+  });
+  stop.abort();
+  await Promise.all(calls);
+  return items.map((it) => outcomeOf(d, it));
+}
+
+function outcomeOf(d: RemoteCommitteeDeps, it: Item): BatchOutcome {
+  const packed: PackedSignatures[] = [];
+  for (const dest of it.req.destinations) {
+    const sigs = it.collected.get(Number(dest.chainId)) ?? [];
+    const signatures = packQuorum(sigs, it.req.threshold);
+    if (!signatures) {
+      const valid = new Set(sigs.map((s) => s.signer)).size;
+      it.log.warn({ chainId: Number(dest.chainId), valid, threshold: it.req.threshold, outcomes: it.outcomes }, 'committee quorum not reached');
+      const impossible = d.urls.length - it.refusals.length < it.req.threshold;
+      const error = new QuorumUnavailableError(
+        `${valid} valid committee signature(s) for chain ${dest.chainId}, ${it.req.threshold} required (${it.outcomes.filter(Boolean).join('; ')})`,
+        { refusals: it.refusals, impossible },
+      );
+      return { ok: false, error };
+    }
+    packed.push({ chainId: Number(dest.chainId), receiver: dest.receiver, signatures });
+  }
+  return { ok: true, packed };
+}
+
+/** Calls one signer with the batch and adds its verified signatures (or its refusals) to each item. */
+async function askOne(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string, index: number, body: SignBatchRequest, items: Item[], stop: AbortSignal): Promise<void> {
+  const label = `signer ${index + 1}`;
+  const started = performance.now();
+  let result: CallResult;
+  try {
+    result = await call(d, url, body, stop);
+  } catch (err) {
+    d.logger.error({ err, signerUrl: url }, 'signer batch call failed unexpectedly');
+    result = { outcome: 'bad_response', detail: 'unexpected error' };
+  }
+  const durationMs = Math.round(performance.now() - started);
+  d.metrics.signerCallDuration.observe({ signer: url }, durationMs / 1000);
+  if (result.outcome === 'answered' && result.response.results.length !== items.length) {
+    result = { outcome: 'bad_response', detail: `${result.response.results.length} results for ${items.length} items` };
+  }
+  if (result.outcome !== 'answered') {
+    d.metrics.signerCalls.inc({ signer: url, outcome: result.outcome });
+    const detail = result.outcome === 'refused' ? `refused ${result.status} ${result.code}` : `${result.outcome}: ${result.detail}`;
+    if (result.outcome !== 'cancelled') d.logger.warn({ signerUrl: url, outcome: result.outcome, detail, items: items.length, duration_ms: durationMs }, 'committee signer did not sign the batch');
+    // A whole batch refused is not a verdict on any one proposal: asked alone (the sweep), each gets its own.
+    for (const it of items) it.outcomes[index] = `${label}: ${result.outcome === 'cancelled' ? 'cancelled after quorum' : detail}`;
+    return;
+  }
+  const signer = result.response.signer as Address;
+  let signedAny = false;
+  for (const [i, r] of result.response.results.entries()) {
+    const it = items[i]!;
+    if (!('signatures' in r)) {
+      d.metrics.signerCalls.inc({ signer: url, outcome: 'refused' });
+      if (DEFINITIVE_REFUSAL_STATUSES.has(r.status)) it.refusals.push(r.error.code);
+      it.outcomes[index] = `${label}: refused (${r.error.code})`;
+      it.log.warn({ signerUrl: url, status: r.status, code: r.error.code }, 'committee signer refused a batch item');
+      continue;
+    }
+    if (r.attestationId.toLowerCase() !== it.id.toLowerCase()) {
+      d.metrics.signerCalls.inc({ signer: url, outcome: 'message_mismatch' });
+      it.log.warn({ signerUrl: url, claimedSigner: signer, signerAttestationId: r.attestationId }, 'signer built a different message; ignored');
+      it.outcomes[index] = `${label}: message mismatch`;
+      continue;
+    }
+    const { accepted, rejected } = await acceptSignatures({ metrics: d.metrics, log: it.log, url }, it.req, signer, r.signatures, it.collected);
+    d.metrics.signerCalls.inc({ signer: url, outcome: accepted > 0 ? 'signed' : 'rejected' });
+    it.outcomes[index] = `${label}: ${accepted > 0 ? 'signed' : `rejected (${[...new Set(rejected)].join(', ') || 'no signature for the requested chains'})`}`;
+    if (accepted > 0) {
+      signedAny = true;
+      d.onSignerAnswered?.(it.req.source.kind);
+    }
+  }
+  d.logger.debug({ signerUrl: url, signer, items: items.length, signedAny, duration_ms: durationMs }, 'committee signer answered a batch');
+}
+
+async function call(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string, body: SignBatchRequest, stop: AbortSignal): Promise<CallResult> {
+  const timeout = AbortSignal.timeout(d.timeoutMs);
+  const signal = AbortSignal.any([stop, timeout]);
+  let res: Response;
+  let json: unknown;
+  try {
+    const token = d.tokens?.[d.urls.indexOf(url)];
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    res = await d.fetch(`${url}/v1/sign-batch`, { method: 'POST', headers, body: JSON.stringify(body), signal });
+    json = await res.json();
+  } catch (err) {
+    if (err instanceof SyntaxError) return { outcome: 'bad_response', detail: 'body is not JSON' };
+    if (stop.aborted) return { outcome: 'cancelled', detail: 'quorum reached' };
+    if (timeout.aborted) return { outcome: 'timeout', detail: `no answer within ${d.timeoutMs} ms` };
+    return { outcome: 'unreachable', detail: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) };
+  }
+  if (!res.ok) return { outcome: 'refused', status: res.status, code: errorCodeOf(json) };
+  const parsed = parseResponse(json);
+  if (!parsed.ok) return { outcome: 'bad_response', detail: `${parsed.issue.field} ${parsed.issue.message}` };
+  return { outcome: 'answered', response: parsed.value };
+}
