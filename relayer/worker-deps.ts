@@ -43,6 +43,11 @@ export interface WorkerDeps {
   now: () => number;
   random: () => number;
   idleMs: number;
+  /**
+   * Pipelined delivery: tasks (transactions) in flight at most, items per batch at most (1: no batches), and how
+   * many unfinished jobs a pass looks at. Defaults: 16, 64, 5000.
+   */
+  pipeline?: { maxInFlight: number; maxBatch: number; scanLimit?: number };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Address, Hex, PublicClient } from 'viem';
 import { escalateFees, type EscalationPolicy, type Fees } from '../fees.js';
-import type { NonceManager } from '../nonces.js';
+import { isNonceRefusal, type NonceManager } from '../nonces.js';
 import type { Replacement, Submitted } from './transport.js';
 import { RwaError } from '../../common/errors.js';
 
@@ -36,11 +36,24 @@ export interface SenderContext {
 export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?: Replacement): Promise<Submitted> {
   const network = await ctx.pub.estimateFeesPerGas();
   const now: Fees = { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas };
+  // A stuck nonce above the node's pending count sits behind a gap (the node lost transactions before it, e.g. a
+  // restart emptied its pool): replacing it cannot help; a fresh send from the node's count fills the gap.
+  if (replace && replace.nonce > (await ctx.pub.getTransactionCount({ address: ctx.account, blockTag: 'pending' }))) {
+    ctx.nonces.resync(ctx.chainId, ctx.account);
+    replace = undefined;
+  }
   if (replace) {
     const fees = escalateFees(replace.fees, now, ctx.escalation);
     if (!fees) throw new FeeCapReachedError(`replacement of nonce ${replace.nonce} would pass the fee cap; waiting for the stuck transaction`);
     const gas = await tx.estimateGas();
-    return { txHash: await tx.write(replace.nonce, fees, (gas * 12n) / 10n), nonce: replace.nonce, fees };
+    try {
+      return { txHash: await tx.write(replace.nonce, fees, (gas * 12n) / 10n), nonce: replace.nonce, fees };
+    } catch (err) {
+      // The stuck transaction's nonce is spent (another sender used the account, or it was mined meanwhile; the
+      // caller asked the chain first, and the receiver refuses a message twice): send it anew with a fresh nonce.
+      if (!isNonceRefusal(err) || !/nonce too low|nonce has already been used/i.test(String((err as Error).message))) throw err;
+      ctx.nonces.resync(ctx.chainId, ctx.account);
+    }
   }
   // A network asking more than the cap blocks the whole chain (every delivery would pay it): wait, send nothing.
   if (now.maxFeePerGas > ctx.escalation.maxFeePerGasCap) {
