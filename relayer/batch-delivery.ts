@@ -36,7 +36,8 @@ export async function deliverBatch(w: ChainWorker, t: Transport, group: readonly
     const batch = await dryRun(w, t, open, log);
     open = batch;
     if (open.length === 0) return;
-    const sent = await t.submitBatch(open, stuck);
+    const endTurn = await w.turn(first);
+    const sent = await t.submitBatch(open, stuck).finally(endTurn);
     const now = w.d.now();
     for (const j of open) w.d.outbox.markSubmitted(j.id, sent, now);
     w.d.metrics.batchSize.observe({ chain: String(w.d.chainId), transport: t.name }, open.length);

@@ -9,6 +9,7 @@ import { GOVERNANCE_DID_HASH, type Job } from './store/outbox.js';
  * is a barrier for every DID. One thing is new: a settlement may go while its DID's earlier jobs are still in flight,
  * when those were sent from the relayer's account on this chain (`accountOrdered` transports) and it is too: the
  * account's nonces then put it after them in the chain's order, and settlements of one DID may share a block. A
+ * settlement may also follow its DID's jobs picked in the same pass (the worker sends them in pick order). A
  * settlement misplaced by a failed earlier job (its config or reserve reverted) reverts for its DID and waits
  * (`wait-did`) until that job lands. NAV rounds and every state-setting kind still wait until the DID's earlier jobs
  * are finished, so a reverted round can never be overtaken by the next.
@@ -58,15 +59,15 @@ export function pickReady(unfinished: readonly Job[], v: ScheduleView): Job[] {
     const free = FIXES.includes(j.kind)
       ? d.admin === 0
       : d.all === 0 || (isSettlement(j) && j.quorumTransports === null && v.accountOrdered(j.transport) && d.blocking === 0);
-    d.next.all += 1;
-    if (!passable(j, v)) d.next.blocking += 1;
-    if (j.kind !== 'settlement' && j.kind !== 'nav') d.next.admin += 1;
-    if (!free || v.busy.has(j.id) || v.disabled.has(j.transport) || j.nextAttemptAt > v.now) continue;
-    if (j.quorumTransports !== null) {
-      if (attestationsInWork.has(j.attestationId)) continue;
-      attestationsInWork.add(j.attestationId);
+    const picked = free && !v.busy.has(j.id) && !v.disabled.has(j.transport) && j.nextAttemptAt <= v.now && !(j.quorumTransports !== null && attestationsInWork.has(j.attestationId));
+    if (picked) {
+      ready.push(j);
+      if (j.quorumTransports !== null) attestationsInWork.add(j.attestationId);
     }
-    ready.push(j);
+    // A job picked now is sent before the later ones picked now (the worker sends in pick order): passable too.
+    d.next.all += 1;
+    if (!passable(j, v) && !(picked && j.quorumTransports === null && v.accountOrdered(j.transport))) d.next.blocking += 1;
+    if (j.kind !== 'settlement' && j.kind !== 'nav') d.next.admin += 1;
   }
   return ready;
 }

@@ -131,8 +131,21 @@ export class ChainWorker {
     return out;
   }
 
+  /**
+   * Starts a task. Fresh jobs of an account-ordered transport take a turn to send: tasks send in the order they were
+   * started (each releases its turn once its transaction is accepted, or when it ends without one), so jobs picked
+   * in one pass land on chain in oracle order; their reads and dry-runs meanwhile run concurrently.
+   */
   private launch(jobs: readonly Job[], work: () => Promise<void>): void {
     const id = this.nextTask++;
+    const ordered = jobs.every((j) => j.state === 'pending' && j.quorumTransports === null && this.transportOf(j)?.accountOrdered === true);
+    let release = () => {};
+    if (ordered) {
+      const wait = this.sendTail;
+      const done = new Promise<void>((resolve) => (release = resolve));
+      this.sendTail = wait.then(() => done);
+      for (const j of jobs) this.turns.set(j.id, { wait, release });
+    }
     for (const j of jobs) this.busy.add(j.id);
     const task = work()
       .catch((err: unknown) => {
@@ -141,11 +154,26 @@ export class ChainWorker {
         this.d.logger.error({ err, jobs: jobs.map((j) => j.id) }, 'delivery task failed unexpectedly');
       })
       .finally(() => {
-        for (const j of jobs) this.busy.delete(j.id);
+        release();
+        for (const j of jobs) {
+          this.busy.delete(j.id);
+          this.turns.delete(j.id);
+        }
         this.tasks.delete(id);
         this.wakeup.notify();
       });
     this.tasks.set(id, task);
+  }
+
+  private sendTail: Promise<void> = Promise.resolve();
+  private readonly turns = new Map<number, { wait: Promise<void>; release: () => void }>();
+
+  /** Waits for the job's task's turn to send; returns what ends the turn (a no-op for a task that takes none). */
+  async turn(job: Job): Promise<() => void> {
+    const t = this.turns.get(job.id);
+    if (!t) return () => {};
+    await t.wait;
+    return t.release;
   }
 
   log(job: Job): Logger {
@@ -179,7 +207,8 @@ export class ChainWorker {
       const done = await this.onChain(t, job);
       if (done) return this.settle(job, job.txHash, log, done);
       await t.simulate(job);
-      const sent = await t.submit(job, stuck);
+      const endTurn = await this.turn(job);
+      const sent = await t.submit(job, stuck).finally(endTurn);
       this.d.outbox.markSubmitted(job.id, sent, this.d.now());
       current = {
         ...job,
