@@ -28,7 +28,7 @@ export async function deliverBatch(w: ChainWorker, t: Transport, group: readonly
     if (first.state === 'submitted' && first.txHash) {
       const r = await w.track(t, first.txHash as Hex, first);
       if (r.status === 'unknown' && first.txNonce !== null && first.maxFeePerGas && first.maxPriorityFeePerGas) {
-        stuck = { nonce: first.txNonce, fees: { maxFeePerGas: BigInt(first.maxFeePerGas), maxPriorityFeePerGas: BigInt(first.maxPriorityFeePerGas) } };
+        stuck = { nonce: first.txNonce, txHash: first.txHash as Hex, fees: { maxFeePerGas: BigInt(first.maxFeePerGas), maxPriorityFeePerGas: BigInt(first.maxPriorityFeePerGas) } };
       }
     }
     open = await settleApplied(w, t, open, log);

@@ -201,7 +201,7 @@ export class ChainWorker {
         if (done) return this.settle(job, job.txHash, log, done);
         // Not mined within the wait: replace it (same nonce, escalated fees) rather than send a second one.
         if (r.status === 'unknown' && job.txNonce !== null && job.maxFeePerGas && job.maxPriorityFeePerGas) {
-          stuck = { nonce: job.txNonce, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
+          stuck = { nonce: job.txNonce, txHash: job.txHash as Hex, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
         }
       }
       const done = await this.onChain(t, job);

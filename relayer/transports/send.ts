@@ -1,4 +1,4 @@
-import type { Address, Hex, PublicClient } from 'viem';
+import { TransactionNotFoundError, type Address, type Hex, type PublicClient } from 'viem';
 import { escalateFees, type EscalationPolicy, type Fees } from '../fees.js';
 import { isNonceRefusal, type NonceManager } from '../nonces.js';
 import type { Replacement, Submitted } from './transport.js';
@@ -36,9 +36,9 @@ export interface SenderContext {
 export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?: Replacement): Promise<Submitted> {
   const network = await ctx.pub.estimateFeesPerGas();
   const now: Fees = { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas };
-  // A stuck nonce above the node's pending count sits behind a gap (the node lost transactions before it, e.g. a
-  // restart emptied its pool): replacing it cannot help; a fresh send from the node's count fills the gap.
-  if (replace && replace.nonce > (await ctx.pub.getTransactionCount({ address: ctx.account, blockTag: 'pending' }))) {
+  // A stuck transaction the node no longer knows (a restart emptied its pool; another sender took its nonce) is not
+  // replaced: sent anew with a nonce from the node's count, which also fills the gap it left.
+  if (replace?.txHash && !(await isKnown(ctx.pub, replace.txHash))) {
     ctx.nonces.resync(ctx.chainId, ctx.account);
     replace = undefined;
   }
@@ -60,4 +60,15 @@ export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?
     throw new FeeCapReachedError(`network maxFeePerGas ${now.maxFeePerGas} is above the cap ${ctx.escalation.maxFeePerGasCap}`);
   }
   return ctx.nonces.send(ctx.pub, ctx.chainId, ctx.account, async (nonce) => ({ txHash: await tx.write(nonce, now), nonce, fees: now }));
+}
+
+/** Whether the node has the transaction (in its pool or mined). */
+async function isKnown(pub: PublicClient, hash: Hex): Promise<boolean> {
+  try {
+    await pub.getTransaction({ hash });
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionNotFoundError) return false;
+    throw err;
+  }
 }

@@ -14,6 +14,8 @@ export interface Submitted {
 export interface Replacement {
   nonce: number;
   fees: Fees;
+  /** The stuck transaction: when the node no longer knows it (a restart emptied its pool), it is sent anew instead. */
+  txHash?: Hex;
 }
 
 /**
