@@ -1,4 +1,5 @@
 import type { TransportName } from '../schemas/deployment.js';
+import type { Transport } from './transports/transport.js';
 import { GOVERNANCE_DID_HASH, type Job } from './store/outbox.js';
 
 /**
@@ -87,4 +88,24 @@ export function chunk<T>(items: readonly T[], maxItems: number): T[][] {
 export function itemsThatFit(items: number, estimate: bigint, usableGas: bigint): number {
   if (estimate <= usableGas || items <= 1) return items;
   return Math.max(1, Math.min(items - 1, Number((BigInt(items) * usableGas) / estimate)));
+}
+
+/**
+ * Ready jobs as the tasks take them: a transport with batched delivery takes its fresh jobs in batches of
+ * `maxBatch`, and a batch submitted before (a restart, a transaction not mined within the wait) is followed whole;
+ * every other job alone. Groups keep the pick order.
+ */
+export function groupsOf(ready: readonly Job[], maxBatch: number, transportOf: (j: Job) => Transport | undefined): Job[][] {
+  const out: Job[][] = [];
+  const fresh = new Map<string, Job[]>();
+  const followed = new Map<string, Job[]>();
+  for (const j of ready) {
+    const t = transportOf(j);
+    if (!t?.submitBatch || !t.simulateBatch || j.quorumTransports !== null || maxBatch <= 1) out.push([j]);
+    else if (j.state === 'submitted' && j.txHash) followed.set(j.txHash, [...(followed.get(j.txHash) ?? []), j]);
+    else fresh.set(j.transport, [...(fresh.get(j.transport) ?? []), j]);
+  }
+  for (const g of followed.values()) out.push(...chunk(g, maxBatch));
+  for (const g of fresh.values()) out.push(...chunk(g, maxBatch));
+  return out;
 }

@@ -7,7 +7,8 @@ import type { Job } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import { arrivedOver } from './transports/destination.js';
 import { isMoveIn, type ChainBlock, type OnChain, type WorkerDeps } from './worker-deps.js';
-import { chunk, pickReady } from './schedule.js';
+import { groupsOf, pickReady } from './schedule.js';
+import { DeliveryTasks } from './tasks.js';
 import { deliverBatch } from './batch-delivery.js';
 
 export type { ChainBlock, WorkerDeps } from './worker-deps.js';
@@ -30,7 +31,12 @@ export class ChainWorker {
   private loop: Promise<void> | undefined;
   private block: ChainBlock | undefined;
 
-  constructor(readonly d: WorkerDeps) {}
+  constructor(readonly d: WorkerDeps) {
+    this.tasks = new DeliveryTasks(d.logger, (failed) => {
+      if (failed) d.metrics.failures.inc({ chain: String(d.chainId), reason: 'worker task' });
+      this.wakeup.notify();
+    });
+  }
 
   /** The chain-wide condition holding this chain now, if any (status API). */
   blocked(): ChainBlock | undefined {
@@ -48,9 +54,7 @@ export class ChainWorker {
     await this.loop;
   }
 
-  private readonly tasks = new Map<number, Promise<void>>();
-  private readonly busy = new Set<number>();
-  private nextTask = 0;
+  private readonly tasks: DeliveryTasks;
 
   private get pipeline() {
     return { maxInFlight: this.d.pipeline?.maxInFlight ?? 16, maxBatch: this.d.pipeline?.maxBatch ?? 64, scanLimit: this.d.pipeline?.scanLimit ?? 5_000 };
@@ -70,8 +74,13 @@ export class ChainWorker {
   }
 
   /** Waits until every task started so far is finished. */
-  async idle(): Promise<void> {
-    while (this.tasks.size > 0) await Promise.all([...this.tasks.values()]);
+  idle(): Promise<void> {
+    return this.tasks.idle();
+  }
+
+  /** Waits for the job's task's turn to send (see DeliveryTasks); returns what ends the turn. */
+  turn(job: Job): Promise<() => void> {
+    return this.tasks.turn(job);
   }
 
   /**
@@ -84,7 +93,7 @@ export class ChainWorker {
     let started = 0;
     // A parked fulfilment that is due goes too: it waits on the chain's state, not on the jobs before it.
     const parked = this.d.outbox.dueParked(this.d.chainId, this.d.now());
-    if (parked && !this.busy.has(parked.id) && !this.d.disabled.has(parked.transport) && this.tasks.size < maxInFlight) {
+    if (parked && !this.tasks.busy.has(parked.id) && !this.d.disabled.has(parked.transport) && this.tasks.size < maxInFlight) {
       this.launch([parked], () => this.process(parked));
       started += 1;
     }
@@ -96,12 +105,12 @@ export class ChainWorker {
     if (room <= 0) return started;
     const ready = pickReady(unfinished, {
       now: this.d.now(),
-      busy: this.busy,
+      busy: this.tasks.busy,
       disabled: this.d.disabled,
       accountOrdered: (name) => this.d.transports.get(name)?.accountOrdered === true,
       limit: room * maxBatch,
     });
-    for (const group of this.groups(ready, maxBatch)) {
+    for (const group of groupsOf(ready, maxBatch, (j) => this.transportOf(j))) {
       if (this.tasks.size >= maxInFlight) break;
       const t = this.transportOf(group[0]!);
       if (group.length > 1 && t) this.launch(group, () => deliverBatch(this, t, group));
@@ -111,69 +120,9 @@ export class ChainWorker {
     return started;
   }
 
-  /**
-   * Ready jobs as the tasks take them: a transport with batched delivery takes its fresh jobs in batches of
-   * `maxBatch`, and a batch submitted before (a restart, a transaction not mined within the wait) is followed whole;
-   * every other job alone.
-   */
-  private groups(ready: readonly Job[], maxBatch: number): Job[][] {
-    const out: Job[][] = [];
-    const fresh = new Map<string, Job[]>();
-    const followed = new Map<string, Job[]>();
-    for (const j of ready) {
-      const t = this.transportOf(j);
-      if (!t?.submitBatch || !t.simulateBatch || j.quorumTransports !== null || maxBatch <= 1) out.push([j]);
-      else if (j.state === 'submitted' && j.txHash) followed.set(j.txHash, [...(followed.get(j.txHash) ?? []), j]);
-      else fresh.set(j.transport, [...(fresh.get(j.transport) ?? []), j]);
-    }
-    for (const g of followed.values()) out.push(...chunk(g, maxBatch));
-    for (const g of fresh.values()) out.push(...chunk(g, maxBatch));
-    return out;
-  }
-
-  /**
-   * Starts a task. Fresh jobs of an account-ordered transport take a turn to send: tasks send in the order they were
-   * started (each releases its turn once its transaction is accepted, or when it ends without one), so jobs picked
-   * in one pass land on chain in oracle order; their reads and dry-runs meanwhile run concurrently.
-   */
   private launch(jobs: readonly Job[], work: () => Promise<void>): void {
-    const id = this.nextTask++;
     const ordered = jobs.every((j) => j.state === 'pending' && j.quorumTransports === null && this.transportOf(j)?.accountOrdered === true);
-    let release = () => {};
-    if (ordered) {
-      const wait = this.sendTail;
-      const done = new Promise<void>((resolve) => (release = resolve));
-      this.sendTail = wait.then(() => done);
-      for (const j of jobs) this.turns.set(j.id, { wait, release });
-    }
-    for (const j of jobs) this.busy.add(j.id);
-    const task = work()
-      .catch((err: unknown) => {
-        // process() and deliverBatch() write every failure to the outbox; reaching here is a bug: log it, go on.
-        this.d.metrics.failures.inc({ chain: String(this.d.chainId), reason: 'worker task' });
-        this.d.logger.error({ err, jobs: jobs.map((j) => j.id) }, 'delivery task failed unexpectedly');
-      })
-      .finally(() => {
-        release();
-        for (const j of jobs) {
-          this.busy.delete(j.id);
-          this.turns.delete(j.id);
-        }
-        this.tasks.delete(id);
-        this.wakeup.notify();
-      });
-    this.tasks.set(id, task);
-  }
-
-  private sendTail: Promise<void> = Promise.resolve();
-  private readonly turns = new Map<number, { wait: Promise<void>; release: () => void }>();
-
-  /** Waits for the job's task's turn to send; returns what ends the turn (a no-op for a task that takes none). */
-  async turn(job: Job): Promise<() => void> {
-    const t = this.turns.get(job.id);
-    if (!t) return () => {};
-    await t.wait;
-    return t.release;
+    this.tasks.launch(jobs, work, ordered);
   }
 
   log(job: Job): Logger {

@@ -1,4 +1,5 @@
-import { type Address, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { BaseError, ContractFunctionRevertedError, type Address, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { classifyError } from '../errors.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 import type { Job } from '../store/outbox.js';
 import { BatchTooLargeError, type ReceiptState, type Replacement, type Submitted, type Transport } from './transport.js';
@@ -66,7 +67,15 @@ export class CctpTransport implements Transport {
    * own error); throws BatchTooLargeError when its estimate passes the share of the block gas limit a batch may use.
    */
   async simulateBatch(jobs: readonly Job[]): Promise<void> {
-    const gas = await this.pub.estimateContractGas({ ...batchCall(jobs), account: this.wallet.account, blockTag: 'latest' });
+    let gas: bigint;
+    try {
+      gas = await this.pub.estimateContractGas({ ...batchCall(jobs), account: this.wallet.account, blockTag: 'latest' });
+    } catch (err) {
+      // A node estimates within the block gas limit: a batch past it fails without a revert of its own. Halve it.
+      const named = err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionRevertedError && e.data?.errorName !== undefined);
+      if (named || jobs.length < 2 || classifyError(err).kind === 'blocked-chain') throw err;
+      throw new BatchTooLargeError(Math.ceil(jobs.length / 2), 0n, 0n);
+    }
     const block = await this.pub.getBlock({ blockTag: 'latest' });
     const usable = (block.gasLimit * BigInt(this.batchGasShareBps)) / 10_000n;
     if (gas > usable) throw new BatchTooLargeError(itemsThatFit(jobs.length, gas, usable), gas, usable);

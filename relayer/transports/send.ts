@@ -36,11 +36,18 @@ export interface SenderContext {
 export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?: Replacement): Promise<Submitted> {
   const network = await ctx.pub.estimateFeesPerGas();
   const now: Fees = { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas };
-  // A stuck transaction the node no longer knows (a restart emptied its pool; another sender took its nonce) is not
-  // replaced: sent anew with a nonce from the node's count, which also fills the gap it left.
+  // A stuck transaction the node no longer knows (a restart emptied its pool) is sent again on its own nonce, at
+  // today's fees: nothing is there to replace, and the gap it left is filled. When its nonce is spent meanwhile
+  // (another sender, or it was mined after all), it is sent anew on a fresh nonce.
   if (replace?.txHash && !(await isKnown(ctx.pub, replace.txHash))) {
-    ctx.nonces.resync(ctx.chainId, ctx.account);
+    const mined = await ctx.pub.getTransactionCount({ address: ctx.account, blockTag: 'latest' });
+    const lost = replace.nonce;
     replace = undefined;
+    if (lost >= mined) {
+      if (now.maxFeePerGas > ctx.escalation.maxFeePerGasCap) throw new FeeCapReachedError(`network maxFeePerGas ${now.maxFeePerGas} is above the cap ${ctx.escalation.maxFeePerGasCap}`);
+      return { txHash: await tx.write(lost, now), nonce: lost, fees: now };
+    }
+    ctx.nonces.resync(ctx.chainId, ctx.account);
   }
   if (replace) {
     const fees = escalateFees(replace.fees, now, ctx.escalation);
