@@ -2,11 +2,11 @@ import type { Hex } from 'viem';
 import type { Logger } from 'pino';
 import { Wakeup } from '../common/wakeup.js';
 import { classifyError, type Failure } from './errors.js';
-import { decideFailure, type FailedJob } from './retry.js';
+import { actOnFailure } from './failure.js';
 import type { Job } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import { arrivedOver } from './transports/destination.js';
-import { isMoveIn, type ChainBlock, type OnChain, type WorkerDeps } from './worker-deps.js';
+import { type ChainBlock, type OnChain, type WorkerDeps } from './worker-deps.js';
 import { groupsOf, pickReady } from './schedule.js';
 import { DeliveryTasks } from './tasks.js';
 import { deliverBatch } from './batch-delivery.js';
@@ -237,7 +237,7 @@ export class ChainWorker {
   }
 
   /** Chain-wide condition: hold every delivery to this chain, count no attempt, probe again after `delayMs`. */
-  private blockChain(job: Job, c: Failure, delayMs: number, log: Logger, err?: unknown): void {
+  blockChain(job: Job, c: Failure, delayMs: number, log: Logger, err?: unknown): void {
     const now = this.d.now();
     const until = now + delayMs;
     if (!this.block) log.error({ err, reason: c.reason }, 'chain blocked: no delivery to it can go now; nothing is dead-lettered meanwhile');
@@ -283,41 +283,8 @@ export class ChainWorker {
     log.info({ txHash, latency_ms: now - job.createdAt }, 'delivery confirmed');
   }
 
-  /** Acts on `decideFailure` (retry.ts): the outbox write, the metric and the log line of each decision. */
+  /** Acts on `decideFailure` (retry.ts): see failure.ts. */
   failed(job: Job, c: Failure, log: Logger, err?: unknown): void {
-    const parking: FailedJob['parking'] = job.kind === 'redemptionFulfilment' ? 'fulfilment' : isMoveIn(job) || job.kind === 'moveReturn' ? 'move-leg' : 'none';
-    const d = decideFailure(c, { attempts: job.attempts, parking }, this.d, this.d.random());
-    if (d.action === 'block-chain') return this.blockChain(job, c, d.delayMs, log, err);
-    const now = this.d.now();
-    const chain = String(job.chainId);
-    const state = job.state === 'submitted' && job.txHash ? 'submitted' : 'pending';
-    this.d.metrics.failures.inc({ chain, reason: c.kind === 'ccip-execution-failed' ? 'ccip execution failure' : (c.reason.split(':')[0] ?? 'unknown') });
-    switch (d.action) {
-      case 'check-chain':
-        // Reading the chain after an "already applied" revert failed the same way: the next pass re-checks the chain.
-        this.d.outbox.markRetry(job.id, job.attempts + 1, c.reason, now + this.d.policy.baseMs, now, state);
-        log.warn({ err, reason: c.reason }, 'delivery failed, will retry');
-        return;
-      case 'park':
-        this.d.outbox.markParked(job.id, d.attempts, d.reason, now + d.delayMs, now);
-        if (d.alert) {
-          this.d.metrics.ccipExecutionParked.inc({ chain });
-          log.error({ err, reason: c.reason, executions: d.attempts }, 'CCIP execution keeps failing: delivery parked, needs an operator');
-        } else log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, 'delivery parked: the chain refuses it for now; later attestations go on');
-        return;
-      case 'wait-did':
-        this.d.outbox.markRetry(job.id, d.attempts, c.reason, now + d.delayMs, now, state);
-        log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, "delivery waits: the chain refuses this DID's message for now; other DIDs go on");
-        return;
-      case 'retry':
-        // A CCIP execution again: the job stays `submitted` on its source send.
-        this.d.outbox.markRetry(job.id, d.attempts, c.reason, now + d.delayMs, now, d.reexecute ? 'submitted' : state);
-        log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, d.reexecute ? 'CCIP execution failed; executing it again' : 'delivery failed, will retry');
-        return;
-      case 'dead':
-        this.d.outbox.markDead(job.id, d.attempts, d.reason, now);
-        log.error({ err, reason: d.reason }, 'delivery dead-lettered');
-        return;
-    }
+    actOnFailure(this, job, c, log, err);
   }
 }
