@@ -27,6 +27,7 @@ export async function deliverBatch(w: ChainWorker, t: Transport, group: readonly
     let stuck: Replacement | undefined;
     if (first.state === 'submitted' && first.txHash) {
       const r = await w.track(t, first.txHash as Hex, first);
+      if (r.status === 'inFlight') return open.forEach((j) => w.inFlight(j, r.detail, w.log(j)));
       if (r.status === 'unknown' && first.txNonce !== null && first.maxFeePerGas && first.maxPriorityFeePerGas) {
         stuck = { nonce: first.txNonce, txHash: first.txHash as Hex, fees: { maxFeePerGas: BigInt(first.maxFeePerGas), maxPriorityFeePerGas: BigInt(first.maxPriorityFeePerGas) } };
       }
@@ -52,6 +53,7 @@ export async function deliverBatch(w: ChainWorker, t: Transport, group: readonly
     w.unblock(log);
     log.info({ txHash: sent.txHash, nonce: sent.nonce, items: open.length, replaces: stuck ? first.txHash : undefined }, stuck ? 'batch replaced' : 'batch submitted');
     const r = await w.track(t, sent.txHash, open[0]!);
+    if (r.status === 'inFlight') return open.forEach((j) => w.inFlight(j, r.detail, w.log(j)));
     for (const j of open) {
       // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction.
       const landed = r.status === 'success' ? await w.onChain(t, j) : undefined;

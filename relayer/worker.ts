@@ -263,7 +263,7 @@ export class ChainWorker {
    * The source side is final and the transport's network is carrying the message: look again later. Not an attempt
    * (the job never dead-letters for a slow network) and never a second send.
    */
-  private inFlight(job: Job, detail: string, log: Logger): void {
+  inFlight(job: Job, detail: string, log: Logger): void {
     const now = this.d.now();
     this.d.outbox.markRetry(job.id, job.attempts, `in flight: ${detail}`, now + this.d.inFlightPollMs, now, 'submitted');
     this.d.metrics.inFlight.inc({ chain: String(job.chainId), transport: job.transport });
