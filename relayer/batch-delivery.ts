@@ -54,12 +54,14 @@ export async function deliverBatch(w: ChainWorker, t: Transport, group: readonly
     log.info({ txHash: sent.txHash, nonce: sent.nonce, items: open.length, replaces: stuck ? first.txHash : undefined }, stuck ? 'batch replaced' : 'batch submitted');
     const r = await w.track(t, sent.txHash, open[0]!);
     if (r.status === 'inFlight') return open.forEach((j) => w.inFlight(j, r.detail, w.log(j)));
-    for (const j of open) {
-      // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction.
-      const landed = r.status === 'success' ? await w.onChain(t, j) : undefined;
-      if (landed) w.settle(j, sent.txHash, w.log(j), landed);
+    // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction. Asked for every
+    // item at once; a read failing fails the whole batch's jobs alike (caught below).
+    const landed = r.status === 'success' ? await Promise.all(open.map((j) => w.onChain(t, j))) : [];
+    open.forEach((j, i) => {
+      const onChain = landed[i];
+      if (onChain) w.settle(j, sent.txHash, w.log(j), onChain);
       else w.failed(j, { kind: 'retryable', reason: `transaction ${sent.txHash} ${r.status}` }, w.log(j));
-    }
+    });
   } catch (err) {
     // Sent or not, each open job takes the single delivery's failure path (a blocked chain blocks it once).
     for (const j of open) await w.fail(t, j, j, err, w.log(j));

@@ -163,6 +163,30 @@ describe('pipelined and batched CCTP-style delivery on anvil', () => {
     }
   }, 120_000);
 
+  it('at 2-s blocks keeps many single deliveries in flight: they share blocks instead of one per block', async () => {
+    const dids = Array.from({ length: 6 }, newDid);
+    const setup = relayerOn();
+    setup.outbox.ingest(await Promise.all(dids.map((d) => newJob(config(d)))), seq, Date.now());
+    await setup.pass();
+    const asOf = (await pub.getBlock()).timestamp - 60n;
+    const r = relayerOn({ maxBatch: 1 });
+    const navs = await Promise.all(dids.map((d) => newJob(nav(d, 2n, asOf))));
+    r.outbox.ingest(navs, seq, Date.now());
+    await test.setAutomine(false);
+    await test.setIntervalMining({ interval: 2 });
+    try {
+      await r.pass();
+    } finally {
+      await test.setIntervalMining({ interval: 0 });
+      await test.setAutomine(true);
+    }
+    expect(r.outbox.depth(anvil.chainId)).toBe(0);
+    const hashes = new Set(navs.map((j) => r.outbox.byAttestation(j.attestationId)[0]!.txHash as Hex));
+    expect(hashes.size).toBe(6);
+    const blocks = new Set(await Promise.all([...hashes].map(async (h) => (await pub.getTransactionReceipt({ hash: h })).blockNumber)));
+    expect(blocks.size).toBeLessThanOrEqual(2);
+  }, 120_000);
+
   describe('the local nonce tracker', () => {
     it('keeps many deliveries in flight on consecutive nonces, reading the node once; a stuck one is replaced in place', async () => {
       const nonces = new NonceManager();
