@@ -59,7 +59,8 @@ export function appliedByReader(pub: PublicClient, opts: AppliedByOptions = DEFA
     const addresses = [receiver, await redemptionsOf(receiver)];
     const message = job.message as Hex;
     if (!isHex(message)) return { by: 'unknown' };
-    const latest = await pub.getBlockNumber();
+    // Uncached: the applying block may be seconds newer than the client's cached block number.
+    const latest = await pub.getBlockNumber({ cacheTime: 0 });
     const floor = latest > opts.lookbackBlocks ? latest - opts.lookbackBlocks : 0n;
     const seen = new Set<Hex>();
     for (let to = latest; to >= floor; ) {
