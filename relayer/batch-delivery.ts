@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { classifyError } from './errors.js';
 import type { Job } from './store/outbox.js';
 import { BatchTooLargeError, type Replacement, type Transport } from './transports/transport.js';
-import type { ChainWorker } from './worker.js';
+import type { DeliveryHost } from './worker-deps.js';
 
 /**
  * Delivers a group of one chain's jobs on one transport in one transaction (`submitBatch`), with the guarantees of
@@ -18,7 +18,7 @@ import type { ChainWorker } from './worker.js';
  * The receiver skips an item whose (DID, nonce) is already used, so a batch re-sent after a crash never applies an
  * item twice.
  */
-export async function deliverBatch(w: ChainWorker, t: Transport, group: readonly Job[]): Promise<void> {
+export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonly Job[]): Promise<void> {
   const first = group[0];
   if (!first || !t.submitBatch || !t.simulateBatch) return;
   const log = w.log(first).child({ batch: group.map((j) => j.id) });
@@ -69,7 +69,7 @@ export async function deliverBatch(w: ChainWorker, t: Transport, group: readonly
 }
 
 /** Settles the jobs the chain already has (applied, arrived, or used by another message) and returns the rest. */
-async function settleApplied(w: ChainWorker, t: Transport, jobs: readonly Job[], log: Logger): Promise<Job[]> {
+async function settleApplied(w: DeliveryHost, t: Transport, jobs: readonly Job[], log: Logger): Promise<Job[]> {
   const onChain = await Promise.all(jobs.map((j) => w.onChain(t, j)));
   const open: Job[] = [];
   jobs.forEach((j, i) => {
@@ -86,7 +86,7 @@ async function settleApplied(w: ChainWorker, t: Transport, jobs: readonly Job[],
  * without the items that revert alone (each takes the single delivery's failure path). A batch that reverts though
  * no item does alone is delivered one job at a time.
  */
-async function dryRun(w: ChainWorker, t: Transport, jobs: readonly Job[], log: Logger): Promise<Job[]> {
+async function dryRun(w: DeliveryHost, t: Transport, jobs: readonly Job[], log: Logger): Promise<Job[]> {
   let batch = [...jobs];
   let isolated = false;
   while (batch.length > 0) {

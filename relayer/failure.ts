@@ -2,11 +2,10 @@ import type { Logger } from 'pino';
 import type { Failure } from './errors.js';
 import { decideFailure, type FailedJob } from './retry.js';
 import type { Job } from './store/outbox.js';
-import { isMoveIn } from './worker-deps.js';
-import type { ChainWorker } from './worker.js';
+import { isMoveIn, type DeliveryHost } from './worker-deps.js';
 
 /** Acts on `decideFailure` (retry.ts) for a chain's worker: the outbox write, the metric and the log line of each decision. */
-export function actOnFailure(w: ChainWorker, job: Job, c: Failure, log: Logger, err?: unknown): void {
+export function actOnFailure(w: DeliveryHost, job: Job, c: Failure, log: Logger, err?: unknown): void {
   const parking: FailedJob['parking'] = job.kind === 'redemptionFulfilment' ? 'fulfilment' : isMoveIn(job) || job.kind === 'moveReturn' ? 'move-leg' : 'none';
   const d = decideFailure(c, { attempts: job.attempts, parking }, w.d, w.d.random());
   if (d.action === 'block-chain') return w.blockChain(job, c, d.delayMs, log, err);

@@ -6,7 +6,7 @@ import { actOnFailure } from './failure.js';
 import type { Job } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import { arrivedOver } from './transports/destination.js';
-import { type ChainBlock, type OnChain, type WorkerDeps } from './worker-deps.js';
+import type { ChainBlock, DeliveryHost, OnChain, WorkerDeps } from './worker-deps.js';
 import { groupsOf, pickReady } from './schedule.js';
 import { DeliveryTasks } from './tasks.js';
 import { deliverBatch } from './batch-delivery.js';
@@ -25,7 +25,7 @@ export type { ChainBlock, WorkerDeps } from './worker-deps.js';
  * quorum an attestation has one job per transport, one of them in work at a time; the next attestation waits until
  * all of them are finished, and they all finish once the chain applies it.
  */
-export class ChainWorker {
+export class ChainWorker implements DeliveryHost {
   readonly wakeup = new Wakeup();
   private running = false;
   private loop: Promise<void> | undefined;

@@ -2,28 +2,28 @@
  * Deliveries per second to one chain mining a block every `--block-time` seconds (anvil interval mining), for the
  * chain worker as it was (one transaction in flight, no batches), pipelined one job per transaction, and pipelined
  * with batches. Each delivery is a NAV round of its own DID (so no per-DID order holds them back).
- * Usage: npx tsx relayer/transports/delivery-rate.bench.ts [--block-time 2] [--before 20] [--pipelined 100] [--batched 300]
+ * Usage: npx tsx bench/delivery-rate.ts [--block-time 2] [--before 20] [--pipelined 100] [--batched 300]
  */
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createPublicClient, createTestClient, defineChain, http, type Address, type PublicClient } from 'viem';
-import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, ANVIL_RELAYER_KEY } from '../../schemas/dev-keys.js';
-import { didHash, type DidString } from '../../schemas/ids.js';
-import { attestationId, encodeMessage, type AttestationMessage } from '../../schemas/message.js';
-import { Committee } from '../../oracle/issue/committee/local.js';
-import { startAnvil } from '../../devnet/anvil.js';
-import { buildCcipArtifacts, chainDeployer } from '../../devnet/ccip-lane.js';
-import { openDb } from '../../common/sqlite.js';
-import * as schema from '../store/schema.js';
-import { Outbox, type NewJob } from '../store/outbox.js';
-import { ChainWorker } from '../worker.js';
-import { createMetrics } from '../metrics.js';
-import { DEFAULT_BACKOFF, DID_WAIT_BACKOFF, PARK_BACKOFF } from '../retry.js';
-import { CctpTransport } from './cctp.js';
-import { appliedByReader } from './applied-by.js';
-import { quorumArrivals } from './destination.js';
+import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, ANVIL_RELAYER_KEY } from '../schemas/dev-keys.js';
+import { didHash, type DidString } from '../schemas/ids.js';
+import { attestationId, encodeMessage, type AttestationMessage } from '../schemas/message.js';
+import { Committee } from '../oracle/issue/committee/local.js';
+import { startAnvil } from '../devnet/anvil.js';
+import { buildCcipArtifacts, chainDeployer } from '../devnet/ccip-lane.js';
+import { openDb } from '../common/sqlite.js';
+import * as schema from '../relayer/store/schema.js';
+import { Outbox, type NewJob } from '../relayer/store/outbox.js';
+import { ChainWorker } from '../relayer/worker.js';
+import { createMetrics } from '../relayer/metrics.js';
+import { DEFAULT_BACKOFF, DID_WAIT_BACKOFF, PARK_BACKOFF } from '../relayer/retry.js';
+import { CctpTransport } from '../relayer/transports/cctp.js';
+import { appliedByReader } from '../relayer/transports/applied-by.js';
+import { quorumArrivals } from '../relayer/transports/destination.js';
 
 const { values } = parseArgs({ options: { 'block-time': { type: 'string', default: '2' }, before: { type: 'string', default: '20' }, pipelined: { type: 'string', default: '100' }, batched: { type: 'string', default: '300' } } });
 const blockTime = Number(values['block-time']);
@@ -37,7 +37,7 @@ try {
   const chain = defineChain({ id: anvil.chainId, name: 'delivery-rate', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
   const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) }) as PublicClient;
   const test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) });
-  const outbox = new Outbox(openDb(join(tmpdir(), `delivery-rate-${process.pid}.sqlite`), schema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
+  const outbox = new Outbox(openDb(join(tmpdir(), `delivery-rate-${process.pid}.sqlite`), schema, join(import.meta.dirname, '..', 'relayer', 'store', 'migrations')).db);
   const job = async (m: AttestationMessage): Promise<NewJob> => {
     const message = encodeMessage(m);
     const signatures = await committee.signFor(m, { chainId: BigInt(anvil.chainId), receiver }, signers, DEV_COMMITTEE_THRESHOLD);
