@@ -26,6 +26,9 @@ export interface RelayerConfig {
   wormholeGuardianKeys: readonly Hex[];
   /** Transports not to use (an incident on a bridge): their jobs wait, and a transport quorum counts on the others. */
   disabledTransports: ReadonlySet<TransportName>;
+  /** Pipelined delivery per chain: delivery tasks (transactions) in flight at most, and items per batch at most. */
+  maxInFlight: number;
+  maxBatch: number;
 }
 
 /** RELAYER_DISABLED_TRANSPORTS: comma-separated transport names, empty or absent for none. */
@@ -92,7 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   const stageKeeperMs = Number(env.RELAYER_STAGE_KEEPER_MS ?? '30000');
   if (!Number.isInteger(stageKeeperMs) || (stageKeeperMs !== 0 && stageKeeperMs < 100)) throw new ConfigError('RELAYER_STAGE_KEEPER_MS: expected 0 (off) or an integer >= 100');
   const disabledTransports = parseDisabledTransports(env.RELAYER_DISABLED_TRANSPORTS);
+  const maxInFlight = Number(env.RELAYER_MAX_IN_FLIGHT ?? '16');
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 1_000) throw new ConfigError('RELAYER_MAX_IN_FLIGHT: expected an integer from 1 to 1000');
+  const maxBatch = Number(env.RELAYER_MAX_BATCH ?? '64');
+  if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 1_000) throw new ConfigError('RELAYER_MAX_BATCH: expected an integer from 1 (no batches) to 1000');
   return {
+    maxInFlight,
+    maxBatch,
     disabledTransports,
     receiptTimeoutMs,
     inFlightPollMs,

@@ -13,6 +13,8 @@ export interface RelayerMetrics {
   chainBlocked: Gauge<'chain'>;
   nonceConflicts: Counter<'chain'>;
   ccipExecutionParked: Counter<'chain'>;
+  txsInFlight: Gauge<'chain'>;
+  batchSize: Histogram<'chain' | 'transport'>;
 }
 
 export function createMetrics(): RelayerMetrics {
@@ -58,6 +60,19 @@ export function createMetrics(): RelayerMetrics {
       name: 'relayer_ccip_execution_parked_total',
       help: 'CCIP messages parked after their execution kept ending FAILURE (alert: the receiver reverts inside the OffRamp)',
       labelNames: ['chain'],
+      registers: [registry],
+    }),
+    txsInFlight: new Gauge({
+      name: 'relayer_txs_in_flight',
+      help: 'Delivery transactions sent to the chain whose outcome is awaited now (pipelined delivery)',
+      labelNames: ['chain'],
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'relayer_batch_size',
+      help: 'Attestations per batched delivery transaction',
+      labelNames: ['chain', 'transport'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers: [registry],
     }),
     latency: new Histogram({

@@ -3,7 +3,8 @@ import type { Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from './retry.js';
 import type { Job, Outbox } from './store/outbox.js';
-import type { Transport } from './transports/transport.js';
+import type { ReceiptState, Transport } from './transports/transport.js';
+import type { Failure } from './errors.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { AppliedBy } from './transports/applied-by.js';
@@ -43,6 +44,11 @@ export interface WorkerDeps {
   now: () => number;
   random: () => number;
   idleMs: number;
+  /**
+   * Pipelined delivery: tasks (transactions) in flight at most, items per batch at most (1: no batches), and how
+   * many unfinished jobs a pass looks at. Defaults: 16, 64, 5000.
+   */
+  pipeline?: { maxInFlight: number; maxBatch: number; scanLimit?: number };
 }
 
 /**
@@ -56,4 +62,21 @@ export interface ChainBlock {
   reason: string;
   since: number;
   until: number;
+}
+
+/** What a chain's worker offers the parts of one delivery (batch-delivery.ts, failure.ts), implemented by ChainWorker. */
+export interface DeliveryHost {
+  readonly d: WorkerDeps;
+  log(job: Job): Logger;
+  /** Single delivery of one job (check, dry-run, send, follow). */
+  process(job: Job): Promise<void>;
+  track(t: Transport, txHash: Hex, job: Job): Promise<ReceiptState>;
+  onChain(t: Transport, job: Job): Promise<OnChain>;
+  settle(job: Job, txHash: string | null, log: Logger, onChain: Exclude<OnChain, undefined>): void;
+  fail(t: Transport, job: Job, current: Job, err: unknown, log: Logger): Promise<void>;
+  failed(job: Job, c: Failure, log: Logger, err?: unknown): void;
+  blockChain(job: Job, c: Failure, delayMs: number, log: Logger, err?: unknown): void;
+  inFlight(job: Job, detail: string, log: Logger): void;
+  unblock(log: Logger): void;
+  turn(job: Job): Promise<() => void>;
 }

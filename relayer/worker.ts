@@ -2,28 +2,41 @@ import type { Hex } from 'viem';
 import type { Logger } from 'pino';
 import { Wakeup } from '../common/wakeup.js';
 import { classifyError, type Failure } from './errors.js';
-import { decideFailure, type FailedJob } from './retry.js';
+import { actOnFailure } from './failure.js';
 import type { Job } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import { arrivedOver } from './transports/destination.js';
-import { isMoveIn, type ChainBlock, type OnChain, type WorkerDeps } from './worker-deps.js';
+import type { ChainBlock, DeliveryHost, OnChain, WorkerDeps } from './worker-deps.js';
+import { groupsOf, pickReady } from './schedule.js';
+import { DeliveryTasks } from './tasks.js';
+import { deliverBatch } from './batch-delivery.js';
 
 export type { ChainBlock, WorkerDeps } from './worker-deps.js';
 
 /**
- * Delivers one chain's jobs in oracle order. Each chain has its own worker, so a slow or dead chain only ever
- * delays itself. Before any submission the worker asks the chain whether the attestation is already applied (or,
- * under a transport quorum, whether this transport's arrival is already recorded), so a restart after a crash never
- * delivers anything twice. Under a quorum an attestation has one job per transport; the next attestation waits until
+ * Delivers one chain's jobs, many at a time. Each chain has its own worker, so a slow or dead chain only ever delays
+ * itself. Each pass of the loop picks the jobs that may start now (schedule.ts: per DID order, a settlement may follow
+ * its DID's jobs still in flight from the relayer's account) and works on each in a task of its own, up to
+ * `maxInFlight` tasks: a transport with batched delivery takes its jobs in batches (batch-delivery.ts), any other one
+ * job per transaction; the transactions' nonces come from the shared local tracker (nonces.ts). Before any
+ * submission the worker asks the chain whether the attestation is already applied (or, under a transport quorum,
+ * whether this transport's arrival is already recorded), and a job sent before a crash is followed on its stored
+ * transaction (waited for, replaced with the same nonce, or sent again), so nothing is delivered twice. Under a
+ * quorum an attestation has one job per transport, one of them in work at a time; the next attestation waits until
  * all of them are finished, and they all finish once the chain applies it.
  */
-export class ChainWorker {
+export class ChainWorker implements DeliveryHost {
   readonly wakeup = new Wakeup();
   private running = false;
   private loop: Promise<void> | undefined;
   private block: ChainBlock | undefined;
 
-  constructor(private readonly d: WorkerDeps) {}
+  constructor(readonly d: WorkerDeps) {
+    this.tasks = new DeliveryTasks(d.logger, (failed) => {
+      if (failed) d.metrics.failures.inc({ chain: String(d.chainId), reason: 'worker task' });
+      this.wakeup.notify();
+    });
+  }
 
   /** The chain-wide condition holding this chain now, if any (status API). */
   blocked(): ChainBlock | undefined {
@@ -41,6 +54,12 @@ export class ChainWorker {
     await this.loop;
   }
 
+  private readonly tasks: DeliveryTasks;
+
+  private get pipeline() {
+    return { maxInFlight: this.d.pipeline?.maxInFlight ?? 16, maxBatch: this.d.pipeline?.maxBatch ?? 64, scanLimit: this.d.pipeline?.scanLimit ?? 5_000 };
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       const blockedFor = this.block ? this.block.until - this.d.now() : 0;
@@ -48,30 +67,65 @@ export class ChainWorker {
         await this.wakeup.wait(Math.min(blockedFor, this.d.idleMs * 4));
         continue;
       }
-      // A parked fulfilment that is due goes first: it waits on the chain's state, not on the jobs before it.
-      const parked = this.d.outbox.dueParked(this.d.chainId, this.d.now());
-      if (parked && !this.d.disabled.has(parked.transport)) {
-        await this.process(parked);
-        continue;
-      }
-      const job = this.d.outbox.head(this.d.chainId, this.d.disabled);
-      this.d.metrics.queueDepth.set({ chain: String(this.d.chainId) }, this.d.outbox.depth(this.d.chainId));
-      this.d.metrics.parked.set({ chain: String(this.d.chainId) }, this.d.outbox.parkedCount(this.d.chainId));
-      this.d.metrics.waiting.set({ chain: String(this.d.chainId) }, this.d.outbox.waiting(this.d.chainId).length);
-      if (!job) {
-        await this.wakeup.wait(this.d.idleMs);
-        continue;
-      }
-      const wait = job.nextAttemptAt - this.d.now();
-      if (wait > 0) {
-        await this.wakeup.wait(Math.min(wait, this.d.idleMs * 4));
-        continue;
-      }
-      await this.process(job);
+      const started = this.tick();
+      if (started === 0) await this.wakeup.wait(this.d.idleMs);
     }
+    await this.idle();
   }
 
-  private log(job: Job) {
+  /** Waits until every task started so far is finished. */
+  idle(): Promise<void> {
+    return this.tasks.idle();
+  }
+
+  /** Waits for the job's task's turn to send (see DeliveryTasks); returns what ends the turn. */
+  turn(job: Job): Promise<() => void> {
+    return this.tasks.turn(job);
+  }
+
+  /**
+   * One pass of the loop: starts a task for each group of jobs that may go now (at most `maxInFlight` tasks at a
+   * time); returns how many it started.
+   */
+  tick(): number {
+    const chain = String(this.d.chainId);
+    const { maxInFlight, maxBatch, scanLimit } = this.pipeline;
+    let started = 0;
+    // A parked fulfilment that is due goes too: it waits on the chain's state, not on the jobs before it.
+    const parked = this.d.outbox.dueParked(this.d.chainId, this.d.now());
+    if (parked && !this.tasks.busy.has(parked.id) && !this.d.disabled.has(parked.transport) && this.tasks.size < maxInFlight) {
+      this.launch([parked], () => this.process(parked));
+      started += 1;
+    }
+    const unfinished = this.d.outbox.unfinished(this.d.chainId, scanLimit);
+    this.d.metrics.queueDepth.set({ chain }, this.d.outbox.depth(this.d.chainId));
+    this.d.metrics.parked.set({ chain }, this.d.outbox.parkedCount(this.d.chainId));
+    this.d.metrics.waiting.set({ chain }, unfinished.filter((j) => j.attempts > 0).length);
+    const room = maxInFlight - this.tasks.size;
+    if (room <= 0) return started;
+    const ready = pickReady(unfinished, {
+      now: this.d.now(),
+      busy: this.tasks.busy,
+      disabled: this.d.disabled,
+      accountOrdered: (name) => this.d.transports.get(name)?.accountOrdered === true,
+      limit: room * maxBatch,
+    });
+    for (const group of groupsOf(ready, maxBatch, (j) => this.transportOf(j))) {
+      if (this.tasks.size >= maxInFlight) break;
+      const t = this.transportOf(group[0]!);
+      if (group.length > 1 && t) this.launch(group, () => deliverBatch(this, t, group));
+      else this.launch(group, () => this.process(group[0]!));
+      started += 1;
+    }
+    return started;
+  }
+
+  private launch(jobs: readonly Job[], work: () => Promise<void>): void {
+    const ordered = jobs.every((j) => j.state === 'pending' && j.quorumTransports === null && this.transportOf(j)?.accountOrdered === true);
+    this.tasks.launch(jobs, work, ordered);
+  }
+
+  log(job: Job): Logger {
     return this.d.logger.child({ attestationId: job.attestationId, did: job.did, chainId: job.chainId, transport: job.transport, attempt: job.attempts + 1, nonce: job.nonce });
   }
 
@@ -90,19 +144,20 @@ export class ChainWorker {
       let stuck: Replacement | undefined;
       // A parked CCIP execution failure follows its source send too: the message is executed again, never re-sent.
       if ((job.state === 'submitted' || job.state === 'parked') && job.txHash) {
-        const r = await t.waitForReceipt(job.txHash as Hex, job);
+        const r = await this.track(t, job.txHash as Hex, job);
         if (r.status === 'inFlight') return this.inFlight(job, r.detail, log);
         const done = r.status === 'success' ? await this.onChain(t, job) : undefined;
         if (done) return this.settle(job, job.txHash, log, done);
         // Not mined within the wait: replace it (same nonce, escalated fees) rather than send a second one.
         if (r.status === 'unknown' && job.txNonce !== null && job.maxFeePerGas && job.maxPriorityFeePerGas) {
-          stuck = { nonce: job.txNonce, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
+          stuck = { nonce: job.txNonce, txHash: job.txHash as Hex, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
         }
       }
       const done = await this.onChain(t, job);
       if (done) return this.settle(job, job.txHash, log, done);
       await t.simulate(job);
-      const sent = await t.submit(job, stuck);
+      const endTurn = await this.turn(job);
+      const sent = await t.submit(job, stuck).finally(endTurn);
       this.d.outbox.markSubmitted(job.id, sent, this.d.now());
       current = {
         ...job,
@@ -115,7 +170,7 @@ export class ChainWorker {
       this.unblock(log);
       log.info({ txHash: sent.txHash, nonce: sent.nonce, replaces: stuck ? job.txHash : undefined }, stuck ? 'delivery replaced' : 'delivery submitted');
       const txHash = sent.txHash;
-      const r = await t.waitForReceipt(txHash, current);
+      const r = await this.track(t, txHash, current);
       if (r.status === 'inFlight') return this.inFlight(current, r.detail, log);
       // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction.
       const landed = r.status === 'success' ? await this.onChain(t, job) : undefined;
@@ -123,22 +178,41 @@ export class ChainWorker {
       // Reverted or unknown: the next pass re-checks the chain and re-simulates to learn why.
       this.failed(current, { kind: 'retryable', reason: `transaction ${txHash} ${r.status}` }, log);
     } catch (err) {
-      const c = classifyError(err);
-      // NonceAlreadyUsed or TransportAlreadyDelivered: ask the chain which, so a quorum's other jobs close when applied.
-      if (c.kind === 'applied') {
-        try {
-          const onChain = await this.onChain(t, job);
-          // Under a quorum, TransportAlreadyDelivered: this transport's arrival is recorded though not yet applied.
-          return this.settle(job, current.txHash, log, onChain ?? (job.quorumTransports !== null ? 'delivered' : 'unidentified'));
-        } catch (readErr) {
-          return this.failed(current, classifyError(readErr), log, readErr);
-        }
-      }
-      this.failed(current, c, log, err);
+      await this.fail(t, job, current, err, log);
     }
   }
 
-  private async onChain(t: Transport, job: Job): Promise<OnChain> {
+  /**
+   * A job's failure, as the chain or the node reported it: "already applied" is settled from what the chain says,
+   * anything else goes through `failed`. `current` is the job as the outbox has it now (submitted, with its hash).
+   */
+  async fail(t: Transport, job: Job, current: Job, err: unknown, log: Logger): Promise<void> {
+    const c = classifyError(err);
+    // NonceAlreadyUsed or TransportAlreadyDelivered: ask the chain which, so a quorum's other jobs close when applied.
+    if (c.kind === 'applied') {
+      try {
+        const onChain = await this.onChain(t, job);
+        // Under a quorum, TransportAlreadyDelivered: this transport's arrival is recorded though not yet applied.
+        return this.settle(job, current.txHash, log, onChain ?? (job.quorumTransports !== null ? 'delivered' : 'unidentified'));
+      } catch (readErr) {
+        return this.failed(current, classifyError(readErr), log, readErr);
+      }
+    }
+    this.failed(current, c, log, err);
+  }
+
+  /** Waits for a submitted transaction's outcome, counted in the chain's in-flight transactions meanwhile. */
+  async track(t: Transport, txHash: Hex, job: Job) {
+    const chain = { chain: String(this.d.chainId) };
+    this.d.metrics.txsInFlight.inc(chain);
+    try {
+      return await t.waitForReceipt(txHash, job);
+    } finally {
+      this.d.metrics.txsInFlight.dec(chain);
+    }
+  }
+
+  async onChain(t: Transport, job: Job): Promise<OnChain> {
     if (await t.isApplied(job)) {
       const a = await this.d.appliedBy(job);
       if (a.by === 'ours') return 'applied';
@@ -149,7 +223,7 @@ export class ChainWorker {
   }
 
   /** Acts on what the chain has of the job: confirmed only when its own message is there. */
-  private settle(job: Job, txHash: string | null, log: Logger, onChain: Exclude<OnChain, undefined>): void {
+  settle(job: Job, txHash: string | null, log: Logger, onChain: Exclude<OnChain, undefined>): void {
     if (onChain === 'applied' || onChain === 'delivered') return this.confirmed(job, txHash, log, onChain);
     if (onChain === 'unidentified') {
       return this.failed(job, { kind: 'retryable', reason: 'nonce used on chain, but no transaction applying it was found yet' }, log);
@@ -163,7 +237,7 @@ export class ChainWorker {
   }
 
   /** Chain-wide condition: hold every delivery to this chain, count no attempt, probe again after `delayMs`. */
-  private blockChain(job: Job, c: Failure, delayMs: number, log: Logger, err?: unknown): void {
+  blockChain(job: Job, c: Failure, delayMs: number, log: Logger, err?: unknown): void {
     const now = this.d.now();
     const until = now + delayMs;
     if (!this.block) log.error({ err, reason: c.reason }, 'chain blocked: no delivery to it can go now; nothing is dead-lettered meanwhile');
@@ -174,14 +248,14 @@ export class ChainWorker {
     this.d.outbox.markRetry(job.id, job.attempts, c.reason, until, now, job.state === 'submitted' && job.txHash ? 'submitted' : 'pending');
   }
 
-  private unblock(log: Logger): void {
+  unblock(log: Logger): void {
     if (!this.block) return;
     log.info({ reason: this.block.reason, blockedMs: this.d.now() - this.block.since }, 'chain unblocked');
     this.block = undefined;
     this.d.metrics.chainBlocked.set({ chain: String(this.d.chainId) }, 0);
   }
 
-  private transportOf(job: Job): Transport | undefined {
+  transportOf(job: Job): Transport | undefined {
     return this.d.transports.get(job.transport);
   }
 
@@ -189,7 +263,7 @@ export class ChainWorker {
    * The source side is final and the transport's network is carrying the message: look again later. Not an attempt
    * (the job never dead-letters for a slow network) and never a second send.
    */
-  private inFlight(job: Job, detail: string, log: Logger): void {
+  inFlight(job: Job, detail: string, log: Logger): void {
     const now = this.d.now();
     this.d.outbox.markRetry(job.id, job.attempts, `in flight: ${detail}`, now + this.d.inFlightPollMs, now, 'submitted');
     this.d.metrics.inFlight.inc({ chain: String(job.chainId), transport: job.transport });
@@ -209,41 +283,8 @@ export class ChainWorker {
     log.info({ txHash, latency_ms: now - job.createdAt }, 'delivery confirmed');
   }
 
-  /** Acts on `decideFailure` (retry.ts): the outbox write, the metric and the log line of each decision. */
-  private failed(job: Job, c: Failure, log: Logger, err?: unknown): void {
-    const parking: FailedJob['parking'] = job.kind === 'redemptionFulfilment' ? 'fulfilment' : isMoveIn(job) || job.kind === 'moveReturn' ? 'move-leg' : 'none';
-    const d = decideFailure(c, { attempts: job.attempts, parking }, this.d, this.d.random());
-    if (d.action === 'block-chain') return this.blockChain(job, c, d.delayMs, log, err);
-    const now = this.d.now();
-    const chain = String(job.chainId);
-    const state = job.state === 'submitted' && job.txHash ? 'submitted' : 'pending';
-    this.d.metrics.failures.inc({ chain, reason: c.kind === 'ccip-execution-failed' ? 'ccip execution failure' : (c.reason.split(':')[0] ?? 'unknown') });
-    switch (d.action) {
-      case 'check-chain':
-        // Reading the chain after an "already applied" revert failed the same way: the next pass re-checks the chain.
-        this.d.outbox.markRetry(job.id, job.attempts + 1, c.reason, now + this.d.policy.baseMs, now, state);
-        log.warn({ err, reason: c.reason }, 'delivery failed, will retry');
-        return;
-      case 'park':
-        this.d.outbox.markParked(job.id, d.attempts, d.reason, now + d.delayMs, now);
-        if (d.alert) {
-          this.d.metrics.ccipExecutionParked.inc({ chain });
-          log.error({ err, reason: c.reason, executions: d.attempts }, 'CCIP execution keeps failing: delivery parked, needs an operator');
-        } else log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, 'delivery parked: the chain refuses it for now; later attestations go on');
-        return;
-      case 'wait-did':
-        this.d.outbox.markRetry(job.id, d.attempts, c.reason, now + d.delayMs, now, state);
-        log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, "delivery waits: the chain refuses this DID's message for now; other DIDs go on");
-        return;
-      case 'retry':
-        // A CCIP execution again: the job stays `submitted` on its source send.
-        this.d.outbox.markRetry(job.id, d.attempts, c.reason, now + d.delayMs, now, d.reexecute ? 'submitted' : state);
-        log.warn({ err, reason: c.reason, retryInMs: d.delayMs }, d.reexecute ? 'CCIP execution failed; executing it again' : 'delivery failed, will retry');
-        return;
-      case 'dead':
-        this.d.outbox.markDead(job.id, d.attempts, d.reason, now);
-        log.error({ err, reason: d.reason }, 'delivery dead-lettered');
-        return;
-    }
+  /** Acts on `decideFailure` (retry.ts): see failure.ts. */
+  failed(job: Job, c: Failure, log: Logger, err?: unknown): void {
+    actOnFailure(this, job, c, log, err);
   }
 }

@@ -1297,6 +1297,24 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
+    "name": "receiveMessages",
+    "inputs": [
+      {
+        "name": "messages",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "signatures",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "redemptions",
     "inputs": [],
     "outputs": [
@@ -1447,6 +1465,31 @@ export const rwaReceiverAbi = [
         "type": "uint64",
         "indexed": false,
         "internalType": "uint64"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BatchItemSkipped",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "index",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       }
     ],
     "anonymous": false
@@ -1777,6 +1820,22 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "BatchLengthMismatch",
+    "inputs": [
+      {
+        "name": "messages",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "signatures",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "BatchRootNotVerified",
     "inputs": [
       {
@@ -1822,6 +1881,11 @@ export const rwaReceiverAbi = [
         "internalType": "uint256"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "EmptyBatch",
+    "inputs": []
   },
   {
     "type": "error",
@@ -6603,6 +6667,30 @@ export const rwaTransportQuorumAbi = [
       },
       {
         "name": "applied",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "deliveredBy",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "digest",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       }

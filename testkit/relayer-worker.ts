@@ -7,7 +7,7 @@ import * as schema from '../relayer/store/schema.js';
 import { Outbox, type Job, type NewJob } from '../relayer/store/outbox.js';
 import { ChainWorker } from '../relayer/worker.js';
 import { createMetrics } from '../relayer/metrics.js';
-import type { ReceiptState, Replacement, Submitted, Transport } from '../relayer/transports/transport.js';
+import { BatchTooLargeError, type ReceiptState, type Replacement, type Submitted, type Transport } from '../relayer/transports/transport.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { AppliedBy } from '../relayer/transports/applied-by.js';
 import { RwaError } from '../common/errors.js';
@@ -46,6 +46,37 @@ export class ScriptedTransport implements Transport {
     if (next instanceof Error) throw next;
     if (next.status === 'success') this.applied.add(job.nonce);
     return next;
+  }
+}
+
+/**
+ * A scripted transport with batched delivery (a unit-test double of the CCTP-style one): account-ordered, a batch
+ * applies all its items once its receipt is `success`; `maxItems` makes larger batches too large for a block.
+ */
+export class BatchScriptedTransport extends ScriptedTransport {
+  readonly accountOrdered = true;
+  maxItems = Number.POSITIVE_INFINITY;
+  private readonly batchOf = new Map<string, string[]>();
+  private batches = 0;
+  async simulateBatch(jobs: readonly Job[]): Promise<void> {
+    this.calls.push(`simulateBatch:${jobs.map((j) => j.nonce).join(',')}`);
+    if (jobs.length > this.maxItems) throw new BatchTooLargeError(this.maxItems, BigInt(jobs.length) * 100n, BigInt(this.maxItems) * 100n);
+    const failing = jobs.map((j) => this.simulateReverts.get(j.nonce)?.[0]).find((e) => e !== undefined);
+    if (failing) throw failing;
+  }
+  async submitBatch(jobs: readonly Job[], replace?: Replacement): Promise<Submitted> {
+    this.batches += 1;
+    const nonces = jobs.map((j) => j.nonce);
+    this.calls.push(`submitBatch:${nonces.join(',')}${replace ? `:replace@${replace.nonce}` : ''}`);
+    const txHash = `0xba${String(this.batches).padStart(62, '0')}` as Hex;
+    this.batchOf.set(txHash, nonces);
+    const fees = replace ? { maxFeePerGas: replace.fees.maxFeePerGas * 2n, maxPriorityFeePerGas: replace.fees.maxPriorityFeePerGas * 2n } : { maxFeePerGas: 100n, maxPriorityFeePerGas: 10n };
+    return { txHash, nonce: replace?.nonce ?? 80 + this.batches, fees };
+  }
+  override async waitForReceipt(txHash: Hex, job: Job): Promise<ReceiptState> {
+    const r = await super.waitForReceipt(txHash, job);
+    if (r.status === 'success') for (const n of this.batchOf.get(txHash) ?? []) this.applied.add(n);
+    return r;
   }
 }
 
@@ -92,11 +123,15 @@ export class QuorumTransport extends ScriptedTransport {
   }
 }
 
-export function setup(transports: ScriptedTransport[], opts: { disabled?: TransportName[]; quorum?: QuorumChain; appliedBy?: (j: Job) => AppliedBy | undefined } = {}) {
+export function setup(
+  transports: ScriptedTransport[],
+  opts: { disabled?: TransportName[]; quorum?: QuorumChain; appliedBy?: (j: Job) => AppliedBy | undefined; pipeline?: { maxInFlight: number; maxBatch: number }; outbox?: Outbox } = {},
+) {
   const disabled = new Set(opts.disabled ?? []);
   const { db } = openDb(join(tmpdir(), `worker-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, '..', 'relayer', 'store', 'migrations'));
-  const outbox = new Outbox(db);
+  const outbox = opts.outbox ?? new Outbox(db);
   const metrics = createMetrics();
+  const clock = { now: NOW };
   const worker = new ChainWorker({
     chainId: CHAIN,
     outbox,
@@ -111,9 +146,10 @@ export function setup(transports: ScriptedTransport[], opts: { disabled?: Transp
     appliedBy: async (j) => opts.appliedBy?.(j) ?? { by: 'ours', txHash: `0x${'ee'.repeat(32)}` },
     metrics,
     logger: pino({ level: 'silent' }),
-    now: () => NOW,
+    now: () => clock.now,
     random: () => 0.5,
     idleMs: 10,
+    ...(opts.pipeline ? { pipeline: opts.pipeline } : {}),
   });
   const add = (seq: number, transport: TransportName, quorumTransports: number | null = null, kind: NewJob['kind'] = 'nav', didHash = `0x${'ab'.repeat(32)}`, message: Hex = '0x01') => {
     const job: NewJob = {
@@ -139,6 +175,16 @@ export function setup(transports: ScriptedTransport[], opts: { disabled?: Transp
     await worker.process(head);
   };
   const job = (seq: number, transport?: TransportName) => outbox.byAttestation(`0x${seq.toString(16).padStart(64, '0')}`).find((j) => !transport || j.transport === transport)!;
-  return { outbox, add, step, job, disabled, worker, metrics };
+  /** One pass of the pipelined loop, and every task it started run to its end. */
+  const tick = async () => {
+    const started = worker.tick();
+    await worker.idle();
+    return started;
+  };
+  /** Moves the worker's clock on (the pipelined loop only takes due jobs). */
+  const advance = (ms: number) => {
+    clock.now += ms;
+  };
+  return { outbox, add, step, tick, advance, job, disabled, worker, metrics };
 }
 

@@ -8,6 +8,7 @@ import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
 import {RwaReceiverAdmin} from "./receiver/RwaReceiverAdmin.sol";
 import {RwaReceiverSettlements} from "./receiver/RwaReceiverSettlements.sol";
+import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
 
 /// @notice Per-chain entry point for oracle attestations. Anyone may deliver: the committee's signatures are the
 /// authentication, never the caller. There is no admin of DIDs: every DID setting arrives as a verified attestation.
@@ -34,13 +35,15 @@ import {RwaReceiverSettlements} from "./receiver/RwaReceiverSettlements.sol";
 /// is not a bound adapter, 2 ccip adapter, 4 wormhole adapter) is gated: every arrival is verified in full (so a bad
 /// signature reverts and records nothing), then the gate records which transport brought keccak256(message); only
 /// the arrival that completes k distinct transports of the mask marks the nonce and applies; earlier and later
-/// arrivals return without applying. Batches are refused for a gated DID (they have no per-message transport).
+/// arrivals return without applying. receiveMessages passes each item through the gate with the caller as its
+/// transport; Merkle batches (receiveBatch) are refused for a gated DID (they have no per-message transport).
 /// An ungated DID (0/0, the default) takes exactly the path above: one delivery applies.
 ///
-/// Parts: storage and views in receiver/RwaReceiverState.sol; the apply of each group of kinds in
+/// Parts: storage and views in receiver/RwaReceiverState.sol; quorum signatures and the nonce bitmap in
+/// receiver/RwaReceiverVerification.sol; the apply of each group of kinds in
 /// receiver/RwaReceiverSettlements.sol (1, 2), RwaReceiverMoves.sol (15, 16) and RwaReceiverAdmin.sol (3..6, 12); the
 /// redemption kinds (7..11, 13) in RwaRedemptions. This contract verifies, consumes the nonce and dispatches.
-contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
+contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaReceiverAdmin {
   error UnknownDid(bytes32 did);
   error InvalidThreshold(uint256 threshold, uint256 signerCount);
   error SignersNotAscending(uint256 index);
@@ -67,6 +70,8 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
   error InvalidTransportQuorum(uint8 k, uint8 transports);
   error TransportNotBound(uint8 transport);
   error MoveAlreadySettled(bytes32 did, bytes32 moveRef, uint8 outcome);
+  error EmptyBatch();
+  error BatchLengthMismatch(uint256 messages, uint256 signatures);
 
   event DidConfigured(
     bytes32 indexed did, uint64 indexed nonce, uint32 signerEpoch, uint8 threshold, address[] signers, address holdings, address navFeed
@@ -86,6 +91,9 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
   event PauseApplied(bytes32 indexed did, uint64 indexed nonce, bool paused);
   event ReserveApplied(bytes32 indexed did, uint64 indexed nonce, uint256 reserve, uint64 asOf, uint128 supplyCap);
   event BatchRootVerified(bytes32 indexed did, bytes32 indexed root, uint32 signerEpoch);
+  /// @notice Item `index` of a batch had nothing left to do (its nonce already used, or, for a gated DID, its bytes
+  /// already delivered by this transport): skipped, nothing changed.
+  event BatchItemSkipped(bytes32 indexed did, uint64 indexed nonce, uint256 index);
   /// @dev outcome: MOVE_VOIDED on the to-chain, MOVE_RETURNED on the from-chain (an arrival is a SettlementApplied).
   event MoveSettled(
     bytes32 indexed did, uint64 indexed nonce, bytes32 indexed moveRef, uint8 outcome, address investor, uint256 amount, uint64 peerChainId
@@ -106,8 +114,8 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
     uint8 quorumTransports;
   }
 
-  /// @dev secp256k1n / 2: signatures with a higher s are the malleated twin of a valid one.
-  uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+  /// @dev The batch index of a single receiveMessage: never a real index.
+  uint256 internal constant NOT_IN_BATCH = type(uint256).max;
 
   constructor(address[] memory governanceSigners, uint8 governanceThreshold) {
     _setSigners(GOVERNANCE, governanceSigners, governanceThreshold);
@@ -121,6 +129,27 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
   /// @param message AttestationCodec v1 bytes.
   /// @param signatures exactly `threshold` 65-byte (r, s, v) signatures, ordered by strictly increasing signer.
   function receiveMessage(bytes calldata message, bytes calldata signatures) external {
+    _receive(message, signatures, NOT_IN_BATCH);
+  }
+
+  /// @notice Verify and apply several attestations in one call, each exactly as `receiveMessage` would (quorum, the
+  /// transport gate of a gated DID with the caller as the transport, apply), in order.
+  /// @dev An item whose (DID, nonce) is already used, or, for a gated DID, whose bytes this transport already
+  /// delivered, is skipped (`BatchItemSkipped`) before its signatures are checked, so a batch partly applied by an
+  /// earlier transaction completes and never applies twice (a duplicate inside one batch is skipped likewise). Any
+  /// other failure of an item reverts the whole call with that item's own error.
+  /// @param signatures one quorum signature set per message, as `receiveMessage` takes it.
+  function receiveMessages(bytes[] calldata messages, bytes[] calldata signatures) external {
+    uint256 n = messages.length;
+    if (n == 0) revert EmptyBatch();
+    if (signatures.length != n) revert BatchLengthMismatch(n, signatures.length);
+    for (uint256 i; i < n; ++i) {
+      _receive(messages[i], signatures[i], i);
+    }
+  }
+
+  /// @dev The one delivery path of receiveMessage (index NOT_IN_BATCH) and of each receiveMessages item.
+  function _receive(bytes calldata message, bytes calldata signatures, uint256 index) internal {
     AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
     DidState memory st = s_dids[h.did];
     bytes32 signerKey = h.did;
@@ -130,6 +159,10 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
       signerKey = GOVERNANCE;
       st = s_dids[GOVERNANCE];
     }
+    if (index != NOT_IN_BATCH && _delivered(h, st, message)) {
+      emit BatchItemSkipped(h.did, h.nonce, index);
+      return;
+    }
     _verifyQuorum(signerKey, st, _structHash(h, message), signatures);
     // Gated DID: every arrival is verified above; only the one completing the transport quorum goes on to apply.
     // (A DID being introduced reads governance's state, which is never gated.)
@@ -137,7 +170,18 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
       if (!i_gate.record(msg.sender, keccak256(message), st.quorumK, st.quorumTransports)) return;
     }
     _useNonce(h.did, h.nonce);
-    _apply(h, message);
+    _apply(h, message, st.holdings);
+  }
+
+  /// @dev A batch item with nothing left to do: its nonce is used, or (gated) this caller's transport delivered it.
+  function _delivered(AttestationCodec.Header memory h, DidState memory st, bytes calldata message)
+    internal
+    view
+    returns (bool)
+  {
+    if (_isNonceUsed(h.did, h.nonce)) return true;
+    bool gated = st.quorumTransports != 0 && h.kind != AttestationCodec.KIND_MOVE_VOID;
+    return gated && i_gate.deliveredBy(msg.sender, keccak256(message));
   }
 
   /// @notice Apply attestations covered by one quorum signature over a Merkle root.
@@ -163,11 +207,18 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
     }
     uint256 n = messages.length;
     for (uint256 i; i < n; ++i) {
-      _applyBatchItem(did, root, messages[i], proofs[i], i);
+      _applyBatchItem(did, root, messages[i], proofs[i], i, st.holdings);
     }
   }
 
-  function _applyBatchItem(bytes32 did, bytes32 root, bytes calldata message, bytes32[] calldata proof, uint256 i) internal {
+  function _applyBatchItem(
+    bytes32 did,
+    bytes32 root,
+    bytes calldata message,
+    bytes32[] calldata proof,
+    uint256 i,
+    RwaHoldings holdings
+  ) internal {
     if (!MerkleProof.verifyCalldata(proof, root, keccak256(bytes.concat(keccak256(message))))) {
       revert InvalidMerkleProof(i);
     }
@@ -177,66 +228,19 @@ contract RwaReceiver is RwaReceiverSettlements, RwaReceiverAdmin {
       revert KindNotAllowedInBatch(i, h.kind);
     }
     _useNonce(did, h.nonce);
-    _apply(h, message);
-  }
-
-  // ------------------------------------------------------------------------------------------------------------
-  // Verification
-  // ------------------------------------------------------------------------------------------------------------
-
-  function _structHash(AttestationCodec.Header memory h, bytes calldata message) internal pure returns (bytes32) {
-    if (h.kind == AttestationCodec.KIND_SETTLEMENT) {
-      return Eip712Attestation.settlementHash(h, AttestationCodec.decodeSettlement(message));
-    }
-    if (h.kind == AttestationCodec.KIND_NAV) return Eip712Attestation.navHash(h, AttestationCodec.decodeNav(message));
-    return Eip712Attestation.adminHash(h, AttestationCodec.body(message));
-  }
-
-  function _verifyQuorum(bytes32 key, DidState memory st, bytes32 structHash, bytes calldata signatures) internal view {
-    uint256 threshold = st.threshold;
-    if (signatures.length != threshold * 65) revert InvalidSignatureCount(signatures.length, threshold * 65);
-    bytes32 digest = Eip712Attestation.digest(_domainSeparator(), structHash);
-    address last;
-    for (uint256 i; i < threshold; ++i) {
-      address signer = _recover(digest, signatures, i);
-      if (signer <= last) revert SignersNotAscending(i);
-      if (s_signerEpoch[key][signer] != st.signerEpoch) revert UnauthorizedSigner(signer);
-      last = signer;
-    }
-  }
-
-  /// @dev Low-s and v in {27, 28} only, so each signer has exactly one valid signature per digest.
-  function _recover(bytes32 digest, bytes calldata signatures, uint256 i) internal pure returns (address signer) {
-    uint256 off = i * 65;
-    bytes32 r = bytes32(signatures[off:off + 32]);
-    bytes32 s = bytes32(signatures[off + 32:off + 64]);
-    uint8 v = uint8(signatures[off + 64]);
-    if (uint256(s) > HALF_ORDER || (v != 27 && v != 28)) revert InvalidSignature(i);
-    signer = ecrecover(digest, v, r, s);
-    if (signer == address(0)) revert InvalidSignature(i);
-  }
-
-  function _useNonce(bytes32 did, uint64 nonce) internal {
-    uint256 word = nonce >> 8;
-    uint256 bit = 1 << (nonce & 0xff);
-    uint256 bits = s_usedNonces[did][word];
-    if (bits & bit != 0) revert NonceAlreadyUsed(did, nonce);
-    s_usedNonces[did][word] = bits | bit;
-  }
-
-  function _domainSeparator() internal view returns (bytes32) {
-    // Recomputed only on a chain fork, where the cached separator would let a message verify on both forks.
-    if (block.chainid == i_chainId) return i_domainSeparator;
-    return Eip712Attestation.domainSeparator(block.chainid, address(this));
+    _apply(h, message, holdings);
   }
 
   // ------------------------------------------------------------------------------------------------------------
   // Apply
   // ------------------------------------------------------------------------------------------------------------
 
-  function _apply(AttestationCodec.Header memory h, bytes calldata message) internal {
+  /// @param holdings the DID's token, already read with its state (used by settlements only).
+  function _apply(AttestationCodec.Header memory h, bytes calldata message, RwaHoldings holdings) internal {
     uint8 kind = h.kind;
-    if (kind == AttestationCodec.KIND_SETTLEMENT) _applySettlement(h, AttestationCodec.decodeSettlement(message));
+    if (kind == AttestationCodec.KIND_SETTLEMENT) {
+      _applySettlement(h, AttestationCodec.decodeSettlement(message), holdings);
+    }
     else if (kind == AttestationCodec.KIND_NAV) _applyNav(h, AttestationCodec.decodeNav(message));
     // Settlements and NAV never reach this line, so they pay nothing for the ordering of state-setting kinds.
     else if (_isSuperseded(h)) return;

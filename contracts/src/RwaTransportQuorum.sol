@@ -98,6 +98,11 @@ contract RwaTransportQuorum is Ownable2Step {
     emit TransportArrived(digest, bit, arrived, applied);
   }
 
+  /// @notice Whether the transport `caller` counts as has already delivered `digest` (its `record` would revert).
+  function deliveredBy(address caller, bytes32 digest) external view returns (bool) {
+    return s_arrivals[digest] & transportOf(caller) != 0;
+  }
+
   /// @notice The transports that delivered `digest` and whether the gate let it apply (the receiver's isNonceUsed is
   /// the authority on "applied": a digest applied before its DID was gated reads false here).
   function arrivalsOf(bytes32 digest) external view returns (uint8 arrived, bool applied) {

@@ -20,10 +20,13 @@ import {TransportQuorumFixture} from "./helpers/TransportQuorumFixture.sol";
 contract GasTest is AttestationFixture, RedemptionAttestations {
   bytes32 internal constant DID_3OF5 = keccak256("did:rwa:acme:money-market");
   uint256 internal constant BATCH = 64;
-  /// @dev Nonce ranges, each inside one 256-nonce bitmap word: holders' funding, the pre-verified root, the batch.
+  /// @dev Nonce ranges, each inside one 256-nonce bitmap word: holders' funding, the pre-verified root, the batch
+  /// (and receiveMessages items, in the funding word).
   uint64 internal constant FUNDING_NONCE = 2_048;
   uint64 internal constant VERIFIED_NONCE = 1_024;
   uint64 internal constant BATCH_NONCE = 1_536;
+  /// @dev receiveMessages items: after the funding batch, in its bitmap word.
+  uint64 internal constant MESSAGES_NONCE = FUNDING_NONCE + 64;
 
   uint256[] internal keys3of5;
   RwaHoldings internal holdings3of5;
@@ -283,6 +286,46 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
 
     vm.pauseGasMetering();
     assertEq(redemptions.stageOf(DID).stage, STAGE_B);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // several messages per call (receiveMessages)
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /// @dev `n` 2-of-3 subscriptions, each to a different existing holder, each with its own quorum signatures, in one
+  /// receiveMessages; nonces in the funding word (in use). Per item = receiver gas / n.
+  function _receiveMessagesPerItem(uint256 n) internal {
+    vm.pauseGasMetering();
+    bytes[] memory messages = new bytes[](n);
+    bytes[] memory sigs = new bytes[](n);
+    for (uint256 i; i < n; ++i) {
+      SettlementAtt memory a = subscriptionAtt(holders[i], 1e6, MESSAGES_NONCE + uint64(i));
+      (messages[i], sigs[i]) = (encodeSettlement(a), quorumSigs(a));
+    }
+    uint256 calldataGas = _calldataGas(abi.encodeCall(receiver.receiveMessages, (messages, sigs)));
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    receiver.receiveMessages(messages, sigs);
+
+    vm.pauseGasMetering();
+    uint256 used = vm.lastCallGas().gasTotalUsed;
+    console2.log("receiveMessages items", n);
+    console2.log("  receiver gas per item", used / n);
+    console2.log("  calldata gas per item", calldataGas / n);
+    assertEq(holdings.balanceOf(holders[n - 1]), 2e6);
+  }
+
+  function test_gas_receiveMessages1_perItem() public {
+    _receiveMessagesPerItem(1);
+  }
+
+  function test_gas_receiveMessages16_perItem() public {
+    _receiveMessagesPerItem(16);
+  }
+
+  function test_gas_receiveMessages64_perItem() public {
+    _receiveMessagesPerItem(64);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -89,6 +89,17 @@ export class Outbox {
       .get();
   }
 
+  /** The chain's unfinished (pending and submitted) jobs in oracle order, at most `limit` (the pipeline's view). */
+  unfinished(chainId: number, limit: number): Job[] {
+    return this.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.chainId, chainId), inArray(jobs.state, [...UNFINISHED])))
+      .orderBy(asc(jobs.seq), asc(jobs.id))
+      .limit(limit)
+      .all();
+  }
+
   /** Unfinished jobs of the chain that have failed at least once: the DIDs waiting on the chain, and why. */
   waiting(chainId: number): Job[] {
     return this.db

@@ -54,12 +54,23 @@ export function appliedByReader(pub: PublicClient, opts: AppliedByOptions = DEFA
     modules.set(receiver, m);
     return m;
   };
+  // A transaction's input never changes under its hash: the items of one batch share one fetch (bounded cache).
+  const inputs = new Map<Hex, Hex>();
+  const inputOf = async (hash: Hex): Promise<Hex> => {
+    const known = inputs.get(hash);
+    if (known) return known;
+    const { input } = await pub.getTransaction({ hash });
+    if (inputs.size >= 64) inputs.delete(inputs.keys().next().value as Hex);
+    inputs.set(hash, input);
+    return input;
+  };
   return async (job) => {
     const receiver = job.receiver as Address;
     const addresses = [receiver, await redemptionsOf(receiver)];
     const message = job.message as Hex;
     if (!isHex(message)) return { by: 'unknown' };
-    const latest = await pub.getBlockNumber();
+    // Uncached: the applying block may be seconds newer than the client's cached block number.
+    const latest = await pub.getBlockNumber({ cacheTime: 0 });
     const floor = latest > opts.lookbackBlocks ? latest - opts.lookbackBlocks : 0n;
     const seen = new Set<Hex>();
     for (let to = latest; to >= floor; ) {
@@ -72,8 +83,7 @@ export function appliedByReader(pub: PublicClient, opts: AppliedByOptions = DEFA
         const txHash = log.transactionHash;
         if (!txHash || seen.has(txHash)) continue;
         seen.add(txHash);
-        const tx = await pub.getTransaction({ hash: txHash });
-        const by = classifyInput(tx.input, message);
+        const by = classifyInput(await inputOf(txHash), message);
         if (by) return { by, txHash };
       }
       if (from === floor) break;

@@ -1,7 +1,9 @@
-import { type Address, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { BaseError, ContractFunctionRevertedError, type Address, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem';
+import { classifyError } from '../errors.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 import type { Job } from '../store/outbox.js';
-import type { ReceiptState, Replacement, Submitted, Transport } from './transport.js';
+import { BatchTooLargeError, type ReceiptState, type Replacement, type Submitted, type Transport } from './transport.js';
+import { itemsThatFit } from '../schedule.js';
 import { NonceManager } from '../nonces.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../fees.js';
 import { sendOrReplace } from './send.js';
@@ -14,6 +16,10 @@ import { receiverDeliveryAbi } from './delivery-abi.js';
  */
 export class CctpTransport implements Transport {
   readonly name = 'cctp' as const;
+  /** Every delivery is one transaction from the relayer's account on the destination chain. */
+  readonly accountOrdered = true;
+  /** The last batch's gas estimate, by its jobs, so its send does not estimate again. */
+  private lastEstimate: { key: string; gas: bigint } | undefined;
   private readonly pub: ChainClients['pub'];
   private readonly wallet: ChainClients['wallet'];
 
@@ -27,6 +33,8 @@ export class CctpTransport implements Transport {
     private readonly receiptTimeoutMs = 60_000,
     private readonly nonces: NonceManager = new NonceManager(),
     private readonly escalation: EscalationPolicy = DEFAULT_ESCALATION,
+    /** Share of the block gas limit a batch may use (the rest is margin for the estimate and other senders). */
+    private readonly batchGasShareBps = 8_000,
   ) {
     this.chainId = chain.chainId;
     this.confirmations = Math.max(1, chain.confirmations);
@@ -54,6 +62,40 @@ export class CctpTransport implements Transport {
     );
   }
 
+  /**
+   * Dry-runs `receiveMessages` (the receiver skips items already applied, and reverts with the first failing item's
+   * own error); throws BatchTooLargeError when its estimate passes the share of the block gas limit a batch may use.
+   */
+  async simulateBatch(jobs: readonly Job[]): Promise<void> {
+    let gas: bigint;
+    try {
+      gas = await this.pub.estimateContractGas({ ...batchCall(jobs), account: this.wallet.account, blockTag: 'latest' });
+    } catch (err) {
+      // A node estimates within the block gas limit: a batch past it fails without a revert of its own. Halve it.
+      const named = err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionRevertedError && e.data?.errorName !== undefined);
+      if (named || jobs.length < 2 || classifyError(err).kind === 'blocked-chain') throw err;
+      throw new BatchTooLargeError(Math.ceil(jobs.length / 2), 0n, 0n);
+    }
+    const block = await this.pub.getBlock({ blockTag: 'latest' });
+    const usable = (block.gasLimit * BigInt(this.batchGasShareBps)) / 10_000n;
+    if (gas > usable) throw new BatchTooLargeError(itemsThatFit(jobs.length, gas, usable), gas, usable);
+    this.lastEstimate = { key: jobs.map((j) => j.id).join(','), gas };
+  }
+
+  /** Sends the jobs in one `receiveMessages`, or replaces a stuck delivery (same nonce, escalated fees). */
+  submitBatch(jobs: readonly Job[], replace?: Replacement): Promise<Submitted> {
+    const call = batchCall(jobs);
+    const estimated = this.lastEstimate?.key === jobs.map((j) => j.id).join(',') ? this.lastEstimate.gas : undefined;
+    return sendOrReplace(
+      { pub: this.pub, chainId: this.chainId, account: this.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
+      {
+        estimateGas: () => this.pub.estimateContractGas({ ...call, account: this.wallet.account, blockTag: 'latest' }),
+        write: (nonce, fees, gas) => this.wallet.writeContract({ ...call, nonce, gas: gas ?? (estimated ? (estimated * 12n) / 10n : undefined), ...fees }),
+      },
+      replace,
+    );
+  }
+
   async waitForReceipt(txHash: Hex): Promise<ReceiptState> {
     try {
       // A delivery counts only once buried under the chain's confirmations; a reorg before that drops the receipt,
@@ -65,4 +107,15 @@ export class CctpTransport implements Transport {
       throw err;
     }
   }
+}
+
+/** One `receiveMessages` call delivering the jobs (one receiver: the jobs of one chain). */
+function batchCall(jobs: readonly Job[]) {
+  const receiver = jobs[0]?.receiver as Address;
+  return {
+    address: receiver,
+    abi: receiverDeliveryAbi,
+    functionName: 'receiveMessages',
+    args: [jobs.map((j) => j.message as Hex), jobs.map((j) => j.signatures as Hex)],
+  } as const;
 }

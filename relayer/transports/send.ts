@@ -1,6 +1,6 @@
-import type { Address, Hex, PublicClient } from 'viem';
+import { TransactionNotFoundError, type Address, type Hex, type PublicClient } from 'viem';
 import { escalateFees, type EscalationPolicy, type Fees } from '../fees.js';
-import type { NonceManager } from '../nonces.js';
+import { isNonceRefusal, type NonceManager } from '../nonces.js';
 import type { Replacement, Submitted } from './transport.js';
 import { RwaError } from '../../common/errors.js';
 
@@ -36,15 +36,46 @@ export interface SenderContext {
 export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?: Replacement): Promise<Submitted> {
   const network = await ctx.pub.estimateFeesPerGas();
   const now: Fees = { maxFeePerGas: network.maxFeePerGas, maxPriorityFeePerGas: network.maxPriorityFeePerGas };
+  // A stuck transaction the node no longer knows (a restart emptied its pool) is sent again on its own nonce, at
+  // today's fees: nothing is there to replace, and the gap it left is filled. When its nonce is spent meanwhile
+  // (another sender, or it was mined after all), it is sent anew on a fresh nonce.
+  if (replace?.txHash && !(await isKnown(ctx.pub, replace.txHash))) {
+    const mined = await ctx.pub.getTransactionCount({ address: ctx.account, blockTag: 'latest' });
+    const lost = replace.nonce;
+    replace = undefined;
+    if (lost >= mined) {
+      if (now.maxFeePerGas > ctx.escalation.maxFeePerGasCap) throw new FeeCapReachedError(`network maxFeePerGas ${now.maxFeePerGas} is above the cap ${ctx.escalation.maxFeePerGasCap}`);
+      return { txHash: await tx.write(lost, now), nonce: lost, fees: now };
+    }
+    ctx.nonces.resync(ctx.chainId, ctx.account);
+  }
   if (replace) {
     const fees = escalateFees(replace.fees, now, ctx.escalation);
     if (!fees) throw new FeeCapReachedError(`replacement of nonce ${replace.nonce} would pass the fee cap; waiting for the stuck transaction`);
     const gas = await tx.estimateGas();
-    return { txHash: await tx.write(replace.nonce, fees, (gas * 12n) / 10n), nonce: replace.nonce, fees };
+    try {
+      return { txHash: await tx.write(replace.nonce, fees, (gas * 12n) / 10n), nonce: replace.nonce, fees };
+    } catch (err) {
+      // The stuck transaction's nonce is spent (another sender used the account, or it was mined meanwhile; the
+      // caller asked the chain first, and the receiver refuses a message twice): send it anew with a fresh nonce.
+      if (!isNonceRefusal(err) || !/nonce too low|nonce has already been used/i.test(String((err as Error).message))) throw err;
+      ctx.nonces.resync(ctx.chainId, ctx.account);
+    }
   }
   // A network asking more than the cap blocks the whole chain (every delivery would pay it): wait, send nothing.
   if (now.maxFeePerGas > ctx.escalation.maxFeePerGasCap) {
     throw new FeeCapReachedError(`network maxFeePerGas ${now.maxFeePerGas} is above the cap ${ctx.escalation.maxFeePerGasCap}`);
   }
   return ctx.nonces.send(ctx.pub, ctx.chainId, ctx.account, async (nonce) => ({ txHash: await tx.write(nonce, now), nonce, fees: now }));
+}
+
+/** Whether the node has the transaction (in its pool or mined). */
+async function isKnown(pub: PublicClient, hash: Hex): Promise<boolean> {
+  try {
+    await pub.getTransaction({ hash });
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionNotFoundError) return false;
+    throw err;
+  }
 }

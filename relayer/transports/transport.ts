@@ -1,4 +1,5 @@
 import type { Hex } from 'viem';
+import { RwaError } from '../../common/errors.js';
 import type { Fees } from '../fees.js';
 import type { Job } from '../store/outbox.js';
 import type { TransportName } from '../../schemas/deployment.js';
@@ -13,6 +14,8 @@ export interface Submitted {
 export interface Replacement {
   nonce: number;
   fees: Fees;
+  /** The stuck transaction: when the node no longer knows it (a restart emptied its pool), it is sent anew instead. */
+  txHash?: Hex;
 }
 
 /**
@@ -36,4 +39,32 @@ export interface Transport {
   submit(job: Job, replace?: Replacement): Promise<Submitted>;
   /** Waits (bounded) for the outcome of the job's submitted delivery `txHash`. */
   waitForReceipt(txHash: Hex, job: Job): Promise<ReceiptState>;
+  /**
+   * True when a delivery is one transaction from the relayer's account on the destination chain (CCTP-style): the
+   * account's nonces order deliveries on chain as they were sent, so a later one may be sent before an earlier lands.
+   */
+  readonly accountOrdered?: boolean;
+  /**
+   * Optional batched delivery: the jobs (one destination, this transport) in one transaction, each applied as its
+   * single delivery would be; an item whose (DID, nonce) is already used is skipped. A transport without it
+   * delivers one job per transaction.
+   */
+  submitBatch?(jobs: readonly Job[], replace?: Replacement): Promise<Submitted>;
+  /**
+   * Dry-runs `submitBatch`: throws the revert of the first item that fails (by that item's own error), or a
+   * BatchTooLargeError when the batch would not fit a block.
+   */
+  simulateBatch?(jobs: readonly Job[]): Promise<void>;
+}
+
+/** A batch's gas estimate passes what a block takes (less a margin): `fits` items would. */
+export class BatchTooLargeError extends RwaError<'batch_too_large'> {
+  override readonly name = 'BatchTooLargeError';
+  constructor(
+    readonly fits: number,
+    readonly estimate: bigint,
+    readonly usableGas: bigint,
+  ) {
+    super(`batch needs ${estimate} gas, a block takes ${usableGas}: ${fits} items fit`, { code: 'batch_too_large', retryable: true });
+  }
 }

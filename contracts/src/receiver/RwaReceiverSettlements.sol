@@ -9,10 +9,12 @@ import {RwaReceiverMoves} from "./RwaReceiverMoves.sol";
 /// @notice Apply of the value kinds: settlements (kind 1: mint, burn, move legs) and NAV (kind 2), the only kinds a
 /// batch may carry.
 abstract contract RwaReceiverSettlements is RwaReceiverMoves {
-  function _applySettlement(AttestationCodec.Header memory h, AttestationCodec.Settlement memory s) internal {
+  /// @param holdings the DID's token (the caller read it with the DID's state).
+  function _applySettlement(AttestationCodec.Header memory h, AttestationCodec.Settlement memory s, RwaHoldings holdings)
+    internal
+  {
     if (s.investor == address(0)) revert RwaReceiver.InvalidInvestor(s.investor);
     if (s.amount == 0) revert RwaReceiver.InvalidAmount(s.amount);
-    RwaHoldings holdings = s_dids[h.did].holdings;
     uint8 k = s.settlementKind;
     bool isMove = k == AttestationCodec.SETTLEMENT_MOVE_OUT || k == AttestationCodec.SETTLEMENT_MOVE_IN;
     if (isMove ? (s.peerChainId == 0 || s.peerChainId == block.chainid) : s.peerChainId != 0) {

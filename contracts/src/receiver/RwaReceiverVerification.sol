@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {AttestationCodec} from "../libraries/AttestationCodec.sol";
+import {Eip712Attestation} from "../libraries/Eip712Attestation.sol";
+import {RwaReceiver} from "../RwaReceiver.sol";
+import {RwaReceiverState} from "./RwaReceiverState.sol";
+
+/// @notice RwaReceiver's checks before an apply: the EIP-712 struct hash of a message, the quorum of its signers
+/// (low-s, strictly ascending, current epoch) and the replay bitmap of nonces.
+abstract contract RwaReceiverVerification is RwaReceiverState {
+  /// @dev secp256k1n / 2: signatures with a higher s are the malleated twin of a valid one.
+  uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+
+  function _structHash(AttestationCodec.Header memory h, bytes calldata message) internal pure returns (bytes32) {
+    if (h.kind == AttestationCodec.KIND_SETTLEMENT) {
+      return Eip712Attestation.settlementHash(h, AttestationCodec.decodeSettlement(message));
+    }
+    if (h.kind == AttestationCodec.KIND_NAV) return Eip712Attestation.navHash(h, AttestationCodec.decodeNav(message));
+    return Eip712Attestation.adminHash(h, AttestationCodec.body(message));
+  }
+
+  function _verifyQuorum(bytes32 key, RwaReceiver.DidState memory st, bytes32 structHash, bytes calldata signatures) internal view {
+    uint256 threshold = st.threshold;
+    if (signatures.length != threshold * 65) revert RwaReceiver.InvalidSignatureCount(signatures.length, threshold * 65);
+    bytes32 digest = Eip712Attestation.digest(_domainSeparator(), structHash);
+    address last;
+    for (uint256 i; i < threshold; ++i) {
+      address signer = _recover(digest, signatures, i);
+      if (signer <= last) revert RwaReceiver.SignersNotAscending(i);
+      if (s_signerEpoch[key][signer] != st.signerEpoch) revert RwaReceiver.UnauthorizedSigner(signer);
+      last = signer;
+    }
+  }
+
+  /// @dev Low-s and v in {27, 28} only, so each signer has exactly one valid signature per digest.
+  function _recover(bytes32 digest, bytes calldata signatures, uint256 i) internal pure returns (address signer) {
+    uint256 off = i * 65;
+    bytes32 r = bytes32(signatures[off:off + 32]);
+    bytes32 s = bytes32(signatures[off + 32:off + 64]);
+    uint8 v = uint8(signatures[off + 64]);
+    if (uint256(s) > HALF_ORDER || (v != 27 && v != 28)) revert RwaReceiver.InvalidSignature(i);
+    signer = ecrecover(digest, v, r, s);
+    if (signer == address(0)) revert RwaReceiver.InvalidSignature(i);
+  }
+
+  function _useNonce(bytes32 did, uint64 nonce) internal {
+    uint256 slot = _nonceWordSlot(did, nonce);
+    uint256 bit = 1 << (nonce & 0xff);
+    uint256 bits;
+    assembly ("memory-safe") {
+      bits := sload(slot)
+    }
+    if (bits & bit != 0) revert RwaReceiver.NonceAlreadyUsed(did, nonce);
+    assembly ("memory-safe") {
+      sstore(slot, or(bits, bit))
+    }
+  }
+
+  function _isNonceUsed(bytes32 did, uint64 nonce) internal view returns (bool used) {
+    uint256 slot = _nonceWordSlot(did, nonce);
+    uint256 bits;
+    assembly ("memory-safe") {
+      bits := sload(slot)
+    }
+    used = bits & (1 << (nonce & 0xff)) != 0;
+  }
+
+  /// @dev The storage slot of s_usedNonces[did][nonce >> 8], hashed once (Solidity's own mapping layout) for the
+  /// read and the write.
+  function _nonceWordSlot(bytes32 did, uint64 nonce) internal pure returns (uint256 slot) {
+    assembly ("memory-safe") {
+      mstore(0x00, did)
+      mstore(0x20, s_usedNonces.slot)
+      mstore(0x20, keccak256(0x00, 0x40))
+      mstore(0x00, shr(8, nonce))
+      slot := keccak256(0x00, 0x40)
+    }
+  }
+
+  function _domainSeparator() internal view returns (bytes32) {
+    // Recomputed only on a chain fork, where the cached separator would let a message verify on both forks.
+    if (block.chainid == i_chainId) return i_domainSeparator;
+    return Eip712Attestation.domainSeparator(block.chainid, address(this));
+  }
+}

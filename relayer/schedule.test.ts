@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { chunk, itemsThatFit, pickReady, type ScheduleView } from './schedule.js';
+import { GOVERNANCE_DID_HASH, type Job } from './store/outbox.js';
+import { pendingJob } from './transports/testkit.js';
+
+const A = `0x${'aa'.repeat(32)}`;
+const B = `0x${'bb'.repeat(32)}`;
+
+let nextId = 1;
+function job(seq: number, kind: Job['kind'], didHash = A, over: Partial<Job> = {}): Job {
+  const id = nextId++;
+  return pendingJob({
+    id, attestationId: `0x${seq.toString(16).padStart(64, '0')}`, seq, did: `did:rwa:${didHash.slice(2, 4)}`, didHash, nonce: String(seq), kind,
+    chainId: 7, transport: 'cctp', receiver: `0x${'11'.repeat(20)}`, message: '0x01', signatures: '0x', ...over,
+  });
+}
+/** A job whose transaction is in the node's hands (sent with an account nonce). */
+const sent = (j: Job): Job => ({ ...j, state: 'submitted', txHash: `0x${'dd'.repeat(32)}`, txNonce: 40 + j.seq });
+
+const view = (over: Partial<ScheduleView> = {}): ScheduleView => ({
+  now: 1_000,
+  busy: new Set(),
+  disabled: new Set(),
+  accountOrdered: (t) => t === 'cctp',
+  limit: 100,
+  ...over,
+});
+const seqs = (jobs: Job[]) => jobs.map((j) => j.seq);
+
+describe('pickReady: what may start with many transactions in flight', () => {
+  it("lets a DID's settlements follow its settlements in flight from the relayer's account (they may share a block)", () => {
+    const s1 = sent(job(1, 'settlement'));
+    const jobs = [s1, job(2, 'settlement'), job(3, 'settlement')];
+    expect(seqs(pickReady(jobs, view({ busy: new Set([s1.id]) })))).toEqual([2, 3]);
+  });
+
+  it('keeps a settlement behind an earlier job of its DID that is not sent yet (its account nonce would come later)', () => {
+    const s1 = job(1, 'settlement');
+    expect(seqs(pickReady([s1, job(2, 'settlement')], view({ busy: new Set([s1.id]) })))).toEqual([]);
+    // Picked in one pass, they are sent in pick order: the later may go with the earlier.
+    expect(seqs(pickReady([s1, job(2, 'settlement')], view()))).toEqual([1, 2]);
+  });
+
+  it('lets a settlement follow its in-flight reserve or config (the nonce order applies them first)', () => {
+    const cfg = sent(job(1, 'config'));
+    const res = sent(job(2, 'reserve'));
+    expect(seqs(pickReady([cfg, res, job(3, 'settlement')], view({ busy: new Set([cfg.id, res.id]) })))).toEqual([3]);
+  });
+
+  it('keeps NAV rounds and state-setting kinds until every earlier job of the DID is finished', () => {
+    const s1 = sent(job(1, 'settlement'));
+    const n1 = sent(job(2, 'nav'));
+    expect(seqs(pickReady([s1, job(2, 'nav')], view({ busy: new Set([s1.id]) })))).toEqual([]);
+    expect(seqs(pickReady([n1, job(3, 'nav')], view({ busy: new Set([n1.id]) })))).toEqual([]);
+    expect(seqs(pickReady([s1, job(2, 'pause', A), job(3, 'config')], view({ busy: new Set([s1.id]) })))).toEqual([2]);
+  });
+
+  it('keeps a settlement behind a NAV round whose transaction reverted or is not sent (not passable)', () => {
+    const n1 = job(1, 'nav', A, { attempts: 1, nextAttemptAt: 5_000 });
+    expect(seqs(pickReady([n1, job(2, 'settlement')], view()))).toEqual([]);
+  });
+
+  it('goes on with other DIDs while one waits, and lets a fix (allow-list, pause, reserve, void) pass its waiting settlements', () => {
+    const waiting = job(1, 'settlement', A, { attempts: 2, nextAttemptAt: 9_000 });
+    const jobs = [waiting, job(2, 'settlement', A), job(3, 'nav', B), job(4, 'reserve', A), job(5, 'settlement', B)];
+    expect(seqs(pickReady(jobs, view()))).toEqual([3, 4, 5]);
+  });
+
+  it('does not pass in-flight jobs of a transport that is not account-ordered (CCIP, Wormhole)', () => {
+    const s1 = sent(job(1, 'settlement', A, { transport: 'ccip' }));
+    expect(seqs(pickReady([s1, job(2, 'settlement', A, { transport: 'ccip' })], view({ busy: new Set([s1.id]) })))).toEqual([]);
+    const s2 = sent(job(1, 'settlement'));
+    expect(seqs(pickReady([s2, job(2, 'settlement', A, { transport: 'ccip' })], view({ busy: new Set([s2.id]) })))).toEqual([]);
+  });
+
+  it('holds every DID behind an unfinished governance job, and leaves out busy, disabled and not-due jobs', () => {
+    const gov = job(2, 'config', GOVERNANCE_DID_HASH);
+    expect(seqs(pickReady([job(1, 'nav', B), gov, job(3, 'nav', A)], view()))).toEqual([1, 2]);
+    const busy = job(4, 'nav', A);
+    const jobs = [busy, job(5, 'nav', B, { transport: 'wormhole' }), job(6, 'nav', `0x${'cc'.repeat(32)}`, { nextAttemptAt: 2_000 })];
+    expect(seqs(pickReady(jobs, view({ busy: new Set([busy.id]), disabled: new Set(['wormhole']) })))).toEqual([]);
+  });
+
+  it("takes one job of an attestation under a transport quorum at a time; the DID's next attestation waits", () => {
+    const q = (seq: number, transport: Job['transport']) => job(seq, 'settlement', A, { transport, quorumTransports: 7 });
+    const jobs = [q(1, 'cctp'), q(1, 'ccip'), q(1, 'wormhole'), q(2, 'cctp')];
+    expect(pickReady(jobs, view()).map((j) => `${j.seq}:${j.transport}`)).toEqual(['1:cctp']);
+    expect(pickReady(jobs, view({ busy: new Set([jobs[0]!.id]) }))).toEqual([]);
+  });
+
+  it('stops at the limit', () => {
+    const jobs = [1, 2, 3, 4].map((s) => job(s, 'nav', `0x${String(s).repeat(64)}`));
+    expect(seqs(pickReady(jobs, view({ limit: 2 })))).toEqual([1, 2]);
+  });
+});
+
+describe('batch sizing', () => {
+  it.each([
+    [1, 3, [[1], [2], [3]]],
+    [2, 5, [[1, 2], [3, 4], [5]]],
+    [64, 3, [[1, 2, 3]]],
+  ])('chunk by %i items: %i jobs', (max, n, expected) => {
+    expect(chunk(Array.from({ length: n }, (_, i) => i + 1), max)).toEqual(expected);
+  });
+
+  it.each([
+    // items, estimate, usable gas -> items that fit
+    [10, 500_000n, 1_000_000n, 10],
+    [10, 2_000_000n, 1_000_000n, 5],
+    [10, 1_000_001n, 1_000_000n, 9],
+    [10, 50_000_000n, 1_000_000n, 1],
+    [1, 5_000_000n, 1_000_000n, 1],
+  ])('%i items estimated at %i gas, %i usable: %i fit', (items, estimate, usable, fits) => {
+    expect(itemsThatFit(items, estimate, usable)).toBe(fits);
+  });
+});

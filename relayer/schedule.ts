@@ -1,0 +1,111 @@
+import type { TransportName } from '../schemas/deployment.js';
+import type { Transport } from './transports/transport.js';
+import { GOVERNANCE_DID_HASH, type Job } from './store/outbox.js';
+
+/**
+ * Which of a chain's unfinished jobs may start now, with many transactions in flight (pure, table-tested).
+ *
+ * Order is per DID, as `Outbox.head` keeps it: a DID's job waits for its earlier unfinished jobs, except that an
+ * allow-list, pause, reserve or move void (FIXES) waits only for the earlier admin jobs, and a governance job (DID 0)
+ * is a barrier for every DID. One thing is new: a settlement may go while its DID's earlier jobs are still in flight,
+ * when those were sent from the relayer's account on this chain (`accountOrdered` transports) and it is too: the
+ * account's nonces then put it after them in the chain's order, and settlements of one DID may share a block. A
+ * settlement may also follow its DID's jobs picked in the same pass (the worker sends them in pick order). A
+ * settlement misplaced by a failed earlier job (its config or reserve reverted) reverts for its DID and waits
+ * (`wait-did`) until that job lands. NAV rounds and every state-setting kind still wait until the DID's earlier jobs
+ * are finished, so a reverted round can never be overtaken by the next.
+ * Under a transport quorum an attestation has a job per transport: one of them at a time is in work.
+ */
+export const FIXES: readonly Job['kind'][] = ['allowlist', 'pause', 'reserve', 'moveVoid'];
+
+export interface ScheduleView {
+  now: number;
+  /** Jobs a task of the worker is working on now. */
+  busy: ReadonlySet<number>;
+  disabled: ReadonlySet<TransportName>;
+  /** Transports whose delivery is one transaction from the relayer's account on the destination chain. */
+  accountOrdered: (t: TransportName) => boolean;
+  /** How many jobs to return at most. */
+  limit: number;
+}
+
+/** A job whose transaction was sent from the relayer's account on this chain, and that a later settlement may pass. */
+export const passable = (j: Job, v: Pick<ScheduleView, 'accountOrdered'>): boolean =>
+  j.state === 'submitted' && j.txNonce !== null && j.quorumTransports === null && v.accountOrdered(j.transport);
+
+const isSettlement = (j: Job): boolean => j.kind === 'settlement';
+
+/** The jobs of `unfinished` (one chain's pending and submitted jobs, by seq then id) that may start now. */
+export function pickReady(unfinished: readonly Job[], v: ScheduleView): Job[] {
+  const ready: Job[] = [];
+  const barrier = unfinished.find((j) => j.didHash === GOVERNANCE_DID_HASH)?.seq;
+  /**
+   * Per DID: its earlier unfinished jobs, those of them not passable, and its earlier admin (not settlement or NAV)
+   * jobs; the jobs of the seq being looked at (one attestation's jobs per transport) count only for later seqs.
+   */
+  const dids = new Map<string, { all: number; blocking: number; admin: number; seq: number; next: { all: number; blocking: number; admin: number } }>();
+  const attestationsInWork = new Set(unfinished.filter((j) => j.quorumTransports !== null && v.busy.has(j.id)).map((j) => j.attestationId));
+  for (const j of unfinished) {
+    if (ready.length >= v.limit) break;
+    if (barrier !== undefined && j.seq > barrier) break;
+    const d = dids.get(j.didHash) ?? { all: 0, blocking: 0, admin: 0, seq: j.seq, next: { all: 0, blocking: 0, admin: 0 } };
+    dids.set(j.didHash, d);
+    if (d.seq !== j.seq) {
+      d.all += d.next.all;
+      d.blocking += d.next.blocking;
+      d.admin += d.next.admin;
+      d.next = { all: 0, blocking: 0, admin: 0 };
+      d.seq = j.seq;
+    }
+    const free = FIXES.includes(j.kind)
+      ? d.admin === 0
+      : d.all === 0 || (isSettlement(j) && j.quorumTransports === null && v.accountOrdered(j.transport) && d.blocking === 0);
+    const picked = free && !v.busy.has(j.id) && !v.disabled.has(j.transport) && j.nextAttemptAt <= v.now && !(j.quorumTransports !== null && attestationsInWork.has(j.attestationId));
+    if (picked) {
+      ready.push(j);
+      if (j.quorumTransports !== null) attestationsInWork.add(j.attestationId);
+    }
+    // A job picked now is sent before the later ones picked now (the worker sends in pick order): passable too.
+    d.next.all += 1;
+    if (!passable(j, v) && !(picked && j.quorumTransports === null && v.accountOrdered(j.transport))) d.next.blocking += 1;
+    if (j.kind !== 'settlement' && j.kind !== 'nav') d.next.admin += 1;
+  }
+  return ready;
+}
+
+/** Splits jobs into batches of at most `maxItems`, keeping their order (per DID order is the order of the items). */
+export function chunk<T>(items: readonly T[], maxItems: number): T[][] {
+  const size = Math.max(1, maxItems);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * How many items of a batch fit a block: the estimate scaled to `usableGas` (the block gas limit less a margin),
+ * at least one. A batch that fits is left whole.
+ */
+export function itemsThatFit(items: number, estimate: bigint, usableGas: bigint): number {
+  if (estimate <= usableGas || items <= 1) return items;
+  return Math.max(1, Math.min(items - 1, Number((BigInt(items) * usableGas) / estimate)));
+}
+
+/**
+ * Ready jobs as the tasks take them: a transport with batched delivery takes its fresh jobs in batches of
+ * `maxBatch`, and a batch submitted before (a restart, a transaction not mined within the wait) is followed whole;
+ * every other job alone. Groups keep the pick order.
+ */
+export function groupsOf(ready: readonly Job[], maxBatch: number, transportOf: (j: Job) => Transport | undefined): Job[][] {
+  const out: Job[][] = [];
+  const fresh = new Map<string, Job[]>();
+  const followed = new Map<string, Job[]>();
+  for (const j of ready) {
+    const t = transportOf(j);
+    if (!t?.submitBatch || !t.simulateBatch || j.quorumTransports !== null || maxBatch <= 1) out.push([j]);
+    else if (j.state === 'submitted' && j.txHash) followed.set(j.txHash, [...(followed.get(j.txHash) ?? []), j]);
+    else fresh.set(j.transport, [...(fresh.get(j.transport) ?? []), j]);
+  }
+  for (const g of followed.values()) out.push(...chunk(g, maxBatch));
+  for (const g of fresh.values()) out.push(...chunk(g, maxBatch));
+  return out;
+}
