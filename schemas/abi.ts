@@ -4573,10 +4573,57 @@ export const rwaCcipSenderAbi = [
   },
   {
     "type": "function",
+    "name": "BATCH_TAG",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "acceptOwnership",
     "inputs": [],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "getBatchFee",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "destReceiverAdapter",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "messages",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "signatures",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "fee",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -4713,6 +4760,40 @@ export const rwaCcipSenderAbi = [
         "name": "signatures",
         "type": "bytes",
         "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "messageId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "payable"
+  },
+  {
+    "type": "function",
+    "name": "sendBatch",
+    "inputs": [
+      {
+        "name": "destChainSelector",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "destReceiverAdapter",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "messages",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "signatures",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
       }
     ],
     "outputs": [
@@ -4867,6 +4948,22 @@ export const rwaCcipSenderAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidBatch",
+    "inputs": [
+      {
+        "name": "messages",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "signatures",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidDestReceiver",
     "inputs": [
       {
@@ -4981,6 +5078,19 @@ export const rwaCcipReceiverAbi = [
       }
     ],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "BATCH_TAG",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -5594,6 +5704,40 @@ export const rwaWormholeEmitterAbi = [
   },
   {
     "type": "function",
+    "name": "publishAttestations",
+    "inputs": [
+      {
+        "name": "destinationChainId",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "nonce",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "messages",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "signatures",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "sequence",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "renounceOwnership",
     "inputs": [],
     "outputs": [],
@@ -5748,6 +5892,22 @@ export const rwaWormholeEmitterAbi = [
       }
     ],
     "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "InvalidBatch",
+    "inputs": [
+      {
+        "name": "messages",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "signatures",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
   },
   {
     "type": "error",

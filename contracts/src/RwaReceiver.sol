@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {AttestationCodec} from "./libraries/AttestationCodec.sol";
+import {BatchProof} from "./libraries/BatchProof.sol";
 import {AdminCodec} from "./libraries/AdminCodec.sol";
 import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
@@ -186,8 +186,11 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
 
   /// @notice Apply attestations covered by one quorum signature over a Merkle root.
   /// @dev The root is verified once (signatures may be empty on later calls for the same root while the DID's signer
-  /// set is unchanged). Leaves are keccak256(keccak256(message)); pairs hashed in sorted order (OZ MerkleProof).
-  /// Only settlements and NAV may be batched.
+  /// set is unchanged). Leaves are keccak256(keccak256(message)); pairs hashed in sorted order (as OZ MerkleProof).
+  /// Only settlements and NAV may be batched. An item whose nonce is already used (an earlier call applied it, or it
+  /// comes twice in this call) is skipped (`BatchItemSkipped`) after its proof is checked, so a partly applied batch
+  /// completes; any other failing item reverts the whole call with its own error. No items: the call only verifies
+  /// the root.
   function receiveBatch(
     bytes32 did,
     bytes32 root,
@@ -195,6 +198,8 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     bytes[] calldata messages,
     bytes32[][] calldata proofs
   ) external {
+    uint256 n = messages.length;
+    if (proofs.length != n) revert BatchLengthMismatch(n, proofs.length);
     DidState memory st = s_dids[did];
     if (address(st.holdings) == address(0)) revert UnknownDid(did);
     if (st.quorumTransports != 0) revert TransportQuorumRequired(did);
@@ -205,7 +210,6 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
       s_batchRoots[did][root] = st.signerEpoch;
       emit BatchRootVerified(did, root, st.signerEpoch);
     }
-    uint256 n = messages.length;
     for (uint256 i; i < n; ++i) {
       _applyBatchItem(did, root, messages[i], proofs[i], i, st.holdings);
     }
@@ -219,15 +223,16 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     uint256 i,
     RwaHoldings holdings
   ) internal {
-    if (!MerkleProof.verifyCalldata(proof, root, keccak256(bytes.concat(keccak256(message))))) {
-      revert InvalidMerkleProof(i);
-    }
+    if (BatchProof.rootOf(proof, BatchProof.leafOf(message)) != root) revert InvalidMerkleProof(i);
     AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
     if (h.did != did) revert BatchItemDidMismatch(i, h.did);
     if (h.kind != AttestationCodec.KIND_SETTLEMENT && h.kind != AttestationCodec.KIND_NAV) {
       revert KindNotAllowedInBatch(i, h.kind);
     }
-    _useNonce(did, h.nonce);
+    if (!_tryUseNonce(did, h.nonce)) {
+      emit BatchItemSkipped(did, h.nonce, i);
+      return;
+    }
     _apply(h, message, holdings);
   }
 

@@ -332,11 +332,15 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
   // Merkle batches
   // ---------------------------------------------------------------------------------------------------------------
 
-  /// @dev All 64 items of a fresh root in one receiveBatch: one 2-of-3 quorum over the root, then 64 subscriptions,
-  /// each to a different existing holder, each with its 6-hash proof. Per item = receiver gas / 64.
-  function test_gas_batch64_perItem() public {
+  /// @dev All `n` items of a fresh root in one receiveBatch: one 2-of-3 quorum over the root, then n subscriptions,
+  /// each to a different existing holder, each with its proof (log2 n hashes). Per item = receiver gas / n.
+  function _batchPerItem(uint256 n) internal {
     vm.pauseGasMetering();
-    bytes[] memory messages = _subscriptionsToHolders(BATCH_NONCE);
+    bytes[] memory all = _subscriptionsToHolders(BATCH_NONCE);
+    bytes[] memory messages = new bytes[](n);
+    for (uint256 i; i < n; ++i) {
+      messages[i] = all[i];
+    }
     (bytes32 root, bytes32[][] memory proofs) = buildBatch(messages);
     bytes memory sigs = batchQuorumSigs(root);
     uint256 calldataGas = _calldataGas(abi.encodeCall(receiver.receiveBatch, (DID, root, sigs, messages, proofs)));
@@ -347,10 +351,23 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
 
     vm.pauseGasMetering();
     Vm.Gas memory used = vm.lastCallGas();
-    console2.log("batch of 64: receiver gas", used.gasTotalUsed);
-    console2.log("batch of 64: receiver gas per item", used.gasTotalUsed / BATCH);
-    console2.log("batch of 64: calldata gas per item", calldataGas / BATCH);
-    assertEq(holdings.balanceOf(holders[BATCH - 1]), 2e6);
+    console2.log("receiveBatch items", n);
+    console2.log("  receiver gas", used.gasTotalUsed);
+    console2.log("  receiver gas per item", used.gasTotalUsed / n);
+    console2.log("  calldata gas per item", calldataGas / n);
+    assertEq(holdings.balanceOf(holders[n - 1]), 2e6);
+  }
+
+  function test_gas_batch1_perItem() public {
+    _batchPerItem(1);
+  }
+
+  function test_gas_batch16_perItem() public {
+    _batchPerItem(16);
+  }
+
+  function test_gas_batch64_perItem() public {
+    _batchPerItem(BATCH);
   }
 
   /// @dev One item of a root of 64 that an earlier call verified: empty signatures, a 6-hash proof, an existing

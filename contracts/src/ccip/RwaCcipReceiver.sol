@@ -8,8 +8,8 @@ import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {RwaReceiver} from "../RwaReceiver.sol";
 
 /// @notice Destination-side CCIP adapter: authenticates the transport (router, then allowed source chain and sender)
-/// and ends every delivery in `RwaReceiver.receiveMessage(message, signatures)`, which verifies the oracle quorum
-/// itself. A compromised lane, verifier committee or executor can therefore only deliver attestations the oracle
+/// and ends every delivery in `RwaReceiver.receiveMessage(message, signatures)` (a batch payload, tagged BATCH_TAG:
+/// `RwaReceiver.receiveMessages`), which verifies the oracle quorum itself. A compromised lane, verifier committee or executor can therefore only deliver attestations the oracle
 /// committee signed for this chain and this RwaReceiver, once each (RwaReceiver's nonce bitmap).
 ///
 /// Failure semantics: any revert (allow-list, payload decoding, or RwaReceiver's own custom error) bubbles out of
@@ -34,6 +34,11 @@ contract RwaCcipReceiver is CCIPReceiver, Ownable2Step {
   event AttestationDelivered(
     bytes32 indexed messageId, uint64 indexed sourceChainSelector, address indexed sender, bytes32 attestationId
   );
+
+  /// @notice First word of a batch payload: `data = abi.encode(BATCH_TAG, bytes[] messages, bytes[] signatures)`.
+  /// A single payload, abi.encode(bytes message, bytes signatures), starts with its first offset (0x40), so neither
+  /// form decodes as the other.
+  uint256 public constant BATCH_TAG = uint256(keccak256("rwa.ccip.batch.v1"));
 
   struct AllowedSender {
     uint64 sourceChainSelector;
@@ -99,7 +104,17 @@ contract RwaCcipReceiver is CCIPReceiver, Ownable2Step {
     address sender = _decodeEvmSender(sourceChainSelector, message.sender);
     if (!s_allowedSenders[sourceChainSelector][sender]) revert SenderNotAllowed(sourceChainSelector, sender);
 
-    (bytes memory attestation, bytes memory signatures) = abi.decode(message.data, (bytes, bytes));
+    bytes memory data = message.data;
+    if (data.length >= 32 && uint256(bytes32(data)) == BATCH_TAG) {
+      (, bytes[] memory attestations, bytes[] memory sigs) = abi.decode(data, (uint256, bytes[], bytes[]));
+      // Items already applied are skipped by RwaReceiver; any other failing item reverts the whole message.
+      i_target.receiveMessages(attestations, sigs);
+      for (uint256 i; i < attestations.length; ++i) {
+        emit AttestationDelivered(message.messageId, sourceChainSelector, sender, keccak256(attestations[i]));
+      }
+      return;
+    }
+    (bytes memory attestation, bytes memory signatures) = abi.decode(data, (bytes, bytes));
     // A revert here bubbles with RwaReceiver's own reason (e.g. UnauthorizedSigner, NonceAlreadyUsed).
     i_target.receiveMessage(attestation, signatures);
     emit AttestationDelivered(message.messageId, sourceChainSelector, sender, keccak256(attestation));

@@ -125,8 +125,11 @@ library AttestationCodec {
     else if (h.kind == KIND_MOVE_VOID || h.kind == KIND_MOVE_RETURN) expected = MOVE_END_LENGTH;
     else revert UnknownKind(h.kind);
     if (len != expected) revert InvalidMessageLength(len, expected);
-    h.did = bytes32(message[2:34]);
-    h.nonce = uint64(bytes8(message[34:42]));
+    // len >= HEADER_LENGTH: both fields lie inside the message.
+    assembly ("memory-safe") {
+      mstore(add(h, 0x20), calldataload(add(message.offset, 2)))
+      mstore(add(h, 0x40), shr(192, calldataload(add(message.offset, 34))))
+    }
   }
 
   /// @dev Length a config message must have, read from its own length fields (never reading past the end).
@@ -145,14 +148,20 @@ library AttestationCodec {
     return message[HEADER_LENGTH:];
   }
 
+  /// @dev Reads the fields straight from calldata (no slice bounds checks, one word per field): the length is checked
+  /// once here (decodeHeader already checked it exactly), so every field lies inside the message.
   function decodeSettlement(bytes calldata message) internal pure returns (Settlement memory s) {
-    s.settlementKind = uint8(message[42]);
-    s.settlementRef = bytes32(message[43:75]);
-    s.investor = address(bytes20(message[75:95]));
-    s.amount = uint256(bytes32(message[95:127]));
-    s.cashLegRef = bytes32(message[127:159]);
-    s.settledAt = uint64(bytes8(message[159:167]));
-    s.peerChainId = uint64(bytes8(message[167:175]));
+    if (message.length < SETTLEMENT_LENGTH) revert InvalidMessageLength(message.length, SETTLEMENT_LENGTH);
+    assembly ("memory-safe") {
+      let o := message.offset
+      mstore(s, shr(248, calldataload(add(o, 42))))
+      mstore(add(s, 0x20), calldataload(add(o, 43)))
+      mstore(add(s, 0x40), shr(96, calldataload(add(o, 75))))
+      mstore(add(s, 0x60), calldataload(add(o, 95)))
+      mstore(add(s, 0x80), calldataload(add(o, 127)))
+      mstore(add(s, 0xa0), shr(192, calldataload(add(o, 159))))
+      mstore(add(s, 0xc0), shr(192, calldataload(add(o, 167))))
+    }
   }
 
   /// @dev Kinds 15 and 16 (the same layout).
@@ -168,7 +177,10 @@ library AttestationCodec {
   }
 
   function decodeNav(bytes calldata message) internal pure returns (Nav memory n) {
-    n.nav = uint256(bytes32(message[42:74]));
-    n.asOf = uint64(bytes8(message[74:82]));
+    if (message.length < NAV_LENGTH) revert InvalidMessageLength(message.length, NAV_LENGTH);
+    assembly ("memory-safe") {
+      mstore(n, calldataload(add(message.offset, 42)))
+      mstore(add(n, 0x20), shr(192, calldataload(add(message.offset, 74))))
+    }
   }
 }

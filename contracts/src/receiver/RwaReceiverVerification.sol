@@ -57,6 +57,21 @@ abstract contract RwaReceiverVerification is RwaReceiverState {
     }
   }
 
+  /// @dev Marks `nonce` used and returns true, or returns false (changing nothing) when it already was.
+  function _tryUseNonce(bytes32 did, uint64 nonce) internal returns (bool fresh) {
+    uint256 slot = _nonceWordSlot(did, nonce);
+    uint256 bit = 1 << (nonce & 0xff);
+    uint256 bits;
+    assembly ("memory-safe") {
+      bits := sload(slot)
+    }
+    if (bits & bit != 0) return false;
+    assembly ("memory-safe") {
+      sstore(slot, or(bits, bit))
+    }
+    return true;
+  }
+
   function _isNonceUsed(bytes32 did, uint64 nonce) internal view returns (bool used) {
     uint256 slot = _nonceWordSlot(did, nonce);
     uint256 bits;

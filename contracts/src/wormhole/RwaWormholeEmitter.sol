@@ -18,6 +18,7 @@ import {HubPublisher} from "../HubPublisher.sol";
 /// On a real network the same rule belongs in the application contract that calls the core's `publishMessage`.
 contract RwaWormholeEmitter is HubPublisher {
   error InvalidDestinationChain(uint64 destinationChainId);
+  error InvalidBatch(uint256 messages, uint256 signatures);
 
   /// @notice The Wormhole core's message event: `sender` is the emitter, `sequence` counts its messages from 0.
   event LogMessagePublished(
@@ -52,6 +53,26 @@ contract RwaWormholeEmitter is HubPublisher {
     sequence = s_nextSequence++;
     emit LogMessagePublished(address(this), sequence, nonce, payload, i_consistencyLevel);
     emit AttestationPublished(sequence, destinationChainId, keccak256(message));
+  }
+
+  /// @notice Publishes several attestations for the RwaReceiver on `destinationChainId` in one message (payload v2);
+  /// the receiver applies them in one RwaReceiver.receiveMessages call. One AttestationPublished per item.
+  function publishAttestations(
+    uint64 destinationChainId,
+    uint32 nonce,
+    bytes[] calldata messages,
+    bytes[] calldata signatures
+  ) external onlyPublisher returns (uint64 sequence) {
+    if (destinationChainId == 0) revert InvalidDestinationChain(destinationChainId);
+    if (messages.length == 0 || signatures.length != messages.length) {
+      revert InvalidBatch(messages.length, signatures.length);
+    }
+    bytes memory payload = WormholeVaa.encodeBatchPayload(destinationChainId, messages, signatures);
+    sequence = s_nextSequence++;
+    emit LogMessagePublished(address(this), sequence, nonce, payload, i_consistencyLevel);
+    for (uint256 i; i < messages.length; ++i) {
+      emit AttestationPublished(sequence, destinationChainId, keccak256(messages[i]));
+    }
   }
 
   function nextSequence() external view returns (uint64) {

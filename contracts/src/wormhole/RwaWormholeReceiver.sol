@@ -8,7 +8,7 @@ import {WormholeVaa} from "./WormholeVaa.sol";
 
 /// @notice Destination-side Wormhole adapter: verifies a VAA v1 against the guardian sets it holds, checks that the
 /// emitter is allowed, consumes the VAA once, and ends every delivery in `RwaReceiver.receiveMessage(message,
-/// signatures)`, which verifies the oracle quorum itself. A compromised guardian set can therefore only deliver
+/// signatures)` (a batch payload, v2: `RwaReceiver.receiveMessages`), which verifies the oracle quorum itself. A compromised guardian set can therefore only deliver
 /// attestations the oracle committee signed for this chain and this RwaReceiver.
 ///
 /// Verification follows Wormhole's core contract (Messages.sol): the VAA names a guardian set; that set must exist
@@ -171,6 +171,7 @@ contract RwaWormholeReceiver is Ownable2Step {
     }
     bytes32 vaaHash = WormholeVaa.digest(vaa);
     _verifySignatures(vaa, vaaHash);
+    if (WormholeVaa.payloadVersion(vaa) == WormholeVaa.BATCH_PAYLOAD_VERSION) return _receiveBatch(vaa, vaaHash);
 
     (uint64 destinationChainId, uint256 messageStart, uint256 messageEnd, uint256 payloadEnd) =
       WormholeVaa.parsePayload(vaa);
@@ -183,6 +184,22 @@ contract RwaWormholeReceiver is Ownable2Step {
     // A revert here bubbles with RwaReceiver's own reason (e.g. UnauthorizedSigner, NonceAlreadyUsed).
     i_target.receiveMessage(message, _calldataRange(messageEnd, payloadEnd));
     emit AttestationDelivered(vaaHash, vaa.emitterChainId, vaa.emitterAddress, vaa.sequence, keccak256(message));
+  }
+
+  /// @dev A batch payload (v2): every attestation in one RwaReceiver.receiveMessages call, which skips any already
+  /// applied; any other failing item reverts the whole VAA (it stays deliverable).
+  function _receiveBatch(WormholeVaa.Vaa memory vaa, bytes32 vaaHash) internal {
+    (uint64 destinationChainId, uint256 itemsStart, uint256 payloadEnd) = WormholeVaa.parseBatchPayload(vaa);
+    if (destinationChainId != block.chainid) revert WrongDestinationChain(destinationChainId);
+    if (s_consumed[vaaHash]) revert VaaAlreadyConsumed(vaaHash);
+    s_consumed[vaaHash] = true;
+
+    (bytes[] memory messages, bytes[] memory signatures) =
+      abi.decode(_calldataRange(itemsStart, payloadEnd), (bytes[], bytes[]));
+    i_target.receiveMessages(messages, signatures);
+    for (uint256 i; i < messages.length; ++i) {
+      emit AttestationDelivered(vaaHash, vaa.emitterChainId, vaa.emitterAddress, vaa.sequence, keccak256(messages[i]));
+    }
   }
 
   function _verifySignatures(WormholeVaa.Vaa memory vaa, bytes32 vaaHash) internal view {

@@ -29,9 +29,15 @@ pragma solidity 0.8.26;
 ///   9       4     messageLength      m (uint32)
 ///   13      m     message            AttestationCodec v1 bytes
 ///   13 + m  ..    signatures         the oracle committee's quorum signatures, to the end
+/// Payload v2 (a batch, what RwaWormholeEmitter.publishAttestations publishes)
+///   0       1     version            = 2
+///   1       8     destinationChainId
+///   9       ..    abi.encode(bytes[] messages, bytes[] signatures), to the end
 library WormholeVaa {
   uint8 internal constant VAA_VERSION = 1;
   uint8 internal constant PAYLOAD_VERSION = 1;
+  uint8 internal constant BATCH_PAYLOAD_VERSION = 2;
+  uint256 internal constant BATCH_PAYLOAD_FIXED_LENGTH = 9;
   uint256 internal constant HEADER_LENGTH = 6;
   uint256 internal constant SIGNATURE_LENGTH = 66;
   uint256 internal constant BODY_FIXED_LENGTH = 51;
@@ -125,6 +131,44 @@ library WormholeVaa {
       recovery := byte(0, calldataload(add(p, 65)))
     }
     guardianIndex = uint8(w0 >> 248);
+  }
+
+  /// @dev The payload's first byte (1 single, 2 batch; anything else is refused by the parsers).
+  function payloadVersion(Vaa memory v) internal pure returns (uint8 version) {
+    if (v.payloadLength == 0) revert PayloadTooShort(0, PAYLOAD_FIXED_LENGTH);
+    uint256 p = v.payloadOffset;
+    assembly ("memory-safe") {
+      version := shr(248, calldataload(p))
+    }
+  }
+
+  /// @dev A batch payload's destination and the calldata range of its abi.encode(bytes[], bytes[]) part.
+  function parseBatchPayload(Vaa memory v)
+    internal
+    pure
+    returns (uint64 destinationChainId, uint256 itemsStart, uint256 payloadEnd)
+  {
+    if (v.payloadLength < BATCH_PAYLOAD_FIXED_LENGTH) {
+      revert PayloadTooShort(v.payloadLength, BATCH_PAYLOAD_FIXED_LENGTH);
+    }
+    uint256 p = v.payloadOffset;
+    uint256 w;
+    assembly ("memory-safe") {
+      w := calldataload(p)
+    }
+    uint8 version = uint8(w >> 248);
+    if (version != BATCH_PAYLOAD_VERSION) revert UnsupportedPayloadVersion(version);
+    destinationChainId = uint64(w >> 184);
+    itemsStart = p + BATCH_PAYLOAD_FIXED_LENGTH;
+    payloadEnd = p + v.payloadLength;
+  }
+
+  function encodeBatchPayload(uint64 destinationChainId, bytes[] calldata messages, bytes[] calldata signatures)
+    internal
+    pure
+    returns (bytes memory)
+  {
+    return abi.encodePacked(BATCH_PAYLOAD_VERSION, destinationChainId, abi.encode(messages, signatures));
   }
 
   /// @dev The payload's destination, and the calldata ranges of the attestation message and its signatures.

@@ -5,6 +5,7 @@ import type { DidHash } from '../../../schemas/ids.js';
 import type { Job } from '../../store/outbox.js';
 import type { ReceiptState, Submitted, Transport } from '../transport.js';
 import { CcipLanes, NoCcipLaneError } from './mux.js';
+import { BatchError } from '../batch.js';
 import { classifyError } from '../../errors.js';
 
 const HUB = 1;
@@ -26,6 +27,13 @@ class Lane implements Transport {
   }
   async waitForReceipt(): Promise<ReceiptState> {
     return { status: 'success' };
+  }
+  async simulateBatch(jobs: readonly Job[]): Promise<void> {
+    this.used.push(`${this.label}:simulateBatch:${jobs.length}`);
+  }
+  async submitBatch(jobs: readonly Job[]): Promise<Submitted> {
+    this.used.push(`${this.label}:submitBatch:${jobs.length}`);
+    return { txHash: '0x02' };
   }
 }
 
@@ -51,5 +59,19 @@ describe('CcipLanes', () => {
     const err = await lanes.isApplied(job('redemptionRequest', request(3n))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoCcipLaneError);
     expect(classifyError(err)).toMatchObject({ kind: 'dead-letter', reason: expect.stringMatching(/no CCIP lane from chain 3 to chain 1/) });
+  });
+
+  it('sends a batch over the one lane of its jobs, and refuses a batch whose jobs need two lanes', async () => {
+    const fromHub = new Lane('hub');
+    const fromA = new Lane('spoke-a');
+    const lanes = new CcipLanes(HUB, HUB, new Map<number, Transport>([[HUB, fromHub], [2, fromA]]));
+    const navs = [6n, 7n].map((nonce) => job('nav', encodeMessage({ kind: 'nav', did: DID, nonce, nav: 1n, asOf: nonce })));
+    await lanes.simulateBatch(navs);
+    await lanes.submitBatch(navs);
+    expect(fromHub.used).toEqual(['hub:simulateBatch:2', 'hub:submitBatch:2']);
+    const mixed = [navs[0]!, job('redemptionRequest', request(2n))];
+    await expect(lanes.submitBatch(mixed)).rejects.toBeInstanceOf(BatchError);
+    await expect(lanes.submitBatch([])).rejects.toBeInstanceOf(BatchError);
+    expect(fromA.used).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { Job } from '../../store/outbox.js';
 import type { ReceiptState, Replacement, Submitted, Transport } from '../transport.js';
 import { originOf } from '../../lanes.js';
 import { RwaError } from '../../../common/errors.js';
+import { BatchError } from '../batch.js';
 
 /** No CCIP lane from the job's origin to its destination: configuration, not something a retry fixes. */
 export class NoCcipLaneError extends RwaError<'no_ccip_lane'> {
@@ -46,6 +47,26 @@ export class CcipLanes implements Transport {
 
   async submit(job: Job, replace?: Replacement): Promise<Submitted> {
     return this.lane(job).submit(job, replace);
+  }
+
+  /** The one lane every job of a batch travels over (a batch is one CCIP message, so it has one origin). */
+  private batchLane(jobs: readonly Job[]): Transport & Required<Pick<Transport, 'submitBatch' | 'simulateBatch'>> {
+    const [first] = jobs;
+    if (!first) throw new BatchError('a batch needs at least one job');
+    const lane = this.lane(first);
+    for (const j of jobs) {
+      if (this.lane(j) !== lane) throw new BatchError(`job ${j.id} travels over another CCIP lane than job ${first.id}`, { jobId: j.id });
+    }
+    if (!lane.submitBatch || !lane.simulateBatch) throw new BatchError(`the CCIP lane of job ${first.id} cannot send batches`);
+    return lane as Transport & Required<Pick<Transport, 'submitBatch' | 'simulateBatch'>>;
+  }
+
+  async simulateBatch(jobs: readonly Job[]): Promise<void> {
+    return this.batchLane(jobs).simulateBatch(jobs);
+  }
+
+  async submitBatch(jobs: readonly Job[], replace?: Replacement): Promise<Submitted> {
+    return this.batchLane(jobs).submitBatch(jobs, replace);
   }
 
   async waitForReceipt(txHash: Hex, job: Job): Promise<ReceiptState> {

@@ -1,5 +1,6 @@
 import { isAddressEqual, parseEventLogs, type Log, type Address, type Hex, WaitForTransactionReceiptTimeoutError } from 'viem';
 import { chainClients, deliveredCheck, isAppliedOn, simulateOn, type ChainClients } from '../destination.js';
+import { batchParts, simulateBatchOn } from '../batch.js';
 import { rwaCcipSenderAbi } from '../../../schemas/abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { Job } from '../../store/outbox.js';
@@ -73,6 +74,11 @@ export class CcipTransport implements Transport {
     await simulateOn(this.dst.pub, this.lane.destination.adapter, job);
   }
 
+  /** Dry-runs the batch's final step (RwaReceiver.receiveMessages as the adapter calls it) on the destination. */
+  async simulateBatch(jobs: readonly Job[]): Promise<void> {
+    await simulateBatchOn(this.dst.pub, this.lane.destination.adapter, jobs);
+  }
+
   /**
    * Sends on the hub with a nonce from the nonce manager shared with the hub's other workers; a send stuck in the
    * hub's pool is replaced (same nonce, escalated fees), so one submission never becomes two CCIP messages.
@@ -81,6 +87,26 @@ export class CcipTransport implements Transport {
     const args = [this.lane.destination.selector, this.lane.destination.adapter, job.message as Hex, job.signatures as Hex] as const;
     const fee = await this.src.pub.readContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'getFee', args });
     const call = { address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'send', args, value: fee } as const;
+    return sendOrReplace(
+      { pub: this.src.pub, chainId: this.lane.source.chainId, account: this.src.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
+      {
+        estimateGas: () => this.src.pub.estimateContractGas({ ...call, account: this.src.wallet.account, blockTag: 'latest' }),
+        write: (nonce, fees, gas) => this.src.wallet.writeContract({ ...call, nonce, gas, ...fees }),
+      },
+      replace,
+    );
+  }
+
+  /**
+   * Sends all of `jobs` in one CCIP message (RwaCcipSender.sendBatch; the receiver applies them with
+   * RwaReceiver.receiveMessages, skipping any already applied). `waitForReceipt` with any job of the batch then
+   * executes that one message. The batch must fit the sender's ccipReceive gas limit.
+   */
+  async submitBatch(jobs: readonly Job[], replace?: Replacement): Promise<Submitted> {
+    const b = batchParts(jobs);
+    const args = [this.lane.destination.selector, this.lane.destination.adapter, b.messages, b.signatures] as const;
+    const fee = await this.src.pub.readContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'getBatchFee', args });
+    const call = { address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'sendBatch', args, value: fee } as const;
     return sendOrReplace(
       { pub: this.src.pub, chainId: this.lane.source.chainId, account: this.src.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
       {

@@ -1,5 +1,6 @@
 import { isAddressEqual, parseEventLogs, type Address, type Hex, type Log, WaitForTransactionReceiptTimeoutError } from 'viem';
 import { chainClients, deliveredCheck, isAppliedOn, simulateOn, type ChainClients } from '../destination.js';
+import { batchParts, simulateBatchOn } from '../batch.js';
 import { rwaWormholeEmitterAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
 import { deliveryErrors } from '../delivery-abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
@@ -9,7 +10,7 @@ import type { ReceiptState, Replacement, Submitted, Transport } from '../transpo
 import { sendOrReplace } from '../send.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../../fees.js';
 import { NonceManager } from '../../nonces.js';
-import { buildVaa, decodeAttestationPayload, guardianSignersFor, serializeVaa, signVaa, vaaDigest, WormholeVaaError, type Observation } from './vaa.js';
+import { buildVaa, guardianSignersFor, payloadDestination, serializeVaa, signVaa, vaaDigest, WormholeVaaError, type Observation } from './vaa.js';
 
 export interface WormholeRouteConfig {
   /** The hub, where RwaWormholeEmitter publishes; `confirmations` bury the publication before guardians sign it. */
@@ -90,6 +91,31 @@ export class WormholeTransport implements Transport {
     );
   }
 
+  /** Dry-runs the batch's final step (RwaReceiver.receiveMessages as the adapter calls it) on the destination. */
+  async simulateBatch(jobs: readonly Job[]): Promise<void> {
+    await simulateBatchOn(this.dst.pub, this.route.destination.adapter, jobs);
+  }
+
+  /**
+   * Publishes all of `jobs` in one Wormhole message (payload v2, RwaWormholeEmitter.publishAttestations); the VAA
+   * of it applies them in one RwaReceiver.receiveMessages call, skipping any already applied. `waitForReceipt` with
+   * any job of the batch then delivers that one VAA.
+   */
+  submitBatch(jobs: readonly Job[], replace?: Replacement): Promise<Submitted> {
+    const b = batchParts(jobs);
+    const nonce = Number(BigInt(jobs[0]!.nonce) & 0xffff_ffffn);
+    const args = [BigInt(this.route.destination.chainId), nonce, b.messages, b.signatures] as const;
+    const call = { address: this.route.source.emitter, abi: rwaWormholeEmitterAbi, functionName: 'publishAttestations', args } as const;
+    return sendOrReplace(
+      { pub: this.src.pub, chainId: this.route.source.chainId, account: this.src.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
+      {
+        estimateGas: () => this.src.pub.estimateContractGas({ ...call, account: this.src.wallet.account, blockTag: 'latest' }),
+        write: (n, fees, gas) => this.src.wallet.writeContract({ ...call, nonce: n, gas, ...fees }),
+      },
+      replace,
+    );
+  }
+
   async waitForReceipt(sourceTx: Hex, job: Job): Promise<ReceiptState> {
     let published;
     try {
@@ -106,9 +132,9 @@ export class WormholeTransport implements Transport {
 
     const [message] = parsePublishedMessages(published.logs, this.route.source.emitter);
     if (!message) throw new WormholeVaaError(`source tx ${sourceTx} emitted no LogMessagePublished`, false);
-    const payload = decodeAttestationPayload(message.payload);
-    if (payload.destinationChainId !== BigInt(this.route.destination.chainId)) {
-      throw new WormholeVaaError(`source tx ${sourceTx} published for chain ${payload.destinationChainId}`, false);
+    const destinationChainId = payloadDestination(message.payload);
+    if (destinationChainId !== BigInt(this.route.destination.chainId)) {
+      throw new WormholeVaaError(`source tx ${sourceTx} published for chain ${destinationChainId}`, false);
     }
     const observation: Observation = {
       emitterChainId: this.route.destination.emitterChainId,

@@ -1,6 +1,6 @@
 import { deserializeLayout, serializeLayout, toChain, type Layout } from '@wormhole-foundation/sdk-base';
 import { createVAA, deserialize, keccak256 as sdkKeccak256, serialize, Signature, SignatureUtils, UniversalAddress, type VAA } from '@wormhole-foundation/sdk-definitions';
-import { bytesToHex, getAddress, hexToBytes, isAddressEqual, type Address, type Hex } from 'viem';
+import { bytesToHex, concat, decodeAbiParameters, encodeAbiParameters, getAddress, hexToBigInt, hexToBytes, hexToNumber, isAddressEqual, numberToHex, parseAbiParameters, size, slice, type Address, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import type { WormholeChainId } from '../../../schemas/ids.js';
 import { RwaError } from '../../../common/errors.js';
@@ -57,6 +57,29 @@ export function decodeAttestationPayload(payload: Hex | Uint8Array): Attestation
   } catch (err) {
     throw new WormholeVaaError('not an attestation payload v1', false, { cause: err });
   }
+}
+
+/** Payload v2 (RwaWormholeEmitter.publishAttestations): version 2, destination, abi.encode(bytes[], bytes[]). */
+export const BATCH_PAYLOAD_VERSION = 2;
+
+export function encodeBatchPayload(destinationChainId: bigint, messages: readonly Hex[], signatures: readonly Hex[]): Hex {
+  return concat([numberToHex(BATCH_PAYLOAD_VERSION, { size: 1 }), numberToHex(destinationChainId, { size: 8 }), encodeAbiParameters(parseAbiParameters('bytes[], bytes[]'), [messages, signatures])]);
+}
+
+export function decodeBatchPayload(payload: Hex): { destinationChainId: bigint; messages: readonly Hex[]; signatures: readonly Hex[] } {
+  try {
+    if (hexToNumber(slice(payload, 0, 1)) !== BATCH_PAYLOAD_VERSION) throw new Error(`version ${slice(payload, 0, 1)}`);
+    const [messages, signatures] = decodeAbiParameters(parseAbiParameters('bytes[], bytes[]'), slice(payload, 9));
+    return { destinationChainId: hexToBigInt(slice(payload, 1, 9)), messages, signatures };
+  } catch (err) {
+    throw new WormholeVaaError('not an attestation batch payload v2', false, { cause: err });
+  }
+}
+
+/** The destination chain a payload of either version names (v1 single, v2 batch). */
+export function payloadDestination(payload: Hex): bigint {
+  if (size(payload) >= 1 && hexToNumber(slice(payload, 0, 1)) === BATCH_PAYLOAD_VERSION) return decodeBatchPayload(payload).destinationChainId;
+  return decodeAttestationPayload(payload).destinationChainId;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {CommonBase} from "forge-std/Base.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {RwaReceiver} from "../../../src/RwaReceiver.sol";
 import {RwaHoldings} from "../../../src/RwaHoldings.sol";
 import {RwaNavFeed} from "../../../src/RwaNavFeed.sol";
@@ -190,8 +191,14 @@ abstract contract TwoChainHandlerBase is CommonBase, StdUtils, AttestationSigner
     returns (bool ok)
   {
     vm.chainId(s_chainIds[x]);
+    vm.recordLogs();
     try s_receivers[x].receiveBatch(did, root, sigs, ms, proofs) {
+      // An item already applied is skipped (BatchItemSkipped), not reverted: the call applied only if none was.
+      Vm.Log[] memory logs = vm.getRecordedLogs();
       ok = true;
+      for (uint256 i; i < logs.length; ++i) {
+        if (logs[i].topics[0] == RwaReceiver.BatchItemSkipped.selector) ok = false;
+      }
     } catch {}
   }
 
