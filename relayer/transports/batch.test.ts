@@ -12,6 +12,7 @@ import { deployWormholeAdapter, deployWormholeEmitter, LOCAL_WORMHOLE_EMITTER_CH
 import type { Job } from '../store/outbox.js';
 import { pendingJob } from './testkit.js';
 import { BatchError, batchParts } from './batch.js';
+import { BatchTooLargeError } from './transport.js';
 import { CcipTransport } from './ccip/transport.js';
 import { ccipChainSelector } from './ccip/executor.js';
 import { WormholeTransport } from './wormhole/transport.js';
@@ -164,6 +165,33 @@ describe('batched delivery over CCIP and Wormhole on two anvil chains', () => {
     for (const j of jobs) expect(await t.isApplied(j)).toBe(true);
     expect((await balance()) - before).toBe(total);
   });
+
+  it('refuses a CCIP batch past the execution gas limit the sender gives each message, naming how many items fit', async () => {
+    const t = ccipTransport();
+    const { jobs } = await batchOf(100, 'ccip');
+    const err = await t.simulateBatch(jobs).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(BatchTooLargeError);
+    const tooLarge = err as BatchTooLargeError;
+    expect(tooLarge.usableGas).toBe(2_000_000n);
+    expect(tooLarge.estimate).toBeGreaterThan(tooLarge.usableGas);
+    expect(tooLarge.fits).toBeGreaterThan(0);
+    expect(tooLarge.fits).toBeLessThan(100);
+    // Cut as the worker cuts it (to what fits, then by halves when the lane's data or per-message gas bound refuses
+    // the fee quote) until it passes; what passes is delivered whole.
+    let part = jobs.slice(0, tooLarge.fits);
+    for (;;) {
+      const cut = await t.simulateBatch(part).then(() => undefined, (e: unknown) => e);
+      if (cut === undefined) break;
+      expect(cut).toBeInstanceOf(BatchTooLargeError);
+      part = part.slice(0, (cut as BatchTooLargeError).fits);
+    }
+    expect(part.length).toBeGreaterThan(1);
+    const before = await balance();
+    const sent = await t.submitBatch(part);
+    expect(await t.waitForReceipt(sent.txHash, part[0]!)).toEqual({ status: 'success' });
+    for (const j of part) expect(await t.isApplied(j)).toBe(true);
+    expect(await balance()).toBeGreaterThan(before);
+  }, 120_000);
 
   it('applies 8 attestations published in one VAA; a batch partly applied before completes', async () => {
     const t = wormholeTransport();

@@ -37,10 +37,6 @@ export interface Transport {
    * the node accepted it. With `replace`, the transaction replaces a stuck one: same nonce, escalated fees.
    */
   submit(job: Job, replace?: Replacement): Promise<Submitted>;
-  /** Dry-runs one delivery carrying all of `jobs` (one destination); throws the chain's revert. */
-  simulateBatch?(jobs: readonly Job[]): Promise<void>;
-  /** Sends all of `jobs` (one destination) in one delivery; items already applied are skipped on chain. */
-  submitBatch?(jobs: readonly Job[], replace?: Replacement): Promise<Submitted>;
   /** Waits (bounded) for the outcome of the job's submitted delivery `txHash`. */
   waitForReceipt(txHash: Hex, job: Job): Promise<ReceiptState>;
   /**

@@ -4,7 +4,10 @@ import { batchParts, simulateBatchOn } from '../batch.js';
 import { rwaCcipSenderAbi } from '../../../schemas/abi.js';
 import type { DeployedChain } from '../../../schemas/deployment.js';
 import type { Job } from '../../store/outbox.js';
-import type { ReceiptState, Replacement, Submitted, Transport } from '../transport.js';
+import { BatchTooLargeError, type ReceiptState, type Replacement, type Submitted, type Transport } from '../transport.js';
+import { itemsThatFit } from '../../schedule.js';
+import { classifyError } from '../../errors.js';
+import { receiverDeliveryAbi } from '../delivery-abi.js';
 import { sendOrReplace } from '../send.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../../fees.js';
 import { NonceManager } from '../../nonces.js';
@@ -48,6 +51,8 @@ export interface CcipLaneConfig {
 export class CcipTransport implements Transport {
   readonly name = 'ccip' as const;
   private readonly src: ChainClients;
+  /** The sender's execution gas limit per CCIP message, read once. */
+  private receiveGasLimit: number | undefined;
   private readonly dst: ChainClients;
 
   constructor(
@@ -74,9 +79,26 @@ export class CcipTransport implements Transport {
     await simulateOn(this.dst.pub, this.lane.destination.adapter, job);
   }
 
-  /** Dry-runs the batch's final step (RwaReceiver.receiveMessages as the adapter calls it) on the destination. */
+  /**
+   * Dry-runs the batch's final step (RwaReceiver.receiveMessages as the adapter calls it) on the destination, and
+   * checks it fits the execution gas limit the sender gives every CCIP message (`getCcipReceiveGasLimit`, less a
+   * fifth for the adapter and the off-ramp): past it the execution would end FAILURE on the destination.
+   */
   async simulateBatch(jobs: readonly Job[]): Promise<void> {
     await simulateBatchOn(this.dst.pub, this.lane.destination.adapter, jobs);
+    const b = batchParts(jobs);
+    const gas = await this.dst.pub.estimateContractGas({ address: b.receiver, abi: receiverDeliveryAbi, functionName: 'receiveMessages', args: [b.messages, b.signatures], account: this.lane.destination.adapter });
+    this.receiveGasLimit ??= await this.src.pub.readContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'getCcipReceiveGasLimit' });
+    const usable = (BigInt(this.receiveGasLimit) * 8n) / 10n;
+    if (gas > usable) throw new BatchTooLargeError(itemsThatFit(jobs.length, gas, usable), gas, usable);
+    // The lane bounds a message's data and its gas plus per-byte cost (FeeQuoter: MessageTooLarge,
+    // MessageGasLimitTooHigh): the fee quote refuses what the on-ramp would. Halve such a batch.
+    try {
+      await this.src.pub.readContract({ address: this.lane.source.sender, abi: rwaCcipSenderAbi, functionName: 'getBatchFee', args: [this.lane.destination.selector, this.lane.destination.adapter, b.messages, b.signatures] });
+    } catch (err) {
+      if (jobs.length < 2 || classifyError(err).kind === 'blocked-chain') throw err;
+      throw new BatchTooLargeError(Math.ceil(jobs.length / 2), gas, usable);
+    }
   }
 
   /**
