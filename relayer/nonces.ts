@@ -47,6 +47,32 @@ export class NonceManager {
     });
   }
 
+  /**
+   * Fills the gap below `nonce` (a transaction of ours the node holds but cannot mine because an earlier nonce never
+   * reached it: lost with a pool, or its delivery settled another way before it was sent again): each missing nonce
+   * gets `fill` (an empty transfer to self). Under the account's lock, so no send of ours is between picking a nonce
+   * and the node accepting it: whatever is missing below `nonce` from the node's pending count is a real gap.
+   * Returns how many were filled.
+   */
+  fillGap(client: PublicClient, chainId: number, account: Address, nonce: number, fill: (nonce: number) => Promise<unknown>): Promise<number> {
+    const key = `${chainId}:${account.toLowerCase()}`;
+    return this.lock.run(key, async () => {
+      const pending = await this.read(client, account);
+      let filled = 0;
+      for (let n = pending; n < nonce; n++) {
+        try {
+          await fill(n);
+          filled += 1;
+        } catch (err) {
+          // Taken meanwhile (another sender, or ours arrived after all): the gap is closed there.
+          if (!isNonceRefusal(err)) throw err;
+        }
+      }
+      if (filled > 0) this.next.delete(key);
+      return filled;
+    });
+  }
+
   /** Forgets the local count of an account: the next send reads the node's pending count. */
   resync(chainId: number, account: Address): void {
     this.next.delete(`${chainId}:${account.toLowerCase()}`);

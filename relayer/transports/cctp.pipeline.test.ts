@@ -241,6 +241,37 @@ describe('pipelined and batched CCTP-style delivery on anvil', () => {
       }
     }, 60_000);
 
+    it('fills a gap below a stuck delivery (its earlier nonce never reached the node): the stuck ones mine as they are', async () => {
+      const nonces = new NonceManager();
+      const t = transport(nonces, 300);
+      const jobs = await Promise.all([1, 2, 3].map(async (i) => asJob(await newJob(config(newDid())), 3_500 + i)));
+      await test.setAutomine(false);
+      try {
+        const start = await pub.getTransactionCount({ address: relayer, blockTag: 'pending' });
+        const sent = [];
+        for (const j of jobs) sent.push(await t.submit(j));
+        // The first is lost and its job settled another way, so nobody sends on its nonce again: a gap holds the rest.
+        await test.dropTransaction({ hash: sent[0]!.txHash });
+        expect(await pub.getTransactionCount({ address: relayer, blockTag: 'pending' })).toBe(start);
+        const followed = await t.submit(jobs[1]!, { nonce: sent[1]!.nonce!, fees: sent[1]!.fees!, txHash: sent[1]!.txHash });
+        expect(followed.nonce).toBe(start + 1);
+        // The gap is filled: the node's pending count passes the stuck one.
+        expect(await pub.getTransactionCount({ address: relayer, blockTag: 'pending' })).toBe(start + 2);
+        // The node may have dropped the third with the first: followed the same way, it stays on its nonce.
+        expect((await t.submit(jobs[2]!, { nonce: sent[2]!.nonce!, fees: sent[2]!.fees!, txHash: sent[2]!.txHash })).nonce).toBe(start + 2);
+        await test.mine({ blocks: 1 });
+        expect(await t.isApplied(jobs[0]!)).toBe(false);
+        expect(await t.isApplied(jobs[1]!)).toBe(true);
+        expect(await t.isApplied(jobs[2]!)).toBe(true);
+        expect(await pub.getTransactionCount({ address: relayer })).toBe(start + 3);
+        // The tracker reads the node again after a fill: the next send goes after the stuck ones.
+        const next = await t.submit(await asJob(await newJob(config(newDid())), 3_600));
+        expect(next.nonce).toBe(start + 3);
+      } finally {
+        await test.setAutomine(true);
+      }
+    }, 60_000);
+
     it('reads the node again when another sender used the account (nonce too low) and sends on', async () => {
       const nonces = new NonceManager();
       const t = transport(nonces);

@@ -6,7 +6,7 @@ import { BatchTooLargeError, type ReceiptState, type Replacement, type Submitted
 import { itemsThatFit } from '../schedule.js';
 import { NonceManager } from '../nonces.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../fees.js';
-import { sendOrReplace } from './send.js';
+import { sendOrReplace, type SenderContext } from './send.js';
 import { chainClients, isAppliedOn, simulateOn, type ChainClients } from './destination.js';
 import { receiverDeliveryAbi } from './delivery-abi.js';
 
@@ -49,11 +49,24 @@ export class CctpTransport implements Transport {
     await simulateOn(this.pub, this.wallet.account, job);
   }
 
+  /** How this transport sends: the account's nonces, the fee policy, and an empty transfer to self to fill a gap. */
+  private sender(): SenderContext {
+    const account = this.wallet.account;
+    return {
+      pub: this.pub,
+      chainId: this.chainId,
+      account: account.address,
+      nonces: this.nonces,
+      escalation: this.escalation,
+      fill: (nonce, fees) => this.wallet.sendTransaction({ to: account.address, value: 0n, nonce, gas: 21_000n, ...fees }),
+    };
+  }
+
   /** Sends, or replaces a stuck delivery (same nonce, escalated fees): see sendOrReplace. */
   submit(job: Job, replace?: Replacement): Promise<Submitted> {
     const call = { address: job.receiver as Address, abi: receiverDeliveryAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex] } as const;
     return sendOrReplace(
-      { pub: this.pub, chainId: this.chainId, account: this.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
+      this.sender(),
       {
         estimateGas: () => this.pub.estimateContractGas({ ...call, account: this.wallet.account, blockTag: 'latest' }),
         write: (nonce, fees, gas) => this.wallet.writeContract({ ...call, nonce, gas, ...fees }),
@@ -87,7 +100,7 @@ export class CctpTransport implements Transport {
     const call = batchCall(jobs);
     const estimated = this.lastEstimate?.key === jobs.map((j) => j.id).join(',') ? this.lastEstimate.gas : undefined;
     return sendOrReplace(
-      { pub: this.pub, chainId: this.chainId, account: this.wallet.account.address, nonces: this.nonces, escalation: this.escalation },
+      this.sender(),
       {
         estimateGas: () => this.pub.estimateContractGas({ ...call, account: this.wallet.account, blockTag: 'latest' }),
         write: (nonce, fees, gas) => this.wallet.writeContract({ ...call, nonce, gas: gas ?? (estimated ? (estimated * 12n) / 10n : undefined), ...fees }),

@@ -25,6 +25,11 @@ export interface SenderContext {
   account: Address;
   nonces: NonceManager;
   escalation: EscalationPolicy;
+  /**
+   * Sends an empty transfer to self on `nonce` at `fees`: fills a gap below a stuck transaction (see
+   * NonceManager.fillGap). Without it a gap waits for the account's next send.
+   */
+  fill?: (nonce: number, fees: Fees) => Promise<Hex>;
 }
 
 /**
@@ -45,11 +50,16 @@ export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?
     replace = undefined;
     if (lost >= mined) {
       if (now.maxFeePerGas > ctx.escalation.maxFeePerGasCap) throw new FeeCapReachedError(`network maxFeePerGas ${now.maxFeePerGas} is above the cap ${ctx.escalation.maxFeePerGasCap}`);
+      await fillGapBelow(ctx, lost, now);
       return { txHash: await tx.write(lost, now), nonce: lost, fees: now };
     }
     ctx.nonces.resync(ctx.chainId, ctx.account);
   }
   if (replace) {
+    // Stuck behind a nonce the node never got: fill the gap, and the stuck transaction mines as it is.
+    if (replace.txHash && (await fillGapBelow(ctx, replace.nonce, now)) > 0) {
+      return { txHash: replace.txHash, nonce: replace.nonce, fees: replace.fees };
+    }
     const fees = escalateFees(replace.fees, now, ctx.escalation);
     if (!fees) throw new FeeCapReachedError(`replacement of nonce ${replace.nonce} would pass the fee cap; waiting for the stuck transaction`);
     const gas = await tx.estimateGas();
@@ -67,6 +77,12 @@ export async function sendOrReplace(ctx: SenderContext, tx: DeliveryTx, replace?
     throw new FeeCapReachedError(`network maxFeePerGas ${now.maxFeePerGas} is above the cap ${ctx.escalation.maxFeePerGasCap}`);
   }
   return ctx.nonces.send(ctx.pub, ctx.chainId, ctx.account, async (nonce) => ({ txHash: await tx.write(nonce, now), nonce, fees: now }));
+}
+
+/** Fills the account's nonces missing below `nonce` (NonceManager.fillGap) when the transport can; how many it filled. */
+function fillGapBelow(ctx: SenderContext, nonce: number, fees: Fees): Promise<number> {
+  const { fill } = ctx;
+  return fill ? ctx.nonces.fillGap(ctx.pub, ctx.chainId, ctx.account, nonce, (n) => fill(n, fees)) : Promise.resolve(0);
 }
 
 /** Whether the node has the transaction (in its pool or mined). */
