@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunk, itemsThatFit, pickReady, type ScheduleView } from './schedule.js';
+import { chunk, groupsOf, itemsThatFit, pickReady, type ScheduleView } from './schedule.js';
+import type { Transport } from './transports/transport.js';
 import { GOVERNANCE_DID_HASH, type Job } from './store/outbox.js';
 import { pendingJob } from './transports/testkit.js';
 
@@ -71,6 +72,30 @@ describe('pickReady: what may start with many transactions in flight', () => {
     expect(seqs(pickReady([s1, job(2, 'settlement', A, { transport: 'ccip' })], view({ busy: new Set([s1.id]) })))).toEqual([]);
     const s2 = sent(job(1, 'settlement'));
     expect(seqs(pickReady([s2, job(2, 'settlement', A, { transport: 'ccip' })], view({ busy: new Set([s2.id]) })))).toEqual([]);
+  });
+
+  it('lets fresh settlements of a DID join its run in one batch over a batching transport that is not account-ordered (Wormhole, CCIP)', () => {
+    const w = (seq: number, kind: Job['kind'], over: Partial<Job> = {}) => job(seq, kind, A, { transport: 'wormhole', ...over });
+    const batching = view({ batchTogether: (t) => t !== 'cctp', maxBatch: 3 });
+    // A NAV round heads the run, three settlements follow in the same message; the fourth waits for the next batch.
+    const jobs = [w(1, 'nav'), w(2, 'settlement'), w(3, 'settlement'), w(4, 'settlement'), job(5, 'settlement', B, { transport: 'wormhole' })];
+    expect(seqs(pickReady(jobs, batching))).toEqual([1, 2, 3, 5]);
+    // Without batched delivery each waits for the one before.
+    expect(seqs(pickReady(jobs, view()))).toEqual([1, 5]);
+    // The run's jobs in flight (one message, not an account nonce): the next settlements wait for it to finish.
+    const inFlight = sent(w(1, 'settlement'));
+    expect(seqs(pickReady([inFlight, w(2, 'settlement')], { ...batching, busy: new Set([inFlight.id]) }))).toEqual([]);
+    // A NAV round never joins a run, nor does a settlement behind a job it cannot travel with.
+    expect(seqs(pickReady([w(1, 'settlement'), w(2, 'nav')], batching))).toEqual([1]);
+    expect(seqs(pickReady([w(1, 'settlement', { nextAttemptAt: 5_000 }), w(2, 'settlement')], batching))).toEqual([]);
+    expect(seqs(pickReady([job(1, 'settlement', A, { transport: 'ccip' }), w(2, 'settlement')], batching))).toEqual([1]);
+  });
+
+  it("groups a DID's run in its own batch over a transport that is not account-ordered; account-ordered batches mix DIDs", () => {
+    const t = (accountOrdered: boolean) => ({ name: 'wormhole', accountOrdered, submitBatch: async () => ({ txHash: '0x' }), simulateBatch: async () => undefined }) as unknown as Transport;
+    const jobs = [job(1, 'settlement', A), job(2, 'settlement', B), job(3, 'settlement', A)];
+    expect(groupsOf(jobs, 64, () => t(false)).map(seqs)).toEqual([[1, 3], [2]]);
+    expect(groupsOf(jobs, 64, () => t(true)).map(seqs)).toEqual([[1, 2, 3]]);
   });
 
   it('holds every DID behind an unfinished governance job, and leaves out busy, disabled and not-due jobs', () => {

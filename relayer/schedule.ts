@@ -25,6 +25,13 @@ export interface ScheduleView {
   disabled: ReadonlySet<TransportName>;
   /** Transports whose delivery is one transaction from the relayer's account on the destination chain. */
   accountOrdered: (t: TransportName) => boolean;
+  /**
+   * Transports that deliver batches though not from the relayer's account (CCIP, Wormhole): a DID's settlements
+   * may go with its earlier jobs when all of them are fresh and go in the same batch (one message keeps their order).
+   */
+  batchTogether?: (t: TransportName) => boolean;
+  /** Items per batch (with `batchTogether`: a DID's run in one pass stays within one batch). */
+  maxBatch?: number;
   /** How many jobs to return at most. */
   limit: number;
 }
@@ -43,27 +50,40 @@ export function pickReady(unfinished: readonly Job[], v: ScheduleView): Job[] {
    * Per DID: its earlier unfinished jobs, those of them not passable, and its earlier admin (not settlement or NAV)
    * jobs; the jobs of the seq being looked at (one attestation's jobs per transport) count only for later seqs.
    */
-  const dids = new Map<string, { all: number; blocking: number; admin: number; seq: number; next: { all: number; blocking: number; admin: number } }>();
+  type Counts = { all: number; blocking: number; admin: number; run: number };
+  /**
+   * `run`: the DID's earlier jobs picked in this pass, fresh, on a `batchTogether` transport (`runOn`): while they
+   * are all of its earlier jobs, a settlement on that transport joins them in their batch.
+   */
+  const dids = new Map<string, Counts & { seq: number; runOn: TransportName | undefined; next: Counts }>();
+  const together = (j: Job): boolean => j.quorumTransports === null && j.state === 'pending' && v.batchTogether?.(j.transport) === true;
+  const maxRun = v.maxBatch ?? 1;
   const attestationsInWork = new Set(unfinished.filter((j) => j.quorumTransports !== null && v.busy.has(j.id)).map((j) => j.attestationId));
   for (const j of unfinished) {
     if (ready.length >= v.limit) break;
     if (barrier !== undefined && j.seq > barrier) break;
-    const d = dids.get(j.didHash) ?? { all: 0, blocking: 0, admin: 0, seq: j.seq, next: { all: 0, blocking: 0, admin: 0 } };
+    const d = dids.get(j.didHash) ?? { all: 0, blocking: 0, admin: 0, run: 0, seq: j.seq, runOn: undefined, next: { all: 0, blocking: 0, admin: 0, run: 0 } };
     dids.set(j.didHash, d);
     if (d.seq !== j.seq) {
       d.all += d.next.all;
       d.blocking += d.next.blocking;
       d.admin += d.next.admin;
-      d.next = { all: 0, blocking: 0, admin: 0 };
+      d.run += d.next.run;
+      d.next = { all: 0, blocking: 0, admin: 0, run: 0 };
       d.seq = j.seq;
     }
+    const joinsRun = isSettlement(j) && together(j) && d.all > 0 && d.run === d.all && d.runOn === j.transport && d.run < maxRun;
     const free = FIXES.includes(j.kind)
       ? d.admin === 0
-      : d.all === 0 || (isSettlement(j) && j.quorumTransports === null && v.accountOrdered(j.transport) && d.blocking === 0);
+      : d.all === 0 || joinsRun || (isSettlement(j) && j.quorumTransports === null && v.accountOrdered(j.transport) && d.blocking === 0);
     const picked = free && !v.busy.has(j.id) && !v.disabled.has(j.transport) && j.nextAttemptAt <= v.now && !(j.quorumTransports !== null && attestationsInWork.has(j.attestationId));
     if (picked) {
       ready.push(j);
       if (j.quorumTransports !== null) attestationsInWork.add(j.attestationId);
+      if (together(j) && (d.all === 0 || joinsRun)) {
+        d.next.run += 1;
+        d.runOn = j.transport;
+      }
     }
     // A job picked now is sent before the later ones picked now (the worker sends in pick order): passable too.
     d.next.all += 1;
@@ -96,6 +116,9 @@ export function itemsThatFit(items: number, estimate: bigint, usableGas: bigint)
  * every other job alone. Groups keep the pick order.
  */
 export function groupsOf(ready: readonly Job[], maxBatch: number, transportOf: (j: Job) => Transport | undefined): Job[][] {
+  // Not account-ordered, a DID's jobs keep their order only inside one message: batched per DID (pickReady keeps a
+  // DID's run within maxBatch). Account-ordered, any batches of a transport keep the order the nonces give them.
+  const keyOf = (j: Job, t: Transport): string => (t.accountOrdered ? j.transport : `${j.transport}:${j.didHash}`);
   const out: Job[][] = [];
   const fresh = new Map<string, Job[]>();
   const followed = new Map<string, Job[]>();
@@ -103,7 +126,7 @@ export function groupsOf(ready: readonly Job[], maxBatch: number, transportOf: (
     const t = transportOf(j);
     if (!t?.submitBatch || !t.simulateBatch || j.quorumTransports !== null || maxBatch <= 1) out.push([j]);
     else if (j.state === 'submitted' && j.txHash) followed.set(j.txHash, [...(followed.get(j.txHash) ?? []), j]);
-    else fresh.set(j.transport, [...(fresh.get(j.transport) ?? []), j]);
+    else fresh.set(keyOf(j, t), [...(fresh.get(keyOf(j, t)) ?? []), j]);
   }
   for (const g of followed.values()) out.push(...chunk(g, maxBatch));
   for (const g of fresh.values()) out.push(...chunk(g, maxBatch));

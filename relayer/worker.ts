@@ -108,6 +108,11 @@ export class ChainWorker implements DeliveryHost {
       busy: this.tasks.busy,
       disabled: this.d.disabled,
       accountOrdered: (name) => this.d.transports.get(name)?.accountOrdered === true,
+      batchTogether: (name) => {
+        const t = this.d.transports.get(name);
+        return t?.accountOrdered !== true && t?.submitBatch !== undefined && t.simulateBatch !== undefined;
+      },
+      maxBatch,
       limit: room * maxBatch,
     });
     for (const group of groupsOf(ready, maxBatch, (j) => this.transportOf(j))) {
