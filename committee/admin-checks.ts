@@ -5,8 +5,8 @@ import { configSnapshotOf, type AdminSource, type RegistryConfigSnapshot, type R
 import { recoverAllowListSigner, recoverPauseSigner, recoverReserveSigner } from '../core/custodian-auth.js';
 import { OracleError } from '../core/errors.js';
 import { checkNotInFuture } from '../core/rules.js';
-import { destinationsOf, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
-import { recoveredSigner, requireIssuer, requireRole } from '../core/guards.js';
+import { destinationsOf, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { recoveredSigner, requireIssuer, requireRole, readChain } from '../core/guards.js';
 
 /**
  * A signer's own checks of the admin kinds, independent of the aggregator, reading the hub and the chains itself:
@@ -92,7 +92,7 @@ async function checkCaps(d: SignerCheckDeps, record: DidRecord, did: DidHash, re
   if (missing.length > 0) throw new OracleError('caps_mismatch', `no cap for enabled chain(s) ${missing.join(', ')}`, 'caps');
   const total = caps.reduce((sum, c) => sum + BigInt(c.cap), 0n);
   if (total > reserve) throw new OracleError('caps_exceed_reserve', `the caps sum to ${total}, more than the reserve ${reserve}`, 'caps');
-  const states = await Promise.all(caps.map((c) => read(`the supply on chain ${c.chainId}`, () => d.chains.holdingsState(c.chainId, did))));
+  const states = await Promise.all(caps.map((c) => readChain(`the supply on chain ${c.chainId}`, () => d.chains.holdingsState(c.chainId, did))));
   caps.forEach((c, i) => {
     const { totalSupply: supply, supplyCap } = states[i]!;
     if (BigInt(c.cap) < supply) throw new OracleError('cap_below_supply', `the cap ${c.cap} of chain ${c.chainId} is below its supply ${supply}`, 'caps');

@@ -60,17 +60,13 @@ export const refuse = (r: Refusal | undefined) => {
   if (r) throw new OracleError(r.code, r.message, `request.${r.field}`);
 };
 
-/** Reads a chain; a chain that cannot be read refuses the request (503): a signer never signs on half a view. */
-/** A chain or hub read: 503 chain_unavailable when it fails (core/guards.ts). */
-export const read = readChain;
-
 /**
  * What of `signed` (other than at `nonce`) the chain has not applied yet. A nonce seen used stays used, so it is
  * remembered (`appliedNonces`) and never read again: the chain is asked only about the ones still pending, all at once.
  */
 async function pendingOf(d: SignerCheckDeps, did: DidHash, chainId: number, signed: readonly { nonce: bigint; amount: bigint }[], nonce: bigint | undefined): Promise<bigint> {
   const open = signed.filter((s) => s.nonce !== nonce && !d.appliedNonces?.has(`${chainId}:${did}:${s.nonce}`));
-  const applied = await Promise.all(open.map((s) => read(`nonce ${s.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, s.nonce))));
+  const applied = await Promise.all(open.map((s) => readChain(`nonce ${s.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, s.nonce))));
   let pending = 0n;
   open.forEach((s, i) => (applied[i] ? d.appliedNonces?.add(`${chainId}:${did}:${s.nonce}`) : (pending += s.amount)));
   return pending;
@@ -96,7 +92,7 @@ export function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, 
 export async function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: number, nonce: bigint | undefined): Promise<bigint> {
   const live: { nonce: bigint; amount: bigint }[] = [];
   for (const m of d.signedMints?.(did, chainId) ?? []) {
-    if (m.moveRef && (await read(`move ${m.moveRef} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, m.moveRef!))) === 'voided') continue;
+    if (m.moveRef && (await readChain(`move ${m.moveRef} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, m.moveRef!))) === 'voided') continue;
     live.push(m);
   }
   return pendingOf(d, did, chainId, live, nonce);
@@ -110,10 +106,10 @@ export async function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: nu
  */
 export async function mintRefusal(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, amount: bigint, nonce: bigint | undefined): Promise<Refusal | undefined> {
   const bound = unconfirmed(d, did, chainId, d.signedMints?.(did, chainId) ?? [], nonce);
-  const now = await read(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
+  const now = await readChain(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
   if (!checkSettlementApplies('subscription', amount, now, { burn: 0n, mint: bound })) return undefined;
   const mint = await pendingMints(d, did, chainId, nonce);
-  const state = await read(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
+  const state = await readChain(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
   return checkSettlementApplies('subscription', amount, state, { burn: 0n, mint });
 }
 
@@ -145,10 +141,10 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
       // every one not yet seen applied counted, the chain is not asked which applied; otherwise pending first, balance
       // second: one applied in between counts twice, a conservative refusal, never zero times.
       const bound = unconfirmed(d, did, chainId, d.signedBurns?.(did, chainId, investor as Address) ?? [], opts.nonce);
-      const now = await read(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
+      const now = await readChain(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
       if (!checkRedemptionCovered(amount, now, bound)) return { record, destinations };
       const reserved = await pendingBurns(d, did, chainId, investor as Address, opts.nonce);
-      const balance = await read(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
+      const balance = await readChain(`holdings on chain ${chainId}`, () => d.chains.balanceOf(chainId, did, investor as Address));
       refuse(checkRedemptionCovered(amount, balance, reserved));
     } else {
       refuse(await mintRefusal(d, did, source.request.chainId, source.request.investor as Address, amount, opts.nonce));
@@ -196,7 +192,7 @@ export function destinationsOf(d: SignerCheckDeps, record: DidRecord, chainIds: 
  * Fails closed: a chain that cannot be read refuses the request (503), the signer does not sign on half a view.
  */
 async function previousNav(d: SignerCheckDeps, did: DidHash, chainIds: readonly number[]): Promise<PreviousNav | undefined> {
-  const onChain = await Promise.all(chainIds.map((c) => read(`the latest NAV on chain ${c}`, () => d.chains.latestNav(c, did))));
+  const onChain = await Promise.all(chainIds.map((c) => readChain(`the latest NAV on chain ${c}`, () => d.chains.latestNav(c, did))));
   let latest = d.signedNav(did);
   for (const n of onChain) if (n && (!latest || n.asOf > latest.asOf)) latest = n;
   return latest;

@@ -4,8 +4,8 @@ import { recoverMoveSigner } from '../core/custodian-auth.js';
 import { OracleError } from '../core/errors.js';
 import { checkAmount, checkNotInFuture, checkRedemptionCovered } from '../core/rules.js';
 import { refHash, type DidHash } from '../schemas/ids.js';
-import { destinationsOf, mintRefusal, pendingBurns, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
-import { recoveredSigner, requireRole } from '../core/guards.js';
+import { destinationsOf, mintRefusal, pendingBurns, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { recoveredSigner, requireRole, readChain } from '../core/guards.js';
 
 /**
  * A signer's own checks of one leg of a cross-chain move, reading the hub and the chains itself: this signer is in
@@ -43,7 +43,7 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
 
   if (source.leg === 'out') {
     const reserved = await pendingBurns(d, did, body.fromChainId, body.investor as Address, opts.nonce);
-    const balance = await read(`holdings on chain ${body.fromChainId}`, () => d.chains.balanceOf(body.fromChainId, did, body.investor as Address));
+    const balance = await readChain(`holdings on chain ${body.fromChainId}`, () => d.chains.balanceOf(body.fromChainId, did, body.investor as Address));
     refuse(checkRedemptionCovered(amount, balance, reserved));
     return { record, destinations };
   }
@@ -53,12 +53,12 @@ export async function vetMoveRequest(d: SignerCheckDeps, source: MoveSource, did
   if (signedRef !== undefined && signedRef !== moveSourceRef(body.ref, 'out')) {
     throw new OracleError('not_the_out_leg', `nonce ${outNonce} was signed for ${signedRef}, not for this move's out leg`, 'outNonce');
   }
-  const applied = await read(`nonce ${outNonce} on chain ${body.fromChainId}`, () => d.chains.isApplied(body.fromChainId, did, outNonce));
+  const applied = await readChain(`nonce ${outNonce} on chain ${body.fromChainId}`, () => d.chains.isApplied(body.fromChainId, did, outNonce));
   if (!applied) {
     throw new OracleError('move_out_not_applied', `the out leg (nonce ${outNonce}) is not applied on chain ${body.fromChainId} yet`, 'outNonce');
   }
   const moveRef = refHash(body.ref);
-  const outcome = (chainId: number) => read(`move ${body.ref} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, moveRef));
+  const outcome = (chainId: number) => readChain(`move ${body.ref} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, moveRef));
   if (source.leg === 'return') {
     const onTo = await outcome(body.toChainId);
     if (onTo !== 'voided') throw new OracleError('move_not_voided', `move ${body.ref} is ${onTo} on chain ${body.toChainId}, not voided: no return`, 'leg');

@@ -2,7 +2,8 @@ import type { DidHash } from '../schemas/ids.js';
 import { transportQuorumIssue } from '../schemas/message.js';
 import type { QuorumSource } from '../core/quorum-attestation.js';
 import { OracleError } from '../core/errors.js';
-import { destinationsOf, read, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { destinationsOf, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { readChain } from '../core/guards.js';
 
 /**
  * A signer's own checks of a transport quorum (kind 12), reading the hub registry itself: signed for the chain the
@@ -20,7 +21,7 @@ export async function vetQuorumRequest(d: SignerCheckDeps, source: QuorumSource,
   const destinations = destinationsOf(d, record, chainIds);
   const issue = transportQuorumIssue(q.k, q.transports);
   if (issue) throw new OracleError('invalid_transport_quorum', issue, 'request.k');
-  const current = await read('the hub registry', () => quorums.transportQuorumOf(did, BigInt(q.chainId)));
+  const current = await readChain('the hub registry', () => quorums.transportQuorumOf(did, BigInt(q.chainId)));
   for (const key of ['k', 'transports'] as const) {
     if (current[key] !== q[key]) throw new OracleError('quorum_mismatch', `${key} differs from the hub registry's transport quorum on chain ${q.chainId} (${current[key]})`, `request.${key}`);
   }

@@ -5,18 +5,18 @@ import { recoverAcceptanceSigner, recoverDisclosureSigner, recoverFulfilmentSign
 import { OracleError } from '../core/errors.js';
 import { checkAmount, checkNotInFuture } from '../core/rules.js';
 import { checkAcceptance, checkFulfilment, checkPins } from '../core/redemption-rules.js';
-import { destinationsOf, read, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
+import { destinationsOf, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
 
 /** What a signer needs for the redemption kinds: its own view of the chains' modules and of the hub registry. */
 export type { RedemptionCheckDeps } from './redemption-deps.js';
 import type { RedemptionCheckDeps } from './redemption-deps.js';
-import { recoveredSigner, requireIssuer, requireRole } from '../core/guards.js';
+import { recoveredSigner, requireIssuer, requireRole, readChain } from '../core/guards.js';
 
 const mismatch = (field: string, message: string) => new OracleError('event_mismatch', message, `request.${field}`);
 
 /** A block past the chain's confirmations, as this signer's endpoint sees it. */
 async function requireFinal(r: RedemptionCheckDeps, chainId: number, blockNumber: bigint, field: string): Promise<void> {
-  const safe = await read(`the head of chain ${chainId}`, () => r.chains.safeHead(chainId));
+  const safe = await readChain(`the head of chain ${chainId}`, () => r.chains.safeHead(chainId));
   if (blockNumber > safe) throw new OracleError('not_final', `block ${blockNumber} of chain ${chainId} is not past its confirmations (safe head ${safe})`, `request.${field}`);
 }
 
@@ -55,24 +55,24 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       if (!enabled.includes(q.chainId)) throw new OracleError('chain_not_enabled', `chain ${q.chainId} is not enabled for ${record.did}`, 'request.chainId');
       const block = BigInt(q.blockNumber);
       await requireFinal(r, q.chainId, block, 'blockNumber');
-      const log = await read(`the redemptions module of chain ${q.chainId}`, () => r.chains.requestLogAt(q.chainId, did, BigInt(q.requestId), block));
+      const log = await readChain(`the redemptions module of chain ${q.chainId}`, () => r.chains.requestLogAt(q.chainId, did, BigInt(q.requestId), block));
       if (!log) throw new OracleError('event_not_found', `no RedeemRequested of request ${q.requestId} in block ${block} of chain ${q.chainId}`, 'request.blockNumber');
       if (getAddress(q.owner) !== getAddress(log.owner)) throw mismatch('owner', `the event's owner is ${log.owner}`);
       if (BigInt(q.amount) !== log.amount) throw mismatch('amount', `the event's amount is ${log.amount}`);
       if (BigInt(q.requestedAt) !== log.requestedAt) throw mismatch('requestedAt', `the event's requestedAt is ${log.requestedAt}`);
-      const safe = await read(`the head of chain ${q.chainId}`, () => r.chains.safeHead(q.chainId));
-      const state = await read(`request ${q.requestId} on chain ${q.chainId}`, () => r.chains.requestOf(q.chainId, did, BigInt(q.requestId), safe));
+      const safe = await readChain(`the head of chain ${q.chainId}`, () => r.chains.safeHead(q.chainId));
+      const state = await readChain(`request ${q.requestId} on chain ${q.chainId}`, () => r.chains.requestOf(q.chainId, did, BigInt(q.requestId), safe));
       if (!state?.accepted) throw new OracleError('not_accepted', `request ${q.requestId} of chain ${q.chainId} is not accepted past its confirmations: only accepted requests count as pressure`, 'request.requestId');
       refuse(checkPins(enabled, q.pins));
       const supplies = await Promise.all(
         q.pins.map(async (p) => {
           const at = BigInt(p.blockNumber);
           await requireFinal(r, p.chainId, at, 'pins');
-          const time = await read(`block ${at} of chain ${p.chainId}`, () => r.chains.blockTimestamp(p.chainId, at));
+          const time = await readChain(`block ${at} of chain ${p.chainId}`, () => r.chains.blockTimestamp(p.chainId, at));
           if (time + BigInt(r.maxPinLagSeconds) < log.requestedAt) {
             throw new OracleError('pin_too_old', `block ${at} of chain ${p.chainId} is more than ${r.maxPinLagSeconds} s older than the request`, 'request.pins');
           }
-          return read(`the supply on chain ${p.chainId}`, () => r.chains.totalSupplyAt(p.chainId, did, at));
+          return readChain(`the supply on chain ${p.chainId}`, () => r.chains.totalSupplyAt(p.chainId, did, at));
         }),
       );
       const pool = supplies.reduce((a, b) => a + b, 0n);
@@ -86,7 +86,7 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       if (!opts.rules) return { record, destinations };
       const block = BigInt(s.blockNumber);
       await requireFinal(r, hub, block, 'blockNumber');
-      const logs = await read('the hub redemptions module', () => r.chains.stageLogs(hub, block, block, did));
+      const logs = await readChain('the hub redemptions module', () => r.chains.stageLogs(hub, block, block, did));
       const log = logs.find((l) => l.stageSeq === BigInt(s.stageSeq));
       if (!log) throw new OracleError('event_not_found', `no RedemptionStageChanged with stageSeq ${s.stageSeq} in block ${block} of the hub`, 'request.blockNumber');
       if (log.stage !== s.stage) throw mismatch('stage', `the event's stage is ${log.stage}`);
@@ -98,7 +98,7 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
     }
     case 'redemptionPolicy': {
       const destinations = destinationsOf(d, record, chainIds);
-      const current = await read('the hub registry', () => r.policies.redemptionPolicyOf(did));
+      const current = await readChain('the hub registry', () => r.policies.redemptionPolicyOf(did));
       if (!current) throw new OracleError('policy_not_set', `the hub registry has no redemption policy for ${record.did}`, 'request');
       for (const key of ['stageBBps', 'stageCBps', 'instalments', 'windowSeconds', 'emergency'] as const) {
         if (current[key] !== source.request[key]) throw new OracleError('policy_mismatch', `${key} differs from the hub registry's policy (${current[key]})`, `request.${key}`);
@@ -118,10 +118,10 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       const requestId = BigInt(f.requestId);
       // One block for the request, the allowance and the nonces: a fulfilment applied between unpinned reads would
       // count in some and not in others.
-      const at = await read(`the newest block of chain ${f.chainId}`, () => r.chains.latestBlock(f.chainId));
+      const at = await readChain(`the newest block of chain ${f.chainId}`, () => r.chains.latestBlock(f.chainId));
       const [request, allowance, pending] = await Promise.all([
-        read(`request ${requestId} on chain ${f.chainId}`, () => r.chains.requestOf(f.chainId, did, requestId, at)),
-        read(`the allowance of request ${requestId} on chain ${f.chainId}`, () => r.chains.redeemableNow(f.chainId, did, requestId, at)),
+        readChain(`request ${requestId} on chain ${f.chainId}`, () => r.chains.requestOf(f.chainId, did, requestId, at)),
+        readChain(`the allowance of request ${requestId} on chain ${f.chainId}`, () => r.chains.redeemableNow(f.chainId, did, requestId, at)),
         pendingOf(d, r, did, f.chainId, requestId, nonce, at),
       ]);
       refuse(checkFulfilment(amount, request, allowance, pending));
@@ -135,8 +135,8 @@ export async function vetRedemptionRequest(d: SignerCheckDeps, source: Redemptio
       await requireRole(d.registry, { hash: did, record }, 'custodian', signer, 'request.');
       if (!opts.rules) return { record, destinations };
       refuse(checkNotInFuture('acceptedAt', BigInt(a.acceptedAt), d.now(), d.maxFutureSkewSeconds));
-      const at = await read(`the newest block of chain ${a.chainId}`, () => r.chains.latestBlock(a.chainId));
-      const request = await read(`request ${a.requestId} on chain ${a.chainId}`, () => r.chains.requestOf(a.chainId, did, BigInt(a.requestId), at));
+      const at = await readChain(`the newest block of chain ${a.chainId}`, () => r.chains.latestBlock(a.chainId));
+      const request = await readChain(`request ${a.requestId} on chain ${a.chainId}`, () => r.chains.requestOf(a.chainId, did, BigInt(a.requestId), at));
       refuse(checkAcceptance(a.owner, BigInt(a.amount), request));
       return { record, destinations };
     }
@@ -163,7 +163,7 @@ async function pendingOf(d: SignerCheckDeps, r: RedemptionCheckDeps, did: DidHas
   let pending = 0n;
   for (const f of r.signedFulfilments(did, chainId, requestId)) {
     if (f.nonce === nonce) continue;
-    const applied = await read(`nonce ${f.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, f.nonce, at));
+    const applied = await readChain(`nonce ${f.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, f.nonce, at));
     if (!applied) pending += f.amount;
   }
   return pending;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { classifyError } from './errors.js';
 import type { Job } from './store/outbox.js';
 import { BatchTooLargeError, type Replacement, type Transport } from './transports/transport.js';
-import type { DeliveryHost } from './worker-deps.js';
+import { asSubmitted, type DeliveryHost } from './worker-deps.js';
 
 /**
  * Delivers a group of one chain's jobs on one transport in one transaction (`submitBatch`), with the guarantees of
@@ -42,14 +42,7 @@ export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonl
     const now = w.d.now();
     for (const j of open) w.d.outbox.markSubmitted(j.id, sent, now);
     w.d.metrics.batchSize.observe({ chain: String(w.d.chainId), transport: t.name }, open.length);
-    open = open.map((j) => ({
-      ...j,
-      state: 'submitted',
-      txHash: sent.txHash,
-      txNonce: sent.nonce ?? null,
-      maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null,
-      maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null,
-    }));
+    open = open.map((j) => asSubmitted(j, sent));
     w.unblock(log);
     log.info({ txHash: sent.txHash, nonce: sent.nonce, items: open.length, replaces: stuck ? first.txHash : undefined }, stuck ? 'batch replaced' : 'batch submitted');
     const r = await w.track(t, sent.txHash, open[0]!);

@@ -3,7 +3,7 @@ import type { Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from './retry.js';
 import type { Job, Outbox } from './store/outbox.js';
-import type { ReceiptState, Transport } from './transports/transport.js';
+import type { ReceiptState, Submitted, Transport } from './transports/transport.js';
 import type { Failure } from './errors.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
@@ -79,4 +79,16 @@ export interface DeliveryHost {
   inFlight(job: Job, detail: string, log: Logger): void;
   unblock(log: Logger): void;
   turn(job: Job): Promise<() => void>;
+}
+
+/** The job as the outbox has it once `sent` is recorded for it (markSubmitted): followed from then on. */
+export function asSubmitted(job: Job, sent: Submitted): Job {
+  return {
+    ...job,
+    state: 'submitted',
+    txHash: sent.txHash,
+    txNonce: sent.nonce ?? null,
+    maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null,
+    maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null,
+  };
 }

@@ -6,7 +6,7 @@ import { actOnFailure } from './failure.js';
 import type { Job } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import { arrivedOver } from './transports/destination.js';
-import type { ChainBlock, DeliveryHost, OnChain, WorkerDeps } from './worker-deps.js';
+import { asSubmitted, type ChainBlock, type DeliveryHost, type OnChain, type WorkerDeps } from './worker-deps.js';
 import { groupsOf, pickReady } from './schedule.js';
 import { DeliveryTasks } from './tasks.js';
 import { deliverBatch } from './batch-delivery.js';
@@ -164,14 +164,7 @@ export class ChainWorker implements DeliveryHost {
       const endTurn = await this.turn(job);
       const sent = await t.submit(job, stuck).finally(endTurn);
       this.d.outbox.markSubmitted(job.id, sent, this.d.now());
-      current = {
-        ...job,
-        state: 'submitted',
-        txHash: sent.txHash,
-        txNonce: sent.nonce ?? null,
-        maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null,
-        maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null,
-      };
+      current = asSubmitted(job, sent);
       this.unblock(log);
       log.info({ txHash: sent.txHash, nonce: sent.nonce, replaces: stuck ? job.txHash : undefined }, stuck ? 'delivery replaced' : 'delivery submitted');
       const txHash = sent.txHash;
