@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { signBatchResponseSchema, type SignBatchRequest, type SignBatchResponse } from '../../../schemas/committee.js';
 import { attestationId, encodeMessage } from '../../../schemas/message.js';
 import { parserFor } from '../../../schemas/validate.js';
-import { packQuorum } from './quorum.js';
-import { acceptSignatures, errorCodeOf, signRequestOf, type Collected } from './accept.js';
+import { acceptSignatures, signRequestOf, type Collected } from './accept.js';
+import { askAll, packedOrUnavailable, postToSigner, quorumMet, type CallResult } from './signer-call.js';
 import type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
-import { DEFINITIVE_REFUSAL_STATUSES, QuorumUnavailableError, type BatchOutcome, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
+import { DEFINITIVE_REFUSAL_STATUSES, type BatchOutcome, type QuorumRequest } from '../../../core/committee-port.js';
 
 const parseResponse = parserFor<SignBatchResponse>(signBatchResponseSchema);
 
@@ -20,13 +20,6 @@ interface Item {
   refusals: string[];
   outcomes: string[];
 }
-
-type CallResult =
-  | { outcome: 'answered'; response: SignBatchResponse }
-  | { outcome: 'refused'; status: number; code: string }
-  | { outcome: 'unreachable' | 'timeout' | 'cancelled' | 'bad_response'; detail: string };
-
-const met = (it: Item) => it.req.destinations.every((x) => packQuorum(it.collected.get(Number(x.chainId)) ?? [], it.req.threshold) !== undefined);
 
 /**
  * Group commit over remote signers: one POST /v1/sign-batch to every signer in parallel with all the proposals, each
@@ -48,49 +41,24 @@ export async function signBatchRemote(d: RemoteCommitteeDeps & { fetch: FetchLik
     };
   });
   const body: SignBatchRequest = { items: reqs.map(signRequestOf) };
-  const stop = new AbortController();
-  let calls: Promise<void>[] = [];
-  await new Promise<void>((resolve) => {
-    let pending = d.urls.length;
-    calls = d.urls.map((url, i) =>
-      askOne(d, url, i, body, items, stop.signal).then(() => {
-        pending -= 1;
-        if (pending === 0 || items.every(met)) resolve();
-      }),
-    );
+  await askAll(
+    d.urls,
+    (url, i, stop) => askOne(d, url, i, body, items, stop),
+    () => items.every((it) => quorumMet(it.req, it.collected)),
+  );
+  return items.map((it): BatchOutcome => {
+    const r = packedOrUnavailable(it.req, it.collected, d.urls.length, it.refusals, it.outcomes, it.log);
+    return r.ok ? { ok: true, packed: r.packed } : { ok: false, error: r.error };
   });
-  stop.abort();
-  await Promise.all(calls);
-  return items.map((it) => outcomeOf(d, it));
-}
-
-function outcomeOf(d: RemoteCommitteeDeps, it: Item): BatchOutcome {
-  const packed: PackedSignatures[] = [];
-  for (const dest of it.req.destinations) {
-    const sigs = it.collected.get(Number(dest.chainId)) ?? [];
-    const signatures = packQuorum(sigs, it.req.threshold);
-    if (!signatures) {
-      const valid = new Set(sigs.map((s) => s.signer)).size;
-      it.log.warn({ chainId: Number(dest.chainId), valid, threshold: it.req.threshold, outcomes: it.outcomes }, 'committee quorum not reached');
-      const impossible = d.urls.length - it.refusals.length < it.req.threshold;
-      const error = new QuorumUnavailableError(
-        `${valid} valid committee signature(s) for chain ${dest.chainId}, ${it.req.threshold} required (${it.outcomes.filter(Boolean).join('; ')})`,
-        { refusals: it.refusals, impossible },
-      );
-      return { ok: false, error };
-    }
-    packed.push({ chainId: Number(dest.chainId), receiver: dest.receiver, signatures });
-  }
-  return { ok: true, packed };
 }
 
 /** Calls one signer with the batch and adds its verified signatures (or its refusals) to each item. */
 async function askOne(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string, index: number, body: SignBatchRequest, items: Item[], stop: AbortSignal): Promise<void> {
   const label = `signer ${index + 1}`;
   const started = performance.now();
-  let result: CallResult;
+  let result: CallResult<SignBatchResponse>;
   try {
-    result = await call(d, url, body, stop);
+    result = await postToSigner(d, url, '/v1/sign-batch', body, stop, parseResponse);
   } catch (err) {
     d.logger.error({ err, signerUrl: url }, 'signer batch call failed unexpectedly');
     result = { outcome: 'bad_response', detail: 'unexpected error' };
@@ -134,26 +102,4 @@ async function askOne(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string
     }
   }
   d.logger.debug({ signerUrl: url, signer, items: items.length, signedAny, duration_ms: durationMs }, 'committee signer answered a batch');
-}
-
-async function call(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string, body: SignBatchRequest, stop: AbortSignal): Promise<CallResult> {
-  const timeout = AbortSignal.timeout(d.timeoutMs);
-  const signal = AbortSignal.any([stop, timeout]);
-  let res: Response;
-  let json: unknown;
-  try {
-    const token = d.tokens?.[d.urls.indexOf(url)];
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
-    res = await d.fetch(`${url}/v1/sign-batch`, { method: 'POST', headers, body: JSON.stringify(body), signal });
-    json = await res.json();
-  } catch (err) {
-    if (err instanceof SyntaxError) return { outcome: 'bad_response', detail: 'body is not JSON' };
-    if (stop.aborted) return { outcome: 'cancelled', detail: 'quorum reached' };
-    if (timeout.aborted) return { outcome: 'timeout', detail: `no answer within ${d.timeoutMs} ms` };
-    return { outcome: 'unreachable', detail: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) };
-  }
-  if (!res.ok) return { outcome: 'refused', status: res.status, code: errorCodeOf(json) };
-  const parsed = parseResponse(json);
-  if (!parsed.ok) return { outcome: 'bad_response', detail: `${parsed.issue.field} ${parsed.issue.message}` };
-  return { outcome: 'answered', response: parsed.value };
 }

@@ -3,22 +3,15 @@ import type { Logger } from 'pino';
 import { signResponseSchema, type SignRequest, type SignResponse } from '../../../schemas/committee.js';
 import { attestationId, encodeMessage } from '../../../schemas/message.js';
 import { parserFor } from '../../../schemas/validate.js';
-import { packQuorum } from './quorum.js';
-import { acceptSignatures, errorCodeOf, signRequestOf, type Collected } from './accept.js';
+import { acceptSignatures, signRequestOf, type Collected } from './accept.js';
+import { askAll, packedOrUnavailable, postToSigner, quorumMet, type CallResult } from './signer-call.js';
 import { signBatchRemote } from './remote-batch.js';
 import type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
-import { DEFINITIVE_REFUSAL_STATUSES, QuorumUnavailableError, type BatchOutcome, type CommitteePort, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
+import { DEFINITIVE_REFUSAL_STATUSES, type BatchOutcome, type CommitteePort, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
 
 export type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
 
-/** What one call to one signer came to. Never thrown: a signer that fails only lowers availability. */
-type CallResult =
-  | { outcome: 'answered'; response: SignResponse }
-  | { outcome: 'refused'; status: number; code: string }
-  | { outcome: 'unreachable' | 'timeout' | 'cancelled' | 'bad_response'; detail: string };
-
 const parseResponse = parserFor<SignResponse>(signResponseSchema);
-
 
 /**
  * The committee as independent signer processes. Asks every signer in parallel (each call with its own deadline),
@@ -45,43 +38,18 @@ export class RemoteCommittee implements CommitteePort {
     // The original request as posted (config: the registry snapshot); each signer rebuilds the message from it.
     const body = signRequestOf(req);
     const collected: Collected = new Map(req.destinations.map((x) => [Number(x.chainId), []]));
-    const quorumMet = () => req.destinations.every((x) => packQuorum(collected.get(Number(x.chainId)) ?? [], req.threshold) !== undefined);
-    const stop = new AbortController();
     const outcomes: string[] = [];
     const refusals: string[] = [];
-
-    let calls: Promise<void>[] = [];
-    await new Promise<void>((resolve) => {
-      let pending = this.d.urls.length;
-      calls = this.d.urls.map((url, i) =>
-        this.collect(url, body, req, id, collected, stop.signal, log, refusals).then((outcome) => {
-          outcomes[i] = `signer ${i + 1}: ${outcome}`;
-          pending -= 1;
-          if (pending === 0 || quorumMet()) resolve();
-        }),
-      );
-    });
-    // Quorum met or everyone answered: cancel the stragglers and let them settle (an abort settles at once).
-    stop.abort();
-    await Promise.all(calls);
-
-    const packed: PackedSignatures[] = [];
-    for (const dest of req.destinations) {
-      const sigs = collected.get(Number(dest.chainId)) ?? [];
-      const signatures = packQuorum(sigs, req.threshold);
-      if (!signatures) {
-        const valid = new Set(sigs.map((s) => s.signer)).size;
-        log.warn({ chainId: Number(dest.chainId), valid, threshold: req.threshold, outcomes }, 'committee quorum not reached');
-        // Signers that refused this message for good never sign it: can the others still reach the threshold?
-        const impossible = this.d.urls.length - refusals.length < req.threshold;
-        throw new QuorumUnavailableError(
-          `${valid} valid committee signature(s) for chain ${dest.chainId}, ${req.threshold} required (${outcomes.filter(Boolean).join('; ')})`,
-          { refusals, impossible },
-        );
-      }
-      packed.push({ chainId: Number(dest.chainId), receiver: dest.receiver, signatures });
-    }
-    return packed;
+    await askAll(
+      this.d.urls,
+      async (url, i, stop) => {
+        outcomes[i] = `signer ${i + 1}: ${await this.collect(url, body, req, id, collected, stop, log, refusals)}`;
+      },
+      () => quorumMet(req, collected),
+    );
+    const r = packedOrUnavailable(req, collected, this.d.urls.length, refusals, outcomes, log);
+    if (!r.ok) throw r.error;
+    return r.packed;
   }
 
   /** Several proposals in one call to each signer (POST /v1/sign-batch), each one's quorum on its own. */
@@ -102,9 +70,9 @@ export class RemoteCommittee implements CommitteePort {
   ): Promise<string> {
     const signer = url; // metric label: the signer URL (few, fixed by config)
     const started = performance.now();
-    let result: CallResult;
+    let result: CallResult<SignResponse>;
     try {
-      result = await this.call(url, body, stop);
+      result = await postToSigner({ ...this.d, fetch: this.fetch }, url, '/v1/sign', body, stop, parseResponse);
     } catch (err) {
       log.error({ err, signerUrl: url }, 'signer call failed unexpectedly');
       result = { outcome: 'bad_response', detail: 'unexpected error' };
@@ -132,30 +100,5 @@ export class RemoteCommittee implements CommitteePort {
     if (accepted > 0) this.d.onSignerAnswered?.(body.kind);
     log.debug({ signerUrl: url, signer: r.signer, accepted, duration_ms: durationMs }, 'committee signer answered');
     return accepted > 0 ? 'signed' : `rejected (${[...new Set(rejected)].join(', ') || 'no signature for the requested chains'})`;
-  }
-
-  private async call(url: string, body: SignRequest, stop: AbortSignal): Promise<CallResult> {
-    const timeout = AbortSignal.timeout(this.d.timeoutMs);
-    const signal = AbortSignal.any([stop, timeout]);
-    const failed = (err: unknown): CallResult => {
-      if (stop.aborted) return { outcome: 'cancelled', detail: 'quorum reached' };
-      if (timeout.aborted) return { outcome: 'timeout', detail: `no answer within ${this.d.timeoutMs} ms` };
-      return { outcome: 'unreachable', detail: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) };
-    };
-    let res: Response;
-    let json: unknown;
-    try {
-      const token = this.d.tokens?.[this.d.urls.indexOf(url)];
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
-      res = await this.fetch(`${url}/v1/sign`, { method: 'POST', headers, body: JSON.stringify(body), signal });
-      json = await res.json();
-    } catch (err) {
-      if (err instanceof SyntaxError) return { outcome: 'bad_response', detail: 'body is not JSON' };
-      return failed(err);
-    }
-    if (!res.ok) return { outcome: 'refused', status: res.status, code: errorCodeOf(json) };
-    const parsed = parseResponse(json);
-    if (!parsed.ok) return { outcome: 'bad_response', detail: `${parsed.issue.field} ${parsed.issue.message}` };
-    return { outcome: 'answered', response: parsed.value };
   }
 }
