@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { classifyError } from './errors.js';
 import type { Job } from './store/outbox.js';
 import { BatchTooLargeError, type Replacement, type Transport } from './transports/transport.js';
-import { asSubmitted, type DeliveryHost } from './worker-deps.js';
+import { asSubmitted, replacementOf, type DeliveryHost } from './worker-deps.js';
 
 /**
  * Delivers a group of one chain's jobs on one transport in one transaction (`submitBatch`), with the guarantees of
@@ -28,9 +28,7 @@ export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonl
     if (first.state === 'submitted' && first.txHash) {
       const r = await w.track(t, first.txHash as Hex, first);
       if (r.status === 'inFlight') return open.forEach((j) => w.inFlight(j, r.detail, w.log(j)));
-      if (r.status === 'unknown' && first.txNonce !== null && first.maxFeePerGas && first.maxPriorityFeePerGas) {
-        stuck = { nonce: first.txNonce, txHash: first.txHash as Hex, fees: { maxFeePerGas: BigInt(first.maxFeePerGas), maxPriorityFeePerGas: BigInt(first.maxPriorityFeePerGas) } };
-      }
+      if (r.status === 'unknown') stuck = replacementOf(first);
     }
     open = await settleApplied(w, t, open, log);
     // From here on, jobs dryRun left out are written by it or untouched: a later failure concerns the batch alone.

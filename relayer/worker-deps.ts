@@ -3,7 +3,7 @@ import type { Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from './retry.js';
 import type { Job, Outbox } from './store/outbox.js';
-import type { ReceiptState, Submitted, Transport } from './transports/transport.js';
+import type { ReceiptState, Replacement, Submitted, Transport } from './transports/transport.js';
 import type { Failure } from './errors.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
@@ -91,4 +91,10 @@ export function asSubmitted(job: Job, sent: Submitted): Job {
     maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null,
     maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null,
   };
+}
+
+/** The job's stored transaction as one to replace (same nonce, fees escalated past these), when the store has it all. */
+export function replacementOf(job: Job): Replacement | undefined {
+  if (!job.txHash || job.txNonce === null || !job.maxFeePerGas || !job.maxPriorityFeePerGas) return undefined;
+  return { nonce: job.txNonce, txHash: job.txHash as Hex, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
 }

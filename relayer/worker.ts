@@ -6,7 +6,7 @@ import { actOnFailure } from './failure.js';
 import type { Job } from './store/outbox.js';
 import type { Replacement, Transport } from './transports/transport.js';
 import { arrivedOver } from './transports/destination.js';
-import { asSubmitted, type ChainBlock, type DeliveryHost, type OnChain, type WorkerDeps } from './worker-deps.js';
+import { asSubmitted, replacementOf, type ChainBlock, type DeliveryHost, type OnChain, type WorkerDeps } from './worker-deps.js';
 import { groupsOf, pickReady } from './schedule.js';
 import { DeliveryTasks } from './tasks.js';
 import { deliverBatch } from './batch-delivery.js';
@@ -154,9 +154,7 @@ export class ChainWorker implements DeliveryHost {
         const done = r.status === 'success' ? await this.onChain(t, job) : undefined;
         if (done) return this.settle(job, job.txHash, log, done);
         // Not mined within the wait: replace it (same nonce, escalated fees) rather than send a second one.
-        if (r.status === 'unknown' && job.txNonce !== null && job.maxFeePerGas && job.maxPriorityFeePerGas) {
-          stuck = { nonce: job.txNonce, txHash: job.txHash as Hex, fees: { maxFeePerGas: BigInt(job.maxFeePerGas), maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas) } };
-        }
+        if (r.status === 'unknown') stuck = replacementOf(job);
       }
       const done = await this.onChain(t, job);
       if (done) return this.settle(job, job.txHash, log, done);
