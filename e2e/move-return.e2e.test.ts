@@ -130,6 +130,9 @@ describe('a move whose to-chain refuses after acceptance comes back to the from-
     expect(await expectOtherDeliveriesOn('spoke-b')).toBeLessThan(10_000);
     await expectReturned('E2E-RET-CAP', investor, 'spoke-b', hub, toBefore);
     await reserve(supply * 2n);
+    // The next moves need mint room again: wait until the raised caps are applied on every chain (the oracle checks a
+    // mint against the cap in force there), not only signed.
+    await waitFor(async () => (await inspectChains(stack.deployment, DEMO_INVESTORS[0]!)).every((v) => v.supplyCap > v.totalSupply), { what: 'the raised reserve applied on every chain', timeoutMs: 30_000 });
   }, 120_000);
 
   it('DID paused after the move was accepted: voided on the to-chain, returned once resumed', async () => {
