@@ -6,7 +6,7 @@ import { ATTESTATION_KINDS, ROUTED_SOURCES } from './kinds/index.js';
  * JSON Schemas (draft 2020-12) of every HTTP payload: the oracle validates bodies with them, the relayer parses
  * the oracle's feed with them, and the TypeScript types below are derived from them, so there is one source.
  * Each request schema lives in its kind's module (schemas/kinds/) and is re-exported here.
- * `npm run gen:schemas` writes them as .json files under schemas/http/ for non-TypeScript clients.
+ * `npm run gen:schemas` writes them as .json files under schemas/json/ for non-TypeScript clients.
  */
 export { settlementRequestSchema, type SettlementRequest } from './kinds/settlement.js';
 export { navRequestSchema, type NavRequest } from './kinds/nav.js';
