@@ -1,5 +1,5 @@
 /**
- * The import rules of the layout (README, "Architecture"), checked by `npm run check`:
+ * The import rules of the layout (docs/architecture.md), checked by `npm run check`:
  * schemas <- common <- core <- oracle | committee; relayer <- schemas, common; devnet, bench and e2e may use anything;
  * nothing in production imports devnet, bench, e2e or testkit; no import cycles anywhere.
  */

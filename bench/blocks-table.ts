@@ -1,4 +1,4 @@
-/** Renders the block-time bench's rows and the peers' figures as markdown tables (the README's "Measured" form). */
+/** Renders the block-time bench's rows and the peers' figures as markdown tables (the form of docs/measured.md). */
 import type { PeerGas } from './anchors.js';
 import type { Row } from './blocks-report.js';
 

@@ -97,7 +97,7 @@ export function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
 }
 
 /**
- * Starts one anvil chain. Code size limit is lifted because the local CCIP lane's OnRamp exceeds 24 KB (see README).
+ * Starts one anvil chain. Code size limit is lifted because the local CCIP lane's OnRamp exceeds 24 KB (see docs/operations.md).
  * With `stateFile`, anvil loads its state from it at start and writes it back when stopped, so a chain can be
  * stopped and started again (an outage) without losing anything.
  */

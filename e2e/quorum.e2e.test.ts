@@ -159,7 +159,7 @@ describe('transport quorum: 2 of CCTP-style, CCIP and Wormhole on spoke-b', () =
     expect(secondAfter.get('wormhole')).toMatchObject({ state: 'confirmed' });
 
     // What each arrival cost on spoke-b (receipt gasUsed of the transaction that carried it: receiveMessage,
-    // OffRamp.execute, receiveVaa), printed for the README's table.
+    // OffRamp.execute, receiveVaa), printed for the table in docs/measured.md.
     const NAMES: Record<number, string> = { 1: 'cctp', 2: 'ccip', 4: 'wormhole' };
     const costs: string[] = [];
     for (const [label, id] of [

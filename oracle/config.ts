@@ -41,7 +41,7 @@ export interface OracleConfig {
   signBatchMax: number;
   /** First hub block with registry events (the registry's deployment block): where member lists are read from. */
   registryStartBlock: bigint;
-  /** Public read routes: per-client and global limits, cache staleness, chain-call budget (README, "Reads"). */
+  /** Public read routes: per-client and global limits, cache staleness, chain-call budget (docs/api.md, "Public reads"). */
   reads: ReadConfig;
 }
 

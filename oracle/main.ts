@@ -1,6 +1,6 @@
 /**
  * Oracle composition root: config -> store -> chain readers -> committee -> service -> HTTP.
- * Usage: tsx oracle/main.ts [--help]. Configuration comes from the environment (see README, "Oracle").
+ * Usage: tsx oracle/main.ts [--help]. Configuration comes from the environment (see docs/operations.md, "Configuration").
  */
 import { join } from 'node:path';
 import type { Address } from 'viem';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // postinstall: check that the toolchain npm just installed works, and compile the contracts once so the first
-// `npm start` / `npm test` does not pay for it. Everything comes from the npm registry (see README, "Set-up").
+// `npm start` / `npm test` does not pay for it. Everything comes from the npm registry (see docs/operations.md, "Set-up details").
 import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
