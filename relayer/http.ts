@@ -5,6 +5,7 @@ import type { Outbox, Job } from './store/outbox.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { ChainBlock } from './worker.js';
+import { relayerOpenApi } from './openapi.js';
 
 /** What the relayer can carry to each chain, and which transports the operator disabled. */
 export interface TransportsView {
@@ -25,7 +26,7 @@ const jobView = (j: Job) => ({
   confirmedAt: j.confirmedAt ? new Date(j.confirmedAt).toISOString() : null,
 });
 
-/** Delivery status per attestation, chain and transport, dead letters, transports, health and metrics. */
+/** Delivery status per attestation, chain and transport, dead letters, transports, health, metrics and its OpenAPI document. */
 export function createStatusApp(
   outbox: Outbox,
   metrics: RelayerMetrics,
@@ -61,6 +62,7 @@ export function createStatusApp(
     }),
   );
   app.get('/v1/transports', (c) => c.json(transports));
+  app.get('/openapi.json', (c) => c.json(relayerOpenApi()));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   return app;

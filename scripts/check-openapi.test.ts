@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { SERVICES, fullOracleApp, openApiProblems, routeGaps } from './check-openapi.js';
+import { SERVICES, fullOracleApp, fullRelayerApp, openApiProblems, routeGaps } from './check-openapi.js';
+import { relayerOpenApi } from '../relayer/openapi.js';
 import { openApiDocument } from '../oracle/api/openapi.js';
 
 describe('check-openapi', () => {
@@ -30,7 +31,13 @@ describe('check-openapi', () => {
     ]);
   });
 
-  it('checks the oracle and the committee signer', () => {
-    expect(SERVICES.map((s) => s.name)).toEqual(['oracle', 'committee signer']);
+  it('checks the oracle, the committee signer and the relayer', () => {
+    expect(SERVICES.map((s) => s.name)).toEqual(['oracle', 'committee signer', 'relayer']);
+  });
+
+  it('the relayer serves its document at /openapi.json', async () => {
+    const res = await fullRelayerApp().request('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(relayerOpenApi());
   });
 });

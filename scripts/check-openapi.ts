@@ -2,7 +2,7 @@
  * Fails (exit 1) when a service's OpenAPI document and the routes its hono app serves disagree: a route served but
  * not documented, or documented but not served. Each app is built with every optional part present (its routes are
  * only registered, never called), so the comparison covers everything the running service can answer.
- * Services with an OpenAPI document: the oracle and a committee signer (the relayer's status API has none yet).
+ * Services with an OpenAPI document: the oracle, a committee signer and the relayer's status API.
  */
 import type { Hono } from 'hono';
 import { pino } from 'pino';
@@ -12,6 +12,9 @@ import { createMetrics } from '../oracle/metrics.js';
 import { createSignerApp } from '../committee/http.js';
 import { signerOpenApi } from '../committee/openapi.js';
 import { createSignerMetrics } from '../committee/metrics.js';
+import { createStatusApp } from '../relayer/http.js';
+import { relayerOpenApi } from '../relayer/openapi.js';
+import { createMetrics as createRelayerMetrics } from '../relayer/metrics.js';
 import { ROUTED_SOURCES } from '../schemas/kinds/index.js';
 import { documentedRoutes, servedRoutes } from '../common/openapi-routes.js';
 
@@ -38,6 +41,9 @@ export function fullOracleApp(): Hono {
 
 export const fullSignerApp = (): Hono => createSignerApp({ service: unused, metrics: createSignerMetrics(), logger: silent, ready: async () => undefined });
 
+/** The relayer's status API (its routes do not depend on the outbox or the chains they report on). */
+export const fullRelayerApp = (): Hono => createStatusApp(unused, createRelayerMetrics(), [1]);
+
 export interface RouteGaps {
   /** Served by the app, absent from the document ("METHOD /path/{param}"). */
   undocumented: string[];
@@ -55,6 +61,7 @@ export function routeGaps(app: Hono, doc: { paths: Record<string, object> }): Ro
 export const SERVICES: readonly { name: string; source: string; app: () => Hono; doc: () => { paths: Record<string, object> } }[] = [
   { name: 'oracle', source: 'oracle/api/openapi.ts', app: fullOracleApp, doc: openApiDocument },
   { name: 'committee signer', source: 'committee/openapi.ts', app: fullSignerApp, doc: signerOpenApi },
+  { name: 'relayer', source: 'relayer/openapi.ts', app: fullRelayerApp, doc: relayerOpenApi },
 ];
 
 /** One line per disagreement, naming the service, the route and the file to fix; empty when all agree. */

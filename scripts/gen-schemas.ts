@@ -1,7 +1,7 @@
 /**
  * Writes the JSON Schemas of every HTTP payload as plain .json files under schemas/json/, for clients in any
  * language: the request schema of every kind (oracle routes and committee snapshots/reports), the feed, the error,
- * the committee's sign request and response, and the OpenAPI documents of the oracle and a committee signer, plus
+ * the committee's sign request and response, and the OpenAPI documents of the oracle, a committee signer and the relayer, plus
  * an index.json. The TypeScript schemas stay the one source; these files are generated and never edited.
  * `--check` fails (exit 1) naming each file that is stale, missing or no longer generated.
  */
@@ -12,6 +12,7 @@ import { SOURCES } from '../schemas/kinds/index.js';
 import { signBatchRequestSchema, signBatchResponseSchema, signRequestSchema, signResponseSchema } from '../schemas/committee.js';
 import { openApiDocument } from '../oracle/api/openapi.js';
 import { signerOpenApi } from '../committee/openapi.js';
+import { relayerOpenApi } from '../relayer/openapi.js';
 
 const root = join(import.meta.dirname, '..');
 export const JSON_DIR = join(root, 'schemas', 'json');
@@ -49,7 +50,7 @@ export function renderSchemaFiles(): Map<string, string> {
     files.set(`${name}.json`, stable(schema));
     index[name] = { file: `${name}.json`, $id, ...(title ? { title } : {}) };
   }
-  const openapi = { oracle: openApiDocument(), committee: signerOpenApi() };
+  const openapi = { oracle: openApiDocument(), committee: signerOpenApi(), relayer: relayerOpenApi() };
   for (const [service, doc] of Object.entries(openapi)) files.set(`openapi/${service}.json`, stable(doc));
   files.set(
     'index.json',
