@@ -51,6 +51,19 @@ describe('checkDocs', () => {
     ]);
   });
 
+  it('refuses an npm script package.json does not have and a tsx or node file that does not exist', () => {
+    tree({
+      'package.json': JSON.stringify({ scripts: { start: 'tsx devnet/start.ts', 'gen:abi': 'x' } }),
+      'scripts/here.ts': '',
+      'README.md': '```sh\nnpm start\nnpm run gen:abi\nnpm run --silent gen:nope\nnpx tsx scripts/here.ts\ntsx scripts/gone.ts\nnpm run rwa -- settle\n```\n',
+    });
+    expect(checkDocs(root, [], ['rwa'])).toEqual([
+      { file: 'README.md', line: 4, message: 'no npm script gen:nope in package.json: npm run --silent gen:nope' },
+      { file: 'README.md', line: 6, message: 'runs a missing file: tsx scripts/gone.ts' },
+    ]);
+    expect(checkDocs(root, [], []).map((p) => p.line)).toEqual([4, 6, 7]);
+  });
+
   it('passes on this repository', () => {
     expect(checkDocs(join(import.meta.dirname, '..'))).toEqual([]);
   });

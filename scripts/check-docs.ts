@@ -1,7 +1,9 @@
 /**
  * Checks README.md and docs/**\/*.md (issue 22: "no link outside the repository"): fails (exit 1) on any http(s) URL
- * whose host is not localhost or 127.0.0.1, and on a relative Markdown link whose file, or whose #anchor in a
- * Markdown file, does not exist. Anchors are matched against the headings' slugs as GitHub renders them.
+ * whose host is not localhost or 127.0.0.1, on a relative Markdown link whose file, or whose #anchor in a Markdown
+ * file, does not exist (anchors matched against the headings' slugs as GitHub renders them), and on a command the
+ * repository cannot run: `npm run <script>` without that script in package.json, `tsx <file>` / `node <file>`
+ * without that file.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
@@ -12,10 +14,14 @@ const root = join(import.meta.dirname, '..');
  * Pages other helpers of issue 22 write in parallel, linked from the README before they exist in this branch: a
  * missing one is allowed; one that exists is checked like any other. Empty this list once they are merged.
  */
-export const WRITTEN_IN_PARALLEL: readonly string[] = ['docs/cli.md', 'docs/sdk.md', 'docs/status-page.md', 'docs/feeds.md', 'docs/batches.md'];
+export const WRITTEN_IN_PARALLEL: readonly string[] = ['docs/cli.md', 'docs/sdk.md', 'docs/status-page.md', 'docs/feeds.md', 'docs/batches.md', 'examples/read-nav.ts'];
+/** npm scripts other helpers of issue 22 add in parallel (the CLI), allowed while absent. Empty once merged. */
+export const SCRIPTS_IN_PARALLEL: readonly string[] = ['rwa'];
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
 const URL_PATTERN = /\bhttps?:\/\/([^/\s:)`'"<>\]]+)[^\s)`'"<>\]]*/g;
+const NPM_RUN = /\bnpm run (?:--silent |-s )?([a-z0-9:_-]+)/g;
+const RUN_FILE = /\b(?:tsx|node) ((?:[a-zA-Z0-9_.-]+\/)+[a-zA-Z0-9_.-]+\.(?:ts|mjs|js))\b/g;
 /** `[text](target)`: the target up to the closing parenthesis, without a title. */
 const LINK_PATTERN = /\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
@@ -53,10 +59,16 @@ export function anchorsOf(markdown: string): Set<string> {
 }
 
 /** Problems of one Markdown file at `path` (relative to `base`, '/' separated) with its text. */
-export function checkMarkdown(base: string, path: string, text: string, parallel: readonly string[] = WRITTEN_IN_PARALLEL): DocProblem[] {
+export function checkMarkdown(base: string, path: string, text: string, parallel: readonly string[] = WRITTEN_IN_PARALLEL, scripts: ReadonlySet<string> = npmScripts(base)): DocProblem[] {
   const problems: DocProblem[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
+    for (const m of line.matchAll(NPM_RUN)) {
+      if (!scripts.has(m[1]!)) problems.push({ file: path, line: i + 1, message: `no npm script ${m[1]} in package.json: ${m[0]}` });
+    }
+    for (const m of line.matchAll(RUN_FILE)) {
+      if (!existsSync(join(base, m[1]!)) && !parallel.includes(m[1]!)) problems.push({ file: path, line: i + 1, message: `runs a missing file: ${m[0]}` });
+    }
     for (const m of line.matchAll(URL_PATTERN)) {
       if (!LOCAL_HOSTS.has(m[1]!.toLowerCase())) problems.push({ file: path, line: i + 1, message: `link outside the repository: ${m[0]}` });
     }
@@ -78,6 +90,13 @@ export function checkMarkdown(base: string, path: string, text: string, parallel
   return problems;
 }
 
+/** The package's npm scripts, and those other helpers add in parallel. */
+export function npmScripts(base: string, parallel: readonly string[] = SCRIPTS_IN_PARALLEL): Set<string> {
+  const pkg = join(base, 'package.json');
+  const scripts = existsSync(pkg) ? Object.keys((JSON.parse(readFileSync(pkg, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {}) : [];
+  return new Set([...scripts, ...parallel]);
+}
+
 function* markdownUnder(dir: string): Generator<string> {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -88,15 +107,16 @@ function* markdownUnder(dir: string): Generator<string> {
 }
 
 /** README.md and every Markdown file under docs/ of the tree at `base`. */
-export function checkDocs(base: string, parallel: readonly string[] = WRITTEN_IN_PARALLEL): DocProblem[] {
+export function checkDocs(base: string, parallel: readonly string[] = WRITTEN_IN_PARALLEL, parallelScripts: readonly string[] = SCRIPTS_IN_PARALLEL): DocProblem[] {
   const files = [join(base, 'README.md'), ...markdownUnder(join(base, 'docs'))].filter((f) => existsSync(f));
-  return files.flatMap((f) => checkMarkdown(base, relative(base, f).split(sep).join('/'), readFileSync(f, 'utf8'), parallel));
+  const scripts = npmScripts(base, parallelScripts);
+  return files.flatMap((f) => checkMarkdown(base, relative(base, f).split(sep).join('/'), readFileSync(f, 'utf8'), parallel, scripts));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = checkDocs(root);
   if (problems.length > 0) {
-    console.error('README.md and docs/ link outside the repository or to nothing:');
+    console.error('README.md and docs/ link outside the repository or to nothing, or name a command that does not exist:');
     for (const p of problems) console.error(`  ${p.file}:${p.line}  ${p.message}`);
     process.exit(1);
   }
