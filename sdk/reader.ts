@@ -23,7 +23,7 @@ export interface RwaReaderOptions {
 
 /**
  * Typed reads of RWA DIDs on every chain of a deployment. A DID is named by its string or its hash. Every method
- * throws the reader's errors (errors.ts): UnknownDidError, UnknownChainError, ChainUnreachableError (with the
+ * returns a promise and rejects (never throws synchronously) with the reader's errors (errors.ts): UnknownDidError, UnknownChainError, ChainUnreachableError (with the
  * chain id), DidNotConfiguredError where a per-chain read needs the DID there, ReadFailedError.
  */
 export interface RwaReader {
@@ -55,12 +55,12 @@ export function createRwaReader(options: RwaReaderOptions): RwaReader {
   return {
     deployment,
     chainIds: ctx.chains().map((c) => c.chainId),
-    nav(did, chainId) {
+    async nav(did, chainId) {
       const d = ctx.did(did);
       const chain = ctx.chain(chainId);
       return ctx.onChain(chain, 'NAV', () => readNav(ctx, chain, d, now));
     },
-    holdings(did, investor) {
+    async holdings(did, investor) {
       const d = ctx.did(did);
       if (!isAddress(investor, { strict: false })) throw new InvalidInputError('investor', `not an address: ${String(investor)}`);
       const account = getAddress(investor);
@@ -70,12 +70,12 @@ export function createRwaReader(options: RwaReaderOptions): RwaReader {
       const d = ctx.did(did);
       return sumSupply(d.did, await everyChain('supply', (chain) => readSupply(ctx, chain, d)));
     },
-    redemptionStage(did, chainId) {
+    async redemptionStage(did, chainId) {
       const d = ctx.did(did);
       const chain = ctx.chain(chainId);
       return ctx.onChain(chain, 'redemption stage', () => readRedemptionStage(ctx, chain, d));
     },
-    disclosures(did, chainId) {
+    async disclosures(did, chainId) {
       const d = ctx.did(did);
       const chain = ctx.chain(chainId);
       return ctx.onChain(chain, 'disclosures', () => readDisclosures(ctx, chain, d));
