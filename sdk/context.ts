@@ -47,8 +47,10 @@ export class ReaderContext {
   private readonly dids: ReaderDid[];
   private readonly assetCache = new Map<string, DidAssets>();
   private readonly chainChecks = new Map<number, Promise<void>>();
+  private readonly order: number[];
 
   constructor(deployment: Deployment, inputs: readonly ChainInput[]) {
+    this.order = deployment.chains.map((c) => c.chainId);
     this.dids = deployment.dids.map((d) => ({ did: d.did, didHash: d.didHash.toLowerCase() as Hex }));
     for (const input of inputs) {
       const entry = deployment.chains.find((c) => c.chainId === input.chainId);
@@ -73,9 +75,9 @@ export class ReaderContext {
     return c;
   }
 
-  /** The reader's chains, in the deployment's order. */
+  /** The reader's chains, in the deployment's order (whatever order the clients were given in). */
   chains(): ReaderChain[] {
-    return [...this.chainsById.values()];
+    return this.order.flatMap((id) => this.chainsById.get(id) ?? []);
   }
 
   /**

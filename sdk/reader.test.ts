@@ -93,6 +93,9 @@ describe('createRwaReader', () => {
     const c = await reader.consistency(DID);
     expect(c.consistent).toBe(false);
     expect(c.chains.map((x) => x.chainId)).toEqual([31_337]);
+    // Given in the other order, the chains still come in the deployment's.
+    const swapped = createRwaReader({ chains: [{ chainId: DOWN_CHAIN, client }, { chainId: 31_337, client }], deployment });
+    expect(swapped.chainIds).toEqual([31_337, DOWN_CHAIN]);
     expect(c.unreachable.map((e) => e.chainId)).toEqual([DOWN_CHAIN]);
   });
 

@@ -1,7 +1,7 @@
 import { getAddress, isAddress, type Address } from 'viem';
 import { parseDeployment, type Deployment } from '../schemas/deployment.js';
-import { ReaderContext, type ChainInput } from './context.js';
-import { consistencyReport, type ConsistencyReport } from './consistency.js';
+import { ReaderContext, type ChainInput, type ReaderChain } from './context.js';
+import { consistencyReport, type ChainSnapshot, type ConsistencyReport } from './consistency.js';
 import { readDisclosures, type DisclosuresView } from './disclosures.js';
 import { ChainUnreachableError, InvalidDeploymentError, InvalidInputError } from './errors.js';
 import { readHolding, readSupply, sumSupply, type ChainHolding, type SupplyReport } from './holdings.js';
@@ -23,8 +23,9 @@ export interface RwaReaderOptions {
 
 /**
  * Typed reads of RWA DIDs on every chain of a deployment. A DID is named by its string or its hash. Every method
- * returns a promise and rejects (never throws synchronously) with the reader's errors (errors.ts): UnknownDidError, UnknownChainError, ChainUnreachableError (with the
- * chain id), DidNotConfiguredError where a per-chain read needs the DID there, ReadFailedError.
+ * rejects (never throws synchronously) with the reader's errors (errors.ts): UnknownDidError, UnknownChainError,
+ * InvalidInputError, ChainUnreachableError and ChainMismatchError (with the chain id), DidNotConfiguredError where a
+ * per-chain read needs the DID on that chain, ReadFailedError. Amounts, NAVs, rounds and times are bigint.
  */
 export interface RwaReader {
   readonly deployment: Deployment;
@@ -49,7 +50,7 @@ export function createRwaReader(options: RwaReaderOptions): RwaReader {
   const deployment = parsed.value;
   const ctx = new ReaderContext(deployment, options.chains);
   const { now } = options;
-  const everyChain = <T>(what: string, read: (chain: ReturnType<ReaderContext['chain']>) => Promise<T>): Promise<T[]> =>
+  const everyChain = <T>(what: string, read: (chain: ReaderChain) => Promise<T>): Promise<T[]> =>
     Promise.all(ctx.chains().map((chain) => ctx.onChain(chain, what, () => read(chain))));
 
   return {
@@ -83,7 +84,7 @@ export function createRwaReader(options: RwaReaderOptions): RwaReader {
     async consistency(did) {
       const d = ctx.did(did);
       const settled = await Promise.allSettled(ctx.chains().map((chain) => ctx.onChain(chain, 'snapshot', () => readSnapshot(ctx, chain, d))));
-      const snapshots = [];
+      const snapshots: ChainSnapshot[] = [];
       const unreachable: ChainUnreachableError[] = [];
       for (const s of settled) {
         if (s.status === 'fulfilled') snapshots.push(s.value);
