@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createPublicClient, createWalletClient, formatUnits, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, formatUnits, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { rwaNavFeedAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_DEPLOYER_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
@@ -175,5 +175,24 @@ describe('SDK examples on a devnet', () => {
     expect(differs.navRound).toMatchObject({ group: 'nav', values: direct.map((v) => `${v.chainId}:${v.navRound}`).join(',') });
     expect(differs.navAnswer?.values).toBe(direct.map((v) => `${v.chainId}:${v.nav}`).join(','));
     expect(differs.navAsOf?.values).toBe(direct.map((v) => `${v.chainId}:${v.navAsOf}`).join(','));
+  });
+
+  it('read-nav flags the NAV of a chain whose clock passed asOf + heartbeat as stale and not to be used, as the feed does', async () => {
+    const spoke = stack.deployment.chains[2]!;
+    const pub = client(spoke.rpcUrl);
+    const assets = await didAssets(pub, spoke.receiver as Address, didHash());
+    const [, , , asOf] = await pub.readContract({ address: assets!.navFeed, abi: rwaNavFeedAbi, functionName: 'latestRoundData' });
+    const heartbeat = BigInt(await pub.readContract({ address: assets!.navFeed, abi: rwaNavFeedAbi, functionName: 's_heartbeat' }));
+    const block = await pub.getBlock({ blockTag: 'latest' });
+    const test = createTestClient({ mode: 'anvil', transport: http(spoke.rpcUrl) });
+    await test.increaseTime({ seconds: Number(asOf + heartbeat + 1n - block.timestamp) });
+    await test.mine({ blocks: 1 });
+    expect(await pub.readContract({ address: assets!.navFeed, abi: rwaNavFeedAbi, functionName: 'isStale' })).toBe(true);
+
+    const { lines, code } = await example('read-nav');
+    expect(code).toBe(0);
+    const byChain = new Map(lines.map((l) => [Number(l.chain), l]));
+    expect(byChain.get(spoke.chainId)).toMatchObject({ stale: 'true', doNotUse: 'true', reasons: 'stale', nextDueBy: String(asOf + heartbeat) });
+    for (const c of stack.deployment.chains.slice(0, 2)) expect(byChain.get(c.chainId)).toMatchObject({ stale: 'false', doNotUse: 'false', reasons: '-' });
   });
 });
