@@ -1,10 +1,11 @@
 /**
  * The import rules of the layout (docs/architecture.md), checked by `npm run check`:
  * schemas <- common <- core <- oracle | committee; relayer <- schemas, common; devnet, bench and e2e may use anything;
+ * sdk <- schemas, common; examples <- sdk only (they show what an integrator writes);
  * nothing in production imports devnet, bench, e2e or testkit; no import cycles anywhere.
  */
 const TEST = '(\\.test\\.ts$|^testkit/)';
-const PROD = '^(schemas|common|core|oracle|committee|relayer|clients)/';
+const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|sdk|examples)/';
 
 module.exports = {
   forbidden: [
@@ -57,6 +58,20 @@ module.exports = {
       comment: 'The relayer reads the oracle through its feed and the chains; it shares only schemas/ and common/.',
       from: { path: '^relayer/', pathNot: TEST },
       to: { path: '^(core|oracle|committee)/' },
+    },
+    {
+      name: 'sdk-reads-schemas-and-common-only',
+      severity: 'error',
+      comment: 'The reader SDK ships to integrators: it may use schemas/ and common/ only, never a service.',
+      from: { path: '^sdk/', pathNot: TEST },
+      to: { path: '^(core|oracle|committee|relayer|clients|examples|devnet|bench|e2e|testkit)/' },
+    },
+    {
+      name: 'examples-use-the-sdk-only',
+      severity: 'error',
+      comment: 'The examples show what an integrator writes: they import the SDK, not its internals or a service.',
+      from: { path: '^examples/', pathNot: TEST },
+      to: { path: '^(schemas|common|core|oracle|committee|relayer|clients|devnet|bench|e2e|testkit)/|^sdk/(?!index\\.ts$)' },
     },
   ],
   options: {
