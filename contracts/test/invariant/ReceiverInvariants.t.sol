@@ -45,7 +45,7 @@ contract ReceiverInvariants is AttestationFixture {
 
   /// @notice (3) One NAV round per applied NAV, rounds readable, as-of times strictly increasing across rounds.
   function invariant_navRoundsMatchAppliedNavsAndAsOfIncreases() public view {
-    uint80 latest = navFeed.latestRound();
+    uint80 latest = uint80(navFeed.latestRound()); // V2 latestRound is uint256; round ids fit uint80
     assertEq(latest, handler.ghost_navCount());
     uint256 previousAsOf;
     for (uint80 r = 1; r <= latest; ++r) {

@@ -135,7 +135,7 @@ contract TwoChainInvariants is AttestationFixture {
   function invariant_navRoundsMonotonic() public view {
     for (uint256 x; x < 2; ++x) {
       RwaNavFeed f = feeds[x];
-      uint80 latest = f.latestRound();
+      uint80 latest = uint80(f.latestRound()); // V2 latestRound is uint256; round ids fit uint80
       assertEq(latest, handler.ghost_navCount(x), "rounds vs applied NAVs");
       uint256 previousAsOf;
       for (uint80 r = 1; r <= latest; ++r) {
