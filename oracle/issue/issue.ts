@@ -168,7 +168,10 @@ export function settleRound(d: IssueDeps, p: ProposalRow, outcome: BatchOutcome)
   const perChain = outcome.packed;
   const rest = JSON.parse(p.row) as RowRest;
   const full = { did: p.did, didHash: p.didHash, nonce: p.nonce, kind: p.kind, sourceRef: p.sourceRef, requestHash: p.requestHash, ...rest, id: p.id, message: p.message, createdAt: new Date().toISOString() };
-  const seq = d.store.insert(full, perChain);
+  const seq = d.store.insert(
+    full,
+    perChain.map(({ batch, ...c }) => ({ ...c, ...(batch ? { batchRoot: batch.root, batchProof: JSON.stringify(batch.proof), batchSignatures: batch.signatures } : {}) })),
+  );
   d.metrics.attestations.inc({ kind: p.kind });
   d.metrics.proposals.inc({ outcome: 'completed', reason: '' });
   d.metrics.proposalsOpen.set(d.store.proposals.countOpen());
