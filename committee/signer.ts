@@ -196,7 +196,8 @@ export class SignerService {
     const answer = cmd.chainIds.map((c) => byChain.get(c)).filter((c): c is SignedChainRow => c !== undefined);
     log.info({ chains: cmd.chainIds, extended: Boolean(signed) }, 'attestation signed');
     const signedNow = chains.map(({ chainId, receiver }) => ({ chainId, receiver }));
-    const validated = ROOT_KINDS.has(cmd.source.kind) && signedNow.length > 0 ? { did, message: encoded, chains: signedNow } : undefined;
+    // Only a message new to this signer, its rules checked in full by this call, goes under a root (not one extended).
+    const validated = !signed && ROOT_KINDS.has(cmd.source.kind) && signedNow.length > 0 ? { did, message: encoded, chains: signedNow } : undefined;
     return { repeat: false, response: this.response(id, answer), ...(validated ? { validated } : {}) };
   }
 
