@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { concat, keccak256, toHex, type Hex } from 'viem';
+import fc from 'fast-check';
+import { bytesToHex, concat, keccak256, toHex, type Hex } from 'viem';
 import { batchLeaf, batchRootOf, buildBatchTree, verifyBatchProof } from './batch-tree.js';
 
 const msgs = (n: number): Hex[] => Array.from({ length: n }, (_, i) => toHex(`message ${i}`));
@@ -48,5 +49,17 @@ describe('batch tree', () => {
 
   it('refuses an empty batch', () => {
     expect(() => buildBatchTree([])).toThrow(RangeError);
+  });
+
+  it('property: for any messages (duplicates too), every proof verifies its own message against the root', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 80 }), { minLength: 1, maxLength: 40 }), (raw) => {
+        const m = raw.map((b) => bytesToHex(b));
+        const t = buildBatchTree(m);
+        expect(t.proofs).toHaveLength(m.length);
+        for (const [i, msg] of m.entries()) expect(verifyBatchProof(t.root, msg, t.proofs[i]!)).toBe(true);
+      }),
+      { seed: 21, numRuns: 200 },
+    );
   });
 });
