@@ -111,7 +111,7 @@ export function createSignerApp(deps: SignerAppDeps): Hono {
       }
     });
     const cmds = parsed.flatMap((p) => ('cmd' in p ? [p.cmd] : []));
-    const signed = await deps.service.signBatch(cmds);
+    const { items: signed, roots } = await deps.service.signBatch(cmds, parsed.flatMap((p) => ('cmd' in p ? [p.index] : [])));
     deps.metrics.signBatchSize.observe(items.length);
     let next = 0;
     const results: SignBatchResponse['results'] = parsed.map((p) => {
@@ -126,7 +126,8 @@ export function createSignerApp(deps: SignerAppDeps): Hono {
       else log.info({ requestId: c.get('requestId'), index: p.index, code: r.error.code, field: r.error.field }, 'batch item refused');
       return { status, error: r.error.toJSON().error };
     });
-    const body: SignBatchResponse = { signer: deps.service.address, results };
+    const body: SignBatchResponse = { signer: deps.service.address, results, ...(roots.length > 0 ? { roots } : {}) };
+    if (roots.length > 0) deps.metrics.batchRootsSigned.inc(roots.length);
     return c.json(body, 200);
   });
 

@@ -7,6 +7,8 @@ export interface SignerMetrics {
   requestDuration: Histogram<'route' | 'status'>;
   /** Items per POST /v1/sign-batch. */
   signBatchSize: Histogram;
+  /** Batch roots signed (one per DID and destination chain of a sign batch with two or more validated messages). */
+  batchRootsSigned: Counter;
 }
 
 export function createSignerMetrics(): SignerMetrics {
@@ -15,6 +17,7 @@ export function createSignerMetrics(): SignerMetrics {
   return {
     registry,
     signRequests: new Counter({ name: 'signer_sign_requests_total', help: 'Sign requests, by outcome or refusal code', labelNames: ['outcome'], registers: [registry] }),
+    batchRootsSigned: new Counter({ name: 'signer_batch_roots_signed_total', help: 'Batch roots signed (AttestationBatch)', registers: [registry] }),
     signBatchSize: new Histogram({ name: 'signer_sign_batch_size', help: 'Items per sign batch', buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
     requestDuration: new Histogram({
       name: 'signer_http_request_duration_seconds',

@@ -45,7 +45,7 @@ export function signerOpenApi() {
         post: {
           summary: `Sign up to ${MAX_SIGN_BATCH} proposals together (group commit), each answered on its own`,
           description:
-            'Each item is a SignRequest as for POST /v1/sign. Items are checked in order against one set of hub and chain reads, each signed item counting as pending for the ones after it (caps, holdings), exactly as if they came one by one. Each result is the item\'s signatures or its own refusal with the status POST /v1/sign would have answered; one item refused never fails the others.',
+            'Each item is a SignRequest as for POST /v1/sign. Items are checked in order against one set of hub and chain reads, each signed item counting as pending for the ones after it (caps, holdings), exactly as if they came one by one. Each result is the item\'s signatures or its own refusal with the status POST /v1/sign would have answered; one item refused never fails the others. `roots`: per DID and destination chain with two or more settlement or NAV messages this signer validated and signed in this request, the Merkle root over them in request order (core/batch-tree.ts), signed as EIP-712 AttestationBatch{did, root} in that chain\'s domain; the signer computes it, it is never sent one.',
           security: [{ aggregator: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SignBatchRequest' } } } },
           responses: {

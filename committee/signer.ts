@@ -14,6 +14,8 @@ import type { RedemptionCheckDeps } from './redemption-checks.js';
 import { vet } from './vetting.js';
 import { batchChecks } from './batch-reads.js';
 import { SignedSettlements } from './signed-settlements.js';
+import { signBatchRoots, type ValidatedItem } from './batch-roots.js';
+import type { RootSignature } from '../schemas/committee.js';
 
 export interface SignerServiceDeps extends Omit<SignerCheckDeps, 'self' | 'signedNav' | 'signedConfigSet' | 'signedReserveAsOf' | 'signedSourceRefAt' | 'redemption'> {
   /** The chains' redemptions modules and the registry's policies; without them the redemption kinds are refused. */
@@ -37,7 +39,18 @@ export interface SignResult {
   /** Already signed earlier: these are the first signatures, returned again. */
   repeat: boolean;
   response: SignResponse;
+  /** A settlement or NAV message validated and signed by this call, with the chains it signed now (batch roots). */
+  validated?: Omit<ValidatedItem, 'index'>;
 }
+
+/** A sign batch's answer: per item its result, and the roots over what it validated (committee/batch-roots.ts). */
+export interface BatchResult {
+  items: BatchItemResult[];
+  roots: RootSignature[];
+}
+
+/** The kinds a batch root may cover: RwaReceiver.receiveBatch applies settlement and NAV messages only. */
+const ROOT_KINDS: ReadonlySet<AnySource['kind']> = new Set(['settlement', 'nav']);
 
 /**
  * One committee member. Builds the attestation from the original request and the proposed nonce itself, checks
@@ -102,23 +115,27 @@ export class SignerService {
   /**
    * Signs a batch of proposals in order, as if they came one by one, against one set of hub and chain reads
    * (batchChecks): each item signed is recorded before the next is checked, so what it reserves (caps, holdings)
-   * counts for the items after it. Each item gets its own answer; one refused never fails the others.
+   * counts for the items after it. Each item gets its own answer; one refused never fails the others. Then, per DID
+   * and chain, one root over the settlement and NAV messages validated here (`indexes[i]`: item i's index in the
+   * request, for the roots' item lists).
    */
-  async signBatch(cmds: readonly SignCommand[]): Promise<BatchItemResult[]> {
+  async signBatch(cmds: readonly SignCommand[], indexes: readonly number[] = cmds.map((_, i) => i)): Promise<BatchResult> {
     const signedInBatch = new Set<string>();
     const checks = batchChecks(this.checks, signedInBatch);
-    const out: BatchItemResult[] = [];
-    for (const cmd of cmds) {
+    const items: BatchItemResult[] = [];
+    const validated: ValidatedItem[] = [];
+    for (const [i, cmd] of cmds.entries()) {
       try {
         const r = await this.signWith(cmd, checks);
         signedInBatch.add(`${hashDid(cmd.source.request.did as DidString)}:${cmd.nonce}`);
-        out.push({ ok: true, ...r });
+        items.push({ ok: true, ...r });
+        if (r.validated) validated.push({ index: indexes[i]!, ...r.validated });
       } catch (err) {
         if (!(err instanceof OracleError)) throw err;
-        out.push({ ok: false, error: err });
+        items.push({ ok: false, error: err });
       }
     }
-    return out;
+    return { items, roots: await signBatchRoots(this.d.account, validated) };
   }
 
   private async signWith(cmd: SignCommand, checks: SignerCheckDeps): Promise<SignResult> {
@@ -178,7 +195,10 @@ export class SignerService {
     const byChain = new Map(result.chains.map((c) => [c.chainId, c]));
     const answer = cmd.chainIds.map((c) => byChain.get(c)).filter((c): c is SignedChainRow => c !== undefined);
     log.info({ chains: cmd.chainIds, extended: Boolean(signed) }, 'attestation signed');
-    return { repeat: false, response: this.response(id, answer) };
+    const signedNow = chains.map(({ chainId, receiver }) => ({ chainId, receiver }));
+    // Only a message new to this signer, its rules checked in full by this call, goes under a root (not one extended).
+    const validated = !signed && ROOT_KINDS.has(cmd.source.kind) && signedNow.length > 0 ? { did, message: encoded, chains: signedNow } : undefined;
+    return { repeat: false, response: this.response(id, answer), ...(validated ? { validated } : {}) };
   }
 
   private signFor(message: AttestationMessage, dest: Destination): Promise<Hex> {

@@ -27,6 +27,16 @@ export interface PackedSignatures {
   chainId: number;
   receiver: Address;
   signatures: Hex;
+  /** Set when the committee also signed this message in a batch root for this chain (RwaReceiver.receiveBatch). */
+  batch?: BatchSeal;
+}
+
+/** A message's place in a batch root: the root, its proof (core/batch-tree.ts) and the root's packed quorum. */
+export interface BatchSeal {
+  root: Hex;
+  proof: Hex[];
+  /** Exactly `threshold` signatures over AttestationBatch{did, root} in this chain's domain, ascending signer. */
+  signatures: Hex;
 }
 
 /** One proposal's outcome in a batch: its packed quorums, or why it has none (the others are not affected). */

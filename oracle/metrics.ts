@@ -22,6 +22,8 @@ export interface OracleMetrics {
   proposalsOpen: Gauge;
   /** Group commit: proposals per committee round (1 = a lone request, sent at once). */
   signBatchSize: Histogram;
+  /** Group commit: per destination chain of a round with two or more batchable messages, sealed (a root quorum) or not. */
+  batchRoots: Counter<'outcome'>;
   /** Group commit: requests waiting for their DID's next committee round (the one in flight not counted). */
   signQueued: Gauge;
   /** Redemptions requested today over all chains, in bps of the pool supply of the DID's latest report. */
@@ -82,6 +84,7 @@ export function createMetrics(): OracleMetrics {
     registrySyncFailingDids: new Gauge({ name: 'oracle_registry_sync_failing_dids', help: 'DIDs whose registry sync is failing, retried with backoff', labelNames: ['loop'], registers: [registry] }),
     watcherFailures: new Counter({ name: 'oracle_watcher_failures_total', help: 'Chain watcher passes that failed, by watcher and chain', labelNames: ['watcher', 'chain'], registers: [registry] }),
     proposals: new Counter({ name: 'oracle_proposals_total', help: 'Signing rounds by outcome (completed, stalled, closed, reproposed)', labelNames: ['outcome', 'reason'], registers: [registry] }),
+    batchRoots: new Counter({ name: 'oracle_batch_roots_total', help: 'Batch roots per destination chain of a committee round, by outcome (sealed, no_quorum)', labelNames: ['outcome'], registers: [registry] }),
     signBatchSize: new Histogram({ name: 'oracle_sign_batch_size', help: 'Proposals per committee round (group commit)', buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
     signQueued: new Gauge({ name: 'oracle_sign_queued', help: 'Requests waiting for their DID\'s next committee round', registers: [registry] }),
     proposalsOpen: new Gauge({ name: 'oracle_proposals_open', help: 'Signing rounds stored and neither completed nor closed', registers: [registry] }),

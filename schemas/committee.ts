@@ -98,6 +98,26 @@ const itemRefusal = {
   },
 } as const;
 
+/**
+ * One root this signer signed: EIP-712 AttestationBatch{did, root} in `chainId`'s attestation domain, over the
+ * messages of `items` (indexes into the request's items, ascending) in that order (core/batch-tree.ts). The signer
+ * builds the tree itself from the settlement and NAV messages it validated and signed for that chain in this very
+ * request (at least two); it is never sent a root.
+ */
+const rootSignature = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'chainId', 'receiver', 'root', 'items', 'signature'],
+  properties: {
+    did: bytes32,
+    chainId,
+    receiver: address,
+    root: bytes32,
+    items: { type: 'array', minItems: 2, maxItems: MAX_SIGN_BATCH, items: { type: 'integer', minimum: 0, maximum: MAX_SIGN_BATCH - 1 } },
+    signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$', description: "65-byte EIP-712 AttestationBatch signature over that chain's receiver domain" },
+  },
+} as const;
+
 export const signBatchResponseSchema = {
   $schema: DRAFT,
   $id: 'https://rwa-oracle.local/schemas/sign-batch-response.json',
@@ -123,6 +143,7 @@ export const signBatchResponseSchema = {
         ],
       },
     },
+    roots: { type: 'array', maxItems: MAX_SIGN_BATCH * 64, items: rootSignature, description: 'the batch roots this signer signed, per DID and destination chain (absent or empty: none)' },
   },
 } as const;
 
@@ -131,5 +152,6 @@ export type SignResponse = FromSchema<typeof signResponseSchema>;
 export type SignBatchRequest = FromSchema<typeof signBatchRequestSchema>;
 export type SignBatchResponse = FromSchema<typeof signBatchResponseSchema>;
 export type ChainSignature = SignResponse['signatures'][number];
+export type RootSignature = NonNullable<SignBatchResponse['roots']>[number];
 
 export const MAX_NONCE = MAX_UINT64;

@@ -65,3 +65,8 @@ export function custodianDomain(hubChainId: bigint, registry: `0x${string}`) {
     verifyingContract: registry,
   } as const;
 }
+
+/** The typed data of a batch root (RwaReceiver.receiveBatch): AttestationBatch{did, root} in a chain's attestation domain. */
+export function batchTypedData(chainId: bigint, receiver: `0x${string}`, did: `0x${string}`, root: `0x${string}`) {
+  return { domain: attestationDomain(chainId, receiver), types: attestationTypes, primaryType: 'AttestationBatch', message: { did, root } } as const;
+}

@@ -34,6 +34,17 @@ const delivery = {
     chainId: { type: 'integer', minimum: 1 },
     receiver: address,
     signatures: { ...hexBytes, description: 'threshold signatures, 65 bytes each, ascending signer' },
+    batch: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['root', 'proof', 'signatures'],
+      description: 'present when the committee also signed this message in a batch root for this chain (RwaReceiver.receiveBatch; docs/batches.md)',
+      properties: {
+        root: { ...bytes32, description: 'Merkle root of the batch (core/batch-tree.ts)' },
+        proof: { type: 'array', maxItems: 64, items: bytes32, description: "this message's proof against the root, bottom up" },
+        signatures: { ...hexBytes, description: 'threshold signatures over EIP-712 AttestationBatch{did, root}, 65 bytes each, ascending signer' },
+      },
+    },
   },
 } as const;
 

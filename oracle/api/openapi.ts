@@ -72,6 +72,7 @@ function document() {
       '/v1/attestations': {
         get: {
           summary: 'Feed of signed attestations for relayers',
+          description: 'Each delivery carries its threshold signatures, and `batch: { root, proof, signatures }` when the committee also signed the message in a batch root for that chain (group commit; RwaReceiver.receiveBatch; docs/batches.md).',
           parameters: [
             { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
@@ -80,7 +81,7 @@ function document() {
         },
       },
       '/v1/attestations/{id}': {
-        get: { summary: 'One attestation and whether each destination chain applied it (with `quorum: {k, transports, arrived}` where the DID requires a transport quorum on that chain)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'status' }, '404': errorResponse('unknown') } },
+        get: { summary: 'One attestation (its deliveries as in the feed, with `batch` where signed in a batch root) and whether each destination chain applied it (with `quorum: {k, transports, arrived}` where the DID requires a transport quorum on that chain)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'status' }, '404': errorResponse('unknown') } },
       },
       '/v1/dids/{did}': {
         get: {

@@ -1,7 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
-import type { Address } from 'viem';
+import { recoverTypedDataAddress, sliceHex, type Address, type Hex } from 'viem';
+import { batchTypedData } from '../../schemas/eip712.js';
+import { attestationFeedSchema, type FeedItem } from '../../schemas/http.js';
+import { parserFor } from '../../schemas/validate.js';
+import { verifyBatchProof } from '../../core/batch-tree.js';
 import { pino } from 'pino';
 import { DEV_COMMITTEE_KEYS } from '../../schemas/dev-keys.js';
 import type { DidHash } from '../../schemas/ids.js';
@@ -14,7 +18,7 @@ import { MoveService } from '../intake/move-service.js';
 import { MoveStore } from '../store/moves.js';
 import * as oracleSchema from '../store/schema.js';
 import { AttestationStore } from '../store/attestations.js';
-import { DID_HASH, HUB, INVESTOR, NOW, OPEN_HOLDINGS, REGISTRY, fakeChains, fakeRegistry, makeSigner, newWorld, settlementBody, tempDb, type World } from '../../testkit/committee.js';
+import { COMMITTEE, DID_HASH, HUB, INVESTOR, NOW, OPEN_HOLDINGS, REGISTRY, fakeChains, fakeRegistry, makeSigner, newWorld, settlementBody, tempDb, type World } from '../../testkit/committee.js';
 import { waitFor } from '../../testkit/wait.js';
 import { RemoteCommittee, type FetchLike } from './committee/remote.js';
 import { faultHook, faultyCommittee, type FaultSpec } from './fault.js';
@@ -24,6 +28,8 @@ import { sweepProposals } from './proposal-sweep.js';
 // the hub and chains are in-memory fakes. Signer calls are counted by route, not timed.
 const URLS = ['http://signer-1.test', 'http://signer-2.test', 'http://signer-3.test'];
 class Crash extends Error {}
+type Delivery = FeedItem['deliveries'][number];
+const parseFeed = parserFor<{ items: FeedItem[] }>(attestationFeedSchema);
 
 let world: World;
 let peers: Map<string, Hono>;
@@ -83,11 +89,15 @@ function boot(fault?: FaultSpec) {
   });
   const post = async (body: unknown) => {
     const res = await app.request('/v1/settlements', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, json: (await res.json()) as { id?: string; nonce?: string; error?: { code: string } } };
+    return { status: res.status, json: (await res.json()) as { id?: string; nonce?: string; message?: Hex; deliveries?: Delivery[]; error?: { code: string } } };
   };
   const sweep = () => sweepProposals({ committee, store, metrics, logger, chain: (id) => destinations.get(id), lock }, { now: Date.now(), ignoreBackoff: true });
   const queued = async () => (await metrics.signQueued.get()).values[0]?.value ?? 0;
-  return { post, store, sweep, queued };
+  const get = async (path: string) => {
+    const res = await app.request(path);
+    return { status: res.status, json: (await res.json()) as unknown };
+  };
+  return { post, get, store, sweep, queued };
 }
 
 const bodies = (n: number, prefix = 'GC') => Promise.all(Array.from({ length: n }, (_, i) => settlementBody({ settlementRef: `${prefix}-${i + 1}` })));
@@ -144,6 +154,37 @@ describe('group-commit signing', () => {
     expect(oracle.store.count()).toBe(16);
     expect(oracle.store.proposals.countOpen()).toBe(0);
     assertOneMessagePerNonce(oracle.store);
+  });
+
+  it('signs the next round under one root per chain: each answer (201, repeat 200, read, feed) carries its proof, the root signed by the committee', async () => {
+    const oracle = boot();
+    const [first, ...more] = await bodies(5);
+    const { head, rest } = await behindOneRound(oracle, first, more);
+    expect([head, ...rest].map((r) => r.status)).toEqual(Array(5).fill(201));
+    // The lone first round has a single message: no root.
+    expect(head.json.deliveries?.[0]?.batch).toBeUndefined();
+    const batch = rest[0]!.json.deliveries![0]!.batch!;
+    expect(batch).toBeDefined();
+    for (const r of rest) {
+      const d = r.json.deliveries![0]!;
+      expect(d.batch?.root).toBe(batch.root);
+      expect(verifyBatchProof(d.batch!.root as Hex, r.json.message!, d.batch!.proof as Hex[])).toBe(true);
+    }
+    // The root's signatures: the threshold (2) of the committee, ascending, each over AttestationBatch in 31338's domain.
+    const typed = batchTypedData(31338n, rest[0]!.json.deliveries![0]!.receiver as Address, DID_HASH, batch.root as Hex);
+    const sigs = [0, 1].map((i) => sliceHex(batch.signatures as Hex, i * 65, (i + 1) * 65));
+    expect((batch.signatures.length - 2) / 130).toBe(2);
+    const recovered = await Promise.all(sigs.map((signature) => recoverTypedDataAddress({ ...typed, signature })));
+    expect(recovered.every((a) => COMMITTEE.includes(a))).toBe(true);
+    expect(BigInt(recovered[0]!) < BigInt(recovered[1]!)).toBe(true);
+    // The same batch in the repeat, the attestation read and the feed (which parses against its schema).
+    const repeat = await oracle.post(more[2]);
+    expect(repeat).toMatchObject({ status: 200, json: { id: rest[2]!.json.id } });
+    expect(repeat.json.deliveries).toEqual(rest[2]!.json.deliveries);
+    const read = await oracle.get(`/v1/attestations/${rest[2]!.json.id}`);
+    expect((read.json as { deliveries: Delivery[] }).deliveries).toEqual(rest[2]!.json.deliveries);
+    const feed = parseFeed((await oracle.get('/v1/attestations?after=0')).json);
+    expect(feed.ok && feed.value.items.map((i) => i.deliveries[0]!.batch?.root)).toEqual([undefined, ...Array(4).fill(batch.root)]);
   });
 
   it('accumulates the cap across the batch in order on the oracle: the items past the room are refused alone', async () => {

@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem';
 import type { Logger } from 'pino';
 import { attestationId, decodeMessage, encodeMessage, type AttestationMessage } from '../../schemas/message.js';
-import { QuorumUnavailableError, type BatchOutcome, type CommitteePort, type Destination, type QuorumRequest } from '../../core/committee-port.js';
+import { QuorumUnavailableError, type BatchOutcome, type CommitteePort, type PackedSignatures, type Destination, type QuorumRequest } from '../../core/committee-port.js';
 import type { AnySource } from '../../core/attestation.js';
 import { OracleError } from '../../core/errors.js';
 import type { AttestationRow, AttestationStore } from '../store/attestations.js';
@@ -168,10 +168,15 @@ export function settleRound(d: IssueDeps, p: ProposalRow, outcome: BatchOutcome)
   const perChain = outcome.packed;
   const rest = JSON.parse(p.row) as RowRest;
   const full = { did: p.did, didHash: p.didHash, nonce: p.nonce, kind: p.kind, sourceRef: p.sourceRef, requestHash: p.requestHash, ...rest, id: p.id, message: p.message, createdAt: new Date().toISOString() };
-  const seq = d.store.insert(full, perChain);
+  const seq = d.store.insert(full, deliveryRowsOf(perChain));
   d.metrics.attestations.inc({ kind: p.kind });
   d.metrics.proposals.inc({ outcome: 'completed', reason: '' });
   d.metrics.proposalsOpen.set(d.store.proposals.countOpen());
   log.info({ chains: perChain.map((c) => c.chainId), seq }, 'attestation signed');
   return { ok: true, attestation: { ...full, seq } };
+}
+
+/** The delivery rows of a quorum's per-chain signatures, with the batch root, proof and root signatures where sealed. */
+export function deliveryRowsOf(perChain: readonly PackedSignatures[]) {
+  return perChain.map(({ batch, ...c }) => ({ ...c, ...(batch ? { batchRoot: batch.root, batchProof: JSON.stringify(batch.proof), batchSignatures: batch.signatures } : {}) }));
 }

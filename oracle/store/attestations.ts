@@ -8,6 +8,7 @@ export type { Db } from './db.js';
 export type AttestationRow = typeof attestations.$inferSelect;
 export type NewAttestation = Omit<typeof attestations.$inferInsert, 'seq'>;
 export type DeliveryRow = typeof deliveries.$inferSelect;
+export type NewDelivery = typeof deliveries.$inferInsert;
 
 /** Queries of the oracle's store. Writes are synchronous transactions: no await between read and write. */
 export class AttestationStore {
@@ -111,7 +112,7 @@ export class AttestationStore {
    * Inserts an attestation with its per-chain signatures atomically, and marks the proposal it completes (same DID
    * and nonce) done in the same transaction; returns its feed sequence number.
    */
-  insert(record: NewAttestation, perChain: readonly Omit<DeliveryRow, 'attestationSeq'>[]): number {
+  insert(record: NewAttestation, perChain: readonly Omit<NewDelivery, 'attestationSeq'>[]): number {
     const seq = this.db.transaction((tx) => {
       const { seq } = tx.insert(attestations).values(record).returning({ seq: attestations.seq }).get();
       if (perChain.length > 0) tx.insert(deliveries).values(perChain.map((d) => ({ ...d, attestationSeq: seq }))).run();

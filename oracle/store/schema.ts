@@ -41,6 +41,13 @@ export const deliveries = sqliteTable(
     chainId: integer('chain_id').notNull(),
     receiver: text('receiver').notNull(),
     signatures: text('signatures').notNull(),
+    /**
+     * Set when the committee also signed the message in a batch root for this chain (group commit, docs/batches.md):
+     * the root, the message's proof (JSON array of bytes32, bottom up) and the root's packed signatures.
+     */
+    batchRoot: text('batch_root'),
+    batchProof: text('batch_proof'),
+    batchSignatures: text('batch_signatures'),
   },
   (t) => [primaryKey({ columns: [t.attestationSeq, t.chainId] })],
 );

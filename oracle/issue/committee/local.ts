@@ -1,7 +1,8 @@
 import type { Address, Hex } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import { attestationDomain, attestationTypes } from '../../../schemas/eip712.js';
-import { attestationTypedMessage, type AttestationMessage } from '../../../schemas/message.js';
+import { attestationDomain, attestationTypes, batchTypedData } from '../../../schemas/eip712.js';
+import { attestationTypedMessage, encodeMessage, type AttestationMessage } from '../../../schemas/message.js';
+import { buildBatchTree } from '../../../core/batch-tree.js';
 import { packQuorum } from './quorum.js';
 import { QuorumUnavailableError, type BatchOutcome, type CommitteePort, type Destination, type PackedSignatures, type QuorumRequest } from '../../../core/committee-port.js';
 
@@ -33,7 +34,10 @@ export class Committee implements CommitteePort {
     return out;
   }
 
-  /** Each proposal signed on its own: the keys are here, there is no round trip to save. */
+  /**
+   * Each proposal signed on its own (the keys are here, there is no round trip to save), then per destination chain
+   * one root over the settlement and NAV messages signed (two or more), as remote signers do (docs/batches.md).
+   */
   async signBatch(reqs: readonly QuorumRequest[]): Promise<BatchOutcome[]> {
     const out: BatchOutcome[] = [];
     for (const req of reqs) {
@@ -44,7 +48,33 @@ export class Committee implements CommitteePort {
         out.push({ ok: false, error: err });
       }
     }
+    await this.sealRoots(reqs, out);
     return out;
+  }
+
+  private async sealRoots(reqs: readonly QuorumRequest[], out: BatchOutcome[]): Promise<void> {
+    const byChain = new Map<number, number[]>();
+    for (const [i, req] of reqs.entries()) {
+      if (!out[i]!.ok || (req.source.kind !== 'settlement' && req.source.kind !== 'nav')) continue;
+      for (const d of req.destinations) byChain.set(Number(d.chainId), [...(byChain.get(Number(d.chainId)) ?? []), i]);
+    }
+    for (const [chainId, items] of byChain) {
+      const first = reqs[items[0]!]!;
+      const receiver = first.destinations.find((d) => Number(d.chainId) === chainId)!.receiver;
+      const same = items.every((i) => reqs[i]!.message.did === first.message.did && reqs[i]!.destinations.some((d) => Number(d.chainId) === chainId && d.receiver === receiver));
+      if (items.length < 2 || !same) continue;
+      const { root, proofs } = buildBatchTree(items.map((i) => encodeMessage(reqs[i]!.message)));
+      const allowed = new Set(first.signers.map((a) => a.toLowerCase()));
+      const typed = batchTypedData(BigInt(chainId), receiver, first.message.did, root);
+      const sigs = await Promise.all(this.accounts.filter((a) => allowed.has(a.address.toLowerCase())).map(async (a) => ({ signer: a.address, signature: await a.signTypedData(typed) })));
+      const signatures = packQuorum(sigs, first.threshold);
+      if (!signatures) continue;
+      for (const [k, i] of items.entries()) {
+        const o = out[i]!;
+        const packed = o.ok ? o.packed.find((p) => p.chainId === chainId) : undefined;
+        if (packed) packed.batch = { root, proof: proofs[k]!, signatures };
+      }
+    }
   }
 
   async signFor(message: AttestationMessage, destination: Destination, signerSet: readonly Address[], threshold: number): Promise<Hex> {

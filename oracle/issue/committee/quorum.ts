@@ -19,21 +19,26 @@ export async function checkSignature(
   claimed: Address,
   signerSet: readonly Address[],
 ): Promise<SignatureCheck> {
+  const typed = attestationTypedMessage(message);
+  const data = { domain: attestationDomain(destination.chainId, destination.receiver), types: attestationTypes, primaryType: typed.primaryType, message: typed.message };
+  return checkTypedSignature(data as Omit<Parameters<typeof recoverTypedDataAddress>[0], 'signature'>, signature, claimed, signerSet);
+}
+
+/** checkSignature over any EIP-712 typed data of the attestation domain (a message, or a batch root). */
+export async function checkTypedSignature(
+  data: Omit<Parameters<typeof recoverTypedDataAddress>[0], 'signature'>,
+  signature: Hex,
+  claimed: Address,
+  signerSet: readonly Address[],
+): Promise<SignatureCheck> {
   if (size(signature) !== 65) return { ok: false, reason: 'malformed' };
   const s = hexToBigInt(sliceHex(signature, 32, 64));
   const v = Number(hexToBigInt(sliceHex(signature, 64, 65)));
   if (v !== 27 && v !== 28) return { ok: false, reason: 'malformed' };
   if (s > HALF_ORDER) return { ok: false, reason: 'high_s' };
-  const typed = attestationTypedMessage(message);
   let recovered: Address;
   try {
-    recovered = await recoverTypedDataAddress({
-      domain: attestationDomain(destination.chainId, destination.receiver),
-      types: attestationTypes,
-      primaryType: typed.primaryType,
-      message: typed.message,
-      signature,
-    } as Parameters<typeof recoverTypedDataAddress>[0]);
+    recovered = await recoverTypedDataAddress({ ...data, signature } as Parameters<typeof recoverTypedDataAddress>[0]);
   } catch {
     // viem throws on an r/s that is not a curve point: the signature is simply not valid.
     return { ok: false, reason: 'malformed' };

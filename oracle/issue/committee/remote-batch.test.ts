@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import type { Address } from 'viem';
+import { encodeMessage } from '../../../schemas/message.js';
+import type { SignBatchResponse } from '../../../schemas/committee.js';
+import { buildBatchTree, verifyBatchProof } from '../../../core/batch-tree.js';
 import { pino } from 'pino';
 import { DEV_COMMITTEE_KEYS } from '../../../schemas/dev-keys.js';
 import { settlementAttestation } from '../../../core/attestation.js';
@@ -82,5 +85,49 @@ describe('RemoteCommittee.signBatch', () => {
         expect(o.error.message).toMatch(/bad_response: 0 results for 2 items/);
       }
     }
+  });
+
+  it('gives each proposal its proof against the one root of its chain, over the items the quorum signed (a refused one out)', async () => {
+    await committee().signBatch([await request(2, 'RB-OTHER')]);
+    const reqs = [await request(1), await request(2), await request(3)];
+    const out = await committee().signBatch(reqs);
+    expect(out.map((o) => o.ok)).toEqual([true, false, true]);
+    const tree = buildBatchTree([reqs[0]!, reqs[2]!].map((r) => encodeMessage(r.message)));
+    for (const [k, i] of [0, 2].entries()) {
+      const o = out[i]!;
+      if (!o.ok) throw new Error('expected signatures');
+      expect(o.packed[0]!.batch).toEqual({ root: tree.root, proof: tree.proofs[k], signatures: expect.stringMatching(/^0x[0-9a-f]{260}$/) });
+      expect(verifyBatchProof(tree.root, encodeMessage(reqs[i]!.message), o.packed[0]!.batch!.proof)).toBe(true);
+    }
+    expect((await metrics.batchRoots.get()).values).toMatchObject([{ labels: { outcome: 'sealed' }, value: 1 }]);
+  });
+
+  it('succeeds without a root when the signers signed different roots: each message still has its own quorum', async () => {
+    peers.set(URLS[2]!, 'down');
+    // Signer 2 alone holds another message at nonce 2: it leaves item 2 out of its root, signer 1 does not.
+    const two = await request(2, 'RB-OTHER');
+    await (peers.get(URLS[1]!) as Hono).request('/v1/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'settlement', request: two.source.request, nonce: '2', chainIds: [31338] }) });
+    const out = await committee().signBatch([await request(1), await request(2), await request(3)]);
+    expect(out.map((o) => o.ok)).toEqual([true, false, true]);
+    for (const o of out) if (o.ok) expect(o.packed[0]!.batch).toBeUndefined();
+    expect((await metrics.batchRoots.get()).values).toMatchObject([{ labels: { outcome: 'no_quorum' }, value: 1 }]);
+  });
+
+  it('rejects a root the oracle cannot rebuild from the messages it proposed', async () => {
+    peers.set(URLS[2]!, 'down');
+    const honest = peers.get(URLS[1]!) as Hono;
+    const tampering = new Hono();
+    tampering.post('/v1/sign-batch', async (c) => {
+      const res = await honest.request('/v1/sign-batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: await c.req.text() });
+      const body = (await res.json()) as SignBatchResponse;
+      // Claims its root covers the first two items only: the oracle's tree over those has another root.
+      return c.json({ ...body, roots: body.roots!.map((r) => ({ ...r, items: [0, 1] })) });
+    });
+    peers.set(URLS[1]!, tampering);
+    const out = await committee().signBatch([await request(1), await request(2), await request(3)]);
+    expect(out.map((o) => o.ok)).toEqual([true, true, true]);
+    for (const o of out) if (o.ok) expect(o.packed[0]!.batch).toBeUndefined();
+    expect((await metrics.signaturesRejected.get()).values).toMatchObject([{ labels: { signer: URLS[1], reason: 'root_root_mismatch' }, value: 1 }]);
+    expect(((await metrics.batchRoots.get()).values[0]!.labels as { outcome: string }).outcome).toBe('no_quorum');
   });
 });

@@ -7,6 +7,7 @@ import { acceptSignatures, signRequestOf, type Collected } from './accept.js';
 import { askAll, packedOrUnavailable, postToSigner, quorumMet, type CallResult } from './signer-call.js';
 import type { FetchLike, RemoteCommitteeDeps } from './remote-deps.js';
 import { DEFINITIVE_REFUSAL_STATUSES, type BatchOutcome, type QuorumRequest } from '../../../core/committee-port.js';
+import { RootCollector } from './batch-roots.js';
 
 const parseResponse = parserFor<SignBatchResponse>(signBatchResponseSchema);
 
@@ -27,6 +28,8 @@ interface Item {
  * or every signer answered, cancels the stragglers, and answers per proposal: its packed quorums, or a
  * QuorumUnavailableError of its own (`impossible` when so many signers refused that one for good that the rest cannot
  * reach the threshold). A whole call that fails (down, timeout, 401, a bad answer) only lowers availability.
+ * Each signer's batch roots are checked and collected too (RootCollector): a proposal whose chain's root has a
+ * quorum gets its place in it (PackedSignatures.batch); the round waits for those roots as for the messages.
  */
 export async function signBatchRemote(d: RemoteCommitteeDeps & { fetch: FetchLike }, reqs: readonly QuorumRequest[]): Promise<BatchOutcome[]> {
   const items: Item[] = reqs.map((req) => {
@@ -41,19 +44,22 @@ export async function signBatchRemote(d: RemoteCommitteeDeps & { fetch: FetchLik
     };
   });
   const body: SignBatchRequest = { items: reqs.map(signRequestOf) };
+  const roots = new RootCollector(d, reqs, reqs.map((req) => encodeMessage(req.message)));
   await askAll(
     d.urls,
-    (url, i, stop) => askOne(d, url, i, body, items, stop),
-    () => items.every((it) => quorumMet(it.req, it.collected)),
+    (url, i, stop) => askOne(d, url, i, body, items, roots, stop),
+    () => items.every((it) => quorumMet(it.req, it.collected)) && roots.met(),
   );
-  return items.map((it): BatchOutcome => {
+  const outcomes = items.map((it): BatchOutcome => {
     const r = packedOrUnavailable(it.req, it.collected, d.urls.length, it.refusals, it.outcomes, it.log);
     return r.ok ? { ok: true, packed: r.packed } : { ok: false, error: r.error };
   });
+  roots.seal(outcomes);
+  return outcomes;
 }
 
 /** Calls one signer with the batch and adds its verified signatures (or its refusals) to each item. */
-async function askOne(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string, index: number, body: SignBatchRequest, items: Item[], stop: AbortSignal): Promise<void> {
+async function askOne(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string, index: number, body: SignBatchRequest, items: Item[], roots: RootCollector, stop: AbortSignal): Promise<void> {
   const label = `signer ${index + 1}`;
   const started = performance.now();
   let result: CallResult<SignBatchResponse>;
@@ -78,6 +84,7 @@ async function askOne(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string
   }
   const signer = result.response.signer as Address;
   let signedAny = false;
+  const matched = new Set<number>();
   for (const [i, r] of result.response.results.entries()) {
     const it = items[i]!;
     if (!('signatures' in r)) {
@@ -98,8 +105,10 @@ async function askOne(d: RemoteCommitteeDeps & { fetch: FetchLike }, url: string
     it.outcomes[index] = `${label}: ${accepted > 0 ? 'signed' : `rejected (${[...new Set(rejected)].join(', ') || 'no signature for the requested chains'})`}`;
     if (accepted > 0) {
       signedAny = true;
+      matched.add(i);
       d.onSignerAnswered?.(it.req.source.kind);
     }
   }
+  await roots.accept(url, signer, result.response.roots ?? [], matched);
   d.logger.debug({ signerUrl: url, signer, items: items.length, signedAny, duration_ms: durationMs }, 'committee signer answered a batch');
 }

@@ -10,7 +10,7 @@ export interface RemoteCommitteeDeps {
   timeoutMs: number;
   /** Bearer token of each signer, by the index of its URL (each signer's SIGNER_AUTH_TOKEN). */
   tokens?: readonly string[];
-  metrics: Pick<OracleMetrics, 'signerCalls' | 'signaturesRejected' | 'signerCallDuration'>;
+  metrics: Pick<OracleMetrics, 'signerCalls' | 'signaturesRejected' | 'signerCallDuration' | 'batchRoots'>;
   logger: Logger;
   fetch?: FetchLike;
   /** Called when a signer's answer added valid signatures (the dev-mode fault hook, see oracle/issue/fault.ts). */

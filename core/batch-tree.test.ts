@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { bytesToHex, concat, keccak256, toHex, type Hex } from 'viem';
+import { batchLeaf, batchRootOf, buildBatchTree, verifyBatchProof } from './batch-tree.js';
+
+const msgs = (n: number): Hex[] => Array.from({ length: n }, (_, i) => toHex(`message ${i}`));
+const sorted = (a: Hex, b: Hex): Hex => (BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a])));
+
+describe('batch tree', () => {
+  it('leaf is keccak256(keccak256(message))', () => {
+    expect(batchLeaf('0x1234')).toBe(keccak256(keccak256('0x1234')));
+  });
+
+  it('one message: the root is its leaf and the proof is empty', () => {
+    const t = buildBatchTree(['0xab']);
+    expect(t).toEqual({ root: batchLeaf('0xab'), proofs: [[]] });
+  });
+
+  it('three messages: the odd last leaf moves up unchanged', () => {
+    const m = msgs(3);
+    const [a, b, c] = m.map(batchLeaf) as [Hex, Hex, Hex];
+    const t = buildBatchTree(m);
+    expect(t.root).toBe(sorted(sorted(a, b), c));
+    expect(t.proofs).toEqual([[b, c], [a, c], [sorted(a, b)]]);
+  });
+
+  it('every proof of sizes 1..70 leads to the root; a proof never verifies another message or root', () => {
+    for (let n = 1; n <= 70; n++) {
+      const m = msgs(n);
+      const t = buildBatchTree(m);
+      for (const [i, msg] of m.entries()) {
+        expect(verifyBatchProof(t.root, msg, t.proofs[i]!)).toBe(true);
+        expect(t.proofs[i]!.length).toBeLessThanOrEqual(Math.ceil(Math.log2(n)));
+        if (n > 1) expect(verifyBatchProof(t.root, m[(i + 1) % n]!, t.proofs[i]!)).toBe(false);
+      }
+      expect(verifyBatchProof(t.root, toHex('not in the batch'), t.proofs[0]!)).toBe(false);
+    }
+  });
+
+  it('the root depends on every message', () => {
+    const m = msgs(5);
+    const root = buildBatchTree(m).root;
+    for (let i = 0; i < m.length; i++) {
+      const changed = m.map((x, j) => (j === i ? toHex(`other ${i}`) : x));
+      expect(buildBatchTree(changed).root).not.toBe(root);
+    }
+    expect(batchRootOf(m[0]!, buildBatchTree(m).proofs[0]!)).toBe(root);
+  });
+
+  it('refuses an empty batch', () => {
+    expect(() => buildBatchTree([])).toThrow(RangeError);
+  });
+
+  it('property: for any messages (duplicates too), every proof verifies its own message against the root', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 80 }), { minLength: 1, maxLength: 40 }), (raw) => {
+        const m = raw.map((b) => bytesToHex(b));
+        const t = buildBatchTree(m);
+        expect(t.proofs).toHaveLength(m.length);
+        for (const [i, msg] of m.entries()) expect(verifyBatchProof(t.root, msg, t.proofs[i]!)).toBe(true);
+      }),
+      { seed: 21, numRuns: 200 },
+    );
+  });
+});
