@@ -34,6 +34,17 @@ const delivery = {
     chainId: { type: 'integer', minimum: 1 },
     receiver: address,
     signatures: { ...hexBytes, description: 'threshold signatures, 65 bytes each, ascending signer' },
+    batch: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['root', 'proof', 'signatures'],
+      description: 'the Merkle root (RwaReceiver.receiveBatch) this attestation was signed under on this chain, when it was',
+      properties: {
+        root: bytes32,
+        proof: { type: 'array', items: bytes32, description: "siblings of the message's leaf, bottom up (core/batch-tree.ts)" },
+        signatures: { ...hexBytes, description: 'threshold signatures over AttestationBatch{did, root} in this chain\'s attestation domain, 65 bytes each, ascending signer' },
+      },
+    },
   },
 } as const;
 

@@ -1,0 +1,59 @@
+import { concat, keccak256, type Hex } from 'viem';
+
+/**
+ * The Merkle tree of a batch root (RwaReceiver.receiveBatch), shared by the committee (which signs the root), the
+ * oracle (which stores each attestation's proof) and the relayer (which delivers messages with their proofs). It is
+ * exactly the tree contracts/src/libraries/BatchProof.sol verifies:
+ * - leaf = keccak256(keccak256(message)): double-hashed, so no 64-byte inner node can pass as a leaf;
+ * - an inner node = keccak256 of its two children in ascending order (as OZ MerkleProof), so a proof is just the
+ *   list of siblings from the leaf up, with no left/right bits;
+ * - odd rule: the last node of a level with an odd count has no sibling and moves up unchanged; its proof gets no
+ *   element for that level. rootOf(proof, leaf) only hashes the siblings it is given, so it accepts these proofs.
+ * Leaves stay in the order of `messages` (proofs[i] is the proof of messages[i]); one message: root = its leaf,
+ * proof = []. Imports viem only, so any part may use it.
+ */
+
+export interface BatchTree {
+  root: Hex;
+  /** proofs[i]: the siblings of messages[i]'s leaf, bottom up. */
+  proofs: Hex[][];
+}
+
+export function batchLeaf(message: Hex): Hex {
+  return keccak256(keccak256(message));
+}
+
+/** The parent of two nodes: hashed in ascending order (as BatchProof.rootOf). */
+function parentOf(a: Hex, b: Hex): Hex {
+  return BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
+}
+
+export function buildBatchTree(messages: readonly Hex[]): BatchTree {
+  if (messages.length === 0) throw new RangeError('a batch tree needs at least one message');
+  let level = messages.map(batchLeaf);
+  // positions[i]: where message i's path currently is in `level`.
+  const positions = messages.map((_, i) => i);
+  const proofs: Hex[][] = messages.map(() => []);
+  while (level.length > 1) {
+    const next: Hex[] = [];
+    for (let j = 0; j < level.length; j += 2) {
+      next.push(j + 1 < level.length ? parentOf(level[j]!, level[j + 1]!) : level[j]!);
+    }
+    for (const [i, p] of positions.entries()) {
+      const sibling = p ^ 1;
+      if (sibling < level.length) proofs[i]!.push(level[sibling]!);
+      positions[i] = p >> 1;
+    }
+    level = next;
+  }
+  return { root: level[0]!, proofs };
+}
+
+/** The root a proof leads to from a message (BatchProof.rootOf(proof, leafOf(message))). */
+export function batchRootOf(message: Hex, proof: readonly Hex[]): Hex {
+  return proof.reduce<Hex>((node, sibling) => parentOf(node, sibling), batchLeaf(message));
+}
+
+export function verifyBatchProof(root: Hex, message: Hex, proof: readonly Hex[]): boolean {
+  return batchRootOf(message, proof).toLowerCase() === root.toLowerCase();
+}
