@@ -41,9 +41,10 @@ export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonl
     const now = w.d.now();
     for (const j of open) w.d.outbox.markSubmitted(j.id, sent, now);
     w.d.metrics.batchSize.observe({ chain: String(w.d.chainId), transport: t.name }, open.length);
+    if (sent.call) w.d.metrics.batchCalls.inc({ chain: String(w.d.chainId), call: sent.call });
     open = open.map((j) => asSubmitted(j, sent));
     w.unblock(log);
-    log.info({ txHash: sent.txHash, nonce: sent.nonce, items: open.length, replaces: stuck ? first.txHash : undefined }, stuck ? 'batch replaced' : 'batch submitted');
+    log.info({ txHash: sent.txHash, nonce: sent.nonce, items: open.length, call: sent.call, replaces: stuck ? first.txHash : undefined }, stuck ? 'batch replaced' : 'batch submitted');
     const r = await w.track(t, sent.txHash, open[0]!);
     if (r.status === 'inFlight') return open.forEach((j) => w.inFlight(j, r.detail, w.log(j)));
     // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction. Asked for every
@@ -96,6 +97,7 @@ async function dryRun(w: DeliveryHost, t: Transport, jobs: readonly Job[], log: 
         // signatures; a revert of its own then takes the single delivery's failure path.
         const [item] = batch.splice(err.index, 1);
         log.warn({ err, jobId: item!.id, revert: err.revert, index: err.index }, 'batch item refused under its Merkle root: delivered alone');
+        w.d.metrics.failures.inc({ chain: String(w.d.chainId), reason: `batch item: ${err.revert}` });
         await w.process(item!);
         continue;
       }

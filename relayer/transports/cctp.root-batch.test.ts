@@ -159,6 +159,9 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
     const calls = await Promise.all(parts.map((p) => callOf(txOf(r, p[0]!))));
     expect(calls.map((c) => c.functionName)).toEqual(['receiveBatch', 'receiveBatch', 'receiveBatch']);
     expect(calls.map((c) => (c.args as readonly unknown[])[2] !== '0x')).toEqual([true, false, false]);
+    const counted = async (w: ChainWorker) => Object.fromEntries((await w.d.metrics.batchCalls.get()).values.map((v) => [v.labels.call, v.value]));
+    expect(await counted(r.worker)).toEqual({ receiveBatch: 1, receiveBatchVerified: 1 });
+    expect(await counted(restarted.worker)).toEqual({ receiveBatchVerified: 1 });
     await appliedOnce(did, jobs);
     expect(await rootVerified(did)).toHaveLength(1);
   }, 120_000);

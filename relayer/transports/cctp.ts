@@ -127,7 +127,7 @@ export class CctpTransport implements Transport {
       replace,
     );
     if (plan.kind === 'root' && plan.withSignatures) this.signedRoots.set(sent.txHash, plan.batch);
-    return sent;
+    return { ...sent, call: plan.kind === 'messages' ? 'receiveMessages' : plan.withSignatures ? 'receiveBatch' : 'receiveBatchVerified' };
   }
 
   /** How the jobs travel: one receiveBatch (one root, DID ungated on chain) or one receiveMessages. */
