@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concat, createPublicClient, decodeFunctionData, defineChain, http, keccak256, parseAbiItem, stringToBytes, type Address, type Hex, type PublicClient } from 'viem';
+import { concat, createPublicClient, createTestClient, decodeFunctionData, defineChain, http, keccak256, parseAbiItem, stringToBytes, type Address, type Hex, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { tmpdir } from 'node:os';
@@ -84,13 +84,13 @@ async function rootJobs(did: ReturnType<typeof didHash>, first: bigint, n: numbe
 }
 
 /** A worker with the real outbox (temp SQLite), transport and chain readers; `outbox` to share a store across a restart. */
-function relayerOn(opts: { outbox?: Outbox; maxBatch?: number } = {}) {
+function relayerOn(opts: { outbox?: Outbox; maxBatch?: number; receiptTimeoutMs?: number; now?: () => number } = {}) {
   const outbox = opts.outbox ?? new Outbox(openDb(join(tmpdir(), `root-batch-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
-  const t = new CctpTransport({ name: 'root-batch-test', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }, ANVIL_RELAYER_KEY, 30_000);
+  const t = new CctpTransport({ name: 'root-batch-test', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }, ANVIL_RELAYER_KEY, opts.receiptTimeoutMs ?? 30_000);
   const worker = new ChainWorker({
     chainId: anvil.chainId, outbox, transports: new Map([['cctp', t]]), inFlightPollMs: 5_000, disabled: new Set(),
     arrivals: quorumArrivals(pub), appliedBy: appliedByReader(pub), policy: DEFAULT_BACKOFF, parkPolicy: PARK_BACKOFF, didWaitPolicy: DID_WAIT_BACKOFF,
-    maxCcipExecutions: 3, metrics: createMetrics(), logger: pino({ level: 'silent' }), now: Date.now, random: () => 0.5, idleMs: 10,
+    maxCcipExecutions: 3, metrics: createMetrics(), logger: pino({ level: 'silent' }), now: opts.now ?? Date.now, random: () => 0.5, idleMs: 10,
     pipeline: { maxInFlight: 8, maxBatch: opts.maxBatch ?? 64 },
   });
   const pass = async () => {
@@ -206,6 +206,37 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
     expect((await callOf(txOf(r, jobs[5]!))).functionName).toBe('receiveMessage');
     expect(new Set(jobs.filter((_, i) => i !== 5).map((j) => txOf(r, j))).size).toBe(1);
     expect((await callOf(txOf(r, jobs[0]!))).functionName).toBe('receiveBatch');
+  }, 120_000);
+
+  it('replaces a stuck receiveBatch with the same account nonce and higher fees; mined, each item applies once', async () => {
+    const { did, next } = await setupDid();
+    const { jobs } = await rootJobs(did, next, 16);
+    const test = createTestClient({ chain: pub.chain!, mode: 'anvil', transport: http(anvil.rpcUrl) });
+    // The worker's clock: moved past each retry's backoff instead of waiting for it.
+    let shift = 0;
+    const r = relayerOn({ receiptTimeoutMs: 300, now: () => Date.now() + shift });
+    r.outbox.ingest(jobs, seq, Date.now());
+    await test.setAutomine(false);
+    try {
+      await r.pass();
+      const first = r.outbox.byAttestation(jobs[0]!.attestationId)[0]!;
+      expect(first.state).toBe('submitted');
+      shift += 600_000;
+      await r.pass();
+      const replaced = r.outbox.byAttestation(jobs[0]!.attestationId)[0]!;
+      expect(replaced.txHash).not.toBe(first.txHash);
+      expect(replaced.txNonce).toBe(first.txNonce);
+      expect(BigInt(replaced.maxFeePerGas!)).toBeGreaterThan(BigInt(first.maxFeePerGas!));
+      expect(new Set(jobs.map((j) => txOf(r, j)))).toEqual(new Set([replaced.txHash]));
+      await test.mine({ blocks: 1 });
+      shift += 600_000;
+      await r.pass();
+    } finally {
+      await test.setAutomine(true);
+    }
+    expect(r.outbox.depth(anvil.chainId)).toBe(0);
+    expect((await callOf(txOf(r, jobs[0]!))).functionName).toBe('receiveBatch');
+    await appliedOnce(did, jobs);
   }, 120_000);
 
   it('falls back to receiveMessages for a DID the chain gates by a transport quorum (receiveBatch refuses it)', async () => {
