@@ -239,6 +239,32 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
     await appliedOnce(did, jobs);
   }, 120_000);
 
+  it('cuts a root the block gas limit cannot hold into receiveBatch calls that fit, every item applied once', async () => {
+    const { did, next } = await setupDid();
+    const { jobs } = await rootJobs(did, next, 64);
+    const test = createTestClient({ chain: pub.chain!, mode: 'anvil', transport: http(anvil.rpcUrl) });
+    const limit = 600_000n;
+    const before = (await pub.getBlock()).gasLimit;
+    await test.setBlockGasLimit({ gasLimit: limit });
+    await test.mine({ blocks: 1 });
+    const r = relayerOn();
+    try {
+      r.outbox.ingest(jobs, seq, Date.now());
+      for (let i = 0; i < 10 && r.outbox.depth(anvil.chainId) > 0; i++) await r.pass();
+    } finally {
+      await test.setBlockGasLimit({ gasLimit: before });
+      await test.mine({ blocks: 1 });
+    }
+    expect(r.outbox.unfinished(anvil.chainId, 100).map((j) => j.lastError)).toEqual([]);
+    await appliedOnce(did, jobs);
+    const txs = [...new Set(jobs.map((j) => txOf(r, j)))];
+    expect(txs.length).toBeGreaterThanOrEqual(3);
+    for (const h of txs) {
+      expect((await pub.getTransactionReceipt({ hash: h })).gasUsed).toBeLessThanOrEqual(limit);
+      expect((await callOf(h)).functionName).toBe('receiveBatch');
+    }
+  }, 120_000);
+
   it('falls back to receiveMessages for a DID the chain gates by a transport quorum (receiveBatch refuses it)', async () => {
     // 1 of {cctp}: the relayer's direct call completes the quorum; the feed's jobs still say ungated (it lags).
     const { did, next } = await setupDid({ k: 1, transports: 1 });
