@@ -96,15 +96,19 @@ describe('FeedReader with Merkle batches', () => {
     const batched = item(1, 'nav', nav(1), [HUB, SPOKE]);
     batched.deliveries = [{ chainId: HUB, receiver: RECEIVER, signatures: '0x' }, { chainId: SPOKE, receiver: RECEIVER, signatures: '0x', batch: { root, proof, signatures: rootSigs } } as (typeof batched.deliveries)[number]];
     const alone = item(2, 'nav', nav(2), [SPOKE]);
+    // A root of one message: its proof is empty.
+    const single = item(3, 'nav', nav(3), [SPOKE]);
+    single.deliveries = [{ chainId: SPOKE, receiver: RECEIVER, signatures: '0x', batch: { root, proof: [], signatures: rootSigs } } as (typeof single.deliveries)[number]];
     const { db } = openDb(join(tmpdir(), `feed-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, 'store', 'migrations'));
     const outbox = new Outbox(db);
-    await new FeedReader(await feedOf([batched, alone]), outbox, () => 'cctp', HUB, pino({ level: 'silent' })).pull(() => 1);
+    await new FeedReader(await feedOf([batched, alone, single]), outbox, () => 'cctp', HUB, pino({ level: 'silent' })).pull(() => 1);
     const cols = (seq: number, chainId: number) => {
-      const j = outbox.byAttestation([batched, alone][seq - 1]!.id).find((x) => x.chainId === chainId)!;
+      const j = outbox.byAttestation([batched, alone, single][seq - 1]!.id).find((x) => x.chainId === chainId)!;
       return [j.batchRoot, j.batchProof, j.batchSignatures];
     };
     expect(cols(1, SPOKE)).toEqual([root.toLowerCase(), `0x${'01'.repeat(32)}${'02'.repeat(32)}`, rootSigs]);
     expect(cols(1, HUB)).toEqual([null, null, null]);
     expect(cols(2, SPOKE)).toEqual([null, null, null]);
+    expect(cols(3, SPOKE)).toEqual([root.toLowerCase(), '0x', rootSigs]);
   });
 });

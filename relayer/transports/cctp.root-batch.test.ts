@@ -20,14 +20,13 @@ import { ChainWorker } from '../worker.js';
 import { createMetrics } from '../metrics.js';
 import { DEFAULT_BACKOFF, DID_WAIT_BACKOFF, PARK_BACKOFF } from '../retry.js';
 import { CctpTransport } from './cctp.js';
+import { packProof } from './root-batch.js';
 import { appliedByReader } from './applied-by.js';
 import { quorumArrivals } from './destination.js';
 
 /**
- * Chain tests of Merkle-root delivery on the CCTP-style lane (one anvil chain, the real RwaReceiver): the jobs of one
- * root go in one receiveBatch through the worker, its signatures left out once the chain verified the root, a batch
- * half applied before a crash completes, an item whose proof is wrong goes alone, and a DID gated on chain falls back
- * to receiveMessages. Roots are built with core/batch-tree.ts and signed in the test with the dev committee's keys.
+ * Chain tests of Merkle-root delivery (receiveBatch) through the worker on the CCTP-style lane, one anvil chain, the
+ * real RwaReceiver. Roots are built with core/batch-tree.ts and signed in the test with the dev committee's keys.
  */
 const committee = new Committee(DEV_COMMITTEE_KEYS);
 const signers = [...committee.addresses].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
@@ -36,6 +35,7 @@ const INVESTOR: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
 let anvil: AnvilChain;
 let receiver: Address;
 let pub: PublicClient;
+let test: ReturnType<typeof createTestClient>;
 let seq = 0;
 let didCount = 0;
 
@@ -79,7 +79,7 @@ async function rootJobs(did: ReturnType<typeof didHash>, first: bigint, n: numbe
   });
   const tree = buildBatchTree(msgs.map(encodeMessage));
   const batchSignatures = await signRoot(did, tree.root);
-  const jobs = await Promise.all(msgs.map(async (m, i) => ({ ...(await newJob(m)), batchRoot: tree.root.toLowerCase(), batchProof: concat(tree.proofs[i]!), batchSignatures })));
+  const jobs = await Promise.all(msgs.map(async (m, i) => ({ ...(await newJob(m)), batchRoot: tree.root.toLowerCase(), batchProof: packProof(tree.proofs[i]!), batchSignatures })));
   return { jobs, root: tree.root, total: msgs.reduce((s, m) => s + (m.kind === 'settlement' ? m.amount : 0n), 0n) };
 }
 
@@ -108,8 +108,7 @@ const applied = (did: Hex) => logsOf('event SettlementApplied(bytes32 indexed di
 const rootVerified = (did: Hex) => logsOf('event BatchRootVerified(bytes32 indexed did, bytes32 indexed root, uint32 signerEpoch)', did);
 /** Each nonce of `jobs` applied exactly once on chain (one SettlementApplied each, nothing else). */
 async function appliedOnce(did: Hex, jobs: readonly NewJob[]): Promise<void> {
-  const nonces = (await applied(did)).map((l) => (l as unknown as { args: { nonce: bigint } }).args.nonce.toString()).sort();
-  expect(nonces).toEqual(jobs.map((j) => j.nonce).sort());
+  expect((await applied(did)).map((l) => (l as unknown as { args: { nonce: bigint } }).args.nonce.toString()).sort()).toEqual(jobs.map((j) => j.nonce).sort());
 }
 
 describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil', () => {
@@ -119,6 +118,7 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
     receiver = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
     const chain = defineChain({ id: anvil.chainId, name: 'root-batch-test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
     pub = createPublicClient({ chain, transport: http(anvil.rpcUrl), pollingInterval: 50 }) as PublicClient;
+    test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) });
   }, 600_000);
 
   afterAll(async () => {
@@ -211,7 +211,6 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
   it('replaces a stuck receiveBatch with the same account nonce and higher fees; mined, each item applies once', async () => {
     const { did, next } = await setupDid();
     const { jobs } = await rootJobs(did, next, 16);
-    const test = createTestClient({ chain: pub.chain!, mode: 'anvil', transport: http(anvil.rpcUrl) });
     // The worker's clock: moved past each retry's backoff instead of waiting for it.
     let shift = 0;
     const r = relayerOn({ receiptTimeoutMs: 300, now: () => Date.now() + shift });
@@ -242,7 +241,6 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
   it('cuts a root the block gas limit cannot hold into receiveBatch calls that fit, every item applied once', async () => {
     const { did, next } = await setupDid();
     const { jobs } = await rootJobs(did, next, 64);
-    const test = createTestClient({ chain: pub.chain!, mode: 'anvil', transport: http(anvil.rpcUrl) });
     const limit = 600_000n;
     const before = (await pub.getBlock()).gasLimit;
     await test.setBlockGasLimit({ gasLimit: limit });
@@ -277,19 +275,26 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
     expect((await callOf(txOf(r, jobs[0]!))).functionName).toBe('receiveMessages');
   }, 120_000);
 
-  it('pays less gas per item in a root batch than in receiveMessages (relayer path; batch 1, 16 and 64 reported)', async () => {
+  it('pays less gas per item in a root batch than alone (relayer path: 1 of a new root, 16 and 64, then 1 of a verified root)', async () => {
     const perItem: Record<string, number> = {};
-    for (const n of [1, 16, 64]) {
-      const { did, next } = await setupDid();
-      const { jobs } = await rootJobs(did, next, n);
-      const r = relayerOn();
+    const deliver = async (r: ReturnType<typeof relayerOn>, jobs: NewJob[], label: string) => {
       r.outbox.ingest(jobs, seq, Date.now());
       await r.pass();
-      const hash = txOf(r, jobs[0]!);
-      perItem[`batch ${n} (${(await callOf(hash)).functionName})`] = Number((await pub.getTransactionReceipt({ hash })).gasUsed) / n;
+      const call = await callOf(txOf(r, jobs[0]!));
+      perItem[`${label} (${call.functionName}${call.args?.[2] === '0x' ? ', no signatures' : ''})`] = Number((await pub.getTransactionReceipt({ hash: txOf(r, jobs[0]!) })).gasUsed) / jobs.length;
+    };
+    for (const n of [1, 16, 64]) {
+      const { did, next } = await setupDid();
+      await deliver(relayerOn(), (await rootJobs(did, next, n)).jobs, `batch ${n}`);
     }
+    const { did, next } = await setupDid();
+    const { jobs } = await rootJobs(did, next, 16);
+    const r = relayerOn();
+    await deliver(r, jobs.slice(0, 15), 'batch 15');
+    await deliver(r, jobs.slice(15), 'batch 1 of a verified root');
     console.info('gas per item through the relayer', perItem);
     expect(perItem['batch 64 (receiveBatch)']).toBeLessThan(22_000);
-    expect(perItem['batch 16 (receiveBatch)']).toBeLessThan(perItem['batch 1 (receiveMessage)']!);
+    expect(perItem['batch 16 (receiveBatch)']).toBeLessThan(perItem['batch 1 (receiveMessages)']!);
+    expect(perItem['batch 1 of a verified root (receiveBatch, no signatures)']).toBeLessThan(perItem['batch 1 (receiveMessages)']!);
   }, 180_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pendingJob } from './testkit.js';
 import type { Job } from '../store/outbox.js';
 import { BatchError } from './batch.js';
-import { rootBatchOf, unpackProof } from './root-batch.js';
+import { packProof, rootBatchOf, unpackProof } from './root-batch.js';
 
 const A = `0x${'aa'.repeat(32)}`;
 const R1 = `0x${'01'.repeat(32)}`;
@@ -20,6 +20,9 @@ describe('root batches', () => {
     expect(unpackProof('0x')).toEqual([]);
     expect(unpackProof(`${W1}${W2.slice(2)}`)).toEqual([W1, W2]);
     expect(() => unpackProof('0x0102')).toThrow(BatchError);
+    // A root of one message has an empty proof: packed as '0x', never as bytes.
+    expect(packProof([])).toBe('0x');
+    expect(unpackProof(packProof([W1, W2]))).toEqual([W1, W2]);
   });
 
   it('makes one receiveBatch of jobs sharing a root, with the root signatures and each proof', () => {

@@ -16,6 +16,11 @@ export interface RootBatch {
   proofs: Hex[][];
 }
 
+/** A proof as the outbox keeps it: the siblings packed in one hex string ('0x' for none: a root of one message). */
+export function packProof(proof: readonly Hex[]): Hex {
+  return `0x${proof.map((p) => p.slice(2)).join('')}`;
+}
+
 /** A proof as the outbox keeps it (siblings packed, 32 bytes each) back to its list. */
 export function unpackProof(packed: string): Hex[] {
   const body = packed.startsWith('0x') ? packed.slice(2) : packed;
