@@ -71,7 +71,7 @@ export class CctpTransport implements Transport {
 
   /** Sends, or replaces a stuck delivery (same nonce, escalated fees): see sendOrReplace. */
   submit(job: Job, replace?: Replacement): Promise<Submitted> {
-    const call = { address: job.receiver as Address, abi: receiverDeliveryAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex] } as const;
+    const call = singleCall(job);
     return sendOrReplace(
       this.sender(),
       {
@@ -121,13 +121,15 @@ export class CctpTransport implements Transport {
         estimateGas: () => this.estimate(plan),
         write: (nonce, fees, gas) => {
           const g = gas ?? (last ? (last.gas * 12n) / 10n : undefined);
-          return plan.kind === 'root' ? this.wallet.writeContract({ ...plan.call, nonce, gas: g, ...fees }) : this.wallet.writeContract({ ...plan.call, nonce, gas: g, ...fees });
+          if (plan.kind === 'root') return this.wallet.writeContract({ ...plan.call, nonce, gas: g, ...fees });
+          if (plan.kind === 'single') return this.wallet.writeContract({ ...plan.call, nonce, gas: g, ...fees });
+          return this.wallet.writeContract({ ...plan.call, nonce, gas: g, ...fees });
         },
       },
       replace,
     );
     if (plan.kind === 'root' && plan.withSignatures) this.signedRoots.set(sent.txHash, plan.batch);
-    return { ...sent, call: plan.kind === 'messages' ? 'receiveMessages' : plan.withSignatures ? 'receiveBatch' : 'receiveBatchVerified' };
+    return { ...sent, call: plan.kind === 'root' ? (plan.withSignatures ? 'receiveBatch' : 'receiveBatchVerified') : plan.call.functionName };
   }
 
   /** How the jobs travel: one receiveBatch (one root, DID ungated on chain) or one receiveMessages. */
@@ -136,13 +138,16 @@ export class CctpTransport implements Transport {
     if (!b) return { kind: 'messages', call: batchCall(jobs) };
     const status = await this.roots.of(b);
     // One item of a root not verified yet: its own quorum costs less than the root's (no root epoch to store).
-    if (status === 'gated' || (status === 'unverified' && jobs.length === 1)) return { kind: 'messages', call: batchCall(jobs) };
+    if (status === 'unverified' && jobs.length === 1) return { kind: 'single', call: singleCall(jobs[0]!) };
+    if (status === 'gated') return { kind: 'messages', call: batchCall(jobs) };
     return rootPlan(b, status === 'unverified');
   }
 
   private estimate(plan: BatchPlan): Promise<bigint> {
     const at = { account: this.wallet.account, blockTag: 'latest' } as const;
-    return plan.kind === 'root' ? this.pub.estimateContractGas({ ...plan.call, ...at }) : this.pub.estimateContractGas({ ...plan.call, ...at });
+    if (plan.kind === 'root') return this.pub.estimateContractGas({ ...plan.call, ...at });
+    if (plan.kind === 'single') return this.pub.estimateContractGas({ ...plan.call, ...at });
+    return this.pub.estimateContractGas({ ...plan.call, ...at });
   }
 
   /** A `receiveBatch` dry-run failed with `err`: the plan that passes instead, or undefined (not a named revert). */
@@ -182,7 +187,10 @@ export class CctpTransport implements Transport {
   }
 }
 
-type BatchPlan = { kind: 'messages'; call: ReturnType<typeof batchCall> } | { kind: 'root'; batch: RootBatch; withSignatures: boolean; call: ReturnType<typeof receiveBatchCall> };
+type BatchPlan =
+  | { kind: 'messages'; call: ReturnType<typeof batchCall> }
+  | { kind: 'single'; call: ReturnType<typeof singleCall> }
+  | { kind: 'root'; batch: RootBatch; withSignatures: boolean; call: ReturnType<typeof receiveBatchCall> };
 
 type RootPlan = Extract<BatchPlan, { kind: 'root' }>;
 
@@ -196,6 +204,11 @@ function asBatchError(err: unknown, jobs: readonly Job[]): unknown {
   const named = err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionRevertedError && e.data?.errorName !== undefined);
   if (named || jobs.length < 2 || classifyError(err).kind === 'blocked-chain') return err;
   return new BatchTooLargeError(Math.ceil(jobs.length / 2), 0n, 0n);
+}
+
+/** One `receiveMessage` call: the job with its own quorum. */
+function singleCall(job: Job) {
+  return { address: job.receiver as Address, abi: receiverDeliveryAbi, functionName: 'receiveMessage', args: [job.message as Hex, job.signatures as Hex] } as const;
 }
 
 /** One `receiveMessages` call delivering the jobs (one receiver: the jobs of one chain). */

@@ -8,8 +8,8 @@ export interface Submitted {
   txHash: Hex;
   nonce?: number;
   fees?: Fees;
-  /** The receiver call a batch went in (logs and metrics): receiveBatch, receiveBatchVerified (no signatures), receiveMessages. */
-  call?: 'receiveBatch' | 'receiveBatchVerified' | 'receiveMessages';
+  /** The receiver call a batch went in (logs and metrics); receiveBatchVerified: receiveBatch without signatures. */
+  call?: 'receiveBatch' | 'receiveBatchVerified' | 'receiveMessages' | 'receiveMessage';
 }
 
 /** A stuck transaction to replace: its nonce and the fees it offered. */
