@@ -176,13 +176,15 @@ export class CctpTransport implements Transport {
       // A delivery counts only once buried under the chain's confirmations; a reorg before that drops the receipt,
       // the wait times out as 'unknown', and the worker re-checks the chain before sending again.
       const r = await this.pub.waitForTransactionReceipt({ hash: txHash, timeout: this.receiptTimeoutMs, pollingInterval: 100, confirmations: this.confirmations });
-      this.signedRoots.delete(txHash);
       // A root delivered with its signatures is verified on chain: the next batch of it goes without them.
       if (signed && r.status === 'success') this.roots.markVerified(signed);
       return { status: r.status };
     } catch (err) {
       if (err instanceof WaitForTransactionReceiptTimeoutError) return { status: 'unknown' };
       throw err;
+    } finally {
+      // Followed again after a timeout or a restart, a root not marked is read from the chain instead.
+      this.signedRoots.delete(txHash);
     }
   }
 }

@@ -82,6 +82,7 @@ export function failingItem(err: unknown): number | undefined {
  * signatures was mined; a rotation of the signer set is caught by the dry-run (BatchRootNotVerified) and forgotten.
  */
 export class RootStatus {
+  static readonly MAX_ROOTS = 4_096;
   private readonly verified = new Set<string>();
   constructor(private readonly pub: PublicClient) {}
 
@@ -95,11 +96,13 @@ export class RootStatus {
     ]);
     if (st.quorumTransports !== 0) return 'gated';
     if (st.signerEpoch === 0 || epoch !== st.signerEpoch) return 'unverified';
-    this.verified.add(this.key(b));
+    this.markVerified(b);
     return 'verified';
   }
 
   markVerified(b: Pick<RootBatch, 'receiver' | 'did' | 'root'>): void {
+    // Bounded: the oldest roots are long delivered; one forgotten is read from the chain again.
+    if (this.verified.size >= RootStatus.MAX_ROOTS) this.verified.delete(this.verified.values().next().value as string);
     this.verified.add(this.key(b));
   }
 
