@@ -88,8 +88,20 @@ export class RootStatus {
 
   private key = (b: Pick<RootBatch, 'receiver' | 'did' | 'root'>) => `${b.receiver.toLowerCase()}:${b.did.toLowerCase()}:${b.root.toLowerCase()}`;
 
-  async of(b: Pick<RootBatch, 'receiver' | 'did' | 'root'>): Promise<'verified' | 'unverified' | 'gated'> {
-    if (this.verified.has(this.key(b))) return 'verified';
+  /** Reads under way, by root: the groups of one root in one pass share one read. */
+  private readonly reading = new Map<string, Promise<'verified' | 'unverified' | 'gated'>>();
+
+  of(b: Pick<RootBatch, 'receiver' | 'did' | 'root'>): Promise<'verified' | 'unverified' | 'gated'> {
+    const key = this.key(b);
+    if (this.verified.has(key)) return Promise.resolve('verified');
+    const known = this.reading.get(key);
+    if (known) return known;
+    const read = this.read(b).finally(() => this.reading.delete(key));
+    this.reading.set(key, read);
+    return read;
+  }
+
+  private async read(b: Pick<RootBatch, 'receiver' | 'did' | 'root'>): Promise<'verified' | 'unverified' | 'gated'> {
     const [st, epoch] = await Promise.all([
       this.pub.readContract({ address: b.receiver, abi: rwaReceiverAbi, functionName: 'didState', args: [b.did] }),
       this.pub.readContract({ address: b.receiver, abi: rwaReceiverAbi, functionName: 'batchRootEpoch', args: [b.did, b.root] }),
