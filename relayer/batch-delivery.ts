@@ -2,7 +2,7 @@ import type { Hex } from 'viem';
 import type { Logger } from 'pino';
 import { classifyError } from './errors.js';
 import type { Job } from './store/outbox.js';
-import { BatchTooLargeError, type Replacement, type Transport } from './transports/transport.js';
+import { BatchItemRevertedError, BatchTooLargeError, type Replacement, type Transport } from './transports/transport.js';
 import { asSubmitted, replacementOf, type DeliveryHost } from './worker-deps.js';
 
 /**
@@ -11,12 +11,13 @@ import { asSubmitted, replacementOf, type DeliveryHost } from './worker-deps.js'
  * - a group sent before (it shares a stored transaction: a restart, or not mined within the last wait) is followed
  *   first: its transaction awaited, and when not mined replaced with the same nonce and escalated fees;
  * - the chain is asked for each job before anything is sent: what it has is settled and left out;
- * - the batch is dry-run: cut to what fits a block (BatchTooLargeError), and when it reverts each item is dry-run
- *   alone, the failing ones take the single delivery's failure path and the rest go on;
+ * - the batch is dry-run: cut to what fits a block (BatchTooLargeError); an item a Merkle-root batch names as not
+ *   fitting its root (BatchItemRevertedError) goes alone; when it reverts otherwise each item is dry-run alone, the
+ *   failing ones take the single delivery's failure path and the rest go on;
  * - each job is recorded `submitted` with the batch's hash, nonce and fees as soon as the node accepted it, and
  *   settled from the chain's state (its own message applied) once the transaction is mined.
- * The receiver skips an item whose (DID, nonce) is already used, so a batch re-sent after a crash never applies an
- * item twice.
+ * The receiver skips an item whose (DID, nonce) is already used (receiveBatch after checking its proof), so a batch
+ * re-sent after a crash never applies an item twice.
  */
 export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonly Job[]): Promise<void> {
   const first = group[0];
@@ -40,9 +41,10 @@ export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonl
     const now = w.d.now();
     for (const j of open) w.d.outbox.markSubmitted(j.id, sent, now);
     w.d.metrics.batchSize.observe({ chain: String(w.d.chainId), transport: t.name }, open.length);
+    if (sent.call) w.d.metrics.batchCalls.inc({ chain: String(w.d.chainId), call: sent.call });
     open = open.map((j) => asSubmitted(j, sent));
     w.unblock(log);
-    log.info({ txHash: sent.txHash, nonce: sent.nonce, items: open.length, replaces: stuck ? first.txHash : undefined }, stuck ? 'batch replaced' : 'batch submitted');
+    log.info({ txHash: sent.txHash, nonce: sent.nonce, items: open.length, call: sent.call, replaces: stuck ? first.txHash : undefined }, stuck ? 'batch replaced' : 'batch submitted');
     const r = await w.track(t, sent.txHash, open[0]!);
     if (r.status === 'inFlight') return open.forEach((j) => w.inFlight(j, r.detail, w.log(j)));
     // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction. Asked for every
@@ -88,6 +90,15 @@ async function dryRun(w: DeliveryHost, t: Transport, jobs: readonly Job[], log: 
       if (err instanceof BatchTooLargeError && batch.length > 1) {
         log.info({ items: batch.length, fits: err.fits, estimate: err.estimate, usableGas: err.usableGas }, 'batch cut to fit a block');
         batch = batch.slice(0, Math.min(err.fits, batch.length - 1));
+        continue;
+      }
+      if (err instanceof BatchItemRevertedError && batch[err.index]) {
+        // Its proof or DID or kind does not fit the root (receiveBatch names it): it goes alone, with its own
+        // signatures; a revert of its own then takes the single delivery's failure path.
+        const [item] = batch.splice(err.index, 1);
+        log.warn({ err, jobId: item!.id, revert: err.revert, index: err.index }, 'batch item refused under its Merkle root: delivered alone');
+        w.d.metrics.failures.inc({ chain: String(w.d.chainId), reason: `batch item: ${err.revert}` });
+        await w.process(item!);
         continue;
       }
       // Nothing is written yet: a chain-wide condition is the caller's to record.

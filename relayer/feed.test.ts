@@ -86,3 +86,29 @@ describe('FeedReader under transport quorums', () => {
     expect(outbox.quorumOf(DID_HASH, HUB)).toBeUndefined();
   });
 });
+
+describe('FeedReader with Merkle batches', () => {
+  it('stores each delivery’s root, packed proof and root signatures with its job; a delivery without one stores nulls', async () => {
+    const nav = (n: number) => bytesToHex(concatBytes([new Uint8Array([1, 2]), hexToBytes(DID_HASH), numberToBytes(n, { size: 8 }), new Uint8Array(40)]));
+    const root = `0x${'AB'.repeat(32)}` as const;
+    const proof = [`0x${'01'.repeat(32)}`, `0x${'02'.repeat(32)}`];
+    const rootSigs = `0x${'cd'.repeat(65 * 2)}`;
+    const batched = item(1, 'nav', nav(1), [HUB, SPOKE]);
+    batched.deliveries = [{ chainId: HUB, receiver: RECEIVER, signatures: '0x' }, { chainId: SPOKE, receiver: RECEIVER, signatures: '0x', batch: { root, proof, signatures: rootSigs } } as (typeof batched.deliveries)[number]];
+    const alone = item(2, 'nav', nav(2), [SPOKE]);
+    // A root of one message: its proof is empty.
+    const single = item(3, 'nav', nav(3), [SPOKE]);
+    single.deliveries = [{ chainId: SPOKE, receiver: RECEIVER, signatures: '0x', batch: { root, proof: [], signatures: rootSigs } } as (typeof single.deliveries)[number]];
+    const { db } = openDb(join(tmpdir(), `feed-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, 'store', 'migrations'));
+    const outbox = new Outbox(db);
+    await new FeedReader(await feedOf([batched, alone, single]), outbox, () => 'cctp', HUB, pino({ level: 'silent' })).pull(() => 1);
+    const cols = (seq: number, chainId: number) => {
+      const j = outbox.byAttestation([batched, alone, single][seq - 1]!.id).find((x) => x.chainId === chainId)!;
+      return [j.batchRoot, j.batchProof, j.batchSignatures];
+    };
+    expect(cols(1, SPOKE)).toEqual([root.toLowerCase(), `0x${'01'.repeat(32)}${'02'.repeat(32)}`, rootSigs]);
+    expect(cols(1, HUB)).toEqual([null, null, null]);
+    expect(cols(2, SPOKE)).toEqual([null, null, null]);
+    expect(cols(3, SPOKE)).toEqual([root.toLowerCase(), '0x', rootSigs]);
+  });
+});

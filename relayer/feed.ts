@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Hex } from 'viem';
+import { packProof } from './transports/root-batch.js';
 import { attestationFeedSchema, type AttestationFeed } from '../schemas/http.js';
 import { parserFor } from '../schemas/validate.js';
 import type { Outbox, NewJob, QuorumRow } from './store/outbox.js';
@@ -10,6 +11,14 @@ import { originOf } from './lanes.js';
 import { RwaError } from '../common/errors.js';
 
 const parseFeed = parserFor<AttestationFeed>(attestationFeedSchema);
+
+type FeedBatch = AttestationFeed['items'][number]['deliveries'][number]['batch'];
+
+/** A delivery's Merkle root, proof (packed: 32 bytes per sibling) and root signatures as the outbox keeps them. */
+export function batchColumns(b: FeedBatch): Pick<NewJob, 'batchRoot' | 'batchProof' | 'batchSignatures'> {
+  if (!b) return { batchRoot: null, batchProof: null, batchSignatures: null };
+  return { batchRoot: b.root.toLowerCase(), batchProof: packProof(b.proof as Hex[]), batchSignatures: b.signatures };
+}
 
 export class FeedError extends RwaError<'feed_unreadable'> {
   override readonly name = 'FeedError';
@@ -73,6 +82,7 @@ export class FeedReader {
               message: item.message,
               signatures: d.signatures,
               quorumTransports: gated ? quorum.transports : null,
+              ...batchColumns(d.batch),
             });
           }
         }

@@ -15,6 +15,7 @@ export interface RelayerMetrics {
   ccipExecutionParked: Counter<'chain'>;
   txsInFlight: Gauge<'chain'>;
   batchSize: Histogram<'chain' | 'transport'>;
+  batchCalls: Counter<'chain' | 'call'>;
 }
 
 export function createMetrics(): RelayerMetrics {
@@ -73,6 +74,12 @@ export function createMetrics(): RelayerMetrics {
       help: 'Attestations per batched delivery transaction',
       labelNames: ['chain', 'transport'],
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    batchCalls: new Counter({
+      name: 'relayer_batch_calls_total',
+      help: 'Batched delivery transactions sent, by receiver call: receiveBatch with the root signatures, receiveBatch of a root the chain verified (no signatures), receiveMessages',
+      labelNames: ['chain', 'call'],
       registers: [registry],
     }),
     latency: new Histogram({

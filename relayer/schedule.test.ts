@@ -98,6 +98,40 @@ describe('pickReady: what may start with many transactions in flight', () => {
     expect(groupsOf(jobs, 64, () => t(true)).map(seqs)).toEqual([[1, 2, 3]]);
   });
 
+  describe('Merkle-root batches (a transport with rootBatches)', () => {
+    const R1 = `0x${'01'.repeat(32)}`;
+    const R2 = `0x${'02'.repeat(32)}`;
+    const t = (rootBatches: boolean) => ({ name: 'cctp', accountOrdered: true, rootBatches, submitBatch: async () => ({ txHash: '0x' }), simulateBatch: async () => undefined }) as unknown as Transport;
+    const rooted = (seq: number, didHash: string, root: string, over: Partial<Job> = {}) => job(seq, 'settlement', didHash, { batchRoot: root, batchProof: '0x', batchSignatures: '0xaa', ...over });
+
+    it('puts the jobs of one root in their own batch, apart from another root and from jobs without a root', () => {
+      const jobs = [rooted(1, A, R1), rooted(2, B, R2), rooted(3, A, R1), job(4, 'settlement', `0x${'cc'.repeat(32)}`), rooted(5, B, R2), rooted(6, A, R1, { kind: 'nav' })];
+      expect(groupsOf(jobs, 64, () => t(true)).map(seqs)).toEqual([[1, 3, 6], [2, 5], [4]]);
+      // Without root batches (today's receiveMessages): one batch.
+      expect(groupsOf(jobs, 64, () => t(false)).map(seqs)).toEqual([[1, 2, 3, 4, 5, 6]]);
+    });
+
+    it("keeps a DID's order across groups: a job without root between two of its rooted ones opens a group after them", () => {
+      const jobs = [job(1, 'settlement', A), rooted(2, A, R1), job(3, 'settlement', A), job(4, 'settlement', B), rooted(5, A, R2), rooted(6, A, R1)];
+      // 6 is of R1 but comes after 5 (R2) of its DID: R1's open group is before R2's, so 6 opens another.
+      expect(groupsOf(jobs, 64, () => t(true)).map(seqs)).toEqual([[1], [2], [3, 4], [5], [6]]);
+    });
+
+    it('leaves a gated DID (transport quorum) and kinds a root batch cannot take out of the root batch', () => {
+      const gated = rooted(1, A, R1, { quorumTransports: 7 });
+      const config = rooted(2, B, R2, { kind: 'config' });
+      const jobs = [gated, config, rooted(3, B, R2), rooted(4, B, R2)];
+      expect(groupsOf(jobs, 64, () => t(true)).map(seqs)).toEqual([[1], [2], [3, 4]]);
+    });
+
+    it('cuts a root of more than maxBatch jobs into batches in order, and follows a batch sent before whole', () => {
+      const jobs = [1, 2, 3, 4, 5].map((n) => rooted(n, A, R1));
+      expect(groupsOf(jobs, 2, () => t(true)).map(seqs)).toEqual([[1, 2], [3, 4], [5]]);
+      const followed = [sent(rooted(1, A, R1)), sent(rooted(2, A, R1))].map((j) => ({ ...j, txHash: `0x${'ee'.repeat(32)}` }));
+      expect(groupsOf([...followed, rooted(3, A, R1)], 64, () => t(true)).map(seqs)).toEqual([[1, 2], [3]]);
+    });
+  });
+
   it('holds every DID behind an unfinished governance job, and leaves out busy, disabled and not-due jobs', () => {
     const gov = job(2, 'config', GOVERNANCE_DID_HASH);
     expect(seqs(pickReady([job(1, 'nav', B), gov, job(3, 'nav', A)], view()))).toEqual([1, 2]);

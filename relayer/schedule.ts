@@ -111,24 +111,54 @@ export function itemsThatFit(items: number, estimate: bigint, usableGas: bigint)
 }
 
 /**
+ * Whether a job may travel in a Merkle-root batch (`receiveBatch`): it carries a root, its DID has no transport quorum
+ * on the chain (the receiver refuses a gated DID), and it is a settlement or a NAV round (the only kinds the receiver
+ * takes in a batch).
+ */
+export const rootBatched = (j: Job): boolean => j.batchRoot !== null && j.quorumTransports === null && (j.kind === 'settlement' || j.kind === 'nav');
+
+/**
  * Ready jobs as the tasks take them: a transport with batched delivery takes its fresh jobs in batches of
  * `maxBatch`, and a batch submitted before (a restart, a transaction not mined within the wait) is followed whole;
- * every other job alone. Groups keep the pick order.
+ * every other job alone. On a transport with `rootBatches`, the jobs of one Merkle root form their own batch (one
+ * `receiveBatch`), apart from the jobs without a root (one `receiveMessages`).
+ * The tasks send the groups in the order returned, so a DID's jobs keep their pick order across groups: a job joins
+ * its key's open group only when that group comes after every group its DID already has a job in; else it opens a new
+ * one (two roots of a DID with a job without root between them: three groups in that order).
  */
 export function groupsOf(ready: readonly Job[], maxBatch: number, transportOf: (j: Job) => Transport | undefined): Job[][] {
   // Not account-ordered, a DID's jobs keep their order only inside one message: batched per DID (pickReady keeps a
   // DID's run within maxBatch). Account-ordered, any batches of a transport keep the order the nonces give them.
-  const keyOf = (j: Job, t: Transport): string => (t.accountOrdered ? j.transport : `${j.transport}:${j.didHash}`);
-  const out: Job[][] = [];
-  const fresh = new Map<string, Job[]>();
+  const keyOf = (j: Job, t: Transport): string => {
+    if (t.rootBatches && rootBatched(j)) return `${j.transport}:${j.didHash}:${j.batchRoot}`;
+    return t.accountOrdered ? j.transport : `${j.transport}:${j.didHash}`;
+  };
   const followed = new Map<string, Job[]>();
+  const fresh: Job[][] = [];
+  /** Per key, the index in `fresh` of its open group; per DID, the index of the last group it has a job in. */
+  const open = new Map<string, number>();
+  const lastOf = new Map<string, number>();
+  const alone: Job[][] = [];
   for (const j of ready) {
     const t = transportOf(j);
-    if (!t?.submitBatch || !t.simulateBatch || j.quorumTransports !== null || maxBatch <= 1) out.push([j]);
-    else if (j.state === 'submitted' && j.txHash) followed.set(j.txHash, [...(followed.get(j.txHash) ?? []), j]);
-    else fresh.set(keyOf(j, t), [...(fresh.get(keyOf(j, t)) ?? []), j]);
+    if (!t?.submitBatch || !t.simulateBatch || j.quorumTransports !== null || maxBatch <= 1) {
+      alone.push([j]);
+      continue;
+    }
+    if (j.state === 'submitted' && j.txHash) {
+      followed.set(j.txHash, [...(followed.get(j.txHash) ?? []), j]);
+      continue;
+    }
+    const key = keyOf(j, t);
+    let g = open.get(key);
+    if (g === undefined || fresh[g]!.length >= maxBatch || g < (lastOf.get(j.didHash) ?? -1)) {
+      g = fresh.push([]) - 1;
+      open.set(key, g);
+    }
+    fresh[g]!.push(j);
+    lastOf.set(j.didHash, g);
   }
+  const out: Job[][] = [];
   for (const g of followed.values()) out.push(...chunk(g, maxBatch));
-  for (const g of fresh.values()) out.push(...chunk(g, maxBatch));
-  return out;
+  return [...alone, ...out, ...fresh];
 }

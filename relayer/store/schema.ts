@@ -50,6 +50,14 @@ export const jobs = sqliteTable(
     quorumTransports: integer('quorum_transports'),
     message: text('message').notNull(),
     signatures: text('signatures').notNull(),
+    /**
+     * The Merkle root the attestation was signed under on this chain (RwaReceiver.receiveBatch), its proof (the
+     * siblings, 32 bytes each, packed in one hex string) and the committee's signatures over the root; null when the
+     * oracle signed it alone. Jobs of one root travel in one receiveBatch.
+     */
+    batchRoot: text('batch_root'),
+    batchProof: text('batch_proof'),
+    batchSignatures: text('batch_signatures'),
     state: text('state', { enum: ['pending', 'submitted', 'confirmed', 'dead', 'parked'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),

@@ -100,7 +100,7 @@ describe('appliedByReader on anvil', () => {
   it("finds a delivery mined after the client last read the block number (no stale cached head)", async () => {
     const transport = new CctpTransport({ name: 'applied-by-test', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }, ANVIL_RELAYER_KEY, 10_000);
     const m: AttestationMessage = { ...config('Fresh Head Fund'), did: didHash('did:rwa:applied-by-test:fresh' as DidString) };
-    const job = { ...(await newJob(m, 3)), id: 3, state: 'pending' as const, attempts: 0, nextAttemptAt: 0, txHash: null, txNonce: null, maxFeePerGas: null, maxPriorityFeePerGas: null, lastError: null, createdAt: 0, updatedAt: 0, confirmedAt: null, quorumTransports: null };
+    const job = { ...(await newJob(m, 3)), id: 3, state: 'pending' as const, attempts: 0, nextAttemptAt: 0, txHash: null, txNonce: null, maxFeePerGas: null, maxPriorityFeePerGas: null, batchRoot: null, batchProof: null, batchSignatures: null, lastError: null, createdAt: 0, updatedAt: 0, confirmedAt: null, quorumTransports: null };
     const read = appliedByReader(pub);
     // The client's cached head (viem caches it for its polling interval) is now older than the delivery's block.
     await pub.getBlockNumber();

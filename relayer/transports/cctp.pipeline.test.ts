@@ -50,7 +50,7 @@ async function newJob(m: AttestationMessage): Promise<NewJob> {
   const signatures = await committee.signFor(m, { chainId: BigInt(anvil.chainId), receiver }, signers, DEV_COMMITTEE_THRESHOLD);
   return { attestationId: attestationId(message), seq: ++seq, did: `did:${m.did.slice(0, 10)}`, didHash: m.did, nonce: m.nonce.toString(), kind: m.kind, chainId: anvil.chainId, transport: 'cctp', receiver, quorumTransports: null, message, signatures };
 }
-const asJob = (j: NewJob, id: number): Job => ({ ...j, id, state: 'pending', attempts: 0, nextAttemptAt: 0, txHash: null, txNonce: null, maxFeePerGas: null, maxPriorityFeePerGas: null, lastError: null, createdAt: 0, updatedAt: 0, confirmedAt: null, quorumTransports: null });
+const asJob = (j: NewJob, id: number): Job => ({ ...j, id, state: 'pending', attempts: 0, nextAttemptAt: 0, txHash: null, txNonce: null, maxFeePerGas: null, maxPriorityFeePerGas: null, batchRoot: null, batchProof: null, batchSignatures: null, lastError: null, createdAt: 0, updatedAt: 0, confirmedAt: null, quorumTransports: null });
 
 function transport(nonces = new NonceManager(), receiptTimeoutMs = 30_000) {
   return new CctpTransport({ name: 'pipeline-test', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }, ANVIL_RELAYER_KEY, receiptTimeoutMs, nonces);

@@ -12,7 +12,7 @@ export function pendingJob(fields: JobFields & Partial<Job>): Job {
     txHash: null,
     txNonce: null,
     maxFeePerGas: null,
-    maxPriorityFeePerGas: null,
+    maxPriorityFeePerGas: null, batchRoot: null, batchProof: null, batchSignatures: null,
     lastError: null,
     createdAt: 0,
     updatedAt: 0,

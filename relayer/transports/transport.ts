@@ -8,6 +8,8 @@ export interface Submitted {
   txHash: Hex;
   nonce?: number;
   fees?: Fees;
+  /** The receiver call a batch went in (logs and metrics); receiveBatchVerified: receiveBatch without signatures. */
+  call?: 'receiveBatch' | 'receiveBatchVerified' | 'receiveMessages' | 'receiveMessage';
 }
 
 /** A stuck transaction to replace: its nonce and the fees it offered. */
@@ -55,6 +57,26 @@ export interface Transport {
    * BatchTooLargeError when the batch would not fit a block.
    */
   simulateBatch?(jobs: readonly Job[]): Promise<void>;
+  /**
+   * True when `submitBatch` delivers the jobs of one Merkle root (rootBatched) in one `receiveBatch` (one quorum over
+   * the root): the worker then groups them apart from other jobs.
+   */
+  readonly rootBatches?: boolean;
+}
+
+/**
+ * A batch's dry-run reverted with an error naming one item (receiveBatch: InvalidMerkleProof(i),
+ * BatchItemDidMismatch(i, did), KindNotAllowedInBatch(i, kind)): that item cannot travel under its root.
+ */
+export class BatchItemRevertedError extends RwaError<'batch_item_reverted'> {
+  override readonly name = 'BatchItemRevertedError';
+  constructor(
+    readonly index: number,
+    readonly revert: string,
+    cause: unknown,
+  ) {
+    super(`batch item ${index} reverts: ${revert}`, { code: 'batch_item_reverted', retryable: true, cause });
+  }
 }
 
 /** A batch's gas estimate passes what a block takes (less a margin): `fits` items would. */
