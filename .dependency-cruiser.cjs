@@ -4,7 +4,7 @@
  * nothing in production imports devnet, bench, e2e or testkit; no import cycles anywhere.
  */
 const TEST = '(\\.test\\.ts$|^testkit/)';
-const PROD = '^(schemas|common|core|oracle|committee|relayer|clients)/';
+const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|cli)/';
 
 module.exports = {
   forbidden: [
