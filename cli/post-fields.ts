@@ -6,6 +6,7 @@ import { UsageError } from './errors.js';
 /** One property of a request's JSON Schema, as far as turning a flag into it needs. */
 interface Property {
   type?: string;
+  pattern?: string;
   enum?: readonly string[];
   description?: string;
   items?: unknown;
@@ -26,9 +27,12 @@ export function fieldsOf(schema: object): [string, Property][] {
   return Object.entries((schema as RequestSchema).properties).filter(([name]) => name !== 'signature');
 }
 
+const SHAPES: Readonly<Record<string, string>> = { '^0x[0-9a-fA-F]{40}$': 'address', '^0x[0-9a-fA-F]{64}$': '32-byte hex' };
+
 const describe = (name: string, p: Property): string => {
-  const what = p.enum ? `one of ${p.enum.join(', ')}` : (p.description ?? (p.type === 'array' ? 'list' : (p.type ?? 'string')));
-  if (name === 'did') return `${what}; default: the deployment's first DID`;
+  const shape = p.pattern ? SHAPES[p.pattern] : undefined;
+  const what = p.enum ? `one of ${p.enum.join(', ')}` : [shape, p.description].filter(Boolean).join(': ') || (p.type === 'array' ? 'list' : (p.type ?? 'string'));
+  if (name === 'did') return "did:rwa:...; default: the deployment's first DID";
   if (NOW_FIELDS.has(name)) return `${what}; default: now`;
   if (isChainField(name)) return `${what}; a chain name of the deployment works too`;
   if (name === 'entries') return 'account=true|false (allow or remove), repeat or comma-separate';
@@ -40,7 +44,7 @@ export function fieldFlags(schema: object): FlagSpec[] {
   return fieldsOf(schema).map(([name, p]) => ({
     name,
     kind: p.type === 'array' ? 'list' : 'value',
-    placeholder: p.type === 'integer' ? (isChainField(name) ? 'chain' : 'int') : p.type === 'boolean' ? 'true|false' : p.type === 'array' ? 'entry' : 'value',
+    placeholder: name === 'did' ? 'did' : p.type === 'integer' ? (isChainField(name) ? 'chain' : 'int') : p.type === 'boolean' ? 'true|false' : p.type === 'array' ? 'entry' : p.pattern ? (SHAPES[p.pattern] === 'address' ? 'address' : SHAPES[p.pattern] ? 'hex' : 'value') : 'value',
     description: describe(name, p),
   }));
 }

@@ -53,7 +53,7 @@ export function postCommand(p: PostKind): Command {
   const path = kindPath(p.kind);
   return {
     path: ['post', p.command],
-    summary: `sign and post a ${p.command} request (signed by ${p.signer}; POST ${path})`,
+    summary: `sign and post a${/^[aeiou]/.test(p.command) ? 'n' : ''} ${p.command} request (signed by ${p.signer}; POST ${path})`,
     flags: [...fieldFlags(source.requestSchema), KEYSTORE_FLAG],
     details: `Flags are the fields of the request schema (${path}); the CLI checks them against that schema, signs the request (EIP-712, custodian domain of the hub registry in the deployment file) and posts it.`,
     example: `rwa post ${p.command} --keystore custodian.json ${p.example}`,

@@ -3,9 +3,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keccak256, stringToBytes, toHex, type Hex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
-import { DEV_CUSTODIAN_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
+import { createTestClient, http, keccak256, stringToBytes, toHex, type Address, type Hex } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSIDER_KEY } from '../schemas/dev-keys.js';
+import { rwaDidRegistryAbi, rwaReceiverAbi } from '../schemas/abi.js';
+import { publicClientOf } from '../devnet/quorum.js';
+import { waitFor } from '../testkit/wait.js';
 import { startStack, type Stack } from '../devnet/stack.js';
 import { bootstrapDemo, DEMO_INVESTOR } from '../devnet/demo.js';
 import { inspectChains } from '../devnet/inspect.js';
@@ -111,5 +114,30 @@ describe('rwa CLI against a devnet stack (child processes)', () => {
     const again = await rwa(['redeem', 'cancel', '--keystore', 'holder.json', '--chain', 'spoke-a', '--requestId', requestId, '--json'], { RWA_KEYSTORE_PASSWORD: PASSWORD });
     expect(again.code).toBe(1);
     expect(json(again)).toMatchObject({ error: { code: 'refused', reason: 'RequestClosed' } });
+  });
+
+  it('posts a NAV read back per chain by rwa nav; the issuer sets a transport quorum and a redemption policy on the hub', async () => {
+    const nav = await rwa(['post', 'nav', '--nav', '100370000'], { RWA_PRIVATE_KEY: DEV_NAV_PUBLISHER_KEY });
+    expect(nav.code, nav.stderr).toBe(0);
+    await waitFor(async () => (await inspectChains(stack.deployment, DEMO_INVESTOR)).every((v) => v.nav === 100_370_000n), { what: 'the NAV on every chain', timeoutMs: 60_000 });
+    const read = await rwa(['nav', '--json']);
+    expect(read.code, read.stderr).toBe(0);
+    expect(json<{ chains: { nav: string }[] }>(read).chains.map((c) => c.nav)).toEqual(stack.deployment.chains.map(() => '100370000'));
+
+    const hub = stack.deployment.chains.find((c) => c.chainId === stack.deployment.hub.chainId)!;
+    await createTestClient({ mode: 'anvil', transport: http(hub.rpcUrl) }).setBalance({ address: privateKeyToAccount(DEV_ISSUER_KEY).address, value: 10n ** 19n });
+    const quorum = await rwa(['quorum', 'set', '--chain', 'spoke-a', '--k', '1', '--transports', 'cctp', '--wait', '--timeout', '60'], { RWA_PRIVATE_KEY: DEV_ISSUER_KEY });
+    expect(quorum.code, quorum.stderr).toBe(0);
+    const spokeA = stack.deployment.chains.find((c) => c.name === 'spoke-a')!;
+    const didHash = stack.deployment.dids[0]!.didHash as Hex;
+    expect(await publicClientOf(spokeA).readContract({ address: spokeA.receiver as Address, abi: rwaReceiverAbi, functionName: 'transportQuorumOf', args: [didHash] })).toEqual([1, 1]);
+
+    const policy = await rwa(['policy', 'set', '--stageBBps', '200', '--instalments', '5', '--json'], { RWA_PRIVATE_KEY: DEV_ISSUER_KEY });
+    expect(policy.code, policy.stderr).toBe(0);
+    const onHub = await publicClientOf(hub).readContract({ address: stack.deployment.hub.registry as Address, abi: rwaDidRegistryAbi, functionName: 'redemptionPolicyOf', args: [didHash] });
+    expect(onHub).toMatchObject({ stageBBps: 200, instalments: 5 });
+    const outsider = await rwa(['policy', 'set', '--stageBBps', '250', '--json'], { RWA_PRIVATE_KEY: DEV_OUTSIDER_KEY });
+    expect(outsider.code).toBe(1);
+    expect(json(outsider)).toMatchObject({ error: { code: 'refused', reason: 'NotIssuer' } });
   });
 });
