@@ -18,7 +18,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that would put a secret on the command line (shell history, `ps`): refused by name, whatever the command. */
-const SECRET_FLAG = /^-{1,2}(private[-_]?key|privkey|pk|key|secret|mnemonic|password|passphrase)(=.*)?$/i;
+export const SECRET_FLAG = /^-{1,2}(private[-_]?key|privkey|pk|key|secret|mnemonic|password|passphrase)(=.*)?$/i;
 
 export const SECRET_REFUSAL =
   'keys and passwords are never taken on the command line (shell history, ps): use --keystore <file> with RWA_KEYSTORE_PASSWORD (or the prompt), or set RWA_PRIVATE_KEY';

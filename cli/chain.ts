@@ -1,4 +1,4 @@
-import { BaseError, ContractFunctionRevertedError, createPublicClient, defineChain, http, type Address, type Hex, type PublicClient } from 'viem';
+import { BaseError, ContractFunctionRevertedError, createPublicClient, defineChain, http, type PublicClient } from 'viem';
 import type { DeployedChain } from '../schemas/deployment.js';
 import { RefusedError, UnreachableError } from './errors.js';
 
@@ -39,4 +39,3 @@ export async function onChain<T>(chain: Pick<DeployedChain, 'name' | 'rpcUrl'>, 
   }
 }
 
-export type { Address, Hex };

@@ -1,23 +1,30 @@
-import { createInterface } from 'node:readline';
 import type { Io } from './context.js';
 
-/** Reads a line on the terminal without echoing it (a password). */
+/** Reads a line on the terminal without echoing it (a password): raw mode, Enter ends it, Ctrl-C cancels. */
 function promptSecret(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    const out = rl as unknown as { _writeToOutput: (s: string) => void };
-    process.stderr.write(question);
-    // Echo nothing of what is typed (readline writes the line as it is edited).
-    out._writeToOutput = () => undefined;
-    rl.question('', (answer) => {
-      rl.close();
+    const stdin = process.stdin;
+    let answer = '';
+    const done = (err?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
       process.stderr.write('\n');
-      resolve(answer);
-    });
-    rl.on('SIGINT', () => {
-      rl.close();
-      reject(new Error('cancelled'));
-    });
+      if (err) reject(err);
+      else resolve(answer);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new Error('cancelled'));
+        if (ch === '\u007f' || ch === '\b') answer = answer.slice(0, -1);
+        else answer += ch;
+      }
+    };
+    process.stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
   });
 }
 

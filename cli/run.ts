@@ -1,4 +1,4 @@
-import { parseArgs, SECRET_REFUSAL } from './args.js';
+import { parseArgs, SECRET_FLAG, SECRET_REFUSAL } from './args.js';
 import type { Command } from './command.js';
 import { COMMANDS, GROUPS } from './commands.js';
 import { contextOf, type Io } from './context.js';
@@ -7,8 +7,6 @@ import { commandHelp, groupHelp, topHelp } from './help.js';
 
 /** JSON with bigints as decimal strings. */
 export const toJson = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2);
-
-const SECRET_ARG = /^-{1,2}(private[-_]?key|privkey|pk|key|secret|mnemonic|password|passphrase)(=.*)?$/i;
 
 /** The command named by the leading words of argv, and the rest of argv. */
 function findCommand(argv: readonly string[]): { command: Command; rest: readonly string[] } | { group: string } | undefined {
@@ -32,7 +30,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode>
     io.stderr(`rwa: ${err.message}\n${help ? `\n${help}` : ''}`);
     return err.exitCode;
   };
-  const secret = argv.find((a) => SECRET_ARG.test(a));
+  const secret = argv.find((a) => SECRET_FLAG.test(a));
   if (secret) return fail(new UsageError(`${secret.split('=')[0]}: ${SECRET_REFUSAL}`, secret.replace(/^-+/, '').split('=')[0]));
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
   if (argv.length === 0 || ((argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') && argv.length <= 2)) {
