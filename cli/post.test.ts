@@ -105,3 +105,18 @@ describe('rwa status, dead-letters, retry', () => {
     expect(refused.stderr).toMatch(/not_dead/);
   });
 });
+
+describe('rwa commands that read or write chains', () => {
+  it('exit 3 naming the chain when its RPC cannot be reached, and 2 for a bad investor or chain', async () => {
+    const holdings = await run(['holdings', `0x${'90'.repeat(20)}`], { RWA_DEPLOYMENT: path });
+    expect(holdings.code).toBe(3);
+    expect(holdings.stderr).toMatch(/reading holdings on (hub|spoke-a)/);
+    const redeem = await run(['redeem', 'request', '--chain', 'spoke-a', '--amount', '5'], { RWA_DEPLOYMENT: path, RWA_PRIVATE_KEY: KEY });
+    expect(redeem.code).toBe(3);
+    expect(redeem.stderr).toMatch(/on spoke-a/);
+    expect((await run(['holdings', '0x1234'], { RWA_DEPLOYMENT: path })).stderr).toMatch(/<investor>: not an address/);
+    expect((await run(['redeem', 'cancel', '--chain', 'mars', '--requestId', '1'], { RWA_DEPLOYMENT: path, RWA_PRIVATE_KEY: KEY })).stderr).toMatch(/--chain: no chain mars/);
+    expect((await run(['quorum', 'set', '--chain', 'spoke-a', '--k', '1', '--transports', 'carrier-pigeon'], { RWA_DEPLOYMENT: path, RWA_PRIVATE_KEY: KEY })).stderr).toMatch(/unknown transport carrier-pigeon/);
+    expect((await run(['policy', 'set'], { RWA_DEPLOYMENT: path, RWA_PRIVATE_KEY: KEY })).stderr).toMatch(/nothing to set/);
+  });
+});
