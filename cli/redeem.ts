@@ -1,5 +1,5 @@
 import { parseEventLogs, type Address } from 'viem';
-import { rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
+import { rwaHoldingsAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
 import { required, type ParsedArgs } from './args.js';
 import { DID_FLAG, type Command } from './command.js';
 import { chainOf, didKeyOf, type Context, type Output } from './context.js';
@@ -7,6 +7,9 @@ import { onChain, publicClientOf } from './chain.js';
 import { UsageError } from './errors.js';
 import { KEYSTORE_FLAG, signerOf } from './signer.js';
 import { sendCall } from './tx.js';
+
+/** The redemptions module with the holdings token's errors: a lock that fails there (ERC20InsufficientBalance, AssetPaused) is named too. */
+const REDEMPTIONS_ABI = [...rwaRedemptionsAbi, ...rwaHoldingsAbi.filter((x) => x.type === 'error' && !rwaRedemptionsAbi.some((y) => y.type === 'error' && y.name === x.name))];
 
 const CHAIN_FLAG = { name: 'chain', kind: 'value', placeholder: 'name|id', description: 'the chain of the request (a chain of the deployment)' } as const;
 
@@ -34,11 +37,11 @@ export const redeemRequestCommand: Command = {
     const amount = uint(args, 'amount', (1n << 128n) - 1n);
     const { chain, module } = await moduleOf(ctx, args);
     const { account } = await signerOf(args, ctx.io);
-    const sent = await sendCall(chain, account, { address: module, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [hash, amount] }, 'requestRedeem');
+    const sent = await sendCall(chain, account, { address: module, abi: REDEMPTIONS_ABI, functionName: 'requestRedeem', args: [hash, amount] }, 'requestRedeem');
     const event = parseEventLogs({ abi: rwaRedemptionsAbi, eventName: 'RedeemRequested', logs: sent.receipt.logs })[0];
     const requestId = event ? event.args.requestId : (sent.result as bigint);
     return {
-      text: `redemption request ${requestId} on ${chain.name}: ${amount} base units of ${did} locked by ${account.address} (tx ${sent.hash})\ncancel it (until a custodian accepts): rwa redeem cancel --chain ${chain.name} --requestId ${requestId}`,
+      text: `redemption request ${requestId} on ${chain.name}: ${amount} base units of ${did} locked by ${account.address} (tx ${sent.hash})\ncancel it (until a custodian accepts): rwa redeem cancel --keystore <file> --chain ${chain.name} --requestId ${requestId}`,
       json: { did, chainId: chain.chainId, requestId: requestId.toString(), owner: account.address, amount: amount.toString(), txHash: sent.hash },
     };
   },
@@ -54,7 +57,7 @@ export const redeemCancelCommand: Command = {
     const requestId = uint(args, 'requestId', (1n << 64n) - 1n);
     const { chain, module } = await moduleOf(ctx, args);
     const { account } = await signerOf(args, ctx.io);
-    const sent = await sendCall(chain, account, { address: module, abi: rwaRedemptionsAbi, functionName: 'cancelRedeem', args: [hash, requestId] }, 'cancelRedeem');
+    const sent = await sendCall(chain, account, { address: module, abi: REDEMPTIONS_ABI, functionName: 'cancelRedeem', args: [hash, requestId] }, 'cancelRedeem');
     const event = parseEventLogs({ abi: rwaRedemptionsAbi, eventName: 'RedeemCancelled', logs: sent.receipt.logs })[0];
     const amount = event?.args.amount ?? 0n;
     return {
