@@ -79,7 +79,10 @@ export function bodyFrom(schema: object, ctx: Context, args: ParsedArgs, now: nu
       continue;
     }
     if (p.type === 'integer') {
-      if (/^\d+$/.test(raw)) body[name] = Number(raw);
+      if (/^\d+$/.test(raw)) {
+        if (!Number.isSafeInteger(Number(raw))) throw new UsageError(`--${name}: ${raw} is past 2^53`, name);
+        body[name] = Number(raw);
+      }
       else if (isChainField(name)) body[name] = chainOf(ctx, raw, name).chainId;
       else throw new UsageError(`--${name}: expected an integer, got ${raw}`, name);
     } else if (p.type === 'boolean') {
