@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     ...(defaultDataDir ? [] : [`RWA_DEPLOYMENT=${shown(stack.deploymentPath)}`]),
     ...(stack.oracleUrl === 'http://127.0.0.1:8080' ? [] : [`RWA_ORACLE_URL=${stack.oracleUrl}`]),
     ...(stack.relayerUrl === 'http://127.0.0.1:8090' ? [] : [`RWA_RELAYER_URL=${stack.relayerUrl}`]),
+    `RWA_RELAYER_TOKEN=${stack.relayerAdminToken}`,
   ];
   const rwa = (args: string) => `  npm run --silent rwa -- ${args}`;
   const acceptFile = join(examples, 'accept-spoke-a-request-1.json');
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     rwa(`post settlement --keystore ${shown(keystores.custodian!)} --chainId spoke-a --kind subscription --settlementRef CLI-${now} --investor ${DEMO_INVESTOR} --amount 5000000 --cashLegRef ${keccak256(stringToBytes(`wire CLI-${now}`))}`),
     rwa('status <id from the answer> --wait'),
     rwa(`holdings ${DEMO_INVESTOR}`),
+    rwa('dead-letters'),
     '',
     'Redeem on spoke-a: the investor locks 10 dUSTB (request 1), the custodian accepts it, the hub sets the stage, the',
     'custodian pays and the units burn:',

@@ -140,4 +140,16 @@ describe('rwa CLI against a devnet stack (child processes)', () => {
     expect(outsider.code).toBe(1);
     expect(json(outsider)).toMatchObject({ error: { code: 'refused', reason: 'NotIssuer' } });
   });
+
+  it("lists the relayer's dead letters and asks it to retry one with the operator token only", async () => {
+    const dead = await rwa(['dead-letters', '--json']);
+    expect(dead.code, dead.stderr).toBe(0);
+    expect(json(dead)).toEqual({ items: [] });
+    const wrong = await rwa(['retry', '1', '--json'], { RWA_RELAYER_TOKEN: 'x'.repeat(48) });
+    expect(wrong.code).toBe(1);
+    expect(json(wrong)).toMatchObject({ error: { reason: 'unauthorized', status: 401 } });
+    const notDead = await rwa(['retry', '1', '--json'], { RWA_RELAYER_TOKEN: stack.relayerAdminToken });
+    expect(notDead.code).toBe(1);
+    expect(json(notDead)).toMatchObject({ error: { reason: 'not_dead', field: 'jobId', status: 404 } });
+  });
 });
