@@ -5,7 +5,7 @@
  * nothing in production imports devnet, bench, e2e or testkit; no import cycles anywhere.
  */
 const TEST = '(\\.test\\.ts$|^testkit/)';
-const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|sdk|examples)/';
+const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|cli|sdk|examples)/';
 
 module.exports = {
   forbidden: [

@@ -71,6 +71,8 @@ export interface Stack {
   deploymentPath: string;
   oracleUrl: string;
   relayerUrl: string;
+  /** The relayer's RELAYER_ADMIN_TOKEN (operator routes: POST /v1/dead-letters/:jobId/retry), fresh per stack. */
+  relayerAdminToken: string;
   oracle: ChildProcess;
   relayer: ChildProcess;
   /** The signer process currently in each slot (empty without `signers`). */
@@ -233,7 +235,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       return o;
     };
     const oracle = await startOracle();
+    const relayerAdminToken = randomBytes(24).toString('hex');
     const relayerEnv = {
+      RELAYER_ADMIN_TOKEN: relayerAdminToken,
       RELAYER_DEPLOYMENT: deploymentPath,
       RELAYER_DB: join(opts.dataDir, 'relayer.sqlite'),
       RELAYER_PORT: String(relayerPort),
@@ -252,7 +256,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     };
     progress('starting the relayer');
     const relayer = await startRelayer();
-    return { chains, deployment, deploymentPath, oracleUrl, relayerUrl, oracle, relayer, signers, startOracle, startRelayer, startSigner, stop: stopAll };
+    return { chains, deployment, deploymentPath, oracleUrl, relayerUrl, relayerAdminToken, oracle, relayer, signers, startOracle, startRelayer, startSigner, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -9,11 +9,11 @@ import { join, relative } from 'node:path';
 import { startStack } from './stack.js';
 import { checkBlockTime } from './anvil.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from './demo.js';
-import { createPublicClient, createTestClient, http, keccak256, stringToBytes, toHex, type Address } from 'viem';
+import { createTestClient, http, keccak256, stringToBytes, toHex } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
-import { rwaReceiverAbi } from '../schemas/abi.js';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { signAcceptance, signFulfilment } from '../clients/custodian.js';
+import { DEV_KEYSTORE_PASSWORD, writeDevKeystores } from './cli-examples.js';
 
 /** Anvil's public test mnemonic: its account #3 is the demo investor, who signs its own redemption request. */
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -97,8 +97,17 @@ async function main(): Promise<void> {
   // request (id 1) are signed in advance; the oracle refuses a fulfilment of a request not accepted (422 not_accepted).
   const spokeA = d.chains.find((c) => c.name === 'spoke-a') ?? d.chains[d.chains.length - 1]!;
   const didHash = d.dids[0]!.didHash;
-  const module = await createPublicClient({ transport: http(spokeA.rpcUrl) }).readContract({ address: spokeA.receiver as Address, abi: rwaReceiverAbi, functionName: 'redemptions' });
   const investorKey = toHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!);
+  const keystores = writeDevKeystores(examples, { custodian: DEV_CUSTODIAN_KEY, holder: investorKey, issuer: DEV_ISSUER_KEY });
+  // The CLI reads data/deployment.json and the default ports unless told otherwise.
+  const rwaEnv = [
+    `RWA_KEYSTORE_PASSWORD=${DEV_KEYSTORE_PASSWORD}`,
+    ...(defaultDataDir ? [] : [`RWA_DEPLOYMENT=${shown(stack.deploymentPath)}`]),
+    ...(stack.oracleUrl === 'http://127.0.0.1:8080' ? [] : [`RWA_ORACLE_URL=${stack.oracleUrl}`]),
+    ...(stack.relayerUrl === 'http://127.0.0.1:8090' ? [] : [`RWA_RELAYER_URL=${stack.relayerUrl}`]),
+    `RWA_RELAYER_TOKEN=${stack.relayerAdminToken}`,
+  ];
+  const rwa = (args: string) => `  npm run --silent rwa -- ${args}`;
   const acceptFile = join(examples, 'accept-spoke-a-request-1.json');
   const acceptBody = await signAcceptance(DEV_CUSTODIAN_KEY, custodianDomainOf(d), {
     did: d.dids[0]!.did,
@@ -148,10 +157,18 @@ async function main(): Promise<void> {
     '',
     `  ${defaultDataDir ? '' : `DEPLOYMENT=${shown(stack.deploymentPath)} `}npm run --silent inspect -- ${DEMO_INVESTOR}`,
     '',
+    `Or sign and post with the CLI (docs/cli.md), from the dev custodian's keystore (DEV-ONLY keys; password "${DEV_KEYSTORE_PASSWORD}"):`,
+    '',
+    `  export ${rwaEnv.join(' ')}`,
+    rwa(`post settlement --keystore ${shown(keystores.custodian!)} --chainId spoke-a --kind subscription --settlementRef CLI-${now} --investor ${DEMO_INVESTOR} --amount 5000000 --cashLegRef ${keccak256(stringToBytes(`wire CLI-${now}`))}`),
+    rwa('status <id from the answer> --wait'),
+    rwa(`holdings ${DEMO_INVESTOR}`),
+    rwa('dead-letters'),
+    '',
     'Redeem on spoke-a: the investor locks 10 dUSTB (request 1), the custodian accepts it, the hub sets the stage, the',
     'custodian pays and the units burn:',
     '',
-    `  node scripts/foundry.mjs cast send ${module} 'requestRedeem(bytes32,uint256)' ${didHash} 10000000 --rpc-url ${spokeA.rpcUrl} --private-key ${investorKey}`,
+    rwa(`redeem request --keystore ${shown(keystores.holder!)} --chain ${spokeA.name} --amount 10000000`),
     `  curl -s ${stack.oracleUrl}/v1/dids/${d.dids[0]?.did}/redemptions`,
     `  curl -s -X POST ${stack.oracleUrl}/v1/redemptions/acceptances -H 'content-type: application/json' -d @${shown(acceptFile)}`,
     `  curl -s -X POST ${stack.oracleUrl}/v1/redemptions/fulfilments -H 'content-type: application/json' -d @${shown(fulfilFile)}`,
@@ -160,7 +177,7 @@ async function main(): Promise<void> {
     'the rule reaches spoke-b as a signed attestation, then each attestation to spoke-b travels three ways and applies',
     'on the second arrival (relayer: one delivery per transport; RELAYER_DISABLED_TRANSPORTS to take one out):',
     '',
-    `  node scripts/foundry.mjs cast send ${d.hub.registry} 'setTransportQuorum(bytes32,uint64,uint8,uint8)' ${didHash} ${spokeB.chainId} 2 7 --rpc-url ${hub.rpcUrl} --private-key ${DEV_ISSUER_KEY}`,
+    rwa(`quorum set --keystore ${shown(keystores.issuer!)} --chain ${spokeB.name} --k 2 --transports cctp,ccip,wormhole`),
     `  node scripts/foundry.mjs cast call ${spokeB.receiver} 'transportQuorumOf(bytes32)(uint8,uint8)' ${didHash} --rpc-url ${spokeB.rpcUrl}`,
     `  curl -s ${stack.relayerUrl}/v1/deliveries/<id of a spoke-b subscription>`,
     '',

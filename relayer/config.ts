@@ -29,6 +29,8 @@ export interface RelayerConfig {
   /** Pipelined delivery per chain: delivery tasks (transactions) in flight at most, and items per batch at most. */
   maxInFlight: number;
   maxBatch: number;
+  /** RELAYER_ADMIN_TOKEN: bearer token of the operator routes (POST /v1/dead-letters/:jobId/retry); absent: off. */
+  adminToken?: string;
 }
 
 /** RELAYER_DISABLED_TRANSPORTS: comma-separated transport names, empty or absent for none. */
@@ -41,6 +43,7 @@ export function parseDisabledTransports(value: string | undefined): Set<Transpor
 
 export { ConfigError } from '../common/config-error.js';
 import { ConfigError, tcpPort } from '../common/config-error.js';
+import { parseToken } from '../common/bearer.js';
 
 export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   const path = env.RELAYER_DEPLOYMENT ?? 'data/deployment.json';
@@ -99,7 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 1_000) throw new ConfigError('RELAYER_MAX_IN_FLIGHT: expected an integer from 1 to 1000');
   const maxBatch = Number(env.RELAYER_MAX_BATCH ?? '64');
   if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 1_000) throw new ConfigError('RELAYER_MAX_BATCH: expected an integer from 1 (no batches) to 1000');
+  const adminToken = parseToken(env.RELAYER_ADMIN_TOKEN);
+  if (typeof adminToken === 'object') throw new ConfigError(`RELAYER_ADMIN_TOKEN: ${adminToken.error}`);
   return {
+    ...(adminToken ? { adminToken } : {}),
     maxInFlight,
     maxBatch,
     disabledTransports,

@@ -6,6 +6,7 @@ import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { ChainBlock } from './worker.js';
 import { relayerOpenApi } from './openapi.js';
+import { bearerMatches } from '../common/bearer.js';
 
 /** What the relayer can carry to each chain, and which transports the operator disabled. */
 export interface TransportsView {
@@ -34,6 +35,8 @@ export function createStatusApp(
   transports: TransportsView = { disabled: [], chains: [] },
   blocked: (chainId: number) => ChainBlock | undefined = () => undefined,
   logger: Logger = pino({ level: 'silent' }),
+  /** RELAYER_ADMIN_TOKEN: the bearer token of the operator routes (retry); absent, they answer 403. */
+  admin: { token?: string; now?: () => number } = {},
 ): Hono {
   const app = createServiceApp({ name: 'relayer', logger, requestLog: 'debug' });
   app.get('/v1/deliveries/:attestationId', (c) => {
@@ -44,6 +47,17 @@ export function createStatusApp(
     return c.json({ attestationId: id, deliveries: jobs.map(jobView) });
   });
   app.get('/v1/dead-letters', (c) => c.json({ items: outbox.deadLetters().map((j) => ({ jobId: j.id, attestationId: j.attestationId, ...jobView(j) })) }));
+  // Operator: put a dead-lettered job back in the queue (after fixing its cause), with the admin bearer token.
+  app.post('/v1/dead-letters/:jobId/retry', (c) => {
+    if (!admin.token) return c.json({ error: { code: 'admin_disabled', message: 'operator routes are off: set RELAYER_ADMIN_TOKEN' } }, 403);
+    if (!bearerMatches(c.req.header('authorization'), admin.token)) return c.json({ error: { code: 'unauthorized', message: 'Authorization: Bearer <RELAYER_ADMIN_TOKEN> required', field: 'authorization' } }, 401);
+    const raw = c.req.param('jobId');
+    const jobId = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(jobId)) return c.json({ error: { code: 'invalid_id', message: 'job id must be a positive integer', field: 'jobId' } }, 400);
+    if (!outbox.retryDead(jobId, (admin.now ?? Date.now)())) return c.json({ error: { code: 'not_dead', message: `job ${jobId} is not a dead letter`, field: 'jobId' } }, 404);
+    logger.info({ jobId }, 'dead letter queued again by the operator');
+    return c.json({ jobId, state: 'pending' });
+  });
   // Per chain: a chain-wide block (RPC down, empty gas wallet, fee cap) and the deliveries waiting on the chain (a
   // DID whose cap is exhausted or whose asset is paused waits alone; the others go on).
   app.get('/v1/queues', (c) =>

@@ -64,6 +64,7 @@ Environment:
   RELAYER_DISABLED_TRANSPORTS transports not to use, comma-separated (cctp, ccip, wormhole): their jobs wait [none]
   RELAYER_MAX_IN_FLIGHT       delivery transactions in flight per chain at most (pipelined delivery) [16]
   RELAYER_MAX_BATCH           attestations per batched delivery at most, CCTP-style; 1: no batches [64]
+  RELAYER_ADMIN_TOKEN         bearer token of the operator route POST /v1/dead-letters/:jobId/retry (off when unset)
   LOG_LEVEL            pino level                                    [info]
 `;
 
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
     },
     (chainId) => blockedBy.get(chainId)?.blocked(),
     logger,
+    { token: config.adminToken },
   );
   for (const name of config.disabledTransports) metrics.transportDisabled.set({ transport: name }, 1);
   const { server, port } = await listen(app, config.host, config.port);
