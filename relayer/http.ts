@@ -25,6 +25,9 @@ const jobView = (j: Job) => ({
   confirmedAt: j.confirmedAt ? new Date(j.confirmedAt).toISOString() : null,
 });
 
+/** The most recent deliveries `GET /v1/recent` lists per chain. */
+export const MAX_RECENT = 100;
+
 /** Delivery status per attestation, chain and transport, dead letters, transports, health and metrics. */
 export function createStatusApp(
   outbox: Outbox,
@@ -42,7 +45,19 @@ export function createStatusApp(
     if (jobs.length === 0) return c.json({ error: { code: 'unknown_attestation', message: `no jobs for ${id}`, field: 'attestationId' } }, 404);
     return c.json({ attestationId: id, deliveries: jobs.map(jobView) });
   });
-  app.get('/v1/dead-letters', (c) => c.json({ items: outbox.deadLetters().map((j) => ({ jobId: j.id, attestationId: j.attestationId, ...jobView(j) })) }));
+  app.get('/v1/dead-letters', (c) => c.json({ items: outbox.deadLetters().map((j) => ({ jobId: j.id, attestationId: j.attestationId, did: j.did, kind: j.kind, ...jobView(j) })) }));
+  // Per chain, the last `limit` confirmed deliveries (newest first, oracle order) and the transport that carried each.
+  app.get('/v1/recent', (c) => {
+    const raw = c.req.query('limit') ?? '10';
+    const limit = /^[0-9]{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(limit >= 1 && limit <= MAX_RECENT)) return c.json({ error: { code: 'invalid_limit', message: `limit must be an integer 1..${MAX_RECENT}`, field: 'limit' } }, 400);
+    return c.json({
+      chains: chainIds.map((chainId) => ({
+        chainId,
+        deliveries: outbox.recent(chainId, limit).map((j) => ({ jobId: j.id, attestationId: j.attestationId, seq: j.seq, did: j.did, kind: j.kind, ...jobView(j) })),
+      })),
+    });
+  });
   // Per chain: a chain-wide block (RPC down, empty gas wallet, fee cap) and the deliveries waiting on the chain (a
   // DID whose cap is exhausted or whose asset is paused waits alone; the others go on).
   app.get('/v1/queues', (c) =>
