@@ -1,10 +1,10 @@
 /**
  * The import rules of the layout (README, "Architecture"), checked by `npm run check`:
- * schemas <- common <- core <- oracle | committee; relayer <- schemas, common; devnet, bench and e2e may use anything;
+ * schemas <- common <- core <- oracle | committee; relayer, status <- schemas, common; devnet, bench and e2e may use anything;
  * nothing in production imports devnet, bench, e2e or testkit; no import cycles anywhere.
  */
 const TEST = '(\\.test\\.ts$|^testkit/)';
-const PROD = '^(schemas|common|core|oracle|committee|relayer|clients)/';
+const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|status)/';
 
 module.exports = {
   forbidden: [
@@ -21,14 +21,14 @@ module.exports = {
       severity: 'error',
       comment: 'schemas/ is what every part shares: it depends on nothing of ours.',
       from: { path: '^schemas/', pathNot: TEST },
-      to: { path: '^(common|core|oracle|committee|relayer|clients|devnet|bench|e2e|testkit)/' },
+      to: { path: '^(common|core|oracle|committee|relayer|clients|status|devnet|bench|e2e|testkit)/' },
     },
     {
       name: 'common-is-plumbing',
       severity: 'error',
       comment: 'common/ is process plumbing: it may use schemas/ only.',
       from: { path: '^common/', pathNot: TEST },
-      to: { path: '^(core|oracle|committee|relayer|clients|devnet|bench|e2e|testkit)/' },
+      to: { path: '^(core|oracle|committee|relayer|clients|status|devnet|bench|e2e|testkit)/' },
     },
     {
       name: 'core-is-shared',
@@ -57,6 +57,13 @@ module.exports = {
       comment: 'The relayer reads the oracle through its feed and the chains; it shares only schemas/ and common/.',
       from: { path: '^relayer/', pathNot: TEST },
       to: { path: '^(core|oracle|committee)/' },
+    },
+    {
+      name: 'status-reads-through-apis',
+      severity: 'error',
+      comment: 'The status page reads the chains and the services over their APIs; it shares only schemas/ and common/.',
+      from: { path: '^status/', pathNot: TEST },
+      to: { path: '^(core|oracle|committee|relayer|clients)/' },
     },
   ],
   options: {
