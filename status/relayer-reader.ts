@@ -3,6 +3,7 @@
  * parsed at the edge: a relayer of another version that answers another shape is an error on the page, not a crash.
  */
 import { parserFor } from '../schemas/validate.js';
+import { RwaError } from '../common/errors.js';
 import type { OracleRead, RelayerDeadLetter, RelayerDelivery, RelayerQueue, RelayerRead } from './inputs.js';
 
 /** Recent deliveries asked per chain (over every DID). */
@@ -80,8 +81,11 @@ const parseRecent = parserFor<{ chains: { chainId: number; deliveries: RelayerDe
 const parseFeed = parserFor<{ items: unknown[] }>(feedSchema);
 
 /** A source answered something the page cannot use (unreachable, a non-200, or an unexpected shape). */
-export class SourceError extends Error {
+export class SourceError extends RwaError<'source_unavailable'> {
   override readonly name = 'SourceError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'source_unavailable', retryable: true, cause: options?.cause });
+  }
 }
 
 async function getJson<T>(url: string, parse: (input: unknown) => { ok: true; value: T } | { ok: false; issue: { field: string; message: string } }, timeoutMs: number): Promise<T> {
