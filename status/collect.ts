@@ -23,10 +23,17 @@ export interface CollectorOptions {
   now?: () => number;
 }
 
-const messageOf = (err: unknown): string => {
-  const m = err instanceof Error ? ((err as { shortMessage?: string }).shortMessage ?? err.message) : String(err);
-  return m.split('\n')[0] ?? m;
-};
+/**
+ * One line for the page and the log: viem's short message and the innermost cause (e.g. "HTTP request failed.
+ * (connect ECONNREFUSED 127.0.0.1:8547)"); viem's own message carries the request bodies and the whole ABI.
+ */
+export function messageOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const first = (e: Error) => ((e as { shortMessage?: string }).shortMessage ?? e.message).split('\n')[0] ?? '';
+  let inner: Error = err;
+  while (inner.cause instanceof Error) inner = inner.cause;
+  return inner === err ? first(err) : `${first(err)} (${first(inner)})`;
+}
 
 export class Collector {
   private readonly readers: Map<number, ChainReader>;
@@ -47,9 +54,11 @@ export class Collector {
     } catch (err) {
       this.o.metrics.sourceFailures.inc({ source });
       this.o.metrics.sourceUp.set({ source }, 0);
-      if (!this.failing.has(source)) this.log.warn({ source, err }, 'source unreadable');
+      const error = messageOf(err);
+      // The one line, not viem's error object (request bodies and ABIs); logged when the source starts failing.
+      if (!this.failing.has(source)) this.log.warn({ source, err: { message: error, type: err instanceof Error ? err.name : typeof err } }, 'source unreadable');
       this.failing.add(source);
-      return { ok: false, error: messageOf(err) };
+      return { ok: false, error };
     }
   }
 
