@@ -92,7 +92,7 @@ describe('status page in a real browser', () => {
     expect(await page.textContent('section[data-did] h2')).toBe(d.dids[0]!.did);
 
     const now = Math.floor(Date.now() / 1000);
-    const amounts = new Map(d.chains.map((c, i) => [c.name, BigInt(1 + i) * 1_000_000n]));
+    const amounts = new Map(d.chains.map((c, i) => [c.name, [1_000n, 2_500n, 7_000n][i % 3]! * 1_000_000n]));
     const ids = new Map<string, Hex>();
     for (const c of d.chains) {
       const body = await demoSubscription(d, c.chainId, `E2E-STATUS-${now}-${c.name}`, amounts.get(c.name)!, now);
