@@ -36,8 +36,10 @@ export async function startStatusServer(o: StatusServerOptions): Promise<StatusS
   const collector = new Collector({ deployment: o.deployment, relayerUrl: o.relayerUrl, ...(o.oracleUrl ? { oracleUrl: o.oracleUrl } : {}), timeoutMs: o.timeoutMs, logger: o.logger, metrics });
   // Each source's failure is already part of the view; a pass fails only on a bug, and is logged by the loop.
   const refresh = async () => {
+    const started = performance.now();
     const view = buildView(await collector.collect());
     metrics.lastRefresh.set(Date.parse(view.generatedAt) / 1000);
+    log.debug({ duration_ms: Math.round(performance.now() - started) }, 'view rebuilt');
     return view;
   };
   let view = await refresh();
