@@ -16,6 +16,9 @@ describe('status page app', () => {
     expect(html).not.toMatch(/\b(src|href)=/);
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/@import|url\(/);
+    // The inline script is a string here: at least it must parse (the browser test runs it).
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    expect(() => new Function(script)).not.toThrow();
   });
 
   it('answers the latest view on /v1/status, and 503 not_ready before the first', async () => {

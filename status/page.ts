@@ -3,6 +3,8 @@
  * GET /v1/status). The script polls the view every POLL_MS and redraws the tables from it with DOM calls (text only,
  * never innerHTML of data). Rows and cells carry data- attributes so a browser test can find them.
  */
+import { CAP_WARN_PCT } from './view.js';
+
 export const POLL_MS = 1000;
 
 const CSS = `
@@ -42,7 +44,7 @@ function row(r) {
   if (r.supply) {
     const pct = r.supply.usedPct;
     supply = $('div', {}, r.supply.total + ' / ' + r.supply.cap, r.supply.paused ? $('span', { class: 'bad' }, ' paused') : null,
-      $('div', { class: 'bar' + (pct !== null && pct >= 95 ? ' hi' : '') }, $('div', { style: 'width:' + Math.min(100, pct || 0) + '%' })),
+      $('div', { class: 'bar' + (pct !== null && pct >= ${CAP_WARN_PCT} ? ' hi' : '') }, $('div', { style: 'width:' + Math.min(100, pct || 0) + '%' })),
       $('div', { class: 'small' }, pct === null ? 'no cap' : pct + '% of cap'));
   }
   const stage = r.stage ? $('span', { class: r.stage.name === 'C' ? 'bad' : '' }, r.stage.name, r.stage.reason !== 'none' ? $('div', { class: 'small' }, r.stage.reason) : null) : '';
