@@ -1,11 +1,11 @@
 /**
  * The import rules of the layout (docs/architecture.md), checked by `npm run check`:
- * schemas <- common <- core <- oracle | committee; relayer <- schemas, common; devnet, bench and e2e may use anything;
+ * schemas <- common <- core <- oracle | committee; relayer, status <- schemas, common; devnet, bench and e2e may use anything;
  * sdk <- schemas, common; examples <- sdk only (they show what an integrator writes);
  * nothing in production imports devnet, bench, e2e or testkit; no import cycles anywhere.
  */
 const TEST = '(\\.test\\.ts$|^testkit/)';
-const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|cli|sdk|examples)/';
+const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|cli|sdk|examples|status)/';
 
 module.exports = {
   forbidden: [
@@ -22,14 +22,14 @@ module.exports = {
       severity: 'error',
       comment: 'schemas/ is what every part shares: it depends on nothing of ours.',
       from: { path: '^schemas/', pathNot: TEST },
-      to: { path: '^(common|core|oracle|committee|relayer|clients|devnet|bench|e2e|testkit)/' },
+      to: { path: '^(common|core|oracle|committee|relayer|clients|status|devnet|bench|e2e|testkit)/' },
     },
     {
       name: 'common-is-plumbing',
       severity: 'error',
       comment: 'common/ is process plumbing: it may use schemas/ only.',
       from: { path: '^common/', pathNot: TEST },
-      to: { path: '^(core|oracle|committee|relayer|clients|devnet|bench|e2e|testkit)/' },
+      to: { path: '^(core|oracle|committee|relayer|clients|status|devnet|bench|e2e|testkit)/' },
     },
     {
       name: 'core-is-shared',
@@ -73,6 +73,13 @@ module.exports = {
       comment: 'The examples show what an integrator writes: they import the SDK, not its internals or a service.',
       from: { path: '^examples/', pathNot: TEST },
       to: { path: '^(schemas|common|core|oracle|committee|relayer|clients|devnet|bench|e2e|testkit)/|^sdk/(?!index\\.ts$)' },
+    },
+    {
+      name: 'status-reads-through-apis',
+      severity: 'error',
+      comment: 'The status page reads the chains and the services over their APIs; it shares only schemas/ and common/.',
+      from: { path: '^status/', pathNot: TEST },
+      to: { path: '^(core|oracle|committee|relayer|clients)/' },
     },
   ],
   options: {

@@ -14,6 +14,8 @@ import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
 import { signAcceptance, signFulfilment } from '../clients/custodian.js';
 import { DEV_KEYSTORE_PASSWORD, writeDevKeystores } from './cli-examples.js';
+import { startStatusServer } from '../status/server.js';
+import { createLogger } from '../common/logger.js';
 
 /** Anvil's public test mnemonic: its account #3 is the demo investor, who signs its own redemption request. */
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -26,7 +28,8 @@ prints the examples, the demo DID's config (signed by governance), an issuer all
 custodian reserve report are attested and applied on every chain. State is written under data/ (recreated at each
 start, because the chains are fresh).
 
-Environment: DATA_DIR [data], ORACLE_PORT [8080], RELAYER_PORT [8090], ANVIL_PORTS [8545,8546,8547],
+Environment: DATA_DIR [data], ORACLE_PORT [8080], RELAYER_PORT [8090], STATUS_PORT [8070] (the status page),
+  ANVIL_PORTS [8545,8546,8547],
   SIGNERS [3] (committee signer processes; 0: the oracle holds the dev committee keys), SIGNER_PORTS [8101,8102,8103],
   BLOCK_TIME [0] (seconds between blocks once deployed, anvil interval mining; 0: a block per transaction),
   LOG_LEVEL [warn]
@@ -78,6 +81,20 @@ async function main(): Promise<void> {
   }
 
   const d = stack.deployment;
+  // The live status page, in this process (npm run status runs it on its own).
+  const status = await startStatusServer({
+    deployment: d,
+    relayerUrl: stack.relayerUrl,
+    oracleUrl: stack.oracleUrl,
+    host: '127.0.0.1',
+    port: Number(process.env.STATUS_PORT ?? 8070),
+    refreshMs: 1000,
+    timeoutMs: 3000,
+    logger: createLogger('status', process.env.LOG_LEVEL ?? 'warn'),
+  }).catch(async (err: unknown) => {
+    await stack.stop();
+    throw err;
+  });
   const now = Math.floor(Date.now() / 1000);
   const examples = join(dataDir, 'examples');
   mkdirSync(examples, { recursive: true });
@@ -146,6 +163,7 @@ async function main(): Promise<void> {
     ...(stack.signers.length === 0 ? ['  committee               held by the oracle (SIGNERS=0)'] : []),
     `  oracle                  ${stack.oracleUrl}   (OpenAPI: ${stack.oracleUrl}/openapi.json)`,
     `  relayer status          ${stack.relayerUrl}/v1/queues`,
+    `  status page             ${status.url}/`,
     `  state                   ${shown(dataDir)}/`,
     '',
     'Try it: the dev custodian has signed one subscription of 1,000 dUSTB per chain and a NAV of 1.0025:',
@@ -193,6 +211,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nstopping...\n');
+    await status.stop();
     await stack.stop();
     process.stdout.write('stopped\n');
     process.exit(0);

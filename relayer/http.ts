@@ -27,6 +27,9 @@ const jobView = (j: Job) => ({
   confirmedAt: j.confirmedAt ? new Date(j.confirmedAt).toISOString() : null,
 });
 
+/** The most recent deliveries `GET /v1/recent` lists per chain. */
+export const MAX_RECENT = 100;
+
 /** Delivery status per attestation, chain and transport, dead letters, transports, health, metrics and its OpenAPI document. */
 export function createStatusApp(
   outbox: Outbox,
@@ -46,7 +49,7 @@ export function createStatusApp(
     if (jobs.length === 0) return c.json({ error: { code: 'unknown_attestation', message: `no jobs for ${id}`, field: 'attestationId' } }, 404);
     return c.json({ attestationId: id, deliveries: jobs.map(jobView) });
   });
-  app.get('/v1/dead-letters', (c) => c.json({ items: outbox.deadLetters().map((j) => ({ jobId: j.id, attestationId: j.attestationId, ...jobView(j) })) }));
+  app.get('/v1/dead-letters', (c) => c.json({ items: outbox.deadLetters().map((j) => ({ jobId: j.id, attestationId: j.attestationId, did: j.did, kind: j.kind, ...jobView(j) })) }));
   // Operator: put a dead-lettered job back in the queue (after fixing its cause), with the admin bearer token.
   app.post('/v1/dead-letters/:jobId/retry', (c) => {
     if (!admin.token) return c.json({ error: { code: 'admin_disabled', message: 'operator routes are off: set RELAYER_ADMIN_TOKEN' } }, 403);
@@ -57,6 +60,18 @@ export function createStatusApp(
     if (!outbox.retryDead(jobId, (admin.now ?? Date.now)())) return c.json({ error: { code: 'not_dead', message: `job ${jobId} is not a dead letter`, field: 'jobId' } }, 404);
     logger.info({ jobId }, 'dead letter queued again by the operator');
     return c.json({ jobId, state: 'pending' });
+  });
+  // Per chain, the last `limit` confirmed deliveries (newest first, oracle order) and the transport that carried each.
+  app.get('/v1/recent', (c) => {
+    const raw = c.req.query('limit') ?? '10';
+    const limit = /^[0-9]{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(limit >= 1 && limit <= MAX_RECENT)) return c.json({ error: { code: 'invalid_limit', message: `limit must be an integer 1..${MAX_RECENT}`, field: 'limit' } }, 400);
+    return c.json({
+      chains: chainIds.map((chainId) => ({
+        chainId,
+        deliveries: outbox.recent(chainId, limit).map((j) => ({ jobId: j.id, attestationId: j.attestationId, seq: j.seq, did: j.did, kind: j.kind, ...jobView(j) })),
+      })),
+    });
   });
   // Per chain: a chain-wide block (RPC down, empty gas wallet, fee cap) and the deliveries waiting on the chain (a
   // DID whose cap is exhausted or whose asset is paused waits alone; the others go on).

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { foundryBinary } from './foundry.mjs';
+import { ensureChromium } from './browser.mjs';
 
 const root = join(import.meta.dirname, '..');
 chmodSync(join(root, 'scripts', 'solc.mjs'), 0o755);
@@ -15,6 +16,11 @@ for (const tool of ['anvil', 'forge', 'cast']) {
     process.exit(1);
   }
   console.log(`setup: ${r.stdout.split('\n')[0]}`);
+}
+const browserError = ensureChromium();
+if (browserError) {
+  console.error(`setup: ${browserError}`);
+  process.exit(1);
 }
 const build = spawnSync(foundryBinary('forge'), ['build', 'contracts/src'], { cwd: root, encoding: 'utf8' });
 if (build.status !== 0) {

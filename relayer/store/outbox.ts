@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, lte, min, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lte, min, ne, notInArray, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
 import { feedCursor, jobs, quorums } from './schema.js';
@@ -186,6 +186,14 @@ export class Outbox {
 
   dueBefore(chainId: number, now: number): Job[] {
     return this.db.select().from(jobs).where(and(eq(jobs.chainId, chainId), eq(jobs.state, 'pending'), lte(jobs.nextAttemptAt, now))).all();
+  }
+
+  /**
+   * The chain's last `limit` confirmed jobs, newest first in oracle order (seq): the status page's recent deliveries.
+   * Ordered by seq, not by confirmation time, so the (chain, state, seq) index answers it without a sort.
+   */
+  recent(chainId: number, limit: number): Job[] {
+    return this.db.select().from(jobs).where(and(eq(jobs.chainId, chainId), eq(jobs.state, 'confirmed'))).orderBy(desc(jobs.seq), desc(jobs.id)).limit(limit).all();
   }
 
   deadLetters(): Job[] {
