@@ -18,6 +18,26 @@ export function relayerOpenApi() {
         },
       },
       '/v1/dead-letters': { get: { summary: 'Jobs dead-lettered, with their reason; `tsx relayer/main.ts retry-dead <jobId>` re-queues one', responses: { '200': json('{ items }') } } },
+      '/v1/dead-letters/{jobId}/retry': {
+        post: {
+          summary: 'Operator: put a dead-lettered job back in the queue (after fixing its cause); `Authorization: Bearer <RELAYER_ADMIN_TOKEN>`',
+          parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: {
+            '200': json('{ jobId, state: "pending" }'),
+            '400': errorResponse('not a positive integer (invalid_id)'),
+            '401': errorResponse('missing or wrong bearer token (unauthorized)'),
+            '403': errorResponse('RELAYER_ADMIN_TOKEN is not set (admin_disabled)'),
+            '404': errorResponse('the job is not a dead letter (not_dead)'),
+          },
+        },
+      },
+      '/v1/recent': {
+        get: {
+          summary: "Per chain, the last confirmed deliveries (newest first, oracle order) with the transport that carried each",
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } }],
+          responses: { '200': json('{ chains: [{ chainId, deliveries }] }'), '400': errorResponse('limit outside 1..100 (invalid_limit)') },
+        },
+      },
       '/v1/queues': {
         get: {
           summary: 'Per chain: queue depth, parked jobs, a chain-wide block (RPC down, empty gas wallet, fee cap) and the deliveries waiting after a failure; and the feed cursor',

@@ -10,13 +10,6 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 
-/**
- * Pages other helpers of issue 22 write in parallel, linked from the README before they exist in this branch: a
- * missing one is allowed; one that exists is checked like any other. Empty this list once they are merged.
- */
-export const WRITTEN_IN_PARALLEL: readonly string[] = ['docs/cli.md', 'docs/sdk.md', 'docs/status-page.md', 'docs/feeds.md', 'docs/batches.md', 'examples/read-nav.ts'];
-/** npm scripts other helpers of issue 22 add in parallel (the CLI), allowed while absent. Empty once merged. */
-export const SCRIPTS_IN_PARALLEL: readonly string[] = ['rwa'];
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
 const URL_PATTERN = /\bhttps?:\/\/([^/\s:)`'"<>\]]+)[^\s)`'"<>\]]*/g;
@@ -59,7 +52,7 @@ export function anchorsOf(markdown: string): Set<string> {
 }
 
 /** Problems of one Markdown file at `path` (relative to `base`, '/' separated) with its text. */
-export function checkMarkdown(base: string, path: string, text: string, parallel: readonly string[] = WRITTEN_IN_PARALLEL, scripts: ReadonlySet<string> = npmScripts(base)): DocProblem[] {
+export function checkMarkdown(base: string, path: string, text: string, scripts: ReadonlySet<string> = npmScripts(base)): DocProblem[] {
   const problems: DocProblem[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
@@ -67,7 +60,7 @@ export function checkMarkdown(base: string, path: string, text: string, parallel
       if (!scripts.has(m[1]!)) problems.push({ file: path, line: i + 1, message: `no npm script ${m[1]} in package.json: ${m[0]}` });
     }
     for (const m of line.matchAll(RUN_FILE)) {
-      if (!existsSync(join(base, m[1]!)) && !parallel.includes(m[1]!)) problems.push({ file: path, line: i + 1, message: `runs a missing file: ${m[0]}` });
+      if (!existsSync(join(base, m[1]!))) problems.push({ file: path, line: i + 1, message: `runs a missing file: ${m[0]}` });
     }
     for (const m of line.matchAll(URL_PATTERN)) {
       if (!LOCAL_HOSTS.has(m[1]!.toLowerCase())) problems.push({ file: path, line: i + 1, message: `link outside the repository: ${m[0]}` });
@@ -79,7 +72,7 @@ export function checkMarkdown(base: string, path: string, text: string, parallel
       const resolved = file === '' ? path : normalize(join(dirname(path), file)).split(sep).join('/');
       const full = join(base, resolved);
       if (!existsSync(full)) {
-        if (!parallel.includes(resolved)) problems.push({ file: path, line: i + 1, message: `link to a missing file: ${target}` });
+        problems.push({ file: path, line: i + 1, message: `link to a missing file: ${target}` });
         continue;
       }
       if (anchor !== undefined && resolved.endsWith('.md') && !anchorsOf(readFileSync(full, 'utf8')).has(anchor)) {
@@ -90,11 +83,11 @@ export function checkMarkdown(base: string, path: string, text: string, parallel
   return problems;
 }
 
-/** The package's npm scripts, and those other helpers add in parallel. */
-export function npmScripts(base: string, parallel: readonly string[] = SCRIPTS_IN_PARALLEL): Set<string> {
+/** The package's npm scripts. */
+export function npmScripts(base: string): Set<string> {
   const pkg = join(base, 'package.json');
   const scripts = existsSync(pkg) ? Object.keys((JSON.parse(readFileSync(pkg, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {}) : [];
-  return new Set([...scripts, ...parallel]);
+  return new Set(scripts);
 }
 
 function* markdownUnder(dir: string): Generator<string> {
@@ -107,10 +100,10 @@ function* markdownUnder(dir: string): Generator<string> {
 }
 
 /** README.md and every Markdown file under docs/ of the tree at `base`. */
-export function checkDocs(base: string, parallel: readonly string[] = WRITTEN_IN_PARALLEL, parallelScripts: readonly string[] = SCRIPTS_IN_PARALLEL): DocProblem[] {
+export function checkDocs(base: string): DocProblem[] {
   const files = [join(base, 'README.md'), ...markdownUnder(join(base, 'docs'))].filter((f) => existsSync(f));
-  const scripts = npmScripts(base, parallelScripts);
-  return files.flatMap((f) => checkMarkdown(base, relative(base, f).split(sep).join('/'), readFileSync(f, 'utf8'), parallel, scripts));
+  const scripts = npmScripts(base);
+  return files.flatMap((f) => checkMarkdown(base, relative(base, f).split(sep).join('/'), readFileSync(f, 'utf8'), scripts));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
