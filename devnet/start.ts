@@ -11,7 +11,7 @@ import { checkBlockTime } from './anvil.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from './demo.js';
 import { createTestClient, http, keccak256, stringToBytes, toHex } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
-import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
+import { DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../schemas/dev-keys.js';
 import { signAcceptance, signFulfilment } from '../clients/custodian.js';
 import { DEV_KEYSTORE_PASSWORD, writeDevKeystores } from './cli-examples.js';
 import { startStatusServer } from '../status/server.js';
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const spokeA = d.chains.find((c) => c.name === 'spoke-a') ?? d.chains[d.chains.length - 1]!;
   const didHash = d.dids[0]!.didHash;
   const investorKey = toHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!);
-  const keystores = writeDevKeystores(examples, { custodian: DEV_CUSTODIAN_KEY, holder: investorKey, issuer: DEV_ISSUER_KEY });
+  const keystores = writeDevKeystores(examples, { custodian: DEV_CUSTODIAN_KEY, 'nav-publisher': DEV_NAV_PUBLISHER_KEY, holder: investorKey, issuer: DEV_ISSUER_KEY });
   // The CLI reads data/deployment.json and the default ports unless told otherwise.
   const rwaEnv = [
     `RWA_KEYSTORE_PASSWORD=${DEV_KEYSTORE_PASSWORD}`,
