@@ -164,7 +164,7 @@ export async function connectCcipLane(src: CcipChain, dst: CcipChain, committee:
         destChainConfig: {
           isEnabled: true,
           maxDataBytes: 30_000,
-          maxPerMsgGasLimit: 3_000_000,
+          maxPerMsgGasLimit: 4_000_000,
           destGasOverhead: 300_000,
           destGasPerPayloadByteBase: 16,
           chainFamilySelector: CHAIN_FAMILY_SELECTOR_EVM,

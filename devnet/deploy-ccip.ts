@@ -8,8 +8,12 @@ import { buildCcipArtifacts, connectCcipLane, deployCcipChain, deployRwaCcipAdap
 /** Local CCIP chain selectors: 4_100_000_000 + EVM chain id (real networks use Chainlink's published selectors). */
 export const localSelector = (chainId: number) => ccipChainSelector(4_100_000_000n + BigInt(chainId));
 
-/** Gas the destination gives RwaCcipReceiver.ccipReceive: a DID's first config deploys its token and NAV feed (~2 M). */
-const CCIP_RECEIVE_GAS = 2_500_000;
+/**
+ * Gas the destination gives RwaCcipReceiver.ccipReceive: a DID's first config deploys its token and NAV feed (about
+ * 2.7 M since the feed carries the V2 interface and its freshness view), so the local lane allows 4 M per message.
+ * Public CCIP lanes cap a message near 3 M: there, bring a DID up over CCTP-style or raise the lane's limit.
+ */
+const CCIP_RECEIVE_GAS = 3_500_000;
 
 /**
  * Puts a real CCIP 2.0 lane hub -> spoke in front of the named spokes; those in `ccipByDefault` are delivered over

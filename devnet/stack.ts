@@ -109,7 +109,7 @@ export async function startService(entry: string, env: NodeJS.ProcessEnv, health
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  if (output === 'inherit') {
+  if (output === 'inherit' || process.env.E2E_DEBUG_LOGS) {
     child.stdout?.pipe(process.stdout);
     child.stderr?.pipe(process.stderr);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { concat, encodeAbiParameters, encodeEventTopics, encodePacked, keccak256, recoverAddress, size, sliceHex, type Address, type Hex, type Log } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { offRampAbi, onRampAbi } from '../../../schemas/abi.js';
-import { buildCommitteeVerifierResults, CcipExecutorError, decodeMessageV1Header, EXECUTE_TX_OVERHEAD_GAS, executeTxGas, parseCcipMessagesSent, parseExecutionOutcomes, type CcipMessageId } from './executor.js';
+import { buildCommitteeVerifierResults, CcipExecutorError, decodeMessageV1Header, EXECUTE_TX_OVERHEAD_GAS, executeTxGas, withheldByCallLevels, parseCcipMessagesSent, parseExecutionOutcomes, type CcipMessageId } from './executor.js';
 
 const TAG: Hex = '0x12345678';
 const KEYS: readonly Hex[] = [1n, 2n, 3n].map((i) => keccak256(encodePacked(['string', 'uint256'], ['ccip executor test key', i])));
@@ -119,8 +119,9 @@ describe('executeTxGas', () => {
     [0, 478_896n],
     [300_000, 478_896n],
     [500_000, 678_896n],
-  ])('with gasLimitOverride %i sends executionGasLimit + extra + overhead', (override, base) => {
-    expect(executeTxGas(header, override)).toBe(base + EXECUTE_TX_OVERHEAD_GAS);
+  ])('with gasLimitOverride %i sends executionGasLimit + extra, what the call levels withhold, and overhead', (override, base) => {
+    expect(executeTxGas(header, override)).toBe(base + base / 32n + EXECUTE_TX_OVERHEAD_GAS);
+    expect(withheldByCallLevels(base)).toBe(base / 32n);
   });
 
   it('refuses an override below the message gas limit (the OffRamp would revert)', () => {

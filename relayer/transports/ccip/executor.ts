@@ -181,9 +181,11 @@ export interface ExecuteRequest {
 
 /**
  * Gas above the message's own executionGasLimit for one OffRamp.execute transaction: intrinsic gas, calldata, the
- * OffRamp's state and event bookkeeping, and what the 63/64 rule withholds around the exact-gas receiver call.
+ * OffRamp's state and event bookkeeping. On top of it, what the 63/64 rule withholds at each call level down to the
+ * exact-gas receiver call: 1/32 of the execution gas (two levels), which matters for a multi-million receive limit.
  */
 export const EXECUTE_TX_OVERHEAD_GAS = 150_000n;
+export const withheldByCallLevels = (executionGas: bigint): bigint => executionGas / 32n;
 
 /**
  * The gas limit to send OffRamp.execute with. Never leave it to eth_estimateGas: execute catches a failing receiver
@@ -196,7 +198,8 @@ export function executeTxGas(header: Pick<MessageV1Header, 'executionGasLimit' |
     throw new CcipExecutorError(`gasLimitOverride ${gasLimitOverride} below the message's ${header.ccipReceiveGasLimit}`, false);
   }
   const extra = gasLimitOverride === 0 ? 0 : gasLimitOverride - header.ccipReceiveGasLimit;
-  return BigInt(header.executionGasLimit + extra) + EXECUTE_TX_OVERHEAD_GAS;
+  const execution = BigInt(header.executionGasLimit + extra);
+  return execution + withheldByCallLevels(execution) + EXECUTE_TX_OVERHEAD_GAS;
 }
 
 /** Submits OffRamp.execute (permissionless) and returns the transaction hash once the node accepted it. */
