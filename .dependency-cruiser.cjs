@@ -1,10 +1,10 @@
 /**
  * The import rules of the layout (README, "Architecture"), checked by `npm run check`:
- * schemas <- common <- core <- oracle | committee; relayer <- schemas, common; devnet, bench and e2e may use anything;
+ * schemas <- common <- core <- oracle | committee; relayer <- schemas, common; liquidity <- schemas, common; devnet, bench and e2e may use anything;
  * nothing in production imports devnet, bench, e2e or testkit; no import cycles anywhere.
  */
 const TEST = '(\\.test\\.ts$|^testkit/)';
-const PROD = '^(schemas|common|core|oracle|committee|relayer|clients)/';
+const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|liquidity)/';
 
 module.exports = {
   forbidden: [
@@ -57,6 +57,13 @@ module.exports = {
       comment: 'The relayer reads the oracle through its feed and the chains; it shares only schemas/ and common/.',
       from: { path: '^relayer/', pathNot: TEST },
       to: { path: '^(core|oracle|committee)/' },
+    },
+    {
+      name: 'liquidity-is-pure',
+      severity: 'error',
+      comment: 'liquidity/ (LCR, bands, stress tests) is pure computation: it may use schemas/ and common/ only.',
+      from: { path: '^liquidity/', pathNot: TEST },
+      to: { path: '^(core|oracle|committee|relayer|clients|devnet|bench|e2e|testkit)/' },
     },
   ],
   options: {

@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{schemas,core,oracle,committee,relayer,common,clients,devnet,bench,testkit,e2e/lib,scripts}/**/*.test.ts'],
+          include: ['{schemas,core,oracle,committee,relayer,common,clients,liquidity,devnet,bench,testkit,e2e/lib,scripts}/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },
