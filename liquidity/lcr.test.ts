@@ -11,7 +11,7 @@ const M = 1_000_000n;
  *
  *   bucket                     amount     haircut  days  liquid in 7 days   liquid in 30 days
  *   cash                        7.8M        0%       0        7.8M               7.8M
- *   T-bills <= 1 week          30.0M        3%       5       29.1M              29.1M
+ *   T-bills <= 1 week          30.0M        3%       1       29.1M              29.1M
  *   T-bills 2-4 weeks          18.4375M     4%      20        0                 17.7M
  *   other (corporate, 90d)     43.7625M    15%      90        0                  0
  *   pool                      100.0M                         36.9M              54.6M
@@ -21,7 +21,7 @@ const M = 1_000_000n;
  */
 const TBILL_FUND: LiquidBucket[] = [
   { kind: 'cash', amount: 7_800_000n, haircutBps: 0, daysToCash: 0 },
-  { kind: 'tbill', amount: 30n * M, haircutBps: 300, daysToCash: 5 },
+  { kind: 'tbill', amount: 30n * M, haircutBps: 300, daysToCash: 1 },
   { kind: 'tbill', amount: 18_437_500n, haircutBps: 400, daysToCash: 20 },
   { kind: 'other', amount: 43_762_500n, haircutBps: 1_500, daysToCash: 90 },
 ];
