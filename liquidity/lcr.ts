@@ -1,25 +1,5 @@
 import { bps, days, nonNegative } from './errors.js';
 
-/**
- * The liquidity coverage ratio (LCR) of an asset pool over a horizon of H days:
- *
- * ```
- *           sum over buckets b with daysToCash_b <= H of  floor(amount_b * (10_000 - haircutBps_b) / 10_000)
- * LCR   =   ------------------------------------------------------------------------------------------------
- *                       openRequests + floor(stressRateBps * poolValue / 10_000)
- *
- * lcrBps = floor(10_000 * liquid / outflows)          (10_000 bps = 100%)
- * ```
- *
- * - liquid assets: each bucket (cash, T-bills, other) counts at its value after its haircut, and only if it can be
- *   turned into cash within the horizon (`daysToCash <= horizonDays`); a bucket that needs longer counts zero.
- * - projected net outflows over the horizon: the open redemption requests plus the policy's stress rate times the pool.
- * - arithmetic: bigint end to end, amounts in the pool's smallest unit; every division rounds down (floor), each
- *   bucket's haircut on its own, so the ratio is never overstated by rounding.
- * - no outflow (zero open requests and a zero stress rate or empty pool): `lcrBps` is `null`, read as "covered
- *   without limit" (the bands map it to stage A).
- * - a negative amount, a bps share outside 0..10_000 or a negative day count throws LiquidityInputError naming the field.
- */
 export type BucketKind = 'cash' | 'tbill' | 'other';
 
 export interface LiquidBucket {
@@ -63,6 +43,26 @@ export function liquidValue(bucket: LiquidBucket, horizonDays: number, field = '
   return (amount * (BPS - haircut)) / BPS;
 }
 
+/**
+ * The liquidity coverage ratio (LCR) of an asset pool over a horizon of H days:
+ *
+ * ```
+ *           sum over buckets b with daysToCash_b <= H of  floor(amount_b * (10_000 - haircutBps_b) / 10_000)
+ * LCR   =   ------------------------------------------------------------------------------------------------
+ *                       openRequests + floor(stressRateBps * poolValue / 10_000)
+ *
+ * lcrBps = floor(10_000 * liquid / outflows)          (10_000 bps = 100%)
+ * ```
+ *
+ * - liquid assets: each bucket (cash, T-bills, other) counts at its value after its haircut, and only if it can be
+ *   turned into cash within the horizon (`daysToCash <= horizonDays`); a bucket that needs longer counts zero.
+ * - projected net outflows over the horizon: the open redemption requests plus the policy's stress rate times the pool.
+ * - arithmetic: bigint end to end, amounts in the pool's smallest unit; every division rounds down (floor), each
+ *   bucket's haircut on its own, so the ratio is never overstated by rounding.
+ * - no outflow (zero open requests and a zero stress rate or empty pool): `lcrBps` is `null`, read as "covered
+ *   without limit" (the bands map it to stage A).
+ * - a negative amount, a bps share outside 0..10_000 or a negative day count throws LiquidityInputError naming the field.
+ */
 export function computeLcr(input: LcrInput): LcrResult {
   const horizon = days('horizonDays', input.horizonDays);
   const open = nonNegative('openRequests', input.openRequests);
