@@ -34,7 +34,8 @@ describe('reportChart', () => {
 
   it('puts 100% and an unbounded LCR where the axis says (top 150%, plot 280 px from y=40)', () => {
     // y(bps) = 40 + 280 - bps / 15_000 * 280: 100% -> 133.3; unbounded -> the top, 40.0
+    // x(day) = 60 + (day + 0.5) * 740 / 3 (3 days, each the middle of its stage cell): 183.3, 430.0, 676.7
     expect(svg).toContain('y1="133.3" y2="133.3" stroke="#e0a526"');
-    expect(svg).toMatch(/<polyline points="60\.0,[\d.]+ 430\.0,[\d.]+ 800\.0,40\.0"/);
+    expect(svg).toMatch(/<polyline points="183\.3,[\d.]+ 430\.0,[\d.]+ 676\.7,40\.0"/);
   });
 });

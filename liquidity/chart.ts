@@ -1,7 +1,7 @@
 import type { StressReport } from './montecarlo.js';
 
 const W = 820;
-const H = 420;
+const H = 440;
 const LEFT = 60;
 const RIGHT = 20;
 const TOP = 40;
@@ -19,7 +19,9 @@ export function reportChart(r: StressReport, bands: { stageBBelowBps: number; st
   const finite = r.byDay.flatMap((d) => [d.lcrBps.p95, d.lcrBps.p50]).filter((v): v is number => v !== null);
   const top = Math.min(30_000, Math.max(15_000, Math.ceil(Math.max(0, ...finite) / 2_500) * 2_500));
   const plotW = W - LEFT - RIGHT;
-  const x = (day: number): number => LEFT + (r.days === 0 ? 0 : (day / r.days) * plotW);
+  const cell = plotW / (r.days + 1);
+  /** Day d is drawn at the middle of its cell in the stage strip, so the lines and the strip line up. */
+  const x = (day: number): number => LEFT + (day + 0.5) * cell;
   const y = (bps: number | null): number => TOP + PLOT_H - (Math.min(bps ?? top, top) / top) * PLOT_H;
   const pt = (day: number, bps: number | null): string => `${x(day).toFixed(1)},${y(bps).toFixed(1)}`;
   const upper = r.byDay.map((d) => pt(d.day, d.lcrBps.p95));
@@ -48,7 +50,6 @@ export function reportChart(r: StressReport, bands: { stageBBelowBps: number; st
   const tick = Math.max(1, Math.ceil(r.days / 15));
   for (let d = 0; d <= r.days; d += tick) out.push(`<text x="${x(d).toFixed(1)}" y="${TOP + PLOT_H + 16}" text-anchor="middle">${d}</text>`);
   out.push(`<text x="${W - RIGHT}" y="${TOP + PLOT_H + 30}" text-anchor="end">day</text>`);
-  const cell = plotW / (r.days + 1);
   out.push(`<text x="${LEFT - 6}" y="${STRIP_Y + 15}" text-anchor="end">stage</text>`);
   for (const d of r.byDay) {
     const cx = LEFT + d.day * cell;
@@ -56,7 +57,8 @@ export function reportChart(r: StressReport, bands: { stageBBelowBps: number; st
     if (cell >= 12) out.push(`<text x="${(cx + cell / 2).toFixed(1)}" y="${STRIP_Y + 15}" text-anchor="middle" fill="#ffffff">${d.stage}</text>`);
   }
   const gap = r.breakDay === null ? 'no cash gap in any run' : `cash gap in ${(r.breakProbability * 100).toFixed(1)}% of runs, median breaking day ${r.breakDay.p50}`;
-  out.push(`<text x="${LEFT}" y="${STRIP_Y + STRIP_H + 20}">${gap}; stage strip: the median run's stage (A green, B amber, C red)</text>`);
+  out.push(`<text x="${LEFT}" y="${STRIP_Y + STRIP_H + 20}">${gap}; strip: the median run's stage (A green, B amber, C red)</text>`);
+  out.push(`<text x="${LEFT}" y="${STRIP_Y + STRIP_H + 36}" fill="#666666">an LCR above the axis, or unbounded (no outflow left in the horizon), is drawn at the top</text>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
