@@ -1,11 +1,11 @@
 /**
  * The import rules of the layout (docs/architecture.md), checked by `npm run check`:
- * schemas <- common <- core <- oracle | committee; relayer, status <- schemas, common; devnet, bench and e2e may use anything;
+ * schemas <- common <- core <- oracle | committee; relayer, status, liquidity <- schemas, common; devnet, bench and e2e may use anything;
  * sdk <- schemas, common; examples <- sdk only (they show what an integrator writes);
  * nothing in production imports devnet, bench, e2e or testkit; no import cycles anywhere.
  */
 const TEST = '(\\.test\\.ts$|^testkit/)';
-const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|cli|sdk|examples|status)/';
+const PROD = '^(schemas|common|core|oracle|committee|relayer|clients|cli|sdk|examples|status|liquidity)/';
 
 module.exports = {
   forbidden: [
@@ -80,6 +80,13 @@ module.exports = {
       comment: 'The status page reads the chains and the services over their APIs; it shares only schemas/ and common/.',
       from: { path: '^status/', pathNot: TEST },
       to: { path: '^(core|oracle|committee|relayer|clients)/' },
+    },
+    {
+      name: 'liquidity-is-pure',
+      severity: 'error',
+      comment: 'liquidity/ (LCR, bands, stress tests) is pure computation: it may use schemas/ and common/ only.',
+      from: { path: '^liquidity/', pathNot: TEST },
+      to: { path: '^(core|oracle|committee|relayer|clients|devnet|bench|e2e|testkit)/' },
     },
   ],
   options: {

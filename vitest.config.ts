@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{cli,schemas,core,oracle,committee,relayer,common,clients,sdk,status,devnet,bench,testkit,e2e/lib,scripts}/**/*.test.ts'],
+          include: ['{cli,schemas,core,oracle,committee,relayer,common,clients,sdk,status,liquidity,devnet,bench,testkit,e2e/lib,scripts}/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -1,0 +1,59 @@
+/** The command line of `npm run stress`: parsed here, at the edge; a UsageError is exit code 2. */
+export interface StressArgs {
+  scenarioPath: string;
+  runs: number;
+  seed: number;
+  json: boolean;
+  outDir: string;
+}
+
+export type ParsedArgs = { kind: 'help' } | { kind: 'run'; args: StressArgs };
+
+export const USAGE = `usage: npm run stress -- <scenario.json> [--runs N] [--seed S] [--json] [--out DIR]
+
+Runs a seeded Monte Carlo liquidity stress test of the pool the scenario describes (docs/liquidity.md) and prints
+the LCR distribution, the breaking point and the stage the policy sets each day.
+
+  <scenario.json>  the scenario (schema: liquidity/scenario.ts; examples: liquidity/scenarios/)
+  --runs N         number of runs, 1..100000 (default 1000)
+  --seed S         seed of the generator, an integer 0..4294967295 (default 1); same seed, same report
+  --json           print the report as JSON instead of the table
+  --out DIR        where to write <scenario>.json and <scenario>.svg (default ./stress-report)
+  --help           this text
+
+Exit codes: 0 done, 1 unexpected failure, 2 bad usage or an invalid scenario (the message names the field).`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseStressArgs(argv: readonly string[]): ParsedArgs {
+  const args: Partial<StressArgs> & { json: boolean } = { json: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--help' || a === '-h') return { kind: 'help' };
+    else if (a === '--json') args.json = true;
+    else if (a === '--runs') args.runs = integer('--runs', value(), 1, 100_000);
+    else if (a === '--seed') args.seed = integer('--seed', value(), 0, 4_294_967_295);
+    else if (a === '--out') args.outDir = value();
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else positional.push(a);
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'a scenario file is required' : 'exactly one scenario file, please');
+  return {
+    kind: 'run',
+    args: { scenarioPath: positional[0]!, runs: args.runs ?? 1_000, seed: args.seed ?? 1, json: args.json, outDir: args.outDir ?? 'stress-report' },
+  };
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag}: expected an integer from ${min} to ${max}`);
+  return n;
+}

@@ -1,0 +1,74 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { reportChart } from './chart.js';
+import { LiquidityInputError } from './errors.js';
+import { runMonteCarlo, type StressReport } from './montecarlo.js';
+import { reportTable } from './report-table.js';
+import { bandsOf, parseScenario, type Scenario } from './scenario.js';
+import { parseStressArgs, USAGE, UsageError } from './stress-args.js';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Runs at or above this count report progress on stderr, every tenth of the way. */
+const PROGRESS_FROM = 1_000;
+
+/** `npm run stress -- scenario.json [...]`: returns the exit code (0 done, 1 unexpected, 2 usage or bad scenario). */
+export function stressMain(argv: readonly string[], io: Io): number {
+  let parsed;
+  let scenario: Scenario;
+  try {
+    parsed = parseStressArgs(argv);
+    if (parsed.kind === 'help') {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
+    scenario = parseScenario(readJson(parsed.args.scenarioPath));
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof LiquidityInputError) {
+      io.err(`stress: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
+      return 2;
+    }
+    throw err;
+  }
+  const { runs, seed, json, outDir } = parsed.args;
+  const step = Math.max(1, Math.ceil(runs / 10));
+  const started = Date.now();
+  const report: StressReport = runMonteCarlo(scenario, {
+    runs,
+    seed,
+    onProgress: (done) => {
+      if (runs >= PROGRESS_FROM && (done % step === 0 || done === runs)) io.err(`stress: ${done}/${runs} runs (${Date.now() - started} ms)\n`);
+    },
+  });
+  mkdirSync(outDir, { recursive: true });
+  const jsonPath = join(outDir, `${scenario.name}.json`);
+  const svgPath = join(outDir, `${scenario.name}.svg`);
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(svgPath, reportChart(report, bandsOf(scenario)));
+  io.out(json ? `${JSON.stringify(report, null, 2)}\n` : reportTable(report));
+  io.err(`stress: wrote ${jsonPath} and ${svgPath}\n`);
+  return 0;
+}
+
+/** Read and parse a JSON file; a missing or malformed file is the caller's input error, naming the path. */
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`${path} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = stressMain(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+}
