@@ -8,6 +8,7 @@ import { onChain, publicClientOf } from './chain.js';
 import { UnreachableError, UsageError } from './errors.js';
 import { KEYSTORE_FLAG, signerOf } from './signer.js';
 import { sendCall } from './tx.js';
+import { pollUntil } from './poll.js';
 
 /** The hub chain (where the DID registry lives), as a deployed chain. */
 function hubOf(ctx: Context): DeployedChain {
@@ -36,13 +37,10 @@ const namesOf = (mask: number) => TRANSPORT_NAMES.filter((_, i) => (mask >> i) &
 /** Waits until `chain` shows the rule (it arrives there as an attestation), or throws UnreachableError at the deadline. */
 async function waitForRule(chain: DeployedChain, did: `0x${string}`, k: number, mask: number, timeoutMs: number): Promise<void> {
   const pub = publicClientOf(chain);
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 100; ; delay = Math.min(1000, delay * 2)) {
-    const [appliedK, appliedMask] = await onChain(chain, 'reading the transport quorum', () => pub.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'transportQuorumOf', args: [did] }));
-    if (appliedK === k && appliedMask === mask) return;
-    if (Date.now() > deadline) throw new UnreachableError(`the ${k}-of-${namesOf(mask)} rule did not apply on ${chain.name} within ${timeoutMs / 1000} s`, chain.name);
-    await new Promise((r) => setTimeout(r, delay));
-  }
+  const read = () => onChain(chain, 'reading the transport quorum', () => pub.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'transportQuorumOf', args: [did] }));
+  await pollUntil(read, ([appliedK, appliedMask]) => appliedK === k && appliedMask === mask, timeoutMs, () => {
+    throw new UnreachableError(`the ${k}-of-${namesOf(mask)} rule did not apply on ${chain.name} within ${timeoutMs / 1000} s`, chain.name);
+  });
 }
 
 export const quorumSetCommand: Command = {

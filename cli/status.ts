@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import type { Context, Output } from './context.js';
 import { call, ok } from './http.js';
 import { UnreachableError, UsageError } from './errors.js';
+import { pollUntil } from './poll.js';
 
 interface OracleStatus {
   id: string;
@@ -67,13 +68,9 @@ export const statusCommand: Command = {
     if (!id) throw new UsageError('missing <attestationId>', 'attestationId');
     if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new UsageError(`<attestationId>: expected 32-byte hex, got ${id}`, 'attestationId');
     const timeoutMs = intFlag(args, 'timeout', { min: 1, max: 3600, fallback: 120 }) * 1000;
-    const deadline = Date.now() + timeoutMs;
-    let s = await statusOf(ctx, id);
-    for (let delay = 100; args.switches.has('wait') && !allApplied(s.attestation); delay = Math.min(1000, delay * 2)) {
-      if (Date.now() > deadline) throw new UnreachableError(`${id} not applied on every chain after ${timeoutMs / 1000} s:\n${text(s, new Map())}`, ctx.oracleUrl);
-      await new Promise((r) => setTimeout(r, delay));
-      s = await statusOf(ctx, id);
-    }
+    const s = await pollUntil(() => statusOf(ctx, id), (v) => !args.switches.has('wait') || allApplied(v.attestation), timeoutMs, (last) => {
+      throw new UnreachableError(`${id} not applied on every chain after ${timeoutMs / 1000} s:\n${text(last, new Map())}`, ctx.oracleUrl);
+    });
     let names = new Map<number, string>();
     try {
       names = new Map(ctx.deployment().chains.map((c) => [c.chainId, c.name]));
