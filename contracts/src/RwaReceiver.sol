@@ -7,6 +7,7 @@ import {AdminCodec} from "./libraries/AdminCodec.sol";
 import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
 import {RwaReceiverAdmin} from "./receiver/RwaReceiverAdmin.sol";
+import {RwaReceiverCurse} from "./receiver/RwaReceiverCurse.sol";
 import {RwaReceiverSettlements} from "./receiver/RwaReceiverSettlements.sol";
 import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
 
@@ -42,8 +43,9 @@ import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
 /// Parts: storage and views in receiver/RwaReceiverState.sol; quorum signatures and the nonce bitmap in
 /// receiver/RwaReceiverVerification.sol; the apply of each group of kinds in
 /// receiver/RwaReceiverSettlements.sol (1, 2), RwaReceiverMoves.sol (15, 16) and RwaReceiverAdmin.sol (3..6, 12); the
-/// redemption kinds (7..11, 13) in RwaRedemptions. This contract verifies, consumes the nonce and dispatches.
-contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaReceiverAdmin {
+/// redemption kinds (7..11, 13) in RwaRedemptions; the guardians' curse in RwaReceiverCurse.sol (while cursed every
+/// delivery reverts ChainCursed). This contract verifies, consumes the nonce and dispatches.
+contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaReceiverAdmin, RwaReceiverCurse {
   error UnknownDid(bytes32 did);
   error InvalidThreshold(uint256 threshold, uint256 signerCount);
   error SignersNotAscending(uint256 index);
@@ -117,7 +119,9 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
   /// @dev The batch index of a single receiveMessage: never a real index.
   uint256 internal constant NOT_IN_BATCH = type(uint256).max;
 
-  constructor(address[] memory governanceSigners, uint8 governanceThreshold) {
+  constructor(address[] memory governanceSigners, uint8 governanceThreshold, address[] memory guardians, uint8 guardianThreshold)
+    RwaReceiverCurse(guardians, guardianThreshold)
+  {
     _setSigners(GOVERNANCE, governanceSigners, governanceThreshold);
   }
 
@@ -128,7 +132,7 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
   /// @notice Verify and apply one attestation.
   /// @param message AttestationCodec v1 bytes.
   /// @param signatures exactly `threshold` 65-byte (r, s, v) signatures, ordered by strictly increasing signer.
-  function receiveMessage(bytes calldata message, bytes calldata signatures) external {
+  function receiveMessage(bytes calldata message, bytes calldata signatures) external whenNotCursed {
     _receive(message, signatures, NOT_IN_BATCH);
   }
 
@@ -139,7 +143,7 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
   /// earlier transaction completes and never applies twice (a duplicate inside one batch is skipped likewise). Any
   /// other failure of an item reverts the whole call with that item's own error.
   /// @param signatures one quorum signature set per message, as `receiveMessage` takes it.
-  function receiveMessages(bytes[] calldata messages, bytes[] calldata signatures) external {
+  function receiveMessages(bytes[] calldata messages, bytes[] calldata signatures) external whenNotCursed {
     uint256 n = messages.length;
     if (n == 0) revert EmptyBatch();
     if (signatures.length != n) revert BatchLengthMismatch(n, signatures.length);
@@ -197,7 +201,7 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     bytes calldata signatures,
     bytes[] calldata messages,
     bytes32[][] calldata proofs
-  ) external {
+  ) external whenNotCursed {
     uint256 n = messages.length;
     if (proofs.length != n) revert BatchLengthMismatch(n, proofs.length);
     DidState memory st = s_dids[did];

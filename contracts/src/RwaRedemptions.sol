@@ -49,6 +49,9 @@ contract RwaRedemptions is RwaRedemptionFulfilment {
   error InvalidDisclosureKind(uint8 docKind);
   error DisclosureNotNewer(uint8 docKind, uint64 asOf, uint64 latestAsOf);
   error UnsupportedKind(uint8 kind);
+  /// @dev The receiver's guardians cursed this chain: no new request until they lift it (same selector as the
+  /// receiver's ChainCursed).
+  error ChainCursed();
 
   event RedeemRequested(
     bytes32 indexed did, uint64 indexed requestId, address indexed owner, uint256 amount, uint64 requestedAt
@@ -137,9 +140,12 @@ contract RwaRedemptions is RwaRedemptionFulfilment {
   // ------------------------------------------------------------------------------------------------------------
 
   /// @notice Lock `amount` of the caller's units of `did` until a custodian's settlement burns them or the caller
-  /// cancels. Allowed in every stage (stage C queues); not allow-list gated; refused while the asset is paused.
+  /// cancels. Allowed in every stage (stage C queues); not allow-list gated; refused while the asset is paused and
+  /// while the chain is cursed (a request is what the hub counts and the custodian pays). A cancel stays open: it
+  /// only gives the holder back its own locked units.
   function requestRedeem(bytes32 did, uint256 amount) external returns (uint64 requestId) {
     if (amount == 0 || amount > type(uint128).max) revert InvalidAmount(amount);
+    if (IRwaReceiverDids(i_receiver).cursed()) revert ChainCursed();
     RwaHoldings holdings = _holdings(did);
     requestId = ++s_requestCount[did];
     s_requests[did][requestId] = Request({

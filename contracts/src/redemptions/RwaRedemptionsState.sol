@@ -5,9 +5,11 @@ import {RedemptionPolicy} from "../libraries/RedemptionPolicy.sol";
 import {RwaHoldings} from "../RwaHoldings.sol";
 import {RwaRedemptions} from "../RwaRedemptions.sol";
 
-/// @dev The one receiver view this module reads: the holdings of a DID (zero until the DID is configured here).
+/// @dev The receiver views this module reads: the holdings of a DID (zero until the DID is configured here) and the
+/// chain's curse (RwaReceiverCurse).
 interface IRwaReceiverDids {
   function didState(bytes32 did) external view returns (uint8 threshold, uint32 signerEpoch, RwaHoldings holdings);
+  function cursed() external view returns (bool);
 }
 
 /// @notice RwaRedemptions' constants and storage, shared by its parts, and the reads every part makes. All storage

@@ -30,6 +30,8 @@ abstract contract AttestationFixture is Test, AttestationSigner {
   uint8 internal constant THRESHOLD = 2;
   uint256 internal constant GOVERNANCE_SIZE = 3;
   uint8 internal constant GOVERNANCE_THRESHOLD = 2;
+  uint256 internal constant CURSE_GUARDIAN_SIZE = 3;
+  uint8 internal constant CURSE_GUARDIAN_THRESHOLD = 2;
 
   uint64 internal constant ADMIN_NONCE_BASE = 1 << 63;
   /// @dev The fixture's reserve: this chain's cap is the whole reserve, the largest cap the holdings can store.
@@ -59,6 +61,10 @@ abstract contract AttestationFixture is Test, AttestationSigner {
   uint256[] internal committeeKeys;
   address[] internal committee;
 
+  /// @dev The receivers' guardian set (RwaReceiverCurse), sorted by ascending address like the committees.
+  uint256[] internal curseGuardianKeys;
+  address[] internal curseGuardians;
+
   /// @dev Keys that are not in any committee.
   uint256[] internal outsiderKeys;
 
@@ -68,7 +74,9 @@ abstract contract AttestationFixture is Test, AttestationSigner {
     vm.warp(T0);
     governanceKeys = deriveKeys(GOVERNANCE_SIZE, 1001);
     governance = addressesOf(governanceKeys);
-    receiver = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+    curseGuardianKeys = deriveKeys(CURSE_GUARDIAN_SIZE, 2001);
+    curseGuardians = addressesOf(curseGuardianKeys);
+    receiver = newReceiver();
     committeeKeys = deriveKeys(COMMITTEE_SIZE, 1);
     committee = addressesOf(committeeKeys);
     outsiderKeys = deriveKeys(3, 666);
@@ -78,6 +86,21 @@ abstract contract AttestationFixture is Test, AttestationSigner {
   // ---------------------------------------------------------------------------------------------------------------
   // Configuration helpers (any receiver, any DID)
   // ---------------------------------------------------------------------------------------------------------------
+
+  /// @dev A receiver on the current chain id with the fixture's governance committee and guardian set.
+  function newReceiver() internal returns (RwaReceiver) {
+    return new RwaReceiver(governance, GOVERNANCE_THRESHOLD, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+  }
+
+  /// @dev Guardian signatures over Curse / Uncurse(chainId, receiver, epoch) in `r`'s domain on this chain.
+  function curseDigest(RwaReceiver r, uint32 epoch, bool lift) internal view returns (bytes32) {
+    bytes32 typehash = lift
+      ? keccak256("Uncurse(uint256 chainId,address receiver,uint32 epoch)")
+      : keccak256("Curse(uint256 chainId,address receiver,uint32 epoch)");
+    return typedDigest(
+      domainSeparatorFor(block.chainid, address(r)), keccak256(abi.encode(typehash, block.chainid, address(r), epoch))
+    );
+  }
 
   function nextAdminNonce(RwaReceiver r, bytes32 did) internal returns (uint64) {
     return ADMIN_NONCE_BASE + s_adminNonces[address(r)][did]++;

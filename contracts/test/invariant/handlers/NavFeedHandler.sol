@@ -46,6 +46,11 @@ contract NavFeedHandler is CommonBase, StdUtils, RedemptionAttestations {
     return (0, 0, did == DID ? holdings : RwaHoldings(address(0)));
   }
 
+  /// @dev The chain is never cursed here (the curse has its own campaign, CurseInvariants).
+  function cursed() external pure returns (bool) {
+    return false;
+  }
+
   /// @param moveBps signed move from the latest NAV, up to twice the limit either way; asOfStep 0 repeats the latest
   /// as-of, a step above 2 days goes back in time by the excess instead.
   function update(int256 moveBps, uint64 asOfStep) external {
