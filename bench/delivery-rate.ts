@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createPublicClient, createTestClient, defineChain, http, type Address, type PublicClient } from 'viem';
-import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, ANVIL_RELAYER_KEY } from '../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, ANVIL_RELAYER_KEY, devReceiverArgs } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { attestationId, encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import { Committee } from '../oracle/issue/committee/local.js';
@@ -33,7 +33,7 @@ const anvil = await startAnvil('delivery-rate', 41_701);
 let seq = 0;
 try {
   buildCcipArtifacts();
-  const receiver: Address = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
+  const receiver: Address = await chainDeployer(anvil).deploy('RwaReceiver', devReceiverArgs(signers, DEV_COMMITTEE_THRESHOLD));
   const chain = defineChain({ id: anvil.chainId, name: 'delivery-rate', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
   const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) }) as PublicClient;
   const test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) });

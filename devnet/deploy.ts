@@ -5,7 +5,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi } from '../schemas/abi.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import type { Deployment } from '../schemas/deployment.js';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY, devReceiverArgs } from '../schemas/dev-keys.js';
 import { artifact, buildContracts } from './artifacts.js';
 
 export { buildContracts };
@@ -74,7 +74,7 @@ export async function deployStack(endpoints: readonly ChainEndpoint[], demo: Dem
   // Governance committee of every receiver: signs the first config of a DID on that chain. In dev it is the same
   // committee as the demo DID's signer set; strictly increasing addresses, as the receiver requires.
   const governance = [...committee].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  const receivers = await Promise.all(endpoints.map((e) => deploy(e, 'RwaReceiver', [governance, DEV_COMMITTEE_THRESHOLD])));
+  const receivers = await Promise.all(endpoints.map((e) => deploy(e, 'RwaReceiver', devReceiverArgs(governance, DEV_COMMITTEE_THRESHOLD))));
 
   const hubClients = clients(hub, ANVIL_DEPLOYER_KEY);
   const regHash = await hubClients.wallet.writeContract({

@@ -943,6 +943,16 @@ export const rwaReceiverAbi = [
         "name": "governanceThreshold",
         "type": "uint8",
         "internalType": "uint8"
+      },
+      {
+        "name": "guardians",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "guardianThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ],
     "stateMutability": "nonpayable"
@@ -1038,6 +1048,45 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
+    "name": "curse",
+    "inputs": [
+      {
+        "name": "signature",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "curseEpoch",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "cursed",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "didState",
     "inputs": [
       {
@@ -1091,6 +1140,38 @@ export const rwaReceiverAbi = [
         "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "guardianQuorum",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isGuardian",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "stateMutability": "view"
@@ -1383,6 +1464,19 @@ export const rwaReceiverAbi = [
     "stateMutability": "view"
   },
   {
+    "type": "function",
+    "name": "uncurse",
+    "inputs": [
+      {
+        "name": "signatures",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
     "type": "event",
     "name": "AdminSuperseded",
     "inputs": [
@@ -1512,6 +1606,25 @@ export const rwaReceiverAbi = [
       },
       {
         "name": "signerEpoch",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "Cursed",
+    "inputs": [
+      {
+        "name": "guardian",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "epoch",
         "type": "uint32",
         "indexed": false,
         "internalType": "uint32"
@@ -1803,6 +1916,30 @@ export const rwaReceiverAbi = [
     "anonymous": false
   },
   {
+    "type": "event",
+    "name": "Uncursed",
+    "inputs": [
+      {
+        "name": "epoch",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "AlreadyCursed",
+    "inputs": [
+      {
+        "name": "epoch",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ]
+  },
+  {
     "type": "error",
     "name": "BatchItemDidMismatch",
     "inputs": [
@@ -1865,6 +2002,11 @@ export const rwaReceiverAbi = [
         "internalType": "uint256"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "ChainCursed",
+    "inputs": []
   },
   {
     "type": "error",
@@ -2078,6 +2220,28 @@ export const rwaReceiverAbi = [
         "name": "nonce",
         "type": "uint64",
         "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotCursed",
+    "inputs": [
+      {
+        "name": "epoch",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotGuardian",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },
@@ -3115,6 +3279,11 @@ export const rwaRedemptionsAbi = [
         "internalType": "uint256"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "ChainCursed",
+    "inputs": []
   },
   {
     "type": "error",

@@ -1,4 +1,5 @@
 import { keccak256, sliceHex, stringToBytes, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 
 /**
  * DEV-ONLY keys, derived from public labels: anyone can compute them. They exist so `npm start` and the tests run
@@ -29,3 +30,20 @@ export const LOCAL_COMMITTEE_VERSION_TAG: Hex = sliceHex(keccak256(stringToBytes
  * floor(2 * 4 / 3) + 1 = 3. The relayer signs VAAs with them on local chains only.
  */
 export const DEV_WORMHOLE_GUARDIAN_KEYS: readonly Hex[] = [1, 2, 3, 4].map((i) => keccak256(stringToBytes(`rwa-oracle DEV-ONLY key: wormhole guardian ${i}`)));
+
+/**
+ * DEV-ONLY guardian set of every devnet receiver's curse (RwaReceiverCurse): three keys, an uncurse needs two, a
+ * curse one. Separate from the committee on purpose (the curse is the brake when the committee is suspect).
+ */
+export const DEV_CURSE_GUARDIAN_KEYS: readonly Hex[] = [1, 2, 3].map((i) => devKey(`curse guardian ${i}`));
+export const DEV_CURSE_GUARDIAN_THRESHOLD = 2;
+
+/** The dev guardians' addresses, strictly ascending as the receiver's constructor requires. */
+export function devCurseGuardians(): `0x${string}`[] {
+  return DEV_CURSE_GUARDIAN_KEYS.map((k) => privateKeyToAccount(k).address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+}
+
+/** RwaReceiver's constructor arguments for a dev or test chain: this governance committee and the dev guardian set. */
+export function devReceiverArgs(governance: readonly `0x${string}`[], threshold: number) {
+  return [governance, threshold, devCurseGuardians(), DEV_CURSE_GUARDIAN_THRESHOLD] as const;
+}

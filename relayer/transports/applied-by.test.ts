@@ -3,7 +3,7 @@ import { createPublicClient, defineChain, http, type Address, type Hex, type Pub
 import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { encodeMessage, attestationId, type AttestationMessage } from '../../schemas/message.js';
 import { Committee } from '../../oracle/issue/committee/local.js';
@@ -57,7 +57,7 @@ describe('appliedByReader on anvil', () => {
   beforeAll(async () => {
     anvil = await startAnvil('applied-by-test', 41_401);
     buildCcipArtifacts();
-    receiver = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
+    receiver = await chainDeployer(anvil).deploy('RwaReceiver', devReceiverArgs(signers, DEV_COMMITTEE_THRESHOLD));
     const chain = defineChain({ id: anvil.chainId, name: 'applied-by-test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
     pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) }) as PublicClient;
   }, 300_000);

@@ -4,7 +4,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { encodeMessage, attestationId, type AttestationMessage } from '../../schemas/message.js';
 import { Committee } from '../../oracle/issue/committee/local.js';
@@ -80,7 +80,7 @@ describe('pipelined and batched CCTP-style delivery on anvil', () => {
   beforeAll(async () => {
     anvil = await startAnvil('pipeline-test', 41_601);
     buildCcipArtifacts();
-    receiver = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
+    receiver = await chainDeployer(anvil).deploy('RwaReceiver', devReceiverArgs(signers, DEV_COMMITTEE_THRESHOLD));
     const chain = defineChain({ id: anvil.chainId, name: 'pipeline-test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
     pub = createPublicClient({ chain, transport: http(anvil.rpcUrl), pollingInterval: 50 }) as PublicClient;
     test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) });

@@ -4,7 +4,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { attestationDomain, attestationTypes } from '../../schemas/eip712.js';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
@@ -115,7 +115,7 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
   beforeAll(async () => {
     anvil = await startAnvil('root-batch-test', 41_651);
     buildCcipArtifacts();
-    receiver = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
+    receiver = await chainDeployer(anvil).deploy('RwaReceiver', devReceiverArgs(signers, DEV_COMMITTEE_THRESHOLD));
     const chain = defineChain({ id: anvil.chainId, name: 'root-batch-test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
     pub = createPublicClient({ chain, transport: http(anvil.rpcUrl), pollingInterval: 50 }) as PublicClient;
     test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) });

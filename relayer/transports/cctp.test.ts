@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createTestClient, defineChain, http, TransactionReceiptNotFoundError, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { encodeMessage, attestationId, type AttestationMessage } from '../../schemas/message.js';
 import { Committee } from '../../oracle/issue/committee/local.js';
@@ -33,7 +33,7 @@ describe('CctpTransport on anvil', () => {
   beforeAll(async () => {
     anvil = await startAnvil('cctp-test', 41_101);
     buildCcipArtifacts();
-    receiver = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
+    receiver = await chainDeployer(anvil).deploy('RwaReceiver', devReceiverArgs(signers, DEV_COMMITTEE_THRESHOLD));
   }, 300_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { rwaCcipSenderAbi, rwaHoldingsAbi, rwaReceiverAbi } from '../../../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../../schemas/ids.js';
 import { encodeMessage, type AttestationMessage, type SettlementMessage } from '../../../schemas/message.js';
 import { Committee } from '../../../oracle/issue/committee/local.js';
@@ -74,7 +74,7 @@ describe('CCIP 2.0 lane hub -> spoke on two anvil chains', () => {
 
     // The oracle side on the spoke: a receiver whose governance is the dev committee, the DID introduced, the investor
     // allow-listed and a reserve cap, all applied directly.
-    receiver = await chainDeployer(spokeEndpoint).deploy('RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD]);
+    receiver = await chainDeployer(spokeEndpoint).deploy('RwaReceiver', devReceiverArgs(committeeSigners, DEV_COMMITTEE_THRESHOLD));
     const did = didHash(DID);
     const spokePub = clients(spokeEndpoint, ANVIL_RELAYER_KEY).pub;
     const now = (await spokePub.getBlock()).timestamp;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaHoldingsAbi, rwaReceiverAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS } from '../../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, devReceiverArgs } from '../../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../../schemas/ids.js';
 import { encodeMessage, type AttestationMessage, type SettlementMessage } from '../../../schemas/message.js';
 import type { Job } from '../../store/outbox.js';
@@ -60,7 +60,7 @@ describe('Wormhole transport hub -> spoke on two anvil chains', () => {
   beforeAll(async () => {
     [hubChain, spokeChain] = await Promise.all([startAnvil('hub', 41_101), startAnvil('spoke', 41_102)]);
     buildContracts();
-    receiver = await chainDeployer(spokeChain).deploy('RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD]);
+    receiver = await chainDeployer(spokeChain).deploy('RwaReceiver', devReceiverArgs(committeeSigners, DEV_COMMITTEE_THRESHOLD));
     // The DID's set-up reaches the spoke directly (CCTP-style).
     const direct = new CctpTransport(endpoint(spokeChain), ANVIL_RELAYER_KEY, 30_000);
     const did = didHash(DID);
