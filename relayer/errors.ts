@@ -3,6 +3,7 @@ import { FeeCapReachedError } from './transports/send.js';
 import { CcipExecutionFailedError } from './transports/ccip/executor.js';
 import type { RevertName } from './reverts.js';
 import { RwaError } from '../common/errors.js';
+import { CURSED_REASON } from './curse.js';
 
 /**
  * What the relayer learned from a failure: one kind, so that contradictory states ("already applied" and
@@ -10,8 +11,9 @@ import { RwaError } from '../common/errors.js';
  * worker's next step.
  * - `applied`: the chain already holds this message (its nonce, VAA or transport arrival is consumed): the job is
  *   done, not failed, once the chain says which message did it.
- * - `blocked-chain`: the whole chain cannot take deliveries now (RPC down, the gas wallet empty, fees above the cap):
- *   not the message's fault, so it never counts an attempt nor dead-letters anything.
+ * - `blocked-chain`: the whole chain cannot take deliveries now (RPC down, the gas wallet empty, fees above the cap,
+ *   the receiver cursed by its guardians): not the message's fault, so it never counts an attempt nor dead-letters
+ *   anything.
  * - `wait-stage`: the chain refuses a redemption fulfilment for now, for a reason that concerns this message alone and
  *   may last days (redemptions halted, the next instalment not yet due, acceptance not arrived yet): a fulfilment is
  *   parked out of the chain's order; any other job waits as its DID's.
@@ -23,7 +25,7 @@ import { RwaError } from '../common/errors.js';
  */
 export type Failure =
   | { kind: 'applied'; reason: RevertName }
-  | { kind: 'blocked-chain'; reason: string; cause: 'rpc' | 'gas-funds' | 'fee-cap' }
+  | { kind: 'blocked-chain'; reason: string; cause: 'rpc' | 'gas-funds' | 'fee-cap' | 'cursed' }
   | { kind: 'wait-stage'; reason: string; revert: RevertName }
   | { kind: 'wait-did'; reason: string; revert: RevertName }
   | { kind: 'ccip-execution-failed'; reason: string }
@@ -57,7 +59,11 @@ const isOneOf = <T extends string>(list: readonly T[], name: string | undefined)
 
 const short = (message: string): string => message.slice(0, 300);
 
+/** The receiver's guardians cursed the chain (RwaReceiverCurse): every delivery to it is held until the uncurse. */
+export const CURSED_REVERT = 'ChainCursed' as const satisfies RevertName;
+
 export function classifyRevert(errorName: string | undefined): Failure {
+  if (errorName === CURSED_REVERT) return { kind: 'blocked-chain', reason: CURSED_REASON, cause: 'cursed' };
   if (isOneOf(APPLIED_REVERTS, errorName)) return { kind: 'applied', reason: errorName };
   if (isOneOf(STAGE_REVERTS, errorName)) return { kind: 'wait-stage', reason: `reverted: ${errorName}`, revert: errorName };
   if (isOneOf(DID_WAIT_REVERTS, errorName)) return { kind: 'wait-did', reason: `reverted: ${errorName}`, revert: errorName };

@@ -7,6 +7,7 @@ import type { TransportName } from '../schemas/deployment.js';
 import type { ChainBlock } from './worker.js';
 import { relayerOpenApi } from './openapi.js';
 import { bearerMatches } from '../common/bearer.js';
+import { CURSED_REASON } from './curse.js';
 
 /** What the relayer can carry to each chain, and which transports the operator disabled. */
 export interface TransportsView {
@@ -79,9 +80,13 @@ export function createStatusApp(
     c.json({
       chains: chainIds.map((chainId) => {
         const b = blocked(chainId);
+        const cursed = b?.reason === CURSED_REASON;
         return {
           chainId,
           depth: outbox.depth(chainId),
+          // The receiver's guardians stopped the chain: every unfinished delivery to it is held (none dead-letters).
+          cursed,
+          held: cursed ? outbox.depth(chainId) : 0,
           parked: outbox.parkedCount(chainId),
           blocked: b ? { reason: b.reason, since: new Date(b.since).toISOString(), retryAt: new Date(b.until).toISOString() } : null,
           waiting: outbox.waiting(chainId).map((j) => ({ jobId: j.id, attestationId: j.attestationId, did: j.did, kind: j.kind, ...jobView(j) })),
@@ -92,7 +97,8 @@ export function createStatusApp(
   );
   app.get('/v1/transports', (c) => c.json(transports));
   app.get('/openapi.json', (c) => c.json(relayerOpenApi()));
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  // Alive even while a chain is cursed (the relayer holds that chain's jobs as it should); the list says which.
+  app.get('/health', (c) => c.json({ status: 'ok', cursedChains: chainIds.filter((id) => blocked(id)?.reason === CURSED_REASON) }));
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   return app;
 }

@@ -33,6 +33,7 @@ import { DEFAULT_BACKOFF, DID_WAIT_BACKOFF, MAX_CCIP_EXECUTIONS, PARK_BACKOFF, b
 import { appliedByReader } from './transports/applied-by.js';
 import { createMetrics } from './metrics.js';
 import { createStatusApp } from './http.js';
+import { CURSE_FLAG_TTL_MS, receiverCurseFlag } from './curse.js';
 
 const HELP = `rwa relayer: delivers oracle attestations to every chain
 
@@ -183,6 +184,9 @@ async function main(): Promise<void> {
       random: Math.random,
       idleMs: config.pollMs,
       pipeline: { maxInFlight: config.maxInFlight, maxBatch: config.maxBatch },
+      curse: receiverCurseFlag(pub, chain.receiver as Address, CURSE_FLAG_TTL_MS, logger.child({ module: 'curse', chainId: chain.chainId }), () =>
+        metrics.failures.inc({ chain: String(chain.chainId), reason: 'curse flag unreadable' }),
+      ),
     });
   });
   const feed = new FeedReader(config.oracleUrl, outbox, routeResolver(deployment), hub.chainId, logger.child({ module: 'feed' }));

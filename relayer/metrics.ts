@@ -11,6 +11,8 @@ export interface RelayerMetrics {
   transportDisabled: Gauge<'transport'>;
   waiting: Gauge<'chain'>;
   chainBlocked: Gauge<'chain'>;
+  chainCursed: Gauge<'chain'>;
+  heldJobs: Gauge<'chain'>;
   nonceConflicts: Counter<'chain'>;
   ccipExecutionParked: Counter<'chain'>;
   txsInFlight: Gauge<'chain'>;
@@ -48,6 +50,18 @@ export function createMetrics(): RelayerMetrics {
     chainBlocked: new Gauge({
       name: 'relayer_chain_blocked',
       help: 'Chain-wide condition holding every delivery to the chain (RPC down, gas wallet empty, fees above the cap): 1 while blocked',
+      labelNames: ['chain'],
+      registers: [registry],
+    }),
+    chainCursed: new Gauge({
+      name: 'relayer_chain_cursed',
+      help: "The chain's receiver is cursed by its guardians (RwaReceiverCurse): 1 while cursed, every delivery to it held",
+      labelNames: ['chain'],
+      registers: [registry],
+    }),
+    heldJobs: new Gauge({
+      name: 'relayer_held_jobs',
+      help: 'Unfinished deliveries held because their chain is cursed (0 when it is not): they go, in order, after the uncurse',
       labelNames: ['chain'],
       registers: [registry],
     }),

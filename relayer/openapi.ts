@@ -40,12 +40,12 @@ export function relayerOpenApi() {
       },
       '/v1/queues': {
         get: {
-          summary: 'Per chain: queue depth, parked jobs, a chain-wide block (RPC down, empty gas wallet, fee cap) and the deliveries waiting after a failure; and the feed cursor',
+          summary: 'Per chain: queue depth, parked jobs, a chain-wide block (RPC down, empty gas wallet, fee cap, curse), whether its receiver is cursed and the jobs held for it, and the deliveries waiting after a failure; and the feed cursor',
           responses: { '200': json('{ chains, cursor }') },
         },
       },
       '/v1/transports': { get: { summary: 'What the relayer carries to each chain, and which transports the operator disabled', responses: { '200': json('{ disabled, chains }') } } },
-      '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
+      '/health': { get: { summary: 'Liveness, and the chains whose receiver is cursed (their deliveries held)', responses: { '200': json('{ status, cursedChains }') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition' } } } },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },

@@ -8,6 +8,7 @@ import type { Failure } from './errors.js';
 import type { RelayerMetrics } from './metrics.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { AppliedBy } from './transports/applied-by.js';
+import type { CurseFlag } from './curse.js';
 import { KIND, SETTLEMENT_KIND } from '../schemas/message.js';
 
 /** Settlement kind byte at offset 42 of a settlement message (AttestationCodec layout). */
@@ -49,6 +50,8 @@ export interface WorkerDeps {
    * many unfinished jobs a pass looks at. Defaults: 16, 64, 5000.
    */
   pipeline?: { maxInFlight: number; maxBatch: number; scanLimit?: number };
+  /** The receiver's curse flag (curse.ts), asked before every pass: while cursed the chain's jobs are held, untouched. */
+  curse?: CurseFlag;
 }
 
 /**
@@ -57,7 +60,7 @@ export interface WorkerDeps {
  */
 export type OnChain = 'applied' | 'delivered' | { conflict: Hex } | 'unidentified' | undefined;
 
-/** A chain-wide condition (RPC down, empty gas wallet, fees above the cap): every DID's delivery waits for it. */
+/** A chain-wide condition (RPC down, empty gas wallet, fees above the cap, a curse): every DID's delivery waits for it. */
 export interface ChainBlock {
   reason: string;
   since: number;

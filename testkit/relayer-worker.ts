@@ -1,3 +1,4 @@
+import type { CurseFlag } from '../relayer/curse.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -125,7 +126,7 @@ export class QuorumTransport extends ScriptedTransport {
 
 export function setup(
   transports: ScriptedTransport[],
-  opts: { disabled?: TransportName[]; quorum?: QuorumChain; appliedBy?: (j: Job) => AppliedBy | undefined; pipeline?: { maxInFlight: number; maxBatch: number }; outbox?: Outbox } = {},
+  opts: { disabled?: TransportName[]; quorum?: QuorumChain; appliedBy?: (j: Job) => AppliedBy | undefined; pipeline?: { maxInFlight: number; maxBatch: number }; outbox?: Outbox; curse?: CurseFlag } = {},
 ) {
   const disabled = new Set(opts.disabled ?? []);
   const { db } = openDb(join(tmpdir(), `worker-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, '..', 'relayer', 'store', 'migrations'));
@@ -150,6 +151,7 @@ export function setup(
     random: () => 0.5,
     idleMs: 10,
     ...(opts.pipeline ? { pipeline: opts.pipeline } : {}),
+    ...(opts.curse ? { curse: opts.curse } : {}),
   });
   const add = (seq: number, transport: TransportName, quorumTransports: number | null = null, kind: NewJob['kind'] = 'nav', didHash = `0x${'ab'.repeat(32)}`, message: Hex = '0x01') => {
     const job: NewJob = {
