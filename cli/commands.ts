@@ -6,6 +6,7 @@ import { redeemCancelCommand, redeemRequestCommand } from './redeem.js';
 import { policySetCommand, quorumSetCommand } from './issuer.js';
 import { deadLettersCommand, retryCommand } from './operator.js';
 import { keysImportCommand, keysNewCommand } from './keys.js';
+import { curseCommand, uncurseCommand } from './curse.js';
 
 /** Every `rwa` command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -21,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   policySetCommand,
   deadLettersCommand,
   retryCommand,
+  curseCommand,
+  uncurseCommand,
 ];
 
 /** Command groups: the first word of commands with subcommands, and what they are for. */

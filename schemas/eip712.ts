@@ -70,3 +70,24 @@ export function custodianDomain(hubChainId: bigint, registry: `0x${string}`) {
 export function batchTypedData(chainId: bigint, receiver: `0x${string}`, did: `0x${string}`, root: `0x${string}`) {
   return { domain: attestationDomain(chainId, receiver), types: attestationTypes, primaryType: 'AttestationBatch', message: { did, root } } as const;
 }
+
+/**
+ * The guardians' curse of one receiver (RwaReceiverCurse): a Curse needs one guardian, an Uncurse guardianQuorum of
+ * them; both name the receiver's current curseEpoch(), in the attestation domain of that chain and receiver.
+ */
+export const curseTypes = {
+  Curse: [
+    { name: 'chainId', type: 'uint256' },
+    { name: 'receiver', type: 'address' },
+    { name: 'epoch', type: 'uint32' },
+  ],
+  Uncurse: [
+    { name: 'chainId', type: 'uint256' },
+    { name: 'receiver', type: 'address' },
+    { name: 'epoch', type: 'uint32' },
+  ],
+} as const;
+
+export function curseTypedData(primaryType: 'Curse' | 'Uncurse', chainId: bigint, receiver: `0x${string}`, epoch: number) {
+  return { domain: attestationDomain(chainId, receiver), types: curseTypes, primaryType, message: { chainId, receiver, epoch } } as const;
+}
