@@ -10,7 +10,7 @@ import { asSubmitted, replacementOf, type ChainBlock, type DeliveryHost, type On
 import { groupsOf, pickReady, rootBatched } from './schedule.js';
 import { DeliveryTasks } from './tasks.js';
 import { deliverBatch } from './batch-delivery.js';
-import { CURSED_REASON } from './curse.js';
+import { curseStep, markCursed, markOpen } from './curse-hold.js';
 
 export type { ChainBlock, WorkerDeps } from './worker-deps.js';
 
@@ -75,25 +75,12 @@ export class ChainWorker implements DeliveryHost {
     await this.idle();
   }
 
-  /**
-   * Asks the receiver's curse flag (cached): while cursed, holds the chain (a block with CURSED_REASON, probed again
-   * after a few idle periods; no job is touched, so none burns an attempt) and reports the held jobs; once lifted,
-   * unblocks and the backlog goes in its order.
-   */
+  /** Holds the chain while its receiver is cursed, lifts the hold after the uncurse (curse-hold.ts). */
   async cursed(): Promise<boolean> {
-    const flag = await this.d.curse?.cursed();
-    const chain = { chain: String(this.d.chainId) };
-    if (flag === true) {
-      const now = this.d.now();
-      if (this.block?.reason !== CURSED_REASON) this.d.logger.error({ held: this.d.outbox.depth(this.d.chainId) }, 'chain cursed by its guardians: holding every delivery to it');
-      this.block = { reason: CURSED_REASON, since: this.block?.reason === CURSED_REASON ? this.block.since : now, until: now + this.d.idleMs * 4 };
-      this.d.metrics.chainBlocked.set(chain, 1);
-      this.d.metrics.chainCursed.set(chain, 1);
-      this.d.metrics.heldJobs.set(chain, this.d.outbox.depth(this.d.chainId));
-      return true;
-    }
-    if (flag === false && this.block?.reason === CURSED_REASON) this.unblock(this.d.logger);
-    return false;
+    const step = await curseStep(this.d, this.block);
+    if (step === 'lift') this.unblock(this.d.logger);
+    else if (step) this.block = step.hold;
+    return step !== undefined && step !== 'lift';
   }
 
   /** Waits until every task started so far is finished. */
@@ -266,12 +253,7 @@ export class ChainWorker implements DeliveryHost {
     else log.warn({ reason: c.reason, retryInMs: delayMs }, 'chain still blocked');
     this.block = { reason: c.reason, since: this.block?.since ?? now, until };
     this.d.metrics.chainBlocked.set({ chain: String(job.chainId) }, 1);
-    if (c.kind === 'blocked-chain' && c.cause === 'cursed') {
-      // Cursed between the last read of the flag and this send: read it afresh on the next pass.
-      this.d.curse?.invalidate();
-      this.d.metrics.chainCursed.set({ chain: String(job.chainId) }, 1);
-      this.d.metrics.heldJobs.set({ chain: String(job.chainId) }, this.d.outbox.depth(job.chainId));
-    }
+    if (c.kind === 'blocked-chain' && c.cause === 'cursed') markCursed(this.d, this.d.outbox.depth(job.chainId), true);
     this.d.metrics.failures.inc({ chain: String(job.chainId), reason: c.reason.split(':')[0] ?? 'unknown' });
     this.d.outbox.markRetry(job.id, job.attempts, c.reason, until, now, job.state === 'submitted' && job.txHash ? 'submitted' : 'pending');
   }
@@ -280,9 +262,7 @@ export class ChainWorker implements DeliveryHost {
     if (!this.block) return;
     log.info({ reason: this.block.reason, blockedMs: this.d.now() - this.block.since }, 'chain unblocked');
     this.block = undefined;
-    this.d.metrics.chainBlocked.set({ chain: String(this.d.chainId) }, 0);
-    this.d.metrics.chainCursed.set({ chain: String(this.d.chainId) }, 0);
-    this.d.metrics.heldJobs.set({ chain: String(this.d.chainId) }, 0);
+    markOpen(this.d);
   }
 
   transportOf(job: Job): Transport | undefined {
