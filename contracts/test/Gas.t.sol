@@ -5,6 +5,7 @@ import {console2} from "forge-std/console2.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {RwaHoldings} from "../src/RwaHoldings.sol";
 import {RwaRedemptions} from "../src/RwaRedemptions.sol";
+import {RwaReceiverCurse} from "../src/receiver/RwaReceiverCurse.sol";
 import {AttestationFixture} from "./helpers/AttestationFixture.sol";
 import {RedemptionAttestations} from "./helpers/RedemptionAttestations.sol";
 import {RwaWormholeReceiver} from "../src/wormhole/RwaWormholeReceiver.sol";
@@ -132,6 +133,54 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
 
     vm.pauseGasMetering();
     assertEq(holdings.balanceOf(alice), 1_250e6);
+  }
+
+  // ---- the guardians' curse (RwaReceiverCurse). Its check on every delivery is one cold SLOAD, once per call
+  // (receiveMessages and receiveBatch included): +2,125 on test_gas_applySubscription_2of3 (58,091 -> 60,216 with this
+  // file unchanged; budget 2,200). The three tests below add ~22 of this test contract's own dispatch to each figure.
+
+  /// @dev One guardian's signature, submitted by anyone.
+  function test_gas_curse_oneGuardianSignature() public {
+    vm.pauseGasMetering();
+    bytes memory sig = signOne(curseDigest(receiver, 0, false), curseGuardianKeys[0]);
+    vm.resumeGasMetering();
+
+    receiver.curse(sig);
+
+    vm.pauseGasMetering();
+    assertTrue(receiver.cursed());
+  }
+
+  function test_gas_uncurse_2of3() public {
+    vm.pauseGasMetering();
+    vm.prank(curseGuardians[0]);
+    receiver.curse("");
+    bytes memory sigs = signSorted(curseDigest(receiver, 0, true), firstKeys(curseGuardianKeys, 2));
+    vm.resumeGasMetering();
+
+    receiver.uncurse(sigs);
+
+    vm.pauseGasMetering();
+    assertEq(receiver.curseEpoch(), 1);
+  }
+
+  /// @dev What a relayer pays to learn a chain is cursed: the delivery reverts at the first check.
+  function test_gas_receiveMessage_refusedWhileCursed() public {
+    vm.pauseGasMetering();
+    vm.prank(curseGuardians[0]);
+    receiver.curse("");
+    SettlementAtt memory a = subscriptionAtt(alice, 250e6, 3);
+    bytes memory message = encodeSettlement(a);
+    bytes memory sigs = quorumSigs(a);
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    try receiver.receiveMessage(message, sigs) {
+      revert("applied while cursed");
+    } catch (bytes memory err) {
+      vm.pauseGasMetering();
+      assertEq(bytes4(err), RwaReceiverCurse.ChainCursed.selector);
+    }
   }
 
   function test_gas_applyRedemption_2of3() public {
