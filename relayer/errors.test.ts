@@ -28,6 +28,9 @@ describe('revert classification', () => {
     ['NavMoveTooLarge', 'dead-letter'],
     ['UnauthorizedSigner', 'dead-letter'],
     ['InvalidSignatureCount', 'dead-letter'],
+    // The guardians cursed the chain: held like a chain-wide outage, never an attempt nor a dead letter.
+    ['ChainCursed', 'blocked-chain'],
+    ['AlreadyCursed', 'dead-letter'],
     [undefined, 'dead-letter'],
   ] as const satisfies readonly (readonly [RevertName | undefined, FailureKind])[])('revert %s -> %s', (name, kind) => {
     const c = classifyRevert(name);
