@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       fulfilments: new FulfilmentService(redemptionDeps),
       acceptances: new AcceptanceService(redemptionDeps),
       disclosures: new DisclosureService(redemptionDeps),
-      view: { ofDid: (did) => redemptionViews.get(did, () => redemptionView.ofDid(did)) },
+      view: { ofDid: (did) => redemptionViews.get(did, () => redemptionView.ofDid(did)), noticeOf: (did) => redemptionView.noticeOf(did) },
     },
     reads,
     service,
