@@ -6,6 +6,7 @@ import { redeemCancelCommand, redeemRequestCommand } from './redeem.js';
 import { policySetCommand, quorumSetCommand } from './issuer.js';
 import { deadLettersCommand, retryCommand } from './operator.js';
 import { keysImportCommand, keysNewCommand } from './keys.js';
+import { stressCommand } from './stress.js';
 
 /** Every `rwa` command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   policySetCommand,
   deadLettersCommand,
   retryCommand,
+  stressCommand,
 ];
 
 /** Command groups: the first word of commands with subcommands, and what they are for. */
