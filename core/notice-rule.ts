@@ -17,12 +17,14 @@ export interface StageChange {
   since: number;
 }
 
-/** An incidentNotice disclosure the oracle signed (anchored on every chain of the DID). */
+/** An incidentNotice disclosure the oracle signed for every chain of the DID. */
 export interface AnchoredNotice {
   attestationId: string;
   /** Unix seconds the notice speaks for (the disclosure's asOf). */
   asOf: number;
   uri: string;
+  /** Every chain it was signed for has applied it (it is anchored: `disclosureOf` shows it there). */
+  applied: boolean;
 }
 
 export type NoticeStatus =
@@ -34,6 +36,8 @@ export type NoticeStatus =
       stageSeq: string;
       /** What the notice must be (NOTICE_REQUIRED of the stage). */
       required: string;
+      /** A notice that answers the stage, signed but not yet applied on every chain; null when none is signed. */
+      pending: string | null;
     }
   | {
       due: false;
@@ -41,7 +45,7 @@ export type NoticeStatus =
       stage: RedemptionStageName | null;
       since: number | null;
       /** The notice that answered the current stage B or C; null in stage A or before any change. */
-      notice: AnchoredNotice | null;
+      notice: Omit<AnchoredNotice, 'applied'> | null;
     };
 
 /**
@@ -59,7 +63,8 @@ export function noticeStatus(changes: readonly StageChange[], notices: readonly 
   while (entry > 0 && ordered[entry - 1]!.stage === current.stage) entry--;
   const { since, stageSeq } = ordered[entry]!;
   if (current.stage === 'A') return { due: false, stage: 'A', since, notice: null };
-  const answering = notices.filter((n) => n.asOf >= since).sort((a, b) => b.asOf - a.asOf)[0];
-  if (answering) return { due: false, stage: current.stage, since, notice: answering };
-  return { due: true, stage: current.stage, since, stageSeq, required: NOTICE_REQUIRED[current.stage] };
+  const answering = notices.filter((n) => n.asOf >= since).sort((a, b) => b.asOf - a.asOf);
+  const anchored = answering.find((n) => n.applied);
+  if (anchored) return { due: false, stage: current.stage, since, notice: { attestationId: anchored.attestationId, asOf: anchored.asOf, uri: anchored.uri } };
+  return { due: true, stage: current.stage, since, stageSeq, required: NOTICE_REQUIRED[current.stage], pending: answering[0]?.attestationId ?? null };
 }

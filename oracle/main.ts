@@ -234,7 +234,8 @@ async function main(): Promise<void> {
     onError: (err, retryInMs) => moveLog.warn({ err, retryInMs }, 'move loop pass failed'),
   });
 
-  // Redemptions: requests on every chain -> reports to the hub; hub stage changes -> the other chains; gauges.
+  // Redemptions: requests on every chain -> reports to the hub; hub stage changes -> the other chains; gauges; the
+  // incident notices stage B and C owe (issue 23).
   // Each watcher logs, counts and retries its own failures; what reaches here is a store or programming error.
   const redemptionLog = logger.child({ module: 'redemption-loop' });
   const redemptionLoop = runPeriodic(
@@ -242,6 +243,7 @@ async function main(): Promise<void> {
       await requestWatcher.tick();
       await stageWatcher.tick();
       redemptionView.refreshMetrics();
+      await redemptionView.refreshNotices();
     },
     { everyMs: config.redemptions.syncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => redemptionLog.error({ err, retryInMs }, 'redemption loop pass failed') },
   );

@@ -152,9 +152,9 @@ describe('oracle redemption flow on two anvil chains', () => {
     const hubStage = await deps.chains.stageOf(hub.chainId, HASH);
     expect(hubStage.stage).toBe('B');
     const since = Number(hubStage.since);
-    expect((await view.noticeOf(DID)).notice).toEqual({ due: true, stage: 'B', since, stageSeq: '1', required: 'public announcement and filing' });
+    expect((await view.noticeOf(DID)).notice).toEqual({ due: true, stage: 'B', since, stageSeq: '1', required: 'public announcement and filing', pending: null });
     const gauge = async () => (await deps.metrics.registry.getSingleMetric('oracle_notice_due')!.get()).values.find((v) => v.labels.did === DID)?.value;
-    view.refreshMetrics();
+    await view.refreshNotices();
     expect(await gauge()).toBe(1);
 
     // The issuer (the registry's deployer here) anchors its notice, dated at the change, on both chains (kind 11).
@@ -163,6 +163,8 @@ describe('oracle redemption flow on two anvil chains', () => {
       await signDisclosure(ANVIL_DEPLOYER_KEY, { hubChainId: hub.chainId, registry }, { did: DID, docKind: 'incidentNotice', docHash, uri: 'https://issuer.example/notices/stage-b.pdf', asOf: since }),
     );
     expect(deps.store.deliveriesOf(notice.attestation.seq).map((d) => d.chainId).sort()).toEqual([hub.chainId, spoke.chainId].sort());
+    // Signed, not yet applied anywhere: still due, naming it.
+    expect((await view.noticeOf(DID)).notice).toMatchObject({ due: true, pending: notice.attestation.id });
     await relay(notice.attestation);
     for (const chain of [hub, spoke]) {
       const module = await clients(chain).pub.readContract({ address: receivers.get(chain.chainId)!, abi: rwaReceiverAbi, functionName: 'redemptions' });
@@ -170,7 +172,7 @@ describe('oracle redemption flow on two anvil chains', () => {
       expect(anchored.docHash).toBe(docHash);
     }
     expect((await view.noticeOf(DID)).notice).toEqual({ due: false, stage: 'B', since, notice: { attestationId: notice.attestation.id, asOf: since, uri: 'https://issuer.example/notices/stage-b.pdf' } });
-    view.refreshMetrics();
+    await view.refreshNotices();
     expect(await gauge()).toBe(0);
   });
 });

@@ -71,7 +71,7 @@ export class RedemptionView {
   /** The notice a registered DID owes now (404 for an unknown DID), from the store alone. */
   async noticeOf(did: string): Promise<{ did: string; notice: NoticeStatus }> {
     const { hash } = await registeredDid(this.d.registry, did);
-    return { did, notice: this.notices.statusOf(did, hash) };
+    return { did, notice: await this.notices.statusOf(did, hash) };
   }
 
   async ofDid(did: string): Promise<RedemptionsView> {
@@ -102,7 +102,7 @@ export class RedemptionView {
         };
       }),
     );
-    return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests, notice: this.notices.statusOf(did, hash) };
+    return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests, notice: await this.notices.statusOf(did, hash) };
   }
 
   private async allowance(chainId: number, hash: DidHash, requestId: string): Promise<string | null> {
@@ -122,12 +122,13 @@ export class RedemptionView {
     return dailyRateBps(this.d.redemptions.dayRequested(hash, dayOf(this.d.now())), pool);
   }
 
-  /**
-   * Sets the redemption gauges of every DID with requests, recomputing only the DIDs that changed (RedemptionGauges),
-   * and the notice gauge of every DID with a stage change (NoticeMonitor).
-   */
+  /** Sets the redemption gauges of every DID with requests, recomputing only the DIDs that changed (RedemptionGauges). */
   refreshMetrics(): void {
     this.gauges.refresh();
-    this.notices.refresh();
+  }
+
+  /** Sets the notice gauge of every DID with a stage change and logs the DIDs that start or stop owing one (NoticeMonitor). */
+  refreshNotices(): Promise<void> {
+    return this.notices.refresh();
   }
 }
