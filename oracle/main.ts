@@ -169,8 +169,16 @@ async function main(): Promise<void> {
   // The public read routes read through the read side (limits, caches, one chain budget); writes use the ports above.
   const reads = new ReadSide(config.reads, metrics);
   const readRegistry = reads.registry(registry);
-  const redemptionView = new RedemptionView({ ...redemptionDeps, registry: readRegistry, chains: reads.redemptionChains(redemptionChains) });
+  // Its chain reads (stages, allowances, whether a notice is applied) share the read side's budget.
+  const readDestinations = reads.destinations(destinations);
+  const redemptionView = new RedemptionView({
+    ...redemptionDeps,
+    registry: readRegistry,
+    chains: reads.redemptionChains(redemptionChains),
+    destinations: { get: (id) => destinations.get(id), isApplied: (...a) => readDestinations.isApplied(...a) },
+  });
   const redemptionViews = reads.cache<Awaited<ReturnType<RedemptionView['ofDid']>>>('redemptions');
+  const noticeViews = reads.cache<Awaited<ReturnType<RedemptionView['noticeOf']>>>('notice');
   const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
   const quorumSync = new QuorumSync({ ...redemptionDeps, registry, quorums: registry, logger });
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
@@ -183,7 +191,7 @@ async function main(): Promise<void> {
       fulfilments: new FulfilmentService(redemptionDeps),
       acceptances: new AcceptanceService(redemptionDeps),
       disclosures: new DisclosureService(redemptionDeps),
-      view: { ofDid: (did) => redemptionViews.get(did, () => redemptionView.ofDid(did)), noticeOf: (did) => redemptionView.noticeOf(did) },
+      view: { ofDid: (did) => redemptionViews.get(did, () => redemptionView.ofDid(did)), noticeOf: (did) => noticeViews.get(did, () => redemptionView.noticeOf(did)) },
     },
     reads,
     service,
