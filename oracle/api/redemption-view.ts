@@ -52,7 +52,8 @@ const stageView = (chainId: number, s: StageState): ChainStageView => ({
 
 /**
  * Read side of redemptions: a DID's stage on each chain (read from the modules), its requests as the watcher saw
- * them with what was attested against each, and the metrics (daily rate, queue size and age per current stage).
+ * them with what was attested against each, the incident notice the stage owes (NoticeMonitor), and the metrics
+ * (daily rate, queue size and age per current stage; notice due).
  */
 export class RedemptionView {
   constructor(
@@ -68,7 +69,7 @@ export class RedemptionView {
   private readonly gauges: RedemptionGauges;
   private readonly notices: NoticeMonitor;
 
-  /** The notice a registered DID owes now (404 for an unknown DID), from the store alone. */
+  /** The notice a registered DID owes now (404 for an unknown DID): from the store, and the chains for a notice's state. */
   async noticeOf(did: string): Promise<{ did: string; notice: NoticeStatus }> {
     const { hash } = await registeredDid(this.d.registry, did);
     return { did, notice: await this.notices.statusOf(did, hash) };
