@@ -7,6 +7,7 @@ import { policySetCommand, quorumSetCommand } from './issuer.js';
 import { deadLettersCommand, retryCommand } from './operator.js';
 import { keysImportCommand, keysNewCommand } from './keys.js';
 import { curseCommand, uncurseCommand } from './curse.js';
+import { stressCommand } from './stress.js';
 
 /** Every `rwa` command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   curseCommand,
   uncurseCommand,
+  stressCommand,
 ];
 
 /** Command groups: the first word of commands with subcommands, and what they are for. */

@@ -122,6 +122,17 @@ async function cancelRedeem(c: DeployedChain, who: typeof alice, requestId: bigi
   }
 }
 
+/**
+ * The oracle's incident notice for the DID (issue 23) matches `expected` on `GET /v1/dids/:did/notice`, and its metric
+ * `oracle_notice_due{did}` reads `metric` (set by the oracle's redemption loop, so waited for).
+ */
+async function expectNotice(expected: Record<string, unknown>, metric: 0 | 1) {
+  const body = (await (await fetch(`${stack.oracleUrl}/v1/dids/${encodeURIComponent(didString)}/notice`)).json()) as { notice: Record<string, unknown> };
+  expect(body.notice).toMatchObject(expected);
+  const line = `oracle_notice_due{did="${didString}"} ${metric}`;
+  await waitFor(async () => (await (await fetch(`${stack.oracleUrl}/metrics`)).text()).split('\n').includes(line), { what: line, timeoutMs: 30_000 });
+}
+
 /** Every chain shows `stage` (after the hub set it and the relayer carried it). */
 async function waitForStage(stage: number, what: string) {
   const chains = stack.deployment.chains;
@@ -290,6 +301,8 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
       expect(s.poolSupply).toBe(pool);
     }
     const seqB = stagesB[0]!.stageSeq;
+    // Issue 23: stage B without the issuer's incident notice: the oracle shows "notice due" (API and metric).
+    await expectNotice({ due: true, stage: 'B', since: Number(stagesB[0]!.since), required: 'public announcement and filing' }, 1);
     // The two reports reached the hub: spoke-a's over CCIP, spoke-b's CCTP-style.
     const reports = (await (await fetch(`${stack.oracleUrl}/v1/attestations?after=0&limit=200`)).json()) as { items: { id: Hex; kind: string; message: Hex }[] };
     const carriedBy = new Map<number, string>();
@@ -331,6 +344,7 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     await accept(spokeA, alice, r3, 7_000_000n);
     const stagesC = await waitForStage(STAGE.C, 'stage C on every chain');
     expect(stagesC.every((s) => s.reason === 1)).toBe(true);
+    await expectNotice({ due: true, stage: 'C', since: Number(stagesC[0]!.since), required: 'regulatory filing and temporary restrictions' }, 1);
     const halted = await fulfil(spokeA, r3, 1_000_000n, 'RED-FUL-3-C');
     expect(halted.status).toBe(422);
     expect(await fulfilOnChainAnyway(spokeA, r3, 1_000_000n, (1n << 40n) + 1n)).toBe('RedemptionsHalted');
@@ -359,6 +373,7 @@ describe('redemptions: requests on any chain, staged gates across chains, fulfil
     await advanceTime(DAY + 3_600);
     const stagesA = await waitForStage(STAGE.A, 'stage A on every chain');
     expect(stagesA.every((s) => s.stageSeq === seqC + 1n && s.dayRequested === 0n)).toBe(true);
+    await expectNotice({ due: false, stage: 'A' }, 0);
     expect((await fulfil(spokeA, r1, 1_000_000n, 'RED-FUL-1-REST')).status).toBe(201);
     await waitFor(async () => (await supplyOn(spokeA)) === 100_000_000n - 1_400_000n, { what: 'r1 fully burned on spoke-a', timeoutMs: 60_000 });
     // Already filled: refused by the oracle and by the chain.

@@ -7,6 +7,13 @@ export interface StressArgs {
   outDir: string;
 }
 
+/** The ranges and defaults of the flags, shared with the `rwa stress` command (cli/stress.ts). */
+export const STRESS_FLAGS = {
+  runs: { min: 1, max: 100_000, fallback: 1_000 },
+  seed: { min: 0, max: 4_294_967_295, fallback: 1 },
+  outDir: 'stress-report',
+} as const;
+
 export type ParsedArgs = { kind: 'help' } | { kind: 'run'; args: StressArgs };
 
 export const USAGE = `usage: npm run stress -- <scenario.json> [--runs N] [--seed S] [--json] [--out DIR]
@@ -39,8 +46,8 @@ export function parseStressArgs(argv: readonly string[]): ParsedArgs {
     };
     if (a === '--help' || a === '-h') return { kind: 'help' };
     else if (a === '--json') args.json = true;
-    else if (a === '--runs') args.runs = integer('--runs', value(), 1, 100_000);
-    else if (a === '--seed') args.seed = integer('--seed', value(), 0, 4_294_967_295);
+    else if (a === '--runs') args.runs = integer('--runs', value(), STRESS_FLAGS.runs.min, STRESS_FLAGS.runs.max);
+    else if (a === '--seed') args.seed = integer('--seed', value(), STRESS_FLAGS.seed.min, STRESS_FLAGS.seed.max);
     else if (a === '--out') args.outDir = value();
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else positional.push(a);
@@ -48,7 +55,7 @@ export function parseStressArgs(argv: readonly string[]): ParsedArgs {
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'a scenario file is required' : 'exactly one scenario file, please');
   return {
     kind: 'run',
-    args: { scenarioPath: positional[0]!, runs: args.runs ?? 1_000, seed: args.seed ?? 1, json: args.json, outDir: args.outDir ?? 'stress-report' },
+    args: { scenarioPath: positional[0]!, runs: args.runs ?? STRESS_FLAGS.runs.fallback, seed: args.seed ?? STRESS_FLAGS.seed.fallback, json: args.json, outDir: args.outDir ?? STRESS_FLAGS.outDir },
   };
 }
 

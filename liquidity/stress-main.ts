@@ -6,7 +6,7 @@ import { LiquidityInputError } from './errors.js';
 import { runMonteCarlo, type StressReport } from './montecarlo.js';
 import { reportTable } from './report-table.js';
 import { bandsOf, parseScenario, type Scenario } from './scenario.js';
-import { parseStressArgs, USAGE, UsageError } from './stress-args.js';
+import { parseStressArgs, USAGE, UsageError, type StressArgs } from './stress-args.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -26,7 +26,7 @@ export function stressMain(argv: readonly string[], io: Io): number {
       io.out(`${USAGE}\n`);
       return 0;
     }
-    scenario = parseScenario(readJson(parsed.args.scenarioPath));
+    scenario = loadScenario(parsed.args.scenarioPath);
   } catch (err) {
     if (err instanceof UsageError || err instanceof LiquidityInputError) {
       io.err(`stress: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
@@ -34,14 +34,32 @@ export function stressMain(argv: readonly string[], io: Io): number {
     }
     throw err;
   }
-  const { runs, seed, json, outDir } = parsed.args;
+  const r = runStress(parsed.args, scenario, io.err);
+  io.out(parsed.args.json ? `${JSON.stringify(r.report, null, 2)}\n` : r.table);
+  return 0;
+}
+
+export interface StressRun {
+  report: StressReport;
+  /** The report as the table the command prints. */
+  table: string;
+  jsonPath: string;
+  svgPath: string;
+}
+
+/**
+ * Runs the Monte Carlo of a parsed scenario and writes `<name>.json` and `<name>.svg` into `args.outDir`; progress
+ * and the paths written go to `progress` (stderr). Shared by `npm run stress` and `rwa stress` (cli/stress.ts).
+ */
+export function runStress(args: Pick<StressArgs, 'runs' | 'seed' | 'outDir'>, scenario: Scenario, progress: (text: string) => void): StressRun {
+  const { runs, seed, outDir } = args;
   const step = Math.max(1, Math.ceil(runs / 10));
   const started = Date.now();
   const report: StressReport = runMonteCarlo(scenario, {
     runs,
     seed,
     onProgress: (done) => {
-      if (runs >= PROGRESS_FROM && (done % step === 0 || done === runs)) io.err(`stress: ${done}/${runs} runs (${Date.now() - started} ms)\n`);
+      if (runs >= PROGRESS_FROM && (done % step === 0 || done === runs)) progress(`stress: ${done}/${runs} runs (${Date.now() - started} ms)\n`);
     },
   });
   mkdirSync(outDir, { recursive: true });
@@ -49,10 +67,12 @@ export function stressMain(argv: readonly string[], io: Io): number {
   const svgPath = join(outDir, `${scenario.name}.svg`);
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(svgPath, reportChart(report, bandsOf(scenario)));
-  io.out(json ? `${JSON.stringify(report, null, 2)}\n` : reportTable(report));
-  io.err(`stress: wrote ${jsonPath} and ${svgPath}\n`);
-  return 0;
+  progress(`stress: wrote ${jsonPath} and ${svgPath}\n`);
+  return { report, table: reportTable(report), jsonPath, svgPath };
 }
+
+/** The scenario in a JSON file, parsed; throws UsageError (unreadable, not JSON) or LiquidityInputError (naming the field). */
+export const loadScenario = (path: string): Scenario => parseScenario(readJson(path));
 
 /** Read and parse a JSON file; a missing or malformed file is the caller's input error, naming the path. */
 function readJson(path: string): unknown {

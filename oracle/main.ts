@@ -169,8 +169,16 @@ async function main(): Promise<void> {
   // The public read routes read through the read side (limits, caches, one chain budget); writes use the ports above.
   const reads = new ReadSide(config.reads, metrics);
   const readRegistry = reads.registry(registry);
-  const redemptionView = new RedemptionView({ ...redemptionDeps, registry: readRegistry, chains: reads.redemptionChains(redemptionChains) });
+  // Its chain reads (stages, allowances, whether a notice is applied) share the read side's budget.
+  const readDestinations = reads.destinations(destinations);
+  const redemptionView = new RedemptionView({
+    ...redemptionDeps,
+    registry: readRegistry,
+    chains: reads.redemptionChains(redemptionChains),
+    destinations: { get: (id) => destinations.get(id), isApplied: (...a) => readDestinations.isApplied(...a) },
+  });
   const redemptionViews = reads.cache<Awaited<ReturnType<RedemptionView['ofDid']>>>('redemptions');
+  const noticeViews = reads.cache<Awaited<ReturnType<RedemptionView['noticeOf']>>>('notice');
   const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
   const quorumSync = new QuorumSync({ ...redemptionDeps, registry, quorums: registry, logger });
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
@@ -183,7 +191,7 @@ async function main(): Promise<void> {
       fulfilments: new FulfilmentService(redemptionDeps),
       acceptances: new AcceptanceService(redemptionDeps),
       disclosures: new DisclosureService(redemptionDeps),
-      view: { ofDid: (did) => redemptionViews.get(did, () => redemptionView.ofDid(did)) },
+      view: { ofDid: (did) => redemptionViews.get(did, () => redemptionView.ofDid(did)), noticeOf: (did) => noticeViews.get(did, () => redemptionView.noticeOf(did)) },
     },
     reads,
     service,
@@ -234,7 +242,8 @@ async function main(): Promise<void> {
     onError: (err, retryInMs) => moveLog.warn({ err, retryInMs }, 'move loop pass failed'),
   });
 
-  // Redemptions: requests on every chain -> reports to the hub; hub stage changes -> the other chains; gauges.
+  // Redemptions: requests on every chain -> reports to the hub; hub stage changes -> the other chains; gauges; the
+  // incident notices stage B and C owe (issue 23).
   // Each watcher logs, counts and retries its own failures; what reaches here is a store or programming error.
   const redemptionLog = logger.child({ module: 'redemption-loop' });
   const redemptionLoop = runPeriodic(
@@ -242,6 +251,7 @@ async function main(): Promise<void> {
       await requestWatcher.tick();
       await stageWatcher.tick();
       redemptionView.refreshMetrics();
+      await redemptionView.refreshNotices();
     },
     { everyMs: config.redemptions.syncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => redemptionLog.error({ err, retryInMs }, 'redemption loop pass failed') },
   );

@@ -32,6 +32,8 @@ export interface OracleMetrics {
   redemptionQueueSize: Gauge<'did' | 'stage'>;
   /** Age of the oldest open request, seconds, under the DID's current hub stage. */
   redemptionQueueAge: Gauge<'did' | 'stage'>;
+  /** 1 while a DID in redemption stage B or C owes its issuer's incident notice (oracle/mirror/notice-monitor.ts), else 0. */
+  noticeDue: Gauge<'did'>;
   /** Cross-chain moves by state (accepted ... arrived / returned). */
   moves: Gauge<'state'>;
   /** Age of the oldest move not yet arrived or returned, seconds (0 when none). */
@@ -99,6 +101,12 @@ export function createMetrics(): OracleMetrics {
       name: 'rwa_redemption_queue_age_seconds',
       help: 'Age of the oldest open redemption request by DID and current stage',
       labelNames: ['did', 'stage'],
+      registers: [registry],
+    }),
+    noticeDue: new Gauge({
+      name: 'oracle_notice_due',
+      help: "1 while a DID in redemption stage B or C owes its issuer's incidentNotice disclosure (anchored after the stage change), else 0",
+      labelNames: ['did'],
       registers: [registry],
     }),
     readCache: new Counter({ name: 'oracle_read_cache_total', help: 'Public read cache lookups by cache and outcome (hit, shared, miss; kept: a never-changing answer stored)', labelNames: ['cache', 'outcome'], registers: [registry] }),

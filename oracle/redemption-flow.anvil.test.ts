@@ -5,10 +5,11 @@ import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
-import { DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, devReceiverArgs } from '../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, devReceiverArgs } from '../schemas/dev-keys.js';
+import { DISCLOSURE_KIND } from '../schemas/message.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../devnet/anvil.js';
-import { signAcceptance, signFulfilment } from '../clients/custodian.js';
+import { signAcceptance, signDisclosure, signFulfilment } from '../clients/custodian.js';
 import { openDb } from '../common/sqlite.js';
 import { KeyedMutex } from '../common/mutex.js';
 import { INVESTOR_KEY, apply, buildContracts, clients, committee, committeeSigners, deploy, deployRegistryWithDid, deliver, mined } from '../testkit/anvil-chain.js';
@@ -26,12 +27,15 @@ import { RequestWatcher } from './mirror/request-watcher.js';
 import { StageWatcher } from './mirror/stage-watcher.js';
 import { FulfilmentService } from './intake/fulfilment-service.js';
 import { AcceptanceService } from './intake/acceptance-service.js';
+import { DisclosureService } from './intake/disclosure-service.js';
+import { RedemptionView } from './api/redemption-view.js';
 
 /**
  * Chain test of the oracle's redemption flow on two anvil chains (hub and spoke) with the real contracts: a request on
  * the spoke is read by the request watcher and reported to the hub, whose module moves to stage B; the stage watcher
  * sends that stage to the spoke; a fulfilment above the first instalment is refused and one within it burns on the
- * spoke. The test applies each stored attestation with its stored signatures (the relayer's job).
+ * spoke. The test applies each stored attestation with its stored signatures (the relayer's job). Then (issue 23) the
+ * stage B owes the issuer's incident notice until one is anchored on both chains.
  */
 const DID = 'did:rwa:redemption-flow-test:fund' as DidString;
 const HASH = didHash(DID);
@@ -140,5 +144,35 @@ describe('oracle redemption flow on two anvil chains', () => {
     await relay(ok.attestation);
     expect(await deps.chains.requestOf(spoke.chainId, HASH, 1n)).toMatchObject({ amount: 350n, fulfilled: 50n });
     expect(await deps.chains.totalSupplyAt(spoke.chainId, HASH, await clients(spoke).pub.getBlockNumber())).toBe(9_950n);
+  });
+
+  it("stage B owes the issuer's incident notice (status and metric) until an incidentNotice from after the change is anchored on every chain", async () => {
+    // Runs after the flow above: the hub is in stage B (stageSeq 1), stored by the stage watcher.
+    const view = new RedemptionView(deps);
+    const hubStage = await deps.chains.stageOf(hub.chainId, HASH);
+    expect(hubStage.stage).toBe('B');
+    const since = Number(hubStage.since);
+    expect((await view.noticeOf(DID)).notice).toEqual({ due: true, stage: 'B', since, stageSeq: '1', required: 'public announcement and filing', pending: null });
+    const gauge = async () => (await deps.metrics.registry.getSingleMetric('oracle_notice_due')!.get()).values.find((v) => v.labels.did === DID)?.value;
+    await view.refreshNotices();
+    expect(await gauge()).toBe(1);
+
+    // The issuer (the registry's deployer here) anchors its notice, dated at the change, on both chains (kind 11).
+    const docHash = keccak256(stringToBytes('stage B announcement and filing'));
+    const notice = await new DisclosureService(deps).submit(
+      await signDisclosure(ANVIL_DEPLOYER_KEY, { hubChainId: hub.chainId, registry }, { did: DID, docKind: 'incidentNotice', docHash, uri: 'https://issuer.example/notices/stage-b.pdf', asOf: since }),
+    );
+    expect(deps.store.deliveriesOf(notice.attestation.seq).map((d) => d.chainId).sort()).toEqual([hub.chainId, spoke.chainId].sort());
+    // Signed, not yet applied anywhere: still due, naming it.
+    expect((await view.noticeOf(DID)).notice).toMatchObject({ due: true, pending: notice.attestation.id });
+    await relay(notice.attestation);
+    for (const chain of [hub, spoke]) {
+      const module = await clients(chain).pub.readContract({ address: receivers.get(chain.chainId)!, abi: rwaReceiverAbi, functionName: 'redemptions' });
+      const anchored = await clients(chain).pub.readContract({ address: module, abi: rwaRedemptionsAbi, functionName: 'disclosureOf', args: [HASH, DISCLOSURE_KIND.incidentNotice] });
+      expect(anchored.docHash).toBe(docHash);
+    }
+    expect((await view.noticeOf(DID)).notice).toEqual({ due: false, stage: 'B', since, notice: { attestationId: notice.attestation.id, asOf: since, uri: 'https://issuer.example/notices/stage-b.pdf' } });
+    await view.refreshNotices();
+    expect(await gauge()).toBe(0);
   });
 });

@@ -35,6 +35,8 @@ describe('Collector', () => {
       oracleAsked.push(c.req.query('after') ?? '');
       return c.json({ items: [{}, {}], next: 9 });
     });
+    // The oracle's notice per DID (issue 23).
+    relayer.get('/v1/dids/:did/notice', (c) => c.json({ did: c.req.param('did'), notice: { due: true, stage: 'B', since: 900, stageSeq: '1', required: 'public announcement and filing' } }));
     const { server, port } = await listen(relayer, '127.0.0.1', 0);
     servers.push(server);
     const url = `http://127.0.0.1:${port}`;
@@ -55,6 +57,7 @@ describe('Collector', () => {
     // The oracle's backlog is read past the relayer's cursor.
     expect(first.oracle?.read).toEqual({ ok: true, value: { backlog: 2, backlogCapped: false } });
     expect(oracleAsked).toEqual(['7', '7']);
+    expect(first.notices?.get('did:rwa:demo:x')).toEqual({ ok: true, value: { due: true, stage: 'B', since: 900, required: 'public announcement and filing' } });
 
     const warned = lines.map((l) => JSON.parse(l) as { msg: string; source: string }).filter((l) => l.msg === 'source unreadable');
     expect(warned.map((l) => l.source).sort()).toEqual(['chain:hub', 'chain:spoke-b']);

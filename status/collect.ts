@@ -7,7 +7,8 @@ import type { Address, Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { Deployment } from '../schemas/deployment.js';
 import { ChainReader } from './chain-reader.js';
-import { chainKey, type ChainRead, type OracleRead, type RelayerRead, type Sourced, type StatusInputs } from './inputs.js';
+import { chainKey, type ChainRead, type NoticeRead, type OracleRead, type RelayerRead, type Sourced, type StatusInputs } from './inputs.js';
+import { readNotice } from './notice-reader.js';
 import { readOracleBacklog, readRelayer } from './relayer-reader.js';
 import type { StatusMetrics } from './metrics.js';
 
@@ -75,9 +76,12 @@ export class Collector {
       }),
     );
     const relayerPass = this.sourced<RelayerRead>('relayer', () => readRelayer(this.o.relayerUrl, this.o.timeoutMs));
-    const [, relayer] = await Promise.all([chainPass, relayerPass]);
-    let oracle: StatusInputs['oracle'];
     const oracleUrl = this.o.oracleUrl;
+    // The incident notice each DID owes (one source for all DIDs, as a chain is): only the oracle knows it.
+    const noticePass =
+      oracleUrl === undefined ? undefined : this.sourced<NoticeRead[]>('oracle:notices', () => Promise.all(d.dids.map((x) => readNotice(oracleUrl, x.did, this.o.timeoutMs))));
+    const [, relayer, noticeReads] = await Promise.all([chainPass, relayerPass, noticePass]);
+    let oracle: StatusInputs['oracle'];
     if (oracleUrl !== undefined) {
       // The backlog is counted past the relayer's cursor; without the relayer there is nothing to count from.
       const read: Sourced<OracleRead> = relayer.ok
@@ -92,6 +96,9 @@ export class Collector {
       chainReads,
       relayer: { url: this.o.relayerUrl, read: relayer },
       ...(oracle ? { oracle } : {}),
+      ...(noticeReads
+        ? { notices: new Map<string, Sourced<NoticeRead>>(d.dids.map((x, i) => [x.did, noticeReads.ok ? { ok: true, value: noticeReads.value[i]! } : noticeReads])) }
+        : {}),
     };
   }
 }

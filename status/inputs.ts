@@ -75,6 +75,17 @@ export interface OracleRead {
   backlogCapped: boolean;
 }
 
+/** The incident notice a DID's issuer owes, as the oracle says (GET /v1/dids/:did/notice; docs/liquidity.md, Notices). */
+export interface NoticeRead {
+  due: boolean;
+  /** The DID's current redemption stage on the hub; null before any stage change. */
+  stage: string | null;
+  /** Unix seconds the stage was entered; null before any stage change. */
+  since: number | null;
+  /** What the notice must be (stage B: public announcement and filing; C: regulatory filing ...); null when not due. */
+  required: string | null;
+}
+
 export interface StatusInputs {
   /** Milliseconds since the epoch when the reads started. */
   now: number;
@@ -84,6 +95,8 @@ export interface StatusInputs {
   chainReads: ReadonlyMap<string, Sourced<ChainRead>>;
   relayer: { url: string; read: Sourced<RelayerRead> };
   oracle?: { url: string; read: Sourced<OracleRead> };
+  /** Per DID (keyed by the DID string), read from the oracle when it is configured. */
+  notices?: ReadonlyMap<string, Sourced<NoticeRead>>;
 }
 
 export const chainKey = (didHash: string, chainId: number): string => `${didHash.toLowerCase()}:${chainId}`;

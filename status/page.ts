@@ -67,6 +67,14 @@ function row(r) {
   return $('tr', { class: cls, 'data-chain-id': r.chainId, 'data-chain': r.name }, ...cells);
 }
 
+/** The incident notice the DID owes (oracle): a red line while due, nothing otherwise. */
+function notice(n) {
+  if (!n) return null;
+  if (n.error) return $('div', { class: 'small', 'data-notice': 'unknown' }, 'notice: oracle unreadable (' + n.error + ')');
+  if (!n.due) return null;
+  return $('div', { class: 'bad', 'data-notice': 'due' }, 'notice due: stage ' + n.stage + (n.required ? ' (' + n.required + ')' : '') + (n.since ? ' since ' + new Date(n.since).toLocaleString() : ''));
+}
+
 function render(v) {
   const meta = document.getElementById('meta');
   meta.replaceChildren(
@@ -77,6 +85,7 @@ function render(v) {
   const main = document.getElementById('dids');
   main.replaceChildren(...v.dids.map((d) => $('section', { 'data-did': d.did },
     $('h2', { title: d.didHash }, d.did),
+    notice(d.notice),
     $('table', {}, $('thead', {}, $('tr', {}, ...COLS.map((c) => $('th', {}, c)))), $('tbody', {}, ...d.chains.map(row))))));
 }
 

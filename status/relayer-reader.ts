@@ -88,7 +88,8 @@ export class SourceError extends RwaError<'source_unavailable'> {
   }
 }
 
-async function getJson<T>(url: string, parse: (input: unknown) => { ok: true; value: T } | { ok: false; issue: { field: string; message: string } }, timeoutMs: number): Promise<T> {
+/** GET a JSON document and parse it; any failure is a SourceError naming the URL. */
+export async function getJson<T>(url: string, parse: (input: unknown) => { ok: true; value: T } | { ok: false; issue: { field: string; message: string } }, timeoutMs: number): Promise<T> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
     throw new SourceError(`GET ${url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   });

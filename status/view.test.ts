@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildView, RECENT_PER_ROW } from './view.js';
-import { chainKey, type ChainRead, type RelayerDelivery, type RelayerRead, type Sourced, type StatusInputs } from './inputs.js';
+import { chainKey, type ChainRead, type NoticeRead, type RelayerDelivery, type RelayerRead, type Sourced, type StatusInputs } from './inputs.js';
 
 const NOW = Date.parse('2026-12-05T04:00:00Z');
 const NOW_S = BigInt(NOW / 1000);
@@ -147,5 +147,14 @@ describe('buildView: the JSON the status page renders', () => {
     expect(ok.oracle).toEqual({ url: 'http://oracle', ok: true, error: null, backlog: 500, backlogCapped: true });
     const down = buildView(inputs({}, undefined, { url: 'http://oracle', read: { ok: false, error: 'relayer cursor unknown' } }));
     expect(down.oracle).toEqual({ url: 'http://oracle', ok: false, error: 'relayer cursor unknown', backlog: null, backlogCapped: false });
+  });
+
+  it('shows the incident notice a DID owes (issue 23): due with its stage, since and what; nothing due; or why unknown', () => {
+    const withNotice = (read: Sourced<NoticeRead>): StatusInputs => ({ ...inputs({}), notices: new Map([[DID, read]]) });
+    expect(buildView(inputs({})).dids[0]!.notice).toBeNull();
+    const due = buildView(withNotice({ ok: true, value: { due: true, stage: 'B', since: Number(NOW_S) - 60, required: 'public announcement and filing' } }));
+    expect(due.dids[0]!.notice).toEqual({ due: true, stage: 'B', since: new Date(NOW - 60_000).toISOString(), required: 'public announcement and filing' });
+    expect(buildView(withNotice({ ok: true, value: { due: false, stage: 'B', since: Number(NOW_S) - 60, required: null } })).dids[0]!.notice).toEqual({ due: false });
+    expect(buildView(withNotice({ ok: false, error: 'GET http://oracle/v1/dids/x/notice: HTTP 503' })).dids[0]!.notice).toEqual({ error: 'GET http://oracle/v1/dids/x/notice: HTTP 503' });
   });
 });

@@ -4,7 +4,7 @@
  * Amounts are decimal strings in the token's units (the raw integer beside them), times ISO-8601 and ages in seconds.
  */
 import { formatUnits } from 'viem';
-import { chainKey, type ChainRead, type RelayerDelivery, type RelayerRead, type StatusInputs } from './inputs.js';
+import { chainKey, type ChainRead, type NoticeRead, type RelayerDelivery, type RelayerRead, type Sourced, type StatusInputs } from './inputs.js';
 
 /** Recent deliveries shown per DID per chain. */
 export const RECENT_PER_ROW = 5;
@@ -43,11 +43,14 @@ export interface ChainRowView {
   attention: string[];
 }
 
+/** The incident notice a DID owes (oracle): `due` with the stage, since when and what; null when the oracle is not read. */
+export type NoticeView = { due: true; stage: string; since: string | null; required: string | null } | { due: false } | { error: string };
+
 export interface StatusView {
   generatedAt: string;
   relayer: { url: string; ok: boolean; error: string | null; cursor: number | null };
   oracle: { url: string; ok: boolean; error: string | null; backlog: number | null; backlogCapped: boolean } | null;
-  dids: { did: string; didHash: string; chains: ChainRowView[] }[];
+  dids: { did: string; didHash: string; notice: NoticeView | null; chains: ChainRowView[] }[];
 }
 
 const iso = (unixSeconds: bigint): string => new Date(Number(unixSeconds) * 1000).toISOString();
@@ -118,6 +121,13 @@ function attentionOf(row: Omit<ChainRowView, 'attention'>): string[] {
   return out;
 }
 
+function noticeView(read: Sourced<NoticeRead> | undefined): NoticeView | null {
+  if (!read) return null;
+  if (!read.ok) return { error: read.error };
+  const n = read.value;
+  return n.due ? { due: true, stage: n.stage ?? '?', since: n.since === null ? null : iso(BigInt(n.since)), required: n.required } : { due: false };
+}
+
 export function buildView(inputs: StatusInputs): StatusView {
   const { now } = inputs;
   const relayer = inputs.relayer.read.ok ? inputs.relayer.read.value : undefined;
@@ -142,6 +152,7 @@ export function buildView(inputs: StatusInputs): StatusView {
     dids: inputs.dids.map(({ did, didHash }) => ({
       did,
       didHash,
+      notice: noticeView(inputs.notices?.get(did)),
       chains: inputs.chains.map((c) => {
         const read = inputs.chainReads.get(chainKey(didHash, c.chainId)) ?? { ok: false as const, error: 'not read' };
         const r = read.ok && read.value.configured ? read.value : undefined;

@@ -62,11 +62,18 @@ function document() {
           responses: { '200': { description: '{ did, items }' }, '400': errorResponse('not an RWA DID, or unknown docKind') },
         },
       },
+      '/v1/dids/{did}/notice': {
+        get: {
+          summary: "The incident notice a DID's issuer owes (issue 23): after a hub stage change to B or C, `{ due: true, stage, since, stageSeq, required, pending }` until an incidentNotice disclosure with asOf at or after `since` is applied on every chain it was signed for; then (and in stage A) `{ due: false, stage, since, notice }`",
+          parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: '{ did, notice }' }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown DID') },
+        },
+      },
       '/v1/dids/{did}/redemptions': {
         get: {
           summary: "A DID's redemption stage on each chain (read from its module), today's rate in bps of the pool, and its requests (open / fulfilled / cancelled, amount fulfilled by attested fulfilments, the id of the report to the hub, and for open ones what the module allows to fulfil now)",
           parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: '{ did, stages, dailyRateBps, requests }' }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown DID') },
+          responses: { '200': { description: '{ did, stages, dailyRateBps, requests, notice }' }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown DID') },
         },
       },
       '/v1/attestations': {

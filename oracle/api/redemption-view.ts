@@ -6,6 +6,8 @@ import { dailyRateBps, dayOf } from '../../core/redemption-rules.js';
 import { enabledChains, type RedemptionDeps } from '../redemption-deps.js';
 import { registeredDid } from '../../core/guards.js';
 import { RedemptionGauges } from '../mirror/redemption-gauges.js';
+import { NoticeMonitor } from '../mirror/notice-monitor.js';
+import type { NoticeStatus } from '../../core/notice-rule.js';
 import { requestSourceRef, type RequestWithFulfilled } from '../store/redemptions.js';
 
 export type RequestStatus = 'open' | 'fulfilled' | 'cancelled';
@@ -32,6 +34,8 @@ export interface RedemptionsView {
   stages: ChainStageView[];
   dailyRateBps: number | null;
   requests: RequestView[];
+  /** The incident notice the issuer owes for the current stage (issue 23): due from a change to B or C until anchored. */
+  notice: NoticeStatus;
 }
 
 const statusOf = (r: RequestWithFulfilled): RequestStatus => (r.cancelled ? 'cancelled' : BigInt(r.issuedFulfilled) >= BigInt(r.amount) ? 'fulfilled' : 'open');
@@ -48,7 +52,8 @@ const stageView = (chainId: number, s: StageState): ChainStageView => ({
 
 /**
  * Read side of redemptions: a DID's stage on each chain (read from the modules), its requests as the watcher saw
- * them with what was attested against each, and the metrics (daily rate, queue size and age per current stage).
+ * them with what was attested against each, the incident notice the stage owes (NoticeMonitor), and the metrics
+ * (daily rate, queue size and age per current stage; notice due).
  */
 export class RedemptionView {
   constructor(
@@ -58,9 +63,17 @@ export class RedemptionView {
     },
   ) {
     this.gauges = new RedemptionGauges(d);
+    this.notices = new NoticeMonitor(d);
   }
 
   private readonly gauges: RedemptionGauges;
+  private readonly notices: NoticeMonitor;
+
+  /** The notice a registered DID owes now (404 for an unknown DID): from the store, and the chains for a notice's state. */
+  async noticeOf(did: string): Promise<{ did: string; notice: NoticeStatus }> {
+    const { hash } = await registeredDid(this.d.registry, did);
+    return { did, notice: await this.notices.statusOf(did, hash) };
+  }
 
   async ofDid(did: string): Promise<RedemptionsView> {
     const { hash, record } = await registeredDid(this.d.registry, did);
@@ -90,7 +103,7 @@ export class RedemptionView {
         };
       }),
     );
-    return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests };
+    return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests, notice: await this.notices.statusOf(did, hash) };
   }
 
   private async allowance(chainId: number, hash: DidHash, requestId: string): Promise<string | null> {
@@ -113,5 +126,10 @@ export class RedemptionView {
   /** Sets the redemption gauges of every DID with requests, recomputing only the DIDs that changed (RedemptionGauges). */
   refreshMetrics(): void {
     this.gauges.refresh();
+  }
+
+  /** Sets the notice gauge of every DID with a stage change and logs the DIDs that start or stop owing one (NoticeMonitor). */
+  refreshNotices(): Promise<void> {
+    return this.notices.refresh();
   }
 }

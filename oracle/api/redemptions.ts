@@ -13,7 +13,7 @@ export interface RedemptionRoutesDeps {
   acceptances: AcceptanceService;
   disclosures: DisclosureService;
   /** The DID's redemption view; in the oracle, the read side's cached one (oracle/api/read). */
-  view: Pick<RedemptionView, 'ofDid'>;
+  view: Pick<RedemptionView, 'ofDid' | 'noticeOf'>;
   store: AttestationStore;
 }
 
@@ -29,6 +29,7 @@ const didParam = (did: string): string => {
 export function createRedemptionRoutes(d: RedemptionRoutesDeps): Hono {
   const app = new Hono();
   app.get('/dids/:did/redemptions', async (c) => c.json(await d.view.ofDid(didParam(c.req.param('did')))));
+  app.get('/dids/:did/notice', async (c) => c.json(await d.view.noticeOf(didParam(c.req.param('did')))));
   app.get('/dids/:did/disclosures', (c) => {
     const did = didParam(c.req.param('did'));
     const docKind = c.req.query('docKind');

@@ -42,6 +42,11 @@ export class AttestationStore {
       .get();
   }
 
+  /** The DID string of a DID hash, from any attestation the oracle signed for it (undefined: none yet). */
+  didOf(didHash: string): string | undefined {
+    return this.db.select({ did: attestations.did }).from(attestations).where(eq(attestations.didHash, didHash)).limit(1).get()?.did;
+  }
+
   /** Every attestation of a kind for a DID, latest as-of first (then latest nonce). */
   ofKind(did: string, kind: AttestationRow['kind']): AttestationRow[] {
     return this.db

@@ -118,6 +118,21 @@ export class RedemptionStore {
       .get();
   }
 
+  /** Every hub stage change seen for a DID, in stageSeq order (the notice rule reads the trailing run of a stage). */
+  stagesOf(didHash: string): StageRow[] {
+    return this.db
+      .select()
+      .from(redemptionStages)
+      .where(eq(redemptionStages.didHash, didHash))
+      .orderBy(asc(sql`cast(${redemptionStages.stageSeq} as integer)`))
+      .all();
+  }
+
+  /** Every DID hash with at least one hub stage change. */
+  didsWithStages(): string[] {
+    return this.db.selectDistinct({ didHash: redemptionStages.didHash }).from(redemptionStages).all().map((r) => r.didHash);
+  }
+
   getRequest(didHash: string, chainId: number, requestId: string): RequestRow | undefined {
     return this.db
       .select()
