@@ -6,7 +6,7 @@
  */
 import type { Address } from 'viem';
 import type { DidHash } from '../schemas/ids.js';
-import type { BuyBackReportRequest, LiquidityBandsSnapshot } from '../schemas/kinds/buyback-report.js';
+import type { BuyBackReportMessage, BuyBackReportRequest, LiquidityBandsSnapshot } from '../schemas/kinds/buyback-report.js';
 import type { LiquidityFigures } from '../schemas/kinds/spec.js';
 import { computeLcr, type LiquidBucket } from '../liquidity/lcr.js';
 import { LiquidityInputError } from '../liquidity/errors.js';
@@ -47,4 +47,20 @@ export function liquidityFigures(request: BuyBackReportRequest, assetPoolValue: 
     if (err instanceof LiquidityInputError) throw new OracleError('invalid_liquidity_input', err.message, `${prefix}${err.field}`, { cause: err });
     throw err;
   }
+}
+
+export type FloorReason = 'none' | 'lcr' | 'buyBackStale' | 'buyBackShort';
+
+/**
+ * The liquidity floor of a report as every chain computes it (contracts/src/libraries/LiquidityFloor.sol), in the
+ * order of liquidity/bands.ts: LCR below the C band -> C, below the B band -> B, stale (when the floor asks) -> B,
+ * pool below the issuer's share -> B, else A. A band of 0 never applies; an unbounded LCR is below no band.
+ */
+export function buyBackFloor(m: BuyBackReportMessage, stale: boolean): { stage: 'A' | 'B' | 'C'; reason: FloorReason } {
+  const lcr = m.lcrBps;
+  if (lcr !== null && lcr < BigInt(m.stageCBelowBps)) return { stage: 'C', reason: 'lcr' };
+  if (lcr !== null && lcr < BigInt(m.stageBBelowBps)) return { stage: 'B', reason: 'lcr' };
+  if (stale && m.staleFloor) return { stage: 'B', reason: 'buyBackStale' };
+  if (m.poolCash * 10_000n < BigInt(m.minShareBps) * m.assetPoolValue) return { stage: 'B', reason: 'buyBackShort' };
+  return { stage: 'A', reason: 'none' };
 }

@@ -7,6 +7,7 @@ import { enabledChains, type RedemptionDeps } from '../redemption-deps.js';
 import { registeredDid } from '../../core/guards.js';
 import { RedemptionGauges } from '../mirror/redemption-gauges.js';
 import { requestSourceRef, type RequestWithFulfilled } from '../store/redemptions.js';
+import { buyBackViewOf, type BuyBackView } from './buyback-view.js';
 
 export type RequestStatus = 'open' | 'fulfilled' | 'cancelled';
 
@@ -32,6 +33,8 @@ export interface RedemptionsView {
   stages: ChainStageView[];
   dailyRateBps: number | null;
   requests: RequestView[];
+  /** The buy-back pool and LCR of the DID's latest report (kind 17); null before the first. */
+  buyBack: BuyBackView | null;
 }
 
 const statusOf = (r: RequestWithFulfilled): RequestStatus => (r.cancelled ? 'cancelled' : BigInt(r.issuedFulfilled) >= BigInt(r.amount) ? 'fulfilled' : 'open');
@@ -90,7 +93,7 @@ export class RedemptionView {
         };
       }),
     );
-    return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests };
+    return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests, buyBack: buyBackViewOf(this.d.store, hash, record.heartbeat, this.d.now()) };
   }
 
   private async allowance(chainId: number, hash: DidHash, requestId: string): Promise<string | null> {

@@ -103,6 +103,14 @@ describe('POST /v1/buyback-reports (issue 23: buy-back pool and LCR)', () => {
     expect(decodeMessage(view.message)).toMatchObject({ openRequests: 6n * M, outflows: 36n * M, lcrBps: 10_250n });
   });
 
+  it("shows the pool and LCR in the DID's redemption view, stale past the heartbeat with the floor at B", async () => {
+    expect((await k.view.ofDid(DID)).buyBack).toBeNull();
+    await post(await report());
+    expect((await k.view.ofDid(DID)).buyBack).toMatchObject({ poolCash: String(2n * M), shareBps: 200, coverageBps: null, lcrBps: '12300', lcr: '123.00%', ageSeconds: 60, stale: false, floor: { stage: 'A', reason: 'none' } });
+    k.clock.now = BigInt(NOW + 86_400);
+    expect((await k.view.ofDid(DID)).buyBack).toMatchObject({ stale: true, floor: { stage: 'B', reason: 'buyBackStale' } });
+  });
+
   it('answers the same body with the same attestation (200), another body under the asOf with 409', async () => {
     const body = await report();
     const first = (await (await post(body)).json()) as { id: string };
