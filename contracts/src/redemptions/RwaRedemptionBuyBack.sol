@@ -72,8 +72,9 @@ abstract contract RwaRedemptionBuyBack is RwaRedemptionsState {
 
   /// @dev The floor and, for stage B, when it began (instalments count from the later of this and the request).
   function _floor(bytes32 did) internal view returns (uint8 stage, uint8 reason, uint64 since) {
+    // One slot read when no report was ever applied (the common case of a DID without a buy-back pool).
+    if (s_buyBack[did].asOf == 0) return (LiquidityFloor.STAGE_A, LiquidityFloor.REASON_NONE, 0);
     BuyBackCodec.Report memory r = s_buyBack[did];
-    if (r.asOf == 0) return (LiquidityFloor.STAGE_A, LiquidityFloor.REASON_NONE, 0);
     (, bool stale) = _buyBackAge(did, r.asOf);
     (stage, reason) = LiquidityFloor.stageFor(r, stale);
     since = reason == LiquidityFloor.REASON_STALE ? uint64(uint256(r.asOf) + _heartbeat(did)) : r.asOf;
