@@ -36,6 +36,7 @@ const describe = (name: string, p: Property): string => {
   if (NOW_FIELDS.has(name)) return `${what}; default: now`;
   if (isChainField(name)) return `${what}; a chain name of the deployment works too`;
   if (name === 'entries') return 'account=true|false (allow or remove), repeat or comma-separate';
+  if (name === 'buckets') return 'kind:amount:haircutBps:daysToCash (kind cash|tbill|other), repeat or comma-separate';
   return what;
 };
 
@@ -47,6 +48,18 @@ export function fieldFlags(schema: object): FlagSpec[] {
     placeholder: name === 'did' ? 'did' : p.type === 'integer' ? (isChainField(name) ? 'chain' : 'int') : p.type === 'boolean' ? 'true|false' : p.type === 'array' ? 'entry' : p.pattern ? (SHAPES[p.pattern] === 'address' ? 'address' : SHAPES[p.pattern] ? 'hex' : 'value') : 'value',
     description: describe(name, p),
   }));
+}
+
+/** `--buckets cash:7800000:0:0,tbill:30000000:300:1`: the buy-back pool's liquid assets (schema checks the values). */
+function bucketsOf(raw: readonly string[]): { kind: string; amount: string; haircutBps: number; daysToCash: number }[] {
+  return raw
+    .flatMap((r) => r.split(','))
+    .filter((s) => s !== '')
+    .map((e) => {
+      const m = /^(\w+):(\d+):(\d+):(\d+)$/.exec(e.trim());
+      if (!m) throw new UsageError(`--buckets: expected kind:amount:haircutBps:daysToCash, got ${e}`, 'buckets');
+      return { kind: m[1]!, amount: m[2]!, haircutBps: Number(m[3]), daysToCash: Number(m[4]) };
+    });
 }
 
 function entriesOf(raw: readonly string[]): { account: string; allowed: boolean }[] {
@@ -69,7 +82,7 @@ export function bodyFrom(schema: object, ctx: Context, args: ParsedArgs, now: nu
   for (const [name, p] of fieldsOf(schema)) {
     if (p.type === 'array') {
       const list = args.lists.get(name);
-      if (list) body[name] = entriesOf(list);
+      if (list) body[name] = name === 'buckets' ? bucketsOf(list) : entriesOf(list);
       continue;
     }
     const raw = args.values.get(name);

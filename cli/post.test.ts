@@ -46,6 +46,20 @@ describe('rwa post', () => {
     expect(s.posted[0]?.body).toMatchObject({ chainId: 31338, settledAt: expect.any(Number) });
   });
 
+  it('turns --buckets kind:amount:haircutBps:daysToCash into the buy-back report and signs it as BuyBackReport', async () => {
+    const o = await oracle(201, { id: `0x${'ab'.repeat(32)}`, kind: 'buybackReport', nonce: '9', deliveries: [{ chainId: 31337 }] });
+    const r = await run(['post', 'buyback', '--poolCash', '2000', '--asOf', '1700000000', '--buckets', 'cash:780:0:0,tbill:3000:300:1', '--oracle', o.url], { RWA_PRIVATE_KEY: KEY, RWA_DEPLOYMENT: path });
+    expect(r.code, r.stderr).toBe(0);
+    expect(o.posted[0]?.url).toBe('/v1/buyback-reports');
+    const body = o.posted[0]?.body as { did: string; poolCash: string; asOf: number; buckets: { kind: 'cash' | 'tbill' | 'other'; amount: string; haircutBps: number; daysToCash: number }[]; signature: Hex };
+    expect(body).toMatchObject({ did: DID, poolCash: '2000', buckets: [{ kind: 'cash', amount: '780', haircutBps: 0, daysToCash: 0 }, { kind: 'tbill', amount: '3000', haircutBps: 300, daysToCash: 1 }] });
+    const typed = custodianTypedData('BuyBackReport', { hubChainId: 31337n, registry: `0x${'a1'.repeat(20)}` }, { did: body.did, poolCash: body.poolCash, asOf: body.asOf, buckets: body.buckets });
+    expect(await recoverTypedDataAddress({ ...typed, signature: body.signature } as Parameters<typeof recoverTypedDataAddress>[0])).toBe(privateKeyToAccount(KEY).address);
+    const bad = await run(['post', 'buyback', '--poolCash', '1', '--buckets', 'cash:1', '--oracle', o.url], { RWA_PRIVATE_KEY: KEY, RWA_DEPLOYMENT: path });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--buckets: expected kind:amount:haircutBps:daysToCash/);
+  });
+
   it("exits 1 on a refusal, with the oracle's code and field (text and --json)", async () => {
     const o = await oracle(403, { error: { code: 'signer_not_publisher', message: 'signer is not the NAV publisher of the DID', field: 'signature' } });
     const r = await run(['post', 'nav', '--nav', '1', '--oracle', o.url], { RWA_PRIVATE_KEY: KEY, RWA_DEPLOYMENT: path });

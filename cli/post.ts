@@ -28,6 +28,7 @@ export const POST_KINDS: readonly PostKind[] = [
   { command: 'disclosure', kind: 'disclosure', primaryType: 'Disclosure', signer: 'the issuer', example: '--docKind auditReport --docHash 0x<32 bytes> --uri https://example.org/audit-2026.pdf' },
   { command: 'move', kind: 'move', primaryType: 'MoveInstruction', signer: 'a custodian', example: '--ref MOVE-1 --investor 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --amount 5000000 --fromChainId spoke-a --toChainId spoke-b' },
   { command: 'fulfilment', kind: 'redemptionFulfilment', primaryType: 'RedemptionFulfilment', signer: 'a custodian', example: '--chainId spoke-a --requestId 1 --settlementRef REDEEM-1 --amount 10000000 --cashLegRef 0x<32 bytes>' },
+  { command: 'buyback', kind: 'buybackReport', primaryType: 'BuyBackReport', signer: 'the buy-back custodian', example: '--poolCash 2000000000000 --buckets cash:7800000000000:0:0,tbill:30000000000000:300:1' },
   { command: 'acceptance', kind: 'redemptionAcceptance', primaryType: 'RedemptionAcceptance', signer: 'a custodian', example: '--chainId spoke-a --requestId 1 --owner 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --amount 10000000' },
 ];
 

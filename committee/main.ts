@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     redemption: { chains: redemptionChains, policies: redemptionChains, hubChainId: config.deployment.hub.chainId, maxPinLagSeconds: config.maxPinLagSeconds },
     // Kind 12: the signer re-reads transportQuorumOf on the hub registry itself.
     quorums: registry,
+    // Kind 17: the buy-back custodian and the issuer's liquidity bands, read on the hub registry.
+    buyBacks: registry,
   });
   const app = createSignerApp({
     service,

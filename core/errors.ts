@@ -77,6 +77,11 @@ export type OracleErrorCode =
   | 'unknown_did'
   | 'unknown_move'
   | 'unsupported_media_type'
+  | 'not_the_buyback_custodian'
+  | 'buyback_not_newer'
+  | 'no_reserve'
+  | 'invalid_liquidity_input'
+  | 'liquidity_mismatch'
   // codemod-errors: codes
   ;
 

@@ -77,6 +77,11 @@ export const HTTP_STATUS = {
   unknown_did: 404,
   unknown_move: 404,
   unsupported_media_type: 415,
+  not_the_buyback_custodian: 403,
+  buyback_not_newer: 422,
+  no_reserve: 422,
+  invalid_liquidity_input: 400,
+  liquidity_mismatch: 422,
   // codemod-errors: aggregator statuses
 } as const satisfies Record<OracleErrorCode, RefusalStatus>;
 

@@ -29,6 +29,7 @@ import type { RedemptionDeps } from './redemption-deps.js';
 import { FulfilmentService } from './intake/fulfilment-service.js';
 import { AcceptanceService } from './intake/acceptance-service.js';
 import { DisclosureService } from './intake/disclosure-service.js';
+import { BuyBackService } from './intake/buyback-service.js';
 import { RedemptionView } from './api/redemption-view.js';
 import { RequestWatcher } from './mirror/request-watcher.js';
 import { StageWatcher } from './mirror/stage-watcher.js';
@@ -184,9 +185,11 @@ async function main(): Promise<void> {
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
   const requestWatcher = new RequestWatcher(redemptionDeps, { chainIds: config.deployment.chains.map((c) => c.chainId), ...scan });
   const stageWatcher = new StageWatcher(redemptionDeps, scan);
+  const buyBacks = new BuyBackService({ ...redemptionDeps, buyBacks: registry });
   const app = createApp({
     admin,
     moves,
+    kinds: { buybackReport: (b) => buyBacks.submit(b) },
     redemptions: {
       fulfilments: new FulfilmentService(redemptionDeps),
       acceptances: new AcceptanceService(redemptionDeps),

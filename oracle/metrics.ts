@@ -28,6 +28,10 @@ export interface OracleMetrics {
   signQueued: Gauge;
   /** Redemptions requested today over all chains, in bps of the pool supply of the DID's latest report. */
   redemptionDailyRateBps: Gauge<'did'>;
+  /** The LCR of the DID's latest buy-back report (ratio, 1 = 100%; +Inf unbounded), as the oracle computed it. */
+  buyBackLcr: Gauge<'did'>;
+  /** Cash in the DID's buy-back pool, in bps of the asset pool, of its latest report. */
+  buyBackShareBps: Gauge<'did'>;
   /** Open redemption requests (not cancelled, not fully fulfilled), under the DID's current hub stage. */
   redemptionQueueSize: Gauge<'did' | 'stage'>;
   /** Age of the oldest open request, seconds, under the DID's current hub stage. */
@@ -90,6 +94,8 @@ export function createMetrics(): OracleMetrics {
     signBatchSize: new Histogram({ name: 'oracle_sign_batch_size', help: 'Proposals per committee round (group commit)', buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
     signQueued: new Gauge({ name: 'oracle_sign_queued', help: 'Requests waiting for their DID\'s next committee round', registers: [registry] }),
     proposalsOpen: new Gauge({ name: 'oracle_proposals_open', help: 'Signing rounds stored and neither completed nor closed', registers: [registry] }),
+    buyBackLcr: new Gauge({ name: 'rwa_buyback_lcr_ratio', help: "LCR of the DID's latest buy-back report (1 = 100%, +Inf unbounded)", labelNames: ['did'], registers: [registry] }),
+    buyBackShareBps: new Gauge({ name: 'rwa_buyback_share_bps', help: "The DID's buy-back pool in bps of the asset pool, of its latest report", labelNames: ['did'], registers: [registry] }),
     redemptionDailyRateBps: new Gauge({
       name: 'rwa_redemption_daily_rate_bps',
       help: "Redemptions requested today (UTC) over all chains, in bps of the pool supply of the DID's latest report",

@@ -14,6 +14,62 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "buyBackOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "custodian",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "bands",
+        "type": "tuple",
+        "internalType": "struct LiquidityFloor.Bands",
+        "components": [
+          {
+            "name": "minShareBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "stageBBelowBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "stageCBelowBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "staleFloor",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "stressRateBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "horizonDays",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "didAt",
     "inputs": [
       {
@@ -123,6 +179,30 @@ export const rwaDidRegistryAbi = [
             "internalType": "uint64[]"
           }
         ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isBuyBackCustodian",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "stateMutability": "view"
@@ -355,6 +435,61 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "setBuyBack",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "custodian",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "bands",
+        "type": "tuple",
+        "internalType": "struct LiquidityFloor.Bands",
+        "components": [
+          {
+            "name": "minShareBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "stageBBelowBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "stageCBelowBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "staleFloor",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "stressRateBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "horizonDays",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setCustodian",
     "inputs": [
       {
@@ -539,6 +674,61 @@ export const rwaDidRegistryAbi = [
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "BuyBackSet",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "custodian",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "minShareBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "stageBBelowBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "stageCBelowBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "staleFloor",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      },
+      {
+        "name": "stressRateBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "horizonDays",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      }
+    ],
+    "anonymous": false
   },
   {
     "type": "event",
@@ -763,6 +953,22 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "CustodianRoleConflict",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "DidAlreadyRegistered",
     "inputs": [
       {
@@ -791,6 +997,37 @@ export const rwaDidRegistryAbi = [
         "name": "did",
         "type": "string",
         "internalType": "string"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidLiquidityBands",
+    "inputs": [
+      {
+        "name": "minShareBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "stageBBelowBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "stageCBelowBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "stressRateBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "horizonDays",
+        "type": "uint16",
+        "internalType": "uint16"
       }
     ]
   },
@@ -2401,6 +2638,19 @@ export const rwaRedemptionsAbi = [
   },
   {
     "type": "function",
+    "name": "REASON_LIQUIDITY",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "REASON_NONE",
     "inputs": [],
     "outputs": [
@@ -2503,6 +2753,124 @@ export const rwaRedemptionsAbi = [
   },
   {
     "type": "function",
+    "name": "buyBackOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "v",
+        "type": "tuple",
+        "internalType": "struct RwaRedemptionBuyBack.BuyBackView",
+        "components": [
+          {
+            "name": "report",
+            "type": "tuple",
+            "internalType": "struct BuyBackCodec.Report",
+            "components": [
+              {
+                "name": "asOf",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "nonce",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lcrBps",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "minShareBps",
+                "type": "uint16",
+                "internalType": "uint16"
+              },
+              {
+                "name": "stageBBelowBps",
+                "type": "uint16",
+                "internalType": "uint16"
+              },
+              {
+                "name": "stageCBelowBps",
+                "type": "uint16",
+                "internalType": "uint16"
+              },
+              {
+                "name": "staleFloor",
+                "type": "bool",
+                "internalType": "bool"
+              },
+              {
+                "name": "poolCash",
+                "type": "uint128",
+                "internalType": "uint128"
+              },
+              {
+                "name": "assetPoolValue",
+                "type": "uint128",
+                "internalType": "uint128"
+              },
+              {
+                "name": "openRequests",
+                "type": "uint128",
+                "internalType": "uint128"
+              },
+              {
+                "name": "liquidAssets",
+                "type": "uint128",
+                "internalType": "uint128"
+              },
+              {
+                "name": "outflows",
+                "type": "uint128",
+                "internalType": "uint128"
+              }
+            ]
+          },
+          {
+            "name": "shareBps",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "coverageBps",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "age",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "stale",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "floorStage",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "floorReason",
+            "type": "uint8",
+            "internalType": "uint8"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "cancelRedeem",
     "inputs": [
       {
@@ -2556,6 +2924,30 @@ export const rwaRedemptionsAbi = [
             "internalType": "uint64"
           }
         ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "effectiveStageOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "stage",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "since",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ],
     "stateMutability": "view"
@@ -2641,6 +3033,30 @@ export const rwaRedemptionsAbi = [
         "name": "",
         "type": "bool",
         "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "lcrOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "lcrBps",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "asOf",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ],
     "stateMutability": "view"
@@ -2896,6 +3312,86 @@ export const rwaRedemptionsAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "event",
+    "name": "BuyBackReportApplied",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "asOf",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      },
+      {
+        "name": "poolCash",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "assetPoolValue",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "openRequests",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "lcrBps",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BuyBackReportSuperseded",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "asOf",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      },
+      {
+        "name": "latestAsOf",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      }
+    ],
+    "anonymous": false
   },
   {
     "type": "event",
@@ -3356,6 +3852,37 @@ export const rwaRedemptionsAbi = [
         "name": "amount",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidBuyBackReport",
+    "inputs": [
+      {
+        "name": "lcrBps",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "minShareBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "stageBBelowBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "stageCBelowBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "staleFloor",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ]
   },

@@ -40,6 +40,32 @@ export const signRequestSchema = {
     leg: { enum: ['out', 'in', 'void', 'return'], description: 'move only (required there): the burn on the from-chain, the mint on the to-chain, or for a move whose in leg cannot land the void on the to-chain (kind 15) and then the return to the from-chain (kind 16)' },
     settledAt: { type: 'integer', minimum: 1, maximum: 18446744073709551615, description: "move only (required there): the aggregator's unix seconds in the message" },
     outNonce: { ...nonce, description: "move in and void legs only (required there): the DID nonce of the out leg, which must be used on the from-chain" },
+    liquidity: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['assetPoolValue', 'openRequests', 'liquidAssets', 'outflows', 'lcrBps', 'bands'],
+      description: "buybackReport only (required there): the asset pool (latest reserve), the open redemption requests, the LCR the aggregator computed (lcrBps null: unbounded) and the issuer's bands from the hub registry",
+      properties: {
+        assetPoolValue: uintString,
+        openRequests: uintString,
+        liquidAssets: uintString,
+        outflows: uintString,
+        lcrBps: { anyOf: [uintString, { type: 'null' }] },
+        bands: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['minShareBps', 'stageBBelowBps', 'stageCBelowBps', 'staleFloor', 'stressRateBps', 'horizonDays'],
+          properties: {
+            minShareBps: { type: 'integer', minimum: 0, maximum: 10_000 },
+            stageBBelowBps: { type: 'integer', minimum: 0, maximum: 65_535 },
+            stageCBelowBps: { type: 'integer', minimum: 0, maximum: 65_535 },
+            staleFloor: { type: 'boolean' },
+            stressRateBps: { type: 'integer', minimum: 0, maximum: 10_000 },
+            horizonDays: { type: 'integer', minimum: 0, maximum: 3650 },
+          },
+        },
+      },
+    },
   },
 } as const;
 

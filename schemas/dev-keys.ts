@@ -10,6 +10,8 @@ const devKey = (label: string): Hex => keccak256(stringToBytes(`rwa-oracle DEV-O
 export const DEV_COMMITTEE_KEYS: readonly Hex[] = [devKey('committee signer 1'), devKey('committee signer 2'), devKey('committee signer 3')];
 export const DEV_COMMITTEE_THRESHOLD = 2;
 export const DEV_CUSTODIAN_KEY = devKey('custodian');
+/** The buy-back pool's custodian (kind 17): independent of the asset custodian. */
+export const DEV_BUYBACK_CUSTODIAN_KEY = devKey('buy-back custodian');
 export const DEV_NAV_PUBLISHER_KEY = devKey('nav publisher');
 export const DEV_ISSUER_KEY = devKey('issuer');
 /** A key registered nowhere: what an outsider would sign with. */

@@ -2,6 +2,7 @@
 pragma solidity 0.8.26;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {LiquidityFloor} from "./libraries/LiquidityFloor.sol";
 import {RedemptionPolicy} from "./libraries/RedemptionPolicy.sol";
 import {TransportQuorumRule} from "./libraries/TransportQuorumRule.sol";
 
@@ -21,6 +22,10 @@ contract RwaDidRegistry is Ownable {
   error InvalidRedemptionPolicy(uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds);
   error InvalidTransportQuorum(uint8 k, uint8 transports);
   error ChainNotEnabled(bytes32 did, uint64 chainId);
+  /// @notice One key cannot hold both custody roles of a DID: the buy-back pool's custodian is independent of the
+  /// asset custodians.
+  error CustodianRoleConflict(bytes32 did, address account);
+  error InvalidLiquidityBands(uint16 minShareBps, uint16 stageBBelowBps, uint16 stageCBelowBps, uint16 stressRateBps, uint16 horizonDays);
 
   event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
   event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
@@ -30,6 +35,19 @@ contract RwaDidRegistry is Ownable {
   /// @notice The oracle turns this into a redemption policy attestation (kind 9) for every enabled chain.
   event RedemptionPolicySet(
     bytes32 indexed did, uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds, bool emergency
+  );
+
+  /// @notice The buy-back custodian (zero: none) and the issuer's liquidity settings: the floor travels in every
+  /// buy-back report (kind 17); the stress rate and horizon are the oracle's LCR inputs.
+  event BuyBackSet(
+    bytes32 indexed did,
+    address indexed custodian,
+    uint16 minShareBps,
+    uint16 stageBBelowBps,
+    uint16 stageCBelowBps,
+    bool staleFloor,
+    uint16 stressRateBps,
+    uint16 horizonDays
   );
 
   /// @notice The oracle turns this into a transport quorum attestation (kind 12) sent to `chainId` only.
@@ -77,6 +95,8 @@ contract RwaDidRegistry is Ownable {
   mapping(bytes32 did => RedemptionPolicy.Policy) private s_redemptionPolicies;
   /// @dev 0/0: never set, ungated (any single delivery applies).
   mapping(bytes32 did => mapping(uint64 chainId => TransportQuorum)) private s_transportQuorums;
+  mapping(bytes32 did => address) private s_buyBackCustodians;
+  mapping(bytes32 did => LiquidityFloor.Bands) private s_liquidityBands;
 
   constructor(address owner_) Ownable(owner_) {}
 
@@ -172,6 +192,21 @@ contract RwaDidRegistry is Ownable {
     emit TransportQuorumSet(did, chainId, k, transports);
   }
 
+  /// @notice Name the buy-back pool's custodian (zero: none) and the issuer's liquidity settings. Issuer or registry
+  /// owner. The custodian may not be an asset custodian of the DID (nor become one while it holds this role).
+  function setBuyBack(bytes32 did, address custodian, LiquidityFloor.Bands calldata bands) external {
+    _onlyIssuerOrOwner(did);
+    if (custodian != address(0) && s_custodians[did][custodian]) revert CustodianRoleConflict(did, custodian);
+    if (!LiquidityFloor.isValid(bands)) {
+      revert InvalidLiquidityBands(bands.minShareBps, bands.stageBBelowBps, bands.stageCBelowBps, bands.stressRateBps, bands.horizonDays);
+    }
+    s_buyBackCustodians[did] = custodian;
+    s_liquidityBands[did] = bands;
+    emit BuyBackSet(
+      did, custodian, bands.minShareBps, bands.stageBBelowBps, bands.stageCBelowBps, bands.staleFloor, bands.stressRateBps, bands.horizonDays
+    );
+  }
+
   function _isChainEnabled(uint64[] storage chainIds, uint64 chainId) internal view returns (bool) {
     uint256 n = chainIds.length;
     for (uint256 i; i < n; ++i) {
@@ -190,6 +225,7 @@ contract RwaDidRegistry is Ownable {
 
   function _setCustodian(bytes32 did, address custodian, bool allowed) internal {
     if (custodian == address(0)) revert InvalidAddress(custodian);
+    if (allowed && custodian == s_buyBackCustodians[did]) revert CustodianRoleConflict(did, custodian);
     s_custodians[did][custodian] = allowed;
     emit CustodianSet(did, custodian, allowed);
   }
@@ -232,6 +268,15 @@ contract RwaDidRegistry is Ownable {
 
   function isCustodian(bytes32 did, address account) external view returns (bool) {
     return s_custodians[did][account];
+  }
+
+  /// @notice The buy-back custodian (zero: none) and the issuer's liquidity settings (all zero: never set).
+  function buyBackOf(bytes32 did) external view returns (address custodian, LiquidityFloor.Bands memory bands) {
+    return (s_buyBackCustodians[did], s_liquidityBands[did]);
+  }
+
+  function isBuyBackCustodian(bytes32 did, address account) external view returns (bool) {
+    return account != address(0) && s_buyBackCustodians[did] == account;
   }
 
   function isNavPublisher(bytes32 did, address account) external view returns (bool) {

@@ -9,7 +9,7 @@ import {IRwaReceiverDids} from "./redemptions/RwaRedemptionsState.sol";
 import {RwaRedemptionFulfilment} from "./redemptions/RwaRedemptionFulfilment.sol";
 
 /// @notice Redemptions of every DID on one chain (ERC-7540-style asynchronous redeem), created by the chain's
-/// RwaReceiver, which stays the only verifier: it forwards kinds 7..11 and 13 here after quorum and nonce checks.
+/// RwaReceiver, which stays the only verifier: it forwards kinds 7..11, 13 and 17 here after quorum and nonce checks.
 ///
 /// - Holders request on any chain: their units move into this contract (locked) and a request id is emitted. The
 ///   holder may cancel until the custodian accepts the request (kind 13); an accepted request can no longer be
@@ -185,7 +185,7 @@ contract RwaRedemptions is RwaRedemptionFulfilment {
   }
 
   // ------------------------------------------------------------------------------------------------------------
-  // Verified attestations (kinds 7..11, 13), forwarded by the receiver after quorum and nonce
+  // Verified attestations (kinds 7..11, 13, 17), forwarded by the receiver after quorum and nonce
   // ------------------------------------------------------------------------------------------------------------
 
   function applyAttestation(bytes calldata message) external {
@@ -204,6 +204,8 @@ contract RwaRedemptions is RwaRedemptionFulfilment {
       _applyDisclosure(h, message);
     } else if (kind == AttestationCodec.KIND_REDEMPTION_ACCEPTANCE) {
       _applyAcceptance(h, RedemptionCodec.decodeRedemptionAcceptance(message));
+    } else if (kind == AttestationCodec.KIND_BUYBACK_REPORT) {
+      _applyBuyBack(h, message);
     } else {
       revert UnsupportedKind(kind);
     }
@@ -242,6 +244,12 @@ contract RwaRedemptions is RwaRedemptionFulfilment {
   function stageOf(bytes32 did) external view returns (Stage memory s) {
     s = s_stages[did];
     s.stage = _stageValue(s.stage);
+  }
+
+  /// @notice The stage fulfilments run at now: the hub's stage (stageOf) raised to the liquidity floor of the latest
+  /// buy-back report (buyBackOf), and since when.
+  function effectiveStageOf(bytes32 did) external view returns (uint8 stage, uint64 since) {
+    return _effectiveStage(did);
   }
 
   /// @notice The policy in force: the latest attested one, or the defaults.

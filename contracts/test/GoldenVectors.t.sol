@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {Test} from "forge-std/Test.sol";
 import {AttestationCodec} from "../src/libraries/AttestationCodec.sol";
+import {BuyBackCodec} from "../src/libraries/BuyBackCodec.sol";
 import {Eip712Attestation} from "../src/libraries/Eip712Attestation.sol";
 
 /// @dev Exposes the codec on calldata, as the receiver uses it.
@@ -22,6 +23,8 @@ contract CodecHarness {
       if (h.kind == AttestationCodec.KIND_MOVE_VOID || h.kind == AttestationCodec.KIND_MOVE_RETURN) {
         AttestationCodec.decodeMoveEnd(message);
       }
+      // A buy-back report decodes too (its floor fields are checked there).
+      if (h.kind == AttestationCodec.KIND_BUYBACK_REPORT) BuyBackCodec.decode(message, h.nonce);
       structHash = Eip712Attestation.adminHash(h, AttestationCodec.body(message));
     }
     separator = Eip712Attestation.domainSeparator(chainId, receiver);

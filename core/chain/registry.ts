@@ -1,4 +1,5 @@
-import { createPublicClient, getAbiItem, getAddress, http, type Address, type PublicClient } from 'viem';
+import { createPublicClient, getAbiItem, getAddress, http, zeroAddress, type Address, type PublicClient } from 'viem';
+import type { LiquidityBandsSnapshot } from '../../schemas/kinds/buyback-report.js';
 import { rwaDidRegistryAbi } from '../../schemas/abi.js';
 import type { DidHash } from '../../schemas/ids.js';
 import { KeyedMutex } from '../../common/mutex.js';
@@ -31,6 +32,12 @@ export interface TransportQuorum {
 export interface TransportQuorumPort {
   transportQuorumOf(did: DidHash, chainId: bigint): Promise<TransportQuorum>;
 }
+/** The DID's buy-back custodian (undefined: none) and the issuer's liquidity settings (RwaDidRegistry.buyBackOf). */
+export interface BuyBackSettings {
+  custodian: Address | undefined;
+  bands: LiquidityBandsSnapshot;
+}
+export type BuyBackPort = Pick<RegistryReader, 'buyBackOf'>;
 /** Who may post for a DID, folded from the registry's events (the contract keeps no enumerable list). */
 export type RegistryMembersPort = Pick<RegistryReader, 'custodiansOf' | 'navPublishersOf'>;
 
@@ -87,6 +94,14 @@ export class RegistryReader implements TransportQuorumPort {
 
   isCustodian(did: DidHash, account: Address): Promise<boolean> {
     return this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'isCustodian', args: [did, account] });
+  }
+
+  async buyBackOf(did: DidHash): Promise<BuyBackSettings> {
+    const [custodian, b] = await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'buyBackOf', args: [did] });
+    return {
+      custodian: custodian === zeroAddress ? undefined : custodian,
+      bands: { minShareBps: b.minShareBps, stageBBelowBps: b.stageBBelowBps, stageCBelowBps: b.stageCBelowBps, staleFloor: b.staleFloor, stressRateBps: b.stressRateBps, horizonDays: b.horizonDays },
+    };
   }
 
   isNavPublisher(did: DidHash, account: Address): Promise<boolean> {

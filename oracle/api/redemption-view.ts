@@ -9,6 +9,7 @@ import { RedemptionGauges } from '../mirror/redemption-gauges.js';
 import { NoticeMonitor } from '../mirror/notice-monitor.js';
 import type { NoticeStatus } from '../../core/notice-rule.js';
 import { requestSourceRef, type RequestWithFulfilled } from '../store/redemptions.js';
+import { buyBackViewOf, type BuyBackView } from './buyback-view.js';
 
 export type RequestStatus = 'open' | 'fulfilled' | 'cancelled';
 
@@ -36,6 +37,8 @@ export interface RedemptionsView {
   requests: RequestView[];
   /** The incident notice the issuer owes for the current stage (issue 23): due from a change to B or C until anchored. */
   notice: NoticeStatus;
+  /** The buy-back pool and LCR of the DID's latest report (kind 17); null before the first. */
+  buyBack: BuyBackView | null;
 }
 
 const statusOf = (r: RequestWithFulfilled): RequestStatus => (r.cancelled ? 'cancelled' : BigInt(r.issuedFulfilled) >= BigInt(r.amount) ? 'fulfilled' : 'open');
@@ -103,7 +106,7 @@ export class RedemptionView {
         };
       }),
     );
-    return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests, notice: await this.notices.statusOf(did, hash) };
+    return { did, stages, dailyRateBps: this.dailyRate(hash) ?? null, requests, notice: await this.notices.statusOf(did, hash), buyBack: buyBackViewOf(this.d.store, hash, record.heartbeat, this.d.now()) };
   }
 
   private async allowance(chainId: number, hash: DidHash, requestId: string): Promise<string | null> {

@@ -153,6 +153,18 @@ export class RedemptionStore {
     return rows.map((r) => ({ ...r, issuedFulfilled: String(this.issuedFulfilled(r.didHash, r.chainId, r.requestId)) }));
   }
 
+  /**
+   * Open redemption requests of a DID over every chain: what requests not cancelled still wait for (their amount less
+   * the fulfilments issued for them), token base units. The buy-back report's projected outflows start from it.
+   */
+  openRequested(didHash: string): bigint {
+    const rows = this.db.select().from(redemptionRequests).where(and(eq(redemptionRequests.didHash, didHash), eq(redemptionRequests.cancelled, false))).all();
+    return rows.reduce((sum, r) => {
+      const left = BigInt(r.amount) - this.issuedFulfilled(r.didHash, r.chainId, r.requestId);
+      return left > 0n ? sum + left : sum;
+    }, 0n);
+  }
+
   /** Sum of the fulfilment attestations issued for one request (applied on chain or not). */
   issuedFulfilled(didHash: string, chainId: number, requestId: string): bigint {
     return this.fulfilmentsOf(didHash, chainId, requestId).reduce((sum, f) => sum + BigInt(f.amount), 0n);

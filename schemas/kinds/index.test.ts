@@ -53,7 +53,7 @@ describe('the HTTP schema set', () => {
   it("holds each routed kind's request schema under its $id name, as before the kind modules", async () => {
     const { httpSchemas } = await import('../http.js');
     expect(Object.keys(httpSchemas).sort()).toEqual(
-      ['acceptance-request', 'allowlist-request', 'attestation-feed', 'disclosure-request', 'error', 'fulfilment-request', 'move-request', 'nav-request', 'pause-request', 'reserve-request', 'settlement-request'].sort(),
+      ['acceptance-request', 'allowlist-request', 'attestation-feed', 'buyback-report-request', 'disclosure-request', 'error', 'fulfilment-request', 'move-request', 'nav-request', 'pause-request', 'reserve-request', 'settlement-request'].sort(),
     );
   });
 });

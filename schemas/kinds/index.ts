@@ -12,6 +12,7 @@ import { disclosure, disclosureSource, disclosureSigning } from './disclosure.js
 import { transportQuorum, transportQuorumSource } from './transport-quorum.js';
 import { redemptionAcceptance, redemptionAcceptanceSource, redemptionAcceptanceSigning } from './redemption-acceptance.js';
 import { moveReturn, moveSigning, moveSource, moveVoid } from './move.js';
+import { buybackReport, buybackReportSource, buybackReportSigning } from './buyback-report.js';
 import type { KindSpec, SourceSpec } from './spec.js';
 
 /**
@@ -35,6 +36,7 @@ export const KINDS = [
   redemptionAcceptance,
   moveVoid,
   moveReturn,
+  buybackReport,
 ] as const;
 
 /** What the committee is asked to sign (`POST /v1/sign` kinds): one source per kind, but one move for kinds 1, 15, 16. */
@@ -53,6 +55,7 @@ export const SOURCES = [
   disclosureSource,
   transportQuorumSource,
   redemptionAcceptanceSource,
+  buybackReportSource,
 ] as const;
 
 /** The EIP-712 types requests are signed as (custodian domain): one per kind with a posted request. */
@@ -66,6 +69,7 @@ export const REQUEST_SIGNINGS = [
   redemptionFulfilmentSigning,
   redemptionAcceptanceSigning,
   disclosureSigning,
+  buybackReportSigning,
 ] as const;
 
 type Kinds = typeof KINDS;

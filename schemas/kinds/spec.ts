@@ -50,10 +50,25 @@ export interface SignEnvelope {
   leg?: 'out' | 'in' | 'void' | 'return';
   settledAt?: number;
   outNonce?: string;
+  liquidity?: LiquidityFigures;
+}
+
+/**
+ * What the oracle adds to a buy-back custodian's report (kind 17, envelope extra `liquidity`): the asset pool, the
+ * open requests, the LCR it computed (liquidity/lcr.ts; lcrBps null = unbounded) and the issuer's bands from the hub
+ * registry. Numbers past 2^53 as decimal strings.
+ */
+export interface LiquidityFigures {
+  assetPoolValue: string;
+  openRequests: string;
+  liquidAssets: string;
+  outflows: string;
+  lcrBps: string | null;
+  bands: { minShareBps: number; stageBBelowBps: number; stageCBelowBps: number; staleFloor: boolean; stressRateBps: number; horizonDays: number };
 }
 
 /** Envelope fields of a sign request beyond kind, request, nonce and chainIds; each belongs to the kinds that list it. */
-export type EnvelopeExtra = 'caps' | 'leg' | 'settledAt' | 'outNonce';
+export type EnvelopeExtra = 'caps' | 'leg' | 'settledAt' | 'outNonce' | 'liquidity';
 
 /** One documented answer of a route. */
 export type OpenApiResponses = Record<string, { description: string; error?: true }>;

@@ -6,11 +6,11 @@ import {AttestationCodec} from "../libraries/AttestationCodec.sol";
 import {RedemptionCodec} from "../libraries/RedemptionCodec.sol";
 import {RedemptionPolicy} from "../libraries/RedemptionPolicy.sol";
 import {RwaRedemptions} from "../RwaRedemptions.sol";
-import {RwaRedemptionsState} from "./RwaRedemptionsState.sol";
+import {RwaRedemptionBuyBack} from "./RwaRedemptionBuyBack.sol";
 
 /// @notice The redemption gate: request reports (kind 7) and the issuer's policy (kind 9) set the stage on the hub,
 /// the hub's stage (kind 8) on every other chain; the stage and policy decide what may be fulfilled now.
-abstract contract RwaRedemptionStages is RwaRedemptionsState {
+abstract contract RwaRedemptionStages is RwaRedemptionBuyBack {
   function _applyReport(AttestationCodec.Header memory h, RedemptionCodec.RedemptionRequest memory r) internal {
     if (r.amount == 0) revert RwaRedemptions.InvalidAmount(r.amount);
     bytes32 did = h.did;
@@ -106,14 +106,26 @@ abstract contract RwaRedemptionStages is RwaRedemptionsState {
 
   /// @dev RwaRedemptions.Stage C, or the issuer's emergency flag as soon as this chain has the policy (before the hub's stage C
   /// arrives), stops every fulfilment.
+  /// The liquidity floor (kind 17) at C halts as well, with reason REASON_LIQUIDITY.
   function _halted(bytes32 did) internal view returns (bool, uint8) {
     if (s_policies[did].emergency) return (true, REASON_EMERGENCY);
     RwaRedemptions.Stage storage st = s_stages[did];
     if (st.stage == STAGE_C) return (true, st.reason);
+    (uint8 floor,,) = _floor(did);
+    if (floor == STAGE_C) return (true, REASON_LIQUIDITY);
     return (false, REASON_NONE);
   }
 
-  /// @dev What may be fulfilled now: nothing before the custodian accepted; stage A the remainder; stage C nothing; stage B instalment k of N, where
+  /// @dev The stage fulfilments run at: the higher of the hub's stage and the liquidity floor, and when it began.
+  function _effectiveStage(bytes32 did) internal view returns (uint8 stage, uint64 since) {
+    RwaRedemptions.Stage storage st = s_stages[did];
+    stage = _stageValue(st.stage);
+    since = st.since;
+    (uint8 floor,, uint64 floorSince) = _floor(did);
+    if (floor > stage) (stage, since) = (floor, floorSince);
+  }
+
+  /// @dev What may be fulfilled now, at the effective stage (the hub's stage raised to the liquidity floor): nothing before the custodian accepted; stage A the remainder; stage C nothing; stage B instalment k of N, where
   /// k = min(N, 1 + elapsed / (window / N)) and elapsed counts from the later of the request and the stage start;
   /// cumulative = amount * k / N (pro rata, rounding down; the last instalment is the whole amount).
   function _allowance(bytes32 did, RwaRedemptions.Request memory r) internal view returns (uint256) {
@@ -121,10 +133,10 @@ abstract contract RwaRedemptionStages is RwaRedemptionsState {
     (bool halted,) = _halted(did);
     if (halted) return 0;
     uint256 remaining = r.amount - r.fulfilled;
-    RwaRedemptions.Stage storage st = s_stages[did];
-    if (st.stage != STAGE_B) return remaining;
+    (uint8 stage, uint64 since) = _effectiveStage(did);
+    if (stage != STAGE_B) return remaining;
     RedemptionPolicy.Policy memory p = _policy(did);
-    uint256 start = Math.max(r.requestedAt, st.since);
+    uint256 start = Math.max(r.requestedAt, since);
     uint256 elapsed = block.timestamp > start ? block.timestamp - start : 0;
     uint256 k = Math.min(p.instalments, 1 + elapsed / (p.windowSeconds / p.instalments));
     uint256 cumulative = uint256(r.amount) * k / p.instalments;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
+import {BuyBackCodec} from "../libraries/BuyBackCodec.sol";
 import {RedemptionPolicy} from "../libraries/RedemptionPolicy.sol";
 import {RwaHoldings} from "../RwaHoldings.sol";
 import {RwaRedemptions} from "../RwaRedemptions.sol";
@@ -22,6 +23,8 @@ abstract contract RwaRedemptionsState {
   uint8 public constant REASON_NONE = 0;
   uint8 public constant REASON_THRESHOLD = 1;
   uint8 public constant REASON_EMERGENCY = 2;
+  /// @dev A halt by the liquidity floor (kind 17: LCR below the issuer's stage C band).
+  uint8 public constant REASON_LIQUIDITY = 3;
   uint8 internal constant DOC_KIND_MAX = 4;
   /// @dev Pressure window: the current hour and the 24 before it, so two reports less than 24 hours apart always
   /// count together (the window is 24 to 25 hours long, never shorter).
@@ -41,6 +44,8 @@ abstract contract RwaRedemptionsState {
   mapping(bytes32 did => mapping(uint64 hour => uint256)) internal s_hourAccepted;
   /// @dev Reported (chain, request) pairs, 256 request ids per word: the same request is never counted twice.
   mapping(bytes32 did => mapping(uint64 chainId => mapping(uint256 word => uint256 bits))) internal s_reported;
+  // ---- every chain: the latest buy-back report (kind 17) per DID ----
+  mapping(bytes32 did => BuyBackCodec.Report) internal s_buyBack;
 
   constructor() {
     i_receiver = msg.sender;

@@ -17,6 +17,7 @@ export function signRequestOf(req: QuorumRequest): SignRequest {
     nonce: String(req.message.nonce),
     chainIds: req.destinations.map((x) => Number(x.chainId)),
     ...(source.kind === 'reserve' ? { caps: source.caps } : {}),
+    ...(source.kind === 'buybackReport' ? { liquidity: source.liquidity } : {}),
     ...(source.kind === 'move' ? { leg: source.leg, settledAt: source.settledAt, ...(source.leg !== 'out' ? { outNonce: source.outNonce } : {}) } : {}),
   };
 }
