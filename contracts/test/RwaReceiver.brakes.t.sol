@@ -85,6 +85,19 @@ contract RwaReceiverBrakesTest is BrakesFixture {
     _expectBrakesRevert(brakesAtt(0, 0, 0, 0, tooBig, 3), err);
   }
 
+  function test_RevertWhen_applyBrakes_LineNotRepresentable() public {
+    uint128 line = 1_234_567_890_123; // 13 significant digits
+    _expectBrakesRevert(brakesAtt(CAP, REFILL, 0, 0, line, 3), abi.encodeWithSelector(IRwaBrakes.LineNotRepresentable.selector, line));
+  }
+
+  function test_applyBrakes_RoundsCapacityAndRefillDown() public {
+    setBrakes(1_234_567_890_123, 9_876_543_210_987, 0, 0, 0, 0);
+    (uint128 mc, uint128 mr,,,,, uint256 ma,) = _brakesOf();
+    assertEq(mc, 1_234_567_890_000);
+    assertEq(mr, 9_876_543_210_000, "9 digits: 9,876,543,210 is above 2^32");
+    assertEq(ma, mc, "starts full at the stored capacity");
+  }
+
   function _expectBrakesRevert(BrakesAtt memory b, bytes memory err) internal {
     bytes memory message = encodeBrakes(b);
     bytes memory sigs = adminQuorumSigs(message);
