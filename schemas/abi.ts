@@ -2366,6 +2366,17 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "LineNotRepresentable",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "MessageTooShort",
     "inputs": [
       {
