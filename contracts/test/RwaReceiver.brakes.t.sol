@@ -4,6 +4,7 @@ pragma solidity 0.8.26;
 import {RwaReceiver} from "../src/RwaReceiver.sol";
 import {IRwaBrakes} from "../src/interfaces/IRwaBrakes.sol";
 import {RwaBrakesModule} from "../src/receiver/RwaBrakesModule.sol";
+import {BrakeBucket} from "../src/libraries/BrakeBucket.sol";
 import {BrakesFixture} from "./helpers/BrakesFixture.sol";
 
 /// @notice Kind 14 (brakes): its apply and order, the token bucket with its queue, the escrow of queued burns, and the
@@ -96,6 +97,16 @@ contract RwaReceiverBrakesTest is BrakesFixture {
     assertEq(mc, 1_234_567_890_000);
     assertEq(mr, 9_876_543_210_000, "9 digits: 9,876,543,210 is above 2^32");
     assertEq(ma, mc, "starts full at the stored capacity");
+  }
+
+  /// @dev The stored form never exceeds the value, loses less than one part in 4.29e8, and is exact for values with
+  /// at most nine significant digits.
+  function testFuzz_decimal40_RoundsDownWithinNineDigits(uint128 value, uint32 mantissa, uint8 exponent) public pure {
+    uint256 stored = BrakeBucket.decode(BrakeBucket.encode(value));
+    assertLe(stored, value);
+    assertLe(value - stored, value / 429_496_729);
+    uint256 round = uint256(mantissa % 1e9) * 10 ** bound(exponent, 0, 29);
+    assertEq(BrakeBucket.decode(BrakeBucket.encode(round)), round);
   }
 
   function _expectBrakesRevert(BrakesAtt memory b, bytes memory err) internal {
