@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 import {AttestationCodec} from "../src/libraries/AttestationCodec.sol";
 import {BuyBackCodec} from "../src/libraries/BuyBackCodec.sol";
 import {Eip712Attestation} from "../src/libraries/Eip712Attestation.sol";
+import {BrakesCodec} from "../src/libraries/BrakesCodec.sol";
 
 /// @dev Exposes the codec on calldata, as the receiver uses it.
 contract CodecHarness {
@@ -25,6 +26,7 @@ contract CodecHarness {
       }
       // A buy-back report decodes too (its floor fields are checked there).
       if (h.kind == AttestationCodec.KIND_BUYBACK_REPORT) BuyBackCodec.decode(message, h.nonce);
+      if (h.kind == AttestationCodec.KIND_BRAKES) BrakesCodec.decodeBrakes(message);
       structHash = Eip712Attestation.adminHash(h, AttestationCodec.body(message));
     }
     separator = Eip712Attestation.domainSeparator(chainId, receiver);

@@ -25,7 +25,7 @@ contract BuyBackInvariants is AttestationFixture, BuyBackAttestations {
     uint64[2] memory chainIds = [CHAIN_A, CHAIN_B];
     for (uint256 x; x < 2; ++x) {
       vm.chainId(chainIds[x]);
-      receivers[x] = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+      receivers[x] = newReceiver();
       configure(receivers[x], DID, committeeKeys, THRESHOLD);
       modules[x] = receivers[x].redemptions();
     }
