@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createPublicClient, createTestClient, defineChain, http, type Address, type PublicClient } from 'viem';
-import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, ANVIL_RELAYER_KEY } from '../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL, ANVIL_RELAYER_KEY } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { attestationId, encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import { Committee } from '../oracle/issue/committee/local.js';
@@ -33,7 +33,7 @@ const anvil = await startAnvil('delivery-rate', 41_701);
 let seq = 0;
 try {
   buildCcipArtifacts();
-  const receiver: Address = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD]);
+  const receiver: Address = await chainDeployer(anvil).deploy('RwaReceiver', [signers, DEV_COMMITTEE_THRESHOLD, BigInt(DEV_SIGNERS_VALID_UNTIL)]);
   const chain = defineChain({ id: anvil.chainId, name: 'delivery-rate', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } });
   const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) }) as PublicClient;
   const test = createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) });
@@ -63,7 +63,7 @@ try {
   };
   const dids = Array.from({ length: Math.max(Number(values.before), Number(values.pipelined), Number(values.batched)) }, (_, i) => didHash(`did:rwa:delivery-rate:${i}` as DidString));
   // Setup at automine: every DID configured (batched).
-  const configs = await Promise.all(dids.map((did) => job({ kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Rate', symbol: 'RT' })));
+  const configs = await Promise.all(dids.map((did) => job({ kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Rate', symbol: 'RT', signersValidUntil: DEV_SIGNERS_VALID_UNTIL })));
   await run({ maxInFlight: 8, maxBatch: 16 }, configs);
   let nonce = 1n;
   const navRound = async (n: number) => {

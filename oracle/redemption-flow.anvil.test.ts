@@ -5,7 +5,7 @@ import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
-import { DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
+import { DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL, DEV_CUSTODIAN_KEY } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../devnet/anvil.js';
 import { signAcceptance, signFulfilment } from '../clients/custodian.js';
@@ -57,8 +57,8 @@ describe('oracle redemption flow on two anvil chains', () => {
     [hub, spoke] = await Promise.all([startAnvil('hub', 41_301), startAnvil('spoke', 41_302)]);
     buildContracts();
     receivers = new Map([
-      [hub.chainId, await deploy(hub, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD])],
-      [spoke.chainId, await deploy(spoke, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD])],
+      [hub.chainId, await deploy(hub, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD, BigInt(DEV_SIGNERS_VALID_UNTIL)])],
+      [spoke.chainId, await deploy(spoke, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD, BigInt(DEV_SIGNERS_VALID_UNTIL)])],
     ]);
     registry = await deployRegistryWithDid(hub, { did: DID, name: 'Flow Test Fund', symbol: 'FTF', custodians: [CUSTODIAN], chainIds: [hub.chainId, spoke.chainId] });
     // Each chain: the DID's config, the investor allowed, a reserve cap, 10,000 units minted to the investor, at nonces
@@ -66,7 +66,7 @@ describe('oracle redemption flow on two anvil chains', () => {
     for (const chain of [hub, spoke]) {
       const receiver = receivers.get(chain.chainId)!;
       const now = (await clients(chain).pub.getBlock()).timestamp;
-      await deliver(chain, receiver, HASH, 1001n, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Flow Test Fund', symbol: 'FTF' });
+      await deliver(chain, receiver, HASH, 1001n, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Flow Test Fund', symbol: 'FTF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL });
       await deliver(chain, receiver, HASH, 1002n, { kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
       await deliver(chain, receiver, HASH, 1003n, { kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(chain.chainId), cap: 10n ** 12n, ceiling: 0n }] });
       await deliver(chain, receiver, HASH, 1004n, {

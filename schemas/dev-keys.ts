@@ -8,6 +8,11 @@ const devKey = (label: string): Hex => keccak256(stringToBytes(`rwa-oracle DEV-O
 
 export const DEV_COMMITTEE_KEYS: readonly Hex[] = [devKey('committee signer 1'), devKey('committee signer 2'), devKey('committee signer 3')];
 export const DEV_COMMITTEE_THRESHOLD = 2;
+/**
+ * The end (unix seconds, 2096-10-02) of every signer set the tests install on a receiver, governance's included: far
+ * past any test clock, within the 32 bits a receiver stores. `npm start` uses a year from now instead (devnet/deploy.ts).
+ */
+export const DEV_SIGNERS_VALID_UNTIL = 4_000_000_000;
 export const DEV_CUSTODIAN_KEY = devKey('custodian');
 export const DEV_NAV_PUBLISHER_KEY = devKey('nav publisher');
 export const DEV_ISSUER_KEY = devKey('issuer');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, http, keccak256, stringToBytes, type Address, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
 import type { Deployment } from '../schemas/deployment.js';
 import { artifact, forgeBuild } from '../devnet/artifacts.js';
 import { freePort, startAnvil, type AnvilChain } from '../devnet/anvil.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   client = createPublicClient({ transport: http(chain.rpcUrl) });
   const governance = DEV_COMMITTEE_KEYS.map((k) => privateKeyToAccount(k).address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   const { abi, bytecode } = artifact('RwaReceiver');
-  const hash = await wallet.deployContract({ abi, bytecode, args: [governance, 1], chain: null });
+  const hash = await wallet.deployContract({ abi, bytecode, args: [governance, 1, BigInt(DEV_SIGNERS_VALID_UNTIL)], chain: null });
   const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
   if (!receipt.contractAddress) throw new Error('RwaReceiver not deployed');
   downUrl = `http://127.0.0.1:${await freePort()}`;

@@ -7,6 +7,8 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
 
 contract RwaDidRegistryTest is Test {
+  /// @dev A signer set's end far past any test's clock (2096), within the 32 bits receivers store.
+  uint64 internal constant VALID_UNTIL = 4_000_000_000;
   string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
   bytes32 internal constant DID = keccak256(bytes(DID_STRING));
 
@@ -41,6 +43,7 @@ contract RwaDidRegistryTest is Test {
     input.chainIds = new uint64[](2);
     input.chainIds[0] = 1;
     input.chainIds[1] = 8453;
+    input.signersValidUntil = VALID_UNTIL;
   }
 
   /// @dev The three addresses sorted ascending, as the registry (and every receiver) requires.
@@ -102,7 +105,7 @@ contract RwaDidRegistryTest is Test {
   function test_registerDid_EmitsRegisteredThenRoles() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.DidRegistered(DID, DID_STRING, issuer);
+    emit RwaDidRegistry.DidRegistered(DID, DID_STRING, issuer, VALID_UNTIL);
     vm.expectEmit(true, true, true, true, address(registry));
     emit RwaDidRegistry.CustodianSet(DID, custodian, true);
     vm.expectEmit(true, true, true, true, address(registry));

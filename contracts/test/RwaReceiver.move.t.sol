@@ -114,7 +114,7 @@ contract RwaReceiverMoveTest is AttestationFixture {
     // Chain B: its own receiver, deployed and attested on another chain id.
     uint256 chainA = block.chainid;
     vm.chainId(PEER_CHAIN_ID);
-    RwaReceiver receiverB = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+    RwaReceiver receiverB = new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL);
     (RwaHoldings holdingsB,) = configure(receiverB, DID, committeeKeys, THRESHOLD);
     vm.chainId(chainA);
 

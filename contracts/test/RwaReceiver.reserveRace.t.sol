@@ -23,7 +23,7 @@ contract RwaReceiverReserveRaceTest is AttestationFixture {
     super.setUp();
     chainA = uint64(block.chainid);
     vm.chainId(CHAIN_B);
-    receiverB = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+    receiverB = new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL);
     RwaNavFeed feedB;
     (holdingsB, feedB) = configure(receiverB, DID, committeeKeys, THRESHOLD);
     vm.chainId(chainA);

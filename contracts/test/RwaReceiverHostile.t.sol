@@ -151,7 +151,7 @@ contract RwaReceiverHostileTest is AttestationFixture {
   }
 
   function test_RevertWhen_receiveMessage_SignedForAnotherReceiver() public {
-    RwaReceiver other = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+    RwaReceiver other = new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL);
     configure(other, DID, committeeKeys, THRESHOLD);
     bytes memory otherSigs = signSorted(settlementDigest(att, block.chainid, address(other)), firstKeys(committeeKeys, 2));
 

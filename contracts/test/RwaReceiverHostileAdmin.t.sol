@@ -189,7 +189,7 @@ contract RwaReceiverHostileAdminTest is AttestationFixture {
   }
 
   function test_RevertWhen_receiveMessage_AdminSignedForAnotherReceiver() public {
-    RwaReceiver other = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+    RwaReceiver other = new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL);
     bytes memory m = _attackerAllowList(1);
     bytes memory sigs = adminSigs(other, m, quorumKeys());
     bytes32 here = adminDigest(m, block.chainid, address(receiver));

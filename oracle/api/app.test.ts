@@ -13,7 +13,7 @@ import { createMetrics } from '../metrics.js';
 import { createApp } from './app.js';
 import type { DidRecord, RegistryPort } from '../../core/chain/registry.js';
 import type { DestinationsPort, TransportQuorumStatus } from '../../core/chain/destinations.js';
-import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSIDER_KEY, DEV_ISSUER_KEY } from '../../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSIDER_KEY, DEV_ISSUER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { signNav, signSettlement, type CustodianDomain } from '../../clients/custodian.js';
 import { decodeMessage } from '../../schemas/message.js';
@@ -38,7 +38,7 @@ const chains = [
 const record: DidRecord = {
   did: DID,
   name: 'Fund A',
-  symbol: 'FA',
+  symbol: 'FA', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
   issuer: privateKeyToAccount(DEV_ISSUER_KEY).address,
   navDecimals: 8,
   tokenDecimals: 6,

@@ -15,7 +15,7 @@ import { OracleError } from '../../core/errors.js';
 import { httpStatus } from '../../core/http-status.js';
 import type { DidRecord } from '../../core/chain/registry.js';
 import type { HoldingsState } from '../../core/chain/destinations.js';
-import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidHash, type DidString } from '../../schemas/ids.js';
 import { decodeMessage, attestationTypedMessage } from '../../schemas/message.js';
 import { attestationDomain, attestationTypes } from '../../schemas/eip712.js';
@@ -44,7 +44,7 @@ beforeEach(() => {
   record = {
     did: DID,
     name: 'Fund B',
-    symbol: 'FB',
+    symbol: 'FB', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
     issuer: privateKeyToAccount(DEV_ISSUER_KEY).address,
     navDecimals: 8,
     tokenDecimals: 6,

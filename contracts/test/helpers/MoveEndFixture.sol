@@ -20,7 +20,7 @@ abstract contract MoveEndFixture is AttestationFixture {
     vm.chainId(FROM_CHAIN);
     super.setUp();
     vm.chainId(PEER_CHAIN_ID);
-    toReceiver = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+    toReceiver = new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL);
     (toHoldings,) = configure(toReceiver, DID, committeeKeys, THRESHOLD);
     vm.chainId(FROM_CHAIN);
   }

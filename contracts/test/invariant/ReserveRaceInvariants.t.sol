@@ -18,7 +18,7 @@ contract ReserveRaceInvariants is AttestationFixture {
     super.setUp();
     uint64 chainA = uint64(block.chainid);
     vm.chainId(CHAIN_B);
-    RwaReceiver receiverB = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+    RwaReceiver receiverB = new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL);
     configure(receiverB, DID, committeeKeys, THRESHOLD);
     // Both chains on 500 + 500 of the first reserve: a lowering from the fixture's large caps.
     CapEntry[] memory caps = new CapEntry[](2);

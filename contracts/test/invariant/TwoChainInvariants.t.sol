@@ -37,7 +37,7 @@ contract TwoChainInvariants is AttestationFixture {
     uint64[2] memory chainIds = [CHAIN_A, CHAIN_B];
     for (uint256 x; x < 2; ++x) {
       vm.chainId(chainIds[x]);
-      receivers[x] = new RwaReceiver(governance, GOVERNANCE_THRESHOLD);
+      receivers[x] = new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL);
       (holdingsOf[x], feeds[x]) = configure(receivers[x], DID, committeeKeys, THRESHOLD);
     }
     // One reserve attestation for both chains (configure gave each chain a reserve of its own).
