@@ -9,7 +9,7 @@ import { sourceOf } from '../schemas/kinds/index.js';
 import type { Destination } from '../core/committee-port.js';
 import { OracleError } from '../core/errors.js';
 import type { SignedChainRow, SignedStore } from './store/signed.js';
-import type { ConfigSignerSet, SignerCheckDeps, SignerSet } from './checks.js';
+import type { ConfigSignerSet, SignerCheckDeps } from './checks.js';
 import type { RedemptionCheckDeps } from './redemption-checks.js';
 import { vet } from './vetting.js';
 import { batchChecks } from './batch-reads.js';

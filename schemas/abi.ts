@@ -121,6 +121,11 @@ export const rwaDidRegistryAbi = [
             "name": "chainIds",
             "type": "uint64[]",
             "internalType": "uint64[]"
+          },
+          {
+            "name": "signersValidUntil",
+            "type": "uint64",
+            "internalType": "uint64"
           }
         ]
       }
@@ -333,6 +338,11 @@ export const rwaDidRegistryAbi = [
             "name": "chainIds",
             "type": "uint64[]",
             "internalType": "uint64[]"
+          },
+          {
+            "name": "signersValidUntil",
+            "type": "uint64",
+            "internalType": "uint64"
           }
         ]
       }
@@ -535,6 +545,11 @@ export const rwaDidRegistryAbi = [
         "name": "maxNavMoveBps",
         "type": "uint16",
         "internalType": "uint16"
+      },
+      {
+        "name": "signersValidUntil",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ],
     "outputs": [],
@@ -598,6 +613,12 @@ export const rwaDidRegistryAbi = [
         "type": "address[]",
         "indexed": false,
         "internalType": "address[]"
+      },
+      {
+        "name": "signersValidUntil",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
@@ -623,6 +644,12 @@ export const rwaDidRegistryAbi = [
         "type": "address",
         "indexed": true,
         "internalType": "address"
+      },
+      {
+        "name": "signersValidUntil",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
@@ -833,6 +860,22 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidSignersValidUntil",
+    "inputs": [
+      {
+        "name": "validUntil",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "blockTime",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidThreshold",
     "inputs": [
       {
@@ -943,6 +986,11 @@ export const rwaReceiverAbi = [
         "name": "governanceThreshold",
         "type": "uint8",
         "internalType": "uint8"
+      },
+      {
+        "name": "governanceValidUntil",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ],
     "stateMutability": "nonpayable"
@@ -1076,6 +1124,11 @@ export const rwaReceiverAbi = [
             "name": "quorumTransports",
             "type": "uint8",
             "internalType": "uint8"
+          },
+          {
+            "name": "signersValidUntil",
+            "type": "uint32",
+            "internalType": "uint32"
           }
         ]
       }
@@ -1347,6 +1400,25 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
+    "name": "signersValidUntilOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "transportQuorum",
     "inputs": [],
     "outputs": [
@@ -1564,6 +1636,12 @@ export const rwaReceiverAbi = [
         "type": "address",
         "indexed": false,
         "internalType": "address"
+      },
+      {
+        "name": "signersValidUntil",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
@@ -1987,6 +2065,22 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidSignersValidUntil",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "validUntil",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidThreshold",
     "inputs": [
       {
@@ -2108,6 +2202,22 @@ export const rwaReceiverAbi = [
       },
       {
         "name": "latestAsOf",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SignerSetExpired",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "validUntil",
         "type": "uint64",
         "internalType": "uint64"
       }
