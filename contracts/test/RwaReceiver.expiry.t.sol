@@ -156,7 +156,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
   function test_RevertWhen_receiveMessage_GovernanceConfigForALiveSet() public {
     bytes memory message = _didConfig(nextAdminNonce(receiver, DID), committee, uint64(END + 365 days));
     bytes memory sigs = governanceSigs(receiver, message);
-    vm.expectRevert();
+    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.UnauthorizedSigner.selector, governance[0]));
     receiver.receiveMessage(message, sigs);
     assertEq(receiver.signersValidUntilOf(DID), END);
   }
@@ -174,8 +174,9 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     assertEq(receiver.signersValidUntilOf(DID), END - 10 days);
   }
 
-  /// @dev After a revival the older config, even signed by governance, is superseded: it cannot reset the end.
-  function test_receiveMessage_RevivalThenOlderGovernanceConfigIsSuperseded() public {
+  /// @dev After a revival an older config, even signed by governance, cannot reset the end: the DID is live again, so
+  /// only its own set verifies configs (and an older one it signed would be superseded).
+  function test_RevertWhen_receiveMessage_OlderGovernanceConfigAfterARevival() public {
     uint64 olderNonce = nextAdminNonce(receiver, DID);
     uint64 newerNonce = nextAdminNonce(receiver, DID);
     bytes memory older = _didConfig(olderNonce, committee, uint64(END + 10 days));
@@ -184,8 +185,12 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     receiver.receiveMessage(newer, governanceSigs(receiver, newer));
     // The DID is live again, so the older config goes to the DID's set, which did not sign it: refused.
     bytes memory sigs = governanceSigs(receiver, older);
-    vm.expectRevert();
+    vm.expectRevert(abi.encodeWithSelector(RwaReceiver.UnauthorizedSigner.selector, governance[0]));
     receiver.receiveMessage(older, sigs);
+    // Signed by the DID's set instead: older than the revival, so superseded.
+    vm.expectEmit(true, true, true, true, address(receiver));
+    emit RwaReceiver.AdminSuperseded(DID, olderNonce, KIND_CONFIG, newerNonce);
+    deliverAdmin(older);
     assertEq(receiver.signersValidUntilOf(DID), END + 365 days);
   }
 

@@ -126,6 +126,32 @@ describe('registry sync', () => {
   });
 });
 
+describe('registry sync past a signer set\'s end', () => {
+  it('has governance sign the config that follows a set past its end, and the set itself sign while it is live', async () => {
+    const outsider = privateKeyToAccount(DEV_OUTSIDER_KEY).address;
+    const governance = sorted([committee[0]!, outsider]);
+    let now = NOW;
+    admin = new AdminService({ ...deps, committee: new Committee([...DEV_COMMITTEE_KEYS, DEV_OUTSIDER_KEY]), governance: { signers: governance, threshold: 2 }, now: () => BigInt(now) });
+    record = { ...record, signersValidUntil: NOW + 100 };
+    const [first] = await admin.syncRegistry();
+    expect(sorted(await signersOf(first!.message as Hex, 0))).toEqual(governance);
+
+    // Renewed while live: the DID's set signs.
+    record = { ...record, signersValidUntil: NOW + 200 };
+    const [renewal] = await admin.syncRegistry();
+    expect(decodeMessage(renewal!.message as Hex)).toMatchObject({ kind: 'config', signersValidUntil: NOW + 200 });
+    for (const s of await signersOf(renewal!.message as Hex, 0)) expect(committee).toContain(s);
+    expect(await signersOf(renewal!.message as Hex, 0)).not.toContain(outsider);
+
+    // Past that end the receivers verify the next config with governance, so governance signs it.
+    now = NOW + 201;
+    record = { ...record, signersValidUntil: NOW + 365 * 86_400 };
+    const [revival] = await admin.syncRegistry();
+    expect(decodeMessage(revival!.message as Hex)).toMatchObject({ kind: 'config', nonce: 3n, signersValidUntil: NOW + 365 * 86_400 });
+    expect(sorted(await signersOf(revival!.message as Hex, 0))).toEqual(governance);
+  });
+});
+
 describe('allow-list, pause and reserve', () => {
   it('attests an issuer allow-list change to every chain; a repeat returns it; another body under the ref is 409', async () => {
     const body = await signAllowList(DEV_ISSUER_KEY, domain, { did: DID, ref: 'A-1', entries: [{ account: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', allowed: true }] });
