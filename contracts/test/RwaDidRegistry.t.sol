@@ -102,6 +102,22 @@ contract RwaDidRegistryTest is Test {
     assertEq(registry.didAt(0), DID);
   }
 
+  function test_registerDid_StoresTheSetsEnd() public {
+    _register(_input(DID_STRING));
+    assertEq(registry.getDid(DID).signersValidUntil, VALID_UNTIL);
+  }
+
+  function test_RevertWhen_registerDid_SetsEndNotInFuture() public {
+    vm.warp(1_000);
+    RwaDidRegistry.DidInput memory input = _input(DID_STRING);
+    input.signersValidUntil = 1_000;
+    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidSignersValidUntil.selector, uint64(1_000), uint256(1_000)));
+    input.signersValidUntil = uint64(type(uint32).max) + 1;
+    _expectRevertRegister(
+      input, abi.encodeWithSelector(RwaDidRegistry.InvalidSignersValidUntil.selector, uint64(type(uint32).max) + 1, uint256(1_000))
+    );
+  }
+
   function test_registerDid_EmitsRegisteredThenRoles() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     vm.expectEmit(true, true, true, true, address(registry));

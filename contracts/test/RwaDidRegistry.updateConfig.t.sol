@@ -37,6 +37,26 @@ contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
     assertEq(registry.getDid(DID).config.threshold, 3);
   }
 
+  function test_updateConfig_RenewsTheSetsEnd() public {
+    uint64 later = VALID_UNTIL + 365 days;
+    vm.expectEmit(true, true, true, true, address(registry));
+    emit RwaDidRegistry.DidConfigUpdated(DID, 1, 1 days, 500, registry.getDid(DID).signers, later);
+    vm.prank(issuer);
+    registry.updateConfig(DID, registry.getDid(DID).signers, 1, 1 days, 500, later);
+    assertEq(registry.getDid(DID).signersValidUntil, later);
+  }
+
+  /// @dev The end must lie in the future and within the 32 bits a receiver stores; else nothing changes.
+  function testFuzz_updateConfig_EndMustBeFutureAnd32Bits(uint64 end, uint32 at) public {
+    at = uint32(bound(at, 1, 3_000_000_000));
+    vm.warp(at);
+    bool valid = end > at && end <= type(uint32).max;
+    if (!valid) vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidSignersValidUntil.selector, end, uint256(at)));
+    vm.prank(issuer);
+    registry.updateConfig(DID, next, 2, 1 days, 500, end);
+    assertEq(registry.getDid(DID).signersValidUntil, valid ? end : VALID_UNTIL);
+  }
+
   function test_RevertWhen_updateConfig_CallerIsStranger() public {
     vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
     vm.prank(stranger);
