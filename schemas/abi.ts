@@ -1400,25 +1400,6 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
-    "name": "signersValidUntilOf",
-    "inputs": [
-      {
-        "name": "did",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint64",
-        "internalType": "uint64"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "transportQuorum",
     "inputs": [],
     "outputs": [

@@ -39,10 +39,11 @@ contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
 
   function test_updateConfig_RenewsTheSetsEnd() public {
     uint64 later = VALID_UNTIL + 365 days;
+    address[] memory same = registry.getDid(DID).signers;
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.DidConfigUpdated(DID, 1, 1 days, 500, registry.getDid(DID).signers, later);
+    emit RwaDidRegistry.DidConfigUpdated(DID, 1, 1 days, 500, same, later);
     vm.prank(issuer);
-    registry.updateConfig(DID, registry.getDid(DID).signers, 1, 1 days, 500, later);
+    registry.updateConfig(DID, same, 1, 1 days, 500, later);
     assertEq(registry.getDid(DID).signersValidUntil, later);
   }
 

@@ -44,11 +44,10 @@ contract RwaReceiverExpiryTest is AttestationFixture {
   // the end, on every path
   // ---------------------------------------------------------------------------------------------------------------
 
-  function test_signersValidUntilOf_StoresEachSetsEnd() public view {
-    assertEq(receiver.signersValidUntilOf(DID), END);
+  function test_didState_StoresEachSetsEnd() public view {
     assertEq(receiver.didState(DID).signersValidUntil, END);
-    assertEq(receiver.signersValidUntilOf(GOVERNANCE_DID), VALID_UNTIL);
-    assertEq(receiver.signersValidUntilOf(DID_B), 0);
+    assertEq(receiver.didState(GOVERNANCE_DID).signersValidUntil, VALID_UNTIL);
+    assertEq(receiver.didState(DID_B).signersValidUntil, 0);
   }
 
   function test_receiveMessage_AppliesAtTheEndItself() public {
@@ -137,7 +136,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     vm.expectEmit(true, true, true, true, address(receiver));
     emit RwaReceiver.DidConfigured(DID, nonce, epoch + 1, THRESHOLD, committee, address(holdings), address(navFeed), next);
     receiver.receiveMessage(message, governanceSigs(receiver, message));
-    assertEq(receiver.signersValidUntilOf(DID), next);
+    assertEq(receiver.didState(DID).signersValidUntil, next);
     _sendSubscription(1);
     assertEq(holdings.balanceOf(alice), 5);
   }
@@ -149,7 +148,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     vm.warp(END + 1);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.UnauthorizedSigner.selector, committee[0]));
     receiver.receiveMessage(early, sigs);
-    assertEq(receiver.signersValidUntilOf(DID), END);
+    assertEq(receiver.didState(DID).signersValidUntil, END);
   }
 
   /// @dev While the DID's set is live, governance cannot replace it: only expiry hands the config to governance.
@@ -158,7 +157,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     bytes memory sigs = governanceSigs(receiver, message);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.UnauthorizedSigner.selector, governance[0]));
     receiver.receiveMessage(message, sigs);
-    assertEq(receiver.signersValidUntilOf(DID), END);
+    assertEq(receiver.didState(DID).signersValidUntil, END);
   }
 
   /// @dev An older config that would extend the set (signed before a newer, shorter one) is superseded, not applied.
@@ -171,7 +170,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     vm.expectEmit(true, true, true, true, address(receiver));
     emit RwaReceiver.AdminSuperseded(DID, olderNonce, KIND_CONFIG, newerNonce);
     deliverAdmin(older);
-    assertEq(receiver.signersValidUntilOf(DID), END - 10 days);
+    assertEq(receiver.didState(DID).signersValidUntil, END - 10 days);
   }
 
   /// @dev After a revival an older config, even signed by governance, cannot reset the end: the DID is live again, so
@@ -191,7 +190,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     vm.expectEmit(true, true, true, true, address(receiver));
     emit RwaReceiver.AdminSuperseded(DID, olderNonce, KIND_CONFIG, newerNonce);
     deliverAdmin(older);
-    assertEq(receiver.signersValidUntilOf(DID), END + 365 days);
+    assertEq(receiver.didState(DID).signersValidUntil, END + 365 days);
   }
 
   function test_RevertWhen_receiveMessage_ConfigWhoseEndHasPassed() public {
@@ -201,7 +200,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     bytes memory sigs = adminQuorumSigs(message);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidSignersValidUntil.selector, DID, late));
     receiver.receiveMessage(message, sigs);
-    assertEq(receiver.signersValidUntilOf(DID), END);
+    assertEq(receiver.didState(DID).signersValidUntil, END);
   }
 
   function test_RevertWhen_receiveMessage_ConfigEndBeyond32Bits() public {
@@ -225,14 +224,14 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     uint64 next = uint64(VALID_UNTIL + 365 days);
     bytes memory message = _governanceConfig(nextAdminNonce(receiver, GOVERNANCE_DID), next);
     receiver.receiveMessage(message, governanceSigs(receiver, message));
-    assertEq(receiver.signersValidUntilOf(GOVERNANCE_DID), next);
+    assertEq(receiver.didState(GOVERNANCE_DID).signersValidUntil, next);
     // Past the old end, governance (under its new end) still introduces a DID.
     vm.warp(VALID_UNTIL + 1);
     ConfigAtt memory c = configAtt(DID_B, nextAdminNonce(receiver, DID_B), committee, THRESHOLD);
     c.signersValidUntil = uint64(VALID_UNTIL + 30 days);
     bytes memory intro = encodeConfig(c);
     receiver.receiveMessage(intro, governanceSigs(receiver, intro));
-    assertEq(receiver.signersValidUntilOf(DID_B), VALID_UNTIL + 30 days);
+    assertEq(receiver.didState(DID_B).signersValidUntil, VALID_UNTIL + 30 days);
     assertTrue(address(receiver.didState(DID_B).holdings) != address(0));
   }
 
@@ -255,7 +254,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     sigs = governanceSigs(receiver, rotation);
     _expectExpired(GOVERNANCE_DID, VALID_UNTIL);
     receiver.receiveMessage(rotation, sigs);
-    assertEq(receiver.signersValidUntilOf(GOVERNANCE_DID), VALID_UNTIL);
+    assertEq(receiver.didState(GOVERNANCE_DID).signersValidUntil, VALID_UNTIL);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -280,6 +279,6 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     bool valid = end > block.timestamp && end <= type(uint32).max;
     if (!valid) vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidSignersValidUntil.selector, DID, end));
     receiver.receiveMessage(message, sigs);
-    assertEq(receiver.signersValidUntilOf(DID), valid ? end : END);
+    assertEq(receiver.didState(DID).signersValidUntil, valid ? end : END);
   }
 }

@@ -6,7 +6,7 @@ import {RwaReceiverState} from "./RwaReceiverState.sol";
 
 /// @notice Signer sets that expire (issue 24, point 4). Every signer set (a DID's, and governance's under key 0)
 /// carries `signersValidUntil`, unix seconds, packed in its DidState slot (read on every delivery anyway, so the check
-/// costs no SLOAD). Past it the set verifies nothing: no settlement, NAV, admin kind or batch root of the DID, and for
+/// costs no SLOAD); `didState(did).signersValidUntil` reads it. Past it the set verifies nothing: no settlement, NAV, admin kind or batch root of the DID, and for
 /// governance no first config, no revival and no rotation of itself. Only a config revives a DID's expired set, and it
 /// is verified by governance (as a first config is); governance has no one above it, so past its end the receiver
 /// must be redeployed. A config always sets a new end, which must lie in the future when it applies: a config that
@@ -17,6 +17,7 @@ abstract contract RwaReceiverExpiry is RwaReceiverState {
   uint256 internal constant MAX_SIGNERS_VALID_UNTIL = type(uint32).max;
 
   /// @dev Reverts when the set stored under `key` (loaded in `st`) is past its end. Unset (0): expired.
+  /// (_verifyQuorum inlines the same check: it is on every delivery's path.)
   function _requireLive(bytes32 key, RwaReceiver.DidState memory st) internal view {
     if (block.timestamp > st.signersValidUntil) revert RwaReceiver.SignerSetExpired(key, st.signersValidUntil);
   }
@@ -27,10 +28,5 @@ abstract contract RwaReceiverExpiry is RwaReceiverState {
       revert RwaReceiver.InvalidSignersValidUntil(key, validUntil);
     }
     return uint32(validUntil);
-  }
-
-  /// @notice The end of the signer set of `did` (key 0: governance); 0 when none is installed.
-  function signersValidUntilOf(bytes32 did) external view returns (uint64) {
-    return s_dids[did].signersValidUntil;
   }
 }

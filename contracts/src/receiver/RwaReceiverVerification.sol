@@ -21,7 +21,7 @@ abstract contract RwaReceiverVerification is RwaReceiverExpiry {
   }
 
   function _verifyQuorum(bytes32 key, RwaReceiver.DidState memory st, bytes32 structHash, bytes calldata signatures) internal view {
-    _requireLive(key, st);
+    if (block.timestamp > st.signersValidUntil) revert RwaReceiver.SignerSetExpired(key, st.signersValidUntil);
     uint256 threshold = st.threshold;
     if (signatures.length != threshold * 65) revert RwaReceiver.InvalidSignatureCount(signatures.length, threshold * 65);
     bytes32 digest = Eip712Attestation.digest(_domainSeparator(), structHash);

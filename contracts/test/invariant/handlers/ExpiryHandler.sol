@@ -73,7 +73,7 @@ contract ExpiryHandler is CommonBase, StdUtils {
     } catch {
       if (expired) ghost_refusedExpired++;
     }
-    if (i_receiver.signersValidUntilOf(i_did) != end) ghost_endChangedOtherwise++;
+    if (i_receiver.didState(i_did).signersValidUntil != end) ghost_endChangedOtherwise++;
   }
 
   /// @dev One item of the root; the first call for the root carries its signatures, later ones none.
@@ -88,7 +88,7 @@ contract ExpiryHandler is CommonBase, StdUtils {
     } catch {
       if (expired) ghost_refusedExpired++;
     }
-    if (i_receiver.signersValidUntilOf(i_did) != end) ghost_endChangedOtherwise++;
+    if (i_receiver.didState(i_did).signersValidUntil != end) ghost_endChangedOtherwise++;
   }
 
   function sendConfig(uint256 k, bool byGovernance) external {
@@ -100,7 +100,7 @@ contract ExpiryHandler is CommonBase, StdUtils {
       // Signed by the DID's set while it was past its end: verified by an expired set.
       if (expired && !byGovernance) ghost_appliedWhileExpired++;
     } catch {}
-    uint64 after_ = i_receiver.signersValidUntilOf(i_did);
+    uint64 after_ = i_receiver.didState(i_did).signersValidUntil;
     if (after_ != end && !applied) ghost_endChangedOtherwise++;
     bool liveAfter = block.timestamp <= after_;
     if (expired && liveAfter) {
@@ -110,7 +110,7 @@ contract ExpiryHandler is CommonBase, StdUtils {
   }
 
   function _before() internal view returns (bool expired, uint64 end) {
-    end = i_receiver.signersValidUntilOf(i_did);
+    end = i_receiver.didState(i_did).signersValidUntil;
     expired = block.timestamp > end;
   }
 }
