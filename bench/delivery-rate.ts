@@ -63,7 +63,7 @@ try {
   };
   const dids = Array.from({ length: Math.max(Number(values.before), Number(values.pipelined), Number(values.batched)) }, (_, i) => didHash(`did:rwa:delivery-rate:${i}` as DidString));
   // Setup at automine: every DID configured (batched).
-  const configs = await Promise.all(dids.map((did) => job({ kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Rate', symbol: 'RT' })));
+  const configs = await Promise.all(dids.map((did) => job({ kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Rate', symbol: 'RT', signersValidUntil: DEV_SIGNERS_VALID_UNTIL })));
   await run({ maxInFlight: 8, maxBatch: 16 }, configs);
   let nonce = 1n;
   const navRound = async (n: number) => {

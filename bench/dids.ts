@@ -2,7 +2,7 @@
 import { createPublicClient, createWalletClient, defineChain, http, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi } from '../schemas/abi.js';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import type { Deployment } from '../schemas/deployment.js';
 import { bootstrapDemo } from '../devnet/demo.js';
@@ -31,6 +31,7 @@ export async function benchDids(d: Deployment, oracleUrl: string, count: number,
           navPublishers: [privateKeyToAccount(DEV_NAV_PUBLISHER_KEY).address],
           signers: d.governance.signers as Address[],
           chainIds: d.chains.map((c) => BigInt(c.chainId)),
+          signersValidUntil: BigInt(DEV_SIGNERS_VALID_UNTIL),
         },
       ],
     });

@@ -5,6 +5,7 @@ import { configSnapshotOf, type AdminSource, type RegistryConfigSnapshot, type R
 import { recoverAllowListSigner, recoverPauseSigner, recoverReserveSigner } from '../core/custodian-auth.js';
 import { OracleError } from '../core/errors.js';
 import { checkNotInFuture } from '../core/rules.js';
+import { configSignerSet } from '../core/config-signers.js';
 import { destinationsOf, refuse, registered, requireMember, type SignerCheckDeps, type Vetted } from './checks.js';
 import { recoveredSigner, requireIssuer, requireRole, readChain } from '../core/guards.js';
 
@@ -24,8 +25,10 @@ export async function vetAdminRequest(d: SignerCheckDeps, source: AdminSource, d
   switch (source.kind) {
     case 'config': {
       checkSnapshot(source.request, configSnapshotOf(record));
+      // Governance signs a first config and one that follows a set past its end (the receivers verify it so).
       const previous = d.signedConfigSet(did, nonce);
-      requireMember(d, (previous ?? d.governance).signers, previous ? `the signer set of the last config it signed for ${record.did}` : `the governance set that signs the first config of ${record.did}`);
+      const set = configSignerSet(previous, d.governance, d.now());
+      requireMember(d, set.signers, set === previous ? `the signer set of the last config it signed for ${record.did}` : `the governance set that signs the first config of ${record.did} and one after its set's end`);
       return { record, destinations: destinationsOf(d, record, chainIds) };
     }
     case 'allowlist':

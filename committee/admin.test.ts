@@ -92,6 +92,19 @@ describe('committee signer POST /v1/sign, admin kinds', () => {
       await signed(await sign('config', configSnapshotOf(world.record), 4));
     });
 
+    it('after the end of the set it last signed a config for, leaves the next config to governance', async () => {
+      // The first config installs a set that has ended by now (the signer's clock is NOW).
+      world.record = { ...world.record, signersValidUntil: NOW - 1 };
+      await signed(await sign('config', configSnapshotOf(world.record), 1));
+      // Governance no longer includes this signer; the DID's lapsed set still does.
+      world.governance.signers = [COMMITTEE[1]!, COMMITTEE[2]!];
+      world.record = { ...world.record, signersValidUntil: NOW + 365 * 86_400 };
+      const refused = await errorOf(await sign('config', configSnapshotOf(world.record), 2));
+      expect(refused).toMatchObject({ status: 403, code: 'not_in_signer_set' });
+      expect(refused.message).toMatch(/governance/);
+      expect(signer.store.count()).toBe(1);
+    });
+
     type Case = [string, Record<string, unknown>, string];
     const mismatches: Case[] = [
       ['threshold', { threshold: 3 }, 'request.threshold'],

@@ -20,6 +20,11 @@ export interface SignerSet {
   threshold: number;
 }
 
+/** The set a config installs, with its end (past it the receivers hand the DID's next config to governance). */
+export interface ConfigSignerSet extends SignerSet {
+  signersValidUntil: number;
+}
+
 export interface SignerCheckDeps {
   registry: Pick<RegistryPort, 'getDid' | 'isCustodian' | 'isNavPublisher'>;
   chains: SignerChainsPort;
@@ -33,7 +38,7 @@ export interface SignerCheckDeps {
   /** Signs the first config of a DID on every receiver (the deployment file's `governance`). */
   governance: SignerSet;
   /** The set installed by the last config this signer signed for a DID below a nonce (its own store). */
-  signedConfigSet: (did: DidHash, beforeNonce: bigint) => SignerSet | undefined;
+  signedConfigSet: (did: DidHash, beforeNonce: bigint) => ConfigSignerSet | undefined;
   /** The latest reserve as-of this signer has signed for a DID (its own store). */
   signedReserveAsOf: (did: DidHash) => bigint | undefined;
   /** Redemptions and move-outs of an investor on a chain this signer signed (its own store): they reserve holdings. */

@@ -9,7 +9,7 @@ import { sourceOf } from '../schemas/kinds/index.js';
 import type { Destination } from '../core/committee-port.js';
 import { OracleError } from '../core/errors.js';
 import type { SignedChainRow, SignedStore } from './store/signed.js';
-import type { SignerCheckDeps, SignerSet } from './checks.js';
+import type { ConfigSignerSet, SignerCheckDeps } from './checks.js';
 import type { RedemptionCheckDeps } from './redemption-checks.js';
 import { vet } from './vetting.js';
 import { batchChecks } from './batch-reads.js';
@@ -85,12 +85,12 @@ export class SignerService {
   }
 
   /** The set a config this signer signed installs: decoded from the bytes it signed, not from the request. */
-  private signedConfigSet(did: string, beforeNonce: bigint): SignerSet | undefined {
+  private signedConfigSet(did: string, beforeNonce: bigint): ConfigSignerSet | undefined {
     const row = this.d.store.latestOfKindBefore(did, 'config', beforeNonce);
     if (!row) return undefined;
     const m = decodeMessage(row.message as Hex);
     if (m.kind !== 'config') throw new Error(`signed message at nonce ${row.nonce} is recorded as config but decodes as ${m.kind}`);
-    return { signers: m.signers, threshold: m.threshold };
+    return { signers: m.signers, threshold: m.threshold, signersValidUntil: m.signersValidUntil };
   }
 
   /** Fulfilments this signer signed for one request, decoded from the bytes it signed. */

@@ -38,6 +38,7 @@ export function configSnapshotOf(record: DidRecord): RegistryConfigSnapshot {
     signers: [...record.signers],
     name: record.name,
     symbol: record.symbol,
+    signersValidUntil: record.signersValidUntil,
   };
 }
 

@@ -38,6 +38,15 @@ export const DEMO_DID: DemoDid = {
   maxNavMoveBps: 500,
 };
 
+/** How long the signer sets `npm start` installs stay valid: governance's on every receiver and the demo DID's. */
+export const DEFAULT_SIGNER_SET_SECONDS = 365 * 86_400;
+
+/** The chain's own clock plus `seconds`: anvil's time, which a test may have moved, not this machine's. */
+async function endOnChain(endpoint: ChainEndpoint, seconds: number): Promise<bigint> {
+  const block = await clients(endpoint, ANVIL_DEPLOYER_KEY).pub.getBlock();
+  return block.timestamp + BigInt(seconds);
+}
+
 
 
 function clients(endpoint: ChainEndpoint, key: Hex) {
@@ -63,7 +72,12 @@ async function deploy(endpoint: ChainEndpoint, name: string, args: readonly unkn
  * Deploys the registry on the hub and a receiver on every chain, registers the demo DID on the hub and configures
  * it on every receiver. The first endpoint is the hub.
  */
-export async function deployStack(endpoints: readonly ChainEndpoint[], demo: DemoDid = DEMO_DID): Promise<Deployment> {
+export async function deployStack(
+  endpoints: readonly ChainEndpoint[],
+  demo: DemoDid = DEMO_DID,
+  /** Seconds the governance set (each receiver) and the demo DID's set (hub registry) stay valid from deployment. */
+  validity: { governanceSeconds: number; didSeconds: number } = { governanceSeconds: DEFAULT_SIGNER_SET_SECONDS, didSeconds: DEFAULT_SIGNER_SET_SECONDS },
+): Promise<Deployment> {
   const [hub] = endpoints;
   if (!hub) throw new Error('at least one chain (the hub) is required');
   buildContracts();
@@ -74,7 +88,10 @@ export async function deployStack(endpoints: readonly ChainEndpoint[], demo: Dem
   // Governance committee of every receiver: signs the first config of a DID on that chain. In dev it is the same
   // committee as the demo DID's signer set; strictly increasing addresses, as the receiver requires.
   const governance = [...committee].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  const receivers = await Promise.all(endpoints.map((e) => deploy(e, 'RwaReceiver', devReceiverArgs(governance, DEV_COMMITTEE_THRESHOLD))));
+  const receivers = await Promise.all(
+    endpoints.map(async (e) => deploy(e, 'RwaReceiver', devReceiverArgs(governance, DEV_COMMITTEE_THRESHOLD, await endOnChain(e, validity.governanceSeconds)))),
+  );
+  const didValidUntil = await endOnChain(hub, validity.didSeconds);
 
   const hubClients = clients(hub, ANVIL_DEPLOYER_KEY);
   const regHash = await hubClients.wallet.writeContract({
@@ -98,6 +115,7 @@ export async function deployStack(endpoints: readonly ChainEndpoint[], demo: Dem
         navPublishers: [privateKeyToAccount(DEV_NAV_PUBLISHER_KEY).address],
         signers: governance,
         chainIds: endpoints.map((e) => BigInt(e.chainId)),
+        signersValidUntil: didValidUntil,
       },
     ],
   });

@@ -8,7 +8,7 @@ import type { Deployment, TransportName } from '../schemas/deployment.js';
 import { DEV_COMMITTEE_KEYS } from '../schemas/dev-keys.js';
 import { startAnvil, freePort, stopChild, type AnvilChain } from './anvil.js';
 import { waitFor } from '../testkit/wait.js';
-import { deployStack, writeDeployment } from './deploy.js';
+import { DEFAULT_SIGNER_SET_SECONDS, DEMO_DID, deployStack, writeDeployment } from './deploy.js';
 import { addCcipLanes } from './deploy-ccip.js';
 import { addWormholeSpokes } from './deploy-wormhole.js';
 
@@ -36,6 +36,8 @@ export interface StackOptions {
    * chain's pause and start); 0 or absent: automine, one block per transaction. Deployment always automines.
    */
   blockTimeSeconds?: number;
+  /** How long governance's and the demo DID's signer sets stay valid from deployment (default a year). */
+  signerSetSeconds?: number;
   /** Confirmations the relayer waits for, by chain name (default 0: the inclusion block is enough). */
   confirmations?: Readonly<Record<string, number>>;
   /** How long the relayer waits for a receipt and its confirmations before it re-checks the chain (ms). */
@@ -146,7 +148,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   try {
     progress('deploying contracts and registering the demo DID');
-    let deployment = await deployStack(chains.map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl, confirmations: opts.confirmations?.[c.name] ?? 0 })));
+    const validity = opts.signerSetSeconds ?? DEFAULT_SIGNER_SET_SECONDS;
+    let deployment = await deployStack(
+      chains.map((c) => ({ name: c.name, chainId: c.chainId, rpcUrl: c.rpcUrl, confirmations: opts.confirmations?.[c.name] ?? 0 })),
+      DEMO_DID,
+      { governanceSeconds: validity, didSeconds: validity },
+    );
     const lanes = [...(opts.ccipSpokes ?? []), ...(opts.ccipLanesOnly ?? [])];
     if (lanes.length > 0 || opts.ccipToHub?.length) {
       progress(`deploying CCIP 2.0 lanes hub -> ${lanes.join(', ') || 'none'}; to the hub from ${opts.ccipToHub?.join(', ') || 'none'}`);

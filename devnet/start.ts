@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startStack } from './stack.js';
+import { DEFAULT_SIGNER_SET_SECONDS } from './deploy.js';
 import { checkBlockTime } from './anvil.js';
 import { bootstrapDemo, custodianDomainOf, demoNav, demoSubscription, DEMO_INVESTOR } from './demo.js';
 import { createTestClient, http, keccak256, stringToBytes, toHex } from 'viem';
@@ -32,6 +33,7 @@ Environment: DATA_DIR [data], ORACLE_PORT [8080], RELAYER_PORT [8090], STATUS_PO
   ANVIL_PORTS [8545,8546,8547],
   SIGNERS [3] (committee signer processes; 0: the oracle holds the dev committee keys), SIGNER_PORTS [8101,8102,8103],
   BLOCK_TIME [0] (seconds between blocks once deployed, anvil interval mining; 0: a block per transaction),
+  SIGNER_SET_SECONDS [31536000] (how long governance's and the demo DID's signer sets stay valid: a year),
   LOG_LEVEL [warn]
 `;
 
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(signers) || signers < 0) throw new Error('SIGNERS: expected a count (0 for in-process committee keys)');
   const signerPorts = (process.env.SIGNER_PORTS ?? '8101,8102,8103').split(',').map(Number);
   const blockTimeSeconds = checkBlockTime(Number(process.env.BLOCK_TIME ?? 0));
+  const signerSetSeconds = Number(process.env.SIGNER_SET_SECONDS ?? DEFAULT_SIGNER_SET_SECONDS);
+  if (!Number.isInteger(signerSetSeconds) || signerSetSeconds <= 0) throw new Error('SIGNER_SET_SECONDS: expected a positive whole number of seconds');
   const stack = await startStack({
     dataDir,
     chainPorts: ports,
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     signers,
     signerPorts,
     blockTimeSeconds,
+    signerSetSeconds,
     output: 'inherit',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     // All three transports reach spoke-b, so the issuer can require a quorum of them there (printed below).

@@ -74,7 +74,7 @@ async function changeConfig(): Promise<void> {
     address: d.hub.registry as Address,
     abi: rwaDidRegistryAbi,
     functionName: 'updateConfig',
-    args: [didHash, r.signers, r.config.threshold, 86_400 + seq, r.config.maxNavMoveBps],
+    args: [didHash, r.signers, r.config.threshold, 86_400 + seq, r.config.maxNavMoveBps, r.signersValidUntil],
   });
   expect((await pub.waitForTransactionReceipt({ hash })).status).toBe('success');
 }

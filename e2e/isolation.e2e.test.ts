@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi } from '../schemas/abi.js';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import type { Deployment } from '../schemas/deployment.js';
 import { postJson, signPause, signReserve } from '../clients/custodian.js';
@@ -49,6 +49,7 @@ async function registerDid(d: Deployment, did: string): Promise<Deployment> {
         navPublishers: [privateKeyToAccount(DEV_NAV_PUBLISHER_KEY).address],
         signers: d.governance.signers as Address[],
         chainIds: d.chains.map((c) => BigInt(c.chainId)),
+        signersValidUntil: BigInt(DEV_SIGNERS_VALID_UNTIL),
       },
     ],
   });

@@ -40,6 +40,7 @@ import { sweepProposals } from './issue/proposal-sweep.js';
 import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
 import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
 import { ReadSide } from './api/read/side.js';
+import { SignerExpiryWatch } from './mirror/signer-expiry.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -186,6 +187,14 @@ async function main(): Promise<void> {
   const requestWatcher = new RequestWatcher(redemptionDeps, { chainIds: config.deployment.chains.map((c) => c.chainId), ...scan });
   const stageWatcher = new StageWatcher(redemptionDeps, scan);
   const buyBacks = new BuyBackService({ ...redemptionDeps, buyBacks: registry });
+  const signerExpiry = new SignerExpiryWatch({
+    registry,
+    receivers: destinations,
+    chainIds: config.deployment.chains.map((c) => c.chainId),
+    metrics,
+    logger: logger.child({ module: 'signer-expiry' }),
+    now,
+  });
   const app = createApp({
     admin,
     moves,
@@ -203,7 +212,7 @@ async function main(): Promise<void> {
     registry,
     metrics,
     logger,
-    dids: { registry: readRegistry, members: reads.members(registry), hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl },
+    dids: { registry: readRegistry, members: reads.members(registry), hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl, signerSets: signerExpiry },
   });
   const { server, port } = await listen(app, config.host, config.port);
   logger.info({ port, host: config.host, committee: committee.describe(), devMode: config.devMode, db: config.dbPath }, 'oracle listening');
@@ -222,6 +231,14 @@ async function main(): Promise<void> {
     },
     { everyMs: config.registrySyncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => syncLog.warn({ err, retryInMs }, 'registry sync failed') },
   );
+
+  // Signer sets' ends (DIDs on the hub, governance on each receiver): gauge, warnings, the DID document's view.
+  const expiryLog = logger.child({ module: 'signer-expiry' });
+  const expiryLoop = runPeriodic(() => signerExpiry.refresh(), {
+    everyMs: config.registrySyncMs,
+    backoffMs: loopBackoffMs,
+    onError: (err, retryInMs) => expiryLog.warn({ err, retryInMs }, 'signer set expiry pass failed'),
+  });
 
   // Signing rounds left open by a crash, a signer timeout or a partial quorum: all at boot, then with backoff.
   const sweepLog = logger.child({ module: 'proposal-sweep' });
@@ -260,7 +277,7 @@ async function main(): Promise<void> {
   );
 
   stopOnSignals(logger, async () => {
-    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop(), sweepLoop.stop()]);
+    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop(), sweepLoop.stop(), expiryLoop.stop()]);
     await close(server);
     closeDb();
     instance.release();

@@ -44,6 +44,8 @@ export interface OracleMetrics {
   moveOldestUnfinishedSeconds: Gauge;
   /** Moves unfinished past their deadline: an alert (units on no chain). */
   movesStranded: Gauge;
+  /** Seconds until a signer set ends (negative: past it, verifying nothing), per DID; governance as `governance:<chainId>`. */
+  signerSetExpiresSeconds: Gauge<'did'>;
   /** Public read caches: hit (served kept), shared (joined a load in flight), miss (loaded), by cache. */
   readCache: Counter<'cache' | 'outcome'>;
   /** Public reads answered 429, by the limit that refused them (client or global). */
@@ -92,6 +94,12 @@ export function createMetrics(): OracleMetrics {
     proposals: new Counter({ name: 'oracle_proposals_total', help: 'Signing rounds by outcome (completed, stalled, closed, reproposed)', labelNames: ['outcome', 'reason'], registers: [registry] }),
     batchRoots: new Counter({ name: 'oracle_batch_roots_total', help: 'Batch roots per destination chain of a committee round, by outcome (sealed, no_quorum)', labelNames: ['outcome'], registers: [registry] }),
     signBatchSize: new Histogram({ name: 'oracle_sign_batch_size', help: 'Proposals per committee round (group commit)', buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
+    signerSetExpiresSeconds: new Gauge({
+      name: 'oracle_signer_set_expires_seconds',
+      help: 'Seconds until the signer set ends (negative: past it, it verifies nothing); governance as governance:<chainId>',
+      labelNames: ['did'],
+      registers: [registry],
+    }),
     signQueued: new Gauge({ name: 'oracle_sign_queued', help: 'Requests waiting for their DID\'s next committee round', registers: [registry] }),
     proposalsOpen: new Gauge({ name: 'oracle_proposals_open', help: 'Signing rounds stored and neither completed nor closed', registers: [registry] }),
     buyBackLcr: new Gauge({ name: 'rwa_buyback_lcr_ratio', help: "LCR of the DID's latest buy-back report (1 = 100%, +Inf unbounded)", labelNames: ['did'], registers: [registry] }),

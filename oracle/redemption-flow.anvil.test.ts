@@ -5,7 +5,7 @@ import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, devReceiverArgs } from '../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_CUSTODIAN_KEY, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
 import { DISCLOSURE_KIND } from '../schemas/message.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../devnet/anvil.js';
@@ -70,7 +70,7 @@ describe('oracle redemption flow on two anvil chains', () => {
     for (const chain of [hub, spoke]) {
       const receiver = receivers.get(chain.chainId)!;
       const now = (await clients(chain).pub.getBlock()).timestamp;
-      await deliver(chain, receiver, HASH, 1001n, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Flow Test Fund', symbol: 'FTF' });
+      await deliver(chain, receiver, HASH, 1001n, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Flow Test Fund', symbol: 'FTF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL });
       await deliver(chain, receiver, HASH, 1002n, { kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
       await deliver(chain, receiver, HASH, 1003n, { kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(chain.chainId), cap: 10n ** 12n, ceiling: 0n }] });
       await deliver(chain, receiver, HASH, 1004n, {

@@ -18,6 +18,8 @@ describe('revert classification', () => {
     ['AssetPaused', 'wait-did'],
     ['SupplyCapExceeded', 'wait-did'],
     ['NotAllowListed', 'wait-did'],
+    ['SignerSetExpired', 'wait-did'],
+    ['InvalidSignersValidUntil', 'dead-letter'],
     ['StaleAsOf', 'dead-letter'],
     ['RedemptionsHalted', 'wait-stage'],
     ['RequestNotAccepted', 'wait-stage'],

@@ -51,9 +51,10 @@ export const STAGE_REVERTS = ['RedemptionsHalted', 'FulfilmentExceedsAllowance',
 
 /**
  * Receiver errors that can clear by themselves, each about one DID: its config may not have reached a fresh chain
- * yet, a paused asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive.
+ * yet, a paused asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive, a signer
+ * set past its end is revived by the config governance signs (issue 24: refused until the rotation lands, then applied).
  */
-export const DID_WAIT_REVERTS = ['UnknownDid', 'ERC20InsufficientBalance', 'AssetPaused', 'SupplyCapExceeded', 'NotAllowListed'] as const satisfies readonly RevertName[];
+export const DID_WAIT_REVERTS = ['UnknownDid', 'ERC20InsufficientBalance', 'AssetPaused', 'SupplyCapExceeded', 'NotAllowListed', 'SignerSetExpired'] as const satisfies readonly RevertName[];
 
 const isOneOf = <T extends string>(list: readonly T[], name: string | undefined): name is T => name !== undefined && (list as readonly string[]).includes(name);
 

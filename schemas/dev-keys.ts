@@ -9,6 +9,11 @@ const devKey = (label: string): Hex => keccak256(stringToBytes(`rwa-oracle DEV-O
 
 export const DEV_COMMITTEE_KEYS: readonly Hex[] = [devKey('committee signer 1'), devKey('committee signer 2'), devKey('committee signer 3')];
 export const DEV_COMMITTEE_THRESHOLD = 2;
+/**
+ * The end (unix seconds, 2096-10-02) of every signer set the tests install on a receiver, governance's included: far
+ * past any test clock, within the 32 bits a receiver stores. `npm start` uses a year from now instead (devnet/deploy.ts).
+ */
+export const DEV_SIGNERS_VALID_UNTIL = 4_000_000_000;
 export const DEV_CUSTODIAN_KEY = devKey('custodian');
 /** The buy-back pool's custodian (kind 17): independent of the asset custodian. */
 export const DEV_BUYBACK_CUSTODIAN_KEY = devKey('buy-back custodian');
@@ -46,6 +51,6 @@ export function devCurseGuardians(): `0x${string}`[] {
 }
 
 /** RwaReceiver's constructor arguments for a dev or test chain: this governance committee and the dev guardian set. */
-export function devReceiverArgs(governance: readonly `0x${string}`[], threshold: number) {
-  return [governance, threshold, devCurseGuardians(), DEV_CURSE_GUARDIAN_THRESHOLD] as const;
+export function devReceiverArgs(governance: readonly `0x${string}`[], threshold: number, governanceValidUntil: bigint = BigInt(DEV_SIGNERS_VALID_UNTIL)) {
+  return [governance, threshold, governanceValidUntil, devCurseGuardians(), DEV_CURSE_GUARDIAN_THRESHOLD] as const;
 }

@@ -64,6 +64,7 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
     signers: ['0x1000000000000000000000000000000000000001', '0x2000000000000000000000000000000000000002', '0x3000000000000000000000000000000000000003'],
     name: 'Demo US Treasury Bill Fund 2027',
     symbol: 'dUSTB',
+    signersValidUntil: 1_795_536_000,
   },
   {
     kind: 'allowlist',

@@ -5,7 +5,7 @@
 import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi, rwaReceiverAbi } from '../schemas/abi.js';
-import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD } from '../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
 import { encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import type { DidHash } from '../schemas/ids.js';
 import { Committee } from '../oracle/issue/committee/local.js';
@@ -53,7 +53,7 @@ export async function deployRegistryWithDid(
   const deployer = privateKeyToAccount(ANVIL_DEPLOYER_KEY).address;
   const registry = await deploy(hub, 'RwaDidRegistry', [deployer]);
   const config = { issuer: deployer, navDecimals: 8, tokenDecimals: 6, threshold: DEV_COMMITTEE_THRESHOLD, heartbeat: 86_400, maxNavMoveBps: 500 };
-  const input = { did: did.did, name: did.name, symbol: did.symbol, config, custodians: did.custodians, navPublishers: [], signers: committeeSigners, chainIds: did.chainIds.map(BigInt) };
+  const input = { did: did.did, name: did.name, symbol: did.symbol, config, custodians: did.custodians, navPublishers: [], signers: committeeSigners, chainIds: did.chainIds.map(BigInt), signersValidUntil: BigInt(DEV_SIGNERS_VALID_UNTIL) };
   await mined(hub, await clients(hub).wallet.writeContract({ address: registry, abi: rwaDidRegistryAbi, functionName: 'registerDid', args: [input] }));
   return registry;
 }

@@ -9,7 +9,7 @@ import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { pino } from 'pino';
 import { openDb } from '../common/sqlite.js';
-import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY } from '../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_NAV_PUBLISHER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import {
   signAllowList,
@@ -52,7 +52,7 @@ export const CHAINS = [
 export const record = (over: Partial<DidRecord> = {}): DidRecord => ({
   did: DID,
   name: 'Fund A',
-  symbol: 'FA',
+  symbol: 'FA', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
   issuer: privateKeyToAccount(DEV_ISSUER_KEY).address,
   navDecimals: 8,
   tokenDecimals: 6,

@@ -10,7 +10,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { openDb } from '../common/sqlite.js';
 import { KeyedMutex } from '../common/mutex.js';
-import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
 import { didHash, type DidHash, type DidString } from '../schemas/ids.js';
 import type { CustodianDomain } from '../clients/custodian.js';
 import * as schema from '../oracle/store/schema.js';
@@ -53,7 +53,7 @@ export function makeRedemptions() {
   const record: DidRecord = {
     did: DID,
     name: 'Fund R',
-    symbol: 'FR',
+    symbol: 'FR', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
     issuer: privateKeyToAccount(DEV_ISSUER_KEY).address,
     navDecimals: 8,
     tokenDecimals: 6,

@@ -26,12 +26,17 @@ contract RwaDidRegistry is Ownable {
   /// asset custodians.
   error CustodianRoleConflict(bytes32 did, address account);
   error InvalidLiquidityBands(uint16 minShareBps, uint16 stageBBelowBps, uint16 stageCBelowBps, uint16 stressRateBps, uint16 horizonDays);
+  /// @dev A signer set's end must lie in the future (and within the 32 bits receivers store: up to 2106-02-07).
+  error InvalidSignersValidUntil(uint64 validUntil, uint256 blockTime);
 
-  event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
+  event DidRegistered(bytes32 indexed did, string didString, address indexed issuer, uint64 signersValidUntil);
   event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
   event NavPublisherSet(bytes32 indexed did, address indexed publisher, bool allowed);
   /// @notice The oracle turns this into a config attestation for every enabled chain, signed by the previous set.
-  event DidConfigUpdated(bytes32 indexed did, uint8 threshold, uint32 heartbeat, uint16 maxNavMoveBps, address[] signers);
+  /// signersValidUntil: unix seconds after which the set verifies nothing on any chain (until a later config lands).
+  event DidConfigUpdated(
+    bytes32 indexed did, uint8 threshold, uint32 heartbeat, uint16 maxNavMoveBps, address[] signers, uint64 signersValidUntil
+  );
   /// @notice The oracle turns this into a redemption policy attestation (kind 9) for every enabled chain.
   event RedemptionPolicySet(
     bytes32 indexed did, uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds, bool emergency
@@ -76,6 +81,8 @@ contract RwaDidRegistry is Ownable {
     address[] navPublishers;
     address[] signers;
     uint64[] chainIds;
+    /// @dev Unix seconds after which `signers` verify nothing on the receivers; in the future.
+    uint64 signersValidUntil;
   }
 
   struct DidRecord {
@@ -85,6 +92,7 @@ contract RwaDidRegistry is Ownable {
     DidConfig config;
     address[] signers;
     uint64[] chainIds;
+    uint64 signersValidUntil;
   }
 
   mapping(bytes32 did => DidRecord) private s_records;
@@ -115,16 +123,18 @@ contract RwaDidRegistry is Ownable {
     }
     if (input.chainIds.length == 0) revert NoChains();
     _checkAscending(input.signers);
+    _checkValidUntil(input.signersValidUntil);
     s_records[did] = DidRecord({
       did: input.did,
       name: input.name,
       symbol: input.symbol,
       config: c,
       signers: input.signers,
-      chainIds: input.chainIds
+      chainIds: input.chainIds,
+      signersValidUntil: input.signersValidUntil
     });
     s_didList.push(did);
-    emit DidRegistered(did, input.did, c.issuer);
+    emit DidRegistered(did, input.did, c.issuer, input.signersValidUntil);
     for (uint256 i; i < input.custodians.length; ++i) _setCustodian(did, input.custodians[i], true);
     for (uint256 i; i < input.navPublishers.length; ++i) _setNavPublisher(did, input.navPublishers[i], true);
   }
@@ -140,20 +150,34 @@ contract RwaDidRegistry is Ownable {
     _setNavPublisher(did, publisher, allowed);
   }
 
-  /// @notice Rotate the signer set, threshold, heartbeat or NAV move limit. Issuer or registry owner.
-  /// @dev Signers must be strictly increasing (no duplicates, no zero), as the receivers require.
-  function updateConfig(bytes32 did, address[] calldata signers, uint8 threshold, uint32 heartbeat, uint16 maxNavMoveBps)
-    external
-  {
+  /// @notice Rotate the signer set, threshold, heartbeat, NAV move limit or the set's end. Issuer or registry owner.
+  /// @dev Signers must be strictly increasing (no duplicates, no zero), as the receivers require. The end must lie in
+  /// the future: a set is renewed (same signers, later end) by this call too.
+  function updateConfig(
+    bytes32 did,
+    address[] calldata signers,
+    uint8 threshold,
+    uint32 heartbeat,
+    uint16 maxNavMoveBps,
+    uint64 signersValidUntil
+  ) external {
     _onlyIssuerOrOwner(did);
     if (threshold == 0 || threshold > signers.length) revert InvalidThreshold(threshold, signers.length);
     _checkAscending(signers);
+    _checkValidUntil(signersValidUntil);
     DidRecord storage r = s_records[did];
     r.signers = signers;
     r.config.threshold = threshold;
     r.config.heartbeat = heartbeat;
     r.config.maxNavMoveBps = maxNavMoveBps;
-    emit DidConfigUpdated(did, threshold, heartbeat, maxNavMoveBps, signers);
+    r.signersValidUntil = signersValidUntil;
+    emit DidConfigUpdated(did, threshold, heartbeat, maxNavMoveBps, signers, signersValidUntil);
+  }
+
+  function _checkValidUntil(uint64 validUntil) internal view {
+    if (validUntil <= block.timestamp || validUntil > type(uint32).max) {
+      revert InvalidSignersValidUntil(validUntil, block.timestamp);
+    }
   }
 
   /// @notice Set the redemption gate of a DID: stage thresholds (share of the pool requested in a day, in bps), the

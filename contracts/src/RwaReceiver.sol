@@ -20,6 +20,8 @@ import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
 /// Who signs what:
 /// - the first config of a DID on this chain is signed by the governance committee fixed at deployment
 ///   (the oracle committee that mirrors the hub registry); a governance rotation is a config for DID 0;
+/// - every signer set expires (signersValidUntil, receiver/RwaReceiverExpiry.sol): past its end it verifies nothing,
+///   and the DID's next config is signed by governance, as a first config is;
 /// - everything else for a DID (settlements, NAV, config updates, allow-list, pause, reserve) is signed by the
 ///   DID's current signer set; a config update rotates it, and the old set stops verifying at once.
 /// - redemption requests, stages, policies, fulfilments and disclosures (kinds 7..11) are verified here like any
@@ -76,9 +78,20 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
   error MoveAlreadySettled(bytes32 did, bytes32 moveRef, uint8 outcome);
   error EmptyBatch();
   error BatchLengthMismatch(uint256 messages, uint256 signatures);
+  /// @dev The set under `did` (0: governance) is past its end (receiver/RwaReceiverExpiry.sol).
+  error SignerSetExpired(bytes32 did, uint64 validUntil);
+  /// @dev A new set's end must lie in the future and fit 32 bits.
+  error InvalidSignersValidUntil(bytes32 did, uint64 validUntil);
 
   event DidConfigured(
-    bytes32 indexed did, uint64 indexed nonce, uint32 signerEpoch, uint8 threshold, address[] signers, address holdings, address navFeed
+    bytes32 indexed did,
+    uint64 indexed nonce,
+    uint32 signerEpoch,
+    uint8 threshold,
+    address[] signers,
+    address holdings,
+    address navFeed,
+    uint64 signersValidUntil
   );
   event SettlementApplied(
     bytes32 indexed did,
@@ -110,7 +123,8 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
   event AllowListEntrySuperseded(bytes32 indexed did, uint64 indexed nonce, address indexed account, uint64 newestApplied);
 
   /// @dev One slot: everything a settlement needs besides the signers. quorumTransports 0: ungated. brakes: the large
-  /// threshold and which buckets to consult (receiver/RwaReceiverBrakes.sol).
+  /// threshold and which buckets to consult (receiver/RwaReceiverBrakes.sol). signersValidUntil: unix seconds after
+  /// which the signer set verifies nothing (0: no set installed).
   struct DidState {
     uint8 threshold;
     uint32 signerEpoch;
@@ -118,15 +132,20 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     uint8 quorumK;
     uint8 quorumTransports;
     uint8 brakes;
+    uint32 signersValidUntil;
   }
 
   /// @dev The batch index of a single receiveMessage: never a real index.
   uint256 internal constant NOT_IN_BATCH = type(uint256).max;
 
-  constructor(address[] memory governanceSigners, uint8 governanceThreshold, address[] memory guardians, uint8 guardianThreshold)
-    RwaReceiverCurse(guardians, guardianThreshold)
-  {
-    _setSigners(GOVERNANCE, governanceSigners, governanceThreshold);
+  constructor(
+    address[] memory governanceSigners,
+    uint8 governanceThreshold,
+    uint64 governanceValidUntil,
+    address[] memory guardians,
+    uint8 guardianThreshold
+  ) RwaReceiverCurse(guardians, guardianThreshold) {
+    _setSigners(GOVERNANCE, governanceSigners, governanceThreshold, governanceValidUntil);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -161,22 +180,23 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
     DidState memory st = s_dids[h.did];
     bytes32 signerKey = h.did;
-    if (address(st.holdings) == address(0)) {
-      // Only a config may introduce a DID (or rotate governance), and only governance signs it.
+    DidState memory signerSt = st;
+    if (address(st.holdings) == address(0) || (h.kind == AttestationCodec.KIND_CONFIG && block.timestamp > st.signersValidUntil)) {
+      // Only a config may introduce a DID, revive a DID's expired set or rotate governance; only governance signs it.
       if (h.kind != AttestationCodec.KIND_CONFIG) revert UnknownDid(h.did);
       signerKey = GOVERNANCE;
-      st = s_dids[GOVERNANCE];
+      signerSt = s_dids[GOVERNANCE];
     }
     if (index != NOT_IN_BATCH && _delivered(h, st, message)) {
       emit BatchItemSkipped(h.did, h.nonce, index);
       return;
     }
     if (h.kind == AttestationCodec.KIND_SETTLEMENT && st.brakes & BrakeBucket.LARGE_THRESHOLD_MASK != 0) {
-      st.threshold = _settlementThreshold(h.did, st.brakes, st.threshold, message, signatures.length);
+      signerSt.threshold = _settlementThreshold(h.did, st.brakes, st.threshold, message, signatures.length);
     }
-    _verifyQuorum(signerKey, st, _structHash(h, message), signatures);
+    _verifyQuorum(signerKey, signerSt, _structHash(h, message), signatures);
     // Gated DID: every arrival is verified above; only the one completing the transport quorum goes on to apply.
-    // (A DID being introduced reads governance's state, which is never gated.)
+    // (The DID's own rule, also when governance signs: a DID being introduced has none.)
     if (st.quorumTransports != 0 && h.kind != AttestationCodec.KIND_MOVE_VOID) {
       if (!i_gate.record(msg.sender, keccak256(message), st.quorumK, st.quorumTransports)) return;
     }
@@ -215,6 +235,8 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     if (address(st.holdings) == address(0)) revert UnknownDid(did);
     if (st.quorumTransports != 0) revert TransportQuorumRequired(did);
     uint32 verified = s_batchRoots[did][root];
+    // A root verified before the set's end applies nothing after it (its items would be verified by an expired set).
+    _requireLive(did, st);
     if (verified != st.signerEpoch) {
       if (signatures.length == 0) revert BatchRootNotVerified(did, root);
       _verifyQuorum(did, st, Eip712Attestation.batchHash(did, root), signatures);

@@ -7,6 +7,8 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
 
 contract RwaDidRegistryTest is Test {
+  /// @dev A signer set's end far past any test's clock (2096), within the 32 bits receivers store.
+  uint64 internal constant VALID_UNTIL = 4_000_000_000;
   string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
   bytes32 internal constant DID = keccak256(bytes(DID_STRING));
 
@@ -41,6 +43,7 @@ contract RwaDidRegistryTest is Test {
     input.chainIds = new uint64[](2);
     input.chainIds[0] = 1;
     input.chainIds[1] = 8453;
+    input.signersValidUntil = VALID_UNTIL;
   }
 
   /// @dev The three addresses sorted ascending, as the registry (and every receiver) requires.
@@ -99,10 +102,26 @@ contract RwaDidRegistryTest is Test {
     assertEq(registry.didAt(0), DID);
   }
 
+  function test_registerDid_StoresTheSetsEnd() public {
+    _register(_input(DID_STRING));
+    assertEq(registry.getDid(DID).signersValidUntil, VALID_UNTIL);
+  }
+
+  function test_RevertWhen_registerDid_SetsEndNotInFuture() public {
+    vm.warp(1_000);
+    RwaDidRegistry.DidInput memory input = _input(DID_STRING);
+    input.signersValidUntil = 1_000;
+    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidSignersValidUntil.selector, uint64(1_000), uint256(1_000)));
+    input.signersValidUntil = uint64(type(uint32).max) + 1;
+    _expectRevertRegister(
+      input, abi.encodeWithSelector(RwaDidRegistry.InvalidSignersValidUntil.selector, uint64(type(uint32).max) + 1, uint256(1_000))
+    );
+  }
+
   function test_registerDid_EmitsRegisteredThenRoles() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.DidRegistered(DID, DID_STRING, issuer);
+    emit RwaDidRegistry.DidRegistered(DID, DID_STRING, issuer, VALID_UNTIL);
     vm.expectEmit(true, true, true, true, address(registry));
     emit RwaDidRegistry.CustodianSet(DID, custodian, true);
     vm.expectEmit(true, true, true, true, address(registry));

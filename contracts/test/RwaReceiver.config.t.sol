@@ -62,7 +62,7 @@ contract RwaReceiverConfigTest is AttestationFixture {
     address expectedFeed = vm.computeCreateAddress(factory, vm.getNonce(factory) + 1);
 
     vm.expectEmit(true, true, true, true, address(receiver));
-    emit RwaReceiver.DidConfigured(DID_B, nonce, 1, 3, signersB, expectedHoldings, expectedFeed);
+    emit RwaReceiver.DidConfigured(DID_B, nonce, 1, 3, signersB, expectedHoldings, expectedFeed, VALID_UNTIL);
     vm.prank(relayer);
     receiver.receiveMessage(m, sigs);
 
@@ -185,7 +185,7 @@ contract RwaReceiverConfigTest is AttestationFixture {
     vm.expectEmit(true, true, true, true, address(navFeed));
     emit RwaNavFeed.ParamsSet(2 days, 100);
     vm.expectEmit(true, true, true, true, address(receiver));
-    emit RwaReceiver.DidConfigured(DID, nonce, 2, 2, signersB, address(holdings), address(navFeed));
+    emit RwaReceiver.DidConfigured(DID, nonce, 2, 2, signersB, address(holdings), address(navFeed), VALID_UNTIL);
     receiver.receiveMessage(m, sigs);
 
     RwaReceiver.DidState memory st = receiver.didState(DID);
@@ -277,7 +277,7 @@ contract RwaReceiverConfigTest is AttestationFixture {
     bytes memory m = encodeConfig(configAtt(GOVERNANCE_DID, nonce, newGovAddrs, 3));
     bytes memory sigs = governanceSigs(receiver, m);
     vm.expectEmit(true, true, true, true, address(receiver));
-    emit RwaReceiver.DidConfigured(GOVERNANCE_DID, nonce, 2, 3, newGovAddrs, address(0), address(0));
+    emit RwaReceiver.DidConfigured(GOVERNANCE_DID, nonce, 2, 3, newGovAddrs, address(0), address(0), VALID_UNTIL);
     receiver.receiveMessage(m, sigs);
 
     RwaReceiver.DidState memory st = receiver.didState(GOVERNANCE_DID);

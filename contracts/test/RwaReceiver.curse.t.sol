@@ -41,24 +41,24 @@ contract RwaReceiverCurseTest is AttestationFixture {
 
   function test_RevertWhen_constructor_GuardianThresholdZeroOrAboveCount() public {
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 0, 3));
-    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, curseGuardians, 0);
+    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL, curseGuardians, 0);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 4, 3));
-    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, curseGuardians, 4);
+    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL, curseGuardians, 4);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 1, 0));
-    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, new address[](0), 1);
+    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL, new address[](0), 1);
   }
 
   function test_RevertWhen_constructor_GuardiansNotAscendingOrZero() public {
     address[] memory set = new address[](3);
     (set[0], set[1], set[2]) = (curseGuardians[0], curseGuardians[2], curseGuardians[1]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 2));
-    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, set, 2);
+    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL, set, 2);
     (set[0], set[1], set[2]) = (address(0), curseGuardians[0], curseGuardians[1]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 0));
-    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, set, 2);
+    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL, set, 2);
     (set[0], set[1], set[2]) = (curseGuardians[0], curseGuardians[1], curseGuardians[1]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 2));
-    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, set, 2);
+    new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL, set, 2);
   }
 
   // ---- curse ----

@@ -36,45 +36,45 @@ contract RwaReceiverTest is AttestationFixture {
   function test_constructor_AcceptsOneOfOne() public {
     address[] memory one = new address[](1);
     one[0] = governance[0];
-    RwaReceiver r = new RwaReceiver(one, 1, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+    RwaReceiver r = new RwaReceiver(one, 1, VALID_UNTIL, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
     assertEq(r.didState(GOVERNANCE_DID).threshold, 1);
     assertTrue(r.isSigner(GOVERNANCE_DID, governance[0]));
   }
 
   function test_RevertWhen_constructor_ThresholdZero() public {
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 0, 3));
-    new RwaReceiver(governance, 0, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+    new RwaReceiver(governance, 0, VALID_UNTIL, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
   }
 
   function test_RevertWhen_constructor_ThresholdAboveSignerCount() public {
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 4, 3));
-    new RwaReceiver(governance, 4, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+    new RwaReceiver(governance, 4, VALID_UNTIL, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
   }
 
   function test_RevertWhen_constructor_NoSigners() public {
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidThreshold.selector, 1, 0));
-    new RwaReceiver(new address[](0), 1, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+    new RwaReceiver(new address[](0), 1, VALID_UNTIL, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
   }
 
   function test_RevertWhen_constructor_SignersNotAscending() public {
     address[] memory unsorted = new address[](3);
     (unsorted[0], unsorted[1], unsorted[2]) = (governance[0], governance[2], governance[1]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 2));
-    new RwaReceiver(unsorted, 2, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+    new RwaReceiver(unsorted, 2, VALID_UNTIL, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
   }
 
   function test_RevertWhen_constructor_DuplicateSigner() public {
     address[] memory dup = new address[](3);
     (dup[0], dup[1], dup[2]) = (governance[0], governance[1], governance[1]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 2));
-    new RwaReceiver(dup, 2, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+    new RwaReceiver(dup, 2, VALID_UNTIL, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
   }
 
   function test_RevertWhen_constructor_ZeroSigner() public {
     address[] memory withZero = new address[](3);
     (withZero[1], withZero[2]) = (governance[0], governance[1]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 0));
-    new RwaReceiver(withZero, 2, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+    new RwaReceiver(withZero, 2, VALID_UNTIL, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
   }
 
   function test_domainSeparator_BindsNameVersionChainAndContract() public view {

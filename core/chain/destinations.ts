@@ -65,6 +65,13 @@ export class Destinations {
     return { k, transports: maskToTransports(transports), arrived: maskToTransports(arrived) };
   }
 
+  /** The end (unix seconds) of the signer set the receiver holds for `did` (GOVERNANCE_KEY: governance's); 0 when none. */
+  async signersValidUntilOf(chainId: number, did: Hex): Promise<number> {
+    const { chain, client } = this.entry(chainId);
+    const state = await client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'didState', args: [did] });
+    return state.signersValidUntil;
+  }
+
   /** Whether the receiver has used the DID's nonce, as of `blockNumber` if given (else latest). */
   isApplied(chainId: number, did: DidHash, nonce: bigint, blockNumber?: bigint): Promise<boolean> {
     const { chain, client } = this.entry(chainId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../../schemas/abi.js';
-import { DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
+import { DEV_COMMITTEE_THRESHOLD, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { startAnvil, type AnvilChain } from '../../devnet/anvil.js';
 import { INVESTOR_KEY, buildContracts, deployRegistryWithDid, clients, committeeSigners as signers, deploy, deliver as deliverOn, mined as minedOn, type Unnumbered } from '../../testkit/anvil-chain.js';
@@ -36,7 +36,7 @@ describe('RedemptionChains against RwaRedemptions on anvil', () => {
     registry = await deployRegistryWithDid(anvil, { did: DID, name: 'Reader Test Fund', symbol: 'RTF', custodians: [], chainIds: [CHAIN_ID] });
     reader = new RedemptionChains([{ name: 'hub', chainId: CHAIN_ID, rpcUrl: anvil.rpcUrl, receiver, confirmations: 1 }], { rpcUrl: anvil.rpcUrl, registry });
     const now = (await clients(anvil).pub.getBlock()).timestamp;
-    await deliver({ kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Reader Test Fund', symbol: 'RTF' });
+    await deliver({ kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Reader Test Fund', symbol: 'RTF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL });
     await deliver({ kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
     await deliver({ kind: 'reserve', reserve: 10n ** 12n, asOf: now, caps: [{ chainId: BigInt(CHAIN_ID), cap: 10n ** 12n, ceiling: 0n }] });
     await deliver({

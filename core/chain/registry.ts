@@ -17,6 +17,8 @@ export interface DidRecord {
   maxNavMoveBps: number;
   signers: readonly Address[];
   chainIds: readonly bigint[];
+  /** Unix seconds after which the signer set verifies nothing on the receivers (the registry keeps it within 32 bits). */
+  signersValidUntil: number;
 }
 
 /** What the oracle needs from the hub registry. */
@@ -89,6 +91,7 @@ export class RegistryReader implements TransportQuorumPort {
       maxNavMoveBps: r.config.maxNavMoveBps,
       signers: r.signers,
       chainIds: r.chainIds,
+      signersValidUntil: Number(r.signersValidUntil),
     };
   }
 

@@ -13,7 +13,7 @@ import { createMetrics } from '../metrics.js';
 import { createApp } from './app.js';
 import type { DidRecord, RegistryPort } from '../../core/chain/registry.js';
 import type { DestinationsPort, TransportQuorumStatus } from '../../core/chain/destinations.js';
-import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSIDER_KEY, DEV_ISSUER_KEY } from '../../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_NAV_PUBLISHER_KEY, DEV_OUTSIDER_KEY, DEV_ISSUER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { signNav, signSettlement, type CustodianDomain } from '../../clients/custodian.js';
 import { decodeMessage } from '../../schemas/message.js';
@@ -38,7 +38,7 @@ const chains = [
 const record: DidRecord = {
   did: DID,
   name: 'Fund A',
-  symbol: 'FA',
+  symbol: 'FA', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
   issuer: privateKeyToAccount(DEV_ISSUER_KEY).address,
   navDecimals: 8,
   tokenDecimals: 6,
@@ -120,6 +120,7 @@ function setup() {
       hubChainId: BigInt(HUB),
       registryAddress: REGISTRY,
       publicUrl: undefined,
+      signerSets: { view: () => ({ dids: [], governance: [{ chainId: 31338, signersValidUntil: 2_000_000_000, secondsLeft: 86_400 }], asOf: 1_999_913_600 }) },
     },
   });
 }
@@ -333,7 +334,8 @@ describe('oracle HTTP API', () => {
       verificationMethod: { id: string; type: string; controller: string; blockchainAccountId: string }[];
       assertionMethod: string[];
       service: { id: string; type: string; serviceEndpoint: string }[];
-      registry: { chainId: number; address: string; threshold: number; navDecimals: number; heartbeat: number; signers: string[]; custodians: string[]; chainIds: number[] };
+      registry: { chainId: number; address: string; threshold: number; navDecimals: number; heartbeat: number; signers: string[]; custodians: string[]; chainIds: number[]; signersValidUntil: number };
+      governance: { chainId: number; signersValidUntil: number; secondsLeft: number }[];
     };
     expect(doc['@context'][0]).toBe('https://www.w3.org/ns/did/v1');
     expect(doc.id).toBe(DID);
@@ -348,6 +350,9 @@ describe('oracle HTTP API', () => {
     expect(doc.service.map((s) => s.serviceEndpoint)).toContain('http://oracle.test/v1/settlements');
     expect(doc.registry).toMatchObject({ chainId: HUB, address: REGISTRY, threshold: 2, navDecimals: 8, heartbeat: 86_400, custodians: [custodianAddr], chainIds: [31337, 31338] });
     expect(doc.registry.signers).toEqual(committeeAddrs);
+    // When each signer set ends: the DID's (hub registry) and governance's on each receiver.
+    expect(doc.registry.signersValidUntil).toBe(DEV_SIGNERS_VALID_UNTIL);
+    expect(doc.governance).toEqual([{ chainId: 31338, signersValidUntil: 2_000_000_000, secondsLeft: 86_400 }]);
     expect(await errorOf(await app.request('/v1/dids/did:rwa:test:nope'))).toMatchObject({ status: 404, code: 'unknown_did', field: 'did' });
     expect(await errorOf(await app.request('/v1/dids/did:web:x'))).toMatchObject({ status: 400, code: 'invalid_did', field: 'did' });
   });

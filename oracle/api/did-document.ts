@@ -11,6 +11,8 @@ export interface DidDocumentInput {
   registry: Address;
   /** Base URL of this oracle's API. */
   serviceUrl: string;
+  /** Governance's signer set on each receiver: when it ends (signs a DID's first config and revives an expired one). */
+  governance: readonly { chainId: number; signersValidUntil: number; secondsLeft: number }[];
 }
 
 export const DID_CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/secp256k1recovery-2020/v2'] as const;
@@ -57,9 +59,12 @@ export function didDocument(i: DidDocumentInput) {
       heartbeat: i.record.heartbeat,
       maxNavMoveBps: i.record.maxNavMoveBps,
       signers: i.record.signers,
+      /** Unix seconds after which the signer set verifies nothing on any chain until a later config lands. */
+      signersValidUntil: i.record.signersValidUntil,
       custodians: i.custodians,
       navPublishers: i.navPublishers,
       chainIds: i.record.chainIds.map(Number),
     },
+    governance: i.governance.map((g) => ({ chainId: g.chainId, signersValidUntil: g.signersValidUntil, secondsLeft: g.secondsLeft })),
   };
 }

@@ -5,6 +5,7 @@ import type { RegistryMembersPort, RegistryPort } from '../../core/chain/registr
 import { didDocument } from './did-document.js';
 import { OracleError } from '../../core/errors.js';
 import { registeredDid } from '../../core/guards.js';
+import type { SignerExpiryWatch } from '../mirror/signer-expiry.js';
 
 export interface DidRoutesDeps {
   registry: Pick<RegistryPort, 'getDid'>;
@@ -13,6 +14,8 @@ export interface DidRoutesDeps {
   registryAddress: Address;
   /** Published service endpoint; undefined: the origin the request came in on. */
   publicUrl: string | undefined;
+  /** When signer sets end (oracle/mirror/signer-expiry.ts); absent: the document shows the registry's end only. */
+  signerSets?: Pick<SignerExpiryWatch, 'view'>;
 }
 
 /** GET /:did -> the DID's W3C DID document, read from the hub registry (state and events). */
@@ -32,6 +35,7 @@ export function createDidRoutes(deps: DidRoutesDeps): Hono {
       hubChainId: deps.hubChainId,
       registry: deps.registryAddress,
       serviceUrl: deps.publicUrl ?? new URL(c.req.url).origin,
+      governance: deps.signerSets?.view().governance ?? [],
     });
     return c.body(JSON.stringify(doc), 200, { 'content-type': 'application/did+ld+json' });
   });

@@ -14,7 +14,7 @@ import { attestationView } from './views.js';
 import { ReadSide } from './read/side.js';
 import type { DidRecord, RegistryPort } from '../../core/chain/registry.js';
 import type { DestinationsPort } from '../../core/chain/destinations.js';
-import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { signSettlement } from '../../clients/custodian.js';
 
@@ -31,7 +31,7 @@ const chains = [{ name: 'hub', chainId: HUB, rpcUrl: 'http://x', receiver: '0xe7
 const record: DidRecord = {
   did: DID,
   name: 'Reads',
-  symbol: 'RD',
+  symbol: 'RD', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
   issuer: privateKeyToAccount(DEV_ISSUER_KEY).address,
   navDecimals: 8,
   tokenDecimals: 6,

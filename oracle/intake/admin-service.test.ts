@@ -15,7 +15,7 @@ import { OracleError } from '../../core/errors.js';
 import { httpStatus } from '../../core/http-status.js';
 import type { DidRecord } from '../../core/chain/registry.js';
 import type { HoldingsState } from '../../core/chain/destinations.js';
-import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_ISSUER_KEY, DEV_OUTSIDER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidHash, type DidString } from '../../schemas/ids.js';
 import { decodeMessage, attestationTypedMessage } from '../../schemas/message.js';
 import { attestationDomain, attestationTypes } from '../../schemas/eip712.js';
@@ -44,7 +44,7 @@ beforeEach(() => {
   record = {
     did: DID,
     name: 'Fund B',
-    symbol: 'FB',
+    symbol: 'FB', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
     issuer: privateKeyToAccount(DEV_ISSUER_KEY).address,
     navDecimals: 8,
     tokenDecimals: 6,
@@ -123,6 +123,32 @@ describe('registry sync', () => {
     const signers = await signersOf(rotation!.message as Hex, 0);
     expect(signers).toHaveLength(2);
     for (const s of signers) expect(committee).toContain(s);
+  });
+});
+
+describe('registry sync past a signer set\'s end', () => {
+  it('has governance sign the config that follows a set past its end, and the set itself sign while it is live', async () => {
+    const outsider = privateKeyToAccount(DEV_OUTSIDER_KEY).address;
+    const governance = sorted([committee[0]!, outsider]);
+    let now = NOW;
+    admin = new AdminService({ ...deps, committee: new Committee([...DEV_COMMITTEE_KEYS, DEV_OUTSIDER_KEY]), governance: { signers: governance, threshold: 2 }, now: () => BigInt(now) });
+    record = { ...record, signersValidUntil: NOW + 100 };
+    const [first] = await admin.syncRegistry();
+    expect(sorted(await signersOf(first!.message as Hex, 0))).toEqual(governance);
+
+    // Renewed while live: the DID's set signs.
+    record = { ...record, signersValidUntil: NOW + 200 };
+    const [renewal] = await admin.syncRegistry();
+    expect(decodeMessage(renewal!.message as Hex)).toMatchObject({ kind: 'config', signersValidUntil: NOW + 200 });
+    for (const s of await signersOf(renewal!.message as Hex, 0)) expect(committee).toContain(s);
+    expect(await signersOf(renewal!.message as Hex, 0)).not.toContain(outsider);
+
+    // Past that end the receivers verify the next config with governance, so governance signs it.
+    now = NOW + 201;
+    record = { ...record, signersValidUntil: NOW + 365 * 86_400 };
+    const [revival] = await admin.syncRegistry();
+    expect(decodeMessage(revival!.message as Hex)).toMatchObject({ kind: 'config', nonce: 3n, signersValidUntil: NOW + 365 * 86_400 });
+    expect(sorted(await signersOf(revival!.message as Hex, 0))).toEqual(governance);
   });
 });
 

@@ -19,6 +19,7 @@ import { signerSetOnChains, type SubmitResult } from './settlement-service.js';
 import { DidIsolation } from '../mirror/did-isolation.js';
 import { readChain, recoveredSigner, registeredDid, requireIssuer, requireRole } from '../../core/guards.js';
 import { unitsAway, type UnitsAwayDeps } from './units-away.js';
+import { configSignerSet } from '../../core/config-signers.js';
 
 export interface AdminDeps {
   registry: RegistryPort & RegistryListPort;
@@ -108,7 +109,9 @@ export class AdminService {
       const ref = configRef(snapshot);
       if (last?.sourceRef === ref) return [];
       const signerSet = last ? (JSON.parse(last.request) as RegistryConfigSnapshot) : undefined;
-      const signedBy = signerSet ? { signers: signerSet.signers as Address[], threshold: signerSet.threshold } : this.d.governance;
+      // The set the chains hold signs, unless it is past its end: then governance does, as for a first config.
+      const holder = configSignerSet(signerSet, this.d.governance, this.d.now());
+      const signedBy = { signers: holder.signers as Address[], threshold: holder.threshold };
       const r = await this.once(record, hash, 'config', ref, hashJson(snapshot), 'config', (nonce) => {
         const source: AdminSource = { kind: 'config', request: snapshot };
         return issueAttestation(this.issue, attestationOf(source, hash, BigInt(nonce)), source, signedBy, this.chainsOf(record), {

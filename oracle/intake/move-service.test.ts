@@ -20,7 +20,7 @@ import { OracleError } from '../../core/errors.js';
 import { httpStatus } from '../../core/http-status.js';
 import type { DidRecord } from '../../core/chain/registry.js';
 import type { HoldingsState, MoveOutcome, TransportQuorumStatus } from '../../core/chain/destinations.js';
-import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_OUTSIDER_KEY } from '../../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_CUSTODIAN_KEY, DEV_OUTSIDER_KEY, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, refHash, type DidHash, type DidString } from '../../schemas/ids.js';
 import { decodeMessage } from '../../schemas/message.js';
 import { signMove, signSettlement, type CustodianDomain, type UnsignedMove } from '../../clients/custodian.js';
@@ -62,7 +62,7 @@ beforeEach(() => {
   record = {
     did: DID,
     name: 'Fund M',
-    symbol: 'FM',
+    symbol: 'FM', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
     issuer: committee[0]!,
     navDecimals: 8,
     tokenDecimals: 6,

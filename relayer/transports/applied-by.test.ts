@@ -3,7 +3,7 @@ import { createPublicClient, defineChain, http, type Address, type Hex, type Pub
 import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { encodeMessage, attestationId, type AttestationMessage } from '../../schemas/message.js';
 import { Committee } from '../../oracle/issue/committee/local.js';
@@ -32,7 +32,7 @@ let pub: PublicClient;
 
 const config = (name: string): AttestationMessage => ({
   kind: 'config', did: didHash(DID), nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6,
-  heartbeat: 86_400, maxNavMoveBps: 500, signers, name, symbol: 'ABT',
+  heartbeat: 86_400, maxNavMoveBps: 500, signers, name, symbol: 'ABT', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
 });
 
 async function newJob(m: AttestationMessage, seq: number): Promise<NewJob> {

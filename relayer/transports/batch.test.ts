@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { rwaHoldingsAbi, rwaReceiverAbi } from '../../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, devReceiverArgs } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { encodeMessage, type AttestationMessage, type SettlementMessage } from '../../schemas/message.js';
 import { Committee } from '../../oracle/issue/committee/local.js';
@@ -139,7 +139,7 @@ describe('batched delivery over CCIP and Wormhole on two anvil chains', () => {
     const spokeEndpoint: LaneEndpoint = { name: 'spoke', chainId: spokeChain.chainId, rpcUrl: spokeChain.rpcUrl, selector: ccipChainSelector(4_100_200_002n) };
     receiver = await chainDeployer(spokeEndpoint).deploy('RwaReceiver', devReceiverArgs(committeeSigners, DEV_COMMITTEE_THRESHOLD));
     const now = (await spokeClients().pub.getBlock()).timestamp;
-    await deliverDirect({ kind: 'config', did, nonce: nextNonce++, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Batch Chain Test Fund', symbol: 'BCTF' });
+    await deliverDirect({ kind: 'config', did, nonce: nextNonce++, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Batch Chain Test Fund', symbol: 'BCTF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL });
     await deliverDirect({ kind: 'allowlist', did, nonce: nextNonce++, entries: [{ account: INVESTOR, allowed: true }] });
     await deliverDirect({ kind: 'reserve', did, nonce: nextNonce++, reserve: 10n ** 15n, asOf: now, caps: [{ chainId: BigInt(spokeChain.chainId), cap: 10n ** 15n, ceiling: 0n }] });
     holdings = (await spokeClients().pub.readContract({ address: receiver, abi: rwaReceiverAbi, functionName: 'didState', args: [did] })).holdings;

@@ -4,7 +4,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { encodeMessage, attestationId, type AttestationMessage } from '../../schemas/message.js';
 import { Committee } from '../../oracle/issue/committee/local.js';
@@ -40,7 +40,7 @@ let didCount = 0;
 const newDid = () => didHash(`did:rwa:pipeline-test:fund-${++didCount}` as DidString);
 const config = (did: Hex, nonce = 1n): AttestationMessage => ({
   kind: 'config', did: did as ReturnType<typeof didHash>, nonce, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6,
-  heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Pipeline Test Fund', symbol: 'PTF',
+  heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Pipeline Test Fund', symbol: 'PTF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
 });
 const nav = (did: Hex, nonce: bigint, asOf: bigint): AttestationMessage => ({ kind: 'nav', did: did as ReturnType<typeof didHash>, nonce, nav: 100_000_000n, asOf });
 const allow = (did: Hex, nonce: bigint): AttestationMessage => ({ kind: 'allowlist', did: did as ReturnType<typeof didHash>, nonce, entries: [{ account: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', allowed: true }] });

@@ -4,7 +4,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { attestationDomain, attestationTypes } from '../../schemas/eip712.js';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
@@ -57,7 +57,7 @@ async function setupDid(quorum?: { k: number; transports: number }): Promise<{ d
   const did = didHash(`did:rwa:root-batch-test:fund-${++didCount}` as DidString);
   const now = (await pub.getBlock()).timestamp;
   const msgs: AttestationMessage[] = [
-    { kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Root Batch Fund', symbol: 'RBF' },
+    { kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Root Batch Fund', symbol: 'RBF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL },
     { kind: 'allowlist', did, nonce: 2n, entries: [{ account: INVESTOR, allowed: true }] },
     { kind: 'reserve', did, nonce: 3n, reserve: 10n ** 15n, asOf: now, caps: [{ chainId: BigInt(anvil.chainId), cap: 10n ** 15n, ceiling: 0n }] },
   ];

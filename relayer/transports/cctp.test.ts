@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createTestClient, defineChain, http, TransactionReceiptNotFoundError, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../schemas/ids.js';
 import { encodeMessage, attestationId, type AttestationMessage } from '../../schemas/message.js';
 import { Committee } from '../../oracle/issue/committee/local.js';
@@ -47,7 +47,7 @@ describe('CctpTransport on anvil', () => {
     const relayer = privateKeyToAccount(ANVIL_RELAYER_KEY).address;
     const config: AttestationMessage = {
       kind: 'config', did: didHash(DID), nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6,
-      heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Stuck Tx Test Fund', symbol: 'STTF',
+      heartbeat: 86_400, maxNavMoveBps: 500, signers, name: 'Stuck Tx Test Fund', symbol: 'STTF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL,
     };
     const job = jobFor(config, await committee.signFor(config, { chainId: BigInt(anvil.chainId), receiver }, signers, DEV_COMMITTEE_THRESHOLD));
     const transport = new CctpTransport({ name: 'cctp-test', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }, ANVIL_RELAYER_KEY, 300);

@@ -20,6 +20,7 @@ import { defineKind, defineSource } from './spec.js';
  *  52  20*n   signers         strictly increasing
  *   .   1+x   name            1-byte length + UTF-8
  *   .   1+y   symbol          1-byte length + UTF-8
+ *   .     8   signersValidUntil unix seconds; past it the set verifies nothing (the last 8 bytes)
  * ```
  */
 export interface ConfigMessage {
@@ -35,6 +36,8 @@ export interface ConfigMessage {
   signers: readonly `0x${string}`[];
   name: string;
   symbol: string;
+  /** Unix seconds after which this signer set verifies nothing on the receiver (uint64 on the wire; the registry keeps it within 32 bits). */
+  signersValidUntil: number;
 }
 
 /**
@@ -47,7 +50,7 @@ export const configSnapshotSchema = {
   title: "The hub registry's config of a DID",
   type: 'object',
   additionalProperties: false,
-  required: ['did', 'threshold', 'navDecimals', 'tokenDecimals', 'heartbeat', 'maxNavMoveBps', 'signers', 'name', 'symbol'],
+  required: ['did', 'threshold', 'navDecimals', 'tokenDecimals', 'heartbeat', 'maxNavMoveBps', 'signers', 'name', 'symbol', 'signersValidUntil'],
   properties: {
     did: registryDid,
     threshold: { type: 'integer', minimum: 1, maximum: 255 },
@@ -58,6 +61,7 @@ export const configSnapshotSchema = {
     signers: { type: 'array', minItems: 1, maxItems: 255, items: address, description: 'strictly increasing addresses' },
     name: { type: 'string', maxLength: 255 },
     symbol: { type: 'string', maxLength: 255 },
+    signersValidUntil: { type: 'integer', minimum: 1, maximum: 4294967295, description: 'unix seconds after which the signer set verifies nothing' },
   },
 } as const;
 export type ConfigSnapshot = FromSchema<typeof configSnapshotSchema>;
@@ -67,7 +71,7 @@ export const config = defineKind({
   name: 'config',
   label: 'config',
   encodeBody: (m: ConfigMessage) =>
-    concat([u(m.threshold, 1), u(m.navDecimals, 1), u(m.tokenDecimals, 1), u(m.heartbeat, 4), u(m.maxNavMoveBps, 2), u(m.signers.length, 1), ...m.signers, shortString(m.name), shortString(m.symbol)]),
+    concat([u(m.threshold, 1), u(m.navDecimals, 1), u(m.tokenDecimals, 1), u(m.heartbeat, 4), u(m.maxNavMoveBps, 2), u(m.signers.length, 1), ...m.signers, shortString(m.name), shortString(m.symbol), u(m.signersValidUntil, 8)]),
   decodeBody: ({ did, nonce }, r): ConfigMessage => {
     const n = r.num(51, 52);
     const signers = Array.from({ length: n }, (_, i) => r.address(52 + 20 * i, 72 + 20 * i));
@@ -77,8 +81,12 @@ export const config = defineKind({
     p += 1 + nameLen;
     const symLen = r.num(p, p + 1);
     const symbol = hexToString(r.at(p + 1, p + 1 + symLen));
-    r.exact(p + 1 + symLen, 'config');
-    return { kind: 'config', did, nonce, threshold: r.num(42, 43), navDecimals: r.num(43, 44), tokenDecimals: r.num(44, 45), heartbeat: r.num(45, 49), maxNavMoveBps: r.num(49, 51), signers, name, symbol };
+    p += 1 + symLen;
+    r.exact(p + 8, 'config');
+    // A uint64 on the wire; beyond 2^53 a number would round, so such an end (never valid on a receiver) is refused.
+    const end = r.big(p, p + 8);
+    const signersValidUntil = end > BigInt(Number.MAX_SAFE_INTEGER) ? r.fail(`config signersValidUntil ${end} is beyond any receiver's range`) : Number(end);
+    return { kind: 'config', did, nonce, threshold: r.num(42, 43), navDecimals: r.num(43, 44), tokenDecimals: r.num(44, 45), heartbeat: r.num(45, 49), maxNavMoveBps: r.num(49, 51), signers, name, symbol, signersValidUntil };
   },
 });
 
@@ -93,6 +101,7 @@ export const canonicalSnapshot = (c: ConfigSnapshot): ConfigSnapshot => ({
   signers: [...c.signers],
   name: c.name,
   symbol: c.symbol,
+  signersValidUntil: c.signersValidUntil,
 });
 
 /** A config's idempotency key: the hash of its content, so the same registry state is attested once. */
@@ -111,6 +120,7 @@ export function configAttestation(snapshot: ConfigSnapshot, did: DidHash, nonce:
     signers: snapshot.signers as `0x${string}`[],
     name: snapshot.name,
     symbol: snapshot.symbol,
+    signersValidUntil: snapshot.signersValidUntil,
   };
 }
 

@@ -7,7 +7,7 @@ pragma solidity 0.8.26;
 /// The same layout is encoded by schemas/message.ts and schemas/quorum-message.ts, pinned by schemas/vectors.json.
 ///
 ///   offset  size  field
-/// DID config (kind 3), 54 + 20 n + nameLength + symbolLength bytes
+/// DID config (kind 3), 62 + 20 n + nameLength + symbolLength bytes
 ///   42      1     threshold
 ///   43      1     navDecimals    (used when the DID is first configured on a chain; fixed afterwards)
 ///   44      1     tokenDecimals  (idem)
@@ -16,6 +16,7 @@ pragma solidity 0.8.26;
 ///   51      1     n              signer count, signers strictly increasing
 ///   52      20 n  signers
 ///   ..      1     nameLength, then name (UTF-8), then 1 symbolLength, then symbol
+///   end-8   8     signersValidUntil  unix seconds; past it this signer set verifies nothing (the last 8 bytes)
 /// Allow-list (kind 4), 44 + 21 n bytes
 ///   42      2     n
 ///   44      21 n  (account 20, allowed 1)
@@ -44,6 +45,7 @@ library AdminCodec {
     address[] signers;
     string name;
     string symbol;
+    uint64 signersValidUntil;
   }
 
   function decodeConfig(bytes calldata message) internal pure returns (Config memory c) {
@@ -63,6 +65,8 @@ library AdminCodec {
     c.name = string(message[at + 1:at + 1 + nameLength]);
     at += 1 + nameLength;
     c.symbol = string(message[at + 1:at + 1 + uint8(message[at])]);
+    // decodeHeader checked the exact length, so the last 8 bytes follow the symbol.
+    c.signersValidUntil = uint64(bytes8(message[message.length - 8:]));
   }
 
   function allowListCount(bytes calldata message) internal pure returns (uint256) {

@@ -148,7 +148,8 @@ library AttestationCodec {
     if (len <= at) return at + 1;
     at += 1 + uint256(uint8(message[at]));
     if (len <= at) return at + 1;
-    return at + 1 + uint256(uint8(message[at]));
+    // symbol, then signersValidUntil (8 bytes)
+    return at + 1 + uint256(uint8(message[at])) + 8;
   }
 
   /// @dev The bytes after the header: what the committee signs for every kind but settlement and NAV.

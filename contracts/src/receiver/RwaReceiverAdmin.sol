@@ -7,11 +7,11 @@ import {TransportQuorumRule} from "../libraries/TransportQuorumRule.sol";
 import {RwaHoldings} from "../RwaHoldings.sol";
 import {RwaNavFeed} from "../RwaNavFeed.sol";
 import {RwaReceiver} from "../RwaReceiver.sol";
-import {RwaReceiverState} from "./RwaReceiverState.sol";
+import {RwaReceiverExpiry} from "./RwaReceiverExpiry.sol";
 
 /// @notice Apply of the kinds that set a DID's state (config 3, allow-list 4, pause 5, reserve 6, transport quorum 12)
 /// and their order: a stale decision arriving late is consumed without changing anything.
-abstract contract RwaReceiverAdmin is RwaReceiverState {
+abstract contract RwaReceiverAdmin is RwaReceiverExpiry {
   /// @dev For config, pause, redemption policy, transport quorum and brakes: records the message as the newest of its kind, or
   /// reports it superseded (a newer one of the kind applied first). Other kinds carry their own order (reserve and
   /// disclosure asOf, stage sequence, request ids) or none is needed (allow-list: per account, in _applyAllowList).
@@ -33,9 +33,11 @@ abstract contract RwaReceiverAdmin is RwaReceiverState {
 
   function _applyConfig(AttestationCodec.Header memory h, AdminCodec.Config memory c) internal {
     bytes32 did = h.did;
-    uint32 epoch = _setSigners(did, c.signers, c.threshold);
+    uint32 epoch = _setSigners(did, c.signers, c.threshold, c.signersValidUntil);
     if (did == GOVERNANCE) {
-      emit RwaReceiver.DidConfigured(did, h.nonce, epoch, c.threshold, c.signers, address(0), address(0));
+      emit RwaReceiver.DidConfigured(
+        did, h.nonce, epoch, c.threshold, c.signers, address(0), address(0), c.signersValidUntil
+      );
       return;
     }
     RwaReceiver.DidState storage st = s_dids[did];
@@ -47,13 +49,19 @@ abstract contract RwaReceiverAdmin is RwaReceiverState {
     } else {
       feed.setParams(c.heartbeat, c.maxNavMoveBps);
     }
-    emit RwaReceiver.DidConfigured(did, h.nonce, epoch, c.threshold, c.signers, address(st.holdings), address(feed));
+    emit RwaReceiver.DidConfigured(
+      did, h.nonce, epoch, c.threshold, c.signers, address(st.holdings), address(feed), c.signersValidUntil
+    );
   }
 
-  /// @dev Installs a new signer set under a new epoch; the previous set stops verifying.
-  function _setSigners(bytes32 key, address[] memory signers, uint8 threshold) internal returns (uint32 epoch) {
+  /// @dev Installs a new signer set under a new epoch, valid until `validUntil`; the previous set stops verifying.
+  function _setSigners(bytes32 key, address[] memory signers, uint8 threshold, uint64 validUntil)
+    internal
+    returns (uint32 epoch)
+  {
     uint256 n = signers.length;
     if (threshold == 0 || threshold > n) revert RwaReceiver.InvalidThreshold(threshold, n);
+    uint32 end = _newValidUntil(key, validUntil);
     RwaReceiver.DidState storage st = s_dids[key];
     epoch = st.signerEpoch + 1;
     address last;
@@ -66,6 +74,7 @@ abstract contract RwaReceiverAdmin is RwaReceiverState {
     }
     st.threshold = threshold;
     st.signerEpoch = epoch;
+    st.signersValidUntil = end;
   }
 
   function _applyAllowList(AttestationCodec.Header memory h, bytes calldata message) internal {

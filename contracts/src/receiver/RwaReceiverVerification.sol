@@ -4,11 +4,11 @@ pragma solidity 0.8.26;
 import {AttestationCodec} from "../libraries/AttestationCodec.sol";
 import {Eip712Attestation} from "../libraries/Eip712Attestation.sol";
 import {RwaReceiver} from "../RwaReceiver.sol";
-import {RwaReceiverState} from "./RwaReceiverState.sol";
+import {RwaReceiverExpiry} from "./RwaReceiverExpiry.sol";
 
 /// @notice RwaReceiver's checks before an apply: the EIP-712 struct hash of a message, the quorum of its signers
-/// (low-s, strictly ascending, current epoch) and the replay bitmap of nonces.
-abstract contract RwaReceiverVerification is RwaReceiverState {
+/// (low-s, strictly ascending, current epoch, set not past its end) and the replay bitmap of nonces.
+abstract contract RwaReceiverVerification is RwaReceiverExpiry {
   /// @dev secp256k1n / 2: signatures with a higher s are the malleated twin of a valid one.
   uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
 
@@ -21,6 +21,7 @@ abstract contract RwaReceiverVerification is RwaReceiverState {
   }
 
   function _verifyQuorum(bytes32 key, RwaReceiver.DidState memory st, bytes32 structHash, bytes calldata signatures) internal view {
+    if (block.timestamp > st.signersValidUntil) revert RwaReceiver.SignerSetExpired(key, st.signersValidUntil);
     uint256 threshold = st.threshold;
     if (signatures.length != threshold * 65) revert RwaReceiver.InvalidSignatureCount(signatures.length, threshold * 65);
     bytes32 digest = Eip712Attestation.digest(_domainSeparator(), structHash);

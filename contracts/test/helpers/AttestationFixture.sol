@@ -42,6 +42,9 @@ abstract contract AttestationFixture is Test, AttestationSigner {
   /// @dev Block time at setUp; NAV as-of times are struck a little before it.
   uint256 internal constant T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
   uint256 internal constant NAV_1 = 100_00000000; // 100.00000000 per unit
+  /// @dev The end of every signer set the fixture installs (governance's and each DID's): T0 + 50 years, far past any
+  /// test's clock unless it warps there on purpose, within the 32 bits receivers store.
+  uint64 internal constant VALID_UNTIL = uint64(T0 + 50 * 365 days);
 
   address internal relayer = makeAddr("relayer");
   address internal alice = makeAddr("alice");
@@ -89,7 +92,7 @@ abstract contract AttestationFixture is Test, AttestationSigner {
 
   /// @dev A receiver on the current chain id with the fixture's governance committee and guardian set.
   function newReceiver() internal returns (RwaReceiver) {
-    return new RwaReceiver(governance, GOVERNANCE_THRESHOLD, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
+    return new RwaReceiver(governance, GOVERNANCE_THRESHOLD, VALID_UNTIL, curseGuardians, CURSE_GUARDIAN_THRESHOLD);
   }
 
   /// @dev Guardian signatures over Curse / Uncurse(chainId, receiver, epoch) in `r`'s domain on this chain.
@@ -121,7 +124,8 @@ abstract contract AttestationFixture is Test, AttestationSigner {
       maxNavMoveBps: MAX_MOVE_BPS,
       signers: signers,
       name: TOKEN_NAME,
-      symbol: TOKEN_SYMBOL
+      symbol: TOKEN_SYMBOL,
+      signersValidUntil: VALID_UNTIL
     });
   }
 

@@ -26,7 +26,7 @@ abstract contract AttestationSigner is CommonBase {
   uint256 internal constant SETTLEMENT_LEN = 175;
   uint256 internal constant NAV_LEN = 82;
   uint256 internal constant PAUSE_LEN = 43;
-  uint256 internal constant CONFIG_FIXED_LEN = 54; // + 20 n + nameLength + symbolLength
+  uint256 internal constant CONFIG_FIXED_LEN = 62; // + 20 n + nameLength + symbolLength
   uint256 internal constant ALLOWLIST_FIXED_LEN = 44; // + 21 n
   uint256 internal constant RESERVE_FIXED_LEN = 83; // + 24 n
 
@@ -76,6 +76,7 @@ abstract contract AttestationSigner is CommonBase {
     address[] signers;
     string name;
     string symbol;
+    uint64 signersValidUntil;
   }
 
   struct AllowEntry {
@@ -148,6 +149,7 @@ abstract contract AttestationSigner is CommonBase {
     }
     m = bytes.concat(m, bytes1(uint8(bytes(c.name).length)), bytes(c.name));
     m = bytes.concat(m, bytes1(uint8(bytes(c.symbol).length)), bytes(c.symbol));
+    m = bytes.concat(m, bytes8(c.signersValidUntil));
   }
 
   function encodeAllowList(AllowListAtt memory a) internal pure returns (bytes memory m) {

@@ -9,6 +9,8 @@ import {RwaDidRegistry} from "../../src/RwaDidRegistry.sol";
 abstract contract RegistryFixture is Test {
   string internal constant DID_STRING = "did:rwa:acme:ust-bill-2026";
   bytes32 internal constant DID = keccak256(bytes(DID_STRING));
+  /// @dev A signer set's end far past any test's clock (2096), within the 32 bits receivers store.
+  uint64 internal constant VALID_UNTIL = 4_000_000_000;
 
   RwaDidRegistry internal registry;
   address internal owner = makeAddr("owner");
@@ -33,6 +35,7 @@ abstract contract RegistryFixture is Test {
     input.signers = new address[](1);
     input.signers[0] = address(0x1000);
     input.chainIds = chainIds;
+    input.signersValidUntil = VALID_UNTIL;
     vm.prank(owner);
     registry.registerDid(input);
   }

@@ -103,6 +103,7 @@ contract AttestationCodecAdminTest is Test, AttestationSigner {
     }
     c.name = _cut(name, 255);
     c.symbol = _cut(symbol, 255);
+    c.signersValidUntil = uint64(seed >> 192);
   }
 
   function _allowList(uint256 n, uint256 seed) internal pure returns (AllowListAtt memory a) {
@@ -144,6 +145,8 @@ contract AttestationCodecAdminTest is Test, AttestationSigner {
     assertEq(uint8(m[51]), 2);
     assertEq(uint8(m[52 + 40]), 4); // name length after the signers
     assertEq(uint8(m[52 + 40 + 1 + 4]), 3); // symbol length after the name
+    // signersValidUntil: the last 8 bytes, after the symbol
+    assertEq(uint64(bytes8(abi.encodePacked(m[m.length - 8], m[m.length - 7], m[m.length - 6], m[m.length - 5], m[m.length - 4], m[m.length - 3], m[m.length - 2], m[m.length - 1]))), c.signersValidUntil);
   }
 
   function test_encodeAllowListPauseReserve_FollowDocumentedLengths() public pure {
@@ -178,6 +181,7 @@ contract AttestationCodecAdminTest is Test, AttestationSigner {
     assertEq(d.signers, c.signers);
     assertEq(d.name, c.name);
     assertEq(d.symbol, c.symbol);
+    assertEq(d.signersValidUntil, c.signersValidUntil);
   }
 
   function testFuzz_decodeAllowList_RoundTripsEncoding(uint256 n, uint256 seed) public view {

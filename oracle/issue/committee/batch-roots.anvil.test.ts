@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { parseEventLogs, type Address, type Hex } from 'viem';
 import { pino } from 'pino';
 import { rwaReceiverAbi } from '../../../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../../schemas/dev-keys.js';
 import { attestationFeedSchema, type FeedItem } from '../../../schemas/http.js';
 import { attestationId, encodeMessage } from '../../../schemas/message.js';
 import { parserFor } from '../../../schemas/validate.js';
@@ -40,7 +40,7 @@ describe('a group-commit round delivered with RwaReceiver.receiveBatch on anvil'
     anvil = await startAnvil('batch-roots', SPOKE.chainId);
     receiver = await deploy(anvil, 'RwaReceiver', devReceiverArgs(committeeSigners, DEV_COMMITTEE_THRESHOLD));
     const day = BigInt(NOW);
-    await deliver(anvil, receiver, DID_HASH, 1n, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Fund A', symbol: 'FA' });
+    await deliver(anvil, receiver, DID_HASH, 1n, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Fund A', symbol: 'FA', signersValidUntil: DEV_SIGNERS_VALID_UNTIL });
     await deliver(anvil, receiver, DID_HASH, 2n, { kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
     await deliver(anvil, receiver, DID_HASH, 3n, { kind: 'reserve', reserve: 10n ** 12n, asOf: day - 100n, caps: [{ chainId: BigInt(SPOKE.chainId), cap: 10n ** 12n, ceiling: 0n }] });
   }, 300_000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { rwaCcipSenderAbi, rwaHoldingsAbi, rwaReceiverAbi } from '../../../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs } from '../../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../../schemas/ids.js';
 import { encodeMessage, type AttestationMessage, type SettlementMessage } from '../../../schemas/message.js';
 import { Committee } from '../../../oracle/issue/committee/local.js';
@@ -79,7 +79,7 @@ describe('CCIP 2.0 lane hub -> spoke on two anvil chains', () => {
     const spokePub = clients(spokeEndpoint, ANVIL_RELAYER_KEY).pub;
     const now = (await spokePub.getBlock()).timestamp;
     await deliverDirect(
-      { kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'CCIP Lane Test Fund', symbol: 'CLTF' },
+      { kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'CCIP Lane Test Fund', symbol: 'CLTF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL },
       committeeSigners,
     );
     await deliverDirect({ kind: 'allowlist', did, nonce: 2n, entries: [{ account: INVESTOR, allowed: true }] }, committeeSigners);

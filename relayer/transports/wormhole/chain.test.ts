@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaHoldingsAbi, rwaReceiverAbi, rwaWormholeReceiverAbi } from '../../../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, devReceiverArgs } from '../../../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_WORMHOLE_GUARDIAN_KEYS, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../../../schemas/dev-keys.js';
 import { didHash, type DidString } from '../../../schemas/ids.js';
 import { encodeMessage, type AttestationMessage, type SettlementMessage } from '../../../schemas/message.js';
 import type { Job } from '../../store/outbox.js';
@@ -66,7 +66,7 @@ describe('Wormhole transport hub -> spoke on two anvil chains', () => {
     const did = didHash(DID);
     const now = BigInt(Math.floor(Date.now() / 1000));
     const setup: AttestationMessage[] = [
-      { kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Wormhole Chain Test Fund', symbol: 'WCTF' },
+      { kind: 'config', did, nonce: 1n, threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Wormhole Chain Test Fund', symbol: 'WCTF', signersValidUntil: DEV_SIGNERS_VALID_UNTIL },
       { kind: 'allowlist', did, nonce: 2n, entries: [{ account: INVESTOR, allowed: true }] },
       { kind: 'reserve', did, nonce: 3n, reserve: 10n ** 15n, asOf: now, caps: [{ chainId: BigInt(spokeChain.chainId), cap: 10n ** 15n, ceiling: 0n }] },
     ];

@@ -312,7 +312,8 @@ abstract contract TwoChainHandlerBase is CommonBase, StdUtils, AttestationSigner
         maxNavMoveBps: maxMoveBps,
         signers: signers,
         name: "ignored on update",
-        symbol: "IGN"
+        symbol: "IGN",
+        signersValidUntil: uint64(block.timestamp + 50 * 365 days)
       })
     );
   }
