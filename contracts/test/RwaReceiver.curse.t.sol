@@ -3,7 +3,7 @@ pragma solidity 0.8.26;
 
 import {RwaReceiver} from "../src/RwaReceiver.sol";
 import {RwaRedemptions} from "../src/RwaRedemptions.sol";
-import {RwaReceiverCurse} from "../src/receiver/RwaReceiverCurse.sol";
+import {IRwaCurse, IRwaCurseEvents} from "../src/interfaces/IRwaCurse.sol";
 import {AttestationFixture} from "./helpers/AttestationFixture.sol";
 
 /// @notice The guardians' curse (RwaReceiverCurse): one guardian raises it, a quorum lifts it, an epoch kills old
@@ -20,11 +20,11 @@ contract RwaReceiverCurseTest is AttestationFixture {
 
   function _curse() internal {
     vm.prank(curseGuardians[1]);
-    receiver.curse("");
+    IRwaCurse(address(receiver)).curse("");
   }
 
   function _uncurse() internal {
-    receiver.uncurse(_uncurseSigs(firstKeys(curseGuardianKeys, CURSE_GUARDIAN_THRESHOLD)));
+    IRwaCurse(address(receiver)).uncurse(_uncurseSigs(firstKeys(curseGuardianKeys, CURSE_GUARDIAN_THRESHOLD)));
   }
 
   // ---- constructor ----
@@ -65,9 +65,9 @@ contract RwaReceiverCurseTest is AttestationFixture {
 
   function test_curse_GuardianCallingRaisesIt() public {
     vm.expectEmit(address(receiver));
-    emit RwaReceiverCurse.Cursed(curseGuardians[2], 0);
+    emit IRwaCurseEvents.Cursed(curseGuardians[2], 0);
     vm.prank(curseGuardians[2]);
-    receiver.curse("");
+    IRwaCurse(address(receiver)).curse("");
     assertTrue(receiver.cursed());
     assertEq(receiver.curseEpoch(), 0);
   }
@@ -75,43 +75,43 @@ contract RwaReceiverCurseTest is AttestationFixture {
   function test_curse_AnyoneSubmitsOneGuardianSignature() public {
     bytes memory sig = _curseSig(curseGuardianKeys[0]);
     vm.expectEmit(address(receiver));
-    emit RwaReceiverCurse.Cursed(curseGuardians[0], 0);
+    emit IRwaCurseEvents.Cursed(curseGuardians[0], 0);
     vm.prank(stranger);
-    receiver.curse(sig);
+    IRwaCurse(address(receiver)).curse(sig);
     assertTrue(receiver.cursed());
   }
 
   function test_RevertWhen_curse_CallerOrSignerNotGuardian() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiverCurse.NotGuardian.selector, stranger));
+    vm.expectRevert(abi.encodeWithSelector(IRwaCurseEvents.NotGuardian.selector, stranger));
     vm.prank(stranger);
-    receiver.curse("");
+    IRwaCurse(address(receiver)).curse("");
     // A committee key is not a guardian key.
     bytes memory sig = _curseSig(committeeKeys[0]);
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiverCurse.NotGuardian.selector, committee[0]));
-    receiver.curse(sig);
+    vm.expectRevert(abi.encodeWithSelector(IRwaCurseEvents.NotGuardian.selector, committee[0]));
+    IRwaCurse(address(receiver)).curse(sig);
     assertFalse(receiver.cursed());
   }
 
   function test_RevertWhen_curse_SignedForAnotherReceiverOrChain() public {
     RwaReceiver other = newReceiver();
     bytes memory sig = signOne(curseDigest(other, 0, false), curseGuardianKeys[0]);
-    vm.expectPartialRevert(RwaReceiverCurse.NotGuardian.selector);
-    receiver.curse(sig);
+    vm.expectPartialRevert(IRwaCurseEvents.NotGuardian.selector);
+    IRwaCurse(address(receiver)).curse(sig);
     // Same receiver, another chain id (a fork): the domain is recomputed, the signature no longer verifies.
     sig = _curseSig(curseGuardianKeys[0]);
     vm.chainId(block.chainid + 1);
-    vm.expectPartialRevert(RwaReceiverCurse.NotGuardian.selector);
-    receiver.curse(sig);
+    vm.expectPartialRevert(IRwaCurseEvents.NotGuardian.selector);
+    IRwaCurse(address(receiver)).curse(sig);
     assertFalse(receiver.cursed());
   }
 
   function test_RevertWhen_curse_AlreadyCursedOrBadLength() public {
     bytes memory sig = _curseSig(curseGuardianKeys[0]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidSignatureCount.selector, 64, 65));
-    receiver.curse(bytes.concat(bytes32(0), bytes32(0)));
+    IRwaCurse(address(receiver)).curse(bytes.concat(bytes32(0), bytes32(0)));
     _curse();
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiverCurse.AlreadyCursed.selector, 0));
-    receiver.curse(sig);
+    vm.expectRevert(abi.encodeWithSelector(IRwaCurseEvents.AlreadyCursed.selector, 0));
+    IRwaCurse(address(receiver)).curse(sig);
   }
 
   // ---- while cursed: nothing applies ----
@@ -122,18 +122,18 @@ contract RwaReceiverCurseTest is AttestationFixture {
     bytes memory sigs = quorumSigs(a);
     _curse();
 
-    vm.expectRevert(RwaReceiverCurse.ChainCursed.selector);
+    vm.expectRevert(IRwaCurseEvents.ChainCursed.selector);
     receiver.receiveMessage(message, sigs);
 
     bytes[] memory messages = new bytes[](1);
     bytes[] memory sigList = new bytes[](1);
     (messages[0], sigList[0]) = (message, sigs);
-    vm.expectRevert(RwaReceiverCurse.ChainCursed.selector);
+    vm.expectRevert(IRwaCurseEvents.ChainCursed.selector);
     receiver.receiveMessages(messages, sigList);
 
     (bytes32 root, bytes32[][] memory proofs) = buildBatch(messages);
     bytes memory rootSigs = batchQuorumSigs(root);
-    vm.expectRevert(RwaReceiverCurse.ChainCursed.selector);
+    vm.expectRevert(IRwaCurseEvents.ChainCursed.selector);
     receiver.receiveBatch(DID, root, rootSigs, messages, proofs);
 
     assertEq(holdings.balanceOf(alice), 0);
@@ -159,7 +159,7 @@ contract RwaReceiverCurseTest is AttestationFixture {
     vm.prank(alice);
     redemptions.cancelRedeem(DID, id);
     assertEq(holdings.balanceOf(alice), 10e6);
-    assertEq(RwaRedemptions.ChainCursed.selector, RwaReceiverCurse.ChainCursed.selector);
+    assertEq(RwaRedemptions.ChainCursed.selector, IRwaCurseEvents.ChainCursed.selector);
   }
 
   // ---- uncurse ----
@@ -168,9 +168,9 @@ contract RwaReceiverCurseTest is AttestationFixture {
     _curse();
     bytes memory sigs = _uncurseSigs(firstKeys(curseGuardianKeys, CURSE_GUARDIAN_THRESHOLD));
     vm.expectEmit(address(receiver));
-    emit RwaReceiverCurse.Uncursed(0);
+    emit IRwaCurseEvents.Uncursed(0);
     vm.prank(stranger);
-    receiver.uncurse(sigs);
+    IRwaCurse(address(receiver)).uncurse(sigs);
     assertFalse(receiver.cursed());
     assertEq(receiver.curseEpoch(), 1);
     deliver(subscriptionAtt(alice, 1e6, 1));
@@ -179,20 +179,20 @@ contract RwaReceiverCurseTest is AttestationFixture {
 
   function test_RevertWhen_uncurse_NotCursed() public {
     bytes memory sigs = _uncurseSigs(firstKeys(curseGuardianKeys, CURSE_GUARDIAN_THRESHOLD));
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiverCurse.NotCursed.selector, 0));
-    receiver.uncurse(sigs);
+    vm.expectRevert(abi.encodeWithSelector(IRwaCurseEvents.NotCursed.selector, 0));
+    IRwaCurse(address(receiver)).uncurse(sigs);
   }
 
   /// @dev The stolen-key case: one guardian key raises the curse but cannot lift it, neither with one signature nor
   /// by signing twice.
   function test_RevertWhen_uncurse_OneKeyAlone() public {
     bytes memory stolen = _curseSig(curseGuardianKeys[0]);
-    receiver.curse(stolen);
+    IRwaCurse(address(receiver)).curse(stolen);
     bytes memory one = signOne(curseDigest(receiver, 0, true), curseGuardianKeys[0]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.InvalidSignatureCount.selector, 65, 130));
-    receiver.uncurse(one);
+    IRwaCurse(address(receiver)).uncurse(one);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 1));
-    receiver.uncurse(bytes.concat(one, one));
+    IRwaCurse(address(receiver)).uncurse(bytes.concat(one, one));
     assertTrue(receiver.cursed());
   }
 
@@ -202,33 +202,33 @@ contract RwaReceiverCurseTest is AttestationFixture {
     uint256[] memory desc = new uint256[](2);
     (desc[0], desc[1]) = (curseGuardianKeys[1], curseGuardianKeys[0]);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.SignersNotAscending.selector, 1));
-    receiver.uncurse(signInOrder(lift, desc));
+    IRwaCurse(address(receiver)).uncurse(signInOrder(lift, desc));
 
     uint256[] memory mixed = new uint256[](2);
     (mixed[0], mixed[1]) = (curseGuardianKeys[0], committeeKeys[0]);
-    vm.expectPartialRevert(RwaReceiverCurse.NotGuardian.selector);
-    receiver.uncurse(signSorted(lift, mixed));
+    vm.expectPartialRevert(IRwaCurseEvents.NotGuardian.selector);
+    IRwaCurse(address(receiver)).uncurse(signSorted(lift, mixed));
 
     // Curse signatures (another type) do not lift.
-    vm.expectPartialRevert(RwaReceiverCurse.NotGuardian.selector);
-    receiver.uncurse(signSorted(curseDigest(receiver, 0, false), firstKeys(curseGuardianKeys, 2)));
+    vm.expectPartialRevert(IRwaCurseEvents.NotGuardian.selector);
+    IRwaCurse(address(receiver)).uncurse(signSorted(curseDigest(receiver, 0, false), firstKeys(curseGuardianKeys, 2)));
     assertTrue(receiver.cursed());
   }
 
   /// @dev INVARIANTS.md 27: after an uncurse neither the old curse nor the old uncurse verifies again.
   function test_RevertWhen_oldSignaturesReplayedAfterUncurse() public {
     bytes memory oldCurse = _curseSig(curseGuardianKeys[0]);
-    receiver.curse(oldCurse);
+    IRwaCurse(address(receiver)).curse(oldCurse);
     bytes memory oldLift = _uncurseSigs(firstKeys(curseGuardianKeys, CURSE_GUARDIAN_THRESHOLD));
-    receiver.uncurse(oldLift);
-    vm.expectPartialRevert(RwaReceiverCurse.NotGuardian.selector);
-    receiver.curse(oldCurse);
+    IRwaCurse(address(receiver)).uncurse(oldLift);
+    vm.expectPartialRevert(IRwaCurseEvents.NotGuardian.selector);
+    IRwaCurse(address(receiver)).curse(oldCurse);
     assertFalse(receiver.cursed());
 
     // A fresh curse of epoch 1 holds; the epoch-0 uncurse cannot lift it.
-    receiver.curse(_curseSig(curseGuardianKeys[0]));
-    vm.expectPartialRevert(RwaReceiverCurse.NotGuardian.selector);
-    receiver.uncurse(oldLift);
+    IRwaCurse(address(receiver)).curse(_curseSig(curseGuardianKeys[0]));
+    vm.expectPartialRevert(IRwaCurseEvents.NotGuardian.selector);
+    IRwaCurse(address(receiver)).uncurse(oldLift);
     assertTrue(receiver.cursed());
     assertEq(receiver.curseEpoch(), 1);
   }
@@ -240,8 +240,8 @@ contract RwaReceiverCurseTest is AttestationFixture {
     address signer = vm.addr(key);
     vm.assume(!receiver.isGuardian(signer));
     bytes memory sig = _curseSig(key);
-    vm.expectRevert(abi.encodeWithSelector(RwaReceiverCurse.NotGuardian.selector, signer));
-    receiver.curse(sig);
+    vm.expectRevert(abi.encodeWithSelector(IRwaCurseEvents.NotGuardian.selector, signer));
+    IRwaCurse(address(receiver)).curse(sig);
   }
 
   function testFuzz_cursed_AppliesNoSettlement(uint256 amount, uint64 nonce, bool redemption) public {
@@ -253,7 +253,7 @@ contract RwaReceiverCurseTest is AttestationFixture {
     bytes memory message = encodeSettlement(a);
     bytes memory sigs = quorumSigs(a);
     _curse();
-    vm.expectRevert(RwaReceiverCurse.ChainCursed.selector);
+    vm.expectRevert(IRwaCurseEvents.ChainCursed.selector);
     receiver.receiveMessage(message, sigs);
     assertEq(holdings.balanceOf(bob), 1e30);
     assertFalse(receiver.isNonceUsed(DID, nonce));
@@ -267,7 +267,7 @@ contract RwaReceiverCurseTest is AttestationFixture {
       if (i != skip) two[j++] = curseGuardianKeys[i];
     }
     _curse();
-    receiver.uncurse(_uncurseSigs(two));
+    IRwaCurse(address(receiver)).uncurse(_uncurseSigs(two));
     assertFalse(receiver.cursed());
     assertEq(receiver.curseEpoch(), 1);
   }

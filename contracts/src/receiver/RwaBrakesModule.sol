@@ -4,12 +4,25 @@ pragma solidity 0.8.26;
 import {BrakesCodec} from "../libraries/BrakesCodec.sol";
 import {BrakeBucket} from "../libraries/BrakeBucket.sol";
 import {IRwaBrakes} from "../interfaces/IRwaBrakes.sol";
+import {IRwaCurse} from "../interfaces/IRwaCurse.sol";
+import {CurseStore} from "../libraries/CurseStore.sol";
+import {Eip712Attestation} from "../libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "../RwaHoldings.sol";
 
 /// @notice The cold paths of the brakes, run by RwaReceiver with delegatecall (in the receiver's storage, as the
 /// receiver), so their code stays out of the receiver's runtime: applying kind 14 and draining a queue. The receiver
 /// creates it; called directly it refuses (NotDelegated). The settlement path is in receiver/RwaReceiverBrakes.sol.
-contract RwaBrakesModule is IRwaBrakes {
+/// Also the curse's raising and lifting (receiver/RwaReceiverCurse.sol holds the check and the views).
+contract RwaBrakesModule is IRwaBrakes, IRwaCurse {
+  bytes32 internal constant CURSE_TYPEHASH = keccak256("Curse(uint256 chainId,address receiver,uint32 epoch)");
+  bytes32 internal constant UNCURSE_TYPEHASH = keccak256("Uncurse(uint256 chainId,address receiver,uint32 epoch)");
+  uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+
+  /// @dev RwaReceiver's errors, restated (same selectors) so this module does not import the receiver that creates it.
+  error InvalidSignatureCount(uint256 length, uint256 expected);
+  error InvalidSignature(uint256 index);
+  error SignersNotAscending(uint256 index);
+
   address private immutable i_self = address(this);
 
   modifier onlyDelegated() {
@@ -111,5 +124,61 @@ contract RwaBrakesModule is IRwaBrakes {
     bk.queued = queued;
     l.buckets[did][direction] = bk;
     idle = !queued && bk.capacity == 0;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Curse (RwaReceiverCurse delegates here; msg.sender is the receiver's caller, address(this) the receiver)
+  // ------------------------------------------------------------------------------------------------------------
+
+  /// @dev As RwaReceiverCurse.curse, whose calldata the receiver forwards here unchanged.
+  function curse(bytes calldata signature) external onlyDelegated {
+    bytes32 separator = Eip712Attestation.domainSeparator(block.chainid, address(this));
+    CurseStore.Layout storage c = CurseStore.layout();
+    uint32 epoch = c.epoch;
+    if (c.cursed) revert AlreadyCursed(epoch);
+    address guardian = msg.sender;
+    if (signature.length != 0) {
+      if (signature.length != 65) revert InvalidSignatureCount(signature.length, 65);
+      guardian = _recover(_curseDigest(separator, CURSE_TYPEHASH, epoch), signature, 0);
+    }
+    if (!c.guardians[guardian]) revert NotGuardian(guardian);
+    c.cursed = true;
+    emit Cursed(guardian, epoch);
+  }
+
+  /// @dev As RwaReceiverCurse.uncurse: exactly the stored quorum of signatures, by strictly ascending guardians.
+  function uncurse(bytes calldata signatures) external onlyDelegated {
+    bytes32 separator = Eip712Attestation.domainSeparator(block.chainid, address(this));
+    CurseStore.Layout storage c = CurseStore.layout();
+    uint32 epoch = c.epoch;
+    if (!c.cursed) revert NotCursed(epoch);
+    uint256 n = c.quorum;
+    if (signatures.length != n * 65) revert InvalidSignatureCount(signatures.length, n * 65);
+    bytes32 digest = _curseDigest(separator, UNCURSE_TYPEHASH, epoch);
+    address last;
+    for (uint256 i; i < n; ++i) {
+      address g = _recover(digest, signatures, i);
+      if (g <= last) revert SignersNotAscending(i);
+      if (!c.guardians[g]) revert NotGuardian(g);
+      last = g;
+    }
+    c.cursed = false;
+    c.epoch = epoch + 1;
+    emit Uncursed(epoch);
+  }
+
+  function _curseDigest(bytes32 separator, bytes32 typehash, uint32 epoch) private view returns (bytes32) {
+    return Eip712Attestation.digest(separator, keccak256(abi.encode(typehash, block.chainid, address(this), epoch)));
+  }
+
+  /// @dev As RwaReceiverVerification._recover: low-s, v 27/28, non-zero signer.
+  function _recover(bytes32 digest, bytes calldata signatures, uint256 i) private pure returns (address signer) {
+    uint256 off = i * 65;
+    bytes32 r = bytes32(signatures[off:off + 32]);
+    bytes32 s = bytes32(signatures[off + 32:off + 64]);
+    uint8 v = uint8(signatures[off + 64]);
+    if (uint256(s) > HALF_ORDER || (v != 27 && v != 28)) revert InvalidSignature(i);
+    signer = ecrecover(digest, v, r, s);
+    if (signer == address(0)) revert InvalidSignature(i);
   }
 }

@@ -43,6 +43,20 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
     if (idle) st.brakes &= ~(BrakeBucket.CONSULT_MINT << direction);
   }
 
+  /// @dev Runs this call's calldata in the module (a function of the same selector there) and returns or reverts with
+  /// what it returned.
+  function _forwardToModule() internal {
+    address m = i_brakesModule;
+    assembly ("memory-safe") {
+      let ptr := mload(0x40)
+      calldatacopy(ptr, 0, calldatasize())
+      let ok := delegatecall(gas(), m, ptr, calldatasize(), 0, 0)
+      returndatacopy(ptr, 0, returndatasize())
+      if iszero(ok) { revert(ptr, returndatasize()) }
+      return(ptr, returndatasize())
+    }
+  }
+
   function _delegateBrakes(bytes memory data) private returns (bytes memory ret) {
     bool ok;
     (ok, ret) = i_brakesModule.delegatecall(data);

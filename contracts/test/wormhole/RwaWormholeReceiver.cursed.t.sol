@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {RwaReceiverCurse} from "../../src/receiver/RwaReceiverCurse.sol";
+import {IRwaCurse, IRwaCurseEvents} from "../../src/interfaces/IRwaCurse.sol";
 import {WormholeFixture} from "./helpers/WormholeFixture.sol";
 
 /// @notice The curse reaches the Wormhole path: the adapter ends in RwaReceiver.receiveMessage, so a VAA delivered
@@ -11,15 +11,15 @@ contract RwaWormholeReceiverCursedTest is WormholeFixture {
     bytes memory body = encodeBody(subscriptionBody(1, 0));
     bytes memory vaa = quorumVaa(body);
     vm.prank(curseGuardians[0]);
-    receiver.curse("");
+    IRwaCurse(address(receiver)).curse("");
 
-    vm.expectRevert(RwaReceiverCurse.ChainCursed.selector);
+    vm.expectRevert(IRwaCurseEvents.ChainCursed.selector);
     vm.prank(relayer);
     adapter.receiveVaa(vaa);
     assertFalse(adapter.isVaaConsumed(vaaDigest(body)));
     assertEq(holdings.balanceOf(alice), 0);
 
-    receiver.uncurse(signSorted(curseDigest(receiver, 0, true), firstKeys(curseGuardianKeys, CURSE_GUARDIAN_THRESHOLD)));
+    IRwaCurse(address(receiver)).uncurse(signSorted(curseDigest(receiver, 0, true), firstKeys(curseGuardianKeys, CURSE_GUARDIAN_THRESHOLD)));
     vm.prank(relayer);
     adapter.receiveVaa(vaa);
     assertEq(holdings.balanceOf(alice), 1_000e6);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
+import {IRwaCurse} from "../../../src/interfaces/IRwaCurse.sol";
 import {CommonBase} from "forge-std/Base.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 import {RwaReceiver} from "../../../src/RwaReceiver.sol";
@@ -106,12 +107,12 @@ contract CurseHandler is CommonBase, StdUtils, AttestationSigner {
     s_oldCurses.push(sig);
     bool wasCursed = receiver.cursed();
     if (bySignature) {
-      try receiver.curse(sig) {
+      try IRwaCurse(address(receiver)).curse(sig) {
         ghost_curses++;
       } catch {}
     } else {
       vm.prank(vm.addr(key));
-      try receiver.curse("") {
+      try IRwaCurse(address(receiver)).curse("") {
         ghost_curses++;
       } catch {}
     }
@@ -131,7 +132,7 @@ contract CurseHandler is CommonBase, StdUtils, AttestationSigner {
     bytes memory sigs = signSorted(_digest(epoch, true), keys);
     s_oldLifts.push(sigs);
     s_oldLiftEpochs.push(epoch);
-    try receiver.uncurse(sigs) {
+    try IRwaCurse(address(receiver)).uncurse(sigs) {
       ghost_quorumLifts++;
     } catch {}
   }
@@ -149,7 +150,7 @@ contract CurseHandler is CommonBase, StdUtils, AttestationSigner {
       sigs = bytes.concat(signOne(digest, key), signOne(digest, key));
     }
     bool wasCursed = receiver.cursed();
-    try receiver.uncurse(sigs) {} catch {}
+    try IRwaCurse(address(receiver)).uncurse(sigs) {} catch {}
     if (wasCursed && !receiver.cursed()) ghost_liftedWithoutQuorum++;
   }
 
@@ -160,7 +161,7 @@ contract CurseHandler is CommonBase, StdUtils, AttestationSigner {
     bytes memory sig = s_oldCurses[pick % n];
     // Only signatures of lifted epochs count: a not-yet-used one of the current epoch is a legitimate curse.
     if (_signedEpochIsCurrent(sig)) return;
-    try receiver.curse(sig) {
+    try IRwaCurse(address(receiver)).curse(sig) {
       ghost_oldCurseAccepted++;
     } catch {}
   }
@@ -171,7 +172,7 @@ contract CurseHandler is CommonBase, StdUtils, AttestationSigner {
     if (n == 0 || !receiver.cursed()) return;
     uint256 i = pick % n;
     if (s_oldLiftEpochs[i] == receiver.curseEpoch()) return;
-    try receiver.uncurse(s_oldLifts[i]) {
+    try IRwaCurse(address(receiver)).uncurse(s_oldLifts[i]) {
       ghost_oldLiftAccepted++;
     } catch {}
   }
