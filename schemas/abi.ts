@@ -14,6 +14,62 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "brakesOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "chainId",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct RwaDidRegistry.BrakesInput",
+        "components": [
+          {
+            "name": "mintCapacity",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "mintRefillPerSecond",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "burnCapacity",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "burnRefillPerSecond",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "largeAmount",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "largeThreshold",
+            "type": "uint8",
+            "internalType": "uint8"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "didAt",
     "inputs": [
       {
@@ -355,6 +411,61 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "setBrakes",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "chainId",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "b",
+        "type": "tuple",
+        "internalType": "struct RwaDidRegistry.BrakesInput",
+        "components": [
+          {
+            "name": "mintCapacity",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "mintRefillPerSecond",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "burnCapacity",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "burnRefillPerSecond",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "largeAmount",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "largeThreshold",
+            "type": "uint8",
+            "internalType": "uint8"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setCustodian",
     "inputs": [
       {
@@ -539,6 +650,61 @@ export const rwaDidRegistryAbi = [
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "BrakesSet",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "chainId",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "mintCapacity",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "mintRefillPerSecond",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnCapacity",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnRefillPerSecond",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      }
+    ],
+    "anonymous": false
   },
   {
     "type": "event",
@@ -785,12 +951,59 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidBrakesBucket",
+    "inputs": [
+      {
+        "name": "direction",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "capacity",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "refillPerSecond",
+        "type": "uint128",
+        "internalType": "uint128"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidDid",
     "inputs": [
       {
         "name": "did",
         "type": "string",
         "internalType": "string"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidLargeThreshold",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "signerCount",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },

@@ -21,6 +21,11 @@ contract RwaDidRegistry is Ownable {
   error InvalidRedemptionPolicy(uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds);
   error InvalidTransportQuorum(uint8 k, uint8 transports);
   error ChainNotEnabled(bytes32 did, uint64 chainId);
+  /// @dev direction 0 mint, 1 burn: a bucket with a capacity must refill (else its queue never drains), and a
+  /// bucket without one (no limit) carries no refill.
+  error InvalidBrakesBucket(uint8 direction, uint128 capacity, uint128 refillPerSecond);
+  /// @dev With a line (largeAmount > 0): threshold <= largeThreshold <= signerCount; without one: largeThreshold 0.
+  error InvalidLargeThreshold(uint128 largeAmount, uint8 largeThreshold, uint8 threshold, uint256 signerCount);
 
   event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
   event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
@@ -34,6 +39,30 @@ contract RwaDidRegistry is Ownable {
 
   /// @notice The oracle turns this into a transport quorum attestation (kind 12) sent to `chainId` only.
   event TransportQuorumSet(bytes32 indexed did, uint64 indexed chainId, uint8 k, uint8 transports);
+
+  /// @notice The oracle turns this into a brakes attestation (kind 14) sent to `chainId` only.
+  event BrakesSet(
+    bytes32 indexed did,
+    uint64 indexed chainId,
+    uint128 mintCapacity,
+    uint128 mintRefillPerSecond,
+    uint128 burnCapacity,
+    uint128 burnRefillPerSecond,
+    uint128 largeAmount,
+    uint8 largeThreshold
+  );
+
+  /// @notice A DID's brakes on one chain (kind 14's body). Amounts in token base units, refills per second.
+  /// Capacity 0: no limit in that direction. largeAmount 0: no line (largeThreshold 0); above the line a
+  /// settlement needs `largeThreshold` signatures.
+  struct BrakesInput {
+    uint128 mintCapacity;
+    uint128 mintRefillPerSecond;
+    uint128 burnCapacity;
+    uint128 burnRefillPerSecond;
+    uint128 largeAmount;
+    uint8 largeThreshold;
+  }
 
   struct TransportQuorum {
     uint8 k;
@@ -77,6 +106,8 @@ contract RwaDidRegistry is Ownable {
   mapping(bytes32 did => RedemptionPolicy.Policy) private s_redemptionPolicies;
   /// @dev 0/0: never set, ungated (any single delivery applies).
   mapping(bytes32 did => mapping(uint64 chainId => TransportQuorum)) private s_transportQuorums;
+  /// @dev All zero: never set (no brakes).
+  mapping(bytes32 did => mapping(uint64 chainId => BrakesInput)) private s_brakes;
 
   constructor(address owner_) Ownable(owner_) {}
 
@@ -172,6 +203,33 @@ contract RwaDidRegistry is Ownable {
     emit TransportQuorumSet(did, chainId, k, transports);
   }
 
+  /// @notice Set the brakes of a DID on `chainId` (rate limits per direction and the large-amount line). Issuer or
+  /// registry owner. The line's threshold is checked against the signer set in force now; a later rotation to fewer
+  /// signers is the receiver's to refuse.
+  function setBrakes(bytes32 did, uint64 chainId, BrakesInput calldata b) external {
+    _onlyIssuerOrOwner(did);
+    DidRecord storage r = s_records[did];
+    if (!_isChainEnabled(r.chainIds, chainId)) revert ChainNotEnabled(did, chainId);
+    if ((b.mintCapacity == 0) != (b.mintRefillPerSecond == 0)) {
+      revert InvalidBrakesBucket(0, b.mintCapacity, b.mintRefillPerSecond);
+    }
+    if ((b.burnCapacity == 0) != (b.burnRefillPerSecond == 0)) {
+      revert InvalidBrakesBucket(1, b.burnCapacity, b.burnRefillPerSecond);
+    }
+    uint8 threshold = r.config.threshold;
+    uint256 signerCount = r.signers.length;
+    if (
+      b.largeAmount == 0
+        ? b.largeThreshold != 0
+        : (b.largeThreshold < threshold || b.largeThreshold > signerCount)
+    ) revert InvalidLargeThreshold(b.largeAmount, b.largeThreshold, threshold, signerCount);
+    s_brakes[did][chainId] = b;
+    emit BrakesSet(
+      did, chainId, b.mintCapacity, b.mintRefillPerSecond, b.burnCapacity, b.burnRefillPerSecond, b.largeAmount,
+      b.largeThreshold
+    );
+  }
+
   function _isChainEnabled(uint64[] storage chainIds, uint64 chainId) internal view returns (bool) {
     uint256 n = chainIds.length;
     for (uint256 i; i < n; ++i) {
@@ -228,6 +286,11 @@ contract RwaDidRegistry is Ownable {
   function transportQuorumOf(bytes32 did, uint64 chainId) external view returns (uint8 k, uint8 transports) {
     TransportQuorum memory q = s_transportQuorums[did][chainId];
     return (q.k, q.transports);
+  }
+
+  /// @notice The DID's brakes on `chainId`; all zero when never set (no limits, no line).
+  function brakesOf(bytes32 did, uint64 chainId) external view returns (BrakesInput memory) {
+    return s_brakes[did][chainId];
   }
 
   function isCustodian(bytes32 did, address account) external view returns (bool) {

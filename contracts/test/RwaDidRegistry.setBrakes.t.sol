@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {RegistryFixture} from "./helpers/RegistryFixture.sol";
+import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+
+/// @notice RwaDidRegistry.setBrakes: the hub-side source of the brakes attestations (kind 14), per DID and chain.
+contract RwaDidRegistrySetBrakesTest is RegistryFixture {
+  uint64 internal constant BASE = 8453;
+  uint64 internal constant ARBITRUM = 42_161;
+
+  function setUp() public {
+    uint64[] memory chainIds = new uint64[](2);
+    chainIds[0] = BASE;
+    chainIds[1] = ARBITRUM;
+    _registerDid(chainIds);
+    // Three signers, 2 of 3: the line's threshold may be 2 or 3.
+    address[] memory signers = new address[](3);
+    signers[0] = address(0x1000);
+    signers[1] = address(0x2000);
+    signers[2] = address(0x3000);
+    vm.prank(issuer);
+    registry.updateConfig(DID, signers, 2, 1 days, 500);
+  }
+
+  function _brakes() internal pure returns (RwaDidRegistry.BrakesInput memory) {
+    return RwaDidRegistry.BrakesInput({
+      mintCapacity: 1_000e6,
+      mintRefillPerSecond: 10e6,
+      burnCapacity: 500e6,
+      burnRefillPerSecond: 5e6,
+      largeAmount: 250e6,
+      largeThreshold: 3
+    });
+  }
+
+  function _assertBrakes(RwaDidRegistry.BrakesInput memory got, RwaDidRegistry.BrakesInput memory want) internal pure {
+    assertEq(got.mintCapacity, want.mintCapacity, "mintCapacity");
+    assertEq(got.mintRefillPerSecond, want.mintRefillPerSecond, "mintRefillPerSecond");
+    assertEq(got.burnCapacity, want.burnCapacity, "burnCapacity");
+    assertEq(got.burnRefillPerSecond, want.burnRefillPerSecond, "burnRefillPerSecond");
+    assertEq(got.largeAmount, want.largeAmount, "largeAmount");
+    assertEq(got.largeThreshold, want.largeThreshold, "largeThreshold");
+  }
+
+  function test_brakesOf_NoneUntilSet() public view {
+    RwaDidRegistry.BrakesInput memory none;
+    _assertBrakes(registry.brakesOf(DID, BASE), none);
+  }
+
+  function test_setBrakes_ByTheIssuerStoresPerChainAndEmits() public {
+    RwaDidRegistry.BrakesInput memory b = _brakes();
+    vm.expectEmit(true, true, true, true, address(registry));
+    emit RwaDidRegistry.BrakesSet(DID, ARBITRUM, 1_000e6, 10e6, 500e6, 5e6, 250e6, 3);
+    vm.prank(issuer);
+    registry.setBrakes(DID, ARBITRUM, b);
+    _assertBrakes(registry.brakesOf(DID, ARBITRUM), b);
+    RwaDidRegistry.BrakesInput memory none;
+    _assertBrakes(registry.brakesOf(DID, BASE), none);
+  }
+
+  function test_setBrakes_ByTheOwnerAndAllZeroLiftsThem() public {
+    vm.prank(owner);
+    registry.setBrakes(DID, BASE, _brakes());
+    RwaDidRegistry.BrakesInput memory none;
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, none);
+    _assertBrakes(registry.brakesOf(DID, BASE), none);
+  }
+
+  function test_RevertWhen_setBrakes_NeitherIssuerNorOwner() public {
+    RwaDidRegistry.BrakesInput memory b = _brakes();
+    vm.expectRevert(abi.encodeWithSignature("OwnableUnauthorizedAccount(address)", stranger));
+    vm.prank(stranger);
+    registry.setBrakes(DID, BASE, b);
+  }
+
+  function test_RevertWhen_setBrakes_UnknownDid() public {
+    bytes32 unknown = keccak256("did:rwa:nobody:nothing");
+    RwaDidRegistry.BrakesInput memory b = _brakes();
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, unknown));
+    vm.prank(issuer);
+    registry.setBrakes(unknown, BASE, b);
+  }
+
+  function test_RevertWhen_setBrakes_ChainNotEnabled() public {
+    RwaDidRegistry.BrakesInput memory b = _brakes();
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.ChainNotEnabled.selector, DID, uint64(10)));
+    vm.prank(issuer);
+    registry.setBrakes(DID, 10, b);
+  }
+
+  function test_RevertWhen_setBrakes_BucketWithoutRefillOrRefillWithoutBucket() public {
+    RwaDidRegistry.BrakesInput memory b = _brakes();
+    b.mintRefillPerSecond = 0;
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidBrakesBucket.selector, uint8(0), uint128(1_000e6), uint128(0)));
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, b);
+    b = _brakes();
+    b.burnCapacity = 0;
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidBrakesBucket.selector, uint8(1), uint128(0), uint128(5e6)));
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, b);
+  }
+
+  function test_RevertWhen_setBrakes_LargeThresholdOutsideThresholdToSignerCount() public {
+    uint8[3] memory bad = [0, 1, 4];
+    for (uint256 i; i < bad.length; ++i) {
+      RwaDidRegistry.BrakesInput memory b = _brakes();
+      b.largeThreshold = bad[i];
+      vm.expectRevert(
+        abi.encodeWithSelector(RwaDidRegistry.InvalidLargeThreshold.selector, uint128(250e6), bad[i], uint8(2), uint256(3))
+      );
+      vm.prank(issuer);
+      registry.setBrakes(DID, BASE, b);
+    }
+  }
+
+  function test_RevertWhen_setBrakes_ThresholdWithoutLine() public {
+    RwaDidRegistry.BrakesInput memory b = _brakes();
+    b.largeAmount = 0;
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidLargeThreshold.selector, uint128(0), uint8(3), uint8(2), uint256(3)));
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, b);
+  }
+
+  /// @dev The rule restated: each bucket is 0/0 or both non-zero; the line's threshold is 0 without a line, else
+  /// within threshold (2) .. signer count (3). Accepted values read back unchanged; refused ones change nothing.
+  function testFuzz_setBrakes_AcceptsExactlyTheValidBrakes(RwaDidRegistry.BrakesInput memory b) public {
+    b.mintRefillPerSecond = uint128(bound(b.mintRefillPerSecond, 0, 3)) == 0 ? 0 : b.mintRefillPerSecond;
+    b.largeThreshold = uint8(bound(b.largeThreshold, 0, 5));
+    if (b.largeThreshold % 2 == 0) b.largeAmount = 0;
+    bool mintOk = (b.mintCapacity == 0) == (b.mintRefillPerSecond == 0);
+    bool burnOk = (b.burnCapacity == 0) == (b.burnRefillPerSecond == 0);
+    bool lineOk = b.largeAmount == 0 ? b.largeThreshold == 0 : (b.largeThreshold >= 2 && b.largeThreshold <= 3);
+    RwaDidRegistry.BrakesInput memory before = registry.brakesOf(DID, BASE);
+    if (!(mintOk && burnOk && lineOk)) vm.expectRevert();
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, b);
+    _assertBrakes(registry.brakesOf(DID, BASE), mintOk && burnOk && lineOk ? b : before);
+  }
+}
