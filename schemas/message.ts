@@ -23,6 +23,7 @@ export * from './kinds/disclosure.js';
 export * from './kinds/transport-quorum.js';
 export * from './kinds/redemption-acceptance.js';
 export * from './kinds/move.js';
+export * from './kinds/brakes.js';
 
 /** Encodes v1 bytes, lowercase hex (canonical: the attestation id is keccak256 of these bytes). */
 export function encodeMessage(m: AttestationMessage): Hex {

@@ -173,6 +173,33 @@ export const VECTOR_MESSAGES: readonly AttestationMessage[] = [
     amount: (1n << 256n) - 1n,
     peerChainId: 18_446_744_073_709_551_615n,
   },
+  // Brakes (kind 14): a typical one (both buckets, 2-of-3 below the line, 3 above), one lifting every brake, and one
+  // with every field at its maximum.
+  {
+    kind: 'brakes',
+    did,
+    nonce: 23n,
+    chainId: 31338n,
+    mintCapacity: 1_000_000_000_000n,
+    mintRefillPerSecond: 11_574_074n,
+    burnCapacity: 500_000_000_000n,
+    burnRefillPerSecond: 5_787_037n,
+    largeAmount: 250_000_000_000n,
+    largeThreshold: 3,
+  },
+  { kind: 'brakes', did, nonce: 24n, chainId: 31339n, mintCapacity: 0n, mintRefillPerSecond: 0n, burnCapacity: 0n, burnRefillPerSecond: 0n, largeAmount: 0n, largeThreshold: 0 },
+  {
+    kind: 'brakes',
+    did,
+    nonce: 18_446_744_073_709_551_615n,
+    chainId: 18_446_744_073_709_551_615n,
+    mintCapacity: (1n << 128n) - 1n,
+    mintRefillPerSecond: (1n << 128n) - 1n,
+    burnCapacity: (1n << 128n) - 1n,
+    burnRefillPerSecond: (1n << 128n) - 1n,
+    largeAmount: (1n << 128n) - 1n,
+    largeThreshold: 255,
+  },
 ];
 
 export interface Vector {

@@ -4,6 +4,7 @@ pragma solidity 0.8.26;
 import {Test} from "forge-std/Test.sol";
 import {AttestationCodec} from "../src/libraries/AttestationCodec.sol";
 import {Eip712Attestation} from "../src/libraries/Eip712Attestation.sol";
+import {BrakesCodec} from "../src/libraries/BrakesCodec.sol";
 
 /// @dev Exposes the codec on calldata, as the receiver uses it.
 contract CodecHarness {
@@ -22,6 +23,7 @@ contract CodecHarness {
       if (h.kind == AttestationCodec.KIND_MOVE_VOID || h.kind == AttestationCodec.KIND_MOVE_RETURN) {
         AttestationCodec.decodeMoveEnd(message);
       }
+      if (h.kind == AttestationCodec.KIND_BRAKES) BrakesCodec.decodeBrakes(message);
       structHash = Eip712Attestation.adminHash(h, AttestationCodec.body(message));
     }
     separator = Eip712Attestation.domainSeparator(chainId, receiver);

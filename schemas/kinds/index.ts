@@ -10,6 +10,7 @@ import { redemptionPolicy, redemptionPolicySource } from './redemption-policy.js
 import { redemptionFulfilment, redemptionFulfilmentSource, redemptionFulfilmentSigning } from './redemption-fulfilment.js';
 import { disclosure, disclosureSource, disclosureSigning } from './disclosure.js';
 import { transportQuorum, transportQuorumSource } from './transport-quorum.js';
+import { brakes } from './brakes.js';
 import { redemptionAcceptance, redemptionAcceptanceSource, redemptionAcceptanceSigning } from './redemption-acceptance.js';
 import { moveReturn, moveSigning, moveSource, moveVoid } from './move.js';
 import type { KindSpec, SourceSpec } from './spec.js';
@@ -33,6 +34,7 @@ export const KINDS = [
   disclosure,
   transportQuorum,
   redemptionAcceptance,
+  brakes,
   moveVoid,
   moveReturn,
 ] as const;

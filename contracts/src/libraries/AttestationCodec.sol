@@ -10,7 +10,7 @@ pragma solidity 0.8.26;
 ///   1       1     kind           1 settlement, 2 NAV, 3 DID config, 4 allow-list, 5 pause, 6 reserve,
 ///                                7 redemption request, 8 redemption stage, 9 redemption policy,
 ///                                10 redemption fulfilment, 11 disclosure, 12 transport quorum,
-///                                13 redemption acceptance, 15 move void, 16 move return
+///                                13 redemption acceptance, 14 brakes, 15 move void, 16 move return
 ///   2       32    did            keccak256 of the DID string ("did:rwa:...")
 ///   34      8     nonce          per-DID sequence assigned by the oracle (uint64, big-endian)
 /// Settlement (kind 1), 175 bytes
@@ -34,8 +34,9 @@ pragma solidity 0.8.26;
 ///   94      32    amount         token base units the out leg burned
 ///   126     8     peerChainId    void: the from-chain; return: the to-chain (where the move was voided)
 /// Kinds that set DID state (3 config, 4 allow-list, 5 pause, 6 reserve, 12 transport quorum): layouts in
-/// AdminCodec.sol. Redemption kinds (7 request, 8 stage, 9 policy, 10 fulfilment, 11 disclosure, 13 acceptance):
-/// layouts in RedemptionCodec.sol. decodeHeader below checks the exact length of every kind from those tables.
+/// AdminCodec.sol. Brakes (kind 14, 131 bytes): layout in BrakesCodec.sol. Redemption kinds (7 request, 8 stage,
+/// 9 policy, 10 fulfilment, 11 disclosure, 13 acceptance): layouts in RedemptionCodec.sol.
+/// decodeHeader below checks the exact length of every kind from those tables.
 library AttestationCodec {
   uint8 internal constant VERSION = 1;
   uint8 internal constant KIND_SETTLEMENT = 1;
@@ -51,6 +52,7 @@ library AttestationCodec {
   uint8 internal constant KIND_DISCLOSURE = 11;
   uint8 internal constant KIND_TRANSPORT_QUORUM = 12;
   uint8 internal constant KIND_REDEMPTION_ACCEPTANCE = 13;
+  uint8 internal constant KIND_BRAKES = 14;
   uint8 internal constant KIND_MOVE_VOID = 15;
   uint8 internal constant KIND_MOVE_RETURN = 16;
 
@@ -71,6 +73,7 @@ library AttestationCodec {
   uint256 internal constant TRANSPORT_QUORUM_LENGTH = 52;
   uint256 internal constant REDEMPTION_ACCEPTANCE_LENGTH = 110;
   uint256 internal constant MOVE_END_LENGTH = 134;
+  uint256 internal constant BRAKES_LENGTH = 131;
 
   error MessageTooShort(uint256 length);
   error UnsupportedVersion(uint8 version);
@@ -123,6 +126,7 @@ library AttestationCodec {
     } else if (h.kind == KIND_TRANSPORT_QUORUM) expected = TRANSPORT_QUORUM_LENGTH;
     else if (h.kind == KIND_REDEMPTION_ACCEPTANCE) expected = REDEMPTION_ACCEPTANCE_LENGTH;
     else if (h.kind == KIND_MOVE_VOID || h.kind == KIND_MOVE_RETURN) expected = MOVE_END_LENGTH;
+    else if (h.kind == KIND_BRAKES) expected = BRAKES_LENGTH;
     else revert UnknownKind(h.kind);
     if (len != expected) revert InvalidMessageLength(len, expected);
     // len >= HEADER_LENGTH: both fields lie inside the message.
