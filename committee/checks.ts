@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem';
 import type { DidHash } from '../schemas/ids.js';
 import type { DeployedChain } from '../schemas/deployment.js';
-import type { DidRecord, RegistryPort, TransportQuorumPort } from '../core/chain/registry.js';
+import type { BrakesPort, DidRecord, RegistryPort, TransportQuorumPort } from '../core/chain/registry.js';
 import type { Destinations } from '../core/chain/destinations.js';
 import type { SourceRequest } from '../core/attestation.js';
 import type { Destination } from '../core/committee-port.js';
@@ -48,6 +48,8 @@ export interface SignerCheckDeps {
   redemption?: RedemptionCheckDeps;
   /** The hub registry's transport quorums (kind 12): refused (503) by a signer without them. */
   quorums?: TransportQuorumPort;
+  /** The hub registry's brakes (kind 14): refused (503) by a signer without them. */
+  brakes?: BrakesPort;
 }
 
 export interface Vetted {

@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     redemption: { chains: redemptionChains, policies: redemptionChains, hubChainId: config.deployment.hub.chainId, maxPinLagSeconds: config.maxPinLagSeconds },
     // Kind 12: the signer re-reads transportQuorumOf on the hub registry itself.
     quorums: registry,
+    // Kind 14: the signer re-reads brakesOf on the hub registry itself.
+    brakes: registry,
   });
   const app = createSignerApp({
     service,

@@ -5,6 +5,7 @@ import { vetAdminRequest } from './admin-checks.js';
 import { vetMoveRequest } from './move-checks.js';
 import { vetRedemptionRequest } from './redemption-checks.js';
 import { vetQuorumRequest } from './quorum-checks.js';
+import { vetBrakesRequest } from './brakes-checks.js';
 
 /** A sign request as one kind's checks see it; `rules` is false for a message already approved (new chains only). */
 export interface VetInput<K extends SignKind> {
@@ -36,6 +37,7 @@ export const VETTERS: { readonly [K in SignKind]: Vetter<K> } = {
   redemptionAcceptance: (d, v) => vetRedemptionRequest(d, v.source, v.did, v.chainIds, v.nonce, { rules: v.rules }),
   disclosure: (d, v) => vetRedemptionRequest(d, v.source, v.did, v.chainIds, v.nonce, { rules: v.rules }),
   transportQuorum: (d, v) => vetQuorumRequest(d, v.source, v.did, v.chainIds),
+  brakes: (d, v) => vetBrakesRequest(d, v.source, v.did, v.chainIds),
 };
 
 /** Vets a sign request with its kind's row. */

@@ -34,6 +34,7 @@ import { RequestWatcher } from './mirror/request-watcher.js';
 import { StageWatcher } from './mirror/stage-watcher.js';
 import { PolicySync } from './mirror/policy-sync.js';
 import { QuorumSync } from './mirror/quorum-sync.js';
+import { BrakesSync } from './mirror/brakes-sync.js';
 import { faultHook, faultyCommittee, storedKindOf } from './issue/fault.js';
 import { sweepProposals } from './issue/proposal-sweep.js';
 import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
   const redemptionViews = reads.cache<Awaited<ReturnType<RedemptionView['ofDid']>>>('redemptions');
   const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
   const quorumSync = new QuorumSync({ ...redemptionDeps, registry, quorums: registry, logger });
+  const brakesSync = new BrakesSync({ ...redemptionDeps, registry, brakes: registry, logger });
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
   const requestWatcher = new RequestWatcher(redemptionDeps, { chainIds: config.deployment.chains.map((c) => c.chainId), ...scan });
   const stageWatcher = new StageWatcher(redemptionDeps, scan);
@@ -198,7 +200,7 @@ async function main(): Promise<void> {
   logger.info({ port, host: config.host, committee: committee.describe(), devMode: config.devMode, db: config.dbPath }, 'oracle listening');
 
   // Mirror the hub registry to the chains: new DIDs and config changes become config attestations, then policies
-  // (kind 9) and transport quorums (kind 12).
+  // (kind 9), transport quorums (kind 12) and brakes (kind 14).
   const syncLog = logger.child({ module: 'registry-sync' });
   const syncLoop = runPeriodic(
     async () => {
@@ -208,6 +210,8 @@ async function main(): Promise<void> {
       for (const a of await policySync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry redemption policy attested');
       // Then each (DID, chain)'s transport quorum, to that chain only; failures are counted and retried per chain.
       for (const a of await quorumSync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry transport quorum attested');
+      // Then each (DID, chain)'s brakes (kind 14), to that chain only, the same way.
+      for (const a of await brakesSync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry brakes attested');
     },
     { everyMs: config.registrySyncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => syncLog.warn({ err, retryInMs }, 'registry sync failed') },
   );

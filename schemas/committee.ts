@@ -40,6 +40,10 @@ export const signRequestSchema = {
     leg: { enum: ['out', 'in', 'void', 'return'], description: 'move only (required there): the burn on the from-chain, the mint on the to-chain, or for a move whose in leg cannot land the void on the to-chain (kind 15) and then the return to the from-chain (kind 16)' },
     settledAt: { type: 'integer', minimum: 1, maximum: 18446744073709551615, description: "move only (required there): the aggregator's unix seconds in the message" },
     outNonce: { ...nonce, description: "move in and void legs only (required there): the DID nonce of the out leg, which must be used on the from-chain" },
+    aboveLine: {
+      const: true,
+      description: "settlement and move only: the amount is above the destination chain's large-amount line (kind 14), so the aggregator packs that line's threshold and the signer leaves the message out of its batch roots (receiveBatch refuses it)",
+    },
   },
 } as const;
 
