@@ -30,7 +30,7 @@ beforeEach(() => {
   };
   sync = new BrakesSync({ ...k.deps, registry: k.deps.registry as never, brakes: port });
   // Subscriptions fit every chain's cap in these tests.
-  k.deps.destinations.holdingsState = async () => ({ configured: true, totalSupply: 0n, supplyCap: 10n ** 30n, paused: false, investorAllowed: true, investorBalance: 0n });
+  Object.assign(k.deps.destinations, { holdingsState: async () => ({ configured: true, totalSupply: 0n, supplyCap: 10n ** 30n, paused: false, investorAllowed: true, investorBalance: 0n }) });
 });
 
 const chainsOf = (row: AttestationRow) => k.store.deliveriesOf(row.seq).map((d) => d.chainId);
