@@ -78,6 +78,13 @@ contract RwaHoldings is ERC20 {
     _burn(from, amount);
   }
 
+  /// @notice Move `amount` of `from`'s units to the receiver, which burns them later: a burn the brakes queued
+  /// (RwaReceiverBrakes), so the holder cannot move them away meanwhile. Skips the allow-list, like a burn.
+  function escrow(address from, uint256 amount) external onlyReceiver {
+    if (s_paused) revert AssetPaused();
+    ERC20._update(from, msg.sender, amount);
+  }
+
   /// @notice Move `amount` of `owner`'s units to the redemptions module (a request locks them).
   function lockFrom(address owner, uint256 amount) external {
     _moveForRedemption(owner, i_redemptions, amount);

@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {AttestationCodec} from "./libraries/AttestationCodec.sol";
 import {BatchProof} from "./libraries/BatchProof.sol";
+import {BrakeBucket} from "./libraries/BrakeBucket.sol";
 import {AdminCodec} from "./libraries/AdminCodec.sol";
 import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
@@ -22,7 +23,8 @@ import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
 ///   DID's current signer set; a config update rotates it, and the old set stops verifying at once.
 /// - redemption requests, stages, policies, fulfilments and disclosures (kinds 7..11) are verified here like any
 ///   admin attestation, then applied by this chain's RwaRedemptions module, which this contract creates.
-/// - a transport quorum (kind 12, the issuer's rule from the hub registry) is applied here.
+/// - a transport quorum (kind 12, the issuer's rule from the hub registry) is applied here, and so are brakes (kind
+///   14: rate limits with a queue, and an amount line needing a higher threshold; receiver/RwaReceiverBrakes.sol).
 /// - a move ends here: its in leg (settlement kind 4) or its void (kind 15) on the to-chain, its return (kind 16) on
 ///   the from-chain. Each consumes the move's reference on its chain, so on the to-chain the in leg and the void
 ///   exclude each other, whichever applies first; the committee signs a return only after reading the void applied
@@ -105,13 +107,15 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
   /// @notice An allow-list entry older than the newest entry already applied for the same account: skipped.
   event AllowListEntrySuperseded(bytes32 indexed did, uint64 indexed nonce, address indexed account, uint64 newestApplied);
 
-  /// @dev One slot: everything a settlement needs besides the signers. quorumTransports 0: ungated.
+  /// @dev One slot: everything a settlement needs besides the signers. quorumTransports 0: ungated. brakes: the large
+  /// threshold and which buckets to consult (receiver/RwaReceiverBrakes.sol).
   struct DidState {
     uint8 threshold;
     uint32 signerEpoch;
     RwaHoldings holdings;
     uint8 quorumK;
     uint8 quorumTransports;
+    uint8 brakes;
   }
 
   /// @dev The batch index of a single receiveMessage: never a real index.
@@ -162,6 +166,9 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     if (index != NOT_IN_BATCH && _delivered(h, st, message)) {
       emit BatchItemSkipped(h.did, h.nonce, index);
       return;
+    }
+    if (h.kind == AttestationCodec.KIND_SETTLEMENT && st.brakes & BrakeBucket.LARGE_THRESHOLD_MASK != 0) {
+      st.threshold = _settlementThreshold(h.did, st.brakes, st.threshold, message, signatures.length);
     }
     _verifyQuorum(signerKey, st, _structHash(h, message), signatures);
     // Gated DID: every arrival is verified above; only the one completing the transport quorum goes on to apply.
@@ -229,6 +236,7 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     if (h.kind != AttestationCodec.KIND_SETTLEMENT && h.kind != AttestationCodec.KIND_NAV) {
       revert KindNotAllowedInBatch(i, h.kind);
     }
+    if (h.kind == AttestationCodec.KIND_SETTLEMENT) _refuseLargeInBatch(did, message);
     if (!_tryUseNonce(did, h.nonce)) {
       emit BatchItemSkipped(did, h.nonce, i);
       return;
@@ -254,6 +262,7 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     else if (kind == AttestationCodec.KIND_PAUSE) _applyPause(h, AdminCodec.decodePause(message));
     else if (kind == AttestationCodec.KIND_RESERVE) _applyReserve(h, message);
     else if (kind == AttestationCodec.KIND_TRANSPORT_QUORUM) _applyTransportQuorum(h, message);
+    else if (kind == AttestationCodec.KIND_BRAKES) _applyBrakes(h, message);
     else if (kind == AttestationCodec.KIND_MOVE_VOID || kind == AttestationCodec.KIND_MOVE_RETURN) _applyMoveEnd(h, message);
     // decodeHeader admits known kinds only: the rest (7..11, 13) belongs to the redemptions module.
     else i_redemptions.applyAttestation(message);

@@ -12,7 +12,7 @@ import {RwaReceiverState} from "./RwaReceiverState.sol";
 /// @notice Apply of the kinds that set a DID's state (config 3, allow-list 4, pause 5, reserve 6, transport quorum 12)
 /// and their order: a stale decision arriving late is consumed without changing anything.
 abstract contract RwaReceiverAdmin is RwaReceiverState {
-  /// @dev For config, pause, redemption policy and transport quorum: records the message as the newest of its kind, or
+  /// @dev For config, pause, redemption policy, transport quorum and brakes: records the message as the newest of its kind, or
   /// reports it superseded (a newer one of the kind applied first). Other kinds carry their own order (reserve and
   /// disclosure asOf, stage sequence, request ids) or none is needed (allow-list: per account, in _applyAllowList).
   function _isSuperseded(AttestationCodec.Header memory h) internal returns (bool) {
@@ -20,6 +20,7 @@ abstract contract RwaReceiverAdmin is RwaReceiverState {
     if (
       kind != AttestationCodec.KIND_CONFIG && kind != AttestationCodec.KIND_PAUSE
         && kind != AttestationCodec.KIND_REDEMPTION_POLICY && kind != AttestationCodec.KIND_TRANSPORT_QUORUM
+        && kind != AttestationCodec.KIND_BRAKES
     ) return false;
     uint256 newest = s_newestAdmin[h.did][kind];
     if (h.nonce < newest) {

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {BrakesCodec} from "../libraries/BrakesCodec.sol";
+import {BrakeBucket} from "../libraries/BrakeBucket.sol";
+import {IRwaBrakes} from "../interfaces/IRwaBrakes.sol";
+import {RwaHoldings} from "../RwaHoldings.sol";
+
+/// @notice The cold paths of the brakes, run by RwaReceiver with delegatecall (in the receiver's storage, as the
+/// receiver), so their code stays out of the receiver's runtime: applying kind 14 and draining a queue. The receiver
+/// creates it; called directly it refuses (NotDelegated). The settlement path is in receiver/RwaReceiverBrakes.sol.
+contract RwaBrakesModule is IRwaBrakes {
+  address private immutable i_self = address(this);
+
+  modifier onlyDelegated() {
+    if (address(this) == i_self) revert NotDelegated();
+    _;
+  }
+
+  /// @dev The receiver checked the header, the quorum and the order (superseded); `threshold` is the DID's.
+  /// @return flags the new DidState.brakes.
+  function applyBrakes(bytes32 did, uint64 nonce, bytes calldata message, uint8 threshold)
+    external
+    onlyDelegated
+    returns (uint8 flags)
+  {
+    BrakesCodec.Brakes memory b = BrakesCodec.decodeBrakes(message);
+    if (b.chainId != block.chainid) revert WrongBrakesChain(b.chainId);
+    uint8 large = b.largeThreshold;
+    if ((b.largeAmount == 0) != (large == 0) || large > BrakeBucket.LARGE_THRESHOLD_MASK || (large != 0 && large < threshold)) {
+      revert InvalidLargeThreshold(b.largeAmount, large, threshold);
+    }
+    _checkRange(b.mintCapacity);
+    _checkRange(b.burnCapacity);
+    _checkRange(b.largeAmount);
+    flags = large;
+    if (_setBucket(did, BrakeBucket.MINT, b.mintCapacity, b.mintRefillPerSecond, b.largeAmount)) {
+      flags |= BrakeBucket.CONSULT_MINT;
+    }
+    if (_setBucket(did, BrakeBucket.BURN, b.burnCapacity, b.burnRefillPerSecond, b.largeAmount)) {
+      flags |= BrakeBucket.CONSULT_MINT << BrakeBucket.BURN;
+    }
+    emit BrakesApplied(
+      did, nonce, b.mintCapacity, b.mintRefillPerSecond, b.burnCapacity, b.burnRefillPerSecond, b.largeAmount, large
+    );
+  }
+
+  function _checkRange(uint256 value) private pure {
+    if (value > BrakeBucket.MAX_AMOUNT) revert BrakesOutOfRange(value, BrakeBucket.MAX_AMOUNT);
+  }
+
+  /// @dev New parameters keep what the bucket held (refilled to now under the old rate, cut to the new capacity); a
+  /// direction limited for the first time starts full. Returns whether settlements must consult the bucket.
+  function _setBucket(bytes32 did, uint8 direction, uint128 capacity, uint128 refill, uint128 line)
+    private
+    returns (bool consult)
+  {
+    BrakeBucket.Layout storage l = BrakeBucket.layout();
+    BrakeBucket.Bucket memory bk = l.buckets[did][direction];
+    BrakeBucket.Rates storage rates = l.rates[did][direction];
+    uint256 level = bk.capacity == 0 ? capacity : BrakeBucket.refilled(bk, rates.refillPerSecond);
+    if (level > capacity) level = capacity;
+    l.buckets[did][direction] = BrakeBucket.Bucket({
+      level: uint96(level), capacity: uint96(capacity), lastRefill: uint32(block.timestamp), queued: bk.queued
+    });
+    rates.refillPerSecond = refill;
+    rates.largeAmount = uint96(line);
+    return capacity != 0 || bk.queued;
+  }
+
+  /// @dev See RwaReceiver.drainQueued. `holdings` is the DID's token (the receiver read it).
+  /// @return applied how many applied; idle true when the direction is unlimited and its queue now empty (the
+  /// receiver then stops consulting its bucket).
+  function drain(bytes32 did, uint8 direction, uint256 maxItems, RwaHoldings holdings)
+    external
+    onlyDelegated
+    returns (uint256 applied, bool idle)
+  {
+    if (direction > BrakeBucket.BURN) revert InvalidDirection(direction);
+    BrakeBucket.Layout storage l = BrakeBucket.layout();
+    BrakeBucket.Queue memory q = l.queues[did][direction];
+    if (q.head == q.tail) return (0, false);
+    BrakeBucket.Bucket memory bk = l.buckets[did][direction];
+    uint256 level = bk.capacity == 0 ? 0 : BrakeBucket.refilled(bk, l.rates[did][direction].refillPerSecond);
+    uint64 head = q.head;
+    for (; applied < maxItems && head < q.tail; ++applied) {
+      BrakeBucket.QueuedSettlement memory item = l.items[did][direction][head];
+      if (bk.capacity != 0) {
+        if (item.amount > level) break;
+        level -= item.amount;
+      }
+      delete l.items[did][direction][head];
+      // A burn's units were escrowed in the receiver when it was queued.
+      if (direction == BrakeBucket.MINT) holdings.mint(item.investor, item.amount);
+      else holdings.burn(address(this), item.amount);
+      emit QueuedSettlementApplied(did, item.nonce, direction, head);
+      ++head;
+    }
+    l.queues[did][direction].head = head;
+    bool queued = head != q.tail;
+    l.buckets[did][direction] = BrakeBucket.Bucket({
+      level: uint96(level), capacity: bk.capacity, lastRefill: uint32(block.timestamp), queued: queued
+    });
+    idle = !queued && bk.capacity == 0;
+  }
+}

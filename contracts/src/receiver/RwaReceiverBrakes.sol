@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.26;
+
+import {AttestationCodec} from "../libraries/AttestationCodec.sol";
+import {BrakeBucket} from "../libraries/BrakeBucket.sol";
+import {IRwaBrakes} from "../interfaces/IRwaBrakes.sol";
+import {RwaHoldings} from "../RwaHoldings.sol";
+import {RwaReceiver} from "../RwaReceiver.sol";
+import {RwaBrakesModule} from "./RwaBrakesModule.sol";
+import {RwaReceiverState} from "./RwaReceiverState.sol";
+
+/// @notice Brakes of a DID on this chain (kind 14, docs/brakes.md): a token bucket per direction on settlement amounts
+/// (mint = subscription and move in, burn = redemption and move out) with a FIFO queue for what the bucket cannot take
+/// now, and an amount line above which a settlement needs exactly `largeThreshold` signatures.
+///
+/// Bucket: level L <= capacity C, refilled lazily by refillPerSecond r: L(t) = min(C, L(t0) + r * (t - t0)). A
+/// settlement of amount a applies when the direction's queue is empty and a <= L (L -= a); otherwise it is queued: its
+/// nonce (and a move in's reference) is consumed at queue time, and a burn's units move to this contract then, so the
+/// holder cannot move them away. drainQueued applies from the head while the head fits the bucket. So over any window
+/// [t0, t1] with unchanged brakes a direction applies at most L(t0) + r * (t1 - t0) <= C + r * (t1 - t0).
+/// Here: the settlement path (line and bucket) and the views; kind 14's apply and the drain run in RwaBrakesModule by
+/// delegatecall (in this contract's storage), to keep the receiver's runtime small.
+abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
+  address private immutable i_brakesModule = address(new RwaBrakesModule());
+
+  function _applyBrakes(AttestationCodec.Header memory h, bytes calldata message) internal {
+    RwaReceiver.DidState storage st = s_dids[h.did];
+    bytes memory ret =
+      _delegateBrakes(abi.encodeCall(RwaBrakesModule.applyBrakes, (h.did, h.nonce, message, st.threshold)));
+    st.brakes = abi.decode(ret, (uint8));
+  }
+
+  /// @notice Apply queued settlements of `did` in `direction` (0 mint, 1 burn) from the head, in order, while the
+  /// bucket holds the head's amount (every one once the direction is no longer limited), at most `maxItems`. Anyone
+  /// may call. Each applies exactly once: its nonce was consumed when it was queued.
+  /// @return applied how many were applied.
+  function drainQueued(bytes32 did, uint8 direction, uint256 maxItems) external returns (uint256 applied) {
+    RwaReceiver.DidState storage st = s_dids[did];
+    bytes memory ret =
+      _delegateBrakes(abi.encodeCall(RwaBrakesModule.drain, (did, direction, maxItems, st.holdings)));
+    bool idle;
+    (applied, idle) = abi.decode(ret, (uint256, bool));
+    if (idle) st.brakes &= ~(BrakeBucket.CONSULT_MINT << direction);
+  }
+
+  function _delegateBrakes(bytes memory data) private returns (bytes memory ret) {
+    bool ok;
+    (ok, ret) = i_brakesModule.delegatecall(data);
+    if (!ok) {
+      assembly ("memory-safe") {
+        revert(add(ret, 0x20), mload(ret))
+      }
+    }
+  }
+
+  /// @dev Signatures a settlement needs: `threshold`, or above the line exactly the large threshold (else reverts).
+  /// Reads settlementKind (42) and amount (95..127) from the message, whose length decodeHeader checked.
+  function _settlementThreshold(bytes32 did, uint8 brakes, uint8 threshold, bytes calldata message, uint256 sigLength)
+    internal
+    view
+    returns (uint8)
+  {
+    (uint256 amount, uint256 line) = _amountAndLine(did, message);
+    if (amount <= line) return threshold;
+    uint8 large = brakes & BrakeBucket.LARGE_THRESHOLD_MASK;
+    if (sigLength != uint256(large) * 65) revert LargeAmountNeedsThreshold(amount, line, large);
+    return large;
+  }
+
+  /// @dev A Merkle batch's root is signed with the normal threshold, so a batch may not carry a settlement above the line.
+  function _refuseLargeInBatch(bytes32 did, bytes calldata message) internal view {
+    uint8 large = s_dids[did].brakes & BrakeBucket.LARGE_THRESHOLD_MASK;
+    if (large == 0) return;
+    (uint256 amount, uint256 line) = _amountAndLine(did, message);
+    if (amount > line) revert LargeAmountNeedsThreshold(amount, line, large);
+  }
+
+  function _amountAndLine(bytes32 did, bytes calldata message) private view returns (uint256 amount, uint256 line) {
+    amount = uint256(bytes32(message[95:127]));
+    line = BrakeBucket.layout().rates[did][_direction(uint8(message[42]))].largeAmount;
+  }
+
+  function _direction(uint8 settlementKind) internal pure returns (uint8) {
+    return settlementKind == AttestationCodec.SETTLEMENT_SUBSCRIPTION || settlementKind == AttestationCodec.SETTLEMENT_MOVE_IN
+      ? BrakeBucket.MINT
+      : BrakeBucket.BURN;
+  }
+
+  /// @dev Takes `amount` from the direction's bucket and returns false (the caller applies), or queues the settlement
+  /// and returns true (a burn's units move to this contract now). Its nonce was consumed before.
+  function _queuedByBrakes(bytes32 did, uint64 nonce, uint8 direction, address investor, uint256 amount, RwaHoldings holdings)
+    internal
+    returns (bool)
+  {
+    if (s_dids[did].brakes & (BrakeBucket.CONSULT_MINT << direction) == 0) return false;
+    BrakeBucket.Layout storage l = BrakeBucket.layout();
+    BrakeBucket.Bucket memory bk = l.buckets[did][direction];
+    if (bk.capacity != 0 && amount > bk.capacity) revert AmountAboveCapacity(amount, bk.capacity);
+    if (!bk.queued) {
+      if (bk.capacity == 0) return false;
+      uint256 level = BrakeBucket.refilled(bk, l.rates[did][direction].refillPerSecond);
+      if (amount <= level) {
+        l.buckets[did][direction] = BrakeBucket.Bucket({
+          level: uint96(level - amount), capacity: bk.capacity, lastRefill: uint32(block.timestamp), queued: false
+        });
+        return false;
+      }
+      l.buckets[did][direction].queued = true;
+    }
+    if (direction == BrakeBucket.BURN) holdings.escrow(investor, amount);
+    BrakeBucket.Queue storage q = l.queues[did][direction];
+    uint64 index = q.tail;
+    q.tail = index + 1;
+    l.items[did][direction][index] = BrakeBucket.QueuedSettlement({investor: investor, nonce: nonce, amount: amount});
+    emit SettlementQueued(did, nonce, direction, index, investor, amount);
+    return true;
+  }
+
+  /// @notice The DID's brakes on this chain and what each bucket holds now (type(uint256).max when unlimited).
+  function brakesOf(bytes32 did)
+    external
+    view
+    returns (
+      uint128 mintCapacity,
+      uint128 mintRefillPerSecond,
+      uint128 burnCapacity,
+      uint128 burnRefillPerSecond,
+      uint128 largeAmount,
+      uint8 largeThreshold,
+      uint256 mintAvailable,
+      uint256 burnAvailable
+    )
+  {
+    BrakeBucket.Layout storage l = BrakeBucket.layout();
+    (mintCapacity, mintRefillPerSecond, mintAvailable) = _bucketOf(l, did, BrakeBucket.MINT);
+    (burnCapacity, burnRefillPerSecond, burnAvailable) = _bucketOf(l, did, BrakeBucket.BURN);
+    largeAmount = l.rates[did][BrakeBucket.MINT].largeAmount;
+    largeThreshold = s_dids[did].brakes & BrakeBucket.LARGE_THRESHOLD_MASK;
+  }
+
+  function _bucketOf(BrakeBucket.Layout storage l, bytes32 did, uint8 direction)
+    private
+    view
+    returns (uint128 capacity, uint128 refill, uint256 available)
+  {
+    BrakeBucket.Bucket memory bk = l.buckets[did][direction];
+    capacity = bk.capacity;
+    refill = l.rates[did][direction].refillPerSecond;
+    available = capacity == 0 ? type(uint256).max : BrakeBucket.refilled(bk, refill);
+  }
+
+  /// @notice The queue of `did` in `direction`: items [head, tail) wait, head first.
+  function queuedOf(bytes32 did, uint8 direction) external view returns (uint64 head, uint64 tail) {
+    BrakeBucket.Queue memory q = BrakeBucket.layout().queues[did][direction];
+    return (q.head, q.tail);
+  }
+}
