@@ -1251,6 +1251,60 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
+    "name": "brakesOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "mintCapacity",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "mintRefillPerSecond",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnCapacity",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnRefillPerSecond",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "mintAvailable",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "burnAvailable",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "didState",
     "inputs": [
       {
@@ -1289,6 +1343,11 @@ export const rwaReceiverAbi = [
             "name": "quorumTransports",
             "type": "uint8",
             "internalType": "uint8"
+          },
+          {
+            "name": "brakes",
+            "type": "uint8",
+            "internalType": "uint8"
           }
         ]
       }
@@ -1307,6 +1366,35 @@ export const rwaReceiverAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "drainQueued",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "direction",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "maxItems",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "applied",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -1451,6 +1539,35 @@ export const rwaReceiverAbi = [
       },
       {
         "name": "nonce",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "queuedOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "direction",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "head",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "tail",
         "type": "uint64",
         "internalType": "uint64"
       }
@@ -1734,6 +1851,61 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "event",
+    "name": "BrakesApplied",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "mintCapacity",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "mintRefillPerSecond",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnCapacity",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnRefillPerSecond",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "DidConfigured",
     "inputs": [
       {
@@ -1894,6 +2066,37 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "event",
+    "name": "QueuedSettlementApplied",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "direction",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      },
+      {
+        "name": "queueIndex",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "ReserveApplied",
     "inputs": [
       {
@@ -1986,6 +2189,49 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "event",
+    "name": "SettlementQueued",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "direction",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      },
+      {
+        "name": "queueIndex",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      },
+      {
+        "name": "investor",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "TransportQuorumApplied",
     "inputs": [
       {
@@ -2014,6 +2260,22 @@ export const rwaReceiverAbi = [
       }
     ],
     "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "AmountAboveCapacity",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "capacity",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
   },
   {
     "type": "error",
@@ -2060,6 +2322,22 @@ export const rwaReceiverAbi = [
         "name": "root",
         "type": "bytes32",
         "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "BrakesOutOfRange",
+    "inputs": [
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -2113,12 +2391,44 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidDirection",
+    "inputs": [
+      {
+        "name": "direction",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidInvestor",
     "inputs": [
       {
         "name": "investor",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidLargeThreshold",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ]
   },
@@ -2248,6 +2558,27 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "LargeAmountNeedsThreshold",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "line",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "MessageTooShort",
     "inputs": [
       {
@@ -2293,6 +2624,11 @@ export const rwaReceiverAbi = [
         "internalType": "uint64"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "NotDelegated",
+    "inputs": []
   },
   {
     "type": "error",
@@ -2400,6 +2736,17 @@ export const rwaReceiverAbi = [
         "name": "version",
         "type": "uint8",
         "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "WrongBrakesChain",
+    "inputs": [
+      {
+        "name": "chainId",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },
@@ -3842,6 +4189,24 @@ export const rwaHoldingsAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "escrow",
+    "inputs": [
+      {
+        "name": "from",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
