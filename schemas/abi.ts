@@ -913,6 +913,22 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "BrakesOutOfRange",
+    "inputs": [
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "ChainNotEnabled",
     "inputs": [
       {

@@ -26,6 +26,8 @@ contract RwaDidRegistry is Ownable {
   error InvalidBrakesBucket(uint8 direction, uint128 capacity, uint128 refillPerSecond);
   /// @dev With a line (largeAmount > 0): threshold <= largeThreshold <= signerCount; without one: largeThreshold 0.
   error InvalidLargeThreshold(uint128 largeAmount, uint8 largeThreshold, uint8 threshold, uint256 signerCount);
+  /// @dev The receivers store capacities and the line in 96 bits (BrakeBucket.MAX_AMOUNT) and refuse larger ones.
+  error BrakesOutOfRange(uint256 value, uint256 max);
 
   event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
   event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
@@ -108,6 +110,9 @@ contract RwaDidRegistry is Ownable {
   mapping(bytes32 did => mapping(uint64 chainId => TransportQuorum)) private s_transportQuorums;
   /// @dev All zero: never set (no brakes).
   mapping(bytes32 did => mapping(uint64 chainId => BrakesInput)) private s_brakes;
+  /// @dev The receivers' bounds (BrakeBucket): amounts in 96 bits, the line's threshold in 6.
+  uint256 private constant BRAKES_MAX_AMOUNT = type(uint96).max;
+  uint8 private constant BRAKES_MAX_LARGE_THRESHOLD = 63;
 
   constructor(address owner_) Ownable(owner_) {}
 
@@ -216,12 +221,15 @@ contract RwaDidRegistry is Ownable {
     if ((b.burnCapacity == 0) != (b.burnRefillPerSecond == 0)) {
       revert InvalidBrakesBucket(1, b.burnCapacity, b.burnRefillPerSecond);
     }
+    if (b.mintCapacity > BRAKES_MAX_AMOUNT) revert BrakesOutOfRange(b.mintCapacity, BRAKES_MAX_AMOUNT);
+    if (b.burnCapacity > BRAKES_MAX_AMOUNT) revert BrakesOutOfRange(b.burnCapacity, BRAKES_MAX_AMOUNT);
+    if (b.largeAmount > BRAKES_MAX_AMOUNT) revert BrakesOutOfRange(b.largeAmount, BRAKES_MAX_AMOUNT);
     uint8 threshold = r.config.threshold;
     uint256 signerCount = r.signers.length;
     if (
       b.largeAmount == 0
         ? b.largeThreshold != 0
-        : (b.largeThreshold < threshold || b.largeThreshold > signerCount)
+        : (b.largeThreshold < threshold || b.largeThreshold > signerCount || b.largeThreshold > BRAKES_MAX_LARGE_THRESHOLD)
     ) revert InvalidLargeThreshold(b.largeAmount, b.largeThreshold, threshold, signerCount);
     s_brakes[did][chainId] = b;
     emit BrakesSet(

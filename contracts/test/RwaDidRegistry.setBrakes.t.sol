@@ -116,6 +116,20 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
     }
   }
 
+  function test_RevertWhen_setBrakes_AmountAboveTheReceiversRange() public {
+    uint256 max = type(uint96).max;
+    RwaDidRegistry.BrakesInput memory b = _brakes();
+    b.mintCapacity = uint128(max) + 1;
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.BrakesOutOfRange.selector, max + 1, max));
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, b);
+    b = _brakes();
+    b.largeAmount = type(uint128).max;
+    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.BrakesOutOfRange.selector, uint256(type(uint128).max), max));
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, b);
+  }
+
   function test_RevertWhen_setBrakes_ThresholdWithoutLine() public {
     RwaDidRegistry.BrakesInput memory b = _brakes();
     b.largeAmount = 0;
@@ -128,11 +142,17 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
   /// within threshold (2) .. signer count (3). Accepted values read back unchanged; refused ones change nothing.
   function testFuzz_setBrakes_AcceptsExactlyTheValidBrakes(RwaDidRegistry.BrakesInput memory b) public {
     b.mintRefillPerSecond = uint128(bound(b.mintRefillPerSecond, 0, 3)) == 0 ? 0 : b.mintRefillPerSecond;
+    // Mostly within the receivers' 96 bits, sometimes past them.
+    if (b.mintCapacity % 8 != 0) b.mintCapacity = uint128(bound(b.mintCapacity, 0, type(uint96).max));
+    if (b.burnCapacity % 8 != 0) b.burnCapacity = uint128(bound(b.burnCapacity, 0, type(uint96).max));
+    if (b.largeAmount % 8 != 0) b.largeAmount = uint128(bound(b.largeAmount, 0, type(uint96).max));
     b.largeThreshold = uint8(bound(b.largeThreshold, 0, 5));
     if (b.largeThreshold % 2 == 0) b.largeAmount = 0;
     bool mintOk = (b.mintCapacity == 0) == (b.mintRefillPerSecond == 0);
     bool burnOk = (b.burnCapacity == 0) == (b.burnRefillPerSecond == 0);
     bool lineOk = b.largeAmount == 0 ? b.largeThreshold == 0 : (b.largeThreshold >= 2 && b.largeThreshold <= 3);
+    uint256 max = type(uint96).max;
+    lineOk = lineOk && b.mintCapacity <= max && b.burnCapacity <= max && b.largeAmount <= max;
     RwaDidRegistry.BrakesInput memory before = registry.brakesOf(DID, BASE);
     if (!(mintOk && burnOk && lineOk)) vm.expectRevert();
     vm.prank(issuer);

@@ -7,6 +7,9 @@ import type { BrakesMessage } from './brakes.js';
 
 /** uint128: every amount and refill of kind 14 is one. */
 export const MAX_UINT128 = (1n << 128n) - 1n;
+/** What the receivers store capacities and the line in (BrakeBucket.MAX_AMOUNT: 96 bits) and the line's threshold (6 bits). */
+export const MAX_BRAKES_AMOUNT = (1n << 96n) - 1n;
+export const MAX_LARGE_THRESHOLD = 63;
 
 const uint128String = { ...uintString, pattern: '^(0|[1-9][0-9]{0,38})$' } as const;
 
@@ -69,18 +72,19 @@ export const sameBrakes = (a: BrakesValues, b: BrakesValues): boolean => BRAKES_
 
 /**
  * Why the brakes are not valid for a DID whose set has `threshold` of `signerCount`, or undefined when they are:
- * the rule of RwaDidRegistry.setBrakes. Each bucket has capacity and refill both zero (no limit) or both non-zero; a
- * line's threshold is within threshold..signerCount, and 0 without a line.
+ * the rule of RwaDidRegistry.setBrakes. Capacities and the line fit 96 bits; each bucket has capacity and refill both
+ * zero (no limit) or both non-zero; a line's threshold is within threshold..signerCount (at most 63), 0 without a line.
  */
 export function brakesIssue(b: BrakesValues, threshold: number, signerCount: number): string | undefined {
   for (const k of BRAKES_FIELDS) {
     const v = b[k];
     if (k === 'largeThreshold' ? !Number.isInteger(v) || (v as number) < 0 || (v as number) > 0xff : (v as bigint) < 0n || (v as bigint) > MAX_UINT128) return `${k} is out of range`;
   }
+  for (const k of ['mintCapacity', 'burnCapacity', 'largeAmount'] as const) if (b[k] > MAX_BRAKES_AMOUNT) return `${k} exceeds 2^96 - 1 (the receivers' range)`;
   if ((b.mintCapacity === 0n) !== (b.mintRefillPerSecond === 0n)) return 'mint capacity and refill must both be zero or both be set';
   if ((b.burnCapacity === 0n) !== (b.burnRefillPerSecond === 0n)) return 'burn capacity and refill must both be zero or both be set';
   if (b.largeAmount === 0n) return b.largeThreshold === 0 ? undefined : `largeThreshold must be 0 without a line (${b.largeThreshold})`;
-  if (b.largeThreshold < threshold || b.largeThreshold > signerCount) return `largeThreshold must be ${threshold}..${signerCount} (${b.largeThreshold})`;
+  if (b.largeThreshold < threshold || b.largeThreshold > signerCount || b.largeThreshold > MAX_LARGE_THRESHOLD) return `largeThreshold must be ${threshold}..${signerCount} (${b.largeThreshold})`;
   return undefined;
 }
 
