@@ -79,13 +79,15 @@ export class DrainKeeper {
     for (const [key, items] of this.queues) {
       if (items.size === 0) continue;
       const [did, dir] = key.split(':') as [Hex, string];
-      out.push(await this.look(did, Number(dir), items));
+      const outcome = await this.look(did, Number(dir), items);
+      if (outcome) out.push(outcome);
     }
     return out;
   }
 
   private async readEvents(): Promise<void> {
-    const head = await this.pub.getBlockNumber();
+    // cacheTime 0: viem would answer a block number up to a polling interval old, missing a drain just mined.
+    const head = await this.pub.getBlockNumber({ cacheTime: 0 });
     const safe = head - BigInt(this.chain.confirmations);
     for (let range = nextRange(this.cursor, this.opts.startBlock, safe, this.opts.maxSpan); range; range = nextRange(this.cursor, this.opts.startBlock, safe, this.opts.maxSpan)) {
       const at = { address: this.chain.receiver, abi: rwaReceiverAbi, fromBlock: range.from, toBlock: range.to, strict: true } as const;
@@ -110,7 +112,8 @@ export class DrainKeeper {
     return q;
   }
 
-  private async look(did: Hex, direction: number, items: Map<bigint, Item>): Promise<DrainOutcome> {
+  /** One queue: drained as far as the bucket allows, or left waiting; undefined when the chain shows it empty. */
+  private async look(did: Hex, direction: number, items: Map<bigint, Item>): Promise<DrainOutcome | undefined> {
     const block = await this.pub.getBlock();
     const at = { address: this.chain.receiver, abi: rwaReceiverAbi, blockNumber: block.number } as const;
     const [[head, tail], brakes] = await Promise.all([
@@ -122,6 +125,7 @@ export class DrainKeeper {
     const queued = Number(tail - head);
     const labels = { chain: String(this.chain.chainId), did, direction: DIRECTION_NAMES[direction] ?? String(direction) };
     this.metrics.brakesQueued.set(labels, queued);
+    if (queued === 0) return undefined;
     const amounts: bigint[] = [];
     for (let i = head; i < tail; i += 1n) {
       const item = items.get(i);
@@ -153,6 +157,7 @@ export class DrainKeeper {
       throw err;
     }
     this.metrics.drainCalls.inc({ chain: labels.chain, outcome: 'sent' });
+    this.metrics.brakesQueued.set(labels, queued - n);
     this.logger.info({ did, chainId: this.chain.chainId, direction: labels.direction, items: n, queued, txHash, duration_ms: Math.round(performance.now() - started) }, 'brakes queue drained');
     return { did, direction, action: 'drained', queued, items: n, txHash };
   }
