@@ -37,8 +37,6 @@ const subscribe = (ref: string) =>
     peerChainId: 0n,
   });
 
-/** The chain's latest block time: the keeper's clock (the next block is at least this late). */
-const chainNow = async () => (await clients(anvil).pub.getBlock()).timestamp;
 const advance = async (seconds: bigint) => {
   const { pub } = clients(anvil);
   await pub.request({ method: 'evm_increaseTime', params: [`0x${seconds.toString(16)}`] } as never);
