@@ -35,6 +35,8 @@ import { StageWatcher } from './mirror/stage-watcher.js';
 import { PolicySync } from './mirror/policy-sync.js';
 import { QuorumSync } from './mirror/quorum-sync.js';
 import { BrakesSync } from './mirror/brakes-sync.js';
+import { BrakesView } from './api/brakes-view.js';
+import { BrakesChains } from '../core/chain/brakes.js';
 import { faultHook, faultyCommittee, storedKindOf } from './issue/fault.js';
 import { sweepProposals } from './issue/proposal-sweep.js';
 import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
   const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
   const quorumSync = new QuorumSync({ ...redemptionDeps, registry, quorums: registry, logger });
   const brakesSync = new BrakesSync({ ...redemptionDeps, registry, brakes: registry, logger });
+  const brakesView = new BrakesView({ registry: readRegistry, chains: new BrakesChains(config.deployment.chains), served: (id) => destinations.get(id) !== undefined, store, metrics, logger });
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
   const requestWatcher = new RequestWatcher(redemptionDeps, { chainIds: config.deployment.chains.map((c) => c.chainId), ...scan });
   const stageWatcher = new StageWatcher(redemptionDeps, scan);
@@ -194,6 +197,7 @@ async function main(): Promise<void> {
     registry,
     metrics,
     logger,
+    brakes: brakesView,
     dids: { registry: readRegistry, members: reads.members(registry), hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl },
   });
   const { server, port } = await listen(app, config.host, config.port);
@@ -250,8 +254,15 @@ async function main(): Promise<void> {
     { everyMs: config.redemptions.syncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => redemptionLog.error({ err, retryInMs }, 'redemption loop pass failed') },
   );
 
+  // Brakes gauges (queued settlements, bucket levels, amount line per DID and chain) follow the receivers.
+  const brakesLoop = runPeriodic(async () => brakesView.refresh(await registry.listDids()), {
+    everyMs: Math.max(config.registrySyncMs, 5_000),
+    backoffMs: loopBackoffMs,
+    onError: (err, retryInMs) => logger.warn({ err, retryInMs, module: 'brakes-view' }, 'brakes gauges not refreshed'),
+  });
+
   stopOnSignals(logger, async () => {
-    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop(), sweepLoop.stop()]);
+    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop(), sweepLoop.stop(), brakesLoop.stop()]);
     await close(server);
     closeDb();
     instance.release();
