@@ -91,5 +91,13 @@ describe('brakes: a burst over the mint limit on one spoke is queued and drains 
     const metrics = await (await fetch(`${stack.relayerUrl}/metrics`)).text();
     const sent = metrics.split('\n').find((l) => l.startsWith(`relayer_drain_calls_total{chain="${spokeA.chainId}",outcome="sent"}`));
     expect(Number(sent?.split(' ')[1] ?? 0)).toBeGreaterThan(0);
+
+    // The oracle's DID status shows the brakes in force per chain, and nothing left queued.
+    const status = (await (await fetch(`${stack.oracleUrl}/v1/dids/${d.dids[0]!.did}/brakes`)).json()) as {
+      chains: { chainId: number; inForce: { mint: { capacity: string; queued: number }; largeAmount: string; largeThreshold: number } | null }[];
+    };
+    const onChain = (id: number) => status.chains.find((c) => c.chainId === id)!.inForce;
+    expect(onChain(spokeA.chainId)).toMatchObject({ mint: { capacity: (2n * UNIT).toString(), queued: 0 }, largeThreshold: 0 });
+    expect(onChain(spokeB.chainId)).toMatchObject({ mint: { capacity: '0', queued: 0 }, largeAmount: (5n * UNIT).toString(), largeThreshold: 3 });
   });
 });
