@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { Counter, Gauge } from 'prom-client';
 import { rwaReceiverAbi } from '../schemas/abi.js';
 import { BRAKES_DIRECTION } from '../schemas/message.js';
-import { nextRange } from '../core/chain/scan.js';
 import { drainableCount, secondsUntilHeadFits } from './drain-rule.js';
 import type { KeeperChain } from './keeper.js';
 import type { NonceManager } from './nonces.js';
@@ -89,8 +88,10 @@ export class DrainKeeper {
     // cacheTime 0: viem would answer a block number up to a polling interval old, missing a drain just mined.
     const head = await this.pub.getBlockNumber({ cacheTime: 0 });
     const safe = head - BigInt(this.chain.confirmations);
-    for (let range = nextRange(this.cursor, this.opts.startBlock, safe, this.opts.maxSpan); range; range = nextRange(this.cursor, this.opts.startBlock, safe, this.opts.maxSpan)) {
-      const at = { address: this.chain.receiver, abi: rwaReceiverAbi, fromBlock: range.from, toBlock: range.to, strict: true } as const;
+    // From the cursor to the safe head, at most maxSpan blocks per eth_getLogs.
+    for (let from = this.cursor ?? this.opts.startBlock; from <= safe; from = this.cursor ?? this.opts.startBlock) {
+      const to = from + this.opts.maxSpan - 1n < safe ? from + this.opts.maxSpan - 1n : safe;
+      const at = { address: this.chain.receiver, abi: rwaReceiverAbi, fromBlock: from, toBlock: to, strict: true } as const;
       const [queued, applied] = await Promise.all([
         this.pub.getContractEvents({ ...at, eventName: 'SettlementQueued' }),
         this.pub.getContractEvents({ ...at, eventName: 'QueuedSettlementApplied' }),
@@ -101,7 +102,7 @@ export class DrainKeeper {
         this.logger.info({ did, chainId: this.chain.chainId, direction: DIRECTION_NAMES[direction], nonce, queueIndex, amount }, 'settlement queued by the brakes');
       }
       for (const e of applied) this.queueOf(e.args.did, e.args.direction).delete(BigInt(e.args.queueIndex));
-      this.cursor = range.to + 1n;
+      this.cursor = to + 1n;
     }
   }
 

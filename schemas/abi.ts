@@ -31,7 +31,7 @@ export const rwaDidRegistryAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct RwaDidRegistry.BrakesInput",
+        "internalType": "struct HubBrakes.Brakes",
         "components": [
           {
             "name": "mintCapacity",
@@ -426,7 +426,7 @@ export const rwaDidRegistryAbi = [
       {
         "name": "b",
         "type": "tuple",
-        "internalType": "struct RwaDidRegistry.BrakesInput",
+        "internalType": "struct HubBrakes.Brakes",
         "components": [
           {
             "name": "mintCapacity",

@@ -4,6 +4,7 @@ pragma solidity 0.8.26;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {RedemptionPolicy} from "./libraries/RedemptionPolicy.sol";
 import {TransportQuorumRule} from "./libraries/TransportQuorumRule.sol";
+import {HubBrakes} from "./libraries/HubBrakes.sol";
 
 /// @notice Source of truth for RWA DIDs, deployed on the hub chain. The oracle reads it to decide who may post
 /// settlements and NAV for a DID and which chains an attestation goes to.
@@ -21,13 +22,6 @@ contract RwaDidRegistry is Ownable {
   error InvalidRedemptionPolicy(uint16 stageBBps, uint16 stageCBps, uint8 instalments, uint32 windowSeconds);
   error InvalidTransportQuorum(uint8 k, uint8 transports);
   error ChainNotEnabled(bytes32 did, uint64 chainId);
-  /// @dev direction 0 mint, 1 burn: a bucket with a capacity must refill (else its queue never drains), and a
-  /// bucket without one (no limit) carries no refill.
-  error InvalidBrakesBucket(uint8 direction, uint128 capacity, uint128 refillPerSecond);
-  /// @dev With a line (largeAmount > 0): threshold <= largeThreshold <= signerCount; without one: largeThreshold 0.
-  error InvalidLargeThreshold(uint128 largeAmount, uint8 largeThreshold, uint8 threshold, uint256 signerCount);
-  /// @dev The receivers store capacities and the line in 96 bits (BrakeBucket.MAX_AMOUNT) and refuse larger ones.
-  error BrakesOutOfRange(uint256 value, uint256 max);
 
   event DidRegistered(bytes32 indexed did, string didString, address indexed issuer);
   event CustodianSet(bytes32 indexed did, address indexed custodian, bool allowed);
@@ -53,18 +47,6 @@ contract RwaDidRegistry is Ownable {
     uint128 largeAmount,
     uint8 largeThreshold
   );
-
-  /// @notice A DID's brakes on one chain (kind 14's body). Amounts in token base units, refills per second.
-  /// Capacity 0: no limit in that direction. largeAmount 0: no line (largeThreshold 0); above the line a
-  /// settlement needs `largeThreshold` signatures.
-  struct BrakesInput {
-    uint128 mintCapacity;
-    uint128 mintRefillPerSecond;
-    uint128 burnCapacity;
-    uint128 burnRefillPerSecond;
-    uint128 largeAmount;
-    uint8 largeThreshold;
-  }
 
   struct TransportQuorum {
     uint8 k;
@@ -109,10 +91,7 @@ contract RwaDidRegistry is Ownable {
   /// @dev 0/0: never set, ungated (any single delivery applies).
   mapping(bytes32 did => mapping(uint64 chainId => TransportQuorum)) private s_transportQuorums;
   /// @dev All zero: never set (no brakes).
-  mapping(bytes32 did => mapping(uint64 chainId => BrakesInput)) private s_brakes;
-  /// @dev The receivers' bounds (BrakeBucket): amounts in 96 bits, the line's threshold in 6.
-  uint256 private constant BRAKES_MAX_AMOUNT = type(uint96).max;
-  uint8 private constant BRAKES_MAX_LARGE_THRESHOLD = 63;
+  mapping(bytes32 did => mapping(uint64 chainId => HubBrakes.Brakes)) private s_brakes;
 
   constructor(address owner_) Ownable(owner_) {}
 
@@ -211,26 +190,11 @@ contract RwaDidRegistry is Ownable {
   /// @notice Set the brakes of a DID on `chainId` (rate limits per direction and the large-amount line). Issuer or
   /// registry owner. The line's threshold is checked against the signer set in force now; a later rotation to fewer
   /// signers is the receiver's to refuse.
-  function setBrakes(bytes32 did, uint64 chainId, BrakesInput calldata b) external {
+  function setBrakes(bytes32 did, uint64 chainId, HubBrakes.Brakes calldata b) external {
     _onlyIssuerOrOwner(did);
     DidRecord storage r = s_records[did];
     if (!_isChainEnabled(r.chainIds, chainId)) revert ChainNotEnabled(did, chainId);
-    if ((b.mintCapacity == 0) != (b.mintRefillPerSecond == 0)) {
-      revert InvalidBrakesBucket(0, b.mintCapacity, b.mintRefillPerSecond);
-    }
-    if ((b.burnCapacity == 0) != (b.burnRefillPerSecond == 0)) {
-      revert InvalidBrakesBucket(1, b.burnCapacity, b.burnRefillPerSecond);
-    }
-    if (b.mintCapacity > BRAKES_MAX_AMOUNT) revert BrakesOutOfRange(b.mintCapacity, BRAKES_MAX_AMOUNT);
-    if (b.burnCapacity > BRAKES_MAX_AMOUNT) revert BrakesOutOfRange(b.burnCapacity, BRAKES_MAX_AMOUNT);
-    if (b.largeAmount > BRAKES_MAX_AMOUNT) revert BrakesOutOfRange(b.largeAmount, BRAKES_MAX_AMOUNT);
-    uint8 threshold = r.config.threshold;
-    uint256 signerCount = r.signers.length;
-    if (
-      b.largeAmount == 0
-        ? b.largeThreshold != 0
-        : (b.largeThreshold < threshold || b.largeThreshold > signerCount || b.largeThreshold > BRAKES_MAX_LARGE_THRESHOLD)
-    ) revert InvalidLargeThreshold(b.largeAmount, b.largeThreshold, threshold, signerCount);
+    HubBrakes.check(b, r.config.threshold, r.signers.length);
     s_brakes[did][chainId] = b;
     emit BrakesSet(
       did, chainId, b.mintCapacity, b.mintRefillPerSecond, b.burnCapacity, b.burnRefillPerSecond, b.largeAmount,
@@ -297,7 +261,7 @@ contract RwaDidRegistry is Ownable {
   }
 
   /// @notice The DID's brakes on `chainId`; all zero when never set (no limits, no line).
-  function brakesOf(bytes32 did, uint64 chainId) external view returns (BrakesInput memory) {
+  function brakesOf(bytes32 did, uint64 chainId) external view returns (HubBrakes.Brakes memory) {
     return s_brakes[did][chainId];
   }
 

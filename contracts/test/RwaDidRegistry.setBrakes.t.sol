@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {RegistryFixture} from "./helpers/RegistryFixture.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+import {HubBrakes} from "../src/libraries/HubBrakes.sol";
 
 /// @notice RwaDidRegistry.setBrakes: the hub-side source of the brakes attestations (kind 14), per DID and chain.
 contract RwaDidRegistrySetBrakesTest is RegistryFixture {
@@ -23,8 +24,8 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
     registry.updateConfig(DID, signers, 2, 1 days, 500);
   }
 
-  function _brakes() internal pure returns (RwaDidRegistry.BrakesInput memory) {
-    return RwaDidRegistry.BrakesInput({
+  function _brakes() internal pure returns (HubBrakes.Brakes memory) {
+    return HubBrakes.Brakes({
       mintCapacity: 1_000e6,
       mintRefillPerSecond: 10e6,
       burnCapacity: 500e6,
@@ -34,7 +35,7 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
     });
   }
 
-  function _assertBrakes(RwaDidRegistry.BrakesInput memory got, RwaDidRegistry.BrakesInput memory want) internal pure {
+  function _assertBrakes(HubBrakes.Brakes memory got, HubBrakes.Brakes memory want) internal pure {
     assertEq(got.mintCapacity, want.mintCapacity, "mintCapacity");
     assertEq(got.mintRefillPerSecond, want.mintRefillPerSecond, "mintRefillPerSecond");
     assertEq(got.burnCapacity, want.burnCapacity, "burnCapacity");
@@ -44,32 +45,32 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
   }
 
   function test_brakesOf_NoneUntilSet() public view {
-    RwaDidRegistry.BrakesInput memory none;
+    HubBrakes.Brakes memory none;
     _assertBrakes(registry.brakesOf(DID, BASE), none);
   }
 
   function test_setBrakes_ByTheIssuerStoresPerChainAndEmits() public {
-    RwaDidRegistry.BrakesInput memory b = _brakes();
+    HubBrakes.Brakes memory b = _brakes();
     vm.expectEmit(true, true, true, true, address(registry));
     emit RwaDidRegistry.BrakesSet(DID, ARBITRUM, 1_000e6, 10e6, 500e6, 5e6, 250e6, 3);
     vm.prank(issuer);
     registry.setBrakes(DID, ARBITRUM, b);
     _assertBrakes(registry.brakesOf(DID, ARBITRUM), b);
-    RwaDidRegistry.BrakesInput memory none;
+    HubBrakes.Brakes memory none;
     _assertBrakes(registry.brakesOf(DID, BASE), none);
   }
 
   function test_setBrakes_ByTheOwnerAndAllZeroLiftsThem() public {
     vm.prank(owner);
     registry.setBrakes(DID, BASE, _brakes());
-    RwaDidRegistry.BrakesInput memory none;
+    HubBrakes.Brakes memory none;
     vm.prank(issuer);
     registry.setBrakes(DID, BASE, none);
     _assertBrakes(registry.brakesOf(DID, BASE), none);
   }
 
   function test_RevertWhen_setBrakes_NeitherIssuerNorOwner() public {
-    RwaDidRegistry.BrakesInput memory b = _brakes();
+    HubBrakes.Brakes memory b = _brakes();
     vm.expectRevert(abi.encodeWithSignature("OwnableUnauthorizedAccount(address)", stranger));
     vm.prank(stranger);
     registry.setBrakes(DID, BASE, b);
@@ -77,28 +78,28 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
 
   function test_RevertWhen_setBrakes_UnknownDid() public {
     bytes32 unknown = keccak256("did:rwa:nobody:nothing");
-    RwaDidRegistry.BrakesInput memory b = _brakes();
+    HubBrakes.Brakes memory b = _brakes();
     vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, unknown));
     vm.prank(issuer);
     registry.setBrakes(unknown, BASE, b);
   }
 
   function test_RevertWhen_setBrakes_ChainNotEnabled() public {
-    RwaDidRegistry.BrakesInput memory b = _brakes();
+    HubBrakes.Brakes memory b = _brakes();
     vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.ChainNotEnabled.selector, DID, uint64(10)));
     vm.prank(issuer);
     registry.setBrakes(DID, 10, b);
   }
 
   function test_RevertWhen_setBrakes_BucketWithoutRefillOrRefillWithoutBucket() public {
-    RwaDidRegistry.BrakesInput memory b = _brakes();
+    HubBrakes.Brakes memory b = _brakes();
     b.mintRefillPerSecond = 0;
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidBrakesBucket.selector, uint8(0), uint128(1_000e6), uint128(0)));
+    vm.expectRevert(abi.encodeWithSelector(HubBrakes.InvalidBrakesBucket.selector, uint8(0), uint128(1_000e6), uint128(0)));
     vm.prank(issuer);
     registry.setBrakes(DID, BASE, b);
     b = _brakes();
     b.burnCapacity = 0;
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidBrakesBucket.selector, uint8(1), uint128(0), uint128(5e6)));
+    vm.expectRevert(abi.encodeWithSelector(HubBrakes.InvalidBrakesBucket.selector, uint8(1), uint128(0), uint128(5e6)));
     vm.prank(issuer);
     registry.setBrakes(DID, BASE, b);
   }
@@ -106,10 +107,10 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
   function test_RevertWhen_setBrakes_LargeThresholdOutsideThresholdToSignerCount() public {
     uint8[3] memory bad = [0, 1, 4];
     for (uint256 i; i < bad.length; ++i) {
-      RwaDidRegistry.BrakesInput memory b = _brakes();
+      HubBrakes.Brakes memory b = _brakes();
       b.largeThreshold = bad[i];
       vm.expectRevert(
-        abi.encodeWithSelector(RwaDidRegistry.InvalidLargeThreshold.selector, uint128(250e6), bad[i], uint8(2), uint256(3))
+        abi.encodeWithSelector(HubBrakes.InvalidLargeThreshold.selector, uint128(250e6), bad[i], uint8(2), uint256(3))
       );
       vm.prank(issuer);
       registry.setBrakes(DID, BASE, b);
@@ -118,29 +119,29 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
 
   function test_RevertWhen_setBrakes_AmountAboveTheReceiversRange() public {
     uint256 max = type(uint96).max;
-    RwaDidRegistry.BrakesInput memory b = _brakes();
+    HubBrakes.Brakes memory b = _brakes();
     b.mintCapacity = uint128(max) + 1;
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.BrakesOutOfRange.selector, max + 1, max));
+    vm.expectRevert(abi.encodeWithSelector(HubBrakes.BrakesOutOfRange.selector, max + 1, max));
     vm.prank(issuer);
     registry.setBrakes(DID, BASE, b);
     b = _brakes();
     b.largeAmount = type(uint128).max;
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.BrakesOutOfRange.selector, uint256(type(uint128).max), max));
+    vm.expectRevert(abi.encodeWithSelector(HubBrakes.BrakesOutOfRange.selector, uint256(type(uint128).max), max));
     vm.prank(issuer);
     registry.setBrakes(DID, BASE, b);
   }
 
   function test_RevertWhen_setBrakes_ThresholdWithoutLine() public {
-    RwaDidRegistry.BrakesInput memory b = _brakes();
+    HubBrakes.Brakes memory b = _brakes();
     b.largeAmount = 0;
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidLargeThreshold.selector, uint128(0), uint8(3), uint8(2), uint256(3)));
+    vm.expectRevert(abi.encodeWithSelector(HubBrakes.InvalidLargeThreshold.selector, uint128(0), uint8(3), uint8(2), uint256(3)));
     vm.prank(issuer);
     registry.setBrakes(DID, BASE, b);
   }
 
   /// @dev The rule restated: each bucket is 0/0 or both non-zero; the line's threshold is 0 without a line, else
   /// within threshold (2) .. signer count (3). Accepted values read back unchanged; refused ones change nothing.
-  function testFuzz_setBrakes_AcceptsExactlyTheValidBrakes(RwaDidRegistry.BrakesInput memory b) public {
+  function testFuzz_setBrakes_AcceptsExactlyTheValidBrakes(HubBrakes.Brakes memory b) public {
     b.mintRefillPerSecond = uint128(bound(b.mintRefillPerSecond, 0, 3)) == 0 ? 0 : b.mintRefillPerSecond;
     // Mostly within the receivers' 96 bits, sometimes past them.
     if (b.mintCapacity % 8 != 0) b.mintCapacity = uint128(bound(b.mintCapacity, 0, type(uint96).max));
@@ -153,7 +154,7 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
     bool lineOk = b.largeAmount == 0 ? b.largeThreshold == 0 : (b.largeThreshold >= 2 && b.largeThreshold <= 3);
     uint256 max = type(uint96).max;
     lineOk = lineOk && b.mintCapacity <= max && b.burnCapacity <= max && b.largeAmount <= max;
-    RwaDidRegistry.BrakesInput memory before = registry.brakesOf(DID, BASE);
+    HubBrakes.Brakes memory before = registry.brakesOf(DID, BASE);
     if (!(mintOk && burnOk && lineOk)) vm.expectRevert();
     vm.prank(issuer);
     registry.setBrakes(DID, BASE, b);
