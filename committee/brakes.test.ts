@@ -61,6 +61,7 @@ describe('committee signer, brakes (kind 14)', () => {
     ["a line's threshold above the signer count", brakes({ largeThreshold: 4 }), [SPOKE], { status: 422, code: 'invalid_brakes', field: 'request' }],
     ["a line's threshold below the DID's threshold", brakes({ largeThreshold: 1 }), [SPOKE], { status: 422, code: 'invalid_brakes', field: 'request' }],
     ['a bucket without refill', brakes({ mintRefillPerSecond: '0' }), [SPOKE], { status: 422, code: 'invalid_brakes', field: 'request' }],
+    ['a line the receivers cannot store exactly', brakes({ largeAmount: '4294967297' }), [SPOKE], { status: 422, code: 'invalid_brakes', field: 'request' }],
     ['a chain other than the brakes', brakes(), [HUB], { status: 422, code: 'chain_mismatch', field: 'chainIds' }],
     ['more chains than the brakes', brakes(), [HUB, SPOKE], { status: 422, code: 'chain_mismatch', field: 'chainIds' }],
     ['an amount past uint128', brakes({ largeAmount: (1n << 128n).toString() }), [SPOKE], { status: 400, code: 'invalid_body', field: 'request.largeAmount' }],

@@ -1094,6 +1094,17 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "LineNotRepresentable",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "internalType": "uint128"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "NoChains",
     "inputs": []
   },
@@ -2590,6 +2601,17 @@ export const rwaReceiverAbi = [
         "name": "threshold",
         "type": "uint8",
         "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "LineNotRepresentable",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },

@@ -10,6 +10,7 @@ import {RedemptionAttestations} from "./helpers/RedemptionAttestations.sol";
 import {RwaWormholeReceiver} from "../src/wormhole/RwaWormholeReceiver.sol";
 import {WormholeFixture} from "./wormhole/helpers/WormholeFixture.sol";
 import {TransportQuorumFixture} from "./helpers/TransportQuorumFixture.sol";
+import {BrakesFixture} from "./helpers/BrakesFixture.sol";
 
 /// @notice Gas of the delivery paths in a realistic, warmed-up state, recorded in contracts/.gas-snapshot.
 /// Building and signing messages is excluded from the metered gas (pauseGasMetering), so each figure is the
@@ -520,5 +521,67 @@ contract TransportQuorumGasTest is TransportQuorumFixture {
     vm.pauseGasMetering();
     (uint8 arrived,) = gate.arrivalsOf(keccak256(message));
     assertEq(arrived, ALL_TRANSPORTS);
+  }
+}
+
+/// @notice A subscription with every brake configured (mint and burn buckets, the amount line with a 3-of-3 large
+/// threshold; the amount below the line, inside the bucket), beside the same subscription without brakes, from the
+/// same realistic state as GasTest (the investor holds units, the nonce word is in use; the bucket was used an hour
+/// earlier, so it refills). docs/brakes.md reports the difference.
+contract BrakesGasTest is BrakesFixture {
+  bytes32 internal constant DID_BRAKED = keccak256("did:rwa:acme:braked");
+  uint256[] internal keysBraked;
+  RwaHoldings internal holdingsBraked;
+
+  function setUp() public override {
+    super.setUp();
+    deliver(subscriptionAtt(alice, 1_000e6, 1));
+    (keysBraked, holdingsBraked,) = configureCommittee(DID_BRAKED, 3, 2, 77);
+    BrakesAtt memory b = BrakesAtt({
+      did: DID_BRAKED,
+      nonce: nextAdminNonce(receiver, DID_BRAKED),
+      chainId: uint64(block.chainid),
+      mintCapacity: 1_000_000e6,
+      mintRefillPerSecond: 11e6,
+      burnCapacity: 500_000e6,
+      burnRefillPerSecond: 5e6,
+      largeAmount: 250_000e6,
+      largeThreshold: 3
+    });
+    bytes memory message = encodeBrakes(b);
+    receiver.receiveMessage(message, adminSigs(receiver, message, firstKeys(keysBraked, 2)));
+    SettlementAtt memory first = subscriptionAtt(alice, 1_000e6, 1);
+    first.did = DID_BRAKED;
+    receiver.receiveMessage(encodeSettlement(first), signSorted(digestOf(first), firstKeys(keysBraked, 2)));
+    vm.warp(block.timestamp + 1 hours);
+  }
+
+  function test_gas_applySubscription_2of3_noBrakes() public {
+    vm.pauseGasMetering();
+    SettlementAtt memory a = subscriptionAtt(alice, 250e6, 3);
+    bytes memory message = encodeSettlement(a);
+    bytes memory sigs = quorumSigs(a);
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    receiver.receiveMessage(message, sigs);
+
+    vm.pauseGasMetering();
+    assertEq(holdings.balanceOf(alice), 1_250e6);
+  }
+
+  function test_gas_applySubscription_2of3_allBrakes() public {
+    vm.pauseGasMetering();
+    SettlementAtt memory a = subscriptionAtt(alice, 250e6, 3);
+    a.did = DID_BRAKED;
+    bytes memory message = encodeSettlement(a);
+    bytes memory sigs = signSorted(digestOf(a), firstKeys(keysBraked, 2));
+    vm.resumeGasMetering();
+
+    vm.prank(relayer);
+    receiver.receiveMessage(message, sigs);
+
+    vm.pauseGasMetering();
+    assertEq(holdingsBraked.balanceOf(alice), 1_250e6);
   }
 }

@@ -35,6 +35,12 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
     });
   }
 
+  /// @dev The receivers' exact decimal form, restated: m * 10^e with m < 2^32.
+  function _representable(uint256 v) internal pure returns (bool) {
+    while (v >= 2 ** 32 && v % 10 == 0) v /= 10;
+    return v < 2 ** 32;
+  }
+
   function _assertBrakes(HubBrakes.Brakes memory got, HubBrakes.Brakes memory want) internal pure {
     assertEq(got.mintCapacity, want.mintCapacity, "mintCapacity");
     assertEq(got.mintRefillPerSecond, want.mintRefillPerSecond, "mintRefillPerSecond");
@@ -131,6 +137,18 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
     registry.setBrakes(DID, BASE, b);
   }
 
+  function test_RevertWhen_setBrakes_LineTheReceiversCannotStoreExactly() public {
+    HubBrakes.Brakes memory b = _brakes();
+    b.largeAmount = uint128(type(uint32).max) + 1; // 4,294,967,296: 33 bits of mantissa, no trailing zero
+    vm.expectRevert(abi.encodeWithSelector(HubBrakes.LineNotRepresentable.selector, b.largeAmount));
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, b);
+    b.largeAmount = 4_294_967_295 * 10 ** 12; // a 32-bit mantissa times a power of ten: stored exactly
+    vm.prank(issuer);
+    registry.setBrakes(DID, BASE, b);
+    assertEq(registry.brakesOf(DID, BASE).largeAmount, b.largeAmount);
+  }
+
   function test_RevertWhen_setBrakes_ThresholdWithoutLine() public {
     HubBrakes.Brakes memory b = _brakes();
     b.largeAmount = 0;
@@ -146,14 +164,14 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
     // Mostly within the receivers' 96 bits, sometimes past them.
     if (b.mintCapacity % 8 != 0) b.mintCapacity = uint128(bound(b.mintCapacity, 0, type(uint96).max));
     if (b.burnCapacity % 8 != 0) b.burnCapacity = uint128(bound(b.burnCapacity, 0, type(uint96).max));
-    if (b.largeAmount % 8 != 0) b.largeAmount = uint128(bound(b.largeAmount, 0, type(uint96).max));
+    if (b.largeAmount % 8 != 0) b.largeAmount = uint128(bound(b.largeAmount, 0, type(uint32).max)) * uint128(10 ** (b.largeAmount % 12));
     b.largeThreshold = uint8(bound(b.largeThreshold, 0, 5));
     if (b.largeThreshold % 2 == 0) b.largeAmount = 0;
     bool mintOk = (b.mintCapacity == 0) == (b.mintRefillPerSecond == 0);
     bool burnOk = (b.burnCapacity == 0) == (b.burnRefillPerSecond == 0);
     bool lineOk = b.largeAmount == 0 ? b.largeThreshold == 0 : (b.largeThreshold >= 2 && b.largeThreshold <= 3);
     uint256 max = type(uint96).max;
-    lineOk = lineOk && b.mintCapacity <= max && b.burnCapacity <= max && b.largeAmount <= max;
+    lineOk = lineOk && b.mintCapacity <= max && b.burnCapacity <= max && b.largeAmount <= max && _representable(b.largeAmount);
     HubBrakes.Brakes memory before = registry.brakesOf(DID, BASE);
     if (!(mintOk && burnOk && lineOk)) vm.expectRevert();
     vm.prank(issuer);

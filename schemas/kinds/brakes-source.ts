@@ -70,6 +70,16 @@ export const brakesValuesOf = (s: BrakesSnapshot): BrakesValues => ({
 
 export const sameBrakes = (a: BrakesValues, b: BrakesValues): boolean => BRAKES_FIELDS.every((k) => a[k] === b[k]);
 
+/** True when `value` is m * 10^e with m < 2^32: how the receivers store a line exactly (BrakeBucket.encode). */
+export function isRepresentableLine(value: bigint): boolean {
+  let v = value;
+  while (v > 0xffffffffn) {
+    if (v % 10n !== 0n) return false;
+    v /= 10n;
+  }
+  return true;
+}
+
 /**
  * Why the brakes are not valid for a DID whose set has `threshold` of `signerCount`, or undefined when they are:
  * the rule of RwaDidRegistry.setBrakes. Capacities and the line fit 96 bits; each bucket has capacity and refill both
@@ -81,6 +91,7 @@ export function brakesIssue(b: BrakesValues, threshold: number, signerCount: num
     if (k === 'largeThreshold' ? !Number.isInteger(v) || (v as number) < 0 || (v as number) > 0xff : (v as bigint) < 0n || (v as bigint) > MAX_UINT128) return `${k} is out of range`;
   }
   for (const k of ['mintCapacity', 'burnCapacity', 'largeAmount'] as const) if (b[k] > MAX_BRAKES_AMOUNT) return `${k} exceeds 2^96 - 1 (the receivers' range)`;
+  if (!isRepresentableLine(b.largeAmount)) return `largeAmount ${b.largeAmount} is not a 32-bit mantissa times a power of ten (the receivers store the line exactly)`;
   if ((b.mintCapacity === 0n) !== (b.mintRefillPerSecond === 0n)) return 'mint capacity and refill must both be zero or both be set';
   if ((b.burnCapacity === 0n) !== (b.burnRefillPerSecond === 0n)) return 'burn capacity and refill must both be zero or both be set';
   if (b.largeAmount === 0n) return b.largeThreshold === 0 ? undefined : `largeThreshold must be 0 without a line (${b.largeThreshold})`;

@@ -9,6 +9,8 @@ interface IRwaBrakes {
   /// @dev largeAmount 0 <=> largeThreshold 0; else threshold <= largeThreshold <= 63.
   error InvalidLargeThreshold(uint256 largeAmount, uint8 largeThreshold, uint8 threshold);
   error BrakesOutOfRange(uint256 value, uint256 max);
+  /// @dev The line is stored as a decimal float (mantissa < 2^32 times a power of ten): at most ten significant digits.
+  error LineNotRepresentable(uint256 largeAmount);
   error LargeAmountNeedsThreshold(uint256 amount, uint256 line, uint8 threshold);
   error AmountAboveCapacity(uint256 amount, uint256 capacity);
   error InvalidDirection(uint8 direction);

@@ -11,26 +11,23 @@ library BrakeBucket {
   /// direction's bucket must be consulted (it is limited, or its queue is not empty).
   uint8 internal constant LARGE_THRESHOLD_MASK = 0x3f;
   uint8 internal constant CONSULT_MINT = 0x40;
-  /// @dev Capacity and line are stored as uint96 (in the slots a settlement reads).
+  /// @dev The level is stored exactly as uint96, so capacity and line may not exceed it.
   uint256 internal constant MAX_AMOUNT = type(uint96).max;
 
   /// @dev keccak256(abi.encode(uint256(keccak256("rwa.receiver.brakes")) - 1)) & ~bytes32(uint256(0xff))
   bytes32 private constant SLOT = 0x723db6e9f6ca1b7714c3748e7e1876c62fb6516a13f635762b67d8a7e3c58c00;
 
-  /// @dev Hot slot: read and written by every settlement of a consulted direction. level <= capacity; capacity 0 =
-  /// unlimited. queued: the direction's queue is not empty (later settlements queue behind it).
+  /// @dev One slot per (DID, direction), read (and written) by every settlement of a consulted direction: all a
+  /// settlement needs. level exact, <= capacity; capacity, refillPerSecond and largeAmount as decimal floats
+  /// (Decimal40: mantissa < 2^32 times 10^exponent). capacity 0 = unlimited. queued: the direction's queue is not
+  /// empty (later settlements queue behind it). The line is the same in both directions (copied to each).
   struct Bucket {
     uint96 level;
-    uint96 capacity;
     uint32 lastRefill;
     bool queued;
-  }
-
-  /// @dev Read with the bucket. The line is the same in both directions (copied to each, so a settlement reads one
-  /// slot for it).
-  struct Rates {
-    uint128 refillPerSecond;
-    uint96 largeAmount;
+    uint40 capacity;
+    uint40 refillPerSecond;
+    uint40 largeAmount;
   }
 
   /// @dev Items [head, tail) wait, head first.
@@ -47,7 +44,6 @@ library BrakeBucket {
 
   struct Layout {
     mapping(bytes32 did => mapping(uint8 direction => Bucket)) buckets;
-    mapping(bytes32 did => mapping(uint8 direction => Rates)) rates;
     mapping(bytes32 did => mapping(uint8 direction => Queue)) queues;
     mapping(bytes32 did => mapping(uint8 direction => mapping(uint64 index => QueuedSettlement))) items;
   }
@@ -59,10 +55,65 @@ library BrakeBucket {
     }
   }
 
+  /// @dev Decimal40: the low 8 bits the exponent, the high 32 the mantissa. Rounds down to the mantissa's significant
+  /// digits (at most ten; capacity and refill so never exceed the attested value; the caller checks a line is exact).
+  function encode(uint256 value) internal pure returns (uint40) {
+    uint256 e;
+    while (value > type(uint32).max) {
+      value /= 10;
+      ++e;
+    }
+    return uint40((value << 8) | e);
+  }
+
+  /// @dev No overflow: encode makes the exponent at most 30 (inputs < 2^128), so the value is below 2^32 * 10^30.
+  function decode(uint40 d) internal pure returns (uint256 value) {
+    assembly ("memory-safe") {
+      // Inline assembly sees a uint40 with possibly dirty high bits: clean them first.
+      d := and(d, 0xffffffffff)
+      value := mul(shr(8, d), exp(10, and(d, 0xff)))
+    }
+  }
+
+  /// @dev Bit offsets of Bucket's fields in its slot (Solidity packs the first member lowest).
+  uint256 internal constant LAST_REFILL_SHIFT = 96;
+  uint256 internal constant QUEUED_SHIFT = 128;
+  uint256 internal constant CAPACITY_SHIFT = 136;
+  uint256 internal constant REFILL_SHIFT = 176;
+  uint256 internal constant LINE_SHIFT = 216;
+
+  /// @dev The storage slot of layout().buckets[did][direction], for the settlement path's one read and one write.
+  function bucketSlot(bytes32 did, uint8 direction) internal pure returns (uint256 slot) {
+    bytes32 base = SLOT;
+    assembly ("memory-safe") {
+      mstore(0x00, did)
+      mstore(0x20, base)
+      mstore(0x20, keccak256(0x00, 0x40))
+      mstore(0x00, direction)
+      slot := keccak256(0x00, 0x40)
+    }
+  }
+
+  /// @dev The line of a packed bucket word.
+  function lineOf(uint256 word) internal pure returns (uint256) {
+    return decode(uint40(word >> LINE_SHIFT));
+  }
+
+  /// @dev refilled() of a packed bucket word with a non-zero capacity, and that capacity.
+  function levelOf(uint256 word) internal view returns (uint256 level, uint256 capacity) {
+    capacity = decode(uint40(word >> CAPACITY_SHIFT));
+    unchecked {
+      // < 2^96 + 2^32 * 2^128: no overflow.
+      level = uint96(word) + (block.timestamp - uint32(word >> LAST_REFILL_SHIFT)) * decode(uint40(word >> REFILL_SHIFT));
+    }
+    if (level > capacity) level = capacity;
+  }
+
   /// @dev min(capacity, level + refillPerSecond * (now - lastRefill)): the level now, refilled lazily. No overflow:
-  /// level < 2^96, the time since < 2^32 and the rate < 2^128.
-  function refilled(Bucket memory bk, uint256 refillPerSecond) internal view returns (uint256 level) {
-    level = bk.level + (block.timestamp - bk.lastRefill) * refillPerSecond;
-    if (level > bk.capacity) level = bk.capacity;
+  /// level < 2^96, the time since < 2^32, the rate < 2^128 (a Decimal40 of at most MAX_AMOUNT-sized inputs).
+  function refilled(Bucket memory bk) internal view returns (uint256 level) {
+    uint256 capacity = decode(bk.capacity);
+    level = bk.level + (block.timestamp - bk.lastRefill) * decode(bk.refillPerSecond);
+    if (level > capacity) level = capacity;
   }
 }

@@ -3,7 +3,8 @@ pragma solidity 0.8.26;
 
 /// @notice A DID's brakes on one chain as the issuer sets them in the hub registry (RwaDidRegistry.setBrakes), which
 /// the oracle carries to that chain as kind 14 (AttestationCodec, docs/brakes-oracle.md). The rule here accepts only
-/// brakes every receiver applies (RwaBrakesModule: amounts in 96 bits, the line's threshold in 6) and that can drain.
+/// brakes every receiver applies (RwaBrakesModule: amounts in 96 bits, the line exact as a decimal float, its
+/// threshold in 6 bits) and that can drain.
 library HubBrakes {
   /// @dev The receivers' bounds (BrakeBucket.MAX_AMOUNT, LARGE_THRESHOLD_MASK).
   uint256 internal constant MAX_AMOUNT = type(uint96).max;
@@ -27,6 +28,18 @@ library HubBrakes {
   error InvalidLargeThreshold(uint128 largeAmount, uint8 largeThreshold, uint8 threshold, uint256 signerCount);
   /// @dev A capacity or the line above what the receivers store.
   error BrakesOutOfRange(uint256 value, uint256 max);
+  /// @dev The receivers store the line exactly as a decimal float (BrakeBucket.encode: a mantissa below 2^32 times a
+  /// power of ten) and refuse any other.
+  error LineNotRepresentable(uint128 largeAmount);
+
+  /// @dev True when `value` is m * 10^e with m < 2^32: what BrakeBucket stores without rounding.
+  function isRepresentable(uint256 value) internal pure returns (bool) {
+    while (value > type(uint32).max) {
+      if (value % 10 != 0) return false;
+      value /= 10;
+    }
+    return true;
+  }
 
   /// @dev Reverts unless `b` is valid for a DID whose set has `threshold` of `signerCount`.
   function check(Brakes calldata b, uint8 threshold, uint256 signerCount) internal pure {
@@ -39,6 +52,7 @@ library HubBrakes {
     if ((b.burnCapacity == 0) != (b.burnRefillPerSecond == 0)) {
       revert InvalidBrakesBucket(1, b.burnCapacity, b.burnRefillPerSecond);
     }
+    if (!isRepresentable(b.largeAmount)) revert LineNotRepresentable(b.largeAmount);
     bool lineOk = b.largeAmount == 0
       ? b.largeThreshold == 0
       : b.largeThreshold >= threshold && b.largeThreshold <= signerCount && b.largeThreshold <= MAX_LARGE_THRESHOLD;

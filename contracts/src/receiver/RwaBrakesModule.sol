@@ -50,21 +50,29 @@ contract RwaBrakesModule is IRwaBrakes {
   }
 
   /// @dev New parameters keep what the bucket held (refilled to now under the old rate, cut to the new capacity); a
-  /// direction limited for the first time starts full. Returns whether settlements must consult the bucket.
+  /// direction limited for the first time starts full. Capacity and refill are stored rounded down to ten significant
+  /// digits at most (never above the attested values); the line exactly (else LineNotRepresentable). Returns whether
+  /// settlements must consult the bucket.
   function _setBucket(bytes32 did, uint8 direction, uint128 capacity, uint128 refill, uint128 line)
     private
     returns (bool consult)
   {
     BrakeBucket.Layout storage l = BrakeBucket.layout();
     BrakeBucket.Bucket memory bk = l.buckets[did][direction];
-    BrakeBucket.Rates storage rates = l.rates[did][direction];
-    uint256 level = bk.capacity == 0 ? capacity : BrakeBucket.refilled(bk, rates.refillPerSecond);
-    if (level > capacity) level = capacity;
+    uint40 cap = BrakeBucket.encode(capacity);
+    uint40 lineStored = BrakeBucket.encode(line);
+    if (BrakeBucket.decode(lineStored) != line) revert LineNotRepresentable(line);
+    uint256 stored = BrakeBucket.decode(cap);
+    uint256 level = bk.capacity == 0 ? stored : BrakeBucket.refilled(bk);
+    if (level > stored) level = stored;
     l.buckets[did][direction] = BrakeBucket.Bucket({
-      level: uint96(level), capacity: uint96(capacity), lastRefill: uint32(block.timestamp), queued: bk.queued
+      level: uint96(level),
+      lastRefill: uint32(block.timestamp),
+      queued: bk.queued,
+      capacity: cap,
+      refillPerSecond: BrakeBucket.encode(refill),
+      largeAmount: lineStored
     });
-    rates.refillPerSecond = refill;
-    rates.largeAmount = uint96(line);
     return capacity != 0 || bk.queued;
   }
 
@@ -81,7 +89,7 @@ contract RwaBrakesModule is IRwaBrakes {
     BrakeBucket.Queue memory q = l.queues[did][direction];
     if (q.head == q.tail) return (0, false);
     BrakeBucket.Bucket memory bk = l.buckets[did][direction];
-    uint256 level = bk.capacity == 0 ? 0 : BrakeBucket.refilled(bk, l.rates[did][direction].refillPerSecond);
+    uint256 level = bk.capacity == 0 ? 0 : BrakeBucket.refilled(bk);
     uint64 head = q.head;
     for (; applied < maxItems && head < q.tail; ++applied) {
       BrakeBucket.QueuedSettlement memory item = l.items[did][direction][head];
@@ -98,9 +106,10 @@ contract RwaBrakesModule is IRwaBrakes {
     }
     l.queues[did][direction].head = head;
     bool queued = head != q.tail;
-    l.buckets[did][direction] = BrakeBucket.Bucket({
-      level: uint96(level), capacity: bk.capacity, lastRefill: uint32(block.timestamp), queued: queued
-    });
+    bk.level = uint96(level);
+    bk.lastRefill = uint32(block.timestamp);
+    bk.queued = queued;
+    l.buckets[did][direction] = bk;
     idle = !queued && bk.capacity == 0;
   }
 }

@@ -77,7 +77,12 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
 
   function _amountAndLine(bytes32 did, bytes calldata message) private view returns (uint256 amount, uint256 line) {
     amount = uint256(bytes32(message[95:127]));
-    line = BrakeBucket.layout().rates[did][_direction(uint8(message[42]))].largeAmount;
+    uint256 slot = BrakeBucket.bucketSlot(did, _direction(uint8(message[42])));
+    uint256 word;
+    assembly ("memory-safe") {
+      word := sload(slot)
+    }
+    line = BrakeBucket.lineOf(word);
   }
 
   function _direction(uint8 settlementKind) internal pure returns (uint8) {
@@ -93,20 +98,34 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
     returns (bool)
   {
     if (s_dids[did].brakes & (BrakeBucket.CONSULT_MINT << direction) == 0) return false;
-    BrakeBucket.Layout storage l = BrakeBucket.layout();
-    BrakeBucket.Bucket memory bk = l.buckets[did][direction];
-    if (bk.capacity != 0 && amount > bk.capacity) revert AmountAboveCapacity(amount, bk.capacity);
-    if (!bk.queued) {
-      if (bk.capacity == 0) return false;
-      uint256 level = BrakeBucket.refilled(bk, l.rates[did][direction].refillPerSecond);
+    // One read and one write of the direction's packed bucket (BrakeBucket.Bucket) on the path that applies.
+    uint256 slot = BrakeBucket.bucketSlot(did, direction);
+    uint256 word;
+    assembly ("memory-safe") {
+      word := sload(slot)
+    }
+    bool limited = uint40(word >> BrakeBucket.CAPACITY_SHIFT) != 0;
+    if ((word >> BrakeBucket.QUEUED_SHIFT) & 0xff == 0) {
+      if (!limited) return false;
+      (uint256 level, uint256 capacity) = BrakeBucket.levelOf(word);
       if (amount <= level) {
-        l.buckets[did][direction] = BrakeBucket.Bucket({
-          level: uint96(level - amount), capacity: bk.capacity, lastRefill: uint32(block.timestamp), queued: false
-        });
+        // level - amount < 2^96 and the timestamp < 2^32 replace the low 128 bits; the rest is kept.
+        word = (word >> BrakeBucket.QUEUED_SHIFT << BrakeBucket.QUEUED_SHIFT)
+          | (block.timestamp << BrakeBucket.LAST_REFILL_SHIFT) | (level - amount);
+        assembly ("memory-safe") {
+          sstore(slot, word)
+        }
         return false;
       }
-      l.buckets[did][direction].queued = true;
+      if (amount > capacity) revert AmountAboveCapacity(amount, capacity);
+      assembly ("memory-safe") {
+        sstore(slot, or(word, shl(128, 1)))
+      }
+    } else if (limited) {
+      (, uint256 capacity) = BrakeBucket.levelOf(word);
+      if (amount > capacity) revert AmountAboveCapacity(amount, capacity);
     }
+    BrakeBucket.Layout storage l = BrakeBucket.layout();
     if (direction == BrakeBucket.BURN) holdings.escrow(investor, amount);
     BrakeBucket.Queue storage q = l.queues[did][direction];
     uint64 index = q.tail;
@@ -116,7 +135,8 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
     return true;
   }
 
-  /// @notice The DID's brakes on this chain and what each bucket holds now (type(uint256).max when unlimited).
+  /// @notice The DID's brakes on this chain as stored (capacity and refill rounded down to ten significant digits at
+  /// most), and what each bucket holds now (type(uint256).max when unlimited).
   function brakesOf(bytes32 did)
     external
     view
@@ -134,7 +154,7 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
     BrakeBucket.Layout storage l = BrakeBucket.layout();
     (mintCapacity, mintRefillPerSecond, mintAvailable) = _bucketOf(l, did, BrakeBucket.MINT);
     (burnCapacity, burnRefillPerSecond, burnAvailable) = _bucketOf(l, did, BrakeBucket.BURN);
-    largeAmount = l.rates[did][BrakeBucket.MINT].largeAmount;
+    largeAmount = uint128(BrakeBucket.decode(l.buckets[did][BrakeBucket.MINT].largeAmount));
     largeThreshold = s_dids[did].brakes & BrakeBucket.LARGE_THRESHOLD_MASK;
   }
 
@@ -144,9 +164,9 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
     returns (uint128 capacity, uint128 refill, uint256 available)
   {
     BrakeBucket.Bucket memory bk = l.buckets[did][direction];
-    capacity = bk.capacity;
-    refill = l.rates[did][direction].refillPerSecond;
-    available = capacity == 0 ? type(uint256).max : BrakeBucket.refilled(bk, refill);
+    capacity = uint128(BrakeBucket.decode(bk.capacity));
+    refill = uint128(BrakeBucket.decode(bk.refillPerSecond));
+    available = capacity == 0 ? type(uint256).max : BrakeBucket.refilled(bk);
   }
 
   /// @notice The queue of `did` in `direction`: items [head, tail) wait, head first.

@@ -33,6 +33,12 @@ contract RegistryBrakesHandler is Test {
     return s_model[chainId];
   }
 
+  /// @dev The receivers' exact decimal form, restated: m * 10^e with m < 2^32.
+  function _representable(uint256 v) internal pure returns (bool) {
+    while (v >= 2 ** 32 && v % 10 == 0) v /= 10;
+    return v < 2 ** 32;
+  }
+
   function setBrakes(uint256 callerSeed, uint256 chainSeed, HubBrakes.Brakes memory b, uint8 shape) external {
     address caller = s_callers[callerSeed % 3];
     uint64 chainId = s_chains[chainSeed % 3];
@@ -40,7 +46,9 @@ contract RegistryBrakesHandler is Test {
     if (shape % 4 != 0) {
       b.mintCapacity = uint128(bound(b.mintCapacity, 0, uint256(type(uint96).max) + 1));
       b.burnCapacity = uint128(bound(b.burnCapacity, 0, uint256(type(uint96).max) + 1));
-      b.largeAmount = uint128(bound(b.largeAmount, 0, uint256(type(uint96).max) + 1));
+      b.largeAmount = shape % 7 == 0
+        ? uint128(bound(b.largeAmount, 0, uint256(type(uint96).max) + 1))
+        : uint128(bound(b.largeAmount, 0, type(uint32).max)) * uint128(10 ** (shape % 13));
       if (shape % 3 == 0) b.mintRefillPerSecond = b.mintCapacity == 0 ? 0 : b.mintRefillPerSecond | 1;
       if (shape % 5 == 0) b.burnRefillPerSecond = b.burnCapacity == 0 ? 0 : b.burnRefillPerSecond | 1;
       b.largeThreshold = uint8(bound(b.largeThreshold, 0, 4));
@@ -48,7 +56,7 @@ contract RegistryBrakesHandler is Test {
     bool allowed = caller != s_callers[2];
     bool enabled = chainId != s_chains[2];
     bool valid = b.mintCapacity <= HubBrakes.MAX_AMOUNT && b.burnCapacity <= HubBrakes.MAX_AMOUNT
-      && b.largeAmount <= HubBrakes.MAX_AMOUNT && (b.mintCapacity == 0) == (b.mintRefillPerSecond == 0)
+      && b.largeAmount <= HubBrakes.MAX_AMOUNT && _representable(b.largeAmount) && (b.mintCapacity == 0) == (b.mintRefillPerSecond == 0)
       && (b.burnCapacity == 0) == (b.burnRefillPerSecond == 0)
       && (b.largeAmount == 0 ? b.largeThreshold == 0 : (b.largeThreshold >= 2 && b.largeThreshold <= 3));
     vm.prank(caller);
