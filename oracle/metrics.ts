@@ -49,6 +49,8 @@ export interface OracleMetrics {
   /** The amount line in force (token units, 0: none) and the signatures above it. */
   brakesLine: Gauge<'did' | 'chain'>;
   brakesLargeThreshold: Gauge<'did' | 'chain'>;
+  /** Settlements proposed above their chain's amount line, signed by the line's threshold. */
+  aboveLine: Counter<'chain'>;
 }
 
 export function createMetrics(): OracleMetrics {
@@ -97,6 +99,7 @@ export function createMetrics(): OracleMetrics {
     brakesAvailable: new Gauge({ name: 'oracle_brakes_available', help: 'Token units the brakes bucket holds now (-1: no limit)', labelNames: ['did', 'chain', 'direction'], registers: [registry] }),
     brakesLine: new Gauge({ name: 'oracle_brakes_large_amount', help: 'Amount line in force on a chain (token units; 0: no line)', labelNames: ['did', 'chain'], registers: [registry] }),
     brakesLargeThreshold: new Gauge({ name: 'oracle_brakes_large_threshold', help: 'Signatures a settlement above the line needs on a chain (0: no line)', labelNames: ['did', 'chain'], registers: [registry] }),
+    aboveLine: new Counter({ name: 'oracle_settlements_above_line_total', help: "Settlements proposed above their chain's amount line (kind 14), signed by the line's threshold", labelNames: ['chain'], registers: [registry] }),
     signQueued: new Gauge({ name: 'oracle_sign_queued', help: 'Requests waiting for their DID\'s next committee round', registers: [registry] }),
     proposalsOpen: new Gauge({ name: 'oracle_proposals_open', help: 'Signing rounds stored and neither completed nor closed', registers: [registry] }),
     redemptionDailyRateBps: new Gauge({

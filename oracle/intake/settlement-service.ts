@@ -138,6 +138,10 @@ export class OracleService {
         const row: IssueRow = { did: body.did, didHash: hash, nonce, kind: 'settlement', sourceRef: body.settlementRef, requestHash, request: JSON.stringify(body), submitter: signer };
         // Above the chain's large-amount line: the line's threshold signs it (stored with the proposal).
         const scaled = scaleForAmount(this.d.store, body.did, body.chainId, amount, signerSet);
+        if (scaled.largeThreshold !== undefined) {
+          this.d.metrics.aboveLine.inc({ chain: String(body.chainId) });
+          this.d.logger.info({ did: body.did, chainId: body.chainId, nonce, amount: body.amount, largeThreshold: scaled.largeThreshold }, 'settlement above the amount line: signed by the line threshold');
+        }
         return { kind: 'propose', proposal: newProposal(issue, message, { kind: 'settlement', request: body }, scaled, [chainId], row), signerSet };
       },
     });

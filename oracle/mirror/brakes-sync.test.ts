@@ -138,6 +138,7 @@ describe("amount-scaled quorum on the oracle (the chain's attested line)", () =>
     // Another chain's line does not count: SPOKE_B has none.
     const [other] = await post('OTHER-1', LINE.largeAmount * 10n, SPOKE_B);
     expect(count(other!.signatures)).toBe(2);
+    expect((await k.metrics.aboveLine.get()).values).toMatchObject([{ labels: { chain: String(SPOKE_A) }, value: 1 }]);
   });
 
   it('keeps the line threshold for a proposal completed later by the sweep path (stored with it)', async () => {
