@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem';
 import type { DidHash } from '../schemas/ids.js';
 import type { DeployedChain } from '../schemas/deployment.js';
-import type { BuyBackPort, DidRecord, RegistryPort, TransportQuorumPort } from '../core/chain/registry.js';
+import type { BuyBackPort, DidRecord, RegistryPort, TransportQuorumPort, BrakesPort } from '../core/chain/registry.js';
 import type { Destinations } from '../core/chain/destinations.js';
 import type { SourceRequest } from '../core/attestation.js';
 import type { Destination } from '../core/committee-port.js';
@@ -55,6 +55,8 @@ export interface SignerCheckDeps {
   quorums?: TransportQuorumPort;
   /** The hub registry's buy-back custodian and liquidity bands (kind 17): refused (503) by a signer without them. */
   buyBacks?: BuyBackPort;
+  /** The hub registry's brakes (kind 14): refused (503) by a signer without them. */
+  brakes?: BrakesPort;
 }
 
 export interface Vetted {

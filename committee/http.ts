@@ -58,7 +58,7 @@ export function parseSignCommand(input: unknown): SignCommand {
   const env = ok(parseEnvelope(input));
   const nonce = BigInt(env.nonce);
   if (nonce > MAX_NONCE) throw badRequest('nonce', 'exceeds 2^64 - 1');
-  return { source: parseSource(env), nonce, chainIds: env.chainIds };
+  return { source: parseSource(env), nonce, chainIds: env.chainIds, ...(env.aboveLine === true ? { aboveLine: true } : {}) };
 }
 
 /** A committee signer's HTTP API: POST /v1/sign, POST /v1/sign-batch, /health, /ready, /metrics, /openapi.json. */

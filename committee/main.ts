@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     quorums: registry,
     // Kind 17: the buy-back custodian and the issuer's liquidity bands, read on the hub registry.
     buyBacks: registry,
+    // Kind 14: the signer re-reads brakesOf on the hub registry itself.
+    brakes: registry,
   });
   const app = createSignerApp({
     service,

@@ -30,6 +30,8 @@ export interface SignCommand {
   source: AnySource;
   nonce: bigint;
   chainIds: readonly number[];
+  /** The aggregator's word that the settlement is above its chain's large-amount line: kept out of the batch roots. */
+  aboveLine?: boolean;
 }
 
 /** One item of a sign batch: its signatures, or its own refusal. */
@@ -129,7 +131,8 @@ export class SignerService {
         const r = await this.signWith(cmd, checks);
         signedInBatch.add(`${hashDid(cmd.source.request.did as DidString)}:${cmd.nonce}`);
         items.push({ ok: true, ...r });
-        if (r.validated) validated.push({ index: indexes[i]!, ...r.validated });
+        // Above the line: receiveBatch refuses it, so a root covering it would only fail its whole batch.
+        if (r.validated && cmd.aboveLine !== true) validated.push({ index: indexes[i]!, ...r.validated });
       } catch (err) {
         if (!(err instanceof OracleError)) throw err;
         items.push({ ok: false, error: err });

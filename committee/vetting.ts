@@ -6,6 +6,7 @@ import { vetMoveRequest } from './move-checks.js';
 import { vetRedemptionRequest } from './redemption-checks.js';
 import { vetQuorumRequest } from './quorum-checks.js';
 import { vetBuyBackRequest } from './buyback-checks.js';
+import { vetBrakesRequest } from './brakes-checks.js';
 
 /** A sign request as one kind's checks see it; `rules` is false for a message already approved (new chains only). */
 export interface VetInput<K extends SignKind> {
@@ -38,6 +39,7 @@ export const VETTERS: { readonly [K in SignKind]: Vetter<K> } = {
   disclosure: (d, v) => vetRedemptionRequest(d, v.source, v.did, v.chainIds, v.nonce, { rules: v.rules }),
   transportQuorum: (d, v) => vetQuorumRequest(d, v.source, v.did, v.chainIds),
   buybackReport: (d, v) => vetBuyBackRequest(d, v.source, v.did, v.chainIds, { rules: v.rules }),
+  brakes: (d, v) => vetBrakesRequest(d, v.source, v.did, v.chainIds),
 };
 
 /** Vets a sign request with its kind's row. */

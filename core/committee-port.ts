@@ -20,6 +20,11 @@ export interface QuorumRequest {
    */
   signers: readonly Address[];
   threshold: number;
+  /**
+   * A settlement above its destination chain's large-amount line (kind 14): `threshold` is the line's, and the
+   * message is never put in a batch root (RwaReceiver.receiveBatch refuses it).
+   */
+  aboveLine?: boolean;
 }
 
 /** Exactly `threshold` 65-byte signatures for one chain, by strictly increasing signer address. */

@@ -35,6 +35,9 @@ import { RequestWatcher } from './mirror/request-watcher.js';
 import { StageWatcher } from './mirror/stage-watcher.js';
 import { PolicySync } from './mirror/policy-sync.js';
 import { QuorumSync } from './mirror/quorum-sync.js';
+import { BrakesSync } from './mirror/brakes-sync.js';
+import { BrakesView } from './api/brakes-view.js';
+import { BrakesChains } from '../core/chain/brakes.js';
 import { faultHook, faultyCommittee, storedKindOf } from './issue/fault.js';
 import { sweepProposals } from './issue/proposal-sweep.js';
 import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
@@ -183,6 +186,8 @@ async function main(): Promise<void> {
   const noticeViews = reads.cache<Awaited<ReturnType<RedemptionView['noticeOf']>>>('notice');
   const policySync = new PolicySync({ ...redemptionDeps, registry, policies: redemptionChains });
   const quorumSync = new QuorumSync({ ...redemptionDeps, registry, quorums: registry, logger });
+  const brakesSync = new BrakesSync({ ...redemptionDeps, registry, brakes: registry, logger });
+  const brakesView = new BrakesView({ registry: readRegistry, chains: new BrakesChains(config.deployment.chains), served: (id) => destinations.get(id) !== undefined, store, metrics, logger });
   const scan = { startBlock: config.redemptions.startBlock, maxSpan: config.redemptions.logSpanBlocks };
   const requestWatcher = new RequestWatcher(redemptionDeps, { chainIds: config.deployment.chains.map((c) => c.chainId), ...scan });
   const stageWatcher = new StageWatcher(redemptionDeps, scan);
@@ -212,13 +217,14 @@ async function main(): Promise<void> {
     registry,
     metrics,
     logger,
+    brakes: brakesView,
     dids: { registry: readRegistry, members: reads.members(registry), hubChainId: BigInt(config.deployment.hub.chainId), registryAddress, publicUrl: config.publicUrl, signerSets: signerExpiry },
   });
   const { server, port } = await listen(app, config.host, config.port);
   logger.info({ port, host: config.host, committee: committee.describe(), devMode: config.devMode, db: config.dbPath }, 'oracle listening');
 
   // Mirror the hub registry to the chains: new DIDs and config changes become config attestations, then policies
-  // (kind 9) and transport quorums (kind 12).
+  // (kind 9), transport quorums (kind 12) and brakes (kind 14).
   const syncLog = logger.child({ module: 'registry-sync' });
   const syncLoop = runPeriodic(
     async () => {
@@ -228,6 +234,8 @@ async function main(): Promise<void> {
       for (const a of await policySync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry redemption policy attested');
       // Then each (DID, chain)'s transport quorum, to that chain only; failures are counted and retried per chain.
       for (const a of await quorumSync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry transport quorum attested');
+      // Then each (DID, chain)'s brakes (kind 14), to that chain only, the same way.
+      for (const a of await brakesSync.sync()) syncLog.info({ attestationId: a.id, did: a.did, nonce: a.nonce }, 'registry brakes attested');
     },
     { everyMs: config.registrySyncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => syncLog.warn({ err, retryInMs }, 'registry sync failed') },
   );
@@ -276,8 +284,15 @@ async function main(): Promise<void> {
     { everyMs: config.redemptions.syncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => redemptionLog.error({ err, retryInMs }, 'redemption loop pass failed') },
   );
 
+  // Brakes gauges (queued settlements, bucket levels, amount line per DID and chain) follow the receivers.
+  const brakesLoop = runPeriodic(async () => brakesView.refresh(await registry.listDids()), {
+    everyMs: Math.max(config.registrySyncMs, 5_000),
+    backoffMs: loopBackoffMs,
+    onError: (err, retryInMs) => logger.warn({ err, retryInMs, module: 'brakes-view' }, 'brakes gauges not refreshed'),
+  });
+
   stopOnSignals(logger, async () => {
-    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop(), sweepLoop.stop(), expiryLoop.stop()]);
+    await Promise.all([syncLoop.stop(), moveLoop.stop(), redemptionLoop.stop(), sweepLoop.stop(), expiryLoop.stop(), brakesLoop.stop()]);
     await close(server);
     closeDb();
     instance.release();

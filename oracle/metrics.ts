@@ -50,6 +50,15 @@ export interface OracleMetrics {
   readCache: Counter<'cache' | 'outcome'>;
   /** Public reads answered 429, by the limit that refused them (client or global). */
   readLimited: Counter<'scope'>;
+  /** Brakes (kind 14) in force per DID and chain, read from the receivers: queued settlements per direction. */
+  brakesQueued: Gauge<'did' | 'chain' | 'direction'>;
+  /** What each bucket holds now (token units; -1 when the direction has no limit). */
+  brakesAvailable: Gauge<'did' | 'chain' | 'direction'>;
+  /** The amount line in force (token units, 0: none) and the signatures above it. */
+  brakesLine: Gauge<'did' | 'chain'>;
+  brakesLargeThreshold: Gauge<'did' | 'chain'>;
+  /** Settlements proposed above their chain's amount line, signed by the line's threshold. */
+  aboveLine: Counter<'chain'>;
 }
 
 export function createMetrics(): OracleMetrics {
@@ -100,6 +109,11 @@ export function createMetrics(): OracleMetrics {
       labelNames: ['did'],
       registers: [registry],
     }),
+    brakesQueued: new Gauge({ name: 'oracle_brakes_queued', help: 'Settlements the brakes queued on a chain, waiting for the bucket (per DID and direction)', labelNames: ['did', 'chain', 'direction'], registers: [registry] }),
+    brakesAvailable: new Gauge({ name: 'oracle_brakes_available', help: 'Token units the brakes bucket holds now (-1: no limit)', labelNames: ['did', 'chain', 'direction'], registers: [registry] }),
+    brakesLine: new Gauge({ name: 'oracle_brakes_large_amount', help: 'Amount line in force on a chain (token units; 0: no line)', labelNames: ['did', 'chain'], registers: [registry] }),
+    brakesLargeThreshold: new Gauge({ name: 'oracle_brakes_large_threshold', help: 'Signatures a settlement above the line needs on a chain (0: no line)', labelNames: ['did', 'chain'], registers: [registry] }),
+    aboveLine: new Counter({ name: 'oracle_settlements_above_line_total', help: "Settlements proposed above their chain's amount line (kind 14), signed by the line's threshold", labelNames: ['chain'], registers: [registry] }),
     signQueued: new Gauge({ name: 'oracle_sign_queued', help: 'Requests waiting for their DID\'s next committee round', registers: [registry] }),
     proposalsOpen: new Gauge({ name: 'oracle_proposals_open', help: 'Signing rounds stored and neither completed nor closed', registers: [registry] }),
     buyBackLcr: new Gauge({ name: 'rwa_buyback_lcr_ratio', help: "LCR of the DID's latest buy-back report (1 = 100%, +Inf unbounded)", labelNames: ['did'], registers: [registry] }),

@@ -18,6 +18,10 @@ export interface RelayerConfig {
   inFlightPollMs: number;
   /** How often the hub's redemption stage is checked against the current day (0: the keeper is off). */
   stageKeeperMs: number;
+  /** How often each chain's brakes queues are looked at for settlements the bucket now holds (0: the keeper is off). */
+  drainKeeperMs: number;
+  /** Most queued settlements one drainQueued call applies. */
+  drainMaxItems: number;
   logLevel: string;
   /** Local CCIP lanes only: the destination CommitteeVerifier's keys and version tag (the relayer plays it). */
   ccipVerifierKeys: readonly Hex[];
@@ -97,6 +101,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   if (!Number.isInteger(inFlightPollMs) || inFlightPollMs < 100) throw new ConfigError('RELAYER_IN_FLIGHT_POLL_MS: expected an integer >= 100');
   const stageKeeperMs = Number(env.RELAYER_STAGE_KEEPER_MS ?? '30000');
   if (!Number.isInteger(stageKeeperMs) || (stageKeeperMs !== 0 && stageKeeperMs < 100)) throw new ConfigError('RELAYER_STAGE_KEEPER_MS: expected 0 (off) or an integer >= 100');
+  const drainKeeperMs = Number(env.RELAYER_DRAIN_KEEPER_MS ?? '2000');
+  if (!Number.isInteger(drainKeeperMs) || (drainKeeperMs !== 0 && drainKeeperMs < 100)) throw new ConfigError('RELAYER_DRAIN_KEEPER_MS: expected 0 (off) or an integer >= 100');
+  const drainMaxItems = Number(env.RELAYER_DRAIN_MAX_ITEMS ?? '16');
+  if (!Number.isInteger(drainMaxItems) || drainMaxItems < 1 || drainMaxItems > 256) throw new ConfigError('RELAYER_DRAIN_MAX_ITEMS: expected an integer from 1 to 256');
   const disabledTransports = parseDisabledTransports(env.RELAYER_DISABLED_TRANSPORTS);
   const maxInFlight = Number(env.RELAYER_MAX_IN_FLIGHT ?? '16');
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 1_000) throw new ConfigError('RELAYER_MAX_IN_FLIGHT: expected an integer from 1 to 1000');
@@ -112,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
     receiptTimeoutMs,
     inFlightPollMs,
     stageKeeperMs,
+    drainKeeperMs,
+    drainMaxItems,
     ccipVerifierKeys,
     ccipVersionTag,
     wormholeGuardianKeys,

@@ -29,6 +29,7 @@ import type { DeployedChain } from '../schemas/deployment.js';
 import type { TransportName } from '../schemas/deployment.js';
 import type { Address, Hex } from 'viem';
 import { StageKeeper } from './keeper.js';
+import { DrainKeeper } from './drain-keeper.js';
 import { DEFAULT_BACKOFF, DID_WAIT_BACKOFF, MAX_CCIP_EXECUTIONS, PARK_BACKOFF, backoffDelay } from './retry.js';
 import { appliedByReader } from './transports/applied-by.js';
 import { createMetrics } from './metrics.js';
@@ -240,8 +241,29 @@ async function main(): Promise<void> {
       onError: (err) => logger.warn({ err, module: 'stage-keeper' }, 'redemption stage check failed; will look again'),
     });
 
+  // Drain keeper per chain: applies settlements the brakes queued once their bucket holds them (drainQueued).
+  const drainLoops =
+    config.drainKeeperMs === 0
+      ? []
+      : chains.map((c) => {
+          const log = logger.child({ module: 'drain-keeper', chainId: c.chainId });
+          const drain = new DrainKeeper(
+            { chainId: c.chainId, name: c.name, rpcUrl: c.rpcUrl, receiver: c.receiver as Address, confirmations: c.confirmations },
+            config.key,
+            nonces,
+            metrics,
+            log,
+            { maxItems: config.drainMaxItems, startBlock: 0n, maxSpan: 10_000n },
+          );
+          return runPeriodic(() => drain.tick(), {
+            everyMs: config.drainKeeperMs,
+            backoffMs: (failures) => backoffDelay(failures, DEFAULT_BACKOFF, Math.random()),
+            onError: (err, retryInMs) => log.warn({ err, retryInMs }, 'brakes queue check failed; will look again'),
+          });
+        });
+
   stopOnSignals(logger, async () => {
-    await Promise.all([feedLoop.stop(), keeperLoop?.stop()]);
+    await Promise.all([feedLoop.stop(), keeperLoop?.stop(), ...drainLoops.map((l) => l.stop())]);
     await Promise.all(workers.map((w) => w.stop()));
     await close(server);
     closeDb();

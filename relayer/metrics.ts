@@ -18,6 +18,8 @@ export interface RelayerMetrics {
   txsInFlight: Gauge<'chain'>;
   batchSize: Histogram<'chain' | 'transport'>;
   batchCalls: Counter<'chain' | 'call'>;
+  brakesQueued: Gauge<'chain' | 'did' | 'direction'>;
+  drainCalls: Counter<'chain' | 'outcome'>;
 }
 
 export function createMetrics(): RelayerMetrics {
@@ -88,6 +90,18 @@ export function createMetrics(): RelayerMetrics {
       help: 'Attestations per batched delivery transaction',
       labelNames: ['chain', 'transport'],
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    brakesQueued: new Gauge({
+      name: 'relayer_brakes_queued',
+      help: 'Settlements the brakes queued on a chain (kind 14), waiting for their bucket to refill, per DID and direction',
+      labelNames: ['chain', 'did', 'direction'],
+      registers: [registry],
+    }),
+    drainCalls: new Counter({
+      name: 'relayer_drain_calls_total',
+      help: 'drainQueued calls by the drain keeper: sent (confirmed) or failed',
+      labelNames: ['chain', 'outcome'],
       registers: [registry],
     }),
     batchCalls: new Counter({

@@ -66,6 +66,10 @@ export const signRequestSchema = {
         },
       },
     },
+    aboveLine: {
+      const: true,
+      description: "settlement and move only: the amount is above the destination chain's large-amount line (kind 14), so the aggregator packs that line's threshold and the signer leaves the message out of its batch roots (receiveBatch refuses it)",
+    },
   },
 } as const;
 

@@ -35,6 +35,7 @@ export function fullOracleApp(): Hono {
     admin: unused,
     moves: unused,
     redemptions: { fulfilments: unused, acceptances: unused, disclosures: unused, view: unused },
+    brakes: unused,
     kinds: Object.fromEntries(ROUTED_SOURCES.map((s) => [s.kind, unused])),
   } satisfies AppDeps);
 }

@@ -24,7 +24,8 @@ import {
   type UnsignedReserve,
   type UnsignedSettlement,
 } from '../clients/custodian.js';
-import type { DidRecord, TransportQuorumPort } from '../core/chain/registry.js';
+import type { BrakesPort, DidRecord, TransportQuorumPort } from '../core/chain/registry.js';
+import { NO_BRAKES_VALUES, type BrakesValues } from '../schemas/kinds/brakes-source.js';
 import type { MoveOutcome } from '../core/chain/destinations.js';
 import type { SignerCheckDeps, SignerChainsPort, SignerSet } from '../committee/checks.js';
 import { appliedIn, fakeRedemptionChains, type RedemptionWorld } from './redemption-fake.js';
@@ -79,6 +80,8 @@ export interface World {
   chainsDown: boolean;
   /** The hub registry's transport quorum of the DID per chain (absent = 0/0). */
   quorums: Map<number, { k: number; transports: number }>;
+  /** The hub registry's brakes of the DID per chain (absent = none). */
+  brakes: Map<number, BrakesValues>;
   /** What a move-in check reads per chain besides the supply (absent: not allow-listed, cap 0). */
   holdings: Map<number, { supplyCap: bigint; paused: boolean; investorAllowed: boolean }>;
   /** How each move ended per chain (`chainId:moveRef`), as RwaReceiver.moveOutcomeOf answers (absent: none). */
@@ -99,6 +102,7 @@ export const newWorld = (): World => ({
   moveOutcomes: new Map(),
   chainsDown: false,
   quorums: new Map(),
+  brakes: new Map(),
 });
 
 const up = (w: World) => {
@@ -111,6 +115,10 @@ export function fakeRegistry(w: World): SignerCheckDeps['registry'] {
     isCustodian: async (_h, a) => a === privateKeyToAccount(DEV_CUSTODIAN_KEY).address,
     isNavPublisher: async (_h, a) => a === privateKeyToAccount(DEV_NAV_PUBLISHER_KEY).address,
   };
+}
+
+export function fakeBrakes(w: World): BrakesPort {
+  return { brakesOf: async (_h, chainId) => w.brakes.get(Number(chainId)) ?? NO_BRAKES_VALUES };
 }
 
 export function fakeQuorums(w: World): TransportQuorumPort {
@@ -149,7 +157,7 @@ export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld, op
     account: privateKeyToAccount(key),
     store,
     registry: fakeRegistry(w),
-    ...(opts.quorums ? { quorums: fakeQuorums(w) } : {}),
+    ...(opts.quorums ? { quorums: fakeQuorums(w), brakes: fakeBrakes(w) } : {}),
     chains: fakeChains(w, redemptions),
     custodianDomain: { hubChainId: BigInt(HUB), registry: REGISTRY },
     governance: w.governance,

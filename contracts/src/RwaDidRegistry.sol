@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {LiquidityFloor} from "./libraries/LiquidityFloor.sol";
 import {RedemptionPolicy} from "./libraries/RedemptionPolicy.sol";
 import {TransportQuorumRule} from "./libraries/TransportQuorumRule.sol";
+import {HubBrakes} from "./libraries/HubBrakes.sol";
 
 /// @notice Source of truth for RWA DIDs, deployed on the hub chain. The oracle reads it to decide who may post
 /// settlements and NAV for a DID and which chains an attestation goes to.
@@ -58,6 +59,18 @@ contract RwaDidRegistry is Ownable {
   /// @notice The oracle turns this into a transport quorum attestation (kind 12) sent to `chainId` only.
   event TransportQuorumSet(bytes32 indexed did, uint64 indexed chainId, uint8 k, uint8 transports);
 
+  /// @notice The oracle turns this into a brakes attestation (kind 14) sent to `chainId` only.
+  event BrakesSet(
+    bytes32 indexed did,
+    uint64 indexed chainId,
+    uint128 mintCapacity,
+    uint128 mintRefillPerSecond,
+    uint128 burnCapacity,
+    uint128 burnRefillPerSecond,
+    uint128 largeAmount,
+    uint8 largeThreshold
+  );
+
   struct TransportQuorum {
     uint8 k;
     uint8 transports;
@@ -105,6 +118,8 @@ contract RwaDidRegistry is Ownable {
   mapping(bytes32 did => mapping(uint64 chainId => TransportQuorum)) private s_transportQuorums;
   mapping(bytes32 did => address) private s_buyBackCustodians;
   mapping(bytes32 did => LiquidityFloor.Bands) private s_liquidityBands;
+  /// @dev All zero: never set (no brakes).
+  mapping(bytes32 did => mapping(uint64 chainId => HubBrakes.Brakes)) private s_brakes;
 
   constructor(address owner_) Ownable(owner_) {}
 
@@ -228,6 +243,18 @@ contract RwaDidRegistry is Ownable {
     s_liquidityBands[did] = bands;
     emit BuyBackSet(
       did, custodian, bands.minShareBps, bands.stageBBelowBps, bands.stageCBelowBps, bands.staleFloor, bands.stressRateBps, bands.horizonDays
+  /// @notice Set the brakes of a DID on `chainId` (rate limits per direction and the large-amount line). Issuer or
+  /// registry owner. The line's threshold is checked against the signer set in force now; a later rotation to fewer
+  /// signers is the receiver's to refuse.
+  function setBrakes(bytes32 did, uint64 chainId, HubBrakes.Brakes calldata b) external {
+    _onlyIssuerOrOwner(did);
+    DidRecord storage r = s_records[did];
+    if (!_isChainEnabled(r.chainIds, chainId)) revert ChainNotEnabled(did, chainId);
+    HubBrakes.check(b, r.config.threshold, r.signers.length);
+    s_brakes[did][chainId] = b;
+    emit BrakesSet(
+      did, chainId, b.mintCapacity, b.mintRefillPerSecond, b.burnCapacity, b.burnRefillPerSecond, b.largeAmount,
+      b.largeThreshold
     );
   }
 
@@ -288,6 +315,11 @@ contract RwaDidRegistry is Ownable {
   function transportQuorumOf(bytes32 did, uint64 chainId) external view returns (uint8 k, uint8 transports) {
     TransportQuorum memory q = s_transportQuorums[did][chainId];
     return (q.k, q.transports);
+  }
+
+  /// @notice The DID's brakes on `chainId`; all zero when never set (no limits, no line).
+  function brakesOf(bytes32 did, uint64 chainId) external view returns (HubBrakes.Brakes memory) {
+    return s_brakes[did][chainId];
   }
 
   function isCustodian(bytes32 did, address account) external view returns (bool) {

@@ -4,6 +4,7 @@ import { rwaDidRegistryAbi } from '../../schemas/abi.js';
 import type { DidHash } from '../../schemas/ids.js';
 import { KeyedMutex } from '../../common/mutex.js';
 import { nextRange } from './scan.js';
+import type { BrakesValues } from '../../schemas/kinds/brakes-source.js';
 
 export interface DidRecord {
   did: string;
@@ -40,6 +41,10 @@ export interface BuyBackSettings {
   bands: LiquidityBandsSnapshot;
 }
 export type BuyBackPort = Pick<RegistryReader, 'buyBackOf'>;
+/** The hub registry's brakes per (DID, chain) (RwaDidRegistry.brakesOf; all zero when never set): BrakesSync and signers. */
+export interface BrakesPort {
+  brakesOf(did: DidHash, chainId: bigint): Promise<BrakesValues>;
+}
 /** Who may post for a DID, folded from the registry's events (the contract keeps no enumerable list). */
 export type RegistryMembersPort = Pick<RegistryReader, 'custodiansOf' | 'navPublishersOf'>;
 
@@ -60,7 +65,7 @@ function foldAllowed(events: readonly MemberEvent[]): Address[] {
 }
 
 /** Reads the hub's RwaDidRegistry: the oracle's only source for who may post what for a DID. */
-export class RegistryReader implements TransportQuorumPort {
+export class RegistryReader implements TransportQuorumPort, BrakesPort {
   private readonly client: PublicClient;
   /** Member events per (event, DID) read so far, and the next block to read: each read only pages the new blocks. */
   private readonly members = new Map<string, { next: bigint; events: MemberEvent[] }>();
@@ -114,6 +119,11 @@ export class RegistryReader implements TransportQuorumPort {
   async transportQuorumOf(did: DidHash, chainId: bigint): Promise<TransportQuorum> {
     const [k, transports] = await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'transportQuorumOf', args: [did, chainId] });
     return { k, transports };
+  }
+
+  async brakesOf(did: DidHash, chainId: bigint): Promise<BrakesValues> {
+    const b = await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'brakesOf', args: [did, chainId] });
+    return { mintCapacity: b.mintCapacity, mintRefillPerSecond: b.mintRefillPerSecond, burnCapacity: b.burnCapacity, burnRefillPerSecond: b.burnRefillPerSecond, largeAmount: b.largeAmount, largeThreshold: b.largeThreshold };
   }
 
   /** Every DID hash registered on the hub, in registration order. */

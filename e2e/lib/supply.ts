@@ -50,6 +50,16 @@ export const readChain: ChainReader = async (chain, didHash) => {
   const settlements = events.flatMap((e) =>
     e.eventName === 'SettlementApplied' && e.args.did === didHash ? [{ kind: e.args.settlementKind, ref: e.args.settlementRef, amount: e.args.amount, blockNumber: e.blockNumber }] : [],
   );
+  // A settlement the brakes queued (kind 14) emits no SettlementApplied: it counts when drained, with the amount and
+  // direction its SettlementQueued told (mint as a subscription, burn as a redemption; queued move legs are not told apart).
+  const queued = new Map(events.flatMap((e) => (e.eventName === 'SettlementQueued' && e.args.did === didHash ? [[e.args.nonce, e.args] as const] : [])));
+  for (const e of events) {
+    if (e.eventName !== 'QueuedSettlementApplied' || e.args.did !== didHash) continue;
+    const q = queued.get(e.args.nonce);
+    if (!q) continue;
+    const kind = q.direction === 0 ? SETTLEMENT_KIND.subscription : SETTLEMENT_KIND.redemption;
+    settlements.push({ kind, ref: `0x${'0'.repeat(64)}`, amount: q.amount, blockNumber: e.blockNumber });
+  }
   const returned = new Set(events.flatMap((e) => (e.eventName === 'MoveSettled' && e.args.did === didHash && e.args.outcome === 3 ? [e.args.moveRef] : [])));
   const fulfilled = parseEventLogs({ abi: rwaRedemptionsAbi, logs: redemptionLogs, eventName: 'RedemptionFulfilled' })
     .filter((e) => e.args.did === didHash)

@@ -10,6 +10,7 @@ import type { RegistryPort } from '../../core/chain/registry.js';
 import type { OracleMetrics } from '../metrics.js';
 import { openApiDocument } from './openapi.js';
 import { createDidRoutes, type DidRoutesDeps } from './dids.js';
+import { createBrakesRoutes, type BrakesView } from './brakes-view.js';
 import { attestationView } from './views.js';
 import { createKindRoutes, type KindAnswer, type RequestOf } from './kind-routes.js';
 import type { SignKind } from '../../schemas/kinds/index.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   kinds?: { [K in SignKind]?: (request: RequestOf<K>) => Promise<SubmitResult> };
   /** Fulfilment, disclosure and redemption-view routes; absent in tests of the custodian API alone. */
   redemptions?: Omit<RedemptionRoutesDeps, 'store'>;
+  /** The DIDs' brakes status per chain (GET /v1/dids/:did/brakes); absent in tests of the custodian API alone. */
+  brakes?: Pick<BrakesView, 'ofDid'>;
 }
 
 type DeliveryState = { chainId: number; state: 'applied' | 'pending' | 'unknown'; quorum?: TransportQuorumStatus };
@@ -169,6 +172,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1/dids', createDidRoutes({ registry: deps.registry, ...deps.dids }));
   if (deps.moves) app.route('/v1/moves', createMoveRoutes(deps.moves));
   if (deps.redemptions) app.route('/v1', createRedemptionRoutes({ ...deps.redemptions, store: deps.store }));
+  if (deps.brakes) app.route('/v1', createBrakesRoutes(deps.brakes));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {

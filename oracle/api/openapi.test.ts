@@ -20,6 +20,7 @@ const fullApp = () =>
     admin: unused,
     moves: unused,
     redemptions: { fulfilments: unused, acceptances: unused, disclosures: unused, view: unused },
+    brakes: unused,
     // Any further kind's route: a submitter per routed kind (those above are served by their own parts).
     kinds: Object.fromEntries(ROUTED_SOURCES.map((s) => [s.kind, unused])),
   } satisfies AppDeps);

@@ -76,6 +76,13 @@ function document() {
           responses: { '200': { description: '{ did, stages, dailyRateBps, requests, notice }' }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown DID') },
         },
       },
+      '/v1/dids/{did}/brakes': {
+        get: {
+          summary: "A DID's brakes per chain (kind 14): the brakes last attested, and those in force on the receiver (mint and burn capacity, refill per second, what each bucket holds now, settlements queued; the amount line and the signatures above it)",
+          parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: '{ did, chains: [{ chainId, attested, inForce }] }' }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown DID') },
+        },
+      },
       '/v1/attestations': {
         get: {
           summary: 'Feed of signed attestations for relayers',

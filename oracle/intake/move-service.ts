@@ -18,6 +18,7 @@ import { PendingReservations } from '../issue/pending.js';
 import type { AttestationRow, AttestationStore } from '../store/attestations.js';
 import type { OracleMetrics } from '../metrics.js';
 import { signerSetOnChains } from './settlement-service.js';
+import { scaleForAmount } from '../issue/amount-line.js';
 import { readChain, recoveredSigner, registeredDid, requireRole } from '../../core/guards.js';
 
 export interface MoveDeps {
@@ -166,7 +167,7 @@ export class MoveService {
       refuse(relabel(checkSettlementApplies('subscription', amount, toNow!, into!.reserved), 'toChainId'));
       const nonce = this.d.store.nextNonce(hash);
       const source: MoveSource = { kind: 'move', request: body, leg: 'out', settledAt: Number(this.d.now()) };
-      const attestation = await issueAttestation(this.issue, moveAttestation(body, 'out', source.settledAt, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(body.fromChainId)], {
+      const attestation = await issueAttestation(this.issue, moveAttestation(body, 'out', source.settledAt, hash, BigInt(nonce)), source, scaleForAmount(this.d.store, body.did, body.fromChainId, BigInt(body.amount), signerSetOnChains(this.d.store, record)), [BigInt(body.fromChainId)], {
         did: body.did,
         didHash: hash,
         nonce,
@@ -244,7 +245,10 @@ export class MoveService {
       if (existing) return existing;
       const nonce = this.d.store.nextNonce(hash);
       const source: MoveSource = { kind: 'move', request: body, leg, settledAt: Number(this.d.now()), outNonce: String(out.nonce) };
-      const row = await issueAttestation(this.issue, moveAttestation(body, leg, source.settledAt, hash, BigInt(nonce)), source, signerSetOnChains(this.d.store, record), [BigInt(chainId)], {
+      // The in leg is a settlement (mint) and meets the to-chain's amount line; void and return are not settlements.
+      const set = signerSetOnChains(this.d.store, record);
+      const signerSet = kind === 'settlement' ? scaleForAmount(this.d.store, out.did, chainId, BigInt(body.amount), set) : set;
+      const row = await issueAttestation(this.issue, moveAttestation(body, leg, source.settledAt, hash, BigInt(nonce)), source, signerSet, [BigInt(chainId)], {
         did: out.did,
         didHash: hash,
         nonce,

@@ -15,6 +15,7 @@ import { OracleError } from '../../core/errors.js';
 import { checkAmount, checkNav, checkNotInFuture, checkSettlementApplies, type Refusal } from '../../core/rules.js';
 import type { AttestationRow, AttestationStore } from '../store/attestations.js';
 import type { OracleMetrics } from '../metrics.js';
+import { scaleForAmount } from '../issue/amount-line.js';
 import { PendingReservations, reservedBy, type PendingSettlements } from '../issue/pending.js';
 import { readChain, recoveredSigner, registeredDid, requireRole } from '../../core/guards.js';
 
@@ -135,7 +136,13 @@ export class OracleService {
         refuse(checkSettlementApplies(body.kind, amount, pending.refined ? await readHoldings() : holdings, plus(pending.reserved)));
         const message = settlementAttestation(body, hash, BigInt(nonce));
         const row: IssueRow = { did: body.did, didHash: hash, nonce, kind: 'settlement', sourceRef: body.settlementRef, requestHash, request: JSON.stringify(body), submitter: signer };
-        return { kind: 'propose', proposal: newProposal(issue, message, { kind: 'settlement', request: body }, signerSet, [chainId], row), signerSet };
+        // Above the chain's large-amount line: the line's threshold signs it (stored with the proposal).
+        const scaled = scaleForAmount(this.d.store, body.did, body.chainId, amount, signerSet);
+        if (scaled.largeThreshold !== undefined) {
+          this.d.metrics.aboveLine.inc({ chain: String(body.chainId) });
+          this.d.logger.info({ did: body.did, chainId: body.chainId, nonce, amount: body.amount, largeThreshold: scaled.largeThreshold }, 'settlement above the amount line: signed by the line threshold');
+        }
+        return { kind: 'propose', proposal: newProposal(issue, message, { kind: 'settlement', request: body }, scaled, [chainId], row), signerSet };
       },
     });
   }

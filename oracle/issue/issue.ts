@@ -8,6 +8,7 @@ import type { AttestationRow, AttestationStore } from '../store/attestations.js'
 import type { NewProposal, ProposalRow } from '../store/proposals.js';
 import type { OracleMetrics } from '../metrics.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
+import type { ScaledSignerSet } from './amount-line.js';
 
 export interface IssueDeps {
   committee: CommitteePort;
@@ -38,7 +39,7 @@ export async function issueAttestation(
   d: IssueDeps,
   message: AttestationMessage,
   source: AnySource,
-  signerSet: { signers: readonly Address[]; threshold: number },
+  signerSet: ScaledSignerSet,
   chainIds: readonly bigint[],
   row: IssueRow,
 ): Promise<AttestationRow> {
@@ -61,7 +62,7 @@ export function newProposal(
   d: Pick<IssueDeps, 'chain'>,
   message: AttestationMessage,
   source: AnySource,
-  signerSet: { signers: readonly Address[]; threshold: number },
+  signerSet: ScaledSignerSet,
   chainIds: readonly bigint[],
   row: IssueRow,
 ): NewProposal {
@@ -83,7 +84,7 @@ export function newProposal(
     message: encoded,
     source: json(source),
     destinations: json(destinations),
-    signerSet: json({ signers: signerSet.signers, threshold: signerSet.threshold }),
+    signerSet: json({ signers: signerSet.signers, threshold: signerSet.threshold, ...(signerSet.largeThreshold !== undefined ? { largeThreshold: signerSet.largeThreshold } : {}) }),
     row: json(rest),
     createdAt: new Date().toISOString(),
   };
@@ -123,12 +124,19 @@ export async function runProposal(
 
 export type Completion = { ok: true; attestation: AttestationRow } | { ok: false; error: QuorumUnavailableError };
 
-/** What the committee is asked for a stored proposal: its message, destinations and the set that must sign. */
+/**
+ * What the committee is asked for a stored proposal: its message, destinations and the set that must sign. A
+ * settlement proposed above its chain's large-amount line keeps the line's threshold whatever set signs it now
+ * (oracle/issue/amount-line.ts), and is marked so that it never goes in a batch root.
+ */
 export function quorumRequestOf(p: ProposalRow, signerSet?: { signers: readonly Address[]; threshold: number }): QuorumRequest {
   const message = decodeMessage(p.message as Hex);
   const destinations = (JSON.parse(p.destinations) as { chainId: string; receiver: Address }[]).map((x) => ({ chainId: BigInt(x.chainId), receiver: x.receiver }));
-  const set = signerSet ?? (JSON.parse(p.signerSet) as { signers: Address[]; threshold: number });
-  return { message, source: JSON.parse(p.source) as AnySource, destinations, signers: set.signers, threshold: set.threshold };
+  const stored = JSON.parse(p.signerSet) as ScaledSignerSet;
+  const set = signerSet ?? stored;
+  const source = JSON.parse(p.source) as AnySource;
+  if (stored.largeThreshold !== undefined) return { message, source, destinations, signers: set.signers, threshold: stored.largeThreshold, aboveLine: true };
+  return { message, source, destinations, signers: set.signers, threshold: set.threshold };
 }
 
 /** Asks the committee for the stored message and stores the attestation; a failed round stays open or is closed. */

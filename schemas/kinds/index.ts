@@ -11,6 +11,7 @@ import { redemptionFulfilment, redemptionFulfilmentSource, redemptionFulfilmentS
 import { disclosure, disclosureSource, disclosureSigning } from './disclosure.js';
 import { transportQuorum, transportQuorumSource } from './transport-quorum.js';
 import { brakes } from './brakes.js';
+import { brakesSource } from './brakes-source.js';
 import { redemptionAcceptance, redemptionAcceptanceSource, redemptionAcceptanceSigning } from './redemption-acceptance.js';
 import { moveReturn, moveSigning, moveSource, moveVoid } from './move.js';
 import { buybackReport, buybackReportSource, buybackReportSigning } from './buyback-report.js';
@@ -58,6 +59,7 @@ export const SOURCES = [
   transportQuorumSource,
   redemptionAcceptanceSource,
   buybackReportSource,
+  brakesSource,
 ] as const;
 
 /** The EIP-712 types requests are signed as (custodian domain): one per kind with a posted request. */

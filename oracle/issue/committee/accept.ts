@@ -16,6 +16,7 @@ export function signRequestOf(req: QuorumRequest): SignRequest {
     request: source.request,
     nonce: String(req.message.nonce),
     chainIds: req.destinations.map((x) => Number(x.chainId)),
+    ...(req.aboveLine === true ? { aboveLine: true } : {}),
     ...(source.kind === 'reserve' ? { caps: source.caps } : {}),
     ...(source.kind === 'buybackReport' ? { liquidity: source.liquidity } : {}),
     ...(source.kind === 'move' ? { leg: source.leg, settledAt: source.settledAt, ...(source.leg !== 'out' ? { outNonce: source.outNonce } : {}) } : {}),

@@ -10,6 +10,9 @@ import { checkTypedSignature, packQuorum } from './quorum.js';
 /** The kinds a batch root may cover (RwaReceiver.receiveBatch: settlement and NAV messages). */
 const ROOT_KINDS = new Set(['settlement', 'nav']);
 
+/** A request a root may cover: a settlement or NAV, and not above its chain's large-amount line (receiveBatch refuses those). */
+const batchable = (q: QuorumRequest): boolean => ROOT_KINDS.has(q.source.kind) && q.aboveLine !== true;
+
 interface Candidate {
   chainId: number;
   receiver: Address;
@@ -37,7 +40,7 @@ export class RootCollector {
     private readonly messages: readonly Hex[],
   ) {
     const count = new Map<number, number>();
-    for (const r of reqs) if (ROOT_KINDS.has(r.source.kind)) for (const x of r.destinations) count.set(Number(x.chainId), (count.get(Number(x.chainId)) ?? 0) + 1);
+    for (const r of reqs) if (batchable(r)) for (const x of r.destinations) count.set(Number(x.chainId), (count.get(Number(x.chainId)) ?? 0) + 1);
     this.expected = new Set([...count].filter(([, n]) => n >= 2).map(([c]) => c));
   }
 
@@ -62,7 +65,7 @@ export class RootCollector {
     if (items.some((i, k) => i >= this.reqs.length || (k > 0 && i <= items[k - 1]!))) return 'bad_items';
     const covered = items.map((i) => this.reqs[i]!);
     if (!items.every((i) => matched.has(i))) return 'unsigned_item';
-    if (covered.some((q) => !ROOT_KINDS.has(q.source.kind) || q.message.did.toLowerCase() !== r.did.toLowerCase())) return 'not_batchable';
+    if (covered.some((q) => !batchable(q) || q.message.did.toLowerCase() !== r.did.toLowerCase())) return 'not_batchable';
     const goes = (q: QuorumRequest) => q.destinations.some((x) => Number(x.chainId) === r.chainId && x.receiver.toLowerCase() === r.receiver.toLowerCase());
     if (!covered.every(goes)) return 'receiver_mismatch';
     if (buildBatchTree(items.map((i) => this.messages[i]!)).root.toLowerCase() !== r.root.toLowerCase()) return 'root_mismatch';

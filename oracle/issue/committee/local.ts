@@ -55,7 +55,8 @@ export class Committee implements CommitteePort {
   private async sealRoots(reqs: readonly QuorumRequest[], out: BatchOutcome[]): Promise<void> {
     const byChain = new Map<number, number[]>();
     for (const [i, req] of reqs.entries()) {
-      if (!out[i]!.ok || (req.source.kind !== 'settlement' && req.source.kind !== 'nav')) continue;
+      // A settlement above its chain's large-amount line is never in a root: receiveBatch refuses it.
+      if (!out[i]!.ok || (req.source.kind !== 'settlement' && req.source.kind !== 'nav') || req.aboveLine === true) continue;
       for (const d of req.destinations) byChain.set(Number(d.chainId), [...(byChain.get(Number(d.chainId)) ?? []), i]);
     }
     for (const [chainId, items] of byChain) {
