@@ -243,6 +243,9 @@ contract RwaDidRegistry is Ownable {
     s_liquidityBands[did] = bands;
     emit BuyBackSet(
       did, custodian, bands.minShareBps, bands.stageBBelowBps, bands.stageCBelowBps, bands.staleFloor, bands.stressRateBps, bands.horizonDays
+    );
+  }
+
   /// @notice Set the brakes of a DID on `chainId` (rate limits per direction and the large-amount line). Issuer or
   /// registry owner. The line's threshold is checked against the signer set in force now; a later rotation to fewer
   /// signers is the receiver's to refuse.

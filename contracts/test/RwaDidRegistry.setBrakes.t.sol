@@ -21,7 +21,7 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
     signers[1] = address(0x2000);
     signers[2] = address(0x3000);
     vm.prank(issuer);
-    registry.updateConfig(DID, signers, 2, 1 days, 500);
+    registry.updateConfig(DID, signers, 2, 1 days, 500, uint64(block.timestamp + 365 days));
   }
 
   function _brakes() internal pure returns (HubBrakes.Brakes memory) {

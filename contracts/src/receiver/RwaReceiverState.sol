@@ -97,12 +97,6 @@ abstract contract RwaReceiverState {
     return (v != 0, v == 0 ? 0 : uint64(v - 1));
   }
 
-  /// @notice The nonce of the newest applied allow-list entry for `account`; `any` false when none applied yet.
-  function newestAllowListNonce(bytes32 did, address account) external view returns (bool any, uint64 nonce) {
-    uint256 v = s_newestAllowList[did][account];
-    return (v != 0, v == 0 ? 0 : uint64(v - 1));
-  }
-
   function reserveAsOf(bytes32 did) external view returns (uint64) {
     return s_reserveAsOf[did];
   }

@@ -21,7 +21,7 @@ contract RegistryBrakesInvariants is RegistryFixture {
     signers[1] = address(0x2000);
     signers[2] = address(0x3000);
     vm.prank(issuer);
-    registry.updateConfig(DID, signers, 2, 1 days, 500);
+    registry.updateConfig(DID, signers, 2, 1 days, 500, uint64(block.timestamp + 365 days));
     handler = new RegistryBrakesHandler(registry, DID, [issuer, owner, stranger], [uint64(8453), uint64(42_161), uint64(10)]);
     bytes4[] memory selectors = new bytes4[](1);
     selectors[0] = RegistryBrakesHandler.setBrakes.selector;
