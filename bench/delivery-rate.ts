@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createPublicClient, createTestClient, defineChain, http, type Address, type PublicClient } from 'viem';
-import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, ANVIL_RELAYER_KEY, devReceiverArgs } from '../schemas/dev-keys.js';
+import { DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL, ANVIL_RELAYER_KEY, devReceiverArgs } from '../schemas/dev-keys.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { attestationId, encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import { Committee } from '../oracle/issue/committee/local.js';

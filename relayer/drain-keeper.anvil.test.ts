@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keccak256, stringToBytes, type Address } from 'viem';
 import { pino } from 'pino';
 import { rwaReceiverAbi } from '../schemas/abi.js';
-import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_THRESHOLD } from '../schemas/dev-keys.js';
+import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL, devReceiverArgs } from '../schemas/dev-keys.js';
 import { startAnvil, type AnvilChain } from '../devnet/anvil.js';
 import { buildContracts, clients, committeeSigners, deliver, deploy } from '../testkit/anvil-chain.js';
 import { CHAINS, DID_HASH, INVESTOR, NOW } from '../testkit/committee.js';
@@ -47,8 +47,8 @@ describe('drain keeper against RwaReceiver brakes on anvil', () => {
   beforeAll(async () => {
     buildContracts();
     anvil = await startAnvil('drain-keeper', SPOKE.chainId);
-    receiver = await deploy(anvil, 'RwaReceiver', [committeeSigners, DEV_COMMITTEE_THRESHOLD]);
-    await deliver(anvil, receiver, DID_HASH, ++nonce, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Fund A', symbol: 'FA' });
+    receiver = await deploy(anvil, 'RwaReceiver', devReceiverArgs(committeeSigners, DEV_COMMITTEE_THRESHOLD));
+    await deliver(anvil, receiver, DID_HASH, ++nonce, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Fund A', symbol: 'FA', signersValidUntil: DEV_SIGNERS_VALID_UNTIL });
     await deliver(anvil, receiver, DID_HASH, ++nonce, { kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
     await deliver(anvil, receiver, DID_HASH, ++nonce, { kind: 'reserve', reserve: 10n ** 12n, asOf: BigInt(NOW) - 100n, caps: [{ chainId: BigInt(SPOKE.chainId), cap: 10n ** 12n, ceiling: 0n }] });
     await deliver(anvil, receiver, DID_HASH, ++nonce, {

@@ -14,6 +14,62 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "brakesOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "chainId",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct HubBrakes.Brakes",
+        "components": [
+          {
+            "name": "mintCapacity",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "mintRefillPerSecond",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "burnCapacity",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "burnRefillPerSecond",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "largeAmount",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "largeThreshold",
+            "type": "uint8",
+            "internalType": "uint8"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "buyBackOf",
     "inputs": [
       {
@@ -177,6 +233,11 @@ export const rwaDidRegistryAbi = [
             "name": "chainIds",
             "type": "uint64[]",
             "internalType": "uint64[]"
+          },
+          {
+            "name": "signersValidUntil",
+            "type": "uint64",
+            "internalType": "uint64"
           }
         ]
       }
@@ -413,6 +474,11 @@ export const rwaDidRegistryAbi = [
             "name": "chainIds",
             "type": "uint64[]",
             "internalType": "uint64[]"
+          },
+          {
+            "name": "signersValidUntil",
+            "type": "uint64",
+            "internalType": "uint64"
           }
         ]
       }
@@ -430,6 +496,61 @@ export const rwaDidRegistryAbi = [
     "type": "function",
     "name": "renounceOwnership",
     "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setBrakes",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "chainId",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "b",
+        "type": "tuple",
+        "internalType": "struct HubBrakes.Brakes",
+        "components": [
+          {
+            "name": "mintCapacity",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "mintRefillPerSecond",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "burnCapacity",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "burnRefillPerSecond",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "largeAmount",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "largeThreshold",
+            "type": "uint8",
+            "internalType": "uint8"
+          }
+        ]
+      }
+    ],
     "outputs": [],
     "stateMutability": "nonpayable"
   },
@@ -670,10 +791,70 @@ export const rwaDidRegistryAbi = [
         "name": "maxNavMoveBps",
         "type": "uint16",
         "internalType": "uint16"
+      },
+      {
+        "name": "signersValidUntil",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "BrakesSet",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "chainId",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "mintCapacity",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "mintRefillPerSecond",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnCapacity",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnRefillPerSecond",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      }
+    ],
+    "anonymous": false
   },
   {
     "type": "event",
@@ -788,6 +969,12 @@ export const rwaDidRegistryAbi = [
         "type": "address[]",
         "indexed": false,
         "internalType": "address[]"
+      },
+      {
+        "name": "signersValidUntil",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
@@ -813,6 +1000,12 @@ export const rwaDidRegistryAbi = [
         "type": "address",
         "indexed": true,
         "internalType": "address"
+      },
+      {
+        "name": "signersValidUntil",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
@@ -937,6 +1130,22 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "BrakesOutOfRange",
+    "inputs": [
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "ChainNotEnabled",
     "inputs": [
       {
@@ -991,12 +1200,59 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidBrakesBucket",
+    "inputs": [
+      {
+        "name": "direction",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "capacity",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "refillPerSecond",
+        "type": "uint128",
+        "internalType": "uint128"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidDid",
     "inputs": [
       {
         "name": "did",
         "type": "string",
         "internalType": "string"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidLargeThreshold",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "signerCount",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -1070,6 +1326,22 @@ export const rwaDidRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidSignersValidUntil",
+    "inputs": [
+      {
+        "name": "validUntil",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "blockTime",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidThreshold",
     "inputs": [
       {
@@ -1097,6 +1369,17 @@ export const rwaDidRegistryAbi = [
         "name": "transports",
         "type": "uint8",
         "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "LineNotRepresentable",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "internalType": "uint128"
       }
     ]
   },
@@ -1180,6 +1463,11 @@ export const rwaReceiverAbi = [
         "name": "governanceThreshold",
         "type": "uint8",
         "internalType": "uint8"
+      },
+      {
+        "name": "governanceValidUntil",
+        "type": "uint64",
+        "internalType": "uint64"
       },
       {
         "name": "guardians",
@@ -1285,6 +1573,60 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
+    "name": "brakesOf",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "mintCapacity",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "mintRefillPerSecond",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnCapacity",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnRefillPerSecond",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "mintAvailable",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "burnAvailable",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "curse",
     "inputs": [
       {
@@ -1362,6 +1704,16 @@ export const rwaReceiverAbi = [
             "name": "quorumTransports",
             "type": "uint8",
             "internalType": "uint8"
+          },
+          {
+            "name": "brakes",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "signersValidUntil",
+            "type": "uint32",
+            "internalType": "uint32"
           }
         ]
       }
@@ -1380,6 +1732,35 @@ export const rwaReceiverAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "drainQueued",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "direction",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "maxItems",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "applied",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -1535,7 +1916,7 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "function",
-    "name": "newestAllowListNonce",
+    "name": "queuedOf",
     "inputs": [
       {
         "name": "did",
@@ -1543,19 +1924,19 @@ export const rwaReceiverAbi = [
         "internalType": "bytes32"
       },
       {
-        "name": "account",
-        "type": "address",
-        "internalType": "address"
+        "name": "direction",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ],
     "outputs": [
       {
-        "name": "any",
-        "type": "bool",
-        "internalType": "bool"
+        "name": "head",
+        "type": "uint64",
+        "internalType": "uint64"
       },
       {
-        "name": "nonce",
+        "name": "tail",
         "type": "uint64",
         "internalType": "uint64"
       }
@@ -1852,6 +2233,61 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "event",
+    "name": "BrakesApplied",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "mintCapacity",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "mintRefillPerSecond",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnCapacity",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "burnRefillPerSecond",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeAmount",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "Cursed",
     "inputs": [
       {
@@ -1914,6 +2350,12 @@ export const rwaReceiverAbi = [
         "type": "address",
         "indexed": false,
         "internalType": "address"
+      },
+      {
+        "name": "signersValidUntil",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
@@ -2031,6 +2473,37 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "event",
+    "name": "QueuedSettlementApplied",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "direction",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      },
+      {
+        "name": "queueIndex",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "ReserveApplied",
     "inputs": [
       {
@@ -2123,6 +2596,49 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "event",
+    "name": "SettlementQueued",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "direction",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      },
+      {
+        "name": "queueIndex",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      },
+      {
+        "name": "investor",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "TransportQuorumApplied",
     "inputs": [
       {
@@ -2178,6 +2694,22 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "AmountAboveCapacity",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "capacity",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "BatchItemDidMismatch",
     "inputs": [
       {
@@ -2221,6 +2753,22 @@ export const rwaReceiverAbi = [
         "name": "root",
         "type": "bytes32",
         "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "BrakesOutOfRange",
+    "inputs": [
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -2279,12 +2827,44 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidDirection",
+    "inputs": [
+      {
+        "name": "direction",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidInvestor",
     "inputs": [
       {
         "name": "investor",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidLargeThreshold",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "largeThreshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ]
   },
@@ -2366,6 +2946,22 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidSignersValidUntil",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "validUntil",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidThreshold",
     "inputs": [
       {
@@ -2409,6 +3005,38 @@ export const rwaReceiverAbi = [
         "name": "kind",
         "type": "uint8",
         "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "LargeAmountNeedsThreshold",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "line",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "threshold",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "LineNotRepresentable",
+    "inputs": [
+      {
+        "name": "largeAmount",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -2473,6 +3101,11 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
+    "name": "NotDelegated",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "NotGuardian",
     "inputs": [
       {
@@ -2509,6 +3142,22 @@ export const rwaReceiverAbi = [
       },
       {
         "name": "latestAsOf",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SignerSetExpired",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "validUntil",
         "type": "uint64",
         "internalType": "uint64"
       }
@@ -2588,6 +3237,17 @@ export const rwaReceiverAbi = [
         "name": "version",
         "type": "uint8",
         "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "WrongBrakesChain",
+    "inputs": [
+      {
+        "name": "chainId",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },
@@ -4325,6 +4985,24 @@ export const rwaHoldingsAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "escrow",
+    "inputs": [
+      {
+        "name": "from",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",

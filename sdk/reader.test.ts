@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, http, keccak256, stringToBytes, type Address, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS, devReceiverArgs, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
+import { ANVIL_DEPLOYER_KEY, DEV_COMMITTEE_KEYS, devReceiverArgs } from '../schemas/dev-keys.js';
 import type { Deployment } from '../schemas/deployment.js';
 import { artifact, forgeBuild } from '../devnet/artifacts.js';
 import { freePort, startAnvil, type AnvilChain } from '../devnet/anvil.js';
