@@ -192,14 +192,8 @@ async function main(): Promise<void> {
   const requestWatcher = new RequestWatcher(redemptionDeps, { chainIds: config.deployment.chains.map((c) => c.chainId), ...scan });
   const stageWatcher = new StageWatcher(redemptionDeps, scan);
   const buyBacks = new BuyBackService({ ...redemptionDeps, buyBacks: registry });
-  const signerExpiry = new SignerExpiryWatch({
-    registry,
-    receivers: destinations,
-    chainIds: config.deployment.chains.map((c) => c.chainId),
-    metrics,
-    logger: logger.child({ module: 'signer-expiry' }),
-    now,
-  });
+  const chainIds = config.deployment.chains.map((c) => c.chainId);
+  const signerExpiry = new SignerExpiryWatch({ registry, receivers: destinations, chainIds, metrics, logger: logger.child({ module: 'signer-expiry' }), now });
   const app = createApp({
     admin,
     moves,

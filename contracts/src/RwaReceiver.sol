@@ -36,13 +36,8 @@ import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
 /// Order in every path: decode (exact length) -> verify quorum over the EIP-712 digest bound to this chain and this
 /// contract -> mark the nonce used -> apply -> emit.
 ///
-/// Transport quorum. A DID whose rule on this chain is k of a mask of transports (1 cctp = direct call by anyone who
-/// is not a bound adapter, 2 ccip adapter, 4 wormhole adapter) is gated: every arrival is verified in full (so a bad
-/// signature reverts and records nothing), then the gate records which transport brought keccak256(message); only
-/// the arrival that completes k distinct transports of the mask marks the nonce and applies; earlier and later
-/// arrivals return without applying. receiveMessages passes each item through the gate with the caller as its
-/// transport; Merkle batches (receiveBatch) are refused for a gated DID (they have no per-message transport).
-/// An ungated DID (0/0, the default) takes exactly the path above: one delivery applies.
+/// Transport quorum (docs/transport-quorum.md): for a gated DID every arrival is verified in full, the gate records
+/// its transport, and only the arrival completing k of the mask applies; receiveBatch refuses a gated DID.
 ///
 /// Parts: storage and views in receiver/RwaReceiverState.sol; quorum signatures and the nonce bitmap in
 /// receiver/RwaReceiverVerification.sol; the apply of each group of kinds in

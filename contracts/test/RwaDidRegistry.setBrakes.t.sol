@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {RegistryFixture} from "./helpers/RegistryFixture.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+import {IRwaDidRegistryEvents} from "../src/interfaces/IRwaDidRegistryEvents.sol";
 import {HubBrakes} from "../src/libraries/HubBrakes.sol";
 
 /// @notice RwaDidRegistry.setBrakes: the hub-side source of the brakes attestations (kind 14), per DID and chain.
@@ -58,7 +59,7 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
   function test_setBrakes_ByTheIssuerStoresPerChainAndEmits() public {
     HubBrakes.Brakes memory b = _brakes();
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.BrakesSet(DID, ARBITRUM, 1_000e6, 10e6, 500e6, 5e6, 250e6, 3);
+    emit IRwaDidRegistryEvents.BrakesSet(DID, ARBITRUM, 1_000e6, 10e6, 500e6, 5e6, 250e6, 3);
     vm.prank(issuer);
     registry.setBrakes(DID, ARBITRUM, b);
     _assertBrakes(registry.brakesOf(DID, ARBITRUM), b);
@@ -85,14 +86,14 @@ contract RwaDidRegistrySetBrakesTest is RegistryFixture {
   function test_RevertWhen_setBrakes_UnknownDid() public {
     bytes32 unknown = keccak256("did:rwa:nobody:nothing");
     HubBrakes.Brakes memory b = _brakes();
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, unknown));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.UnknownDid.selector, unknown));
     vm.prank(issuer);
     registry.setBrakes(unknown, BASE, b);
   }
 
   function test_RevertWhen_setBrakes_ChainNotEnabled() public {
     HubBrakes.Brakes memory b = _brakes();
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.ChainNotEnabled.selector, DID, uint64(10)));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.ChainNotEnabled.selector, DID, uint64(10)));
     vm.prank(issuer);
     registry.setBrakes(DID, 10, b);
   }

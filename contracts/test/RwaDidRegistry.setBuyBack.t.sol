@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+import {IRwaDidRegistryEvents} from "../src/interfaces/IRwaDidRegistryEvents.sol";
 import {LiquidityFloor} from "../src/libraries/LiquidityFloor.sol";
 import {RegistryFixture} from "./helpers/RegistryFixture.sol";
 
@@ -23,7 +24,7 @@ contract RwaDidRegistrySetBuyBackTest is RegistryFixture {
 
   function test_setBuyBack_IssuerSetsRoleAndBands() public {
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.BuyBackSet(DID, buyBack, 100, 10_000, 7_000, true, 3_000, 7);
+    emit IRwaDidRegistryEvents.BuyBackSet(DID, buyBack, 100, 10_000, 7_000, true, 3_000, 7);
     vm.prank(issuer);
     registry.setBuyBack(DID, buyBack, _bands());
     (address c, LiquidityFloor.Bands memory b) = registry.buyBackOf(DID);
@@ -48,7 +49,7 @@ contract RwaDidRegistrySetBuyBackTest is RegistryFixture {
 
   function test_RevertWhen_setBuyBack_AnAssetCustodian() public {
     vm.prank(issuer);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.CustodianRoleConflict.selector, DID, custodian));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.CustodianRoleConflict.selector, DID, custodian));
     registry.setBuyBack(DID, custodian, _bands());
   }
 
@@ -56,7 +57,7 @@ contract RwaDidRegistrySetBuyBackTest is RegistryFixture {
     vm.prank(issuer);
     registry.setBuyBack(DID, buyBack, _bands());
     vm.prank(issuer);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.CustodianRoleConflict.selector, DID, buyBack));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.CustodianRoleConflict.selector, DID, buyBack));
     registry.setCustodian(DID, buyBack, true);
     // Revoking is never a conflict.
     vm.prank(issuer);
@@ -71,7 +72,7 @@ contract RwaDidRegistrySetBuyBackTest is RegistryFixture {
   }
 
   function test_RevertWhen_setBuyBack_UnknownDid() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, bytes32(uint256(1))));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.UnknownDid.selector, bytes32(uint256(1))));
     registry.setBuyBack(bytes32(uint256(1)), buyBack, _bands());
   }
 
@@ -94,7 +95,7 @@ contract RwaDidRegistrySetBuyBackTest is RegistryFixture {
     LiquidityFloor.Bands memory b = LiquidityFloor.Bands(share, bBand, cBand, false, stress, horizon);
     bool valid = share <= 10_000 && stress <= 10_000 && cBand <= bBand && horizon <= 3650;
     if (!valid) {
-      vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidLiquidityBands.selector, share, bBand, cBand, stress, horizon));
+      vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidLiquidityBands.selector, share, bBand, cBand, stress, horizon));
     }
     vm.prank(issuer);
     registry.setBuyBack(DID, buyBack, b);
@@ -105,7 +106,7 @@ contract RwaDidRegistrySetBuyBackTest is RegistryFixture {
   function _expectInvalid(LiquidityFloor.Bands memory b) internal {
     vm.prank(issuer);
     vm.expectRevert(
-      abi.encodeWithSelector(RwaDidRegistry.InvalidLiquidityBands.selector, b.minShareBps, b.stageBBelowBps, b.stageCBelowBps, b.stressRateBps, b.horizonDays)
+      abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidLiquidityBands.selector, b.minShareBps, b.stageBBelowBps, b.stageCBelowBps, b.stressRateBps, b.horizonDays)
     );
     registry.setBuyBack(DID, buyBack, b);
   }

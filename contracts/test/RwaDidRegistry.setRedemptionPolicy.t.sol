@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {RegistryFixture} from "./helpers/RegistryFixture.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+import {IRwaDidRegistryEvents} from "../src/interfaces/IRwaDidRegistryEvents.sol";
 import {RedemptionPolicy} from "../src/libraries/RedemptionPolicy.sol";
 
 /// @notice RwaDidRegistry.setRedemptionPolicy: the hub-side source of the redemption policy attestations (kind 9).
@@ -22,7 +23,7 @@ contract RwaDidRegistrySetRedemptionPolicyTest is RegistryFixture {
 
   function test_setRedemptionPolicy_ByTheIssuerStoresAndEmits() public {
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.RedemptionPolicySet(DID, 50, 250, 5, 10 days, true);
+    emit IRwaDidRegistryEvents.RedemptionPolicySet(DID, 50, 250, 5, 10 days, true);
     vm.prank(issuer);
     registry.setRedemptionPolicy(DID, 50, 250, 5, 10 days, true);
     RedemptionPolicy.Policy memory p = registry.redemptionPolicyOf(DID);
@@ -36,7 +37,7 @@ contract RwaDidRegistrySetRedemptionPolicyTest is RegistryFixture {
   function test_RevertWhen_setRedemptionPolicy_CallerNotTheIssuer() public {
     address[2] memory callers = [owner, stranger];
     for (uint256 i; i < callers.length; ++i) {
-      vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.NotIssuer.selector, DID, callers[i]));
+      vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.NotIssuer.selector, DID, callers[i]));
       vm.prank(callers[i]);
       registry.setRedemptionPolicy(DID, 100, 300, 7, 7 days, true);
     }
@@ -44,10 +45,10 @@ contract RwaDidRegistrySetRedemptionPolicyTest is RegistryFixture {
 
   function test_RevertWhen_setRedemptionPolicy_UnknownDid() public {
     bytes32 unknown = keccak256("did:rwa:nobody:none");
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, unknown));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.UnknownDid.selector, unknown));
     vm.prank(issuer);
     registry.setRedemptionPolicy(unknown, 100, 300, 7, 7 days, false);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, unknown));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.UnknownDid.selector, unknown));
     registry.redemptionPolicyOf(unknown);
   }
 
@@ -62,7 +63,7 @@ contract RwaDidRegistrySetRedemptionPolicyTest is RegistryFixture {
   function testFuzz_setRedemptionPolicy_AcceptsExactlyTheValidPolicies(uint16 b, uint16 c, uint8 n, uint32 window) public {
     bool valid = b > 0 && b <= c && c <= 10_000 && n > 0 && window >= n;
     if (!valid) {
-      vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidRedemptionPolicy.selector, b, c, n, window));
+      vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidRedemptionPolicy.selector, b, c, n, window));
     }
     vm.prank(issuer);
     registry.setRedemptionPolicy(DID, b, c, n, window, false);
@@ -70,7 +71,7 @@ contract RwaDidRegistrySetRedemptionPolicyTest is RegistryFixture {
   }
 
   function _expectInvalid(uint16 b, uint16 c, uint8 n, uint32 window) internal {
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidRedemptionPolicy.selector, b, c, n, window));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidRedemptionPolicy.selector, b, c, n, window));
     vm.prank(issuer);
     registry.setRedemptionPolicy(DID, b, c, n, window, false);
   }

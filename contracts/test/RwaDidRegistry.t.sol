@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 import {stdError} from "forge-std/StdError.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+import {IRwaDidRegistryEvents} from "../src/interfaces/IRwaDidRegistryEvents.sol";
 
 contract RwaDidRegistryTest is Test {
   /// @dev A signer set's end far past any test's clock (2096), within the 32 bits receivers store.
@@ -111,21 +112,21 @@ contract RwaDidRegistryTest is Test {
     vm.warp(1_000);
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.signersValidUntil = 1_000;
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidSignersValidUntil.selector, uint64(1_000), uint256(1_000)));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidSignersValidUntil.selector, uint64(1_000), uint256(1_000)));
     input.signersValidUntil = uint64(type(uint32).max) + 1;
     _expectRevertRegister(
-      input, abi.encodeWithSelector(RwaDidRegistry.InvalidSignersValidUntil.selector, uint64(type(uint32).max) + 1, uint256(1_000))
+      input, abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidSignersValidUntil.selector, uint64(type(uint32).max) + 1, uint256(1_000))
     );
   }
 
   function test_registerDid_EmitsRegisteredThenRoles() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.DidRegistered(DID, DID_STRING, issuer, VALID_UNTIL);
+    emit IRwaDidRegistryEvents.DidRegistered(DID, DID_STRING, issuer, VALID_UNTIL);
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.CustodianSet(DID, custodian, true);
+    emit IRwaDidRegistryEvents.CustodianSet(DID, custodian, true);
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.NavPublisherSet(DID, publisher, true);
+    emit IRwaDidRegistryEvents.NavPublisherSet(DID, publisher, true);
     _register(input);
   }
 
@@ -163,25 +164,25 @@ contract RwaDidRegistryTest is Test {
   function test_RevertWhen_registerDid_WrongPrefix() public {
     string[4] memory bad = ["did:eth:acme:x", "DID:RWA:acme:x", "rwa:acme:ust-bill", " did:rwa:acme"];
     for (uint256 i; i < bad.length; ++i) {
-      _expectRevertRegister(_input(bad[i]), abi.encodeWithSelector(RwaDidRegistry.InvalidDid.selector, bad[i]));
+      _expectRevertRegister(_input(bad[i]), abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidDid.selector, bad[i]));
     }
   }
 
   function test_RevertWhen_registerDid_PrefixOnlyOrEmpty() public {
-    _expectRevertRegister(_input("did:rwa:"), abi.encodeWithSelector(RwaDidRegistry.InvalidDid.selector, "did:rwa:"));
-    _expectRevertRegister(_input(""), abi.encodeWithSelector(RwaDidRegistry.InvalidDid.selector, ""));
+    _expectRevertRegister(_input("did:rwa:"), abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidDid.selector, "did:rwa:"));
+    _expectRevertRegister(_input(""), abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidDid.selector, ""));
   }
 
   function test_RevertWhen_registerDid_TooLong() public {
     bytes memory tooLong = bytes.concat("did:rwa:", new bytes(121)); // 129 bytes
     _expectRevertRegister(
-      _input(string(tooLong)), abi.encodeWithSelector(RwaDidRegistry.InvalidDid.selector, string(tooLong))
+      _input(string(tooLong)), abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidDid.selector, string(tooLong))
     );
   }
 
   function test_RevertWhen_registerDid_AlreadyRegistered() public {
     _register(_input(DID_STRING));
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.DidAlreadyRegistered.selector, DID));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.DidAlreadyRegistered.selector, DID));
     vm.prank(owner);
     registry.registerDid(_input(DID_STRING));
     assertEq(registry.didCount(), 1);
@@ -190,65 +191,65 @@ contract RwaDidRegistryTest is Test {
   function test_RevertWhen_registerDid_ZeroIssuer() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.config.issuer = address(0);
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidAddress.selector, address(0)));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidAddress.selector, address(0)));
   }
 
   function test_RevertWhen_registerDid_NavDecimalsAbove36() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.config.navDecimals = 37;
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidNavDecimals.selector, 37));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidNavDecimals.selector, 37));
   }
 
   function test_RevertWhen_registerDid_ThresholdZero() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.config.threshold = 0;
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidThreshold.selector, 0, 3));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidThreshold.selector, 0, 3));
   }
 
   function test_RevertWhen_registerDid_ThresholdAboveSignerCount() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.config.threshold = 4;
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidThreshold.selector, 4, 3));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidThreshold.selector, 4, 3));
   }
 
   function test_RevertWhen_registerDid_NoChains() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.chainIds = new uint64[](0);
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.NoChains.selector));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.NoChains.selector));
   }
 
   function test_RevertWhen_registerDid_ZeroSigner() public {
     // Signers must be strictly ascending, so a zero address anywhere breaks the order at or before its index.
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.signers[1] = address(0);
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 1));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.SignersNotAscending.selector, 1));
     input.signers[0] = address(0);
     input.signers[1] = makeAddr("signer-1");
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 0));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.SignersNotAscending.selector, 0));
   }
 
   function test_RevertWhen_registerDid_SignersNotAscending() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     (input.signers[1], input.signers[2]) = (input.signers[2], input.signers[1]);
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 2));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.SignersNotAscending.selector, 2));
   }
 
   function test_RevertWhen_registerDid_DuplicateSigner() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.signers[2] = input.signers[1];
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 2));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.SignersNotAscending.selector, 2));
   }
 
   function test_RevertWhen_registerDid_ZeroCustodian() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.custodians[0] = address(0);
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidAddress.selector, address(0)));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidAddress.selector, address(0)));
   }
 
   function test_RevertWhen_registerDid_ZeroNavPublisher() public {
     RwaDidRegistry.DidInput memory input = _input(DID_STRING);
     input.navPublishers[0] = address(0);
-    _expectRevertRegister(input, abi.encodeWithSelector(RwaDidRegistry.InvalidAddress.selector, address(0)));
+    _expectRevertRegister(input, abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidAddress.selector, address(0)));
   }
 
   function test_RevertWhen_registerDid_CallerNotOwner() public {
@@ -266,7 +267,7 @@ contract RwaDidRegistryTest is Test {
     _register(_input(DID_STRING));
     address second = makeAddr("custodian-2");
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.CustodianSet(DID, second, true);
+    emit IRwaDidRegistryEvents.CustodianSet(DID, second, true);
     vm.prank(issuer);
     registry.setCustodian(DID, second, true);
     assertTrue(registry.isCustodian(DID, second));
@@ -275,7 +276,7 @@ contract RwaDidRegistryTest is Test {
   function test_setCustodian_ByOwnerRevokes() public {
     _register(_input(DID_STRING));
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.CustodianSet(DID, custodian, false);
+    emit IRwaDidRegistryEvents.CustodianSet(DID, custodian, false);
     vm.prank(owner);
     registry.setCustodian(DID, custodian, false);
     assertFalse(registry.isCustodian(DID, custodian));
@@ -310,14 +311,14 @@ contract RwaDidRegistryTest is Test {
   }
 
   function test_RevertWhen_setCustodian_UnknownDid() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, DID));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.UnknownDid.selector, DID));
     vm.prank(owner);
     registry.setCustodian(DID, custodian, true);
   }
 
   function test_RevertWhen_setCustodian_ZeroAddress() public {
     _register(_input(DID_STRING));
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidAddress.selector, address(0)));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidAddress.selector, address(0)));
     vm.prank(issuer);
     registry.setCustodian(DID, address(0), true);
   }
@@ -326,7 +327,7 @@ contract RwaDidRegistryTest is Test {
     _register(_input(DID_STRING));
     address second = makeAddr("publisher-2");
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.NavPublisherSet(DID, second, true);
+    emit IRwaDidRegistryEvents.NavPublisherSet(DID, second, true);
     vm.prank(issuer);
     registry.setNavPublisher(DID, second, true);
     assertTrue(registry.isNavPublisher(DID, second));
@@ -344,14 +345,14 @@ contract RwaDidRegistryTest is Test {
   }
 
   function test_RevertWhen_setNavPublisher_UnknownDid() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, DID));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.UnknownDid.selector, DID));
     vm.prank(issuer);
     registry.setNavPublisher(DID, publisher, true);
   }
 
   function test_RevertWhen_setNavPublisher_ZeroAddress() public {
     _register(_input(DID_STRING));
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidAddress.selector, address(0)));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidAddress.selector, address(0)));
     vm.prank(owner);
     registry.setNavPublisher(DID, address(0), true);
   }
@@ -369,7 +370,7 @@ contract RwaDidRegistryTest is Test {
   }
 
   function test_RevertWhen_getDid_UnknownDid() public {
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, DID));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.UnknownDid.selector, DID));
     registry.getDid(DID);
   }
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.26;
 import {RegistryFixture} from "./helpers/RegistryFixture.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {RwaDidRegistry} from "../src/RwaDidRegistry.sol";
+import {IRwaDidRegistryEvents} from "../src/interfaces/IRwaDidRegistryEvents.sol";
 
 /// @notice RwaDidRegistry.updateConfig: the hub-side source of the config attestations that rotate a DID's signers.
 contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
@@ -16,7 +17,7 @@ contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
 
   function test_updateConfig_ByIssuerStoresAndEmits() public {
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.DidConfigUpdated(DID, 2, 2 days, 100, next, VALID_UNTIL);
+    emit IRwaDidRegistryEvents.DidConfigUpdated(DID, 2, 2 days, 100, next, VALID_UNTIL);
     vm.prank(issuer);
     registry.updateConfig(DID, next, 2, 2 days, 100, VALID_UNTIL);
 
@@ -41,7 +42,7 @@ contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
     uint64 later = VALID_UNTIL + 365 days;
     address[] memory same = registry.getDid(DID).signers;
     vm.expectEmit(true, true, true, true, address(registry));
-    emit RwaDidRegistry.DidConfigUpdated(DID, 1, 1 days, 500, same, later);
+    emit IRwaDidRegistryEvents.DidConfigUpdated(DID, 1, 1 days, 500, same, later);
     vm.prank(issuer);
     registry.updateConfig(DID, same, 1, 1 days, 500, later);
     assertEq(registry.getDid(DID).signersValidUntil, later);
@@ -52,7 +53,7 @@ contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
     at = uint32(bound(at, 1, 3_000_000_000));
     vm.warp(at);
     bool valid = end > at && end <= type(uint32).max;
-    if (!valid) vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidSignersValidUntil.selector, end, uint256(at)));
+    if (!valid) vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidSignersValidUntil.selector, end, uint256(at)));
     vm.prank(issuer);
     registry.updateConfig(DID, next, 2, 1 days, 500, end);
     assertEq(registry.getDid(DID).signersValidUntil, valid ? end : VALID_UNTIL);
@@ -66,18 +67,18 @@ contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
 
   function test_RevertWhen_updateConfig_UnknownDid() public {
     bytes32 unknown = keccak256("did:rwa:acme:unknown");
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.UnknownDid.selector, unknown));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.UnknownDid.selector, unknown));
     vm.prank(owner);
     registry.updateConfig(unknown, next, 2, 1 days, 500, VALID_UNTIL);
   }
 
   function test_RevertWhen_updateConfig_InvalidThreshold() public {
     vm.startPrank(issuer);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidThreshold.selector, 0, 3));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidThreshold.selector, 0, 3));
     registry.updateConfig(DID, next, 0, 1 days, 500, VALID_UNTIL);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidThreshold.selector, 4, 3));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidThreshold.selector, 4, 3));
     registry.updateConfig(DID, next, 4, 1 days, 500, VALID_UNTIL);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.InvalidThreshold.selector, 1, 0));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.InvalidThreshold.selector, 1, 0));
     registry.updateConfig(DID, new address[](0), 1, 1 days, 500, VALID_UNTIL);
     vm.stopPrank();
     assertEq(registry.getDid(DID).config.threshold, 1);
@@ -91,11 +92,11 @@ contract RwaDidRegistryUpdateConfigTest is RegistryFixture {
     address[] memory withZero = new address[](2);
     withZero[1] = next[0];
     vm.startPrank(issuer);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 2));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.SignersNotAscending.selector, 2));
     registry.updateConfig(DID, unsorted, 2, 1 days, 500, VALID_UNTIL);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 1));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.SignersNotAscending.selector, 1));
     registry.updateConfig(DID, dup, 2, 1 days, 500, VALID_UNTIL);
-    vm.expectRevert(abi.encodeWithSelector(RwaDidRegistry.SignersNotAscending.selector, 0));
+    vm.expectRevert(abi.encodeWithSelector(IRwaDidRegistryEvents.SignersNotAscending.selector, 0));
     registry.updateConfig(DID, withZero, 2, 1 days, 500, VALID_UNTIL);
     vm.stopPrank();
     assertEq(registry.getDid(DID).signers.length, 1);
