@@ -373,7 +373,7 @@ contract RwaReceiverHostileTest is AttestationFixture {
   }
 
   function test_RevertWhen_receiveMessage_UnknownKind() public {
-    uint8[3] memory kinds = [0, 17, 255];
+    uint8[3] memory kinds = [0, 18, 255];
     for (uint256 i; i < kinds.length; ++i) {
       bytes memory m = copyBytes(message);
       m[1] = bytes1(kinds[i]);

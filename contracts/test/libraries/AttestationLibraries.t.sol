@@ -158,8 +158,8 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
   function test_RevertWhen_decodeHeader_UnknownKindBeforeLength() public {
     bytes memory m = new bytes(42);
     m[0] = 0x01;
-    m[1] = 0x11; // 17: past every assigned kind (13, 14 redemptions; 15, 16 moves)
-    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.UnknownKind.selector, 17));
+    m[1] = 0x12; // 18: past every assigned kind (14 brakes; 15, 16 moves; 17 buy-back report)
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.UnknownKind.selector, 18));
     harness.decodeHeader(m);
   }
 
