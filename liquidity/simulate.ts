@@ -36,6 +36,12 @@ export interface RunResult {
   breakDay: number | null;
   /** Requests unpaid at the end of each day. */
   unpaid: bigint[];
+  /** Requests made on each day (0 on day 0). */
+  requested: bigint[];
+  /** The issuer's buy-back pool at the end of each day. */
+  buyBack: bigint[];
+  /** The fund's own value (cash and unsold buckets) at the end of each day. */
+  fund: bigint[];
 }
 
 interface Holding {
@@ -79,7 +85,7 @@ export function simulateRun(input: RunInput, draw: Draw): RunResult {
   let buyBack = BigInt(input.buyBack.amount);
   let queue = 0n;
   let breakDay: number | null = null;
-  const result: RunResult = { lcrBps: [], stage: [], breakDay: null, unpaid: [] };
+  const result: RunResult = { lcrBps: [], stage: [], breakDay: null, unpaid: [], requested: [], buyBack: [], fund: [] };
   const record = (t: number): void => {
     const liquid: LiquidBucket[] = [{ kind: 'cash', amount: cash + buyBack, haircutBps: 0, daysToCash: 0 }];
     for (const h of holdings) {
@@ -96,6 +102,9 @@ export function simulateRun(input: RunInput, draw: Draw): RunResult {
     result.lcrBps.push(lcr.lcrBps === null ? null : Number(lcr.lcrBps));
     result.stage.push(stage.code);
     result.unpaid.push(queue);
+    result.requested.push(requestedBy(t) - requestedBy(t - 1));
+    result.buyBack.push(buyBack);
+    result.fund.push(fund);
   };
   record(0);
   for (let t = 1; t <= input.days; t++) {

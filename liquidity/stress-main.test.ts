@@ -18,15 +18,16 @@ function run(argv: string[]): { code: number; out: string; err: string } {
 
 describe('parseStressArgs', () => {
   it('reads the flags with their defaults', () => {
-    expect(parseStressArgs(['s.json'])).toEqual({ kind: 'run', args: { scenarioPath: 's.json', runs: 1_000, seed: 1, json: false, outDir: 'stress-report' } });
+    expect(parseStressArgs(['s.json'])).toEqual({ kind: 'run', args: { scenarioPath: 's.json', runs: 1_000, seed: 1, json: false, outDir: 'stress-report', replay: false } });
     expect(parseStressArgs(['--runs', '50', 's.json', '--seed', '0', '--json', '--out', 'o'])).toEqual({
       kind: 'run',
-      args: { scenarioPath: 's.json', runs: 50, seed: 0, json: true, outDir: 'o' },
+      args: { scenarioPath: 's.json', runs: 50, seed: 0, json: true, outDir: 'o', replay: false },
     });
+    expect(parseStressArgs(['s.json', '--replay', '--days', '4'])).toMatchObject({ kind: 'run', args: { replay: true, days: 4 } });
     expect(parseStressArgs(['s.json', '--help'])).toEqual({ kind: 'help' });
   });
 
-  it.each([[[]], [['a.json', 'b.json']], [['s.json', '--runs', '0']], [['s.json', '--runs', '1e3']], [['s.json', '--seed', '-1']], [['s.json', '--out']], [['s.json', '--fast']]])(
+  it.each([[[]], [['a.json', 'b.json']], [['s.json', '--runs', '0']], [['s.json', '--runs', '1e3']], [['s.json', '--seed', '-1']], [['s.json', '--out']], [['s.json', '--fast']], [['s.json', '--days', '3']], [['s.json', '--replay', '--days', '0']]])(
     'refuses %j',
     (argv) => {
       expect(() => parseStressArgs(argv)).toThrow(UsageError);
@@ -65,5 +66,10 @@ describe('stressMain', () => {
     expect(run(['--runs', 'x', scenario]).code).toBe(2);
     expect(run([join(dir, 'missing.json')]).err).toContain('ENOENT');
     expect(run(['--help']).out).toContain('usage: npm run stress');
+    expect(run(['--help']).out).toContain('--replay');
+    // The pure entry does not drive chains: --replay belongs to npm run stress (devnet/stress.ts) and rwa stress.
+    const replay = run([scenario, '--replay']);
+    expect(replay.code).toBe(2);
+    expect(replay.err).toContain('--replay drives the local stack');
   });
 });

@@ -27,6 +27,8 @@ export function stressMain(argv: readonly string[], io: Io): number {
       return 0;
     }
     scenario = loadScenario(parsed.args.scenarioPath);
+    // The replay needs the local stack, which liquidity/ (pure) does not import: devnet/stress.ts runs it.
+    if (parsed.args.replay) throw new UsageError('--replay drives the local stack: run it as npm run stress (devnet/stress.ts) or rwa stress');
   } catch (err) {
     if (err instanceof UsageError || err instanceof LiquidityInputError) {
       io.err(`stress: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
