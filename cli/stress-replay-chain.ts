@@ -127,13 +127,12 @@ export class ReplayChains {
     return all.reduce((s, x) => s + x, 0n);
   }
 
-  /** The custodian reports the asset pool; with `applied`, waits until every chain's supply cap shows it. */
-  async postReserve(reserve: bigint, applied: boolean): Promise<void> {
+  /** The custodian reports the asset pool; waits until the chains' supply caps (its split per chain) add up to it. */
+  async postReserve(reserve: bigint): Promise<void> {
     await this.post('/v1/reserve', await signReserve(DEV_CUSTODIAN_KEY, this.domain, { did: this.did, reserve: reserve.toString(), asOf: this.nextAsOf() }));
-    if (!applied) return;
     await this.waitUntil('the reserve on every chain', async () => {
       const caps = await Promise.all(this.deployment.chains.map(async (c) => this.pub(c).readContract({ address: (await this.modulesOf(c)).holdings, abi: rwaHoldingsAbi, functionName: 'supplyCap' })));
-      return caps.every((cap) => cap === reserve);
+      return caps.reduce((s, x) => s + x, 0n) === reserve;
     });
   }
 

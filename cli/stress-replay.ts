@@ -34,7 +34,7 @@ export interface ReplayRun {
  * `npm run stress -- scenario.json --replay` (and `rwa stress ... --replay`): plays the scenario's deterministic run
  * on the local stack, one day per step. Day 0: the issuer sets the pressure thresholds to 100% and the scenario's bands
  * (the stage follows the buy-back report alone), the custodian reports the pool and subscribes one investor per spoke.
- * Each day: every chain's clock moves a day; the custodian reports the fund's value; each investor requests its share
+ * Each day: every chain's clock moves a day; each investor requests its share
  * of the day's redemptions on its spoke and the custodian accepts; the buy-back custodian posts the pool and the liquid
  * assets that make the attested LCR the run's LCR for the oracle's open requests; every chain's stage, LCR and pool
  * are read; the custodian fulfils what each chain's stage allows. Writes `<outDir>/<scenario>.replay.json`.
@@ -56,9 +56,14 @@ export async function runReplay(deployment: Deployment, oracleUrl: string, scena
 
   await chains.configure({ minShareBps: scenario.policy.buyBackMinShareBps, stageBBelowBps: scenario.policy.stageBBelowBps, stageCBelowBps: scenario.policy.stageCBelowBps, horizonDays: scenario.policy.horizonDays });
   const others = await chains.totalSupply();
-  await chains.postReserve(others + plan.chainPool, true);
+  // The reserve is split into per-chain mint budgets (equal shares), so the holdings are minted under a reserve of
+  // twice the pool, then the asset pool is reported as it is. Once only: a reserve under the supply is refused
+  // (oracle/intake/reserve.ts), and the fund's value falls below the supply with the NAV shock before fulfilments burn it.
+  const assetPool = others + plan.chainPool;
+  await chains.postReserve(others + 2n * plan.chainPool);
   const tag = `replay-${scenario.name}-${Date.now()}`;
   await Promise.all(investors.map((inv, i) => chains.subscribe(inv.chain, inv.account.address as Address, plan.holdings[i]!, `${tag}-sub-${i}`)));
+  await chains.postReserve(assetPool);
   say('day 0: policy, bands, reserve and holdings on every chain');
 
   const requests: (RequestRecord & { chainId: number; id: bigint; fulfilled: bigint })[] = [];
@@ -67,7 +72,6 @@ export async function runReplay(deployment: Deployment, oracleUrl: string, scena
     const p = plan.byDay[day]!;
     if (day > 0) {
       await chains.advance(DAY);
-      await chains.postReserve(others + p.fund, false);
       const made = await Promise.all(
         investors.map(async (inv, i) => {
           const amount = p.requests[i] ?? 0n;
@@ -80,7 +84,7 @@ export async function runReplay(deployment: Deployment, oracleUrl: string, scena
     }
     const open = await chains.oracleOpenRequests(requests.map((r) => ({ chainId: r.chainId, requestId: r.id, fulfilled: r.fulfilled })));
     // The oracle's outflows: its open requests plus the bands' stress rate (1 bps) of the asset pool it holds.
-    const outflows = open + (others + (day === 0 ? plan.chainPool : p.fund)) / 10_000n;
+    const outflows = open + assetPool / 10_000n;
     await chains.postBuyBack(p.buyBack, liquidFor(p.lcrBps, outflows));
     const today: DayShown = { day, chains: await chains.shown() };
     shown.push(today);
