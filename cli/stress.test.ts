@@ -17,6 +17,8 @@ describe('rwa stress (issue 23, the stress command in the CLI)', () => {
     expect(r.stdout).toMatch(/--seed <n> +seed of the generator/);
     expect(r.stdout).toMatch(/--out <dir> +where <scenario>\.json and <scenario>\.svg are written/);
     expect(r.stdout).toContain('Example: rwa stress liquidity/scenarios/');
+    expect(r.stdout).toMatch(/--replay +then replay the scenario day by day on the running local stack/);
+    expect(r.stdout).toMatch(/--days <n> +with --replay: only the first n days/);
     expect((await run(['--help'])).stdout).toMatch(/rwa stress <scenario\.json> +seeded Monte Carlo/);
   });
 
@@ -47,6 +49,8 @@ describe('rwa stress (issue 23, the stress command in the CLI)', () => {
     expect(seed.code).toBe(2);
     expect(JSON.parse(seed.stdout)).toMatchObject({ error: { code: 'usage', field: 'seed' } });
     expect((await run(['stress', scenario, '--runs', '0'])).code).toBe(2);
+    expect((await run(['stress', scenario, '--days', '3'])).stderr).toContain('--days needs --replay');
+    expect((await run(['stress', scenario, '--replay', '--days', '0'])).code).toBe(2);
     const missing = await run(['stress', join(dir, 'missing.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('ENOENT');
