@@ -1,4 +1,4 @@
-import { createTestClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type LocalAccount, type PublicClient } from 'viem';
+import { createTestClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex, type LocalAccount, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi, rwaHoldingsAbi, rwaReceiverAbi, rwaRedemptionsAbi } from '../schemas/abi.js';
 import type { DeployedChain, Deployment } from '../schemas/deployment.js';
@@ -7,6 +7,7 @@ import type { DidHash } from '../schemas/ids.js';
 import type { RedemptionStageName } from '../schemas/kinds/redemption-stage.js';
 import { postJson, signAcceptance, signCustodianRequest, signFulfilment, signReserve, signSettlement, type CustodianDomain } from '../clients/custodian.js';
 import { RwaError } from '../common/errors.js';
+import { parserFor } from '../schemas/validate.js';
 import type { ChainShown } from '../liquidity/replay-report.js';
 import { publicClientOf } from './chain.js';
 import { pollUntil } from './poll.js';
@@ -23,6 +24,26 @@ const STAGES: Record<number, RedemptionStageName> = { 1: 'A', 2: 'B', 3: 'C' };
 /** kind 17's lcrBps for "unbounded". */
 const UNBOUNDED = 0xffff_ffff;
 const WAIT_MS = 90_000;
+
+interface OracleRequest {
+  chainId: number;
+  requestId: string;
+  amount: string;
+  fulfilled: string;
+  status: string;
+}
+const uintString = { type: 'string', pattern: '^[0-9]+$' } as const;
+/** The part of `GET /v1/dids/:did/redemptions` the replay reads, checked at the edge. */
+const parseRequests = parserFor<{ requests: OracleRequest[] }>({
+  type: 'object',
+  required: ['requests'],
+  properties: {
+    requests: {
+      type: 'array',
+      items: { type: 'object', required: ['chainId', 'requestId', 'amount', 'fulfilled', 'status'], properties: { chainId: { type: 'integer' }, requestId: uintString, amount: uintString, fulfilled: uintString, status: { type: 'string' } } },
+    },
+  },
+});
 
 /** The settings the replay gives the issuer's policy and bands on the hub (docs/liquidity.md, Replay). */
 export interface ReplayBands {
@@ -98,11 +119,13 @@ export class ReplayChains {
     return r.json;
   }
 
-  private async write(c: DeployedChain, account: LocalAccount, request: Parameters<ReturnType<typeof createWalletClient>['writeContract']>[0]): Promise<void> {
-    const wallet = createWalletClient({ chain: this.viemChain(c), transport: http(c.rpcUrl), account });
-    const hash = await wallet.writeContract({ ...request, account, chain: this.viemChain(c) } as never);
+  private wallet(c: DeployedChain, account: LocalAccount) {
+    return createWalletClient({ chain: this.viemChain(c), transport: http(c.rpcUrl), account });
+  }
+
+  private async mined(c: DeployedChain, hash: Hex): Promise<void> {
     const receipt = await this.pub(c).waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new ReplayError(`transaction ${hash} reverted on ${c.name}`);
+    if (receipt.status !== 'success') throw new ReplayError(`transaction ${hash} reverted on ${c.name}`, { chain: c.name, hash });
   }
 
   /** The issuer sets the pressure thresholds to 100% (the stage follows the buy-back report alone) and the bands. */
@@ -112,10 +135,11 @@ export class ReplayChains {
     await createTestClient({ chain: this.viemChain(hub), mode: 'anvil', transport: http(hub.rpcUrl) }).setBalance({ address: issuer.address, value: 10n ** 19n });
     const registry = this.deployment.hub.registry as Address;
     const window = 7 * 86_400;
-    await this.write(hub, issuer, { address: registry, abi: rwaDidRegistryAbi, functionName: 'setRedemptionPolicy', args: [this.didHash, 10_000, 10_000, 7, window, false] } as never);
+    const issuerWallet = this.wallet(hub, issuer);
+    await this.mined(hub, await issuerWallet.writeContract({ address: registry, abi: rwaDidRegistryAbi, functionName: 'setRedemptionPolicy', args: [this.didHash, 10_000, 10_000, 7, window, false] }));
     const buyBack = privateKeyToAccount(DEV_BUYBACK_CUSTODIAN_KEY).address;
     const b = { minShareBps: bands.minShareBps, stageBBelowBps: bands.stageBBelowBps, stageCBelowBps: bands.stageCBelowBps, staleFloor: false, stressRateBps: 1, horizonDays: bands.horizonDays };
-    await this.write(hub, issuer, { address: registry, abi: rwaDidRegistryAbi, functionName: 'setBuyBack', args: [this.didHash, buyBack, b] } as never);
+    await this.mined(hub, await issuerWallet.writeContract({ address: registry, abi: rwaDidRegistryAbi, functionName: 'setBuyBack', args: [this.didHash, buyBack, b] }));
     await this.waitUntil('the replay policy on every chain', async () => {
       const ps = await Promise.all(this.deployment.chains.map(async (c) => this.pub(c).readContract({ address: (await this.modulesOf(c)).redemptions, abi: rwaRedemptionsAbi, functionName: 'policyOf', args: [this.didHash] })));
       return ps.every((p) => p.windowSeconds === window && p.stageBBps === 10_000);
@@ -164,7 +188,7 @@ export class ReplayChains {
   async requestAndAccept(c: DeployedChain, investor: LocalAccount, amount: bigint): Promise<bigint> {
     const { redemptions } = await this.modulesOf(c);
     const { request, result } = await this.pub(c).simulateContract({ address: redemptions, abi: rwaRedemptionsAbi, functionName: 'requestRedeem', args: [this.didHash, amount], account: investor });
-    await this.write(c, investor, request as never);
+    await this.mined(c, await this.wallet(c, investor).writeContract(request));
     const acceptedAt = Math.floor(Date.now() / 1000) - 5;
     await this.post('/v1/redemptions/acceptances', await signAcceptance(DEV_CUSTODIAN_KEY, this.domain, { did: this.did, chainId: c.chainId, requestId: result.toString(), owner: investor.address, amount: amount.toString(), acceptedAt }));
     await this.waitUntil(`acceptance of request ${result} on ${c.name}`, async () => (await this.requestOf(c, result)).accepted);
@@ -193,7 +217,9 @@ export class ReplayChains {
     await this.waitUntil('the oracle to see every replay request and fulfilment', async () => {
       const res = await fetch(`${this.oracleUrl}/v1/dids/${encodeURIComponent(this.did)}/redemptions`);
       if (!res.ok) return false;
-      const view = (await res.json()) as { requests: { chainId: number; requestId: string; amount: string; fulfilled: string; status: string }[] };
+      const parsed = parseRequests(await res.json());
+      if (!parsed.ok) throw new ReplayError(`the oracle's redemptions view: ${parsed.issue.field} ${parsed.issue.message}`);
+      const view = parsed.value;
       const seen = mine.every((m) => view.requests.some((r) => r.chainId === m.chainId && r.requestId === m.requestId.toString() && BigInt(r.fulfilled) === m.fulfilled));
       open = view.requests.filter((r) => r.status !== 'cancelled').reduce((s, r) => s + (BigInt(r.amount) > BigInt(r.fulfilled) ? BigInt(r.amount) - BigInt(r.fulfilled) : 0n), 0n);
       return seen;

@@ -6,20 +6,8 @@ import { parseScenario, type Scenario } from './scenario.js';
 
 const shipped = (name: string): Scenario => parseScenario(JSON.parse(readFileSync(new URL(`./scenarios/${name}.json`, import.meta.url), 'utf8')));
 
-/** A 98.5M fund: 40.5M cash, 58M paper that cannot be sold within the 3-day horizon; 10M (of 100M) requested a day. */
-const abc: Scenario = {
-  name: 'abc',
-  pool: {
-    buckets: [
-      { name: 'cash', kind: 'cash', amount: 40_500_000, haircutBps: 0, daysToCash: 0 },
-      { name: 'paper', kind: 'other', amount: 58_000_000, haircutBps: 1_500, daysToCash: 90 },
-    ],
-    buyBack: { amount: 1_500_000, ageDays: 0, reportEveryDays: 1 },
-  },
-  policy: { horizonDays: 3, stageBBelowBps: 10_000, stageCBelowBps: 7_000, buyBackMinShareBps: 100, buyBackMaxAgeDays: 1 },
-  days: 3,
-  ranges: { navShock: [0.02, 0.02], redemption: [0.5, 0.5], runDays: [5, 5], depth: [0.5, 0.5], haircut: [0.05, 0.05], liquidationDays: [5, 5] },
-};
+/** replay-a-b-c: a 98.5M fund, 40.5M cash, 58M paper that cannot be sold within the 3-day horizon; 50% over 5 days. */
+const abc = shipped('replay-a-b-c');
 
 describe('replayPlan', () => {
   it('draws every range at its midpoint, rounded like the Monte Carlo', () => {

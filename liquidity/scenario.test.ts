@@ -19,7 +19,7 @@ function fieldOf(input: unknown): string {
 describe('parseScenario', () => {
   it('accepts every shipped scenario, and its name is its file name', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual(['run-40-depth-0.3.json', 'tbill-run-30.json', 'tbill-run-60.json']);
+    expect(files.sort()).toEqual(['replay-a-b-c.json', 'run-40-depth-0.3.json', 'tbill-run-30.json', 'tbill-run-60.json']);
     for (const f of files) expect(parseScenario(JSON.parse(readFileSync(new URL(f, dir), 'utf8'))).name).toBe(f.replace(/\.json$/, ''));
   });
 
