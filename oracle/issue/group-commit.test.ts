@@ -48,14 +48,17 @@ const network: FetchLike = async (url, init) => {
   return peers.get(u.origin)!.request(url, init);
 };
 
-function boot(fault?: FaultSpec) {
+function boot(fault?: FaultSpec, onStored?: () => void) {
   const metrics: OracleMetrics = createMetrics();
   const logger = pino({ level: 'silent' });
   const hit = faultHook(fault, () => {
     throw new Crash(`killed at ${fault?.step}`);
   });
   const { db } = openDb(dbPath, oracleSchema, join(import.meta.dirname, '..', 'store', 'migrations'));
-  const store = new AttestationStore(db, (row) => hit('before_answer', row.kind));
+  const store = new AttestationStore(db, (row) => {
+    onStored?.();
+    hit('before_answer', row.kind);
+  });
   const committee = faultyCommittee(new RemoteCommittee({ urls: URLS, timeoutMs: 5_000, metrics, logger, fetch: network }), hit);
   const registry = { ...fakeRegistry(world), ping: async () => true };
   const chains = fakeChains(world);
@@ -228,6 +231,17 @@ describe('group-commit signing', () => {
     expect(conflict).toMatchObject({ status: 409, json: { error: { code: 'conflicting_repeat' } } });
     expect(b1).toMatchObject({ status: 201, json: { nonce: '3' } });
     expect(oracle.store.count()).toBe(3);
+  });
+
+  it("stores a round's attestations with one commit: when the first is handed on, the whole round is durable", async () => {
+    // A second connection sees only what is committed.
+    const reader = new AttestationStore(openDb(dbPath, oracleSchema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
+    const seen: number[] = [];
+    const oracle = boot(undefined, () => seen.push(reader.count()));
+    const [first, ...more] = await bodies(5);
+    const { head, rest } = await behindOneRound(oracle, first, more);
+    expect([head, ...rest].map((r) => r.status)).toEqual(Array(5).fill(201));
+    expect(seen).toEqual([1, 5, 5, 5, 5]);
   });
 
   it('completes at boot a batch stored before any signer was asked; retries get those attestations', async () => {
