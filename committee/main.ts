@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { ecdsa, fastAccount, nativeLoadError } from '../core/ecdsa.js';
 import { openDb } from '../common/sqlite.js';
 import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
 import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
@@ -48,9 +49,11 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadSignerConfig(process.env);
-  const account = privateKeyToAccount(config.key);
+  // Signatures through libsecp256k1 where it loads (core/ecdsa.ts): the same bytes as viem's, about 20x less CPU.
+  const account = fastAccount(privateKeyToAccount(config.key), config.key);
   const logger = createLogger('signer', config.logLevel).child({ signer: account.address });
   exitOnUnhandled(logger);
+  if (nativeLoadError) logger.warn({ backend: ecdsa.backend, detail: nativeLoadError }, 'libsecp256k1 did not load: secp256k1 in JavaScript');
   const instance = acquireInstanceLock(config.dbPath, 'signer');
   const { db, close: closeDb } = openDb(config.dbPath, schema, join(import.meta.dirname, 'store', 'migrations'));
   const store = new SignedStore(db);

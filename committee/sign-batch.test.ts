@@ -133,4 +133,29 @@ describe('committee signer POST /v1/sign-batch', () => {
     const r = await batch([await item('B-7', 7)]);
     expect(r.results[0]).toMatchObject({ status: 422, error: { code: 'exceeds_reserve_budget' } });
   });
+
+  it('records a batch in one transaction: a batch that fails as a whole leaves none of its items signed', async () => {
+    const record = signer.store.record.bind(signer.store);
+    let calls = 0;
+    const spy = vi.spyOn(signer.store, 'record').mockImplementation((m, c) => {
+      calls += 1;
+      if (calls === 2) throw new Error('disk I/O error');
+      return record(m, c);
+    });
+    const res = await signer.app.request('/v1/sign-batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [await item('B-1', 1), await item('B-2', 2)] }),
+    });
+    expect(res.status).toBe(500);
+    expect(calls).toBe(2);
+    // The first item was recorded before the second failed, and rolled back with it: no signature left the process.
+    expect(signer.store.byNonce(DID_HASH, '1')).toBeUndefined();
+    expect(signer.store.count()).toBe(0);
+    spy.mockRestore();
+    // Nothing of the failed batch is counted either: both of the next two still fit under the cap (2,500,000).
+    const r = await batch([await item('B-3', 1), await item('B-4', 2)]);
+    expect(r.results.map(isSigned)).toEqual([true, true]);
+    expect(signer.store.count()).toBe(2);
+  });
 });

@@ -33,6 +33,11 @@ export class SignedSettlements {
     this.add(known, row, chains);
   }
 
+  /** Forgets what it loaded (after a rolled-back batch): each DID is read from the store again when next asked. */
+  forget(): void {
+    this.byDid.clear();
+  }
+
   burns(did: string, chainId: number, investor: Address): { nonce: bigint; amount: bigint }[] {
     return this.of(did)
       .filter((s) => s.burns && s.chainIds.has(chainId) && isAddressEqual(s.investor, investor))

@@ -8,6 +8,7 @@ import { attestationOf, sourceRefOf, type AnySource } from '../core/attestation.
 import { sourceOf } from '../schemas/kinds/index.js';
 import type { Destination } from '../core/committee-port.js';
 import { OracleError } from '../core/errors.js';
+import { KeyedMutex } from '../common/mutex.js';
 import type { SignedChainRow, SignedStore } from './store/signed.js';
 import type { ConfigSignerSet, SignerCheckDeps } from './checks.js';
 import type { RedemptionCheckDeps } from './redemption-checks.js';
@@ -66,6 +67,9 @@ export class SignerService {
 
   private readonly settlements: SignedSettlements;
 
+  /** One write section at a time: a batch's transaction stays open across its chain reads (SignedStore.inTransaction). */
+  private readonly writes = new KeyedMutex();
+
   constructor(private readonly d: SignerServiceDeps) {
     this.settlements = new SignedSettlements(d.store);
     this.checks = {
@@ -111,7 +115,7 @@ export class SignerService {
   }
 
   sign(cmd: SignCommand): Promise<SignResult> {
-    return this.signWith(cmd, this.checks);
+    return this.writes.run('store', () => this.signWith(cmd, this.checks));
   }
 
   /**
@@ -121,7 +125,20 @@ export class SignerService {
    * and chain, one root over the settlement and NAV messages validated here (`indexes[i]`: item i's index in the
    * request, for the roots' item lists).
    */
-  async signBatch(cmds: readonly SignCommand[], indexes: readonly number[] = cmds.map((_, i) => i)): Promise<BatchResult> {
+  signBatch(cmds: readonly SignCommand[], indexes: readonly number[] = cmds.map((_, i) => i)): Promise<BatchResult> {
+    // All the batch's records in one transaction, committed before any of it is answered (one fsync per batch).
+    return this.writes.run('store', async () => {
+      try {
+        return await this.d.store.inTransaction(() => this.signBatchItems(cmds, indexes));
+      } catch (err) {
+        // Rolled back: what the in-memory view learnt from the batch's records is gone from the store too.
+        this.settlements.forget();
+        throw err;
+      }
+    });
+  }
+
+  private async signBatchItems(cmds: readonly SignCommand[], indexes: readonly number[]): Promise<BatchResult> {
     const signedInBatch = new Set<string>();
     const checks = batchChecks(this.checks, signedInBatch);
     const items: BatchItemResult[] = [];

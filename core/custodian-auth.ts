@@ -1,4 +1,5 @@
-import { recoverTypedDataAddress, type Address, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
+import { recoverTypedDataSigner } from './ecdsa.js';
 import type { AcceptanceRequest, AllowListRequest, DisclosureRequest, FulfilmentRequest, MoveRequest, NavRequest, PauseRequest, ReserveRequest, SettlementRequest } from '../schemas/http.js';
 import {
   custodianTypedData,
@@ -19,7 +20,7 @@ export interface CustodianDomainParams {
 /** Who signed a request of EIP-712 type `P` (custodian domain of the hub registry). */
 export function recoverCustodianSigner<P extends CustodianPrimaryType>(primaryType: P, p: CustodianDomainParams, body: CustodianRequestBody<P> & { signature: string }): Promise<Address> {
   const typed = custodianTypedData(primaryType, p, body);
-  return recoverTypedDataAddress({ ...typed, signature: body.signature as Hex } as Parameters<typeof recoverTypedDataAddress>[0]);
+  return recoverTypedDataSigner(typed as Parameters<typeof recoverTypedDataSigner>[0], body.signature as Hex);
 }
 
 export const recoverSettlementSigner = (p: CustodianDomainParams, body: SettlementRequest): Promise<Address> => recoverCustodianSigner('SettlementProof', p, body);

@@ -26,6 +26,8 @@ export interface OracleMetrics {
   batchRoots: Counter<'outcome'>;
   /** Group commit: requests waiting for their DID's next committee round (the one in flight not counted). */
   signQueued: Gauge;
+  /** Intake reads of the hub and chains (a DID's record, a custodian's role, first holdings): asked, or shared with one in flight. */
+  intakeReads: Counter<'outcome'>;
   /** Redemptions requested today over all chains, in bps of the pool supply of the DID's latest report. */
   redemptionDailyRateBps: Gauge<'did'>;
   /** The LCR of the DID's latest buy-back report (ratio, 1 = 100%; +Inf unbounded), as the oracle computed it. */
@@ -115,6 +117,7 @@ export function createMetrics(): OracleMetrics {
     brakesLargeThreshold: new Gauge({ name: 'oracle_brakes_large_threshold', help: 'Signatures a settlement above the line needs on a chain (0: no line)', labelNames: ['did', 'chain'], registers: [registry] }),
     aboveLine: new Counter({ name: 'oracle_settlements_above_line_total', help: "Settlements proposed above their chain's amount line (kind 14), signed by the line's threshold", labelNames: ['chain'], registers: [registry] }),
     signQueued: new Gauge({ name: 'oracle_sign_queued', help: 'Requests waiting for their DID\'s next committee round', registers: [registry] }),
+    intakeReads: new Counter({ name: 'oracle_intake_reads_total', help: 'Intake chain reads: asked, or shared with the same read in flight', labelNames: ['outcome'], registers: [registry] }),
     proposalsOpen: new Gauge({ name: 'oracle_proposals_open', help: 'Signing rounds stored and neither completed nor closed', registers: [registry] }),
     buyBackLcr: new Gauge({ name: 'rwa_buyback_lcr_ratio', help: "LCR of the DID's latest buy-back report (1 = 100%, +Inf unbounded)", labelNames: ['did'], registers: [registry] }),
     buyBackShareBps: new Gauge({ name: 'rwa_buyback_share_bps', help: "The DID's buy-back pool in bps of the asset pool, of its latest report", labelNames: ['did'], registers: [registry] }),

@@ -18,6 +18,7 @@ import type { OracleMetrics } from '../metrics.js';
 import { scaleForAmount } from '../issue/amount-line.js';
 import { PendingReservations, reservedBy, type PendingSettlements } from '../issue/pending.js';
 import { readChain, recoveredSigner, registeredDid, requireRole } from '../../core/guards.js';
+import { InFlight } from '../../core/chain/in-flight.js';
 
 export interface ServiceDeps {
   registry: RegistryPort;
@@ -78,7 +79,17 @@ export class OracleService {
 
   private readonly group: GroupCommit;
 
+  /** The intake's first reads, shared by the requests that need them at the same moment (core/chain/in-flight.ts). */
+  private readonly inFlight: InFlight;
+
+  private readonly intakeRegistry: Pick<RegistryPort, 'getDid' | 'isCustodian'>;
+
   constructor(private readonly d: ServiceDeps) {
+    this.inFlight = new InFlight((outcome) => d.metrics.intakeReads.inc({ outcome }));
+    this.intakeRegistry = {
+      getDid: (did) => this.inFlight.run(`did:${did}`, () => d.registry.getDid(did)),
+      isCustodian: (did, account) => this.inFlight.run(`custodian:${did}:${account.toLowerCase()}`, () => d.registry.isCustodian(did, account)),
+    };
     this.pending = new PendingReservations(d);
     this.lock = d.lock ?? new KeyedMutex();
     this.group = new GroupCommit({ ...this.issueDeps(), lock: this.lock, maxBatch: d.signBatchMax ?? DEFAULT_SIGN_BATCH_MAX });
@@ -86,13 +97,13 @@ export class OracleService {
 
 
   async submitSettlement(body: SettlementRequest): Promise<SubmitResult> {
-    const { hash, record } = await registeredDid(this.d.registry, body.did);
+    const { hash, record } = await registeredDid(this.intakeRegistry, body.did);
     const chainId = BigInt(body.chainId);
     if (!record.chainIds.includes(chainId) || !this.d.destinations.get(body.chainId)) {
       throw new OracleError('chain_not_enabled', `chain ${body.chainId} is not enabled for ${body.did}`, 'chainId');
     }
     const signer = await recoveredSigner(recoverSettlementSigner({ hubChainId: this.d.hubChainId, registry: this.d.registryAddress }, body));
-    await requireRole(this.d.registry, { hash, record }, 'custodian', signer);
+    await requireRole(this.intakeRegistry, { hash, record }, 'custodian', signer);
     // Move legs are stored as settlements under `move:<ref>:out|in` (oracle/intake/move-service.ts): keep that space theirs.
     if (body.settlementRef.startsWith('move:')) {
       throw new OracleError('reserved_ref', 'settlement references starting with "move:" are reserved for cross-chain moves', 'settlementRef');
@@ -106,8 +117,9 @@ export class OracleService {
     if (existing) return this.repeat(existing, requestHash, 'settlementRef');
     const investor = getAddress(body.investor);
     const readHoldings = () => readChain(`holdings on chain ${body.chainId}`, () => this.d.destinations.holdingsState(body.chainId, hash, investor));
-    // Cheap refusals first, outside the DID's lock.
-    const holdings = await readHoldings();
+    // Cheap refusals first, outside the DID's lock; this first read may be shared (it only has to come before the
+    // pending count, taken later under the lock); the re-read after nonce reads below never is.
+    const holdings = await this.inFlight.run(`holdings:${body.chainId}:${hash}:${investor.toLowerCase()}`, readHoldings);
     refuse(checkSettlementApplies(body.kind, amount, holdings));
 
     const issue = this.issueDeps();

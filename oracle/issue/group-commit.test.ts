@@ -40,6 +40,9 @@ let gate: Promise<void> | undefined;
 let dbPath: string;
 /** The supply cap the oracle reads on chain 31338 (the signers read world.holdings). */
 let oracleCap: bigint;
+/** The oracle's reads of the DID's record on the hub; while `hubGate` is set, each waits for it. */
+let hubReads: number;
+let hubGate: Promise<void> | undefined;
 
 const network: FetchLike = async (url, init) => {
   const u = new URL(url);
@@ -48,16 +51,28 @@ const network: FetchLike = async (url, init) => {
   return peers.get(u.origin)!.request(url, init);
 };
 
-function boot(fault?: FaultSpec) {
+function boot(fault?: FaultSpec, onStored?: () => void) {
   const metrics: OracleMetrics = createMetrics();
   const logger = pino({ level: 'silent' });
   const hit = faultHook(fault, () => {
     throw new Crash(`killed at ${fault?.step}`);
   });
   const { db } = openDb(dbPath, oracleSchema, join(import.meta.dirname, '..', 'store', 'migrations'));
-  const store = new AttestationStore(db, (row) => hit('before_answer', row.kind));
+  const store = new AttestationStore(db, (row) => {
+    onStored?.();
+    hit('before_answer', row.kind);
+  });
   const committee = faultyCommittee(new RemoteCommittee({ urls: URLS, timeoutMs: 5_000, metrics, logger, fetch: network }), hit);
-  const registry = { ...fakeRegistry(world), ping: async () => true };
+  const hub = fakeRegistry(world);
+  const registry = {
+    ...hub,
+    getDid: async (h: DidHash) => {
+      hubReads += 1;
+      if (hubGate) await hubGate;
+      return hub.getDid(h);
+    },
+    ping: async () => true,
+  };
   const chains = fakeChains(world);
   const destinations = {
     get: chains.get,
@@ -97,7 +112,7 @@ function boot(fault?: FaultSpec) {
     const res = await app.request(path);
     return { status: res.status, json: (await res.json()) as unknown };
   };
-  return { post, get, store, sweep, queued };
+  return { post, get, store, sweep, queued, metrics };
 }
 
 const bodies = (n: number, prefix = 'GC') => Promise.all(Array.from({ length: n }, (_, i) => settlementBody({ settlementRef: `${prefix}-${i + 1}` })));
@@ -132,6 +147,8 @@ beforeEach(() => {
   world.holdings.set(31338, OPEN_HOLDINGS);
   world.balances.set(`31338:${INVESTOR}`, 10n ** 12n);
   oracleCap = 10n ** 30n;
+  hubReads = 0;
+  hubGate = undefined;
   signers = DEV_COMMITTEE_KEYS.slice(0, 3).map((k) => makeSigner(k, world));
   peers = new Map(signers.map((s, i) => [URLS[i]!, s.app]));
   calls = [];
@@ -228,6 +245,33 @@ describe('group-commit signing', () => {
     expect(conflict).toMatchObject({ status: 409, json: { error: { code: 'conflicting_repeat' } } });
     expect(b1).toMatchObject({ status: 201, json: { nonce: '3' } });
     expect(oracle.store.count()).toBe(3);
+  });
+
+  it("stores a round's attestations with one commit: when the first is handed on, the whole round is durable", async () => {
+    // A second connection sees only what is committed.
+    const reader = new AttestationStore(openDb(dbPath, oracleSchema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
+    const seen: number[] = [];
+    const oracle = boot(undefined, () => seen.push(reader.count()));
+    const [first, ...more] = await bodies(5);
+    const { head, rest } = await behindOneRound(oracle, first, more);
+    expect([head, ...rest].map((r) => r.status)).toEqual(Array(5).fill(201));
+    expect(seen).toEqual([1, 5, 5, 5, 5]);
+  });
+
+  it("shares the intake's hub read among requests that arrive while it is in flight; each is still checked and signed", async () => {
+    const oracle = boot();
+    const shared = async () => (await oracle.metrics.intakeReads.get()).values.find((v) => v.labels.outcome === 'shared')?.value ?? 0;
+    let open!: () => void;
+    hubGate = new Promise<void>((r) => (open = r));
+    const posts = (await bodies(4)).map((b) => oracle.post(b));
+    await waitFor(async () => (await shared()) === 3, { what: 'three requests joined the first read', timeoutMs: 5_000 });
+    hubGate = undefined;
+    open();
+    expect((await Promise.all(posts)).map((r) => r.status)).toEqual(Array(4).fill(201));
+    expect(hubReads).toBe(1);
+    // Once settled, nothing is kept: the next request reads the hub again.
+    expect((await oracle.post(await settlementBody({ settlementRef: 'GC-LATE' }))).status).toBe(201);
+    expect(hubReads).toBe(2);
   });
 
   it('completes at boot a batch stored before any signer was asked; retries get those attestations', async () => {

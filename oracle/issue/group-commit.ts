@@ -2,7 +2,7 @@ import type { Address } from 'viem';
 import type { KeyedMutex } from '../../common/mutex.js';
 import type { BatchOutcome } from '../../core/committee-port.js';
 import { QuorumUnavailableError } from '../../core/committee-port.js';
-import { quorumRequestOf, runProposal, settleRound, type IssueDeps } from './issue.js';
+import { quorumRequestOf, runProposal, settleRound, type Completion, type IssueDeps } from './issue.js';
 import type { NewProposal, ProposalRow } from '../store/proposals.js';
 import type { AttestationRow } from '../store/attestations.js';
 
@@ -126,11 +126,25 @@ export class GroupCommit {
     const reqs = rounds.map((r) => quorumRequestOf(r.proposal, r.signerSet));
     const outcomes = this.d.committee.signBatch ? await this.d.committee.signBatch(reqs) : await Promise.all(reqs.map((req) => signOne(this.d, req)));
 
+    // Every outcome stored in one transaction (one commit for the round), then each request answered on its own.
+    const settled = this.d.store.inOneTransaction(() =>
+      rounds.map((r, i): { ok: true; completion: Completion } | { ok: false; err: unknown } => {
+        try {
+          return { ok: true, completion: settleRound(this.d, r.proposal, outcomes[i]!) };
+        } catch (err) {
+          return { ok: false, err };
+        }
+      }),
+    );
     for (const [i, r] of rounds.entries()) {
+      const s = settled[i]!;
+      if (!s.ok) {
+        r.q.reject(s.err);
+        continue;
+      }
       try {
-        const completion = settleRound(this.d, r.proposal, outcomes[i]!);
         // A quorum, or a failure: runProposal maps it (another message at this nonce: proposed again at the next).
-        r.q.resolve({ created: true, attestation: await runProposal(this.d, r.proposal, r.signerSet, completion) });
+        r.q.resolve({ created: true, attestation: await runProposal(this.d, r.proposal, r.signerSet, s.completion) });
       } catch (err) {
         r.q.reject(err);
       }

@@ -15,6 +15,9 @@ export class AttestationStore {
   /** The signing rounds: every attestation is a completed proposal. */
   readonly proposals: ProposalStore;
 
+  /** While `inOneTransaction` runs: the attestations stored so far, whose afterInsert waits for the commit. */
+  private deferred: NewAttestation[] | undefined;
+
   constructor(
     private readonly db: Db,
     /** Called after an attestation is stored, before it is answered (the dev-mode fault hook, see oracle/issue/fault.ts). */
@@ -127,8 +130,26 @@ export class AttestationStore {
         .run();
       return seq;
     });
-    this.afterInsert?.(record);
+    if (this.deferred) this.deferred.push(record);
+    else this.afterInsert?.(record);
     return seq;
+  }
+
+  /**
+   * Runs `work` as one transaction (each insert in it a savepoint): a group-commit round stores all its attestations
+   * with one commit, one fsync. The afterInsert hook of each runs after the commit, so "stored" still means durable.
+   */
+  inOneTransaction<T>(work: () => T): T {
+    const stored: NewAttestation[] = [];
+    this.deferred = stored;
+    let result: T;
+    try {
+      result = this.db.transaction(() => work());
+    } finally {
+      this.deferred = undefined;
+    }
+    for (const record of stored) this.afterInsert?.(record);
+    return result;
   }
 
   getById(id: string): { row: AttestationRow; deliveries: DeliveryRow[] } | undefined {

@@ -5,7 +5,7 @@ import { batchTypedData } from '../../../schemas/eip712.js';
 import { buildBatchTree } from '../../../core/batch-tree.js';
 import type { BatchOutcome, QuorumRequest } from '../../../core/committee-port.js';
 import type { OracleMetrics } from '../../metrics.js';
-import { checkTypedSignature, packQuorum } from './quorum.js';
+import { checkTypedSignature, inSet, packQuorum } from './quorum.js';
 
 /** The kinds a batch root may cover (RwaReceiver.receiveBatch: settlement and NAV messages). */
 const ROOT_KINDS = new Set(['settlement', 'nav']);
@@ -62,16 +62,19 @@ export class RootCollector {
 
   private async check(r: RootSignature, claimed: Address, matched: ReadonlySet<number>): Promise<string | undefined> {
     const { items } = r;
-    if (items.some((i, k) => i >= this.reqs.length || (k > 0 && i <= items[k - 1]!))) return 'bad_items';
+    if (items.length === 0 || items.some((i, k) => i >= this.reqs.length || (k > 0 && i <= items[k - 1]!))) return 'bad_items';
     const covered = items.map((i) => this.reqs[i]!);
     if (!items.every((i) => matched.has(i))) return 'unsigned_item';
     if (covered.some((q) => !batchable(q) || q.message.did.toLowerCase() !== r.did.toLowerCase())) return 'not_batchable';
     const goes = (q: QuorumRequest) => q.destinations.some((x) => Number(x.chainId) === r.chainId && x.receiver.toLowerCase() === r.receiver.toLowerCase());
     if (!covered.every(goes)) return 'receiver_mismatch';
     if (buildBatchTree(items.map((i) => this.messages[i]!)).root.toLowerCase() !== r.root.toLowerCase()) return 'root_mismatch';
+    // One recovery for the root; then each covered item's set must hold that signer (sets may differ per item).
     const data = batchTypedData(BigInt(r.chainId), r.receiver as Address, r.did as Hex, r.root as Hex);
+    const first = await checkTypedSignature(data, r.signature as Hex, claimed, covered[0]!.signers);
+    if (!first.ok) return first.reason;
     for (const q of covered) {
-      const check = await checkTypedSignature(data, r.signature as Hex, claimed, q.signers);
+      const check = inSet(first.signer, claimed, q.signers);
       if (!check.ok) return check.reason;
     }
     return undefined;

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem';
-import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { privateKeyToAccount, type LocalAccount } from 'viem/accounts';
+import { fastAccount } from '../../../core/ecdsa.js';
 import { attestationDomain, attestationTypes, batchTypedData } from '../../../schemas/eip712.js';
 import { attestationTypedMessage, encodeMessage, type AttestationMessage } from '../../../schemas/message.js';
 import { buildBatchTree } from '../../../core/batch-tree.js';
@@ -12,10 +13,10 @@ import { QuorumUnavailableError, type BatchOutcome, type CommitteePort, type Des
  * keys that are in the DID's signer set, and packs exactly `threshold` of them by ascending signer.
  */
 export class Committee implements CommitteePort {
-  private readonly accounts: readonly PrivateKeyAccount[];
+  private readonly accounts: readonly LocalAccount[];
 
   constructor(keys: readonly Hex[]) {
-    this.accounts = keys.map((k) => privateKeyToAccount(k));
+    this.accounts = keys.map((k) => fastAccount(privateKeyToAccount(k), k));
   }
 
   get addresses(): readonly Address[] {
@@ -86,7 +87,7 @@ export class Committee implements CommitteePort {
     const collected = await Promise.all(
       members.map(async (a) => ({
         signer: a.address,
-        signature: await a.signTypedData({ domain, types: attestationTypes, primaryType: typed.primaryType, message: typed.message } as Parameters<PrivateKeyAccount['signTypedData']>[0]),
+        signature: await a.signTypedData({ domain, types: attestationTypes, primaryType: typed.primaryType, message: typed.message } as Parameters<LocalAccount['signTypedData']>[0]),
       })),
     );
     const packed = packQuorum(collected, threshold);
