@@ -53,8 +53,21 @@ export const STAGE_REVERTS = ['RedemptionsHalted', 'FulfilmentExceedsAllowance',
  * Receiver errors that can clear by themselves, each about one DID: its config may not have reached a fresh chain
  * yet, a paused asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive, a signer
  * set past its end is revived by the config governance signs (issue 24: refused until the rotation lands, then applied).
+ * Brakes (kind 14) the chain holds that the oracle no longer attests: the committee signs a settlement for the amount
+ * line it attested, so while a newer line has not landed on the chain (or an older one applied after it) the chain
+ * asks another count (`LargeAmountNeedsThreshold`); and an amount above the chain's bucket capacity
+ * (`AmountAboveCapacity`) waits for the issuer to raise it. Both apply once the brakes the oracle attested land.
  */
-export const DID_WAIT_REVERTS = ['UnknownDid', 'ERC20InsufficientBalance', 'AssetPaused', 'SupplyCapExceeded', 'NotAllowListed', 'SignerSetExpired'] as const satisfies readonly RevertName[];
+export const DID_WAIT_REVERTS = [
+  'UnknownDid',
+  'ERC20InsufficientBalance',
+  'AssetPaused',
+  'SupplyCapExceeded',
+  'NotAllowListed',
+  'SignerSetExpired',
+  'LargeAmountNeedsThreshold',
+  'AmountAboveCapacity',
+] as const satisfies readonly RevertName[];
 
 const isOneOf = <T extends string>(list: readonly T[], name: string | undefined): name is T => name !== undefined && (list as readonly string[]).includes(name);
 
