@@ -1,7 +1,7 @@
 import { BaseError, ContractFunctionRevertedError, HttpRequestError, InsufficientFundsError, TimeoutError, WaitForTransactionReceiptTimeoutError } from 'viem';
 import { FeeCapReachedError } from './transports/send.js';
 import { CcipExecutionFailedError } from './transports/ccip/executor.js';
-import type { RevertName } from './reverts.js';
+import { receiverRevertName, type RevertName } from './reverts.js';
 import { RwaError } from '../common/errors.js';
 import { CURSED_REASON } from './curse.js';
 
@@ -86,7 +86,12 @@ export function classifyRevert(errorName: string | undefined): Failure {
 
 export function classifyError(err: unknown): Failure {
   if (err instanceof FeeCapReachedError) return { kind: 'blocked-chain', reason: short(`fee cap: ${err.message}`), cause: 'fee-cap' };
-  if (err instanceof CcipExecutionFailedError) return { kind: 'ccip-execution-failed', reason: short(err.message) };
+  if (err instanceof CcipExecutionFailedError) {
+    // A delivery that raced the curse fails inside the OffRamp, not as ChainCursed: held like one (no execution
+    // counted), and executed again from its source send once the chain is uncursed (issue 24 review).
+    if (err.receiverRevert !== undefined && receiverRevertName(err.receiverRevert) === CURSED_REVERT) return { kind: 'blocked-chain', reason: CURSED_REASON, cause: 'cursed' };
+    return { kind: 'ccip-execution-failed', reason: short(err.message) };
+  }
   if (err instanceof BaseError) {
     // Before the revert walk: a node may report an empty wallet while estimating, as an execution error.
     if (err.walk((e) => e instanceof InsufficientFundsError) instanceof InsufficientFundsError) {
