@@ -6,12 +6,12 @@ import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL, de
 import { encodeMessage, type AttestationMessage } from '../../schemas/message.js';
 import { startAnvil, type AnvilChain } from '../../devnet/anvil.js';
 import { openDb } from '../../common/sqlite.js';
-import * as schema from '../../oracle/store/schema.js';
-import { AttestationStore } from '../../oracle/store/attestations.js';
-import { PendingReservations } from '../../oracle/issue/pending.js';
+import * as schema from '../store/schema.js';
+import { AttestationStore } from '../store/attestations.js';
+import { PendingReservations } from './pending.js';
 import { buildContracts, clients, committeeSigners, deliver, deploy, mined, type Unnumbered } from '../../testkit/anvil-chain.js';
 import { CHAINS, DID, DID_HASH, INVESTOR, NOW } from '../../testkit/committee.js';
-import { Destinations } from './destinations.js';
+import { Destinations } from '../../core/chain/destinations.js';
 
 /**
  * Chain test: the real RwaReceiver with a mint bucket; a subscription over it is queued (its nonce used, nothing
@@ -56,7 +56,7 @@ describe('settlement state and reservations against RwaReceiver brakes on anvil'
     buildContracts();
     anvil = await startAnvil('settlement-state', SPOKE.chainId);
     receiver = await deploy(anvil, 'RwaReceiver', devReceiverArgs(committeeSigners, DEV_COMMITTEE_THRESHOLD));
-    store = new AttestationStore(openDb(':memory:', schema, join(import.meta.dirname, '..', '..', 'oracle', 'store', 'migrations')).db);
+    store = new AttestationStore(openDb(':memory:', schema, join(import.meta.dirname, '..', 'store', 'migrations')).db);
     await deliver(anvil, receiver, DID_HASH, ++nonce, { kind: 'config', threshold: DEV_COMMITTEE_THRESHOLD, navDecimals: 8, tokenDecimals: 6, heartbeat: 86_400, maxNavMoveBps: 500, signers: committeeSigners, name: 'Fund A', symbol: 'FA', signersValidUntil: DEV_SIGNERS_VALID_UNTIL });
     await deliver(anvil, receiver, DID_HASH, ++nonce, { kind: 'allowlist', entries: [{ account: INVESTOR, allowed: true }] });
     await deliver(anvil, receiver, DID_HASH, ++nonce, { kind: 'reserve', reserve: 10n ** 12n, asOf: BigInt(NOW) - 100n, caps: [{ chainId: BigInt(SPOKE.chainId), cap: 10n ** 12n, ceiling: 0n }] });
