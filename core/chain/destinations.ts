@@ -87,23 +87,22 @@ export class Destinations {
 
   /**
    * How the settlement at `nonce` stands on the chain (SettlementState). A queued settlement's nonce is used when it
-   * is queued (docs/brakes.md), so `isNonceUsed` alone would call it applied. All reads are made at one block, since a
-   * queue read before the queueing and a nonce read after it would call a queued settlement applied. The DID's
-   * queues (`queuedOf`, both directions) are read first: only while one is not empty is the nonce's SettlementQueued
-   * event looked up (DID and nonce are indexed), and its queue index compared with that queue's head (the drain
-   * applies strictly from the head, so an index below it is applied).
+   * is queued (docs/brakes.md), so `isNonceUsed` alone would call it applied. An unused nonce is one read. A used
+   * one: the DID's queues (`queuedOf`, both directions) are read at a block no older than the nonce read (a used
+   * nonce stays used, and a queue only moves on), and only while one is not empty is the nonce's SettlementQueued
+   * event looked up (DID and nonce are indexed) and its queue index compared with that queue's head at the same
+   * block (the drain applies strictly from the head, so an index below it is applied).
    */
   async settlementState(chainId: number, did: DidHash, nonce: bigint): Promise<SettlementState> {
     const { chain, client } = this.entry(chainId);
+    const address = chain.receiver as Address;
+    if (!(await client.readContract({ address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [did, nonce] }))) return 'pending';
     const blockNumber = await client.getBlockNumber({ cacheTime: 0 });
-    const at = { address: chain.receiver as Address, abi: rwaReceiverAbi, blockNumber } as const;
-    const [used, ...queues] = await Promise.all([
-      client.readContract({ ...at, functionName: 'isNonceUsed', args: [did, nonce] }),
-      ...[BRAKES_DIRECTION.mint, BRAKES_DIRECTION.burn].map((direction) => client.readContract({ ...at, functionName: 'queuedOf', args: [did, direction] })),
-    ]);
-    if (!used) return 'pending';
+    const queues = await Promise.all(
+      [BRAKES_DIRECTION.mint, BRAKES_DIRECTION.burn].map((direction) => client.readContract({ address, abi: rwaReceiverAbi, functionName: 'queuedOf', args: [did, direction], blockNumber })),
+    );
     if (queues.every(([head, tail]) => head === tail)) return 'applied';
-    const events = await client.getContractEvents({ address: at.address, abi: rwaReceiverAbi, eventName: 'SettlementQueued', args: { did, nonce }, fromBlock: 0n, toBlock: blockNumber, strict: true });
+    const events = await client.getContractEvents({ address, abi: rwaReceiverAbi, eventName: 'SettlementQueued', args: { did, nonce }, fromBlock: 0n, toBlock: blockNumber, strict: true });
     const queuedAs = events[0]?.args;
     if (!queuedAs) return 'applied';
     const queue = queues[queuedAs.direction];
