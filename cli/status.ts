@@ -11,7 +11,7 @@ interface OracleStatus {
   kind: string;
   nonce: string;
   createdAt: string;
-  delivery: { chainId: number; state: 'applied' | 'pending' | 'unknown'; quorum?: unknown }[];
+  delivery: { chainId: number; state: 'applied' | 'queued' | 'pending' | 'unknown'; quorum?: unknown }[];
 }
 
 interface RelayerDelivery {

@@ -4,7 +4,7 @@ import type { SignResponse } from '../schemas/committee.js';
 import { attestationId, decodeMessage, encodeMessage } from '../schemas/message.js';
 import type { BrakesSnapshot } from '../schemas/kinds/brakes-source.js';
 import { attestationOf } from '../core/attestation.js';
-import { DID, DID_HASH, makeSigner, newWorld, type World } from '../testkit/committee.js';
+import { DID, DID_HASH, makeSigner, newWorld, refusalOf, signAt, type World } from '../testkit/committee.js';
 
 // Unit test: the hub registry is an in-memory fake; signer service, store and HTTP app are the real ones.
 let world: World;
@@ -12,14 +12,7 @@ let signer: ReturnType<typeof makeSigner>;
 const HUB = 31337;
 const SPOKE = 31338;
 
-const post = (app: ReturnType<typeof makeSigner>['app'], body: unknown) =>
-  app.request('/v1/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const sign = (request: unknown, nonce: number, chainIds: number[]) => post(signer.app, { kind: 'brakes', request, nonce: String(nonce), chainIds });
-
-async function errorOf(res: Response) {
-  const j = (await res.json()) as { error: { code: string; field?: string } };
-  return { status: res.status, code: j.error.code, field: j.error.field };
-}
+const sign = (request: unknown, nonce: number, chainIds: number[]) => signAt(signer.app, 'brakes', request, nonce, chainIds);
 
 const REGISTRY_BRAKES = { mintCapacity: 1_000_000n, mintRefillPerSecond: 100n, burnCapacity: 0n, burnRefillPerSecond: 0n, largeAmount: 500_000n, largeThreshold: 3 };
 const brakes = (over: Partial<BrakesSnapshot> = {}): BrakesSnapshot => ({
@@ -66,19 +59,19 @@ describe('committee signer, brakes (kind 14)', () => {
     ['more chains than the brakes', brakes(), [HUB, SPOKE], { status: 422, code: 'chain_mismatch', field: 'chainIds' }],
     ['an amount past uint128', brakes({ largeAmount: (1n << 128n).toString() }), [SPOKE], { status: 400, code: 'invalid_body', field: 'request.largeAmount' }],
   ])('refuses %s', async (_name, request, chains, expected) => {
-    expect(await errorOf(await sign(request, 5, chains))).toMatchObject(expected);
+    expect(await refusalOf(await sign(request, 5, chains))).toMatchObject(expected);
     expect(signer.store.count()).toBe(0);
   });
 
   it('refuses brakes the registry changed since, and signs the new ones as the next revision', async () => {
     expect((await sign(brakes(), 5, [SPOKE])).status).toBe(200);
     world.brakes.set(SPOKE, { ...REGISTRY_BRAKES, mintCapacity: 2_000_000n });
-    expect(await errorOf(await sign(brakes({ revision: 2 }), 6, [SPOKE]))).toEqual({ status: 422, code: 'brakes_mismatch', field: 'request.mintCapacity' });
+    expect(await refusalOf(await sign(brakes({ revision: 2 }), 6, [SPOKE]))).toEqual({ status: 422, code: 'brakes_mismatch', field: 'request.mintCapacity' });
     expect((await sign(brakes({ revision: 2, mintCapacity: '2000000' }), 6, [SPOKE])).status).toBe(200);
   });
 
   it('refuses brakes when it does not read the registry (503)', async () => {
     const plain = makeSigner(DEV_COMMITTEE_KEYS[1]!, world, undefined, { quorums: false });
-    expect(await errorOf(await post(plain.app, { kind: 'brakes', request: brakes(), nonce: '5', chainIds: [SPOKE] }))).toMatchObject({ status: 503, code: 'brakes_not_configured' });
+    expect(await refusalOf(await signAt(plain.app, 'brakes', brakes(), 5, [SPOKE]))).toMatchObject({ status: 503, code: 'brakes_not_configured' });
   });
 });

@@ -6,7 +6,7 @@ import { attestationId, decodeMessage, encodeMessage } from '../schemas/message.
 import { attestationOf } from '../core/attestation.js';
 import { RemoteCommittee } from '../oracle/issue/committee/remote.js';
 import { createMetrics } from '../oracle/metrics.js';
-import { CHAINS, DID, DID_HASH, makeSigner, newWorld, type World } from '../testkit/committee.js';
+import { CHAINS, DID, DID_HASH, makeSigner, newWorld, refusalOf, signAt, type World } from '../testkit/committee.js';
 
 // Unit test: the hub registry is an in-memory fake; signer service, store and HTTP app are the real ones.
 let world: World;
@@ -14,14 +14,7 @@ let signer: ReturnType<typeof makeSigner>;
 const HUB = 31337;
 const SPOKE = 31338;
 
-const post = (app: ReturnType<typeof makeSigner>['app'], body: unknown) =>
-  app.request('/v1/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const sign = (request: unknown, nonce: number, chainIds: number[]) => post(signer.app, { kind: 'transportQuorum', request, nonce: String(nonce), chainIds });
-
-async function errorOf(res: Response) {
-  const j = (await res.json()) as { error: { code: string; field?: string } };
-  return { status: res.status, code: j.error.code, field: j.error.field };
-}
+const sign = (request: unknown, nonce: number, chainIds: number[]) => signAt(signer.app, 'transportQuorum', request, nonce, chainIds);
 
 const quorum = (over: Partial<QuorumSnapshot> = {}): QuorumSnapshot => ({ did: DID, chainId: SPOKE, revision: 1, k: 2, transports: 7, ...over });
 
@@ -52,20 +45,20 @@ describe('committee signer, transport quorum (kind 12)', () => {
     ['a chain not enabled for the DID', quorum({ chainId: 31339 }), [31339], { status: 422, code: 'chain_not_enabled', field: 'chainIds' }],
     ['a mask past the three transports', quorum({ transports: 8 }), [SPOKE], { status: 400, code: 'invalid_body', field: 'request.transports' }],
   ])('refuses %s', async (_name, request, chains, expected) => {
-    expect(await errorOf(await sign(request, 5, chains))).toMatchObject(expected);
+    expect(await refusalOf(await sign(request, 5, chains))).toMatchObject(expected);
     expect(signer.store.count()).toBe(0);
   });
 
   it('refuses a quorum the registry changed since (even at a nonce it signed, for another chain list)', async () => {
     expect((await sign(quorum(), 5, [SPOKE])).status).toBe(200);
     world.quorums.set(SPOKE, { k: 1, transports: 2 });
-    expect(await errorOf(await sign(quorum({ revision: 2 }), 6, [SPOKE]))).toEqual({ status: 422, code: 'quorum_mismatch', field: 'request.k' });
+    expect(await refusalOf(await sign(quorum({ revision: 2 }), 6, [SPOKE]))).toEqual({ status: 422, code: 'quorum_mismatch', field: 'request.k' });
     expect((await sign(quorum({ revision: 2, k: 1, transports: 2 }), 6, [SPOKE])).status).toBe(200);
   });
 
   it('refuses kind 12 (503) when it does not read the transport quorums', async () => {
     const plain = makeSigner(DEV_COMMITTEE_KEYS[1]!, world, undefined, { quorums: false });
-    expect(await errorOf(await post(plain.app, { kind: 'transportQuorum', request: quorum(), nonce: '5', chainIds: [SPOKE] }))).toMatchObject({ status: 503, code: 'quorums_not_configured' });
+    expect(await refusalOf(await signAt(plain.app, 'transportQuorum', quorum(), 5, [SPOKE]))).toMatchObject({ status: 503, code: 'quorums_not_configured' });
   });
 });
 

@@ -29,7 +29,9 @@ function setup() {
     );
     return nonce;
   };
+  /** Nonces the chain used (`chainId:nonce`), as isNonceUsed answers; `queued`: those of them the brakes queued. */
   const applied = new Set<string>();
+  const queued = new Set<string>();
   const rowsRead = { n: 0 };
   const counted = new Proxy(store, {
     get(target, prop, receiver) {
@@ -42,8 +44,15 @@ function setup() {
       };
     },
   });
-  const pending = new PendingReservations({ store: counted, destinations: { isApplied: async (chainId, _did, n) => applied.has(`${chainId}:${n}`) } });
-  return { sign, applied, rowsRead, pending };
+  const used = (chainId: number, n: bigint) => applied.has(`${chainId}:${n}`) || queued.has(`${chainId}:${n}`);
+  const pending = new PendingReservations({
+    store: counted,
+    destinations: {
+      isApplied: async (chainId, _did, n) => used(chainId, n),
+      settlementState: async (chainId, _did, n) => (!used(chainId, n) ? 'pending' : queued.has(`${chainId}:${n}`) ? 'queued' : 'applied'),
+    },
+  });
+  return { sign, applied, queued, rowsRead, pending };
 }
 
 describe('PendingReservations', () => {
@@ -61,6 +70,22 @@ describe('PendingReservations', () => {
     sign(1, 'subscription', BOB, 3n);
     expect(await pending.settlements(DID, HASH, 1, ALICE, () => true)).toEqual({ reserved: { mint: 103n, burn: 7n }, refined: false });
     expect(await pending.settlements(DID, HASH, 2, BOB, () => true)).toEqual({ reserved: { mint: 1_000n, burn: 0n }, refined: false });
+  });
+
+  it('keeps reserving a mint the brakes queued (nonce used, not in the supply) until it is drained; a queued burn stops at once', async () => {
+    const { sign, applied, queued, pending } = setup();
+    const mint = sign(1, 'subscription', ALICE, 600n);
+    const burn = sign(1, 'redemption', ALICE, 50n);
+    // Both queued: their nonces are used, the mint is not in the supply yet, the burn's units are escrowed already.
+    queued.add(`1:${mint}`);
+    queued.add(`1:${burn}`);
+    expect(await pending.settlements(DID, HASH, 1, ALICE)).toEqual({ reserved: { mint: 600n, burn: 0n }, refined: true });
+    // Still queued at the next request: the chain is asked again (a queued mint is not remembered as applied).
+    expect(await pending.settlements(DID, HASH, 1, ALICE)).toEqual({ reserved: { mint: 600n, burn: 0n }, refined: true });
+    // Drained: now in the supply, it reserves nothing.
+    queued.delete(`1:${mint}`);
+    applied.add(`1:${mint}`);
+    expect(await pending.settlements(DID, HASH, 1, ALICE)).toEqual({ reserved: { mint: 0n, burn: 0n }, refined: true });
   });
 
   it('reads each stored settlement from the store once, however many requests follow', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HttpRequestError } from 'viem';
+import { encodeErrorResult, HttpRequestError } from 'viem';
+import { rwaHoldingsAbi, rwaReceiverAbi } from '../schemas/abi.js';
+import { CcipExecutionFailedError } from './transports/ccip/executor.js';
+import { CURSED_REASON } from './curse.js';
 import { APPLIED_REVERTS, classifyError, classifyRevert, DID_WAIT_REVERTS, isRetryable, STAGE_REVERTS, type FailureKind } from './errors.js';
 import { revertNames, type RevertName } from './reverts.js';
 import { FeeCapReachedError } from './transports/send.js';
@@ -19,6 +22,9 @@ describe('revert classification', () => {
     ['SupplyCapExceeded', 'wait-did'],
     ['NotAllowListed', 'wait-did'],
     ['SignerSetExpired', 'wait-did'],
+    // Brakes the chain holds that the oracle no longer attests: wait until the attested ones land (issue 24 review).
+    ['LargeAmountNeedsThreshold', 'wait-did'],
+    ['AmountAboveCapacity', 'wait-did'],
     ['InvalidSignersValidUntil', 'dead-letter'],
     ['StaleAsOf', 'dead-letter'],
     ['RedemptionsHalted', 'wait-stage'],
@@ -76,6 +82,15 @@ describe('error classification', () => {
     const transient = new RwaError('source send was reorged out', { code: 'reorged', retryable: true });
     expect(classifyError(fatal)).toEqual({ kind: 'dead-letter', reason: 'bad message' });
     expect(classifyError(transient)).toEqual({ kind: 'retryable', reason: 'source send was reorged out' });
+  });
+
+  it('holds a CCIP execution the receiver failed with ChainCursed as a cursed chain; any other failure is counted', () => {
+    const cursed = encodeErrorResult({ abi: rwaReceiverAbi, errorName: 'ChainCursed' });
+    const capped = encodeErrorResult({ abi: rwaHoldingsAbi, errorName: 'SupplyCapExceeded', args: [10n, 5n, 12n] });
+    expect(classifyError(new CcipExecutionFailedError(`0x${'11'.repeat(32)}`, 'FAILURE', cursed))).toEqual({ kind: 'blocked-chain', reason: CURSED_REASON, cause: 'cursed' });
+    expect(classifyError(new CcipExecutionFailedError(`0x${'11'.repeat(32)}`, 'FAILURE', capped)).kind).toBe('ccip-execution-failed');
+    // A live lane's failure carries no receiver revert: counted, then parked (Chainlink's manual execution).
+    expect(classifyError(new CcipExecutionFailedError(`0x${'11'.repeat(32)}`, 'FAILURE')).kind).toBe('ccip-execution-failed');
   });
 
   it('treats an unknown thrown value as retryable with its message', () => {

@@ -1,7 +1,7 @@
 import { BaseError, ContractFunctionRevertedError, HttpRequestError, InsufficientFundsError, TimeoutError, WaitForTransactionReceiptTimeoutError } from 'viem';
 import { FeeCapReachedError } from './transports/send.js';
 import { CcipExecutionFailedError } from './transports/ccip/executor.js';
-import type { RevertName } from './reverts.js';
+import { receiverRevertName, type RevertName } from './reverts.js';
 import { RwaError } from '../common/errors.js';
 import { CURSED_REASON } from './curse.js';
 
@@ -53,8 +53,21 @@ export const STAGE_REVERTS = ['RedemptionsHalted', 'FulfilmentExceedsAllowance',
  * Receiver errors that can clear by themselves, each about one DID: its config may not have reached a fresh chain
  * yet, a paused asset may resume, a reserve attestation may raise the cap, an allow-list change may arrive, a signer
  * set past its end is revived by the config governance signs (issue 24: refused until the rotation lands, then applied).
+ * Brakes (kind 14) the chain holds that the oracle no longer attests: the committee signs a settlement for the amount
+ * line it attested, so while a newer line has not landed on the chain (or an older one applied after it) the chain
+ * asks another count (`LargeAmountNeedsThreshold`); and an amount above the chain's bucket capacity
+ * (`AmountAboveCapacity`) waits for the issuer to raise it. Both apply once the brakes the oracle attested land.
  */
-export const DID_WAIT_REVERTS = ['UnknownDid', 'ERC20InsufficientBalance', 'AssetPaused', 'SupplyCapExceeded', 'NotAllowListed', 'SignerSetExpired'] as const satisfies readonly RevertName[];
+export const DID_WAIT_REVERTS = [
+  'UnknownDid',
+  'ERC20InsufficientBalance',
+  'AssetPaused',
+  'SupplyCapExceeded',
+  'NotAllowListed',
+  'SignerSetExpired',
+  'LargeAmountNeedsThreshold',
+  'AmountAboveCapacity',
+] as const satisfies readonly RevertName[];
 
 const isOneOf = <T extends string>(list: readonly T[], name: string | undefined): name is T => name !== undefined && (list as readonly string[]).includes(name);
 
@@ -73,7 +86,12 @@ export function classifyRevert(errorName: string | undefined): Failure {
 
 export function classifyError(err: unknown): Failure {
   if (err instanceof FeeCapReachedError) return { kind: 'blocked-chain', reason: short(`fee cap: ${err.message}`), cause: 'fee-cap' };
-  if (err instanceof CcipExecutionFailedError) return { kind: 'ccip-execution-failed', reason: short(err.message) };
+  if (err instanceof CcipExecutionFailedError) {
+    // A delivery that raced the curse fails inside the OffRamp, not as ChainCursed: held like one (no execution
+    // counted), and executed again from its source send once the chain is uncursed (issue 24 review).
+    if (err.receiverRevert !== undefined && receiverRevertName(err.receiverRevert) === CURSED_REVERT) return { kind: 'blocked-chain', reason: CURSED_REASON, cause: 'cursed' };
+    return { kind: 'ccip-execution-failed', reason: short(err.message) };
+  }
   if (err instanceof BaseError) {
     // Before the revert walk: a node may report an empty wallet while estimating, as an execution error.
     if (err.walk((e) => e instanceof InsufficientFundsError) instanceof InsufficientFundsError) {

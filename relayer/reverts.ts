@@ -1,3 +1,4 @@
+import { decodeErrorResult, type Hex } from 'viem';
 import {
   rwaCcipReceiverAbi,
   rwaDidRegistryAbi,
@@ -35,3 +36,16 @@ export type RevertName = { [K in keyof Abis]: ErrorNames<Abis[K]> }[keyof Abis];
 /** The same set at run time, for the test that every table entry exists in the generated ABIs. */
 export const revertNames = (): ReadonlySet<string> =>
   new Set(Object.values(DESTINATION_ABIS).flatMap((abi) => (abi as readonly { type: string; name?: string }[]).filter((e) => e.type === 'error').map((e) => e.name ?? '')));
+
+/** Every custom error of the destination contracts, as one ABI to decode revert data with. */
+const DESTINATION_ERRORS = Object.values(DESTINATION_ABIS).flatMap((abi) => (abi as readonly { type: string }[]).filter((e) => e.type === 'error'));
+
+/** The name of the destination contracts' custom error `data` encodes, or undefined when none of them declares it. */
+export function receiverRevertName(data: Hex): string | undefined {
+  try {
+    return decodeErrorResult({ abi: DESTINATION_ERRORS as never, data }).errorName;
+  } catch {
+    // Not a custom error of ours (a panic, an empty revert, data cut short): a typed "none".
+    return undefined;
+  }
+}

@@ -170,6 +170,21 @@ export function makeSigner(key: Hex, w: World, redemptions?: RedemptionWorld, op
   return { app, store, service, metrics, address: service.address };
 }
 
+type SignerApp = ReturnType<typeof makeSigner>['app'];
+
+/** POSTs `body` to a signer's /v1/sign. */
+export const postSign = (app: SignerApp, body: unknown) =>
+  app.request('/v1/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** A sign request of `kind` for `request` at `nonce`, to `chainIds`. */
+export const signAt = (app: SignerApp, kind: string, request: unknown, nonce: number, chainIds: number[]) => postSign(app, { kind, request, nonce: String(nonce), chainIds });
+
+/** What a refusal answered: its status, code and field. */
+export async function refusalOf(res: Response): Promise<{ status: number; code: string; field: string | undefined }> {
+  const j = (await res.json()) as { error: { code: string; field?: string } };
+  return { status: res.status, code: j.error.code, field: j.error.field };
+}
+
 export const settlementBody = (over: Partial<UnsignedSettlement> = {}, key: Hex = DEV_CUSTODIAN_KEY) =>
   signSettlement(key, DOMAIN, {
     did: DID,

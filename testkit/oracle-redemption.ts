@@ -81,6 +81,7 @@ export function makeRedemptions() {
     holdingsState: async () => ({ configured: true, totalSupply: 0n, supplyCap: 0n, paused: false, investorAllowed: true, investorBalance: 0n }),
     balanceOf: async () => 0n,
     isApplied: async (chainId, _d, nonce, blockNumber) => appliedIn(world, chainId, nonce, blockNumber) || used.has(`${chainId}:${nonce}`),
+    settlementState: async (chainId, _d, nonce) => (appliedIn(world, chainId, nonce, undefined) || used.has(`${chainId}:${nonce}`) ? 'applied' : 'pending'),
     transportQuorumStatus: async () => undefined,
     moveOutcomeOf: async () => 'none' as const,
   };

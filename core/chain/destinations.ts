@@ -4,6 +4,7 @@ import { quorumArrivalsReader } from '../../common/transport-quorum.js';
 import { maskToTransports } from '../../schemas/message.js';
 import type { TransportName } from '../../schemas/deployment.js';
 import type { DidHash } from '../../schemas/ids.js';
+import { BRAKES_DIRECTION } from '../../schemas/kinds/brakes.js';
 import type { DeployedChain } from '../../schemas/deployment.js';
 
 export interface HoldingsState {
@@ -23,7 +24,13 @@ export interface TransportQuorumStatus {
 }
 
 /** What the oracle needs from destination chains. */
-export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'balanceOf' | 'holdingsState' | 'transportQuorumStatus' | 'moveOutcomeOf'>;
+export type DestinationsPort = Pick<Destinations, 'get' | 'isApplied' | 'settlementState' | 'balanceOf' | 'holdingsState' | 'transportQuorumStatus' | 'moveOutcomeOf'>;
+
+/**
+ * How a settlement stands on a chain: its nonce not used yet (`pending`); used by the brakes' queue and not applied
+ * yet (`queued`: a mint there is not in the supply yet, a burn's units are escrowed and not burned yet); applied.
+ */
+export type SettlementState = 'pending' | 'queued' | 'applied';
 
 /** How a move ended on one chain (RwaReceiver.moveOutcomeOf): the in leg, the void (to-chain) or the return (from-chain). */
 export type MoveOutcome = 'none' | 'arrived' | 'voided' | 'returned';
@@ -76,6 +83,31 @@ export class Destinations {
   isApplied(chainId: number, did: DidHash, nonce: bigint, blockNumber?: bigint): Promise<boolean> {
     const { chain, client } = this.entry(chainId);
     return client.readContract({ address: chain.receiver as Address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [did, nonce], blockNumber });
+  }
+
+  /**
+   * How the settlement at `nonce` stands on the chain (SettlementState). A queued settlement's nonce is used when it
+   * is queued (docs/brakes.md), so `isNonceUsed` alone would call it applied. An unused nonce is one read. A used
+   * one: the DID's queues (`queuedOf`, both directions) are read at a block no older than the nonce read (a used
+   * nonce stays used, and a queue only moves on), and only while one is not empty is the nonce's SettlementQueued
+   * event looked up (DID and nonce are indexed) and its queue index compared with that queue's head at the same
+   * block (the drain applies strictly from the head, so an index below it is applied).
+   */
+  async settlementState(chainId: number, did: DidHash, nonce: bigint): Promise<SettlementState> {
+    const { chain, client } = this.entry(chainId);
+    const address = chain.receiver as Address;
+    if (!(await client.readContract({ address, abi: rwaReceiverAbi, functionName: 'isNonceUsed', args: [did, nonce] }))) return 'pending';
+    const blockNumber = await client.getBlockNumber({ cacheTime: 0 });
+    const queues = await Promise.all(
+      [BRAKES_DIRECTION.mint, BRAKES_DIRECTION.burn].map((direction) => client.readContract({ address, abi: rwaReceiverAbi, functionName: 'queuedOf', args: [did, direction], blockNumber })),
+    );
+    if (queues.every(([head, tail]) => head === tail)) return 'applied';
+    const events = await client.getContractEvents({ address, abi: rwaReceiverAbi, eventName: 'SettlementQueued', args: { did, nonce }, fromBlock: 0n, toBlock: blockNumber, strict: true });
+    const queuedAs = events[0]?.args;
+    if (!queuedAs) return 'applied';
+    const queue = queues[queuedAs.direction];
+    if (!queue) throw new Error(`chain ${chainId} reports unknown brakes direction ${queuedAs.direction}`);
+    return queuedAs.queueIndex >= queue[0] ? 'queued' : 'applied';
   }
 
   /** What consumed the move reference `moveRef` (keccak256 of the custodian's ref) on the chain, if anything. */

@@ -60,6 +60,8 @@ let quorums: Map<number, TransportQuorumStatus>;
 let dbFile: string;
 /** Nonces the chains have used, as `${chainId}:${nonce}`; chain supply per chain id. */
 let applied: Set<string>;
+/** Nonces the chains' brakes queued (used, not applied until drained), as `${chainId}:${nonce}`. */
+let queued: Set<string>;
 let supply: Map<number, bigint>;
 
 function setup() {
@@ -72,6 +74,7 @@ function setup() {
   blocked = new Set();
   quorums = new Map();
   applied = new Set();
+  queued = new Set();
   supply = new Map();
   const registry: RegistryPort = {
     getDid: async (h) => (h === DID_HASH ? record : undefined),
@@ -81,7 +84,8 @@ function setup() {
   };
   const destinations: DestinationsPort = {
     get: (id) => chains.find((c) => c.chainId === id),
-    isApplied: async (chainId, _d, nonce) => applied.has(`${chainId}:${nonce}`),
+    isApplied: async (chainId, _d, nonce) => applied.has(`${chainId}:${nonce}`) || queued.has(`${chainId}:${nonce}`),
+    settlementState: async (chainId, _d, nonce) => (queued.has(`${chainId}:${nonce}`) ? 'queued' : applied.has(`${chainId}:${nonce}`) ? 'applied' : 'pending'),
     transportQuorumStatus: async (chainId) => quorums.get(chainId),
     moveOutcomeOf: async () => 'none' as const,
     balanceOf: async (chainId, _d, investor) => balances.get(`${chainId}:${investor}`) ?? 0n,
@@ -282,6 +286,23 @@ describe('oracle HTTP API', () => {
       expect(await errorOf(second)).toMatchObject({ status: 422, code: 'exceeds_reserve_budget', field: 'amount' });
       // Applied: the supply holds it now; a subscription within the cap that is left goes.
       applied.add(`31338:${await nonceOf(first)}`);
+      supply.set(31338, 1_000_000n);
+      expect((await post('/v1/settlements', await settlement({ settlementRef: 'SUB-3', amount: '500000' }))).status).toBe(201);
+    });
+
+    it('keeps a subscription the brakes queued under the cap, and shows it queued, until it is drained', async () => {
+      cap = 1_500_000n;
+      const first = await post('/v1/settlements', await settlement({ settlementRef: 'SUB-1' }));
+      const { id, nonce } = (await first.json()) as { id: string; nonce: number };
+      // Queued on chain: its nonce is used, the supply does not hold it yet.
+      queued.add(`31338:${nonce}`);
+      const status = async () => ((await (await app.request(`/v1/attestations/${id}`)).json()) as { delivery: { state: string }[] }).delivery[0]?.state;
+      expect(await status()).toBe('queued');
+      const second = await post('/v1/settlements', await settlement({ settlementRef: 'SUB-2', investor: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' }));
+      expect(await errorOf(second)).toMatchObject({ status: 422, code: 'exceeds_reserve_budget', field: 'amount' });
+      // Drained: in the supply now; a subscription within what is left goes.
+      queued.delete(`31338:${nonce}`);
+      applied.add(`31338:${nonce}`);
       supply.set(31338, 1_000_000n);
       expect((await post('/v1/settlements', await settlement({ settlementRef: 'SUB-3', amount: '500000' }))).status).toBe(201);
     });

@@ -48,7 +48,8 @@ export interface AppDeps {
   brakes?: Pick<BrakesView, 'ofDid'>;
 }
 
-type DeliveryState = { chainId: number; state: 'applied' | 'pending' | 'unknown'; quorum?: TransportQuorumStatus };
+/** `queued`: a settlement the chain's brakes queued (its nonce used, not applied until drained; docs/brakes.md). */
+type DeliveryState = { chainId: number; state: 'applied' | 'queued' | 'pending' | 'unknown'; quorum?: TransportQuorumStatus };
 
 const utf8 = new TextEncoder();
 
@@ -146,9 +147,13 @@ export function createApp(deps: AppDeps): Hono {
   const deliveryState = async (row: AttestationRow, d: DeliveryRow): Promise<DeliveryState> => {
     try {
       const didHash = row.didHash as `0x${string}` & { __brand: 'DidHash' };
-      const [applied, quorum] = await Promise.all([chainReads.isApplied(d.chainId, didHash, BigInt(row.nonce)), chainReads.transportQuorumStatus(d.chainId, didHash, row.id as `0x${string}`)]);
+      const nonce = BigInt(row.nonce);
+      // Only a settlement can be queued by the brakes; any other kind is applied once its nonce is used.
+      const stateOf = async (): Promise<DeliveryState['state']> =>
+        row.kind === 'settlement' ? chainReads.settlementState(d.chainId, didHash, nonce) : (await chainReads.isApplied(d.chainId, didHash, nonce)) ? 'applied' : 'pending';
+      const [state, quorum] = await Promise.all([stateOf(), chainReads.transportQuorumStatus(d.chainId, didHash, row.id as `0x${string}`)]);
       // Under a transport quorum: which transports delivered it so far, of the k needed.
-      return { chainId: d.chainId, state: applied ? 'applied' : 'pending', ...(quorum ? { quorum } : {}) };
+      return { chainId: d.chainId, state, ...(quorum ? { quorum } : {}) };
     } catch (err) {
       log.warn({ err, chainId: d.chainId, attestationId: row.id }, 'chain unreachable for status');
       return { chainId: d.chainId, state: 'unknown' };

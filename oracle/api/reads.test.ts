@@ -67,6 +67,7 @@ function setup(global = { rate: 1_000, burst: 1_000 }, tokenBytes?: number) {
   const destinations: DestinationsPort = {
     get: (id) => chains.find((c) => c.chainId === id),
     isApplied: async () => (chainCalls.isApplied++, applied),
+    settlementState: async () => (chainCalls.isApplied++, applied ? 'applied' : 'pending'),
     transportQuorumStatus: async () => undefined,
     moveOutcomeOf: async () => 'none',
     balanceOf: async () => 0n,

@@ -91,6 +91,7 @@ beforeEach(() => {
     holdingsState: async (chainId) => holdings.get(chainId)!,
     balanceOf: async (chainId) => holdings.get(chainId)!.investorBalance,
     isApplied: async (chainId, _d, nonce) => used.has(`${chainId}:${nonce}`),
+    settlementState: async (chainId, _d, nonce) => (used.has(`${chainId}:${nonce}`) ? 'applied' : 'pending'),
     transportQuorumStatus: async (_chainId, _d, id) => quorumStatus.get(id),
     moveOutcomeOf: async (chainId) => outcomes.get(String(chainId)) ?? 'none',
   };

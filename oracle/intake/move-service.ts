@@ -40,7 +40,8 @@ export interface MoveDeps {
   nowMs?: () => number;
 }
 
-export type LegState = 'applied' | 'pending' | 'unknown';
+/** `queued`: a leg the chain's brakes queued (its nonce used, applied when the queue drains; docs/brakes.md). */
+export type LegState = 'applied' | 'queued' | 'pending' | 'unknown';
 
 export interface MoveLegView {
   id: string;
@@ -226,7 +227,7 @@ export class MoveService {
   private async legView(row: AttestationRow, chainId: number): Promise<MoveLegView> {
     let state: LegState;
     try {
-      state = (await this.d.destinations.isApplied(chainId, row.didHash as DidHash, BigInt(row.nonce))) ? 'applied' : 'pending';
+      state = await this.d.destinations.settlementState(chainId, row.didHash as DidHash, BigInt(row.nonce));
     } catch (err) {
       this.d.logger.warn({ err, chainId, attestationId: row.id }, 'chain unreachable for move status');
       state = 'unknown';

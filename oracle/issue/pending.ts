@@ -23,8 +23,11 @@ export interface PendingSettlements {
 /**
  * Reservations of what is signed and not yet applied, so the oracle never signs a settlement the chain will refuse
  * once the earlier ones land (two full-balance redemptions: the second is refused here, not by the chain). A signed
- * settlement reserves from the moment it is stored until its chain reports its nonce used (`isNonceUsed` on the
- * chain's receiver); it then stops reserving, since the chain's balance or supply includes it. Applied nonces are
+ * settlement reserves from the moment it is stored until its chain applied it; it then stops reserving, since the
+ * chain's balance or supply includes it. A settlement the brakes queued has its nonce used but is not applied yet
+ * (docs/brakes.md): a queued burn has moved the investor's units to escrow (out of the balance: it stops reserving
+ * once its nonce is used), but a queued mint is not in the supply until it is drained, so it reserves room under the
+ * cap until the chain shows it applied (`settlementState`), else the cap would be counted twice. Applied nonces are
  * remembered, and the chain is asked only when the request does not fit even with every unconfirmed one counted.
  * A round still open (a crash, a signer timeout, a partial quorum) reserves too: the sweep or a retry may complete
  * it, and it cannot apply before it is stored. A round closed for good never becomes an attestation and reserves
@@ -61,7 +64,13 @@ export class PendingReservations {
     return k.settlements;
   }
 
-  constructor(private readonly d: { store: AttestationStore; destinations: Pick<DestinationsPort, 'isApplied'> }) {}
+  constructor(private readonly d: { store: AttestationStore; destinations: Pick<DestinationsPort, 'isApplied' | 'settlementState'> }) {}
+
+  /** Whether the chain's balance or supply includes the settlement (a burn: its nonce used; a mint: applied, not queued). */
+  private async included(chainId: number, hash: DidHash, c: { nonce: bigint; burns: boolean }): Promise<boolean> {
+    if (c.burns) return this.d.destinations.isApplied(chainId, hash, c.nonce);
+    return (await this.d.destinations.settlementState(chainId, hash, c.nonce)) === 'applied';
+  }
 
   /**
    * What the (DID, chain)'s signed settlements not known to be applied reserve. `fits` says whether a reservation
@@ -87,7 +96,7 @@ export class PendingReservations {
     const plus = (r: PendingSettlements): PendingSettlements => ({ burn: r.burn + open.burn, mint: r.mint + open.mint });
     const bound = plus(sum(candidates));
     if (candidates.length === 0 || fits(bound)) return { reserved: bound, refined: false };
-    const applied = await Promise.all(candidates.map((c) => this.d.destinations.isApplied(chainId, hash, c.nonce)));
+    const applied = await Promise.all(candidates.map((c) => this.included(chainId, hash, c)));
     candidates.forEach((c, i) => applied[i] && this.applied.add(c.key));
     return { reserved: plus(sum(candidates.filter((_c, i) => !applied[i]))), refined: true };
   }

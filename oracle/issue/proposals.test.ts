@@ -61,6 +61,7 @@ function boot(fault?: FaultSpec) {
     get: chains.get,
     balanceOf: chains.balanceOf,
     isApplied: async (chainId: number, _d: DidHash, nonce: bigint) => world.usedNonces.has(`${chainId}:${nonce}`),
+    settlementState: async (chainId: number, _d: DidHash, nonce: bigint) => (world.usedNonces.has(`${chainId}:${nonce}`) ? ('applied' as const) : ('pending' as const)),
     transportQuorumStatus: async () => undefined,
     moveOutcomeOf: async () => 'none' as const,
     holdingsState: async (chainId: number, d: DidHash, investor?: Address) => ({

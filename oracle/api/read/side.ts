@@ -94,9 +94,10 @@ export class ReadSide {
   }
 
   /** Delivery state reads of the attestation status route, under the budget. */
-  destinations(d: Pick<DestinationsPort, 'isApplied' | 'transportQuorumStatus'>): Pick<DestinationsPort, 'isApplied' | 'transportQuorumStatus'> {
+  destinations(d: Pick<DestinationsPort, 'isApplied' | 'settlementState' | 'transportQuorumStatus'>): Pick<DestinationsPort, 'isApplied' | 'settlementState' | 'transportQuorumStatus'> {
     return {
       isApplied: (chainId, did, nonce, blockNumber) => this.chain(() => d.isApplied(chainId, did, nonce, blockNumber)),
+      settlementState: (chainId, did, nonce) => this.chain(() => d.settlementState(chainId, did, nonce)),
       transportQuorumStatus: (chainId, did, id) => this.chain(() => d.transportQuorumStatus(chainId, did, id)),
     };
   }

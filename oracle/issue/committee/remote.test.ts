@@ -229,6 +229,7 @@ describe('oracle API with a remote committee', () => {
       get: chains.get,
       balanceOf: chains.balanceOf,
       isApplied: async () => false,
+      settlementState: async () => 'pending' as const,
       transportQuorumStatus: async () => undefined,
       moveOutcomeOf: async () => 'none' as const,
       // The aggregator's own pre-checks: configured, allow-listed, under the reserve cap, holdings from the world.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { concat, encodeAbiParameters, encodeEventTopics, encodePacked, keccak256, recoverAddress, size, sliceHex, type Address, type Hex, type Log } from 'viem';
+import { concat, encodeErrorResult, encodeAbiParameters, encodeEventTopics, encodePacked, keccak256, recoverAddress, size, sliceHex, type Address, type Hex, type Log } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import { offRampAbi, onRampAbi } from '../../../schemas/abi.js';
-import { buildCommitteeVerifierResults, CcipExecutorError, decodeMessageV1Header, EXECUTE_TX_OVERHEAD_GAS, executeTxGas, withheldByCallLevels, parseCcipMessagesSent, parseExecutionOutcomes, type CcipMessageId } from './executor.js';
+import { offRampAbi, onRampAbi, rwaReceiverAbi } from '../../../schemas/abi.js';
+import { buildCommitteeVerifierResults, CcipExecutorError, decodeMessageV1Header, EXECUTE_TX_OVERHEAD_GAS, executeTxGas, withheldByCallLevels, parseCcipMessagesSent, parseExecutionOutcomes, receiverRevertOf, type CcipMessageId } from './executor.js';
 
 const TAG: Hex = '0x12345678';
 const KEYS: readonly Hex[] = [1n, 2n, 3n].map((i) => keccak256(encodePacked(['string', 'uint256'], ['ccip executor test key', i])));
@@ -126,5 +126,14 @@ describe('executeTxGas', () => {
 
   it('refuses an override below the message gas limit (the OffRamp would revert)', () => {
     expect(() => executeTxGas(header, 299_999)).toThrow(CcipExecutorError);
+  });
+});
+
+describe('receiverRevertOf', () => {
+  it("finds the receiver's revert inside the OffRamp's ReceiverError, and nothing in anything else", () => {
+    const inner = encodeErrorResult({ abi: rwaReceiverAbi, errorName: 'ChainCursed' });
+    expect(receiverRevertOf(encodeErrorResult({ abi: offRampAbi, errorName: 'ReceiverError', args: [inner] }))).toBe(inner);
+    expect(receiverRevertOf('0x')).toBeUndefined();
+    expect(receiverRevertOf(inner)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import {
   concat,
+  decodeErrorResult,
   hexToBigInt,
   hexToNumber,
   isAddressEqual,
@@ -55,6 +56,12 @@ export class CcipExecutionFailedError extends CcipExecutorError {
   constructor(
     readonly messageId: Hex,
     readonly state: string,
+    /**
+     * The receiver's own revert data, when the failure came from an execution the relayer made (a local lane: the
+     * OffRamp's ExecutionStateChanged carries it, see `receiverRevertOf`); the relayer decides on it (a curse holds
+     * the chain rather than counting executions). Absent on a live lane, where Chainlink executes.
+     */
+    readonly receiverRevert?: Hex,
   ) {
     super(`CCIP message ${messageId} execution ended ${state}; it stays executable and will be executed again`, true, { code: 'ccip_execution_failed' });
   }
@@ -248,6 +255,22 @@ export async function readExecutionState(pub: PublicClient, offRamp: Address, me
   const state = EXECUTION_STATES[index];
   if (!state) throw new CcipExecutorError(`unknown execution state ${index}`, false);
   return state;
+}
+
+/**
+ * The receiver's revert data inside a FAILURE's returnData: the OffRamp records a reverting receiver as
+ * ReceiverError(bytes err), `err` being the receiver's revert as it bubbled (RwaCcipReceiver lets RwaReceiver's own
+ * errors through). CCIP keeps at most 132 bytes: enough for a selector and a few words of arguments; what does not
+ * decode (another failure, or cut short) is undefined.
+ */
+export function receiverRevertOf(returnData: Hex): Hex | undefined {
+  try {
+    const e = decodeErrorResult({ abi: offRampAbi, data: returnData });
+    return e.errorName === 'ReceiverError' ? e.args[0] : undefined;
+  } catch {
+    // Not an OffRamp error (e.g. out of gas with empty data, or truncated): no receiver revert to name.
+    return undefined;
+  }
 }
 
 /** The ExecutionStateChanged events `offRamp` emitted among `logs`. */

@@ -11,7 +11,7 @@ import { receiverDeliveryAbi } from '../delivery-abi.js';
 import { sendOrReplace } from '../send.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from '../../fees.js';
 import { NonceManager } from '../../nonces.js';
-import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutionFailedError, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readExecutionState, readRequiredCcvs } from './executor.js';
+import { buildCommitteeVerifierResults, ccipChainSelector, CcipExecutionFailedError, CcipExecutorError, executeCcipMessage, parseCcipMessagesSent, parseExecutionOutcomes, readExecutionState, readRequiredCcvs, receiverRevertOf } from './executor.js';
 
 /** A local lane: the relayer plays the destination CommitteeVerifier's committee and the executor. */
 export interface LocalLaneRoles {
@@ -171,7 +171,7 @@ export class CcipTransport implements Transport {
       if (outcome?.state === 'SUCCESS') return { status: 'success' };
       // The message exists and stays executable (CCIP's manual execution): execute it again later, never send a
       // second message for the same submission.
-      throw new CcipExecutionFailedError(message.messageId, outcome?.state ?? 'without an outcome');
+      throw new CcipExecutionFailedError(message.messageId, outcome?.state ?? 'without an outcome', outcome ? receiverRevertOf(outcome.returnData) : undefined);
     } catch (err) {
       if (err instanceof WaitForTransactionReceiptTimeoutError) return { status: 'unknown' };
       throw err;
