@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noticeStatus, type AnchoredNotice, type StageChange } from './notice-rule.js';
+import { floorSteps, noticeStatus, type AnchoredNotice, type FloorReport, type StageChange } from './notice-rule.js';
 
 const T = 1_800_000_000;
 const change = (stageSeq: number, stage: StageChange['stage'], since: number): StageChange => ({ stage, stageSeq: String(stageSeq), since });
@@ -52,5 +52,49 @@ describe('noticeStatus (issue 23, notices)', () => {
   it('orders changes by stageSeq as integers, whatever order the store gave them in', () => {
     const stages = [change(10, 'B', T + 1000), change(9, 'A', T + 500), change(2, 'C', T)];
     expect(noticeStatus(stages, [])).toMatchObject({ due: true, stage: 'B', stageSeq: '10', since: T + 1000 });
+  });
+
+  describe('the liquidity floor of the buy-back reports raises the stage (RwaRedemptions effectiveStageOf)', () => {
+    const HB = 86_400;
+    const report = (asOf: number, fresh: FloorReport['fresh'], stale: FloorReport['stale'] = 'B'): FloorReport => ({ asOf, fresh, stale });
+    const floor = (reports: FloorReport[], now = T + 1_000) => ({ reports, heartbeat: HB, now });
+
+    it('a report whose floor is B (pool below the share, LCR under the B band) owes the stage B notice from its asOf, with no hub change at all', () => {
+      expect(noticeStatus([], [], floor([report(T, 'B')]))).toEqual({ due: true, stage: 'B', since: T, stageSeq: '0', required: 'public announcement and filing', pending: null });
+      expect(noticeStatus([], [notice(T - 1)], floor([report(T, 'B')]))).toMatchObject({ due: true, since: T });
+      expect(noticeStatus([], [notice(T + 1)], floor([report(T, 'B')]))).toEqual({ due: false, stage: 'B', since: T, notice: answered(T + 1) });
+    });
+
+    it('a floor at C (LCR under the C band) above a hub stage B owes the stage C notice from the report, after the B one', () => {
+      const hubB = [change(1, 'B', T - 500)];
+      const s = noticeStatus(hubB, [notice(T - 400)], floor([report(T - 600, 'A'), report(T, 'C')]));
+      expect(s).toEqual({ due: true, stage: 'C', since: T, stageSeq: '1', required: 'regulatory filing and temporary restrictions', pending: null });
+    });
+
+    it('a floor below or equal to the hub stage changes nothing; later reports keeping the floor asks no new notice', () => {
+      expect(noticeStatus([change(1, 'C', T)], [notice(T + 1)], floor([report(T + 10, 'B')]))).toMatchObject({ due: false, stage: 'C', since: T });
+      const keptB = floor([report(T, 'B'), report(T + 3_600, 'B'), report(T + 7_200, 'B')], T + 8_000);
+      expect(noticeStatus([], [notice(T + 5)], keptB)).toMatchObject({ due: false, stage: 'B', since: T });
+      // The hub reaching B while the floor already holds B is no new stage either.
+      expect(noticeStatus([change(1, 'B', T + 4_000)], [notice(T + 5)], keptB)).toMatchObject({ due: false, stage: 'B', since: T });
+    });
+
+    it('a stale report (no newer one within the heartbeat) raises B from asOf + heartbeat; a fresh report ends it', () => {
+      const one = [report(T, 'A', 'B')];
+      expect(noticeStatus([], [], floor(one, T + HB))).toEqual({ due: false, stage: 'A', since: T, notice: null });
+      expect(noticeStatus([], [], floor(one, T + HB + 1))).toMatchObject({ due: true, stage: 'B', since: T + HB, stageSeq: '0' });
+      expect(noticeStatus([], [], floor([...one, report(T + HB + 50, 'A')], T + HB + 60))).toEqual({ due: false, stage: 'A', since: T + HB + 50, notice: null });
+      // The issuer's staleFloor off: stale stays A.
+      expect(noticeStatus([], [], floor([report(T, 'A', 'A')], T + 2 * HB))).toMatchObject({ due: false, stage: 'A' });
+    });
+
+    it('floorSteps applies reports by asOf, drops a superseded one, and marks the stale gaps', () => {
+      expect(floorSteps({ reports: [report(T + 10, 'B'), report(T, 'C'), report(T + 10, 'C')], heartbeat: 5, now: T + 100 })).toEqual([
+        { stage: 'C', since: T },
+        { stage: 'B', since: T + 5 },
+        { stage: 'B', since: T + 10 },
+        { stage: 'B', since: T + 15 },
+      ]);
+    });
   });
 });

@@ -9,7 +9,7 @@ import { DEV_BUYBACK_CUSTODIAN_KEY, DEV_ISSUER_KEY } from '../schemas/dev-keys.j
 import { decodeMessage } from '../schemas/message.js';
 import type { DidHash } from '../schemas/ids.js';
 import type { DeployedChain } from '../schemas/deployment.js';
-import { postJson, signCustodianRequest } from '../clients/custodian.js';
+import { postJson, signCustodianRequest, signDisclosure } from '../clients/custodian.js';
 import { startStack, type Stack } from '../devnet/stack.js';
 import { bootstrapDemo, custodianDomainOf } from '../devnet/demo.js';
 import { waitFor } from '../testkit/wait.js';
@@ -17,7 +17,8 @@ import { waitFor } from '../testkit/wait.js';
 /**
  * The buy-back pool on three anvil chains (issue 23): the issuer names the buy-back custodian and its bands in the hub
  * registry; the custodian posts its report; the oracle computes the LCR and the committee attests kind 17 to every
- * chain, which all show the same pool, LCR and floor (here an LCR under 70%: stage C on every chain).
+ * chain, which all show the same pool, LCR and floor (here an LCR under 70%: stage C on every chain). The floor alone
+ * (the hub's stage untouched) makes the issuer owe its stage C incident notice until one is anchored on every chain.
  */
 let stack: Stack;
 let did: DidHash;
@@ -37,6 +38,16 @@ async function buyBackOn(c: DeployedChain) {
     pub.readContract({ address: redemptions, abi: rwaRedemptionsAbi, functionName: 'effectiveStageOf', args: [did] }),
   ]);
   return { view, stage: stage[0] };
+}
+
+const noticeOf = async () =>
+  ((await (await fetch(`${stack.oracleUrl}/v1/dids/${encodeURIComponent(didString)}/notice`)).json()) as { notice: Record<string, unknown> }).notice;
+
+/** The oracle's notice matches `expected`, and `oracle_notice_due{did}` reads `metric` (set by its loop: waited for). */
+async function expectNotice(expected: Record<string, unknown>, metric: 0 | 1) {
+  expect(await noticeOf()).toMatchObject(expected);
+  const line = `oracle_notice_due{did="${didString}"} ${metric}`;
+  await waitFor(async () => (await (await fetch(`${stack.oracleUrl}/metrics`)).text()).split('\n').includes(line), { what: line, timeoutMs: 30_000 });
 }
 
 describe('buy-back report on every chain (e2e)', () => {
@@ -99,5 +110,14 @@ describe('buy-back report on every chain (e2e)', () => {
     }
     const view = (await fetch(`${stack.oracleUrl}/v1/dids/${encodeURIComponent(didString)}/redemptions`).then((r) => r.json())) as { buyBack: { lcrBps: string; floor: { stage: string } } };
     expect(view.buyBack).toMatchObject({ lcrBps: String(lcr), floor: { stage: 'C' } });
-  }, 120_000);
+
+    // The floor raised the effective stage to C: the issuer owes its regulatory filing from the report's asOf.
+    await expectNotice({ due: true, stage: 'C', since: asOf, required: 'regulatory filing and temporary restrictions', pending: null }, 1);
+    const notice = await signDisclosure(DEV_ISSUER_KEY, custodianDomainOf(d), { did: didString, docKind: 'incidentNotice', docHash: `0x${'c3'.repeat(32)}`, uri: 'https://issuer.example/notices/liquidity-c.pdf', asOf });
+    const posted = await postJson(`${stack.oracleUrl}/v1/disclosures`, notice);
+    expect(posted.status, JSON.stringify(posted.json)).toBe(201);
+    // The relayer applies it on every chain: answered.
+    await waitFor(async () => (await noticeOf()).due === false, { what: 'the notice anchored on every chain', timeoutMs: 60_000 });
+    await expectNotice({ due: false, stage: 'C', since: asOf, notice: { asOf, uri: 'https://issuer.example/notices/liquidity-c.pdf' } }, 0);
+  }, 180_000);
 });

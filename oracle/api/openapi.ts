@@ -64,7 +64,7 @@ function document() {
       },
       '/v1/dids/{did}/notice': {
         get: {
-          summary: "The incident notice a DID's issuer owes (issue 23): after a hub stage change to B or C, `{ due: true, stage, since, stageSeq, required, pending }` until an incidentNotice disclosure with asOf at or after `since` is applied on every chain it was signed for; then (and in stage A) `{ due: false, stage, since, notice }`",
+          summary: "The incident notice a DID's issuer owes (issue 23): after a change of the effective stage (the hub stage, or the buy-back liquidity floor raising it) to B or C, `{ due: true, stage, since, stageSeq, required, pending }` until an incidentNotice disclosure with asOf at or after `since` is applied on every chain it was signed for; then (and in stage A) `{ due: false, stage, since, notice }`",
           parameters: [{ name: 'did', in: 'path', required: true, schema: { type: 'string' } }],
           responses: { '200': { description: '{ did, notice }' }, '400': errorResponse('not an RWA DID'), '404': errorResponse('unknown DID') },
         },

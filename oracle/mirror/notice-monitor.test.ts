@@ -4,8 +4,13 @@ import pino from 'pino';
 import { DEV_ISSUER_KEY } from '../../schemas/dev-keys.js';
 import type { StageChangedLog } from '../../core/chain/redemption-types.js';
 import { signDisclosure } from '../../clients/custodian.js';
-import { DID, DOMAIN, HASH, HUB, NOW, SPOKE_A, SPOKE_B, makeRedemptions } from '../../testkit/oracle-redemption.js';
+import { attestationOf } from '../../core/attestation.js';
+import { liquidityFigures } from '../../core/buyback.js';
+import type { BuyBackReportRequest, BuyBackReportSource, LiquidityBandsSnapshot } from '../../schemas/kinds/buyback-report.js';
+import { DID, DOMAIN, HASH, HUB, INVESTOR, NOW, SPOKE_A, SPOKE_B, makeRedemptions } from '../../testkit/oracle-redemption.js';
 import { RedemptionView } from '../api/redemption-view.js';
+import { issueAttestation } from '../issue/issue.js';
+import { issueDepsOf } from '../redemption-deps.js';
 import { NoticeMonitor } from './notice-monitor.js';
 
 // Unit test: registry and chains are the testkit's in-memory fakes; store, stage watcher, services and the hono app
@@ -63,6 +68,25 @@ const dueMetric = async (): Promise<string | undefined> => {
   const text = await (await k.app.request('/metrics')).text();
   return text.split('\n').find((l) => l.startsWith(`oracle_notice_due{did="${DID}"}`));
 };
+
+/**
+ * A buy-back report the committee accepted for every chain (kind 17): a pool of `poolCash` in cash against an asset pool
+ * of 100M, no open request, the issuer's `bands` (the floor travels in the message).
+ */
+async function attestBuyBack(asOf: number, poolCash: bigint, bands: LiquidityBandsSnapshot) {
+  const request: BuyBackReportRequest = { did: DID, poolCash: String(poolCash), asOf, buckets: [{ kind: 'cash', amount: String(poolCash), haircutBps: 0, daysToCash: 0 }], signature: `0x${'00'.repeat(65)}` };
+  const source: BuyBackReportSource = { kind: 'buybackReport', request, liquidity: liquidityFigures(request, 100_000_000n, 0n, bands) };
+  const nonce = k.store.nextNonce(HASH);
+  await issueAttestation(issueDepsOf(k.deps), attestationOf(source, HASH, BigInt(nonce)), source, { signers: k.record.signers, threshold: 2 }, [BigInt(HUB), BigInt(SPOKE_A), BigInt(SPOKE_B)], {
+    did: DID, didHash: HASH, nonce, kind: 'buybackReport', sourceRef: String(asOf), requestHash: keccak256(stringToBytes(`buyback ${asOf}`)), request: JSON.stringify(request), submitter: INVESTOR, asOf,
+  });
+}
+/** Floor B: the pool (2% of the asset pool) is below the issuer's 5% share; no LCR band. */
+const SHORT: LiquidityBandsSnapshot = { minShareBps: 500, stageBBelowBps: 0, stageCBelowBps: 0, staleFloor: true, stressRateBps: 3_000, horizonDays: 7 };
+/** Floor C: 2M liquid against 30M of stressed outflows is an LCR of 6.66%, under the 70% band. */
+const LCR_C: LiquidityBandsSnapshot = { minShareBps: 0, stageBBelowBps: 10_000, stageCBelowBps: 7_000, staleFloor: true, stressRateBps: 3_000, horizonDays: 7 };
+/** Floor A while fresh: a 5% pool over a 1% share, no LCR band; stale it is B. */
+const HEALTHY: LiquidityBandsSnapshot = { ...SHORT, minShareBps: 100 };
 
 beforeEach(() => {
   k = makeRedemptions();
@@ -151,5 +175,36 @@ describe('incident notices (issue 23, item 4)', () => {
   it('is a 404 for an unknown DID and a 400 for a malformed one', async () => {
     expect((await k.app.request('/v1/dids/did:rwa:test:nope/notice')).status).toBe(404);
     expect((await k.app.request('/v1/dids/not-a-did/notice')).status).toBe(400);
+  });
+
+  describe('the liquidity floor of the buy-back reports raises the stage (effectiveStageOf)', () => {
+    it('a report whose pool is below the issuer share owes the stage B notice without any hub change (API, metric) until one is anchored', async () => {
+      await attestBuyBack(NOW - 50, 2_000_000n, SHORT);
+      expect(await noticeOf()).toEqual({ due: true, stage: 'B', since: NOW - 50, stageSeq: '0', required: 'public announcement and filing', pending: null });
+      expect(await dueMetric()).toBe(`oracle_notice_due{did="${DID}"} 1`);
+      await postNotice(NOW - 60);
+      expect(await noticeOf()).toMatchObject({ due: true, stage: 'B' });
+      const id = await postNotice(NOW - 40);
+      expect(await noticeOf()).toMatchObject({ due: false, stage: 'B', since: NOW - 50, notice: { attestationId: id } });
+      expect(await dueMetric()).toBe(`oracle_notice_due{did="${DID}"} 0`);
+    });
+
+    it('an LCR under the C band above a hub stage B owes the C notice from the report, after the B one; a restart answers the same', async () => {
+      await hubStages(stageLog(1n, 'B', NOW - 600, 3n));
+      await postNotice(NOW - 590);
+      expect(await noticeOf()).toMatchObject({ due: false, stage: 'B' });
+      await attestBuyBack(NOW - 100, 2_000_000n, LCR_C);
+      expect(await noticeOf()).toEqual({ due: true, stage: 'C', since: NOW - 100, stageSeq: '1', required: 'regulatory filing and temporary restrictions', pending: null });
+      expect((await new RedemptionView(k.deps).noticeOf(DID)).notice).toMatchObject({ due: true, stage: 'C', since: NOW - 100 });
+      expect(await dueMetric()).toBe(`oracle_notice_due{did="${DID}"} 1`);
+    });
+
+    it('a report left stale past the heartbeat raises B from asOf + heartbeat; nothing is due while it is fresh', async () => {
+      const asOf = NOW - 86_400 + 10;
+      await attestBuyBack(asOf, 5_000_000n, HEALTHY);
+      expect(await noticeOf()).toEqual({ due: false, stage: 'A', since: asOf, notice: null });
+      k.clock.now = BigInt(asOf + 86_400 + 1);
+      expect(await noticeOf()).toMatchObject({ due: true, stage: 'B', since: asOf + 86_400, stageSeq: '0' });
+    });
   });
 });

@@ -1,17 +1,22 @@
-import { REDEMPTION_STAGE, type DisclosureRequest, type RedemptionStageName } from '../../schemas/message.js';
+import type { Hex } from 'viem';
+import { REDEMPTION_STAGE, decodeMessage, type DisclosureRequest, type RedemptionStageName } from '../../schemas/message.js';
 import type { DidHash } from '../../schemas/ids.js';
-import { noticeStatus, type AnchoredNotice, type NoticeStatus, type StageChange } from '../../core/notice-rule.js';
+import { buyBackFloor } from '../../core/buyback.js';
+import { readChain } from '../../core/guards.js';
+import { noticeStatus, type AnchoredNotice, type FloorHistory, type FloorReport, type NoticeStatus, type StageChange } from '../../core/notice-rule.js';
 import type { AttestationRow } from '../store/attestations.js';
 import type { RedemptionDeps } from '../redemption-deps.js';
 
 const stageName = (n: number): RedemptionStageName => (Object.keys(REDEMPTION_STAGE) as RedemptionStageName[]).find((k) => REDEMPTION_STAGE[k] === n) ?? 'A';
 
 /**
- * Incident notices (issue 23): a hub stage change to B or C makes the issuer owe an incidentNotice disclosure
- * (kind 11) with an asOf at or after the change, anchored (applied) on every chain it was signed for
- * (core/notice-rule.ts). Derived on each read from the store (the stage changes the stage watcher stored, the
- * disclosures the oracle signed) and the chains (whether each applied the notice), so a restart answers the same.
- * The spokes only ever hold the hub's stages (kind 8), so the hub's changes are every chain's.
+ * Incident notices (issue 23): a change of the effective stage to B or C (the hub's stage, or the liquidity floor of
+ * the buy-back reports raising it) makes the issuer owe an incidentNotice disclosure (kind 11) with an asOf at or
+ * after the change, anchored (applied) on every chain it was signed for (core/notice-rule.ts). Derived on each read
+ * from the store (the stage changes the stage watcher stored, the buy-back reports and disclosures the oracle signed),
+ * the hub registry (the DID's heartbeat, which makes a report stale) and the chains (whether each applied the notice),
+ * so a restart answers the same. The spokes hold the hub's stages (kind 8) and the same buy-back reports (kind 17),
+ * so every chain has the same effective stage.
  * `refresh` sets `oracle_notice_due{did}` and logs a warning when a DID starts owing a notice (again after a
  * restart, once), an info when the notice is anchored.
  */
@@ -21,12 +26,17 @@ export class NoticeMonitor {
   /** Notices seen applied on every chain: final, so their chains are not read again (a restart reads them once). */
   private readonly anchored = new Set<string>();
 
-  constructor(private readonly d: Pick<RedemptionDeps, 'store' | 'redemptions' | 'metrics' | 'logger' | 'destinations'>) {}
+  constructor(
+    private readonly d: Pick<RedemptionDeps, 'store' | 'redemptions' | 'metrics' | 'logger' | 'destinations' | 'now'> & {
+      registry: Pick<RedemptionDeps['registry'], 'getDid'>;
+    },
+  ) {}
 
-  /** The notice a DID owes now. */
+  /** The notice a DID owes now. A hub registry that cannot be read (for the heartbeat) is 503 chain_unavailable. */
   async statusOf(did: string, didHash: string): Promise<NoticeStatus> {
     const changes: StageChange[] = this.d.redemptions.stagesOf(didHash).map((r) => ({ stage: stageName(r.stage), stageSeq: r.stageSeq, since: r.since }));
-    const current = noticeStatus(changes, []);
+    const floor = await this.floorOf(did, didHash);
+    const current = noticeStatus(changes, [], floor);
     // Nothing owed (stage A, no change): no chain is read.
     if (!current.due) return current;
     const notices: AnchoredNotice[] = [];
@@ -36,7 +46,21 @@ export class NoticeMonitor {
       .filter(({ body: b }) => b.docKind === 'incidentNotice' && b.asOf >= current.since)) {
       notices.push({ attestationId: row.id, asOf: body.asOf, uri: body.uri, applied: await this.appliedEverywhere(row) });
     }
-    return noticeStatus(changes, notices);
+    return noticeStatus(changes, notices, floor);
+  }
+
+  /** The DID's buy-back reports in the order the oracle signed them (nonce), with the floor each sets fresh and stale. */
+  private async floorOf(did: string, didHash: string): Promise<FloorHistory | undefined> {
+    const reports: FloorReport[] = [];
+    for (const row of [...this.d.store.ofKind(did, 'buybackReport')].sort((a, b) => a.nonce - b.nonce)) {
+      const m = decodeMessage(row.message as Hex);
+      if (m.kind !== 'buybackReport') continue;
+      reports.push({ asOf: Number(m.asOf), fresh: buyBackFloor(m, false).stage, stale: buyBackFloor(m, true).stage });
+    }
+    if (reports.length === 0) return undefined;
+    const record = await readChain('the hub registry', () => this.d.registry.getDid(didHash as DidHash));
+    // Not registered (any more): no heartbeat to judge staleness by; the reports' own floors still count.
+    return { reports, heartbeat: record?.heartbeat ?? Number.MAX_SAFE_INTEGER, now: Number(this.d.now()) };
   }
 
   private async appliedEverywhere(row: AttestationRow): Promise<boolean> {
@@ -57,13 +81,24 @@ export class NoticeMonitor {
     return true;
   }
 
-  /** Sets the gauge of every DID with a stage change; logs the DIDs that start or stop owing a notice. */
+  /**
+   * Sets the gauge of every DID with a stage change or a buy-back report; logs the DIDs that start or stop owing a
+   * notice. A DID whose heartbeat cannot be read keeps its gauge until the next pass (counted, logged).
+   */
   async refresh(): Promise<void> {
-    for (const hash of this.d.redemptions.didsWithStages()) {
+    const hashes = new Set([...this.d.redemptions.didsWithStages(), ...this.d.store.didHashesOfKind('buybackReport')]);
+    for (const hash of hashes) {
       const did = this.d.store.didOf(hash);
       // A DID the oracle never signed anything for is not served here: nothing to notify on its behalf.
       if (did === undefined) continue;
-      const s = await this.statusOf(did, hash);
+      let s: NoticeStatus;
+      try {
+        s = await this.statusOf(did, hash);
+      } catch (err) {
+        this.d.metrics.watcherFailures.inc({ watcher: 'notices', chain: 'hub' });
+        this.d.logger.warn({ err, did }, 'incident notice not evaluated: the hub registry cannot be read');
+        continue;
+      }
       this.d.metrics.noticeDue.set({ did }, s.due ? 1 : 0);
       if (s.due && !this.owing.has(did)) {
         this.owing.add(did);

@@ -50,6 +50,11 @@ export class AttestationStore {
     return this.db.select({ did: attestations.did }).from(attestations).where(eq(attestations.didHash, didHash)).limit(1).get()?.did;
   }
 
+  /** The DID hashes the oracle signed an attestation of `kind` for. */
+  didHashesOfKind(kind: AttestationRow['kind']): string[] {
+    return this.db.selectDistinct({ didHash: attestations.didHash }).from(attestations).where(eq(attestations.kind, kind)).all().map((r) => r.didHash);
+  }
+
   /** Every attestation of a kind for a DID, latest as-of first (then latest nonce). */
   ofKind(did: string, kind: AttestationRow['kind']): AttestationRow[] {
     return this.db
