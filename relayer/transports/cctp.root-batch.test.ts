@@ -10,7 +10,7 @@ import { attestationDomain, attestationTypes } from '../../schemas/eip712.js';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
 import { encodeMessage, attestationId, type AttestationMessage } from '../../schemas/message.js';
 import { Committee } from '../../oracle/issue/committee/local.js';
-import { buildBatchTree } from '../../core/batch-tree.js';
+import { buildBatchTree, packBatchItems } from '../../core/batch-tree.js';
 import { startAnvil, type AnvilChain } from '../../devnet/anvil.js';
 import { buildCcipArtifacts, chainDeployer } from '../../devnet/ccip-lane.js';
 import { openDb } from '../../common/sqlite.js';
@@ -137,7 +137,9 @@ describe('Merkle-root delivery (receiveBatch) on the CCTP-style lane, on anvil',
     const call = await callOf([...hashes][0]!);
     expect(call.functionName).toBe('receiveBatch');
     expect((call.args as readonly unknown[])[1]).toBe(root);
-    expect(((call.args as readonly unknown[])[3] as Hex[]).length).toBe(64);
+    // The whole tree: the items packed without their DID, no proofs (the receiver recomputes the root).
+    expect((call.args as readonly unknown[])[3]).toBe(packBatchItems(did, jobs.map((j) => j.message as Hex)));
+    expect((call.args as readonly unknown[])[4]).toEqual([]);
     await appliedOnce(did, jobs);
     expect(await rootVerified(did)).toHaveLength(1);
   }, 120_000);

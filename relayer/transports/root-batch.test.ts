@@ -28,7 +28,7 @@ describe('root batches', () => {
 
   it('makes one receiveBatch of jobs sharing a root, with the root signatures and each proof', () => {
     const b = rootBatchOf([job(1), job(2, { batchProof: W2 })]);
-    expect(b).toEqual({ receiver: `0x${'33'.repeat(20)}`, did: A, root: R1, signatures: '0xcc', messages: ['0x01', '0x02'], proofs: [[W1, W2], [W2]] });
+    expect(b).toEqual({ receiver: `0x${'33'.repeat(20)}`, did: A, root: R1, signatures: '0xcc', messages: ['0x01', '0x02'], proofs: [[W1, W2], [W2]], whole: false });
   });
 
   it('makes none of mixed roots, a job without root, a gated DID or a kind the receiver does not batch', () => {

@@ -22,9 +22,6 @@ library BatchItems {
   uint256 internal constant DID_LENGTH = 32;
   uint256 internal constant SETTLEMENT_ITEM_LENGTH = AttestationCodec.SETTLEMENT_LENGTH - DID_LENGTH;
   uint256 internal constant NAV_ITEM_LENGTH = AttestationCodec.NAV_LENGTH - DID_LENGTH;
-  /// @dev Offsets in a settlement item of the fields the brakes' line reads.
-  uint256 internal constant SETTLEMENT_KIND_AT = 10;
-  uint256 internal constant AMOUNT_AT = 63;
 
   /// @dev The length of the item of `kind`, 0 for a kind a batch may not carry.
   function lengthOf(uint8 kind) internal pure returns (uint256) {
@@ -77,9 +74,9 @@ library BatchItems {
 
   /// @dev Kind and nonce of an item whose length the caller checked for its kind; the DID is the batch's.
   function headerOf(bytes32 did, bytes calldata item) internal pure returns (AttestationCodec.Header memory h) {
-    h.kind = uint8(item[1]);
     h.did = did;
     assembly ("memory-safe") {
+      mstore(h, shr(248, calldataload(add(item.offset, 1))))
       mstore(add(h, 0x40), shr(192, calldataload(add(item.offset, 2))))
     }
   }
@@ -95,6 +92,14 @@ library BatchItems {
       mstore(add(s, 0x80), calldataload(add(o, 95)))
       mstore(add(s, 0xa0), shr(192, calldataload(add(o, 127))))
       mstore(add(s, 0xc0), shr(192, calldataload(add(o, 135))))
+    }
+  }
+
+  /// @dev The settlement kind and amount of a settlement item: what the brakes' amount line reads.
+  function lineInputsOf(bytes calldata item) internal pure returns (uint8 settlementKind, uint256 amount) {
+    assembly ("memory-safe") {
+      settlementKind := shr(248, calldataload(add(item.offset, 10)))
+      amount := calldataload(add(item.offset, 63))
     }
   }
 

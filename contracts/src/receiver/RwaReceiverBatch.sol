@@ -69,36 +69,81 @@ abstract contract RwaReceiverBatch is RwaReceiverSettlements, RwaReceiverCurse {
     }
   }
 
+  /// @dev The DID's nonce bitmap word (s_usedNonces) the batch is marking: read once, and written back once when the
+  /// items move on to another word and at the end, instead of a read and a write per item. Nothing an item's apply
+  /// calls reads the bitmap, and a revert undoes the whole call, so the deferred write is never observed.
+  struct NonceWord {
+    uint256 slot;
+    uint256 index;
+    uint256 bits;
+  }
+
   /// @dev The `n` checked items in order.
   function _applyBatchItems(bytes32 did, bytes calldata items, uint256 n, RwaReceiver.DidState memory st) internal {
+    // index: no real word (a nonce >> 8 is below 2^56), so the first item loads its word.
+    NonceWord memory w = NonceWord(0, type(uint256).max, 0);
     uint256 free;
     assembly ("memory-safe") {
       free := mload(0x40)
     }
     uint256 at;
     for (uint256 i; i < n; ++i) {
-      at += _applyBatchItem(did, items[at:], i, st);
+      at += _applyBatchItem(did, items[at:], i, st, w);
       // Nothing an item allocated outlives it: its memory is reused by the next (saves the growth of 64 items).
       assembly ("memory-safe") {
         mstore(0x40, free)
+      }
+    }
+    _storeNonceWord(w);
+  }
+
+  /// @dev Marks `nonce` in `w` (loading its word first, after storing the one held); false when it was marked already
+  /// (an earlier call applied it, or it came earlier in this call).
+  function _markNonce(bytes32 did, uint64 nonce, NonceWord memory w) private returns (bool fresh) {
+    uint256 index = nonce >> 8;
+    if (index != w.index) {
+      _storeNonceWord(w);
+      uint256 slot = _nonceWordSlot(did, nonce);
+      uint256 bits;
+      assembly ("memory-safe") {
+        bits := sload(slot)
+      }
+      (w.slot, w.index, w.bits) = (slot, index, bits);
+    }
+    uint256 bit = 1 << (nonce & 0xff);
+    fresh = w.bits & bit == 0;
+    w.bits |= bit;
+  }
+
+  function _storeNonceWord(NonceWord memory w) private {
+    (uint256 slot, uint256 bits) = (w.slot, w.bits);
+    // slot 0: no word loaded (a mapping slot is a keccak256, never 0).
+    if (slot != 0) {
+      assembly ("memory-safe") {
+        sstore(slot, bits)
       }
     }
   }
 
   /// @dev The item the verifier checked at the start of `item` (which runs on to the end of the items): the brakes'
   /// line, the nonce (skipped when used), then the apply. Returns the item's length.
-  function _applyBatchItem(bytes32 did, bytes calldata item, uint256 i, RwaReceiver.DidState memory st)
-    internal
-    returns (uint256 length)
-  {
+  function _applyBatchItem(
+    bytes32 did,
+    bytes calldata item,
+    uint256 i,
+    RwaReceiver.DidState memory st,
+    NonceWord memory w
+  ) internal returns (uint256 length) {
     AttestationCodec.Header memory h = BatchItems.headerOf(did, item);
-    length = BatchItems.lengthOf(h.kind);
     bool settlement = h.kind == AttestationCodec.KIND_SETTLEMENT;
+    // The verifier admitted settlements and NAV only.
+    length = settlement ? BatchItems.SETTLEMENT_ITEM_LENGTH : BatchItems.NAV_ITEM_LENGTH;
     uint8 large = st.brakes & BrakeBucket.LARGE_THRESHOLD_MASK;
     if (settlement && large != 0) {
-      _refuseLargeInBatch(did, large, uint8(item[BatchItems.SETTLEMENT_KIND_AT]), uint256(bytes32(item[BatchItems.AMOUNT_AT:BatchItems.AMOUNT_AT + 32])));
+      (uint8 settlementKind, uint256 amount) = BatchItems.lineInputsOf(item);
+      _refuseLargeInBatch(did, large, settlementKind, amount);
     }
-    if (!_tryUseNonce(did, h.nonce)) {
+    if (!_markNonce(did, h.nonce, w)) {
       emit RwaReceiver.BatchItemSkipped(did, h.nonce, i);
       return length;
     }
