@@ -4,7 +4,6 @@ pragma solidity 0.8.26;
 import {AttestationCodec} from "./libraries/AttestationCodec.sol";
 import {BrakeBucket} from "./libraries/BrakeBucket.sol";
 import {AdminCodec} from "./libraries/AdminCodec.sol";
-import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
 import {RwaReceiverAdmin} from "./receiver/RwaReceiverAdmin.sol";
 import {RwaReceiverBatch} from "./receiver/RwaReceiverBatch.sol";
@@ -43,7 +42,8 @@ import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
 /// receiver/RwaReceiverVerification.sol; the apply of each group of kinds in
 /// receiver/RwaReceiverSettlements.sol (1, 2), RwaReceiverMoves.sol (15, 16) and RwaReceiverAdmin.sol (3..6, 12); the
 /// redemption kinds (7..11, 13) in RwaRedemptions; the guardians' curse in RwaReceiverCurse.sol (while cursed every
-/// delivery reverts ChainCursed). This contract verifies, consumes the nonce and dispatches.
+/// delivery reverts ChainCursed); Merkle-root delivery (receiveBatch) in RwaReceiverBatch.sol, its Merkle checks in
+/// RwaBatchVerifier.sol. This contract verifies, consumes the nonce and dispatches.
 contract RwaReceiver is
   RwaReceiverVerification,
   RwaReceiverSettlements,

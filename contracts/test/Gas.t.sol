@@ -434,11 +434,12 @@ contract GasTest is AttestationFixture, RedemptionAttestations {
     bytes32[][] memory proof = new bytes32[][](1);
     proof[0] = merkleProof(leaves, 37);
     assertEq(proof[0].length, 6);
-    uint256 calldataGas = _calldataGas(abi.encodeCall(receiver.receiveBatch, (DID, verifiedRoot, "", packItems(one), proof)));
+    bytes memory item = packItems(one);
+    uint256 calldataGas = _calldataGas(abi.encodeCall(receiver.receiveBatch, (DID, verifiedRoot, "", item, proof)));
     vm.resumeGasMetering();
 
     vm.prank(relayer);
-    receiver.receiveBatch(DID, verifiedRoot, "", packItems(one), proof);
+    receiver.receiveBatch(DID, verifiedRoot, "", item, proof);
 
     vm.pauseGasMetering();
     console2.log("single item of a verified root of 64: receiver gas", vm.lastCallGas().gasTotalUsed);

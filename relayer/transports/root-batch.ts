@@ -42,6 +42,8 @@ export function rootBatchOf(jobs: readonly Job[]): RootBatch | undefined {
   const [first] = jobs;
   if (!first || !jobs.every(rootBatched)) return undefined;
   if (jobs.some((j) => j.batchRoot !== first.batchRoot || j.didHash !== first.didHash || j.receiver.toLowerCase() !== first.receiver.toLowerCase())) return undefined;
+  // The items travel without their DID (packBatchItems): a message not of the jobs' DID could not be one of them.
+  if (jobs.some((j) => j.message.slice(6, 70).toLowerCase() !== first.didHash.slice(2).toLowerCase())) return undefined;
   const root = first.batchRoot as Hex;
   const messages = jobs.map((j) => j.message as Hex);
   return {
