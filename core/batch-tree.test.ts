@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bytesToHex, concat, keccak256, toHex, type Hex } from 'viem';
-import { batchLeaf, batchRootOf, buildBatchTree, verifyBatchProof } from './batch-tree.js';
+import { batchLeaf, batchRootOf, buildBatchTree, isWholeTree, packBatchItems, verifyBatchProof } from './batch-tree.js';
 
 const msgs = (n: number): Hex[] => Array.from({ length: n }, (_, i) => toHex(`message ${i}`));
 const sorted = (a: Hex, b: Hex): Hex => (BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a])));
@@ -61,5 +61,35 @@ describe('batch tree', () => {
       }),
       { seed: 21, numRuns: 200 },
     );
+  });
+});
+
+describe('batch items (receiveBatch)', () => {
+  const did = keccak256(toHex('did:rwa:items'));
+  /** A message of `did`: version, kind, the DID, then `body`. */
+  const message = (kind: number, body: string): Hex => `0x01${kind.toString(16).padStart(2, '0')}${did.slice(2)}${body}`;
+
+  it('packs the messages back to back without their DID', () => {
+    const a = message(1, 'aa'.repeat(141));
+    const b = message(2, 'bb'.repeat(48));
+    expect(packBatchItems(did, [a, b])).toBe(`0x0101${'aa'.repeat(141)}0102${'bb'.repeat(48)}`);
+    expect(packBatchItems(did, [])).toBe('0x');
+  });
+
+  it('refuses a message of another DID or one too short to hold a header', () => {
+    const other = `0x0101${'cd'.repeat(32)}${'aa'.repeat(141)}` as Hex;
+    expect(() => packBatchItems(did, [message(1, '00'.repeat(141)), other])).toThrow(/batch item 1/);
+    expect(() => packBatchItems(did, ['0x0101'])).toThrow(RangeError);
+  });
+
+  it('says whole tree only for every leaf of the root, in the tree\'s order up to swapped siblings', () => {
+    const m = msgs(5);
+    const root = buildBatchTree(m).root;
+    expect(isWholeTree(root, m)).toBe(true);
+    expect(isWholeTree(root, m.slice(0, 4))).toBe(false);
+    // Siblings hash sorted, so only a move across pairs changes the root (the receiver never relied on the order).
+    expect(isWholeTree(root, [m[1]!, m[0]!, ...m.slice(2)])).toBe(true);
+    expect(isWholeTree(root, [m[2]!, m[1]!, m[0]!, ...m.slice(3)])).toBe(false);
+    expect(isWholeTree(root, [])).toBe(false);
   });
 });

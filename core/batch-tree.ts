@@ -57,3 +57,22 @@ export function batchRootOf(message: Hex, proof: readonly Hex[]): Hex {
 export function verifyBatchProof(root: Hex, message: Hex, proof: readonly Hex[]): boolean {
   return batchRootOf(message, proof).toLowerCase() === root.toLowerCase();
 }
+
+/**
+ * The `items` of `receiveBatch` (contracts/src/libraries/BatchItems.sol): the messages back to back, each without its
+ * DID (bytes 2..34; the call names the DID once). Every message must be of `did`: the receiver rebuilds each leaf with
+ * the call's DID, so a message of another DID would not be the leaf the tree holds.
+ */
+export function packBatchItems(did: Hex, messages: readonly Hex[]): Hex {
+  const didBody = did.slice(2).toLowerCase();
+  const parts = messages.map((m, i) => {
+    if (m.length < 2 + 2 * 42 || m.slice(6, 70).toLowerCase() !== didBody) throw new RangeError(`batch item ${i} is not a message of DID ${did}`);
+    return m.slice(2, 6) + m.slice(70);
+  });
+  return `0x${parts.join('')}`;
+}
+
+/** Whether `messages` are every leaf of `root`, in the tree's order: then `receiveBatch` needs no proofs. */
+export function isWholeTree(root: Hex, messages: readonly Hex[]): boolean {
+  return messages.length > 0 && buildBatchTree(messages).root.toLowerCase() === root.toLowerCase();
+}

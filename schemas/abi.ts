@@ -1963,12 +1963,12 @@ export const rwaReceiverAbi = [
         "internalType": "bytes"
       },
       {
-        "name": "messages",
-        "type": "bytes[]",
-        "internalType": "bytes[]"
+        "name": "items",
+        "type": "bytes",
+        "internalType": "bytes"
       },
       {
-        "name": "proofs",
+        "name": "",
         "type": "bytes32[][]",
         "internalType": "bytes32[][]"
       }
@@ -2710,22 +2710,6 @@ export const rwaReceiverAbi = [
   },
   {
     "type": "error",
-    "name": "BatchItemDidMismatch",
-    "inputs": [
-      {
-        "name": "index",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "did",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ]
-  },
-  {
-    "type": "error",
     "name": "BatchLengthMismatch",
     "inputs": [
       {
@@ -2737,6 +2721,22 @@ export const rwaReceiverAbi = [
         "name": "signatures",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "BatchRootMismatch",
+    "inputs": [
+      {
+        "name": "did",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   },
@@ -2820,6 +2820,17 @@ export const rwaReceiverAbi = [
     "inputs": [
       {
         "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidBatchItem",
+    "inputs": [
+      {
+        "name": "index",
         "type": "uint256",
         "internalType": "uint256"
       }

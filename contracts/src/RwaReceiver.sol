@@ -2,12 +2,11 @@
 pragma solidity 0.8.26;
 
 import {AttestationCodec} from "./libraries/AttestationCodec.sol";
-import {BatchProof} from "./libraries/BatchProof.sol";
 import {BrakeBucket} from "./libraries/BrakeBucket.sol";
 import {AdminCodec} from "./libraries/AdminCodec.sol";
-import {Eip712Attestation} from "./libraries/Eip712Attestation.sol";
 import {RwaHoldings} from "./RwaHoldings.sol";
 import {RwaReceiverAdmin} from "./receiver/RwaReceiverAdmin.sol";
+import {RwaReceiverBatch} from "./receiver/RwaReceiverBatch.sol";
 import {RwaReceiverCurse} from "./receiver/RwaReceiverCurse.sol";
 import {RwaReceiverSettlements} from "./receiver/RwaReceiverSettlements.sol";
 import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
@@ -43,8 +42,15 @@ import {RwaReceiverVerification} from "./receiver/RwaReceiverVerification.sol";
 /// receiver/RwaReceiverVerification.sol; the apply of each group of kinds in
 /// receiver/RwaReceiverSettlements.sol (1, 2), RwaReceiverMoves.sol (15, 16) and RwaReceiverAdmin.sol (3..6, 12); the
 /// redemption kinds (7..11, 13) in RwaRedemptions; the guardians' curse in RwaReceiverCurse.sol (while cursed every
-/// delivery reverts ChainCursed). This contract verifies, consumes the nonce and dispatches.
-contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaReceiverAdmin, RwaReceiverCurse {
+/// delivery reverts ChainCursed); Merkle-root delivery (receiveBatch) in RwaReceiverBatch.sol, its Merkle checks in
+/// RwaBatchVerifier.sol. This contract verifies, consumes the nonce and dispatches.
+contract RwaReceiver is
+  RwaReceiverVerification,
+  RwaReceiverSettlements,
+  RwaReceiverAdmin,
+  RwaReceiverCurse,
+  RwaReceiverBatch
+{
   error UnknownDid(bytes32 did);
   error InvalidThreshold(uint256 threshold, uint256 signerCount);
   error SignersNotAscending(uint256 index);
@@ -63,7 +69,10 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
   /// @dev This chain's supply or cap in force is above the ceiling the attestation assumed for it.
   error ChainPastCeiling(uint256 reach, uint256 ceiling);
   error InvalidMerkleProof(uint256 index);
-  error BatchItemDidMismatch(uint256 index, bytes32 did);
+  /// @dev A batch without proofs carries every leaf of its root: these items lead to another root.
+  error BatchRootMismatch(bytes32 did, bytes32 root);
+  /// @dev Item `index` of a batch is cut short by the end of the items or has another version.
+  error InvalidBatchItem(uint256 index);
   error KindNotAllowedInBatch(uint256 index, uint8 kind);
   error BatchRootNotVerified(bytes32 did, bytes32 root);
   error TransportQuorumRequired(bytes32 did);
@@ -208,61 +217,6 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     if (_isNonceUsed(h.did, h.nonce)) return true;
     bool gated = st.quorumTransports != 0 && h.kind != AttestationCodec.KIND_MOVE_VOID;
     return gated && i_gate.deliveredBy(msg.sender, keccak256(message));
-  }
-
-  /// @notice Apply attestations covered by one quorum signature over a Merkle root.
-  /// @dev The root is verified once (signatures may be empty on later calls for the same root while the DID's signer
-  /// set is unchanged). Leaves are keccak256(keccak256(message)); pairs hashed in sorted order (as OZ MerkleProof).
-  /// Only settlements and NAV may be batched. An item whose nonce is already used (an earlier call applied it, or it
-  /// comes twice in this call) is skipped (`BatchItemSkipped`) after its proof is checked, so a partly applied batch
-  /// completes; any other failing item reverts the whole call with its own error. No items: the call only verifies
-  /// the root.
-  function receiveBatch(
-    bytes32 did,
-    bytes32 root,
-    bytes calldata signatures,
-    bytes[] calldata messages,
-    bytes32[][] calldata proofs
-  ) external whenNotCursed {
-    uint256 n = messages.length;
-    if (proofs.length != n) revert BatchLengthMismatch(n, proofs.length);
-    DidState memory st = s_dids[did];
-    if (address(st.holdings) == address(0)) revert UnknownDid(did);
-    if (st.quorumTransports != 0) revert TransportQuorumRequired(did);
-    uint32 verified = s_batchRoots[did][root];
-    // A root verified before the set's end applies nothing after it (its items would be verified by an expired set).
-    _requireLive(did, st);
-    if (verified != st.signerEpoch) {
-      if (signatures.length == 0) revert BatchRootNotVerified(did, root);
-      _verifyQuorum(did, st, Eip712Attestation.batchHash(did, root), signatures);
-      s_batchRoots[did][root] = st.signerEpoch;
-      emit BatchRootVerified(did, root, st.signerEpoch);
-    }
-    for (uint256 i; i < n; ++i) {
-      _applyBatchItem(did, root, messages[i], proofs[i], i, st.holdings);
-    }
-  }
-
-  function _applyBatchItem(
-    bytes32 did,
-    bytes32 root,
-    bytes calldata message,
-    bytes32[] calldata proof,
-    uint256 i,
-    RwaHoldings holdings
-  ) internal {
-    if (BatchProof.rootOf(proof, BatchProof.leafOf(message)) != root) revert InvalidMerkleProof(i);
-    AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
-    if (h.did != did) revert BatchItemDidMismatch(i, h.did);
-    if (h.kind != AttestationCodec.KIND_SETTLEMENT && h.kind != AttestationCodec.KIND_NAV) {
-      revert KindNotAllowedInBatch(i, h.kind);
-    }
-    if (h.kind == AttestationCodec.KIND_SETTLEMENT) _refuseLargeInBatch(did, message);
-    if (!_tryUseNonce(did, h.nonce)) {
-      emit BatchItemSkipped(did, h.nonce, i);
-      return;
-    }
-    _apply(h, message, holdings);
   }
 
   // ------------------------------------------------------------------------------------------------------------

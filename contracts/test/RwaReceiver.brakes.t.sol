@@ -311,7 +311,7 @@ contract RwaReceiverBrakesTest is BrakesFixture {
     (bytes32 root, bytes32[][] memory proofs) = buildBatch(messages);
     bytes memory sigs = batchQuorumSigs(root);
     vm.expectRevert(abi.encodeWithSelector(IRwaBrakes.LargeAmountNeedsThreshold.selector, LINE + 1, LINE, LARGE_THRESHOLD));
-    receiver.receiveBatch(DID, root, sigs, messages, proofs);
+    receiver.receiveBatch(DID, root, sigs, packItems(messages), proofs);
   }
 
   function testFuzz_line_ExactThresholdOnEachSide(uint256 amount, bool allThree) public {

@@ -134,7 +134,7 @@ contract RwaReceiverCurseTest is AttestationFixture {
     (bytes32 root, bytes32[][] memory proofs) = buildBatch(messages);
     bytes memory rootSigs = batchQuorumSigs(root);
     vm.expectRevert(IRwaCurseEvents.ChainCursed.selector);
-    receiver.receiveBatch(DID, root, rootSigs, messages, proofs);
+    receiver.receiveBatch(DID, root, rootSigs, packItems(messages), proofs);
 
     assertEq(holdings.balanceOf(alice), 0);
     assertFalse(receiver.isNonceUsed(DID, 11));

@@ -101,13 +101,13 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     bytes[] memory first = new bytes[](1);
     bytes32[][] memory firstProof = new bytes32[][](1);
     (first[0], firstProof[0]) = (messages[0], proofs[0]);
-    receiver.receiveBatch(DID, root, batchQuorumSigs(root), first, firstProof);
+    receiver.receiveBatch(DID, root, batchQuorumSigs(root), packItems(first), firstProof);
     assertEq(receiver.batchRootEpoch(DID, root), receiver.didState(DID).signerEpoch);
 
     vm.warp(END + 1);
     (first[0], firstProof[0]) = (messages[1], proofs[1]);
     _expectExpired(DID, END);
-    receiver.receiveBatch(DID, root, "", first, firstProof);
+    receiver.receiveBatch(DID, root, "", packItems(first), firstProof);
     assertFalse(receiver.isNonceUsed(DID, 2));
     assertEq(holdings.balanceOf(bob), 0);
   }
@@ -119,7 +119,7 @@ contract RwaReceiverExpiryTest is AttestationFixture {
     bytes memory sigs = batchQuorumSigs(root);
     vm.warp(END + 1);
     _expectExpired(DID, END);
-    receiver.receiveBatch(DID, root, sigs, messages, proofs);
+    receiver.receiveBatch(DID, root, sigs, packItems(messages), proofs);
     assertEq(receiver.batchRootEpoch(DID, root), 0);
   }
 

@@ -254,14 +254,14 @@ contract RwaReceiverTransportQuorumTest is TransportQuorumFixture {
     messages[0] = message;
     (bytes32 root, bytes32[][] memory proofs) = buildBatch(messages);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.TransportQuorumRequired.selector, DID));
-    receiver.receiveBatch(DID, root, batchQuorumSigs(root), messages, proofs);
+    receiver.receiveBatch(DID, root, batchQuorumSigs(root), packItems(messages), proofs);
   }
 
   function test_receiveBatch_UngatedDidUnchanged() public {
     bytes[] memory messages = new bytes[](1);
     messages[0] = message;
     (bytes32 root, bytes32[][] memory proofs) = buildBatch(messages);
-    receiver.receiveBatch(DID, root, batchQuorumSigs(root), messages, proofs);
+    receiver.receiveBatch(DID, root, batchQuorumSigs(root), packItems(messages), proofs);
     assertEq(holdings.balanceOf(alice), 100e6);
   }
 

@@ -91,7 +91,7 @@ contract RwaRedemptionsTest is RedemptionFixture {
     (bytes32 root, bytes32[][] memory proofs) = buildBatch(items);
     bytes memory sigs = batchQuorumSigs(root);
     vm.expectRevert(abi.encodeWithSelector(RwaReceiver.KindNotAllowedInBatch.selector, 0, KIND_REDEMPTION_FULFILMENT));
-    receiver.receiveBatch(DID, root, sigs, items, proofs);
+    receiver.receiveBatch(DID, root, sigs, packItems(items), proofs);
   }
 
   function _otherDid() internal returns (bytes32 did, RwaHoldings h, uint256[] memory keys) {

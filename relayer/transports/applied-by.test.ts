@@ -51,6 +51,19 @@ describe('classifyInput', () => {
   ] as const)('%s -> %s', (_n, input, expected) => {
     expect(classifyInput(input as Hex, msg)).toBe(expected);
   });
+
+  // A settlement as a receiveBatch item: the DID once in the call, the item without it (packBatchItems).
+  const did = 'ab'.repeat(32);
+  const nonce = `${'00'.repeat(7)}05`;
+  const settlement = `0x0101${did}${nonce}beef` as Hex;
+  it.each([
+    ['its item beside its DID', `0x12345678${did}${'00'.repeat(40)}0101${nonce}beef00`, 'ours'],
+    ['another item of its DID at its nonce', `0x12345678${did}0101${nonce}cafe`, 'other'],
+    ['a NAV item of its DID at its nonce', `0x12345678${did}0102${nonce}cafe`, 'other'],
+    ['its item without its DID', `0x12345678${'cd'.repeat(32)}0101${nonce}beef`, undefined],
+  ] as const)('batch item: %s -> %s', (_n, input, expected) => {
+    expect(classifyInput(input as Hex, settlement)).toBe(expected);
+  });
 });
 
 describe('appliedByReader on anvil', () => {

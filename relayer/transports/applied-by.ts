@@ -21,6 +21,9 @@ export const DEFAULT_APPLIED_BY: AppliedByOptions = { lookbackBlocks: 200_000n, 
 /** Offset of the (did, nonce) pair in every attestation (AttestationCodec header: version 1, kind 1, did 32, nonce 8). */
 const DID_NONCE_OFFSET = 2;
 const DID_NONCE_LENGTH = 40;
+const DID_LENGTH = 32;
+/** The kinds a Merkle batch may carry (settlement, NAV): the only items of a receiveBatch. */
+const BATCH_KINDS = [1, 2] as const;
 
 /** Whether `needle` occurs in `haystack` (byte arrays, so a match is always byte-aligned). */
 export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
@@ -28,16 +31,24 @@ export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean
 }
 
 /**
- * Classifies one transaction's input: whatever carried it (a direct `receiveMessage`, a Merkle batch, a CCIP
- * execution report, a Wormhole VAA), an attestation travels verbatim in the calldata that applies it. The job's
- * whole message -> ours; only its (did, nonce) header pair -> another message for the same nonce.
+ * Classifies one transaction's input: whatever carried it (a direct `receiveMessage`, a CCIP execution report, a
+ * Wormhole VAA), an attestation travels verbatim in the calldata that applies it; in a Merkle batch (`receiveBatch`)
+ * it travels as an item, without its DID (core/batch-tree.ts packBatchItems), the DID given once in the call. The
+ * job's whole message, or its item beside its DID -> ours; only its (did, nonce) header pair, or an item of its DID
+ * with its nonce -> another message for the same nonce.
  */
 export function classifyInput(input: Hex, message: Hex): 'ours' | 'other' | undefined {
   const data = hexToBytes(input);
   const msg = hexToBytes(message);
   if (containsBytes(data, msg)) return 'ours';
-  if (msg.length >= DID_NONCE_OFFSET + DID_NONCE_LENGTH && containsBytes(data, msg.subarray(DID_NONCE_OFFSET, DID_NONCE_OFFSET + DID_NONCE_LENGTH))) return 'other';
-  return undefined;
+  if (msg.length < DID_NONCE_OFFSET + DID_NONCE_LENGTH) return undefined;
+  if (containsBytes(data, msg.subarray(DID_NONCE_OFFSET, DID_NONCE_OFFSET + DID_NONCE_LENGTH))) return 'other';
+  if (!containsBytes(data, msg.subarray(DID_NONCE_OFFSET, DID_NONCE_OFFSET + DID_LENGTH))) return undefined;
+  const item = new Uint8Array([...msg.subarray(0, DID_NONCE_OFFSET), ...msg.subarray(DID_NONCE_OFFSET + DID_LENGTH)]);
+  if (containsBytes(data, item)) return 'ours';
+  // Another item of the DID at this nonce: version, a batchable kind, the nonce.
+  const nonce = msg.subarray(DID_NONCE_OFFSET + DID_LENGTH, DID_NONCE_OFFSET + DID_NONCE_LENGTH);
+  return BATCH_KINDS.some((kind) => containsBytes(data, new Uint8Array([msg[0]!, kind, ...nonce]))) ? 'other' : undefined;
 }
 
 /**

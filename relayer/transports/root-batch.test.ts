@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { pendingJob } from './testkit.js';
 import type { Job } from '../store/outbox.js';
 import { BatchError } from './batch.js';
-import type { PublicClient } from 'viem';
+import type { Hex, PublicClient } from 'viem';
+import { buildBatchTree } from '../../core/batch-tree.js';
 import { packProof, rootBatchOf, RootStatus, unpackProof } from './root-batch.js';
 
 const A = `0x${'aa'.repeat(32)}`;
@@ -13,7 +14,7 @@ const W2 = `0x${'22'.repeat(32)}` as const;
 const job = (id: number, over: Partial<Job> = {}): Job =>
   pendingJob({
     id, attestationId: `0x${id.toString(16).padStart(64, '0')}`, seq: id, did: 'did:rwa:a', didHash: A, nonce: String(id), kind: 'settlement', chainId: 7, transport: 'cctp',
-    receiver: `0x${'33'.repeat(20)}`, message: `0x0${id}`, signatures: '0xbb', batchRoot: R1, batchProof: `${W1}${W2.slice(2)}`, batchSignatures: '0xcc', ...over,
+    receiver: `0x${'33'.repeat(20)}`, message: `0x0101${A.slice(2)}${id.toString(16).padStart(16, '0')}`, signatures: '0xbb', batchRoot: R1, batchProof: `${W1}${W2.slice(2)}`, batchSignatures: '0xcc', ...over,
   });
 
 describe('root batches', () => {
@@ -28,7 +29,10 @@ describe('root batches', () => {
 
   it('makes one receiveBatch of jobs sharing a root, with the root signatures and each proof', () => {
     const b = rootBatchOf([job(1), job(2, { batchProof: W2 })]);
-    expect(b).toEqual({ receiver: `0x${'33'.repeat(20)}`, did: A, root: R1, signatures: '0xcc', messages: ['0x01', '0x02'], proofs: [[W1, W2], [W2]] });
+    expect(b).toEqual({ receiver: `0x${'33'.repeat(20)}`, did: A, root: R1, signatures: '0xcc', messages: [job(1).message, job(2).message], proofs: [[W1, W2], [W2]], whole: false });
+    // Every leaf of its root, in order: the call carries no proofs.
+    const whole = buildBatchTree([job(1).message as Hex, job(2).message as Hex]).root;
+    expect(rootBatchOf([job(1, { batchRoot: whole }), job(2, { batchRoot: whole })])?.whole).toBe(true);
   });
 
   it('makes none of mixed roots, a job without root, a gated DID or a kind the receiver does not batch', () => {
@@ -36,6 +40,8 @@ describe('root batches', () => {
     expect(rootBatchOf([job(1), job(2, { batchRoot: null })])).toBeUndefined();
     expect(rootBatchOf([job(1), job(2, { quorumTransports: 3 })])).toBeUndefined();
     expect(rootBatchOf([job(1), job(2, { kind: 'reserve' })])).toBeUndefined();
+    // A message of another DID than the jobs say: it could not travel as an item of theirs.
+    expect(rootBatchOf([job(1), job(2, { message: `0x0101${'bb'.repeat(32)}${'00'.repeat(8)}` })])).toBeUndefined();
     expect(rootBatchOf([])).toBeUndefined();
   });
 });

@@ -2,10 +2,15 @@ import { BaseError, ContractFunctionRevertedError, type Address, type Hex, type 
 import { rwaReceiverAbi } from '../../schemas/abi.js';
 import type { Job } from '../store/outbox.js';
 import { rootBatched } from '../schedule.js';
+import { isWholeTree, packBatchItems } from '../../core/batch-tree.js';
 import { BatchError } from './batch.js';
 import { receiverDeliveryAbi } from './delivery-abi.js';
 
-/** The parts of one `RwaReceiver.receiveBatch`: one DID, one Merkle root, the messages with their proofs. */
+/**
+ * The parts of one `RwaReceiver.receiveBatch`: one DID, one Merkle root, the messages with their proofs. `whole`: the
+ * messages are every leaf of the root in the tree's order, so the call carries no proofs (the receiver recomputes the
+ * root from the items; a proof is log2(n) words of calldata per item).
+ */
 export interface RootBatch {
   receiver: Address;
   did: Hex;
@@ -14,6 +19,7 @@ export interface RootBatch {
   signatures: Hex;
   messages: Hex[];
   proofs: Hex[][];
+  whole: boolean;
 }
 
 /** A proof as the outbox keeps it: the siblings packed in one hex string ('0x' for none: a root of one message). */
@@ -36,28 +42,36 @@ export function rootBatchOf(jobs: readonly Job[]): RootBatch | undefined {
   const [first] = jobs;
   if (!first || !jobs.every(rootBatched)) return undefined;
   if (jobs.some((j) => j.batchRoot !== first.batchRoot || j.didHash !== first.didHash || j.receiver.toLowerCase() !== first.receiver.toLowerCase())) return undefined;
+  // The items travel without their DID (packBatchItems): a message not of the jobs' DID could not be one of them.
+  if (jobs.some((j) => j.message.slice(6, 70).toLowerCase() !== first.didHash.slice(2).toLowerCase())) return undefined;
+  const root = first.batchRoot as Hex;
+  const messages = jobs.map((j) => j.message as Hex);
   return {
     receiver: first.receiver as Address,
     did: first.didHash as Hex,
-    root: first.batchRoot as Hex,
+    root,
     signatures: (first.batchSignatures ?? '0x') as Hex,
-    messages: jobs.map((j) => j.message as Hex),
+    messages,
     proofs: jobs.map((j) => unpackProof(j.batchProof ?? '0x')),
+    whole: isWholeTree(root, messages),
   };
 }
 
-/** The `receiveBatch` call; without signatures when the chain already verified the root under the DID's signer set. */
+/**
+ * The `receiveBatch` call: the messages packed without their DID (core/batch-tree.ts packBatchItems), no proofs for a
+ * whole tree; without signatures when the chain already verified the root under the DID's signer set.
+ */
 export function receiveBatchCall(b: RootBatch, withSignatures: boolean) {
   return {
     address: b.receiver,
     abi: receiverDeliveryAbi,
     functionName: 'receiveBatch',
-    args: [b.did, b.root, withSignatures ? b.signatures : '0x', b.messages, b.proofs],
+    args: [b.did, b.root, withSignatures ? b.signatures : '0x', packBatchItems(b.did, b.messages), b.whole ? [] : b.proofs],
   } as const;
 }
 
 /** The receiver's errors that name the batch item at fault (its index is their first argument). */
-export const ITEM_REVERTS = ['InvalidMerkleProof', 'BatchItemDidMismatch', 'KindNotAllowedInBatch'] as const;
+export const ITEM_REVERTS = ['InvalidMerkleProof', 'InvalidBatchItem', 'KindNotAllowedInBatch'] as const;
 
 /** A revert's custom error name and arguments, when the error is one. */
 export function revertOf(err: unknown): { name: string; args: readonly unknown[] } | undefined {

@@ -65,8 +65,8 @@ export interface Transport {
 }
 
 /**
- * A batch's dry-run reverted with an error naming one item (receiveBatch: InvalidMerkleProof(i),
- * BatchItemDidMismatch(i, did), KindNotAllowedInBatch(i, kind)): that item cannot travel under its root.
+ * A batch's dry-run reverted with an error naming one item (receiveBatch: InvalidMerkleProof(i), InvalidBatchItem(i),
+ * KindNotAllowedInBatch(i, kind)): that item cannot travel under its root.
  */
 export class BatchItemRevertedError extends RwaError<'batch_item_reverted'> {
   override readonly name = 'BatchItemRevertedError';

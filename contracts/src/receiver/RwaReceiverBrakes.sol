@@ -82,10 +82,13 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
   }
 
   /// @dev A Merkle batch's root is signed with the normal threshold, so a batch may not carry a settlement above the line.
-  function _refuseLargeInBatch(bytes32 did, bytes calldata message) internal view {
-    uint8 large = s_dids[did].brakes & BrakeBucket.LARGE_THRESHOLD_MASK;
-    if (large == 0) return;
-    (uint256 amount, uint256 line) = _amountAndLine(did, message);
+  function _refuseLargeInBatch(bytes32 did, uint8 large, uint8 settlementKind, uint256 amount) internal view {
+    uint256 slot = BrakeBucket.bucketSlot(did, _direction(settlementKind));
+    uint256 word;
+    assembly ("memory-safe") {
+      word := sload(slot)
+    }
+    uint256 line = BrakeBucket.lineOf(word);
     if (amount > line) revert LargeAmountNeedsThreshold(amount, line, large);
   }
 

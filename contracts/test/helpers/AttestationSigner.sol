@@ -2,6 +2,7 @@
 pragma solidity 0.8.26;
 
 import {CommonBase} from "forge-std/Base.sol";
+import {BatchItemsPacker} from "./BatchItemsPacker.sol";
 
 /// @notice Builds v1 attestations and signs them like the oracle committee does. Everything here is restated from
 /// the wire layout in AttestationCodec's header and from the EIP-712 type strings, without importing the contract
@@ -309,6 +310,11 @@ abstract contract AttestationSigner is CommonBase {
     for (uint256 i; i < n; ++i) {
       proof[i] = path[i];
     }
+  }
+
+  /// @dev The items of receiveBatch (src/libraries/BatchItems.sol): the messages packed without their DID.
+  function packItems(bytes[] memory messages) internal pure returns (bytes memory) {
+    return BatchItemsPacker.pack(messages);
   }
 
   /// @dev Root and every item's proof for a batch of encoded messages.

@@ -10,6 +10,7 @@ import { attestationId, encodeMessage } from '../../../schemas/message.js';
 import { parserFor } from '../../../schemas/validate.js';
 import { openDb } from '../../../common/sqlite.js';
 import { settlementAttestation } from '../../../core/attestation.js';
+import { packBatchItems } from '../../../core/batch-tree.js';
 import type { QuorumRequest } from '../../../core/committee-port.js';
 import { startAnvil, type AnvilChain } from '../../../devnet/anvil.js';
 import { buildContracts, clients, committeeSigners, deliver, deploy, mined } from '../../../testkit/anvil-chain.js';
@@ -87,7 +88,7 @@ describe('a group-commit round delivered with RwaReceiver.receiveBatch on anvil'
         address: receiver,
         abi: rwaReceiverAbi,
         functionName: 'receiveBatch',
-        args: [DID_HASH, batch.root as Hex, signatures, items.map((i) => i.message as Hex), items.map((i) => i.deliveries[0]!.batch!.proof as Hex[])],
+        args: [DID_HASH, batch.root as Hex, signatures, packBatchItems(DID_HASH, items.map((i) => i.message as Hex)), items.map((i) => i.deliveries[0]!.batch!.proof as Hex[])],
       });
       await mined(anvil, hash);
       return parseEventLogs({ abi: rwaReceiverAbi, logs: (await pub.getTransactionReceipt({ hash })).logs });

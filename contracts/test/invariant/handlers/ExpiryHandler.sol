@@ -4,6 +4,7 @@ pragma solidity 0.8.26;
 import {CommonBase} from "forge-std/Base.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 import {RwaReceiver} from "../../../src/RwaReceiver.sol";
+import {BatchItemsPacker} from "../../helpers/BatchItemsPacker.sol";
 
 /// @notice Drives one DID through its signer set's end and back: moves time forward, sends pre-signed subscriptions
 /// singly and as items of one pre-signed Merkle root, and sends configs (new ends) signed either by the DID's set or by
@@ -83,7 +84,7 @@ contract ExpiryHandler is CommonBase, StdUtils {
     bytes[] memory items = new bytes[](1);
     bytes32[][] memory proofs = new bytes32[][](1);
     (items[0], proofs[0]) = (s_items[i], s_proofs[i]);
-    try i_receiver.receiveBatch(i_did, s_root, withSigs ? s_rootSigs : bytes(""), items, proofs) {
+    try i_receiver.receiveBatch(i_did, s_root, withSigs ? s_rootSigs : bytes(""), BatchItemsPacker.pack(items), proofs) {
       if (expired) ghost_appliedWhileExpired++;
     } catch {
       if (expired) ghost_refusedExpired++;

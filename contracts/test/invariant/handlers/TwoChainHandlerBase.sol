@@ -192,7 +192,7 @@ abstract contract TwoChainHandlerBase is CommonBase, StdUtils, AttestationSigner
   {
     vm.chainId(s_chainIds[x]);
     vm.recordLogs();
-    try s_receivers[x].receiveBatch(did, root, sigs, ms, proofs) {
+    try s_receivers[x].receiveBatch(did, root, sigs, packItems(ms), proofs) {
       // An item already applied is skipped (BatchItemSkipped), not reverted: the call applied only if none was.
       Vm.Log[] memory logs = vm.getRecordedLogs();
       ok = true;
