@@ -41,6 +41,12 @@ export function batchChecks(d: SignerCheckDeps, signedInBatch: ReadonlySet<strin
   const isApplied = once(d.chains.isApplied.bind(d.chains));
   const holdingsState = once(d.chains.holdingsState.bind(d.chains));
   const balanceOf = once(d.chains.balanceOf.bind(d.chains));
+  const settlementState = once(d.chains.settlementState.bind(d.chains));
+  // Seen applied now: holdings read before may not include it, so the next holdings are read after this.
+  const seenApplied = () => {
+    holdingsState.clear();
+    balanceOf.clear();
+  };
   const known = new KnownApplied(d.appliedNonces);
   known.shared = d.appliedNonces;
   return {
@@ -60,12 +66,15 @@ export function batchChecks(d: SignerCheckDeps, signedInBatch: ReadonlySet<strin
       isApplied: async (chainId, did, nonce, blockNumber) => {
         if (signedInBatch.has(`${did}:${nonce}`)) return false;
         const applied = await isApplied(chainId, did, nonce, blockNumber);
-        // Seen applied now: holdings read before may not include it, so the next holdings are read after this.
-        if (applied) {
-          holdingsState.clear();
-          balanceOf.clear();
-        }
+        if (applied) seenApplied();
         return applied;
+      },
+      settlementState: async (chainId, did, nonce) => {
+        if (signedInBatch.has(`${did}:${nonce}`)) return 'pending';
+        const state = await settlementState(chainId, did, nonce);
+        // A queued one's nonce is used (a queued burn's units are in escrow): the holdings may have moved as well.
+        if (state !== 'pending') seenApplied();
+        return state;
       },
     },
   };

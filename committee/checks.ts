@@ -12,7 +12,7 @@ import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, checkS
 import { readChain, recoveredSigner, registeredDid, requireRole } from '../core/guards.js';
 
 /** What a signer reads from destination chains (its own RPC endpoints). */
-export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState' | 'isApplied' | 'moveOutcomeOf'>;
+export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState' | 'isApplied' | 'settlementState' | 'moveOutcomeOf'>;
 
 /** A signer set with its threshold (governance, or the set a config attestation installs). */
 export interface SignerSet {
@@ -70,12 +70,20 @@ export const refuse = (r: Refusal | undefined) => {
 };
 
 /**
- * What of `signed` (other than at `nonce`) the chain has not applied yet. A nonce seen used stays used, so it is
- * remembered (`appliedNonces`) and never read again: the chain is asked only about the ones still pending, all at once.
+ * What of `signed` (other than at `nonce`) the chain has not released yet: `released` says whether the chain's balance
+ * or supply includes one. Once included it stays included, so it is remembered (`appliedNonces`) and never read again:
+ * the chain is asked only about the ones still pending, all at once.
  */
-async function pendingOf(d: SignerCheckDeps, did: DidHash, chainId: number, signed: readonly { nonce: bigint; amount: bigint }[], nonce: bigint | undefined): Promise<bigint> {
+async function pendingOf(
+  d: SignerCheckDeps,
+  did: DidHash,
+  chainId: number,
+  signed: readonly { nonce: bigint; amount: bigint }[],
+  nonce: bigint | undefined,
+  released: (nonce: bigint) => Promise<boolean>,
+): Promise<bigint> {
   const open = signed.filter((s) => s.nonce !== nonce && !d.appliedNonces?.has(`${chainId}:${did}:${s.nonce}`));
-  const applied = await Promise.all(open.map((s) => readChain(`nonce ${s.nonce} on chain ${chainId}`, () => d.chains.isApplied(chainId, did, s.nonce))));
+  const applied = await Promise.all(open.map((s) => readChain(`nonce ${s.nonce} on chain ${chainId}`, () => released(s.nonce))));
   let pending = 0n;
   open.forEach((s, i) => (applied[i] ? d.appliedNonces?.add(`${chainId}:${did}:${s.nonce}`) : (pending += s.amount)));
   return pending;
@@ -89,14 +97,19 @@ function unconfirmed(d: SignerCheckDeps, did: DidHash, chainId: number, signed: 
   return signed.filter((s) => s.nonce !== nonce && !d.appliedNonces?.has(`${chainId}:${did}:${s.nonce}`)).reduce((a, s) => a + s.amount, 0n);
 }
 
-/** Burns of the investor's holdings this signer signed (other than at `nonce`) that the chain has not applied yet. */
+/**
+ * Burns of the investor's holdings this signer signed (other than at `nonce`) whose nonce the chain has not used yet.
+ * A burn the brakes queued has its units escrowed out of the balance already (docs/brakes.md): it reserves nothing.
+ */
 export function pendingBurns(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, nonce: bigint | undefined): Promise<bigint> {
-  return pendingOf(d, did, chainId, d.signedBurns?.(did, chainId, investor) ?? [], nonce);
+  return pendingOf(d, did, chainId, d.signedBurns?.(did, chainId, investor) ?? [], nonce, (n) => d.chains.isApplied(chainId, did, n));
 }
 
 /**
- * Mints under the chain's cap this signer signed (other than at `nonce`) that the chain has not applied yet. A move's
- * in leg whose move the chain shows voided can never apply (the void consumed its reference): it reserves nothing.
+ * Mints under the chain's cap this signer signed (other than at `nonce`) that the chain has not applied yet. A mint the
+ * brakes queued has its nonce used but is not in the supply until drained: it reserves until `settlementState` says
+ * applied. A move's in leg whose move the chain shows voided can never apply (the void consumed its reference): it
+ * reserves nothing.
  */
 export async function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: number, nonce: bigint | undefined): Promise<bigint> {
   const live: { nonce: bigint; amount: bigint }[] = [];
@@ -104,7 +117,7 @@ export async function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: nu
     if (m.moveRef && (await readChain(`move ${m.moveRef} on chain ${chainId}`, () => d.chains.moveOutcomeOf(chainId, did, m.moveRef!))) === 'voided') continue;
     live.push(m);
   }
-  return pendingOf(d, did, chainId, live, nonce);
+  return pendingOf(d, did, chainId, live, nonce, async (n) => (await d.chains.settlementState(chainId, did, n)) === 'applied');
 }
 
 /**

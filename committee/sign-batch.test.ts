@@ -118,6 +118,18 @@ describe('committee signer POST /v1/sign-batch', () => {
     expect(holdingsReads).toBe(2);
   });
 
+  it('counts a subscription the brakes queued (nonce used, not minted yet) against the cap until it is drained', async () => {
+    await batch([await item('B-1', 1), await item('B-2', 2)]);
+    world.usedNonces.add('31338:1');
+    world.queuedNonces.add('31338:1');
+    expect((await batch([await item('B-3', 3)])).results[0]).toMatchObject({ status: 422, error: { code: 'exceeds_reserve_budget' } });
+    // Drained: minted into the supply, under a cap raised by what it took.
+    world.queuedNonces.delete('31338:1');
+    world.supplies.set(31338, 1_000_000n);
+    world.holdings.set(31338, { ...OPEN_HOLDINGS, supplyCap: 3_500_000n });
+    expect(isSigned((await batch([await item('B-3', 3)])).results[0]!)).toBe(true);
+  });
+
   it("reads a DID's signed settlements from its store once, not on every request", async () => {
     world.holdings.set(31338, { ...OPEN_HOLDINGS, supplyCap: 10n ** 30n });
     await batch([await item('B-1', 1)]);

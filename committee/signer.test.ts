@@ -169,6 +169,23 @@ describe('committee signer POST /v1/sign', () => {
     await signed(await sign('settlement', await settlementBody({ settlementRef: 'SUB-2', investor: OTHER_INVESTOR }), 2, [31338]));
   });
 
+  it('keeps counting a subscription the brakes queued (nonce used, not minted yet) against the cap until it is drained', async () => {
+    world.holdings.set(31338, { supplyCap: 1_500_000n, paused: false, investorAllowed: true });
+    await signed(await sign('settlement', await settlementBody({ settlementRef: 'SUB-1' }), 1, [31338]));
+    // Queued on chain: its nonce is used but the supply does not hold it yet.
+    world.usedNonces.add('31338:1');
+    world.queuedNonces.add('31338:1');
+    const second = await errorOf(await sign('settlement', await settlementBody({ settlementRef: 'SUB-2', investor: OTHER_INVESTOR }), 2, [31338]));
+    expect(second).toMatchObject({ status: 422, code: 'exceeds_reserve_budget', field: 'request.amount' });
+    expect(second.message).toMatch(/\+ 1000000 signed and not yet applied/);
+    expect(signer.store.byNonce(DID_HASH, '2')).toBeUndefined();
+    // Drained (minted into the supply) under a raised cap: the first reserves nothing more.
+    world.queuedNonces.delete('31338:1');
+    world.supplies.set(31338, 1_000_000n);
+    world.holdings.set(31338, { supplyCap: 2_000_000n, paused: false, investorAllowed: true });
+    await signed(await sign('settlement', await settlementBody({ settlementRef: 'SUB-2', investor: OTHER_INVESTOR }), 2, [31338]));
+  });
+
   it.each([
     ['the investor is not allow-listed', { investorAllowed: false }, 'investor_not_allowed', 'request.investor'],
     ['the asset is paused', { paused: true }, 'asset_paused', 'request.did'],

@@ -76,6 +76,8 @@ export interface World {
   governance: SignerSet;
   /** Nonces used on each chain (`chainId:nonce`), as the receivers' isNonceUsed answers. */
   usedNonces: Set<string>;
+  /** Of those, the settlements the brakes queued and not yet drained (`chainId:nonce`): used, not yet in the supply. */
+  queuedNonces: Set<string>;
   /** Destination chain RPCs answer with an error. */
   chainsDown: boolean;
   /** The hub registry's transport quorum of the DID per chain (absent = 0/0). */
@@ -98,6 +100,7 @@ export const newWorld = (): World => ({
   supplies: new Map(),
   governance: { signers: COMMITTEE, threshold: 2 },
   usedNonces: new Set(),
+  queuedNonces: new Set(),
   holdings: new Map(),
   moveOutcomes: new Map(),
   chainsDown: false,
@@ -134,6 +137,9 @@ export function fakeChains(w: World, redemptions?: RedemptionWorld): SignerChain
     moveOutcomeOf: async (chainId, _d, moveRef) => (up(w), w.moveOutcomes.get(`${chainId}:${moveRef}`) ?? 'none'),
     isApplied: async (chainId, _d, nonce, blockNumber) => (
       up(w), (redemptions !== undefined && appliedIn(redemptions, chainId, nonce, blockNumber)) || w.usedNonces.has(`${chainId}:${nonce}`)
+    ),
+    settlementState: async (chainId, _d, nonce) => (
+      up(w), !w.usedNonces.has(`${chainId}:${nonce}`) ? 'pending' : w.queuedNonces.has(`${chainId}:${nonce}`) ? 'queued' : 'applied'
     ),
     holdingsState: async (chainId) => (
       up(w),
