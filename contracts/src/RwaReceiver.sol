@@ -196,7 +196,7 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
       if (!i_gate.record(msg.sender, keccak256(message), st.quorumK, st.quorumTransports)) return;
     }
     _useNonce(h.did, h.nonce);
-    _apply(h, message, st.holdings);
+    _apply(h, message, st);
   }
 
   /// @dev A batch item with nothing left to do: its nonce is used, or (gated) this caller's transport delivered it.
@@ -239,7 +239,7 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
       emit BatchRootVerified(did, root, st.signerEpoch);
     }
     for (uint256 i; i < n; ++i) {
-      _applyBatchItem(did, root, messages[i], proofs[i], i, st.holdings);
+      _applyBatchItem(did, root, messages[i], proofs[i], i, st);
     }
   }
 
@@ -249,7 +249,7 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     bytes calldata message,
     bytes32[] calldata proof,
     uint256 i,
-    RwaHoldings holdings
+    DidState memory st
   ) internal {
     if (BatchProof.rootOf(proof, BatchProof.leafOf(message)) != root) revert InvalidMerkleProof(i);
     AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
@@ -257,23 +257,24 @@ contract RwaReceiver is RwaReceiverVerification, RwaReceiverSettlements, RwaRece
     if (h.kind != AttestationCodec.KIND_SETTLEMENT && h.kind != AttestationCodec.KIND_NAV) {
       revert KindNotAllowedInBatch(i, h.kind);
     }
-    if (h.kind == AttestationCodec.KIND_SETTLEMENT) _refuseLargeInBatch(did, message);
+    if (h.kind == AttestationCodec.KIND_SETTLEMENT) _refuseLargeInBatch(did, st.brakes, message);
     if (!_tryUseNonce(did, h.nonce)) {
       emit BatchItemSkipped(did, h.nonce, i);
       return;
     }
-    _apply(h, message, holdings);
+    _apply(h, message, st);
   }
 
   // ------------------------------------------------------------------------------------------------------------
   // Apply
   // ------------------------------------------------------------------------------------------------------------
 
-  /// @param holdings the DID's token, already read with its state (used by settlements only).
-  function _apply(AttestationCodec.Header memory h, bytes calldata message, RwaHoldings holdings) internal {
+  /// @param st the DID's state as read before the verification (used by settlements only: token and brakes, which
+  /// no settlement changes).
+  function _apply(AttestationCodec.Header memory h, bytes calldata message, DidState memory st) internal {
     uint8 kind = h.kind;
     if (kind == AttestationCodec.KIND_SETTLEMENT) {
-      _applySettlement(h, AttestationCodec.decodeSettlement(message), holdings);
+      _applySettlement(h, AttestationCodec.decodeSettlement(message), st);
     }
     else if (kind == AttestationCodec.KIND_NAV) _applyNav(h, AttestationCodec.decodeNav(message));
     // Settlements and NAV never reach this line, so they pay nothing for the ordering of state-setting kinds.

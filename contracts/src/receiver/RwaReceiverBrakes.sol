@@ -82,8 +82,8 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
   }
 
   /// @dev A Merkle batch's root is signed with the normal threshold, so a batch may not carry a settlement above the line.
-  function _refuseLargeInBatch(bytes32 did, bytes calldata message) internal view {
-    uint8 large = s_dids[did].brakes & BrakeBucket.LARGE_THRESHOLD_MASK;
+  function _refuseLargeInBatch(bytes32 did, uint8 brakes, bytes calldata message) internal view {
+    uint8 large = brakes & BrakeBucket.LARGE_THRESHOLD_MASK;
     if (large == 0) return;
     (uint256 amount, uint256 line) = _amountAndLine(did, message);
     if (amount > line) revert LargeAmountNeedsThreshold(amount, line, large);
@@ -105,13 +105,17 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
       : BrakeBucket.BURN;
   }
 
-  /// @dev Takes `amount` from the direction's bucket and returns false (the caller applies), or queues the settlement
-  /// and returns true (a burn's units move to this contract now). Its nonce was consumed before.
-  function _queuedByBrakes(bytes32 did, uint64 nonce, uint8 direction, address investor, uint256 amount, RwaHoldings holdings)
-    internal
-    returns (bool)
-  {
-    if (s_dids[did].brakes & (BrakeBucket.CONSULT_MINT << direction) == 0) return false;
+  /// @dev For a direction whose bucket is consulted (DidState.brakes, checked by the caller): takes the amount from
+  /// the bucket and returns false (the caller applies), or queues the settlement and returns true (a burn's units move
+  /// to this contract now). Its nonce was consumed before.
+  function _queuedByBrakes(
+    AttestationCodec.Header memory h,
+    uint8 direction,
+    AttestationCodec.Settlement memory s,
+    RwaHoldings holdings
+  ) internal returns (bool) {
+    bytes32 did = h.did;
+    uint256 amount = s.amount;
     // One read and one write of the direction's packed bucket (BrakeBucket.Bucket) on the path that applies.
     uint256 slot = BrakeBucket.bucketSlot(did, direction);
     uint256 word;
@@ -140,12 +144,12 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
       if (amount > capacity) revert AmountAboveCapacity(amount, capacity);
     }
     BrakeBucket.Layout storage l = BrakeBucket.layout();
-    if (direction == BrakeBucket.BURN) holdings.escrow(investor, amount);
+    if (direction == BrakeBucket.BURN) holdings.escrow(s.investor, amount);
     BrakeBucket.Queue storage q = l.queues[did][direction];
     uint64 index = q.tail;
     q.tail = index + 1;
-    l.items[did][direction][index] = BrakeBucket.QueuedSettlement({investor: investor, nonce: nonce, amount: amount});
-    emit SettlementQueued(did, nonce, direction, index, investor, amount);
+    l.items[did][direction][index] = BrakeBucket.QueuedSettlement({investor: s.investor, nonce: h.nonce, amount: amount});
+    emit SettlementQueued(did, h.nonce, direction, index, s.investor, amount);
     return true;
   }
 
