@@ -68,7 +68,6 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
   }
 
   /// @dev Signatures a settlement needs: `threshold`, or above the line exactly the large threshold (else reverts).
-  /// Reads settlementKind (42) and amount (95..127) from the message, whose length decodeHeader checked.
   function _settlementThreshold(bytes32 did, uint8 brakes, uint8 threshold, bytes calldata message, uint256 sigLength)
     internal
     view
@@ -89,20 +88,23 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
     if (amount > line) revert LargeAmountNeedsThreshold(amount, line, large);
   }
 
+  /// @dev Reads amount and settlementKind straight from calldata, one word each: decodeHeader checked the settlement's
+  /// exact length.
   function _amountAndLine(bytes32 did, bytes calldata message) private view returns (uint256 amount, uint256 line) {
-    amount = uint256(bytes32(message[95:127]));
-    uint256 slot = BrakeBucket.bucketSlot(did, _direction(uint8(message[42])));
+    uint256 settlementKind;
+    assembly ("memory-safe") {
+      amount := calldataload(add(message.offset, 95))
+      settlementKind := byte(0, calldataload(add(message.offset, 42)))
+    }
+    // Mint: subscription and move in; burn: the rest (an unknown settlement kind is refused by its apply).
+    uint8 direction = settlementKind == AttestationCodec.SETTLEMENT_SUBSCRIPTION
+      || settlementKind == AttestationCodec.SETTLEMENT_MOVE_IN ? BrakeBucket.MINT : BrakeBucket.BURN;
+    uint256 slot = BrakeBucket.bucketSlot(did, direction);
     uint256 word;
     assembly ("memory-safe") {
       word := sload(slot)
     }
     line = BrakeBucket.lineOf(word);
-  }
-
-  function _direction(uint8 settlementKind) internal pure returns (uint8) {
-    return settlementKind == AttestationCodec.SETTLEMENT_SUBSCRIPTION || settlementKind == AttestationCodec.SETTLEMENT_MOVE_IN
-      ? BrakeBucket.MINT
-      : BrakeBucket.BURN;
   }
 
   /// @dev For a direction whose bucket is consulted (DidState.brakes, checked by the caller): takes the amount from
