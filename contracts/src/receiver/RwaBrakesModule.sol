@@ -7,7 +7,7 @@ import {IRwaBrakes} from "../interfaces/IRwaBrakes.sol";
 import {IRwaCurse} from "../interfaces/IRwaCurse.sol";
 import {CurseStore} from "../libraries/CurseStore.sol";
 import {Eip712Attestation} from "../libraries/Eip712Attestation.sol";
-import {QuorumSignatures} from "../libraries/QuorumSignatures.sol";
+import {QuorumSignatures} from "./QuorumSignatures.sol";
 import {RwaHoldings} from "../RwaHoldings.sol";
 
 /// @notice The cold paths of the brakes, run by RwaReceiver with delegatecall (in the receiver's storage, as the

@@ -3,7 +3,7 @@ pragma solidity 0.8.26;
 
 import {AttestationCodec} from "../libraries/AttestationCodec.sol";
 import {Eip712Attestation} from "../libraries/Eip712Attestation.sol";
-import {QuorumSignatures} from "../libraries/QuorumSignatures.sol";
+import {QuorumSignatures} from "./QuorumSignatures.sol";
 import {RwaReceiver} from "../RwaReceiver.sol";
 import {RwaReceiverExpiry} from "./RwaReceiverExpiry.sol";
 
