@@ -39,9 +39,9 @@ abstract contract RwaReceiverSettlements is RwaReceiverMoves, RwaReceiverBrakes 
     emit RwaReceiver.SettlementApplied(h.did, h.nonce, s.investor, k, s.settlementRef, s.amount, s.cashLegRef, s.peerChainId);
   }
 
-  /// @dev holdings.mint or holdings.burn of the settlement's investor and amount, with the holding's revert data as
-  /// its own. A plain call: the token is a contract the factory created when the DID was configured (a high-level call
-  /// would check its code size first, one more account access).
+  /// @dev holdings.mint or holdings.burn of the settlement's investor and amount, reverting with the token's revert data.
+  /// A plain call: the token is a contract the factory created when the DID was configured, so the code-size check of
+  /// a high-level call (an EXTCODESIZE before the CALL) would only cost gas.
   function _moveUnits(RwaHoldings holdings, bytes4 selector, AttestationCodec.Settlement memory s) private {
     address investor = s.investor;
     uint256 amount = s.amount;
