@@ -205,7 +205,7 @@ contract RwaReceiver is
       if (!i_gate.record(msg.sender, keccak256(message), st.quorumK, st.quorumTransports)) return;
     }
     _useNonce(h.did, h.nonce);
-    _apply(h, message, st.holdings);
+    _apply(h, message, st);
   }
 
   /// @dev A batch item with nothing left to do: its nonce is used, or (gated) this caller's transport delivered it.
@@ -223,11 +223,12 @@ contract RwaReceiver is
   // Apply
   // ------------------------------------------------------------------------------------------------------------
 
-  /// @param holdings the DID's token, already read with its state (used by settlements only).
-  function _apply(AttestationCodec.Header memory h, bytes calldata message, RwaHoldings holdings) internal {
+  /// @param st the DID's state as read before the verification (used by settlements only: token and brakes, which
+  /// no settlement changes).
+  function _apply(AttestationCodec.Header memory h, bytes calldata message, DidState memory st) internal {
     uint8 kind = h.kind;
     if (kind == AttestationCodec.KIND_SETTLEMENT) {
-      _applySettlement(h, AttestationCodec.decodeSettlement(message), holdings);
+      _applySettlement(h, AttestationCodec.decodeSettlement(message), st);
     }
     else if (kind == AttestationCodec.KIND_NAV) _applyNav(h, AttestationCodec.decodeNav(message));
     // Settlements and NAV never reach this line, so they pay nothing for the ordering of state-setting kinds.

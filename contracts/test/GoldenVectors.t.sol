@@ -9,6 +9,8 @@ import {BrakesCodec} from "../src/libraries/BrakesCodec.sol";
 
 /// @dev Exposes the codec on calldata, as the receiver uses it.
 contract CodecHarness {
+  error SettlementHashesDiffer(bytes32 fromCalldata);
+
   function hashes(bytes calldata message, uint256 chainId, address receiver)
     external
     pure
@@ -16,7 +18,11 @@ contract CodecHarness {
   {
     AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
     if (h.kind == AttestationCodec.KIND_SETTLEMENT) {
-      structHash = Eip712Attestation.settlementHash(h, AttestationCodec.decodeSettlement(message));
+      // The receiver hashes a settlement straight from calldata; the typed hash must agree with it on every vector.
+      structHash = Eip712Attestation.settlementHashOf(message);
+      if (Eip712Attestation.settlementHash(h, AttestationCodec.decodeSettlement(message)) != structHash) {
+        revert SettlementHashesDiffer(structHash);
+      }
     } else if (h.kind == AttestationCodec.KIND_NAV) {
       structHash = Eip712Attestation.navHash(h, AttestationCodec.decodeNav(message));
     } else {

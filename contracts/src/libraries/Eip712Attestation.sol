@@ -44,6 +44,31 @@ library Eip712Attestation {
     );
   }
 
+  /// @dev settlementHash of a settlement message's own fields, read straight from calldata into the free memory (no
+  /// decode, no allocation). The layout is AttestationCodec's; the golden vectors and a fuzz test pin it equal to
+  /// settlementHash(decodeHeader(m), decodeSettlement(m)).
+  function settlementHashOf(bytes calldata message) internal pure returns (bytes32 hash) {
+    if (message.length != AttestationCodec.SETTLEMENT_LENGTH) {
+      revert AttestationCodec.InvalidMessageLength(message.length, AttestationCodec.SETTLEMENT_LENGTH);
+    }
+    bytes32 typehash = SETTLEMENT_TYPEHASH;
+    assembly ("memory-safe") {
+      let o := message.offset
+      let m := mload(0x40)
+      mstore(m, typehash)
+      mstore(add(m, 0x20), calldataload(add(o, 2))) // did
+      mstore(add(m, 0x40), shr(192, calldataload(add(o, 34)))) // nonce
+      mstore(add(m, 0x60), shr(248, calldataload(add(o, 42)))) // settlementKind
+      mstore(add(m, 0x80), calldataload(add(o, 43))) // settlementRef
+      mstore(add(m, 0xa0), shr(96, calldataload(add(o, 75)))) // investor
+      mstore(add(m, 0xc0), calldataload(add(o, 95))) // amount
+      mstore(add(m, 0xe0), calldataload(add(o, 127))) // cashLegRef
+      mstore(add(m, 0x100), shr(192, calldataload(add(o, 159)))) // settledAt
+      mstore(add(m, 0x120), shr(192, calldataload(add(o, 167)))) // peerChainId
+      hash := keccak256(m, 0x140)
+    }
+  }
+
   function navHash(AttestationCodec.Header memory h, AttestationCodec.Nav memory n) internal pure returns (bytes32) {
     return keccak256(abi.encode(NAV_TYPEHASH, h.did, h.nonce, n.nav, n.asOf));
   }

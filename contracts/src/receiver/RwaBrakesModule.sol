@@ -7,6 +7,7 @@ import {IRwaBrakes} from "../interfaces/IRwaBrakes.sol";
 import {IRwaCurse} from "../interfaces/IRwaCurse.sol";
 import {CurseStore} from "../libraries/CurseStore.sol";
 import {Eip712Attestation} from "../libraries/Eip712Attestation.sol";
+import {QuorumSignatures} from "./QuorumSignatures.sol";
 import {RwaHoldings} from "../RwaHoldings.sol";
 
 /// @notice The cold paths of the brakes, run by RwaReceiver with delegatecall (in the receiver's storage, as the
@@ -16,12 +17,6 @@ import {RwaHoldings} from "../RwaHoldings.sol";
 contract RwaBrakesModule is IRwaBrakes, IRwaCurse {
   bytes32 internal constant CURSE_TYPEHASH = keccak256("Curse(uint256 chainId,address receiver,uint32 epoch)");
   bytes32 internal constant UNCURSE_TYPEHASH = keccak256("Uncurse(uint256 chainId,address receiver,uint32 epoch)");
-  uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
-
-  /// @dev RwaReceiver's errors, restated (same selectors) so this module does not import the receiver that creates it.
-  error InvalidSignatureCount(uint256 length, uint256 expected);
-  error InvalidSignature(uint256 index);
-  error SignersNotAscending(uint256 index);
 
   address private immutable i_self = address(this);
 
@@ -138,8 +133,8 @@ contract RwaBrakesModule is IRwaBrakes, IRwaCurse {
     if (c.cursed) revert AlreadyCursed(epoch);
     address guardian = msg.sender;
     if (signature.length != 0) {
-      if (signature.length != 65) revert InvalidSignatureCount(signature.length, 65);
-      guardian = _recover(_curseDigest(separator, CURSE_TYPEHASH, epoch), signature, 0);
+      QuorumSignatures.requireCount(signature, 1);
+      guardian = QuorumSignatures.recover(_curseDigest(separator, CURSE_TYPEHASH, epoch), signature, 0);
     }
     if (!c.guardians[guardian]) revert NotGuardian(guardian);
     c.cursed = true;
@@ -153,12 +148,11 @@ contract RwaBrakesModule is IRwaBrakes, IRwaCurse {
     uint32 epoch = c.epoch;
     if (!c.cursed) revert NotCursed(epoch);
     uint256 n = c.quorum;
-    if (signatures.length != n * 65) revert InvalidSignatureCount(signatures.length, n * 65);
+    QuorumSignatures.requireCount(signatures, n);
     bytes32 digest = _curseDigest(separator, UNCURSE_TYPEHASH, epoch);
     address last;
     for (uint256 i; i < n; ++i) {
-      address g = _recover(digest, signatures, i);
-      if (g <= last) revert SignersNotAscending(i);
+      address g = QuorumSignatures.nextSigner(digest, signatures, i, last);
       if (!c.guardians[g]) revert NotGuardian(g);
       last = g;
     }
@@ -169,16 +163,5 @@ contract RwaBrakesModule is IRwaBrakes, IRwaCurse {
 
   function _curseDigest(bytes32 separator, bytes32 typehash, uint32 epoch) private view returns (bytes32) {
     return Eip712Attestation.digest(separator, keccak256(abi.encode(typehash, block.chainid, address(this), epoch)));
-  }
-
-  /// @dev As RwaReceiverVerification._recover: low-s, v 27/28, non-zero signer.
-  function _recover(bytes32 digest, bytes calldata signatures, uint256 i) private pure returns (address signer) {
-    uint256 off = i * 65;
-    bytes32 r = bytes32(signatures[off:off + 32]);
-    bytes32 s = bytes32(signatures[off + 32:off + 64]);
-    uint8 v = uint8(signatures[off + 64]);
-    if (uint256(s) > HALF_ORDER || (v != 27 && v != 28)) revert InvalidSignature(i);
-    signer = ecrecover(digest, v, r, s);
-    if (signer == address(0)) revert InvalidSignature(i);
   }
 }

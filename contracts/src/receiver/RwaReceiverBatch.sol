@@ -147,7 +147,7 @@ abstract contract RwaReceiverBatch is RwaReceiverSettlements, RwaReceiverCurse {
       emit RwaReceiver.BatchItemSkipped(did, h.nonce, i);
       return length;
     }
-    if (settlement) _applySettlement(h, BatchItems.settlementOf(item), st.holdings);
+    if (settlement) _applySettlement(h, BatchItems.settlementOf(item), st);
     else _applyNav(h, BatchItems.navOf(item));
   }
 }

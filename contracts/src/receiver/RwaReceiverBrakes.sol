@@ -68,7 +68,6 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
   }
 
   /// @dev Signatures a settlement needs: `threshold`, or above the line exactly the large threshold (else reverts).
-  /// Reads settlementKind (42) and amount (95..127) from the message, whose length decodeHeader checked.
   function _settlementThreshold(bytes32 did, uint8 brakes, uint8 threshold, bytes calldata message, uint256 sigLength)
     internal
     view
@@ -82,39 +81,46 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
   }
 
   /// @dev A Merkle batch's root is signed with the normal threshold, so a batch may not carry a settlement above the line.
-  function _refuseLargeInBatch(bytes32 did, uint8 large, uint8 settlementKind, uint256 amount) internal view {
-    uint256 slot = BrakeBucket.bucketSlot(did, _direction(settlementKind));
-    uint256 word;
-    assembly ("memory-safe") {
-      word := sload(slot)
-    }
-    uint256 line = BrakeBucket.lineOf(word);
+  function _refuseLargeInBatch(bytes32 did, uint8 large, uint256 settlementKind, uint256 amount) internal view {
+    uint256 line = _lineOf(did, settlementKind);
     if (amount > line) revert LargeAmountNeedsThreshold(amount, line, large);
   }
 
+  /// @dev Reads amount and settlementKind straight from calldata, one word each: decodeHeader checked the settlement's
+  /// exact length.
   function _amountAndLine(bytes32 did, bytes calldata message) private view returns (uint256 amount, uint256 line) {
-    amount = uint256(bytes32(message[95:127]));
-    uint256 slot = BrakeBucket.bucketSlot(did, _direction(uint8(message[42])));
+    uint256 settlementKind;
+    assembly ("memory-safe") {
+      amount := calldataload(add(message.offset, 95))
+      settlementKind := byte(0, calldataload(add(message.offset, 42)))
+    }
+    line = _lineOf(did, settlementKind);
+  }
+
+  /// @dev The amount line of the settlement kind's direction. Mint: subscription and move in; burn: the rest (an
+  /// unknown settlement kind is refused by its apply).
+  function _lineOf(bytes32 did, uint256 settlementKind) private view returns (uint256) {
+    uint8 direction = settlementKind == AttestationCodec.SETTLEMENT_SUBSCRIPTION
+      || settlementKind == AttestationCodec.SETTLEMENT_MOVE_IN ? BrakeBucket.MINT : BrakeBucket.BURN;
+    uint256 slot = BrakeBucket.bucketSlot(did, direction);
     uint256 word;
     assembly ("memory-safe") {
       word := sload(slot)
     }
-    line = BrakeBucket.lineOf(word);
+    return BrakeBucket.lineOf(word);
   }
 
-  function _direction(uint8 settlementKind) internal pure returns (uint8) {
-    return settlementKind == AttestationCodec.SETTLEMENT_SUBSCRIPTION || settlementKind == AttestationCodec.SETTLEMENT_MOVE_IN
-      ? BrakeBucket.MINT
-      : BrakeBucket.BURN;
-  }
-
-  /// @dev Takes `amount` from the direction's bucket and returns false (the caller applies), or queues the settlement
-  /// and returns true (a burn's units move to this contract now). Its nonce was consumed before.
-  function _queuedByBrakes(bytes32 did, uint64 nonce, uint8 direction, address investor, uint256 amount, RwaHoldings holdings)
-    internal
-    returns (bool)
-  {
-    if (s_dids[did].brakes & (BrakeBucket.CONSULT_MINT << direction) == 0) return false;
+  /// @dev For a direction whose bucket is consulted (DidState.brakes, checked by the caller): takes the amount from
+  /// the bucket and returns false (the caller applies), or queues the settlement and returns true (a burn's units move
+  /// to this contract now). Its nonce was consumed before.
+  function _queuedByBrakes(
+    AttestationCodec.Header memory h,
+    uint8 direction,
+    AttestationCodec.Settlement memory s,
+    RwaHoldings holdings
+  ) internal returns (bool) {
+    bytes32 did = h.did;
+    uint256 amount = s.amount;
     // One read and one write of the direction's packed bucket (BrakeBucket.Bucket) on the path that applies.
     uint256 slot = BrakeBucket.bucketSlot(did, direction);
     uint256 word;
@@ -143,12 +149,12 @@ abstract contract RwaReceiverBrakes is RwaReceiverState, IRwaBrakes {
       if (amount > capacity) revert AmountAboveCapacity(amount, capacity);
     }
     BrakeBucket.Layout storage l = BrakeBucket.layout();
-    if (direction == BrakeBucket.BURN) holdings.escrow(investor, amount);
+    if (direction == BrakeBucket.BURN) holdings.escrow(s.investor, amount);
     BrakeBucket.Queue storage q = l.queues[did][direction];
     uint64 index = q.tail;
     q.tail = index + 1;
-    l.items[did][direction][index] = BrakeBucket.QueuedSettlement({investor: investor, nonce: nonce, amount: amount});
-    emit SettlementQueued(did, nonce, direction, index, investor, amount);
+    l.items[did][direction][index] = BrakeBucket.QueuedSettlement({investor: s.investor, nonce: h.nonce, amount: amount});
+    emit SettlementQueued(did, h.nonce, direction, index, s.investor, amount);
     return true;
   }
 

@@ -3,18 +3,17 @@ pragma solidity 0.8.26;
 
 import {AttestationCodec} from "../libraries/AttestationCodec.sol";
 import {Eip712Attestation} from "../libraries/Eip712Attestation.sol";
+import {QuorumSignatures} from "./QuorumSignatures.sol";
 import {RwaReceiver} from "../RwaReceiver.sol";
 import {RwaReceiverExpiry} from "./RwaReceiverExpiry.sol";
 
 /// @notice RwaReceiver's checks before an apply: the EIP-712 struct hash of a message, the quorum of its signers
 /// (low-s, strictly ascending, current epoch, set not past its end) and the replay bitmap of nonces.
 abstract contract RwaReceiverVerification is RwaReceiverExpiry {
-  /// @dev secp256k1n / 2: signatures with a higher s are the malleated twin of a valid one.
-  uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
-
   function _structHash(AttestationCodec.Header memory h, bytes calldata message) internal pure returns (bytes32) {
     if (h.kind == AttestationCodec.KIND_SETTLEMENT) {
-      return Eip712Attestation.settlementHash(h, AttestationCodec.decodeSettlement(message));
+      // From calldata: the settlement is decoded once, by its apply.
+      return Eip712Attestation.settlementHashOf(message);
     }
     if (h.kind == AttestationCodec.KIND_NAV) return Eip712Attestation.navHash(h, AttestationCodec.decodeNav(message));
     return Eip712Attestation.adminHash(h, AttestationCodec.body(message));
@@ -23,26 +22,17 @@ abstract contract RwaReceiverVerification is RwaReceiverExpiry {
   function _verifyQuorum(bytes32 key, RwaReceiver.DidState memory st, bytes32 structHash, bytes calldata signatures) internal view {
     if (block.timestamp > st.signersValidUntil) revert RwaReceiver.SignerSetExpired(key, st.signersValidUntil);
     uint256 threshold = st.threshold;
-    if (signatures.length != threshold * 65) revert RwaReceiver.InvalidSignatureCount(signatures.length, threshold * 65);
+    QuorumSignatures.requireCount(signatures, threshold);
     bytes32 digest = Eip712Attestation.digest(_domainSeparator(), structHash);
+    // The inner mapping's slot is hashed once for every signer.
+    mapping(address signer => uint32 epoch) storage epochs = s_signerEpoch[key];
+    uint32 epoch = st.signerEpoch;
     address last;
     for (uint256 i; i < threshold; ++i) {
-      address signer = _recover(digest, signatures, i);
-      if (signer <= last) revert RwaReceiver.SignersNotAscending(i);
-      if (s_signerEpoch[key][signer] != st.signerEpoch) revert RwaReceiver.UnauthorizedSigner(signer);
+      address signer = QuorumSignatures.nextSigner(digest, signatures, i, last);
+      if (epochs[signer] != epoch) revert RwaReceiver.UnauthorizedSigner(signer);
       last = signer;
     }
-  }
-
-  /// @dev Low-s and v in {27, 28} only, so each signer has exactly one valid signature per digest.
-  function _recover(bytes32 digest, bytes calldata signatures, uint256 i) internal pure returns (address signer) {
-    uint256 off = i * 65;
-    bytes32 r = bytes32(signatures[off:off + 32]);
-    bytes32 s = bytes32(signatures[off + 32:off + 64]);
-    uint8 v = uint8(signatures[off + 64]);
-    if (uint256(s) > HALF_ORDER || (v != 27 && v != 28)) revert RwaReceiver.InvalidSignature(i);
-    signer = ecrecover(digest, v, r, s);
-    if (signer == address(0)) revert RwaReceiver.InvalidSignature(i);
   }
 
   function _useNonce(bytes32 did, uint64 nonce) internal {
@@ -56,21 +46,6 @@ abstract contract RwaReceiverVerification is RwaReceiverExpiry {
     assembly ("memory-safe") {
       sstore(slot, or(bits, bit))
     }
-  }
-
-  /// @dev Marks `nonce` used and returns true, or returns false (changing nothing) when it already was.
-  function _tryUseNonce(bytes32 did, uint64 nonce) internal returns (bool fresh) {
-    uint256 slot = _nonceWordSlot(did, nonce);
-    uint256 bit = 1 << (nonce & 0xff);
-    uint256 bits;
-    assembly ("memory-safe") {
-      bits := sload(slot)
-    }
-    if (bits & bit != 0) return false;
-    assembly ("memory-safe") {
-      sstore(slot, or(bits, bit))
-    }
-    return true;
   }
 
   function _isNonceUsed(bytes32 did, uint64 nonce) internal view returns (bool used) {

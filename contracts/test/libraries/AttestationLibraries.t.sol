@@ -32,6 +32,21 @@ contract AttestationHarness {
     );
   }
 
+  /// @dev The receiver's path: the settlement hashed straight from calldata.
+  function settlementDigestFromCalldata(bytes calldata message, uint256 chainId, address verifyingContract)
+    external
+    pure
+    returns (bytes32)
+  {
+    return Eip712Attestation.digest(
+      Eip712Attestation.domainSeparator(chainId, verifyingContract), Eip712Attestation.settlementHashOf(message)
+    );
+  }
+
+  function settlementHashOf(bytes calldata message) external pure returns (bytes32) {
+    return Eip712Attestation.settlementHashOf(message);
+  }
+
   function navDigest(bytes calldata message, uint256 chainId, address verifyingContract) external pure returns (bytes32) {
     AttestationCodec.Header memory h = AttestationCodec.decodeHeader(message);
     AttestationCodec.Nav memory n = AttestationCodec.decodeNav(message);
@@ -128,6 +143,25 @@ contract AttestationLibrariesTest is Test, AttestationSigner {
     view
   {
     assertEq(harness.settlementDigest(encodeSettlement(a), chainId, vc), settlementDigest(a, chainId, vc));
+  }
+
+  function testFuzz_settlementHashOf_MatchesIndependentEip712(SettlementAtt memory a, uint64 chainId, address vc)
+    public
+    view
+  {
+    bytes memory m = encodeSettlement(a);
+    assertEq(harness.settlementDigestFromCalldata(m, chainId, vc), settlementDigest(a, chainId, vc));
+    assertEq(harness.settlementDigestFromCalldata(m, chainId, vc), harness.settlementDigest(m, chainId, vc));
+  }
+
+  function testFuzz_RevertWhen_settlementHashOf_WrongLength(uint8 cut) public {
+    bytes memory m = encodeSettlement(_sample());
+    uint256 len = bound(cut, 0, m.length - 1);
+    assembly ("memory-safe") {
+      mstore(m, len)
+    }
+    vm.expectRevert(abi.encodeWithSelector(AttestationCodec.InvalidMessageLength.selector, len, 175));
+    harness.settlementHashOf(m);
   }
 
   function testFuzz_navDigest_MatchesIndependentEip712(NavAtt memory a, uint64 chainId, address vc) public view {
