@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keccak256, stringToBytes, type Address } from 'viem';
+import type { Address } from 'viem';
 import { pino } from 'pino';
 import { rwaReceiverAbi } from '../schemas/abi.js';
 import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL, devReceiverArgs } from '../schemas/dev-keys.js';
 import { startAnvil, type AnvilChain } from '../devnet/anvil.js';
-import { buildContracts, clients, committeeSigners, deliver, deploy } from '../testkit/anvil-chain.js';
+import { buildContracts, clients, committeeSigners, deliver, deploy, subscriptionOf } from '../testkit/anvil-chain.js';
 import { CHAINS, DID_HASH, INVESTOR, NOW } from '../testkit/committee.js';
 import { createMetrics } from './metrics.js';
 import { NonceManager } from './nonces.js';
@@ -26,16 +26,7 @@ let receiver: Address;
 let nonce = 0n;
 
 const subscribe = (ref: string) =>
-  deliver(anvil, receiver, DID_HASH, ++nonce, {
-    kind: 'settlement',
-    settlementKind: 'subscription',
-    settlementRef: keccak256(stringToBytes(ref)),
-    investor: INVESTOR,
-    amount: AMOUNT,
-    cashLegRef: keccak256(stringToBytes(`cash ${ref}`)),
-    settledAt: BigInt(NOW),
-    peerChainId: 0n,
-  });
+  deliver(anvil, receiver, DID_HASH, ++nonce, subscriptionOf(ref, INVESTOR, AMOUNT, BigInt(NOW)));
 
 const advance = async (seconds: bigint) => {
   const { pub } = clients(anvil);

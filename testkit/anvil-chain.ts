@@ -2,7 +2,7 @@
  * Helpers for chain tests of the oracle against the real contracts on anvil: build, deploy, send and wait, and apply
  * attestations signed by the dev committee directly on a receiver (what a relayer does). Not used by production code.
  */
-import { createPublicClient, createWalletClient, defineChain, http, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, defineChain, http, keccak256, stringToBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { rwaDidRegistryAbi, rwaReceiverAbi } from '../schemas/abi.js';
 import { ANVIL_DEPLOYER_KEY, ANVIL_RELAYER_KEY, DEV_COMMITTEE_KEYS, DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL } from '../schemas/dev-keys.js';
@@ -72,4 +72,18 @@ export async function deliver(anvil: AnvilChain, receiver: Address, did: DidHash
   const message = { ...m, did, nonce } as AttestationMessage;
   const signatures = await committee.signFor(message, { chainId: BigInt(anvil.chainId), receiver }, committeeSigners, DEV_COMMITTEE_THRESHOLD);
   return apply(anvil, receiver, encodeMessage(message), signatures);
+}
+
+/** A subscription named by `ref` (its settlement and cash-leg references derive from it), not yet numbered. */
+export function subscriptionOf(ref: string, investor: Address, amount: bigint, settledAt: bigint): Unnumbered {
+  return {
+    kind: 'settlement',
+    settlementKind: 'subscription',
+    settlementRef: keccak256(stringToBytes(ref)),
+    investor,
+    amount,
+    cashLegRef: keccak256(stringToBytes(`cash ${ref}`)),
+    settledAt,
+    peerChainId: 0n,
+  };
 }

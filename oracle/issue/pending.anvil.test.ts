@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { keccak256, stringToBytes, type Address } from 'viem';
+import { keccak256, type Address } from 'viem';
 import { rwaReceiverAbi } from '../../schemas/abi.js';
 import { ANVIL_RELAYER_KEY, DEV_COMMITTEE_THRESHOLD, DEV_SIGNERS_VALID_UNTIL, devReceiverArgs } from '../../schemas/dev-keys.js';
 import { encodeMessage, type AttestationMessage } from '../../schemas/message.js';
@@ -9,7 +9,7 @@ import { openDb } from '../../common/sqlite.js';
 import * as schema from '../store/schema.js';
 import { AttestationStore } from '../store/attestations.js';
 import { PendingReservations } from './pending.js';
-import { buildContracts, clients, committeeSigners, deliver, deploy, mined, type Unnumbered } from '../../testkit/anvil-chain.js';
+import { buildContracts, clients, committeeSigners, deliver, deploy, mined, subscriptionOf, type Unnumbered } from '../../testkit/anvil-chain.js';
 import { CHAINS, DID, DID_HASH, INVESTOR, NOW } from '../../testkit/committee.js';
 import { Destinations } from '../../core/chain/destinations.js';
 
@@ -27,16 +27,7 @@ let receiver: Address;
 let nonce = 0n;
 let store: AttestationStore;
 
-const subscription = (ref: string): Unnumbered => ({
-  kind: 'settlement',
-  settlementKind: 'subscription',
-  settlementRef: keccak256(stringToBytes(ref)),
-  investor: INVESTOR,
-  amount: AMOUNT,
-  cashLegRef: keccak256(stringToBytes(`cash ${ref}`)),
-  settledAt: BigInt(NOW),
-  peerChainId: 0n,
-});
+const subscription = (ref: string): Unnumbered => subscriptionOf(ref, INVESTOR, AMOUNT, BigInt(NOW));
 
 /** Stores the subscription as the oracle would (signed for SPOKE), applies it on chain, and returns its nonce. */
 async function subscribe(ref: string): Promise<bigint> {
