@@ -16,7 +16,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPublicClient, http, type Address, type Hex } from 'viem';
+import { createPublicClient, http, parseEventLogs, type Address, type Hex } from 'viem';
 import { rwaReceiverAbi } from '../schemas/abi.js';
 import { postJson } from '../clients/custodian.js';
 import { startStack } from '../devnet/stack.js';
@@ -130,11 +130,13 @@ async function main(): Promise<void> {
     const latency = (t: string) => accepted.filter((a) => transportOf.get(a.chainId) === t).map((a) => (appliedAt.get(a.id) ?? NaN) - a.at);
 
     // Gas as paid by the relayer: receipts of its receiveMessage transactions.
+    // A pipelined relayer may carry several attestations in that transaction: its gas is shared among them.
     const gasOf = async (id: Hex) => {
       const rel = (await (await fetch(`${stack.relayerUrl}/v1/deliveries/${id}`)).json()) as { deliveries: { chainId: number; txHash: Hex | null }[] };
       const dl = rel.deliveries[0]!;
       const receipt = await clients.get(dl.chainId)!.client.getTransactionReceipt({ hash: dl.txHash! });
-      return receipt.gasUsed;
+      const applied = parseEventLogs({ abi: rwaReceiverAbi, logs: receipt.logs, eventName: ['SettlementApplied', 'NavApplied'] }).length;
+      return applied > 1 ? `${receipt.gasUsed / BigInt(applied)} (a transaction of ${applied}: ${receipt.gasUsed})` : String(receipt.gasUsed);
     };
     const cctpItem = [...accepted].reverse().find((a) => transportOf.get(a.chainId) === 'cctp')!;
     const subGas = await gasOf(cctpItem.id);
