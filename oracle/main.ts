@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const registryAddress = config.deployment.hub.registry as Address;
   const registry = new RegistryReader(config.deployment.hub.rpcUrl, registryAddress, { startBlock: config.registryStartBlock, maxSpan: config.redemptions.logSpanBlocks });
-  const destinations = new Destinations(config.deployment.chains);
+  const destinations = new Destinations(config.deployment.chains, config.redemptions.logSpanBlocks);
   const inner: CommitteePort =
     config.committee.mode === 'remote'
       ? new RemoteCommittee({

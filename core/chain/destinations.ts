@@ -42,7 +42,11 @@ export type HoldingsPort = Pick<Destinations, 'get' | 'holdingsState'>;
 export class Destinations {
   private readonly clients = new Map<number, { chain: DeployedChain; client: PublicClient; arrivals: ReturnType<typeof quorumArrivalsReader> }>();
 
-  constructor(chains: readonly DeployedChain[]) {
+  /**
+   * @param logSpanBlocks the widest block range of one log query (RPC providers refuse wide ones): the
+   * SettlementQueued lookup walks back from the head in ranges of this size.
+   */
+  constructor(chains: readonly DeployedChain[], private readonly logSpanBlocks = 5_000n) {
     for (const chain of chains) {
       const client = createPublicClient({ transport: http(chain.rpcUrl, { retryCount: 1, timeout: 5_000 }) });
       this.clients.set(chain.chainId, { chain, client, arrivals: quorumArrivalsReader(client) });
@@ -102,12 +106,22 @@ export class Destinations {
       [BRAKES_DIRECTION.mint, BRAKES_DIRECTION.burn].map((direction) => client.readContract({ address, abi: rwaReceiverAbi, functionName: 'queuedOf', args: [did, direction], blockNumber })),
     );
     if (queues.every(([head, tail]) => head === tail)) return 'applied';
-    const events = await client.getContractEvents({ address, abi: rwaReceiverAbi, eventName: 'SettlementQueued', args: { did, nonce }, fromBlock: 0n, toBlock: blockNumber, strict: true });
-    const queuedAs = events[0]?.args;
+    const queuedAs = await this.queuedEvent(client, address, did, nonce, blockNumber);
     if (!queuedAs) return 'applied';
     const queue = queues[queuedAs.direction];
     if (!queue) throw new Error(`chain ${chainId} reports unknown brakes direction ${queuedAs.direction}`);
     return queuedAs.queueIndex >= queue[0] ? 'queued' : 'applied';
+  }
+
+  /** The nonce's SettlementQueued event, looked up from `head` back to block 0 in ranges of `logSpanBlocks`. */
+  private async queuedEvent(client: PublicClient, address: Address, did: DidHash, nonce: bigint, head: bigint) {
+    for (let to = head; to >= 0n; to -= this.logSpanBlocks) {
+      const from = to - this.logSpanBlocks + 1n > 0n ? to - this.logSpanBlocks + 1n : 0n;
+      const events = await client.getContractEvents({ address, abi: rwaReceiverAbi, eventName: 'SettlementQueued', args: { did, nonce }, fromBlock: from, toBlock: to, strict: true });
+      if (events[0]) return events[0].args;
+      if (from === 0n) break;
+    }
+    return undefined;
   }
 
   /** What consumed the move reference `moveRef` (keccak256 of the custodian's ref) on the chain, if anything. */

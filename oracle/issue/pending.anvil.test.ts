@@ -74,6 +74,11 @@ describe('settlement state and reservations against RwaReceiver brakes on anvil'
     expect(await state(third)).toBe('queued');
     expect(await state(second)).toBe('applied');
     expect(await state(nonce + 1n)).toBe('pending');
+    // Blocks go by: a provider that answers narrow log ranges only is walked back range by range to the event.
+    const { pub: chainPub } = clients(anvil);
+    for (let i = 0; i < 7; i++) await chainPub.request({ method: 'evm_mine', params: [] } as never);
+    const narrow = new Destinations([{ name: SPOKE.name, chainId: SPOKE.chainId, rpcUrl: anvil.rpcUrl, receiver, confirmations: 0 }], 2n);
+    expect(await narrow.settlementState(SPOKE.chainId, DID_HASH, third)).toBe('queued');
     expect((await chains.holdingsState(SPOKE.chainId, DID_HASH)).totalSupply).toBe(2n * AMOUNT);
     // The oracle's reservation for a new subscription: the queued 400k still counts (the supply does not hold it).
     expect(await pending.settlements(DID, DID_HASH, SPOKE.chainId, INVESTOR)).toEqual({ reserved: { mint: AMOUNT, burn: 0n }, refined: true });
