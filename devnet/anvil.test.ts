@@ -44,6 +44,9 @@ describe('an anvil chain with a block time', () => {
     const pending = await send();
     await chain.setBlockTime(0);
     expect(await client.getTransactionReceipt({ hash: pending })).toMatchObject({ status: 'success' });
-    expect(await client.getTransactionReceipt({ hash: await send() })).toMatchObject({ status: 'success' });
+    // Anvil answers the send before its automined block is stored: wait for the receipt (with the interval off, only
+    // automine can mine it).
+    const sent = await send();
+    expect(await client.waitForTransactionReceipt({ hash: sent, timeout: 10_000, pollingInterval: 50 })).toMatchObject({ status: 'success' });
   });
 });
