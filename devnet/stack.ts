@@ -104,7 +104,9 @@ export const DEFAULT_CHAINS = [
 
 /** Runs `tsx <entry>` as a child process with the given environment; resolves once `healthUrl` answers 200. */
 export async function startService(entry: string, env: NodeJS.ProcessEnv, healthUrl: string, output: 'inherit' | 'pipe'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // RWA_CPU_PROF_DIR: each service writes a V8 CPU profile there when it exits (Node refuses --cpu-prof in NODE_OPTIONS).
+  const prof = process.env.RWA_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RWA_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);
