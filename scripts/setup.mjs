@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { foundryBinary } from './foundry.mjs';
 import { ensureChromium } from './browser.mjs';
 
@@ -16,6 +17,14 @@ for (const tool of ['anvil', 'forge', 'cast']) {
     process.exit(1);
   }
   console.log(`setup: ${r.stdout.split('\n')[0]}`);
+}
+// The secp256k1 addon ships prebuilt; where it does not load the services fall back to JavaScript (about 20x the CPU
+// per signature): say so here rather than only in a slow bench.
+try {
+  createRequire(import.meta.url)('secp256k1/bindings');
+  console.log('setup: libsecp256k1 addon loads (secp256k1)');
+} catch (err) {
+  console.warn(`setup: WARNING the secp256k1 addon does not load here (${err instanceof Error ? err.message : err}); signatures fall back to JavaScript`);
 }
 const browserError = ensureChromium();
 if (browserError) {
