@@ -1,4 +1,5 @@
 /** What one round of the block-time bench measured, and the rows of its table (pure: tested in blocks-report.test.ts). */
+import type { CpuWindow } from './cpu.js';
 import { gasPerSettlement, limitPerSecond, percentile, perSecond, ratio, sumAll } from './blocks-stats.js';
 
 export interface ChainRound {
@@ -46,6 +47,8 @@ export interface RoundResult {
   postMs: number[];
   isolated: IsolatedResult;
   chains: ChainRound[];
+  /** CPU of the stack's processes from the first POST to the round's end (absent off Linux). */
+  cpu?: CpuWindow;
 }
 
 export interface Row {

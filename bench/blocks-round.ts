@@ -10,6 +10,7 @@ import { demoSubscription, DEMO_INVESTORS } from '../devnet/demo.js';
 import type { BlocksOptions } from './blocks-args.js';
 import type { ChainRound, IsolatedResult, RoundResult } from './blocks-report.js';
 import { appliedKey, type ChainWatch } from './chain-watch.js';
+import { CpuMeter, type CpuGroup } from './cpu.js';
 import { setBlockTime } from './mining.js';
 import { parseAccepted, postLoad, type Posted } from './post-load.js';
 
@@ -21,6 +22,8 @@ export interface RoundContext {
   watches: readonly ChainWatch[];
   opts: BlocksOptions;
   progress: (line: string) => void;
+  /** The stack's processes whose CPU each round reports (bench/cpu.ts); none: no CPU figures. */
+  cpuGroups?: readonly CpuGroup[];
 }
 
 /**
@@ -136,6 +139,8 @@ export async function runRound(ctx: RoundContext, s: number, idle: boolean): Pro
 
   await Promise.all(ctx.watches.map((w) => w.sync()));
   const startBlocks = ctx.watches.map((w) => w.head);
+  const meter = ctx.cpuGroups ? new CpuMeter(ctx.cpuGroups) : undefined;
+  meter?.start();
   const started = performance.now();
   const deadline = started + opts.roundTimeoutS * 1000;
   // Filled as the 201s come, so the progress lines show the posting too.
@@ -155,6 +160,7 @@ export async function runRound(ctx: RoundContext, s: number, idle: boolean): Pro
     clearInterval(timer);
   }
   const ended = performance.now();
+  const cpu = meter?.stop();
   await Promise.all(ctx.watches.map((w) => w.sync()));
 
   const latencyMs: number[] = [];
@@ -199,6 +205,7 @@ export async function runRound(ctx: RoundContext, s: number, idle: boolean): Pro
     postMs: accepted.map((p) => p.acceptedAt - p.postStart),
     isolated: iso,
     chains,
+    cpu,
   };
   progress(`${label}: ${result.applied}/${opts.settlements} applied in ${result.e2eSeconds.toFixed(1)} s${partial ? ' (partial: deadline)' : ''}`);
   return { result, pending };

@@ -1,6 +1,7 @@
 /** Renders the block-time bench's rows and the peers' figures as markdown tables (the form of docs/measured.md). */
 import type { PeerGas } from './anchors.js';
 import type { Row } from './blocks-report.js';
+import type { CpuWindow } from './cpu.js';
 
 const DASH = '-';
 
@@ -86,5 +87,25 @@ export function renderPeers(peers: readonly PeerGas[], rows: readonly Row[]): st
   const ours = rows.filter((r) => r.scope.startsWith('all'));
   const header = ['peer (../shared/anchors.md, one message per tx)', 'gas per message', ...ours.map((r) => `ours ÷ peer, ${blockTimeLabel(r.blockTimeS)}`)];
   const body = peers.map((p) => [p.peer, p.cell, ...ours.map((r) => (r.gasPerSettlement === undefined ? DASH : (r.gasPerSettlement / p.gas).toFixed(2)))]);
+  return markdown(header, body);
+}
+
+export interface RoundCpu {
+  blockTimeS: number;
+  accepted: number;
+  window?: CpuWindow;
+}
+
+/** Where the CPU went per round: ms of CPU per settlement accepted, per group of processes, and the machine's load. */
+export function renderCpu(rounds: readonly RoundCpu[]): string {
+  const measured = rounds.filter((r): r is RoundCpu & { window: CpuWindow } => r.window !== undefined);
+  if (measured.length === 0) return 'CPU per process: not measured here (it needs Linux /proc)';
+  const labels = measured[0]!.window.shares.map((s) => (s.processes > 1 ? `${s.label} (${s.processes})` : s.label));
+  const header = ['block time', ...labels.map((l) => `${l}, CPU ms / settlement`), 'machine busy'];
+  const body = measured.map((r) => [
+    blockTimeLabel(r.blockTimeS),
+    ...r.window.shares.map((s) => (r.accepted > 0 ? (1000 * s.seconds / r.accepted).toFixed(1) : DASH)),
+    r.window.machineBusy === undefined ? DASH : `${fmtRatio(r.window.machineBusy)} of ${r.window.cores} cores`,
+  ]);
   return markdown(header, body);
 }

@@ -14,8 +14,9 @@ import { readAnchors } from './anchors.js';
 import type { BlocksOptions } from './blocks-args.js';
 import { roundRows, type RoundResult, type Row } from './blocks-report.js';
 import { runRound, waitAllApplied, type RoundContext } from './blocks-round.js';
-import { renderPeers, renderRows } from './blocks-table.js';
+import { renderCpu, renderPeers, renderRows, type RoundCpu } from './blocks-table.js';
 import { ChainWatch } from './chain-watch.js';
+import type { CpuGroup } from './cpu.js';
 import { benchDids } from './dids.js';
 import { setBlockTime } from './mining.js';
 import type { Posted } from './post-load.js';
@@ -27,6 +28,7 @@ export interface BlocksReport {
   rows: Row[];
   rounds: Omit<RoundResult, 'latencyMs' | 'postMs' | 'chains'>[];
   peers: ReturnType<typeof readAnchors>;
+  cpu: RoundCpu[];
 }
 
 export async function runBlocksBench(opts: BlocksOptions): Promise<BlocksReport> {
@@ -52,7 +54,13 @@ export async function runBlocksBench(opts: BlocksOptions): Promise<BlocksReport>
       await w.start();
       watches.push(w);
     }
-    const ctx: RoundContext = { oracleUrl: stack.oracleUrl, views, watches, opts, progress };
+    const cpuGroups: CpuGroup[] = [
+      { label: 'oracle', pids: () => [stack.oracle.pid] },
+      { label: 'signers', pids: () => stack.signers.map((s) => s.process.pid) },
+      { label: 'relayer', pids: () => [stack.relayer.pid] },
+      { label: 'anvil nodes', pids: () => stack.chains.map((c) => c.process.pid) },
+    ];
+    const ctx: RoundContext = { oracleUrl: stack.oracleUrl, views, watches, opts, progress, cpuGroups };
     const results: RoundResult[] = [];
     let pending: Posted[] = [];
     for (const s of opts.blockTimes) {
@@ -74,7 +82,7 @@ export async function runBlocksBench(opts: BlocksOptions): Promise<BlocksReport>
     }
     const rows = results.flatMap(roundRows);
     const peers = readAnchors(opts.anchorsPath ?? join(ROOT, '..', 'shared', 'anchors.md'));
-    return { options: opts, rows, rounds: results.map(({ latencyMs: _l, postMs: _p, chains: _c, ...r }) => r), peers };
+    return { options: opts, rows, rounds: results.map(({ latencyMs: _l, postMs: _p, chains: _c, ...r }) => r), peers, cpu: results.map((r) => ({ blockTimeS: r.blockTimeS, accepted: r.accepted, window: r.cpu })) };
   } finally {
     await Promise.all(watches.map((w) => w.stop()));
     await stack.stop();
@@ -93,9 +101,12 @@ export function renderReport(r: BlocksReport): string {
     '',
     peers,
     '',
+    renderCpu(r.cpu),
+    '',
     'applied = SettlementApplied seen in a block announced by the chain (newHeads), on every destination chain; latency from the start of the POST.',
     "relayer gas / settlement = receipt gasUsed of the relayer's transactions in the round's blocks / SettlementApplied events in them (per chain: that chain's).",
     'limit /s = block gas limit / relayer gas per settlement / block time (all: summed over the chains). isolated: blocks from the head at POST to the applying block.',
+    'CPU = user + system seconds of each process from the first POST to the end of the round (/proc), in ms per settlement accepted; machine busy = share of all cores busy meanwhile, other work included.',
     '',
   ].join('\n');
 }
