@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunk, groupsOf, itemsThatFit, pickReady, type ScheduleView } from './schedule.js';
+import { chunk, freeMint, groupsOf, itemsThatFit, pickReady, type ScheduleView } from './schedule.js';
+import { encodeMessage } from '../schemas/message.js';
+import type { DidHash } from '../schemas/ids.js';
 import type { Transport } from './transports/transport.js';
 import { GOVERNANCE_DID_HASH, type Job } from './store/outbox.js';
 import { pendingJob } from './transports/testkit.js';
@@ -171,5 +173,54 @@ describe('batch sizing', () => {
     [1, 5_000_000n, 1_000_000n, 1],
   ])('%i items estimated at %i gas, %i usable: %i fit', (items, estimate, usable, fits) => {
     expect(itemsThatFit(items, estimate, usable)).toBe(fits);
+  });
+});
+
+describe('pickReady: mints commute, on every transport', () => {
+  const settlementMessage = (seq: number, settlementKind: 'subscription' | 'redemption') =>
+    encodeMessage({
+      kind: 'settlement', did: A as DidHash, nonce: BigInt(seq), settlementKind, settlementRef: `0x${'01'.repeat(32)}`, investor: `0x${'22'.repeat(20)}`,
+      amount: 1_000n, cashLegRef: `0x${'03'.repeat(32)}`, settledAt: 1n, peerChainId: 0n,
+    });
+  /** A settlement over Wormhole (not from the relayer's account: one message keeps no order with the next). */
+  const wh = (seq: number, sk: 'subscription' | 'redemption', over: Partial<Job> = {}) => job(seq, 'settlement', A, { transport: 'wormhole', message: settlementMessage(seq, sk), ...over });
+  const inFlight = (j: Job): Job => ({ ...j, state: 'submitted', txHash: `0x${'ee'.repeat(32)}`, txNonce: null });
+  const whView = (busy: Job[]) => view({ busy: new Set(busy.map((j) => j.id)), batchTogether: (t) => t === 'wormhole', maxBatch: 64 });
+
+  it('tells a subscription from a redemption by its message, and only a lone one not waiting on a refusal is free', () => {
+    expect(freeMint(wh(1, 'subscription'))).toBe(true);
+    expect(freeMint(wh(1, 'redemption'))).toBe(false);
+    expect(freeMint(wh(1, 'subscription', { quorumTransports: 3 }))).toBe(false);
+    expect(freeMint(wh(1, 'subscription', { attempts: 1, nextAttemptAt: 5_000 }))).toBe(false);
+    expect(freeMint(job(1, 'nav', A, { message: settlementMessage(1, 'subscription') }))).toBe(false);
+  });
+
+  it("sends a DID's subscriptions while its earlier subscriptions are in flight over Wormhole", () => {
+    const s1 = inFlight(wh(1, 'subscription'));
+    const s2 = inFlight(wh(2, 'subscription'));
+    expect(seqs(pickReady([s1, s2, wh(3, 'subscription'), wh(4, 'subscription')], whView([s1, s2])))).toEqual([3, 4]);
+  });
+
+  it('keeps a subscription behind an earlier redemption, NAV round, config or refused subscription of its DID', () => {
+    const r1 = inFlight(wh(1, 'redemption'));
+    expect(seqs(pickReady([r1, wh(2, 'subscription')], whView([r1])))).toEqual([]);
+    const n1 = inFlight(job(1, 'nav', A, { transport: 'wormhole' }));
+    expect(seqs(pickReady([n1, wh(2, 'subscription')], whView([n1])))).toEqual([]);
+    const c1 = inFlight(job(1, 'config', A, { transport: 'wormhole' }));
+    expect(seqs(pickReady([c1, wh(2, 'subscription')], whView([c1])))).toEqual([]);
+    const refused = wh(1, 'subscription', { attempts: 2, nextAttemptAt: 5_000 });
+    expect(seqs(pickReady([refused, wh(2, 'subscription')], whView([])))).toEqual([]);
+  });
+
+  it('keeps a redemption behind the subscriptions in flight before it, and a quorum subscription behind anything', () => {
+    const s1 = inFlight(wh(1, 'subscription'));
+    expect(seqs(pickReady([s1, wh(2, 'redemption')], whView([s1])))).toEqual([]);
+    expect(seqs(pickReady([s1, wh(2, 'subscription', { quorumTransports: 3 })], whView([s1])))).toEqual([]);
+  });
+
+  it("another DID's redemption does not hold a DID's subscriptions", () => {
+    const other = inFlight(job(1, 'settlement', B, { transport: 'wormhole', message: settlementMessage(1, 'redemption') }));
+    const s2 = inFlight(wh(2, 'subscription'));
+    expect(seqs(pickReady([other, s2, wh(3, 'subscription')], whView([other, s2])))).toEqual([3]);
   });
 });

@@ -1,5 +1,6 @@
 import type { TransportName } from '../schemas/deployment.js';
 import type { Transport } from './transports/transport.js';
+import { SETTLEMENT_KIND, SETTLEMENT_LENGTH } from '../schemas/message.js';
 import { GOVERNANCE_DID_HASH, type Job } from './store/outbox.js';
 
 /**
@@ -13,7 +14,9 @@ import { GOVERNANCE_DID_HASH, type Job } from './store/outbox.js';
  * settlement may also follow its DID's jobs picked in the same pass (the worker sends them in pick order). A
  * settlement misplaced by a failed earlier job (its config or reserve reverted) reverts for its DID and waits
  * (`wait-did`) until that job lands. NAV rounds and every state-setting kind still wait until the DID's earlier jobs
- * are finished, so a reverted round can never be overtaken by the next.
+ * are finished, so a reverted round can never be overtaken by the next. On every transport, a subscription may pass
+ * its DID's earlier subscriptions in flight (`freeMint`: mints commute), so over CCIP or Wormhole one DID's mints
+ * travel in many messages at once instead of one message per round trip of the bridge.
  * Under a transport quorum an attestation has a job per transport: one of them at a time is in work.
  */
 export const FIXES: readonly Job['kind'][] = ['allowlist', 'pause', 'reserve', 'moveVoid'];
@@ -42,6 +45,23 @@ export const passable = (j: Job, v: Pick<ScheduleView, 'accountOrdered'>): boole
 
 const isSettlement = (j: Job): boolean => j.kind === 'settlement';
 
+/** Offset of the settlement kind in a settlement message's hex (1 byte after the 42-byte header). */
+const SETTLEMENT_KIND_HEX = 2 + 42 * 2;
+const SETTLEMENT_MESSAGE_HEX = 2 + SETTLEMENT_LENGTH * 2;
+const SUBSCRIPTION_HEX = SETTLEMENT_KIND.subscription.toString(16).padStart(2, '0');
+
+/**
+ * A subscription (a mint) travelling alone (no transport quorum) and not waiting on a refusal: it commutes with every
+ * other such mint of its DID (the holdings and the supply reach the same sums in any order, and the reserve cap holds
+ * for the total in every order when it holds for the total). Redemptions, moves, NAV rounds and state changes do not.
+ */
+export const freeMint = (j: Job): boolean =>
+  isSettlement(j) &&
+  j.quorumTransports === null &&
+  !(j.state === 'pending' && j.attempts > 0) &&
+  j.message.length === SETTLEMENT_MESSAGE_HEX &&
+  j.message.slice(SETTLEMENT_KIND_HEX, SETTLEMENT_KIND_HEX + 2) === SUBSCRIPTION_HEX;
+
 /** The jobs of `unfinished` (one chain's pending and submitted jobs, by seq then id) that may start now. */
 export function pickReady(unfinished: readonly Job[], v: ScheduleView): Job[] {
   const ready: Job[] = [];
@@ -50,7 +70,7 @@ export function pickReady(unfinished: readonly Job[], v: ScheduleView): Job[] {
    * Per DID: its earlier unfinished jobs, those of them not passable, and its earlier admin (not settlement or NAV)
    * jobs; the jobs of the seq being looked at (one attestation's jobs per transport) count only for later seqs.
    */
-  type Counts = { all: number; blocking: number; admin: number; run: number };
+  type Counts = { all: number; blocking: number; admin: number; run: number; notMint: number };
   /**
    * `run`: the DID's earlier jobs picked in this pass, fresh, on a `batchTogether` transport (`runOn`): while they
    * are all of its earlier jobs, a settlement on that transport joins them in their batch.
@@ -62,20 +82,25 @@ export function pickReady(unfinished: readonly Job[], v: ScheduleView): Job[] {
   for (const j of unfinished) {
     if (ready.length >= v.limit) break;
     if (barrier !== undefined && j.seq > barrier) break;
-    const d = dids.get(j.didHash) ?? { all: 0, blocking: 0, admin: 0, run: 0, seq: j.seq, runOn: undefined, next: { all: 0, blocking: 0, admin: 0, run: 0 } };
+    const d = dids.get(j.didHash) ?? { all: 0, blocking: 0, admin: 0, run: 0, notMint: 0, seq: j.seq, runOn: undefined, next: { all: 0, blocking: 0, admin: 0, run: 0, notMint: 0 } };
     dids.set(j.didHash, d);
     if (d.seq !== j.seq) {
       d.all += d.next.all;
       d.blocking += d.next.blocking;
       d.admin += d.next.admin;
       d.run += d.next.run;
-      d.next = { all: 0, blocking: 0, admin: 0, run: 0 };
+      d.notMint += d.next.notMint;
+      d.next = { all: 0, blocking: 0, admin: 0, run: 0, notMint: 0 };
       d.seq = j.seq;
     }
     const joinsRun = isSettlement(j) && together(j) && d.all > 0 && d.run === d.all && d.runOn === j.transport && d.run < maxRun;
     const free = FIXES.includes(j.kind)
       ? d.admin === 0
-      : d.all === 0 || joinsRun || (isSettlement(j) && j.quorumTransports === null && v.accountOrdered(j.transport) && d.blocking === 0);
+      : d.all === 0 ||
+        joinsRun ||
+        (isSettlement(j) && j.quorumTransports === null && v.accountOrdered(j.transport) && d.blocking === 0) ||
+        // On any transport, a mint may pass its DID's earlier mints in flight (one message each need not wait for the other).
+        (freeMint(j) && d.notMint === 0);
     const picked = free && !v.busy.has(j.id) && !v.disabled.has(j.transport) && j.nextAttemptAt <= v.now && !(j.quorumTransports !== null && attestationsInWork.has(j.attestationId));
     if (picked) {
       ready.push(j);
@@ -89,6 +114,7 @@ export function pickReady(unfinished: readonly Job[], v: ScheduleView): Job[] {
     d.next.all += 1;
     if (!passable(j, v) && !(picked && j.quorumTransports === null && v.accountOrdered(j.transport))) d.next.blocking += 1;
     if (j.kind !== 'settlement' && j.kind !== 'nav') d.next.admin += 1;
+    if (!freeMint(j)) d.next.notMint += 1;
   }
   return ready;
 }
