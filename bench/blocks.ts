@@ -106,7 +106,7 @@ export function renderReport(r: BlocksReport): string {
     'applied = SettlementApplied seen in a block announced by the chain (newHeads), on every destination chain; latency from the start of the POST.',
     "relayer gas / settlement = receipt gasUsed of the relayer's transactions in the round's blocks / SettlementApplied events in them (per chain: that chain's).",
     'limit /s = block gas limit / relayer gas per settlement / block time (all: summed over the chains). isolated: blocks from the head at POST to the applying block.',
-    'CPU = user + system seconds of each process from the first POST to the end of the round (/proc), in ms per settlement accepted; machine busy = share of all cores busy meanwhile, other work included.',
+    'CPU = user + system seconds of each process from the first POST to the end of the round (/proc), in ms per settlement accepted; CPU ceiling = cores x 1000 / the stack ms per settlement (the rate were the stack alone on the machine, not the bench itself); machine busy = share of all cores busy meanwhile, other work included.',
     '',
   ].join('\n');
 }
