@@ -1,6 +1,23 @@
 import type { SignerCheckDeps } from './checks.js';
 
-const keyOf = (args: readonly unknown[]): string => JSON.stringify(args, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+const jsonKey = (args: readonly unknown[]): string => JSON.stringify(args, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+
+/**
+ * The cache key of a read's arguments. The ports take strings, numbers, bigints and undefined only: each is written
+ * by type (a string JSON-quoted, so a comma inside it cannot end it), which is one key per argument list without
+ * JSON.stringify's replacer call per value. Anything else falls back to that JSON form.
+ */
+const keyOf = (args: readonly unknown[]): string => {
+  let key = '';
+  for (const a of args) {
+    if (typeof a === 'string') key += `${JSON.stringify(a)},`;
+    else if (typeof a === 'number') key += `${a},`;
+    else if (typeof a === 'bigint') key += `${a}n,`;
+    else if (a === undefined) key += 'u,';
+    else return `j${jsonKey(args)}`;
+  }
+  return key;
+};
 
 /** One read per distinct arguments until `clear`; a failed read is not kept (the next asks again). */
 function once<A extends unknown[], R>(read: (...args: A) => Promise<R>): ((...args: A) => Promise<R>) & { clear: () => void } {

@@ -9,7 +9,7 @@ import { recoverNavSigner, recoverSettlementSigner, type CustodianDomainParams }
 import { OracleError } from '../core/errors.js';
 import type { RedemptionCheckDeps } from './redemption-deps.js';
 import { checkAmount, checkNav, checkNotInFuture, checkRedemptionCovered, checkSettlementApplies, type PreviousNav, type Refusal } from '../core/rules.js';
-import { readChain, recoveredSigner, registeredDid, requireRole } from '../core/guards.js';
+import { readChain, recoveredSigner, requireRole } from '../core/guards.js';
 
 /** What a signer reads from destination chains (its own RPC endpoints). */
 export type SignerChainsPort = Pick<Destinations, 'get' | 'balanceOf' | 'latestNav' | 'holdingsState' | 'isApplied' | 'settlementState' | 'moveOutcomeOf'>;
@@ -183,9 +183,14 @@ export async function vetSignRequest(d: SignerCheckDeps, source: SourceRequest, 
   return { record, destinations };
 }
 
-/** The DID's record on the hub registry, or 404. */
+/**
+ * The DID's record on the hub registry, or 404 (core/guards.ts registeredDid's refusal). `did` is the hash the caller
+ * computed from `didString` once for the whole request; it is not hashed again here.
+ */
 export async function registered(d: SignerCheckDeps, did: DidHash, didString: string): Promise<DidRecord> {
-  return (await registeredDid({ getDid: () => d.registry.getDid(did) }, didString, 'request.')).record;
+  const record = await readChain('the hub registry', () => d.registry.getDid(did));
+  if (!record) throw new OracleError('unknown_did', `${didString} is not registered on the hub`, 'request.did');
+  return record;
 }
 
 /** This signer must be in `set` (described by `which` in the refusal). */

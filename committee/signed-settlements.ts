@@ -39,25 +39,26 @@ export class SignedSettlements {
   }
 
   burns(did: string, chainId: number, investor: Address): { nonce: bigint; amount: bigint }[] {
-    return this.of(did)
-      .filter((s) => s.burns && s.chainIds.has(chainId) && isAddressEqual(s.investor, investor))
-      .map((s) => ({ nonce: s.nonce, amount: s.amount }));
+    const out: { nonce: bigint; amount: bigint }[] = [];
+    for (const s of this.of(did)) if (s.burns && s.chainIds.has(chainId) && isAddressEqual(s.investor, investor)) out.push({ nonce: s.nonce, amount: s.amount });
+    return out;
   }
 
   mints(did: string, chainId: number): { nonce: bigint; amount: bigint; moveRef?: Hex }[] {
-    return this.of(did)
-      .filter((s) => s.mints && s.chainIds.has(chainId))
-      .map((s) => ({ nonce: s.nonce, amount: s.amount, ...(s.moveRef ? { moveRef: s.moveRef } : {}) }));
+    const out: { nonce: bigint; amount: bigint; moveRef?: Hex }[] = [];
+    for (const s of this.of(did)) if (s.mints && s.chainIds.has(chainId)) out.push({ nonce: s.nonce, amount: s.amount, ...(s.moveRef ? { moveRef: s.moveRef } : {}) });
+    return out;
   }
 
-  private of(did: string): Signed[] {
+  /** The DID's signed settlements in the order recorded (its map's own iterator: no copy per call). */
+  private of(did: string): IterableIterator<Signed> {
     let known = this.byDid.get(did);
     if (!known) {
       known = new Map();
       for (const kind of KINDS) for (const { row, chains } of this.store.ofKind(did, kind)) this.add(known, row, chains);
       this.byDid.set(did, known);
     }
-    return [...known.values()];
+    return known.values();
   }
 
   private add(known: Map<string, Signed>, row: Pick<SignedRow, 'nonce' | 'message'>, chains: readonly Pick<SignedChainRow, 'chainId'>[]): void {

@@ -2,7 +2,7 @@ import { type Hex, type LocalAccount } from 'viem';
 import type { Logger } from 'pino';
 import type { SignResponse } from '../schemas/committee.js';
 import { attestationDomain, attestationTypes } from '../schemas/eip712.js';
-import { didHash as hashDid, type DidString } from '../schemas/ids.js';
+import { didHash as hashDid, type DidHash, type DidString } from '../schemas/ids.js';
 import { attestationId, attestationTypedMessage, decodeMessage, encodeMessage, type AttestationMessage } from '../schemas/message.js';
 import { attestationOf, sourceRefOf, type AnySource } from '../core/attestation.js';
 import { sourceOf } from '../schemas/kinds/index.js';
@@ -115,7 +115,7 @@ export class SignerService {
   }
 
   sign(cmd: SignCommand): Promise<SignResult> {
-    return this.writes.run('store', () => this.signWith(cmd, this.checks));
+    return this.writes.run('store', () => this.signWith(cmd, this.checks, hashDid(cmd.source.request.did as DidString), 'info'));
   }
 
   /**
@@ -128,13 +128,19 @@ export class SignerService {
   signBatch(cmds: readonly SignCommand[], indexes: readonly number[] = cmds.map((_, i) => i)): Promise<BatchResult> {
     // All the batch's records in one transaction, committed before any of it is answered (one fsync per batch).
     return this.writes.run('store', async () => {
+      let result: BatchResult;
       try {
-        return await this.d.store.inTransaction(() => this.signBatchItems(cmds, indexes));
+        result = await this.d.store.inTransaction(() => this.signBatchItems(cmds, indexes));
       } catch (err) {
         // Rolled back: what the in-memory view learnt from the batch's records is gone from the store too.
         this.settlements.forget();
         throw err;
       }
+      // One line per batch at info; each item's own line is at debug (a refusal's warning stays a warning).
+      const signed = result.items.filter((r) => r.ok && !r.repeat).length;
+      const refused = result.items.filter((r) => !r.ok).length;
+      this.d.logger.info({ items: cmds.length, signed, repeats: cmds.length - signed - refused, refused, roots: result.roots.length }, 'sign batch recorded');
+      return result;
     });
   }
 
@@ -145,8 +151,9 @@ export class SignerService {
     const validated: ValidatedItem[] = [];
     for (const [i, cmd] of cmds.entries()) {
       try {
-        const r = await this.signWith(cmd, checks);
-        signedInBatch.add(`${hashDid(cmd.source.request.did as DidString)}:${cmd.nonce}`);
+        const did = hashDid(cmd.source.request.did as DidString);
+        const r = await this.signWith(cmd, checks, did, 'debug');
+        signedInBatch.add(`${did}:${cmd.nonce}`);
         items.push({ ok: true, ...r });
         // Above the line: receiveBatch refuses it, so a root covering it would only fail its whole batch.
         if (r.validated && cmd.aboveLine !== true) validated.push({ index: indexes[i]!, ...r.validated });
@@ -158,8 +165,8 @@ export class SignerService {
     return { items, roots: await signBatchRoots(this.d.account, validated) };
   }
 
-  private async signWith(cmd: SignCommand, checks: SignerCheckDeps): Promise<SignResult> {
-    const did = hashDid(cmd.source.request.did as DidString);
+  /** `did`: the hash of the request's DID string, computed once by the caller; `level`: of its signed and repeat lines. */
+  private async signWith(cmd: SignCommand, checks: SignerCheckDeps, did: DidHash, level: 'info' | 'debug'): Promise<SignResult> {
     let message: AttestationMessage;
     let encoded: Hex;
     try {
@@ -172,7 +179,9 @@ export class SignerService {
     const id = attestationId(encoded);
     const nonce = String(cmd.nonce);
     const sourceRef = sourceRefOf(cmd.source);
-    const log = this.d.logger.child({ attestationId: id, did: cmd.source.request.did, nonce, kind: cmd.source.kind });
+    // The item's child logger only when a line is written (building one per item costs more than most items log).
+    const log = () => this.d.logger.child({ attestationId: id, did: cmd.source.request.did, nonce, kind: cmd.source.kind });
+    const logs = this.d.logger.isLevelEnabled(level);
 
     // Cheap refusals and repeats first, from the record alone; `record` below re-checks atomically.
     const signed = this.d.store.byNonce(did, nonce);
@@ -181,7 +190,7 @@ export class SignerService {
       const have = new Map(signed.chains.map((c) => [c.chainId, c]));
       const all = cmd.chainIds.map((c) => have.get(c));
       if (all.every((c) => c !== undefined)) {
-        log.info({ chains: cmd.chainIds }, 'repeat of a signed message; same signatures');
+        if (logs) log()[level]({ chains: cmd.chainIds }, 'repeat of a signed message; same signatures');
         return { repeat: true, response: this.response(id, all as SignedChainRow[]) };
       }
     } else {
@@ -214,7 +223,7 @@ export class SignerService {
     this.settlements.recorded({ didHash: did, nonce, kind: cmd.source.kind, message: encoded }, result.chains);
     const byChain = new Map(result.chains.map((c) => [c.chainId, c]));
     const answer = cmd.chainIds.map((c) => byChain.get(c)).filter((c): c is SignedChainRow => c !== undefined);
-    log.info({ chains: cmd.chainIds, extended: Boolean(signed) }, 'attestation signed');
+    if (logs) log()[level]({ chains: cmd.chainIds, extended: Boolean(signed) }, 'attestation signed');
     const signedNow = chains.map(({ chainId, receiver }) => ({ chainId, receiver }));
     // Only a message new to this signer, its rules checked in full by this call, goes under a root (not one extended).
     const validated = !signed && ROOT_KINDS.has(cmd.source.kind) && signedNow.length > 0 ? { did, message: encoded, chains: signedNow } : undefined;
@@ -235,13 +244,13 @@ export class SignerService {
     return { signer: this.d.account.address, attestationId: id, signatures: chains.map((c) => ({ chainId: c.chainId, receiver: c.receiver, signature: c.signature })) };
   }
 
-  private equivocation(signedHash: string, nonce: string, log: Logger): OracleError {
-    log.warn({ signedAttestationId: signedHash }, 'refused: another message was signed at this nonce');
+  private equivocation(signedHash: string, nonce: string, log: () => Logger): OracleError {
+    log().warn({ signedAttestationId: signedHash }, 'refused: another message was signed at this nonce');
     return new OracleError('equivocation', `nonce ${nonce} of this DID is already signed for another message (${signedHash})`, 'nonce');
   }
 
-  private sourceReused(signedNonce: string, log: Logger): OracleError {
-    log.warn({ signedNonce }, 'refused: this request was signed under another nonce');
+  private sourceReused(signedNonce: string, log: () => Logger): OracleError {
+    log().warn({ signedNonce }, 'refused: this request was signed under another nonce');
     return new OracleError('source_already_signed', `this request was already signed at nonce ${signedNonce}`, 'nonce');
   }
 }
