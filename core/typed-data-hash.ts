@@ -166,32 +166,23 @@ const DOMAIN_FIELDS: readonly Field[] = [
   { name: 'verifyingContract', type: 'address' },
   { name: 'salt', type: 'bytes32' },
 ];
-const domainSeparators = new Map<string, Uint8Array>();
-const DOMAIN_CACHE_MAX = 256;
+
+/** Domain separators by their field values (at most a few domains a process: chains x two families). */
+const domainSeparators: { values: unknown[]; separator: Uint8Array }[] = [];
+const DOMAIN_CACHE_MAX = 64;
 
 /** The domain separator, computed once per domain value, or undefined when viem must hash it. */
 function domainSeparatorOf(domain: Record<string, unknown>): Uint8Array | undefined {
-  let key = '';
-  const present: Field[] = [];
-  for (const f of DOMAIN_FIELDS) {
-    const v = domain[f.name];
-    if (v == null) {
-      key += '-|';
-      continue;
-    }
-    if (typeof v !== 'string' && typeof v !== 'bigint' && typeof v !== 'number') return undefined;
-    const s = String(v);
-    key += `${typeof v}${s.length}:${s}|`;
-    present.push(f);
-  }
-  let separator = domainSeparators.get(key);
-  if (!separator) {
-    const plan = { typeHash: keccak256Bytes(utf8(`EIP712Domain(${present.map((f) => `${f.type} ${f.name}`).join(',')})`)), fields: present.map((f) => ({ name: f.name, encode: atomicEncoder(f.type)! })) };
-    separator = hashStruct(plan, domain);
-    if (!separator) return undefined;
-    if (domainSeparators.size >= DOMAIN_CACHE_MAX) domainSeparators.clear();
-    domainSeparators.set(key, separator);
-  }
+  const values = DOMAIN_FIELDS.map((f) => domain[f.name]);
+  // Same values (===: strings and bigints by value, numbers as numbers) give the same encoding.
+  const hit = domainSeparators.find((d) => d.values.every((v, i) => v === values[i]));
+  if (hit) return hit.separator;
+  const present = DOMAIN_FIELDS.filter((_f, i) => values[i] != null);
+  const plan = { typeHash: keccak256Bytes(utf8(`EIP712Domain(${present.map((f) => `${f.type} ${f.name}`).join(',')})`)), fields: present.map((f) => ({ name: f.name, encode: atomicEncoder(f.type)! })) };
+  const separator = hashStruct(plan, domain);
+  if (!separator) return undefined;
+  if (domainSeparators.length >= DOMAIN_CACHE_MAX) domainSeparators.shift();
+  domainSeparators.push({ values, separator });
   return separator;
 }
 
