@@ -11,6 +11,23 @@ describe('batch tree', () => {
     expect(batchLeaf('0x1234')).toBe(keccak256(keccak256('0x1234')));
   });
 
+  it('property: leaves and parents are viem\'s keccak256 of the same hex, in either case and odd-length too', () => {
+    const hex = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }).map((b) => bytesToHex(b)),
+      fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => bytesToHex(b).toUpperCase().replace('0X', '0x') as Hex),
+      fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => bytesToHex(b).slice(0, -1) as Hex),
+    );
+    fc.assert(
+      fc.property(fc.array(hex, { minLength: 1, maxLength: 5 }), (m) => {
+        const leaves = m.map((x) => keccak256(keccak256(x)));
+        expect(m.map(batchLeaf)).toEqual(leaves);
+        if (m.length === 2) expect(buildBatchTree(m).root).toBe(sorted(leaves[0]!, leaves[1]!));
+        expect(verifyBatchProof(buildBatchTree(m).root, m[0]!, buildBatchTree(m).proofs[0]!)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('one message: the root is its leaf and the proof is empty', () => {
     const t = buildBatchTree(['0xab']);
     expect(t).toEqual({ root: batchLeaf('0xab'), proofs: [[]] });

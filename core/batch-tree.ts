@@ -1,4 +1,5 @@
 import { concat, keccak256, type Hex } from 'viem';
+import { keccak256Bytes, keccak256Hex } from './keccak.js';
 
 /**
  * The Merkle tree of a batch root (RwaReceiver.receiveBatch), shared by the committee (which signs the root), the
@@ -10,7 +11,7 @@ import { concat, keccak256, type Hex } from 'viem';
  * - odd rule: the last node of a level with an odd count has no sibling and moves up unchanged; its proof gets no
  *   element for that level. rootOf(proof, leaf) only hashes the siblings it is given, so it accepts these proofs.
  * Leaves stay in the order of `messages` (proofs[i] is the proof of messages[i]); one message: root = its leaf,
- * proof = []. Imports viem only, so any part may use it.
+ * proof = []. Imports viem and core/keccak.ts only (native Keccak where it loads, else viem's), so any part may use it.
  */
 
 export interface BatchTree {
@@ -19,13 +20,20 @@ export interface BatchTree {
   proofs: Hex[][];
 }
 
+/** Canonical hex (even length, hex digits only) is hashed as its bytes by core/keccak.ts; anything else as viem reads it. */
+const EVEN_HEX = /^0x(?:[0-9a-fA-F]{2})*$/;
+const bytesOf = (h: Hex) => Buffer.from(h.slice(2), 'hex');
+
 export function batchLeaf(message: Hex): Hex {
-  return keccak256(keccak256(message));
+  if (!EVEN_HEX.test(message)) return keccak256(keccak256(message));
+  return keccak256Hex(keccak256Bytes(bytesOf(message)));
 }
 
 /** The parent of two nodes: hashed in ascending order (as BatchProof.rootOf). */
 function parentOf(a: Hex, b: Hex): Hex {
-  return BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
+  const [lo, hi] = BigInt(a) < BigInt(b) ? [a, b] : [b, a];
+  if (!EVEN_HEX.test(lo) || !EVEN_HEX.test(hi)) return keccak256(concat([lo, hi]));
+  return keccak256Hex(Buffer.concat([bytesOf(lo), bytesOf(hi)]));
 }
 
 export function buildBatchTree(messages: readonly Hex[]): BatchTree {

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
-import { getAddress, hashTypedData, keccak256, recoverAddress as jsRecoverAddress, type Address, type Hex, type HashTypedDataParameters, type TypedData } from 'viem';
+import { getAddress, recoverAddress as jsRecoverAddress, type Address, type Hex, type HashTypedDataParameters, type TypedData } from 'viem';
 import { sign as jsSign, type PrivateKeyAccount, type LocalAccount } from 'viem/accounts';
+import { keccak256Hex } from './keccak.js';
+import { fastHashTypedData } from './typed-data-hash.js';
 
 /**
  * secp256k1 recovery and signing over a 32-byte digest, in libsecp256k1 (the npm `secp256k1` package's native
@@ -47,7 +49,7 @@ const checksummed = new Map<string, Address>();
 const CHECKSUM_CACHE_MAX = 4096;
 
 function toAddress(publicKey: Uint8Array): Address {
-  const lower = `0x${keccak256(publicKey.subarray(1)).slice(26)}`;
+  const lower = `0x${keccak256Hex(publicKey.subarray(1)).slice(26)}`;
   let a = checksummed.get(lower);
   if (!a) {
     if (checksummed.size >= CHECKSUM_CACHE_MAX) checksummed.clear();
@@ -102,15 +104,16 @@ export const nativeLoadError: string | undefined = loaded.error;
 export const ecdsa: Ecdsa = nativeEcdsa ?? javascriptEcdsa;
 
 /**
- * The signer of EIP-712 typed data (viem's `recoverTypedDataAddress`, through `ecdsa`). Async on purpose: typed data
- * that cannot be hashed rejects the promise, as viem's does, rather than throwing before the caller's try.
+ * The signer of EIP-712 typed data (viem's `recoverTypedDataAddress`, through `ecdsa`; the digest is
+ * core/typed-data-hash.ts's, viem's byte for byte). Async on purpose: typed data that cannot be hashed rejects the
+ * promise, as viem's does, rather than throwing before the caller's try.
  */
 export async function recoverTypedDataSigner<const T extends TypedData | Record<string, unknown>, P extends keyof T | 'EIP712Domain'>(
   data: HashTypedDataParameters<T, P>,
   signature: Hex,
   using: Ecdsa = ecdsa,
 ): Promise<Address> {
-  return using.recoverAddress(hashTypedData(data), signature);
+  return using.recoverAddress(fastHashTypedData(data), signature);
 }
 
 /**
@@ -121,6 +124,6 @@ export function fastAccount(base: PrivateKeyAccount, privateKey: Hex, using: Ecd
   return {
     ...base,
     sign: ({ hash }) => using.signDigest(hash, privateKey),
-    signTypedData: (data) => using.signDigest(hashTypedData(data as HashTypedDataParameters), privateKey),
+    signTypedData: (data) => using.signDigest(fastHashTypedData(data as HashTypedDataParameters), privateKey),
   };
 }

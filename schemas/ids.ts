@@ -26,8 +26,20 @@ export function parseDid(value: string): DidString {
   return value as DidString;
 }
 
+/** Hashes of the DIDs seen (a process serves a few; every request and signature names one): one Keccak each. */
+const didHashes = new Map<string, DidHash>();
+const DID_HASH_CACHE_MAX = 1024;
+
 /** On-chain key of a DID: keccak256 of its UTF-8 string, as RwaDidRegistry computes it. */
-export const didHash = (did: DidString): DidHash => keccak256(stringToBytes(did)) as DidHash;
+export function didHash(did: DidString): DidHash {
+  let h = didHashes.get(did);
+  if (h === undefined) {
+    h = keccak256(stringToBytes(did)) as DidHash;
+    if (didHashes.size >= DID_HASH_CACHE_MAX) didHashes.clear();
+    didHashes.set(did, h);
+  }
+  return h;
+}
 
 /** On-chain form of a custodian's settlement reference. */
 export const refHash = (ref: string): Hex => keccak256(stringToBytes(ref));

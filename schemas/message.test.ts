@@ -70,6 +70,10 @@ describe('message codec v1', () => {
 describe('ids', () => {
   it('hashes a DID as the registry does and refuses what is not an RWA DID', () => {
     expect(didHash(parseDid('did:rwa:demo:ustb-2027'))).toBe(keccak256(stringToBytes('did:rwa:demo:ustb-2027')));
+    for (let n = 0; n < 1100; n++) {
+      const did = parseDid(`did:rwa:fund-${n % 1050}`); // past the memo's 1,024 entries and back
+      expect(didHash(did)).toBe(keccak256(stringToBytes(did)));
+    }
     expect(() => parseDid('did:web:example.com')).toThrow(/not an RWA DID/);
     expect(() => parseDid('did:rwa:UPPER')).toThrow();
   });

@@ -1,8 +1,9 @@
-import { concat, getAddress, hashTypedData, hexToBigInt, size, sliceHex, type Address, type HashTypedDataParameters, type Hex } from 'viem';
+import { concat, getAddress, hexToBigInt, size, sliceHex, type Address, type HashTypedDataParameters, type Hex } from 'viem';
 import { attestationDomain, attestationTypes } from '../../../schemas/eip712.js';
 import { attestationTypedMessage, type AttestationMessage } from '../../../schemas/message.js';
 import type { Destination } from '../../../core/committee-port.js';
 import { ecdsa } from '../../../core/ecdsa.js';
+import { fastHashTypedData } from '../../../core/typed-data-hash.js';
 
 /** secp256k1 order / 2: RwaReceiver rejects any s above it (one valid signature per signer and digest). */
 const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
@@ -23,7 +24,7 @@ export function attestationDigest(message: AttestationMessage, destination: Dest
   let digest = perChain.get(key);
   if (!digest) {
     const typed = attestationTypedMessage(message);
-    digest = hashTypedData({ domain: attestationDomain(destination.chainId, destination.receiver), types: attestationTypes, primaryType: typed.primaryType, message: typed.message } as HashTypedDataParameters);
+    digest = fastHashTypedData({ domain: attestationDomain(destination.chainId, destination.receiver), types: attestationTypes, primaryType: typed.primaryType, message: typed.message } as HashTypedDataParameters);
     perChain.set(key, digest);
   }
   return digest;
@@ -45,7 +46,7 @@ export function checkSignature(
 
 /** checkSignature over any EIP-712 typed data of the attestation domain (a message, or a batch root). */
 export async function checkTypedSignature(data: HashTypedDataParameters, signature: Hex, claimed: Address, signerSet: readonly Address[]): Promise<SignatureCheck> {
-  return checkDigestSignature(hashTypedData(data), signature, claimed, signerSet);
+  return checkDigestSignature(fastHashTypedData(data), signature, claimed, signerSet);
 }
 
 /** checkSignature over an EIP-712 digest already computed. */
