@@ -18,13 +18,15 @@ for (const tool of ['anvil', 'forge', 'cast']) {
   }
   console.log(`setup: ${r.stdout.split('\n')[0]}`);
 }
-// The secp256k1 addon ships prebuilt; where it does not load the services fall back to JavaScript (about 20x the CPU
-// per signature): say so here rather than only in a slow bench.
-try {
-  createRequire(import.meta.url)('secp256k1/bindings');
-  console.log('setup: libsecp256k1 addon loads (secp256k1)');
-} catch (err) {
-  console.warn(`setup: WARNING the secp256k1 addon does not load here (${err instanceof Error ? err.message : err}); signatures fall back to JavaScript`);
+// The secp256k1 and keccak addons ship prebuilt; where one does not load the services fall back to JavaScript
+// (about 20x the CPU per signature, 8-13x per Keccak): say so here rather than only in a slow bench.
+for (const [addon, what] of [['secp256k1/bindings', 'libsecp256k1 (signatures)'], ['keccak/bindings', 'Keccak-256']]) {
+  try {
+    createRequire(import.meta.url)(addon);
+    console.log(`setup: native ${what} loads (${addon})`);
+  } catch (err) {
+    console.warn(`setup: WARNING the ${addon} addon does not load here (${err instanceof Error ? err.message : err}); ${what} falls back to JavaScript`);
+  }
 }
 const browserError = ensureChromium();
 if (browserError) {
