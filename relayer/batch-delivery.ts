@@ -71,15 +71,16 @@ export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonl
 /** Settles the jobs the chain already has (applied, arrived, or used by another message) and returns the rest. */
 async function settleApplied(w: DeliveryHost, t: Transport, jobs: readonly Job[], log: Logger): Promise<Job[]> {
   const onChain = await Promise.all(jobs.map((j) => w.onChain(t, j)));
-  const open: Job[] = [];
+  const open = jobs.filter((_, i) => !onChain[i]);
+  if (open.length === jobs.length) return open;
+  // What the chain has is written in one transaction.
   w.d.outbox.atomically(() =>
     jobs.forEach((j, i) => {
       const c = onChain[i];
       if (c) w.settle(j, j.txHash, w.log(j), c);
-      else open.push(j);
     }),
   );
-  if (open.length < jobs.length) log.info({ settled: jobs.length - open.length }, 'batch items already on chain');
+  log.info({ settled: jobs.length - open.length }, 'batch items already on chain');
   return open;
 }
 

@@ -163,9 +163,13 @@ export class Outbox {
 
   /** Confirms a job and, with `siblings` (its attestation applied under a quorum), closes its other jobs: one transaction. */
   confirm(job: Pick<Job, 'id' | 'attestationId' | 'chainId'>, txHash: string | null, now: number, siblings: boolean): number {
+    if (!siblings) {
+      this.markConfirmed(job.id, txHash, now);
+      return 0;
+    }
     return this.atomically(() => {
       this.markConfirmed(job.id, txHash, now);
-      return siblings ? this.settleSiblings(job, now) : 0;
+      return this.settleSiblings(job, now);
     });
   }
 
