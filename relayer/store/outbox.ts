@@ -49,7 +49,7 @@ export class Outbox {
 
   /** The transport quorum in force for a DID on a chain, as the feed set it; undefined when none was ever set. */
   quorumOf(didHash: string, chainId: number): QuorumRow | undefined {
-    return this.db.select().from(quorums).where(and(eq(quorums.didHash, didHash), eq(quorums.chainId, chainId))).get();
+    return this.st.quorumOf.get(didHash, chainId) as QuorumRow | undefined;
   }
 
   /**

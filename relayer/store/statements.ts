@@ -1,15 +1,17 @@
 import type Database from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
-import { jobs } from './schema.js';
+import { jobs, quorums } from './schema.js';
 
 /**
  * The outbox's hot statements (the delivery loop's polls and each delivery's writes), prepared once when the store
  * opens instead of built by the query builder on every call. Their columns come from the drizzle schema (schema.ts),
  * so they follow it; each row comes back under the schema's property names, the shape drizzle's select gives.
  */
-const JOB_COLUMNS = Object.entries(getTableColumns(jobs))
-  .map(([key, column]) => `"${column.name}" AS "${key}"`)
-  .join(', ');
+const columnsOf = (table: typeof jobs | typeof quorums): string =>
+  Object.entries(getTableColumns(table))
+    .map(([key, column]) => `"${column.name}" AS "${key}"`)
+    .join(', ');
+const JOB_COLUMNS = columnsOf(jobs);
 
 const UNFINISHED = `state IN ('pending', 'submitted')`;
 
@@ -39,6 +41,7 @@ export const INSERTED_JOB_COLUMNS = [
 
 export function prepareStatements(sqlite: Database.Database) {
   return {
+    quorumOf: sqlite.prepare<[string, number], unknown>(`SELECT ${columnsOf(quorums)} FROM quorums WHERE did_hash = ? AND chain_id = ?`),
     cursor: sqlite.prepare<[], number>('SELECT "after" FROM feed_cursor WHERE id = 1').pluck(),
     setCursor: sqlite.prepare<[number]>('INSERT INTO feed_cursor (id, "after") VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET "after" = excluded."after"'),
     insertJob: sqlite.prepare<unknown[]>(
