@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pad, type Hex, type PublicClient } from 'viem';
 import { ANVIL_RELAYER_KEY } from '../../schemas/dev-keys.js';
 import type { Job } from '../store/outbox.js';
-import { chainClients, isAppliedOn } from './destination.js';
+import { chainClients, isAppliedOn, RPC_BATCH_SIZE } from './destination.js';
 import { appliedByReader } from './applied-by.js';
 
 /** Issue 21 (throughput): the JSON-RPC round trips of a batch's reads. */
@@ -51,6 +51,15 @@ describe('chainClients: reads made at once', () => {
     expect(applied).toEqual([true, false, true, false, true, false, true, false]);
     expect(httpRequests).toHaveLength(1);
     expect(httpRequests[0]!.map((c) => c.method)).toEqual(Array(8).fill('eth_call'));
+  });
+
+  it(`split in requests of at most ${RPC_BATCH_SIZE} calls`, async () => {
+    const { pub } = chainClients({ chainId: 31337, name: 'test', rpcUrl: url }, ANVIL_RELAYER_KEY);
+    httpRequests.length = 0;
+    const n = RPC_BATCH_SIZE + 10;
+    const applied = await Promise.all(Array.from({ length: n }, (_, i) => isAppliedOn(pub, job(i))));
+    expect(applied.filter(Boolean)).toHaveLength(n / 2);
+    expect(httpRequests.map((r) => r.length).sort((a, b) => a - b)).toEqual([10, RPC_BATCH_SIZE]);
   });
 });
 
