@@ -6,7 +6,8 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 
 export interface OpenedDb<S extends Record<string, unknown>> {
   sqlite: Database.Database;
-  db: BetterSQLite3Database<S>;
+  /** With its connection (`$client`), as drizzle returns it: a store may hold prepared statements of its own. */
+  db: BetterSQLite3Database<S> & { $client: Database.Database };
   close(): void;
 }
 

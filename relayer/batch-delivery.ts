@@ -39,7 +39,11 @@ export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonl
     const endTurn = await w.turn(first);
     const sent = await t.submitBatch(open, stuck).finally(endTurn);
     const now = w.d.now();
-    for (const j of open) w.d.outbox.markSubmitted(j.id, sent, now);
+    w.d.outbox.markAllSubmitted(
+      open.map((j) => j.id),
+      sent,
+      now,
+    );
     w.d.metrics.batchSize.observe({ chain: String(w.d.chainId), transport: t.name }, open.length);
     if (sent.call) w.d.metrics.batchCalls.inc({ chain: String(w.d.chainId), call: sent.call });
     open = open.map((j) => asSubmitted(j, sent));
@@ -50,11 +54,14 @@ export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonl
     // Trust the chain's state, not the receipt: after a reorg a receipt can outlive its transaction. Asked for every
     // item at once; a read failing fails the whole batch's jobs alike (caught below).
     const landed = r.status === 'success' ? await Promise.all(open.map((j) => w.onChain(t, j))) : [];
-    open.forEach((j, i) => {
-      const onChain = landed[i];
-      if (onChain) w.settle(j, sent.txHash, w.log(j), onChain);
-      else w.failed(j, { kind: 'retryable', reason: `transaction ${sent.txHash} ${r.status}` }, w.log(j));
-    });
+    // The batch's outcomes are written in one transaction (one commit, not one per item).
+    w.d.outbox.atomically(() =>
+      open.forEach((j, i) => {
+        const onChain = landed[i];
+        if (onChain) w.settle(j, sent.txHash, w.log(j), onChain);
+        else w.failed(j, { kind: 'retryable', reason: `transaction ${sent.txHash} ${r.status}` }, w.log(j));
+      }),
+    );
   } catch (err) {
     // Sent or not, each open job takes the single delivery's failure path (a blocked chain blocks it once).
     for (const j of open) await w.fail(t, j, j, err, w.log(j));
@@ -64,13 +71,16 @@ export async function deliverBatch(w: DeliveryHost, t: Transport, group: readonl
 /** Settles the jobs the chain already has (applied, arrived, or used by another message) and returns the rest. */
 async function settleApplied(w: DeliveryHost, t: Transport, jobs: readonly Job[], log: Logger): Promise<Job[]> {
   const onChain = await Promise.all(jobs.map((j) => w.onChain(t, j)));
-  const open: Job[] = [];
-  jobs.forEach((j, i) => {
-    const c = onChain[i];
-    if (c) w.settle(j, j.txHash, w.log(j), c);
-    else open.push(j);
-  });
-  if (open.length < jobs.length) log.info({ settled: jobs.length - open.length }, 'batch items already on chain');
+  const open = jobs.filter((_, i) => !onChain[i]);
+  if (open.length === jobs.length) return open;
+  // What the chain has is written in one transaction.
+  w.d.outbox.atomically(() =>
+    jobs.forEach((j, i) => {
+      const c = onChain[i];
+      if (c) w.settle(j, j.txHash, w.log(j), c);
+    }),
+  );
+  log.info({ settled: jobs.length - open.length }, 'batch items already on chain');
   return open;
 }
 

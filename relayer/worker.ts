@@ -11,6 +11,7 @@ import { groupsOf, pickReady, rootBatched } from './schedule.js';
 import { DeliveryTasks } from './tasks.js';
 import { deliverBatch } from './batch-delivery.js';
 import { curseStep, markCursed, markOpen } from './curse-hold.js';
+import { QueueGauges } from './queue-gauges.js';
 
 export type { ChainBlock, WorkerDeps } from './worker-deps.js';
 
@@ -37,6 +38,7 @@ export class ChainWorker implements DeliveryHost {
       if (failed) d.metrics.failures.inc({ chain: String(d.chainId), reason: 'worker task' });
       this.wakeup.notify();
     });
+    this.gauges = new QueueGauges(d);
   }
 
   /** The chain-wide condition holding this chain now, if any (status API). */
@@ -56,6 +58,7 @@ export class ChainWorker implements DeliveryHost {
   }
 
   private readonly tasks: DeliveryTasks;
+  private readonly gauges: QueueGauges;
 
   private get pipeline() {
     return { maxInFlight: this.d.pipeline?.maxInFlight ?? 16, maxBatch: this.d.pipeline?.maxBatch ?? 64, scanLimit: this.d.pipeline?.scanLimit ?? 5_000 };
@@ -98,7 +101,6 @@ export class ChainWorker implements DeliveryHost {
    * time); returns how many it started.
    */
   tick(): number {
-    const chain = String(this.d.chainId);
     const { maxInFlight, maxBatch, scanLimit } = this.pipeline;
     let started = 0;
     // A parked fulfilment that is due goes too: it waits on the chain's state, not on the jobs before it.
@@ -108,9 +110,7 @@ export class ChainWorker implements DeliveryHost {
       started += 1;
     }
     const unfinished = this.d.outbox.unfinished(this.d.chainId, scanLimit);
-    this.d.metrics.queueDepth.set({ chain }, this.d.outbox.depth(this.d.chainId));
-    this.d.metrics.parked.set({ chain }, this.d.outbox.parkedCount(this.d.chainId));
-    this.d.metrics.waiting.set({ chain }, unfinished.filter((j) => j.attempts > 0).length);
+    this.gauges.update(unfinished, scanLimit);
     const room = maxInFlight - this.tasks.size;
     if (room <= 0) return started;
     const ready = pickReady(unfinished, {
@@ -283,9 +283,8 @@ export class ChainWorker implements DeliveryHost {
   private confirmed(job: Job, txHash: string | null, log: Logger, outcome: 'applied' | 'delivered'): void {
     const now = this.d.now();
     this.unblock(log);
-    this.d.outbox.markConfirmed(job.id, txHash, now);
+    const settled = this.d.outbox.confirm(job, txHash, now, job.quorumTransports !== null && outcome === 'applied');
     if (job.quorumTransports !== null) {
-      const settled = outcome === 'applied' ? this.d.outbox.settleSiblings(job, now) : 0;
       log.info({ txHash, outcome, settledSiblings: settled }, outcome === 'applied' ? 'attestation applied under its transport quorum' : 'arrival recorded, quorum not yet reached');
     }
     this.d.metrics.delivered.inc({ chain: String(job.chainId), transport: job.transport, kind: job.kind });

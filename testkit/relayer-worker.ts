@@ -126,7 +126,7 @@ export class QuorumTransport extends ScriptedTransport {
 
 export function setup(
   transports: ScriptedTransport[],
-  opts: { disabled?: TransportName[]; quorum?: QuorumChain; appliedBy?: (j: Job) => AppliedBy | undefined; pipeline?: { maxInFlight: number; maxBatch: number }; outbox?: Outbox; curse?: CurseFlag } = {},
+  opts: { disabled?: TransportName[]; quorum?: QuorumChain; appliedBy?: (j: Job) => AppliedBy | undefined; pipeline?: { maxInFlight: number; maxBatch: number; scanLimit?: number }; outbox?: Outbox; curse?: CurseFlag } = {},
 ) {
   const disabled = new Set(opts.disabled ?? []);
   const { db } = openDb(join(tmpdir(), `worker-test-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, '..', 'relayer', 'store', 'migrations'));

@@ -1,10 +1,12 @@
-import { and, asc, count, desc, eq, gt, inArray, lte, min, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, min, notInArray, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema.js';
-import { feedCursor, jobs, quorums } from './schema.js';
+import { jobs, quorums } from './schema.js';
 import type { TransportName } from '../../schemas/deployment.js';
+import { prepareStatements, type Statements } from './statements.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = Omit<typeof jobs.$inferInsert, 'id' | 'state' | 'attempts' | 'nextAttemptAt' | 'createdAt' | 'updatedAt'>;
 export type QuorumRow = typeof quorums.$inferSelect;
@@ -22,17 +24,32 @@ const UNFINISHED = ['pending', 'submitted'] as const;
  */
 const FIXES = ['allowlist', 'pause', 'reserve', 'moveVoid'] as const;
 
-/** The relayer's durable outbox. Every write is one synchronous transaction. */
+/**
+ * The relayer's durable outbox. Every write is one synchronous transaction; `atomically` makes several writes one
+ * (a batch's). The delivery loop's statements are prepared once (statements.ts).
+ */
 export class Outbox {
+  private prepared: Statements | undefined;
+
   constructor(private readonly db: Db) {}
 
+  /** Prepared on first use: the store's migrations have run by then. */
+  private get st(): Statements {
+    return (this.prepared ??= prepareStatements(this.db.$client));
+  }
+
+  /** Runs `writes` in one transaction: all of them are stored, or none (a crash in between leaves none). */
+  atomically<T>(writes: () => T): T {
+    return this.db.$client.transaction(writes)();
+  }
+
   cursor(): number {
-    return this.db.select().from(feedCursor).where(eq(feedCursor.id, 1)).get()?.after ?? 0;
+    return this.st.cursor.get() ?? 0;
   }
 
   /** The transport quorum in force for a DID on a chain, as the feed set it; undefined when none was ever set. */
   quorumOf(didHash: string, chainId: number): QuorumRow | undefined {
-    return this.db.select().from(quorums).where(and(eq(quorums.didHash, didHash), eq(quorums.chainId, chainId))).get();
+    return this.st.quorumOf.get(didHash, chainId) as QuorumRow | undefined;
   }
 
   /**
@@ -40,23 +57,42 @@ export class Outbox {
    * one transaction; known jobs are left as they are.
    */
   ingest(newJobs: readonly NewJob[], after: number, now: number, quorumUpdates: readonly QuorumRow[] = []): number {
-    return this.db.transaction((tx) => {
+    return this.atomically(() => {
       for (const q of quorumUpdates) {
-        tx.insert(quorums)
+        this.db
+          .insert(quorums)
           .values(q)
           .onConflictDoUpdate({ target: [quorums.didHash, quorums.chainId], set: { k: q.k, transports: q.transports, seq: q.seq } })
           .run();
       }
       let added = 0;
       for (const j of newJobs) {
-        const r = tx
-          .insert(jobs)
-          .values({ ...j, state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })
-          .onConflictDoNothing()
-          .run();
+        // In the order of INSERTED_JOB_COLUMNS.
+        const r = this.st.insertJob.run(
+          j.attestationId,
+          j.seq,
+          j.did,
+          j.didHash,
+          j.nonce,
+          j.kind,
+          j.chainId,
+          j.transport,
+          j.receiver,
+          j.quorumTransports ?? null,
+          j.message,
+          j.signatures,
+          j.batchRoot ?? null,
+          j.batchProof ?? null,
+          j.batchSignatures ?? null,
+          'pending',
+          0,
+          now,
+          now,
+          now,
+        );
         added += r.changes;
       }
-      tx.insert(feedCursor).values({ id: 1, after }).onConflictDoUpdate({ target: feedCursor.id, set: { after } }).run();
+      this.st.setCursor.run(after);
       return added;
     });
   }
@@ -91,13 +127,7 @@ export class Outbox {
 
   /** The chain's unfinished (pending and submitted) jobs in oracle order, at most `limit` (the pipeline's view). */
   unfinished(chainId: number, limit: number): Job[] {
-    return this.db
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.chainId, chainId), inArray(jobs.state, [...UNFINISHED])))
-      .orderBy(asc(jobs.seq), asc(jobs.id))
-      .limit(limit)
-      .all();
+    return this.st.unfinished.all(chainId, limit) as Job[];
   }
 
   /** Unfinished jobs of the chain that have failed at least once: the DIDs waiting on the chain, and why. */
@@ -115,55 +145,55 @@ export class Outbox {
    * left for them to do, and a disabled transport's job would otherwise hold the chain's queue.
    */
   settleSiblings(job: Pick<Job, 'id' | 'attestationId' | 'chainId'>, now: number): number {
-    return this.db
-      .update(jobs)
-      .set({ state: 'confirmed', confirmedAt: now, updatedAt: now, lastError: 'applied through the other transports of its quorum' })
-      .where(and(eq(jobs.attestationId, job.attestationId), eq(jobs.chainId, job.chainId), ne(jobs.id, job.id), inArray(jobs.state, [...UNFINISHED])))
-      .run().changes;
+    return this.st.settleSiblings.run(now, now, 'applied through the other transports of its quorum', job.attestationId, job.chainId, job.id).changes;
   }
 
   markSubmitted(id: number, sent: { txHash: string; nonce?: number; fees?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } }, now: number): void {
-    this.db
-      .update(jobs)
-      .set({
-        state: 'submitted',
-        txHash: sent.txHash,
-        txNonce: sent.nonce ?? null,
-        maxFeePerGas: sent.fees?.maxFeePerGas.toString() ?? null,
-        maxPriorityFeePerGas: sent.fees?.maxPriorityFeePerGas.toString() ?? null,
-        updatedAt: now,
-      })
-      .where(eq(jobs.id, id))
-      .run();
+    this.markAllSubmitted([id], sent, now);
+  }
+
+  /** Records one transaction (a batch's) for every job it carries, in one transaction. */
+  markAllSubmitted(ids: readonly number[], sent: { txHash: string; nonce?: number; fees?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } }, now: number): void {
+    const maxFee = sent.fees?.maxFeePerGas.toString() ?? null;
+    const maxPriority = sent.fees?.maxPriorityFeePerGas.toString() ?? null;
+    this.atomically(() => {
+      for (const id of ids) this.st.markSubmitted.run(sent.txHash, sent.nonce ?? null, maxFee, maxPriority, now, id);
+    });
+  }
+
+  /** Confirms a job and, with `siblings` (its attestation applied under a quorum), closes its other jobs: one transaction. */
+  confirm(job: Pick<Job, 'id' | 'attestationId' | 'chainId'>, txHash: string | null, now: number, siblings: boolean): number {
+    if (!siblings) {
+      this.markConfirmed(job.id, txHash, now);
+      return 0;
+    }
+    return this.atomically(() => {
+      this.markConfirmed(job.id, txHash, now);
+      return this.settleSiblings(job, now);
+    });
   }
 
   markConfirmed(id: number, txHash: string | null, now: number): void {
-    this.db.update(jobs).set({ state: 'confirmed', txHash, confirmedAt: now, updatedAt: now, lastError: null }).where(eq(jobs.id, id)).run();
+    this.st.markConfirmed.run(txHash, now, now, id);
   }
 
   /** Schedules another attempt. A job with a transaction in flight stays `submitted`: the next pass waits for it or replaces it. */
   markRetry(id: number, attempts: number, error: string, nextAttemptAt: number, now: number, state: 'pending' | 'submitted' = 'pending'): void {
-    this.db.update(jobs).set({ state, attempts, lastError: error, nextAttemptAt, updatedAt: now }).where(eq(jobs.id, id)).run();
+    this.st.markRetry.run(state, attempts, error, nextAttemptAt, now, id);
   }
 
   /** Takes a job out of the chain's order until `nextAttemptAt` (see the `parked` state). */
   markParked(id: number, attempts: number, error: string, nextAttemptAt: number, now: number): void {
-    this.db.update(jobs).set({ state: 'parked', attempts, lastError: error, nextAttemptAt, updatedAt: now }).where(eq(jobs.id, id)).run();
+    this.st.markRetry.run('parked', attempts, error, nextAttemptAt, now, id);
   }
 
   /** The chain's parked job due first, if one is due. */
   dueParked(chainId: number, now: number): Job | undefined {
-    return this.db
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.chainId, chainId), eq(jobs.state, 'parked'), lte(jobs.nextAttemptAt, now)))
-      .orderBy(asc(jobs.seq), asc(jobs.id))
-      .limit(1)
-      .get();
+    return this.st.dueParked.get(chainId, now) as Job | undefined;
   }
 
   parkedCount(chainId: number): number {
-    return this.db.select({ n: count() }).from(jobs).where(and(eq(jobs.chainId, chainId), eq(jobs.state, 'parked'))).get()?.n ?? 0;
+    return this.st.parkedCount.get(chainId) ?? 0;
   }
 
   markDead(id: number, attempts: number, error: string, now: number): void {
@@ -181,7 +211,7 @@ export class Outbox {
   }
 
   depth(chainId: number): number {
-    return this.db.select({ n: count() }).from(jobs).where(and(eq(jobs.chainId, chainId), inArray(jobs.state, [...UNFINISHED]))).get()?.n ?? 0;
+    return this.st.depth.get(chainId) ?? 0;
   }
 
   dueBefore(chainId: number, now: number): Job[] {

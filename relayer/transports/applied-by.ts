@@ -65,15 +65,33 @@ export function appliedByReader(pub: PublicClient, opts: AppliedByOptions = DEFA
     modules.set(receiver, m);
     return m;
   };
-  // A transaction's input never changes under its hash: the items of one batch share one fetch (bounded cache).
-  const inputs = new Map<Hex, Hex>();
-  const inputOf = async (hash: Hex): Promise<Hex> => {
+  // A transaction's input never changes under its hash: the items of one batch share one fetch, even when they ask
+  // at once (bounded cache; a failed fetch is not kept).
+  const inputs = new Map<Hex, Promise<Hex>>();
+  const inputOf = (hash: Hex): Promise<Hex> => {
     const known = inputs.get(hash);
     if (known) return known;
-    const { input } = await pub.getTransaction({ hash });
+    const input = pub.getTransaction({ hash }).then((tx) => tx.input);
+    input.catch(() => inputs.get(hash) === input && inputs.delete(hash));
     if (inputs.size >= 64) inputs.delete(inputs.keys().next().value as Hex);
     inputs.set(hash, input);
     return input;
+  };
+  // The items of one batch look for the same DID's logs in the same range at once: one request answers them all
+  // (shared while in flight only, never cached).
+  const inFlight = new Map<string, Promise<readonly { transactionHash: Hex | null }[]>>();
+  const logsOf = (addresses: Address[], didHash: Hex, from: bigint, to: bigint) => {
+    const key = `${addresses.join(',')}:${didHash}:${from}:${to}`;
+    const known = inFlight.get(key);
+    if (known) return known;
+    const logs = pub
+      .request({
+        method: 'eth_getLogs',
+        params: [{ address: addresses, fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, topics: [null, pad(didHash, { size: 32 })] }],
+      })
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, logs);
+    return logs;
   };
   return async (job) => {
     const receiver = job.receiver as Address;
@@ -86,10 +104,7 @@ export function appliedByReader(pub: PublicClient, opts: AppliedByOptions = DEFA
     const seen = new Set<Hex>();
     for (let to = latest; to >= floor; ) {
       const from = to - opts.chunkBlocks + 1n > floor ? to - opts.chunkBlocks + 1n : floor;
-      const logs = await pub.request({
-        method: 'eth_getLogs',
-        params: [{ address: addresses, fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, topics: [null, pad(job.didHash as Hex, { size: 32 })] }],
-      });
+      const logs = await logsOf(addresses, job.didHash as Hex, from, to);
       for (const log of [...logs].reverse()) {
         const txHash = log.transactionHash;
         if (!txHash || seen.has(txHash)) continue;

@@ -11,10 +11,17 @@ export interface ChainClients {
   wallet: WalletClient<ViemTransport, Chain, Account>;
 }
 
-/** Read and write clients of one chain for the relayer's key: no RPC retries (the worker decides), 10 s timeout. */
+export const RPC_BATCH_SIZE = 50;
+
+/**
+ * Read and write clients of one chain for the relayer's key: no RPC retries (the worker decides), 10 s timeout. The
+ * calls made in one turn of the event loop (a batch's reads of every item, the receipt polls of the transactions in
+ * flight) travel as one JSON-RPC batch in one HTTP request; each call still gets its own answer or error. At most
+ * RPC_BATCH_SIZE calls per request: hosted providers cap a batch's size.
+ */
 export function chainClients(c: { chainId: number; name: string; rpcUrl: string }, key: Hex): ChainClients {
   const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
-  const transport = http(c.rpcUrl, { retryCount: 0, timeout: 10_000 });
+  const transport = http(c.rpcUrl, { retryCount: 0, timeout: 10_000, batch: { wait: 0, batchSize: RPC_BATCH_SIZE } });
   return {
     pub: createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient,
     wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(key) }),

@@ -138,9 +138,17 @@ export interface GuardianSigner {
  * Matches local guardian keys to the destination's guardian set (its keys by index, as RwaWormholeReceiver
  * reports them). A key absent from the set is a configuration error, as is having fewer than quorum of them.
  */
+/** A key's address never changes: derived once per key (a curve multiplication), not once per VAA. */
+const addressOfKey = new Map<Hex, Address>();
+const guardianAddress = (key: Hex): Address => {
+  let address = addressOfKey.get(key);
+  if (!address) addressOfKey.set(key, (address = privateKeyToAddress(key)));
+  return address;
+};
+
 export function guardianSignersFor(keys: readonly Hex[], setKeys: readonly Address[]): GuardianSigner[] {
   const signers = keys.map((key) => {
-    const address = privateKeyToAddress(key);
+    const address = guardianAddress(key);
     const index = setKeys.findIndex((k) => isAddressEqual(k, address));
     if (index < 0) throw new WormholeVaaError(`guardian key for ${address} is not in the destination's guardian set`, false);
     return { index, key };
