@@ -34,8 +34,8 @@ export class RedemptionChains implements RedemptionChainsPort, RedemptionPolicyP
     chains: readonly DeployedChain[],
     hub: { rpcUrl: string; registry: Address },
   ) {
-    for (const chain of chains) this.entries.set(chain.chainId, { chain, client: createPublicClient({ transport: http(chain.rpcUrl, { retryCount: 1, timeout: 10_000 }) }) });
-    this.hub = createPublicClient({ transport: http(hub.rpcUrl, { retryCount: 2, timeout: 10_000 }) });
+    for (const chain of chains) this.entries.set(chain.chainId, { chain, client: createPublicClient({ transport: http(chain.rpcUrl, { retryCount: 1, timeout: 10_000, batch: true }) }) });
+    this.hub = createPublicClient({ transport: http(hub.rpcUrl, { retryCount: 2, timeout: 10_000, batch: true }) });
     this.registry = hub.registry;
   }
 

@@ -77,13 +77,21 @@ export class RegistryReader implements TransportQuorumPort, BrakesPort {
     /** Where member events start (the registry's deployment block) and the most blocks one eth_getLogs may cover. */
     private readonly scan: { startBlock: bigint; maxSpan: bigint } = { startBlock: 0n, maxSpan: 5_000n },
   ) {
-    this.client = createPublicClient({ transport: http(rpcUrl, { retryCount: 2, timeout: 10_000 }) });
+    // batch: reads asked in the same tick go in one JSON-RPC batch (one HTTP request), each answered on its own.
+    this.client = createPublicClient({ transport: http(rpcUrl, { retryCount: 2, timeout: 10_000, batch: true }) });
   }
 
   async getDid(did: DidHash): Promise<DidRecord | undefined> {
-    const registered = await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'isRegistered', args: [did] });
-    if (!registered) return undefined;
-    const r = await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'getDid', args: [did] });
+    // Both asked at once (one JSON-RPC batch, one round trip): getDid reverts for a DID not registered, so its answer
+    // only counts once isRegistered said yes.
+    const [registered, record] = await Promise.allSettled([
+      this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'isRegistered', args: [did] }),
+      this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'getDid', args: [did] }),
+    ]);
+    if (registered.status === 'rejected') throw registered.reason;
+    if (!registered.value) return undefined;
+    if (record.status === 'rejected') throw record.reason;
+    const r = record.value;
     return {
       did: r.did,
       name: r.name,
@@ -129,11 +137,9 @@ export class RegistryReader implements TransportQuorumPort, BrakesPort {
   /** Every DID hash registered on the hub, in registration order. */
   async listDids(): Promise<DidHash[]> {
     const count = await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'didCount' });
-    const out: DidHash[] = [];
-    for (let i = 0n; i < count; i++) {
-      out.push((await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'didAt', args: [i] })) as DidHash);
-    }
-    return out;
+    // Every index asked at once: one JSON-RPC batch rather than one round trip per DID.
+    const indices = Array.from({ length: Number(count) }, (_v, i) => BigInt(i));
+    return Promise.all(indices.map(async (i) => (await this.client.readContract({ address: this.registry, abi: rwaDidRegistryAbi, functionName: 'didAt', args: [i] })) as DidHash));
   }
 
   async ping(): Promise<boolean> {

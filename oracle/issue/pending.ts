@@ -82,10 +82,10 @@ export class PendingReservations {
   async settlements(did: string, hash: DidHash, chainId: number, investor: Address, fits: (r: PendingSettlements) => boolean = () => false, ownRef?: string): Promise<{ reserved: PendingSettlements; refined: boolean }> {
     const candidates: { key: string; nonce: bigint; amount: bigint; burns: boolean }[] = [];
     for (const s of this.settlementsOf(did)) {
-      const key = `${chainId}:${hash}:${s.nonce}`;
-      if (this.applied.has(key)) continue;
       if (!s.chainIds.includes(chainId)) continue;
       if (s.burns && !isAddressEqual(s.investor, investor)) continue;
+      const key = `${chainId}:${hash}:${s.nonce}`;
+      if (this.applied.has(key)) continue;
       candidates.push({ key, nonce: s.nonce, amount: s.amount, burns: s.burns });
     }
     const sum = (xs: typeof candidates): PendingSettlements => ({
@@ -111,17 +111,39 @@ export class PendingReservations {
  * What proposed settlements (open rounds, or a batch's items not stored yet) would consume on a chain: burns of the
  * investor's holdings, mints under the chain's cap whoever the investor.
  */
-export function reservedBy(proposals: readonly { kind: string; message: string; destinations: string }[], chainId: number, investor: Address): PendingSettlements {
+export function reservedBy(proposals: readonly ProposedSettlement[], chainId: number, investor: Address): PendingSettlements {
   const out: PendingSettlements = { burn: 0n, mint: 0n };
   for (const p of proposals) {
     if (p.kind !== 'settlement') continue;
-    const chains = (JSON.parse(p.destinations) as { chainId: string }[]).map((x) => Number(x.chainId));
-    const m = decodeMessage(p.message as Hex);
-    if (m.kind !== 'settlement' || !chains.includes(chainId)) continue;
-    const burns = m.settlementKind === 'redemption' || m.settlementKind === 'moveOut';
-    if (burns && !isAddressEqual(m.investor, investor)) continue;
-    if (burns) out.burn += m.amount;
-    else out.mint += m.amount;
+    const s = decodedProposal(p);
+    if (!s || !s.chains.includes(chainId)) continue;
+    if (s.burns && !isAddressEqual(s.investor, investor)) continue;
+    if (s.burns) out.burn += s.amount;
+    else out.mint += s.amount;
   }
+  return out;
+}
+
+type ProposedSettlement = { kind: string; message: string; destinations: string };
+type DecodedProposal = { chains: number[]; burns: boolean; investor: Address; amount: bigint } | undefined;
+
+/**
+ * A proposal's settlement decoded once per proposal object: a batch's items are counted again by every later item
+ * of the batch (reservedBy above), and a proposal's message and destinations never change once built.
+ */
+const decoded = new WeakMap<ProposedSettlement, DecodedProposal>();
+function decodedProposal(p: ProposedSettlement): DecodedProposal {
+  if (decoded.has(p)) return decoded.get(p);
+  const m = decodeMessage(p.message as Hex);
+  const out: DecodedProposal =
+    m.kind === 'settlement'
+      ? {
+          chains: (JSON.parse(p.destinations) as { chainId: string }[]).map((x) => Number(x.chainId)),
+          burns: m.settlementKind === 'redemption' || m.settlementKind === 'moveOut',
+          investor: m.investor,
+          amount: m.amount,
+        }
+      : undefined;
+  decoded.set(p, out);
   return out;
 }

@@ -1,7 +1,8 @@
 import { and, asc, between, count, desc, eq, gt, isNotNull, like, max, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { attestations, deliveries, proposals } from './schema.js';
+import { attestations, deliveries } from './schema.js';
 import { ProposalStore } from './proposals.js';
+import { attestationQueries, type AttestationQueries } from './hot-queries.js';
 
 import type { Db } from './db.js';
 export type { Db } from './db.js';
@@ -18,31 +19,25 @@ export class AttestationStore {
   /** While `inOneTransaction` runs: the attestations stored so far, whose afterInsert waits for the commit. */
   private deferred: NewAttestation[] | undefined;
 
+  /** The statements every request runs, built and prepared once (oracle/store/hot-queries.ts). */
+  private readonly hot: AttestationQueries;
+
   constructor(
     private readonly db: Db,
     /** Called after an attestation is stored, before it is answered (the dev-mode fault hook, see oracle/issue/fault.ts). */
     private readonly afterInsert?: (record: NewAttestation) => void,
   ) {
     this.proposals = new ProposalStore(db);
+    this.hot = attestationQueries(db);
   }
 
   findBySource(did: string, kind: AttestationRow['kind'], sourceRef: string): AttestationRow | undefined {
-    return this.db
-      .select()
-      .from(attestations)
-      .where(and(eq(attestations.did, did), eq(attestations.kind, kind), eq(attestations.sourceRef, sourceRef)))
-      .get();
+    return this.hot.bySource().get({ did, kind, sourceRef });
   }
 
   /** The latest attestation of a kind for a DID (highest nonce), e.g. the last config or reserve. */
   latestOfKind(didHash: string, kind: AttestationRow['kind']): AttestationRow | undefined {
-    return this.db
-      .select()
-      .from(attestations)
-      .where(and(eq(attestations.didHash, didHash), eq(attestations.kind, kind)))
-      .orderBy(desc(attestations.nonce))
-      .limit(1)
-      .get();
+    return this.hot.latestOfKind().get({ didHash, kind });
   }
 
   /** The DID string of a DID hash, from any attestation the oracle signed for it (undefined: none yet). */
@@ -57,22 +52,12 @@ export class AttestationStore {
 
   /** Every attestation of a kind for a DID, latest as-of first (then latest nonce). */
   ofKind(did: string, kind: AttestationRow['kind']): AttestationRow[] {
-    return this.db
-      .select()
-      .from(attestations)
-      .where(and(eq(attestations.did, did), eq(attestations.kind, kind)))
-      .orderBy(desc(attestations.asOf), desc(attestations.nonce))
-      .all();
+    return this.hot.ofKind().all({ did, kind });
   }
 
   /** The DID's attestations of `kind` with a feed seq above `after`, oldest first: what was stored since a reader's last look. */
   ofKindAfter(did: string, kind: AttestationRow['kind'], after: number): AttestationRow[] {
-    return this.db
-      .select()
-      .from(attestations)
-      .where(and(eq(attestations.did, did), eq(attestations.kind, kind), gt(attestations.seq, after)))
-      .orderBy(asc(attestations.seq))
-      .all();
+    return this.hot.ofKindAfter().all({ did, kind, after });
   }
 
   /** Move-out legs (settlements with source `move:<ref>:out`) without their move-in leg (`move:<ref>:in`) yet, oldest first. */
@@ -126,14 +111,14 @@ export class AttestationStore {
    * and nonce) done in the same transaction; returns its feed sequence number.
    */
   insert(record: NewAttestation, perChain: readonly Omit<NewDelivery, 'attestationSeq'>[]): number {
-    const seq = this.db.transaction((tx) => {
-      const { seq } = tx.insert(attestations).values(record).returning({ seq: attestations.seq }).get();
-      if (perChain.length > 0) tx.insert(deliveries).values(perChain.map((d) => ({ ...d, attestationSeq: seq }))).run();
-      tx.update(proposals)
-        .set({ state: 'done', updatedAt: record.createdAt })
-        .where(and(eq(proposals.didHash, record.didHash), eq(proposals.nonce, record.nonce)))
-        .run();
-      return seq;
+    const seq = this.db.transaction(() => {
+      const stored = this.hot.insert().get({ ...record, navValue: record.navValue ?? null, asOf: record.asOf ?? null });
+      if (!stored) throw new Error(`attestation ${record.id} was not stored`);
+      for (const d of perChain) {
+        this.hot.insertDelivery().run({ ...d, attestationSeq: stored.seq, batchRoot: d.batchRoot ?? null, batchProof: d.batchProof ?? null, batchSignatures: d.batchSignatures ?? null });
+      }
+      this.hot.markDone().run({ didHash: record.didHash, nonce: record.nonce, updatedAt: record.createdAt });
+      return stored.seq;
     });
     if (this.deferred) this.deferred.push(record);
     else this.afterInsert?.(record);
@@ -164,7 +149,7 @@ export class AttestationStore {
   }
 
   deliveriesOf(seq: number): DeliveryRow[] {
-    return this.db.select().from(deliveries).where(eq(deliveries.attestationSeq, seq)).orderBy(asc(deliveries.chainId)).all();
+    return this.hot.deliveriesOf().all({ seq });
   }
 
   /**

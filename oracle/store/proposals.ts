@@ -1,31 +1,35 @@
-import { and, asc, count, eq, max, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
-import { attestations, proposals } from './schema.js';
+import { proposals } from './schema.js';
+import { proposalQueries, type ProposalQueries } from './hot-queries.js';
 
 export type ProposalRow = typeof proposals.$inferSelect;
 export type NewProposal = Omit<typeof proposals.$inferInsert, 'state' | 'closedReason' | 'attempts' | 'updatedAt'>;
 
 /** Signing rounds of the oracle's store (see `proposals` in schema.ts). Every write is one synchronous statement. */
 export class ProposalStore {
-  constructor(private readonly db: Db) {}
+  /** The statements every round runs, built and prepared once (oracle/store/hot-queries.ts). */
+  private readonly hot: ProposalQueries;
+
+  constructor(private readonly db: Db) {
+    this.hot = proposalQueries(db);
+  }
 
   /**
    * The DID's next nonce: one above every nonce ever proposed or attested (attestations stored before proposals
    * existed count too), so a nonce is never proposed twice, whatever became of the first proposal.
    */
   nextNonce(didHash: string): number {
-    const p = this.db.select({ n: max(proposals.nonce) }).from(proposals).where(eq(proposals.didHash, didHash)).get();
-    const a = this.db.select({ n: max(attestations.nonce) }).from(attestations).where(eq(attestations.didHash, didHash)).get();
+    const p = this.hot.maxProposed().get({ didHash });
+    const a = this.hot.maxAttested().get({ didHash });
     return Math.max(p?.n ?? 0, a?.n ?? 0) + 1;
   }
 
   /** Stores a proposal as open; throws on a (DID, nonce) proposed already (the primary key). */
   insert(p: NewProposal): ProposalRow {
-    return this.db
-      .insert(proposals)
-      .values({ ...p, state: 'open', attempts: 0, updatedAt: p.createdAt })
-      .returning()
-      .get();
+    const row = this.hot.insert().get({ ...p, updatedAt: p.createdAt });
+    if (!row) throw new Error(`proposal ${p.didHash}/${p.nonce} was not stored`);
+    return row;
   }
 
   /** Stores a batch's proposals as open in one transaction: all of them, or none (a nonce taken throws). */
@@ -35,11 +39,7 @@ export class ProposalStore {
 
   /** The open proposal for a request (DID, kind, source reference), if any. */
   openBySource(did: string, kind: ProposalRow['kind'], sourceRef: string): ProposalRow | undefined {
-    return this.db
-      .select()
-      .from(proposals)
-      .where(and(eq(proposals.did, did), eq(proposals.kind, kind), eq(proposals.sourceRef, sourceRef), eq(proposals.state, 'open')))
-      .get();
+    return this.hot.openBySource().get({ did, kind, sourceRef });
   }
 
   get(didHash: string, nonce: number): ProposalRow | undefined {
@@ -57,15 +57,11 @@ export class ProposalStore {
 
   /** A DID's open proposals of one kind (what they would consume counts until they complete or close). */
   openOfKind(did: string, kind: ProposalRow['kind']): ProposalRow[] {
-    return this.db
-      .select()
-      .from(proposals)
-      .where(and(eq(proposals.did, did), eq(proposals.kind, kind), eq(proposals.state, 'open')))
-      .all();
+    return this.hot.openOfKind().all({ did, kind });
   }
 
   countOpen(): number {
-    return this.db.select({ n: count() }).from(proposals).where(eq(proposals.state, 'open')).get()?.n ?? 0;
+    return this.hot.countOpen().get()?.n ?? 0;
   }
 
   /** One more attempt to complete it failed (signers down or too slow); it stays open. */

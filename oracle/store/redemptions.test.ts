@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { openDb } from '../../common/sqlite.js';
 import * as schema from './schema.js';
 import { AttestationStore } from './attestations.js';
-import { RedemptionStore, requestSourceRef } from './redemptions.js';
+import { CURSOR_WRITE_EVERY_MS, RedemptionStore, requestSourceRef } from './redemptions.js';
 
 const open = () => {
   const { db } = openDb(join(tmpdir(), `redemption-store-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`), schema, join(import.meta.dirname, 'migrations'));
@@ -26,6 +26,30 @@ describe('RedemptionStore', () => {
     ]);
     expect(store.dayRequested(H, 1)).toBe(100n); // the cancelled request is not counted
     expect(store.dayRequested(H, 0)).toBe(0n);
+  });
+
+  it('moves the cursor over empty ranges without a commit, writing it with the next events or after CURSOR_WRITE_EVERY_MS', () => {
+    const path = join(tmpdir(), `redemption-cursor-${process.pid}-${Math.random().toString(16).slice(2)}.sqlite`);
+    const { db } = openDb(path, schema, join(import.meta.dirname, 'migrations'));
+    let now = 1_000_000;
+    const store = new RedemptionStore(db, () => now);
+    // What a restarted oracle would read: the cursor as written.
+    const written = () => new RedemptionStore(openDb(path, schema, join(import.meta.dirname, 'migrations')).db).cursor(31338, 'redemption-requests');
+    store.ingestRequests(31338, 8n, [], []);
+    expect(written()).toBe(8n); // the first cursor is written
+    store.ingestRequests(31338, 20n, [], []);
+    store.ingestStages(31337, 5n, []);
+    store.ingestStages(31337, 9n, []);
+    expect(store.cursor(31338, 'redemption-requests')).toBe(20n);
+    expect(store.cursor(31337, 'redemption-stages')).toBe(9n);
+    expect(written()).toBe(8n); // empty range: held in memory only
+    store.ingestRequests(31338, 30n, [request('1', 10)], []);
+    expect(written()).toBe(30n); // written with the range's events
+    store.ingestRequests(31338, 40n, [], []);
+    now += CURSOR_WRITE_EVERY_MS;
+    store.ingestRequests(31338, 50n, [], []);
+    expect(written()).toBe(50n); // held long enough: written
+    expect(store.requests(H).map((r) => r.requestId)).toEqual(['1']);
   });
 
   it('lists requests awaiting their report until an attestation with their source reference exists', () => {

@@ -2,6 +2,9 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './attestations.js';
 import { attestations, chainCursors, redemptionRequests, redemptionStages } from './schema.js';
 
+/** How long a cursor moved over empty ranges may stay unwritten (a restart reads those ranges again). */
+export const CURSOR_WRITE_EVERY_MS = 30_000;
+
 export type CursorStream = (typeof chainCursors.$inferSelect)['stream'];
 export type RequestRow = typeof redemptionRequests.$inferSelect;
 export type StageRow = typeof redemptionStages.$inferSelect;
@@ -23,14 +26,47 @@ export interface RequestWithFulfilled extends RequestRow {
  * and the unique keys make the repeat a no-op.
  */
 export class RedemptionStore {
-  constructor(private readonly db: Db) {}
+  /**
+   * Cursors moved over ranges that held no event, not written yet (see `moveEmpty`): a watcher pass that finds
+   * nothing costs no commit. Written with the chain's next events, or once CURSOR_WRITE_EVERY_MS passed.
+   */
+  private readonly unwritten = new Map<string, { nextBlock: bigint; since: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   cursor(chainId: number, stream: CursorStream): bigint | undefined {
+    const held = this.unwritten.get(`${chainId}:${stream}`);
+    if (held) return held.nextBlock;
     const row = this.db.select().from(chainCursors).where(and(eq(chainCursors.chainId, chainId), eq(chainCursors.stream, stream))).get();
     return row ? BigInt(row.nextBlock) : undefined;
   }
 
+  /**
+   * An empty range read: the cursor moves in memory only, and is written when it was last written more than
+   * CURSOR_WRITE_EVERY_MS ago. After a crash the ranges since the written cursor are read again and hold no event,
+   * so nothing changes but a few log reads (the store's rule: a crash re-reads a range at most).
+   */
+  private moveEmpty(chainId: number, stream: CursorStream, nextBlock: bigint): boolean {
+    const key = `${chainId}:${stream}`;
+    const now = this.clock();
+    const held = this.unwritten.get(key);
+    if (held && now - held.since < CURSOR_WRITE_EVERY_MS) {
+      held.nextBlock = nextBlock;
+      return true;
+    }
+    if (!held && this.db.select().from(chainCursors).where(and(eq(chainCursors.chainId, chainId), eq(chainCursors.stream, stream))).get()) {
+      this.unwritten.set(key, { nextBlock, since: now });
+      return true;
+    }
+    return false;
+  }
+
+  /** Writes the cursor with the range's rows; what was held in memory for it is now written. */
   private moveCursor(tx: Pick<Db, 'insert'>, chainId: number, stream: CursorStream, nextBlock: bigint): void {
+    this.unwritten.delete(`${chainId}:${stream}`);
     tx.insert(chainCursors)
       .values({ chainId, stream, nextBlock: String(nextBlock) })
       .onConflictDoUpdate({ target: [chainCursors.chainId, chainCursors.stream], set: { nextBlock: String(nextBlock) } })
@@ -43,6 +79,7 @@ export class RedemptionStore {
     requested: readonly Omit<RequestRow, 'chainId' | 'cancelled' | 'pins' | 'poolSupply'>[],
     cancelled: readonly { didHash: string; requestId: string }[],
   ): void {
+    if (requested.length === 0 && cancelled.length === 0 && this.moveEmpty(chainId, 'redemption-requests', nextBlock)) return;
     this.db.transaction((tx) => {
       if (requested.length > 0) tx.insert(redemptionRequests).values(requested.map((r) => ({ ...r, chainId }))).onConflictDoNothing().run();
       for (const c of cancelled) {
@@ -67,6 +104,7 @@ export class RedemptionStore {
   }
 
   ingestStages(chainId: number, nextBlock: bigint, stages: readonly StageRow[]): void {
+    if (stages.length === 0 && this.moveEmpty(chainId, 'redemption-stages', nextBlock)) return;
     this.db.transaction((tx) => {
       if (stages.length > 0) tx.insert(redemptionStages).values([...stages]).onConflictDoNothing().run();
       this.moveCursor(tx, chainId, 'redemption-stages', nextBlock);
