@@ -24,7 +24,15 @@ const KINDS = new Set<SignedRow['kind']>(['settlement', 'move']);
 export class SignedSettlements {
   private readonly byDid = new Map<string, Map<string, Signed>>();
 
-  constructor(private readonly store: Pick<SignedStore, 'ofKind'>) {}
+  /**
+   * `applied`: the signer's nonces known applied, as `${chainId}:${did}:${nonce}` (SignerCheckDeps.appliedNonces). A
+   * settlement known applied on each of its chains reserves nothing any more (the checks skip it), so it is dropped
+   * from the lists here: a request then walks what is still open, not the DID's whole history.
+   */
+  constructor(
+    private readonly store: Pick<SignedStore, 'ofKind'>,
+    private readonly applied: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** A message and its chains were recorded: a settlement or move leg joins (or extends) the DID's list once loaded. */
   recorded(row: Pick<SignedRow, 'didHash' | 'nonce' | 'kind' | 'message'>, chains: readonly Pick<SignedChainRow, 'chainId'>[]): void {
@@ -40,25 +48,44 @@ export class SignedSettlements {
 
   burns(did: string, chainId: number, investor: Address): { nonce: bigint; amount: bigint }[] {
     const out: { nonce: bigint; amount: bigint }[] = [];
-    for (const s of this.of(did)) if (s.burns && s.chainIds.has(chainId) && isAddressEqual(s.investor, investor)) out.push({ nonce: s.nonce, amount: s.amount });
+    for (const s of this.open(did)) if (s.burns && s.chainIds.has(chainId) && isAddressEqual(s.investor, investor)) out.push({ nonce: s.nonce, amount: s.amount });
     return out;
   }
 
   mints(did: string, chainId: number): { nonce: bigint; amount: bigint; moveRef?: Hex }[] {
     const out: { nonce: bigint; amount: bigint; moveRef?: Hex }[] = [];
-    for (const s of this.of(did)) if (s.mints && s.chainIds.has(chainId)) out.push({ nonce: s.nonce, amount: s.amount, ...(s.moveRef ? { moveRef: s.moveRef } : {}) });
+    for (const s of this.open(did)) if (s.mints && s.chainIds.has(chainId)) out.push({ nonce: s.nonce, amount: s.amount, ...(s.moveRef ? { moveRef: s.moveRef } : {}) });
     return out;
   }
 
-  /** The DID's signed settlements in the order recorded (its map's own iterator: no copy per call). */
-  private of(did: string): IterableIterator<Signed> {
+  /** How many of the DID's signed settlements are still listed (not yet known applied on each of their chains). */
+  openCount(did: string): number {
+    return this.known(did).size;
+  }
+
+  /**
+   * The DID's signed settlements in the order recorded, less those known applied on every chain they go to (dropped
+   * as met: deleting from a Map while iterating it is defined, and each is dropped once).
+   */
+  private *open(did: string): Generator<Signed> {
+    const known = this.known(did);
+    for (const [key, s] of known) {
+      if ([...s.chainIds].every((c) => this.applied.has(`${c}:${did}:${s.nonce}`))) {
+        known.delete(key);
+        continue;
+      }
+      yield s;
+    }
+  }
+
+  private known(did: string): Map<string, Signed> {
     let known = this.byDid.get(did);
     if (!known) {
       known = new Map();
       for (const kind of KINDS) for (const { row, chains } of this.store.ofKind(did, kind)) this.add(known, row, chains);
       this.byDid.set(did, known);
     }
-    return known.values();
+    return known;
   }
 
   private add(known: Map<string, Signed>, row: Pick<SignedRow, 'nonce' | 'message'>, chains: readonly Pick<SignedChainRow, 'chainId'>[]): void {

@@ -71,7 +71,8 @@ export class SignerService {
   private readonly writes = new KeyedMutex();
 
   constructor(private readonly d: SignerServiceDeps) {
-    this.settlements = new SignedSettlements(d.store);
+    const appliedNonces = new Set<string>();
+    this.settlements = new SignedSettlements(d.store, appliedNonces);
     this.checks = {
       ...d,
       self: d.account.address,
@@ -81,7 +82,7 @@ export class SignerService {
       signedSourceRefAt: (did, nonce) => d.store.byNonce(did, String(nonce))?.row.sourceRef,
       signedBurns: (did, chainId, investor) => this.settlements.burns(did, chainId, investor),
       signedMints: (did, chainId) => this.settlements.mints(did, chainId),
-      appliedNonces: new Set(),
+      appliedNonces,
       redemption: d.redemption && {
         ...d.redemption,
         signedFulfilments: (did, chainId, requestId) => this.signedFulfilments(did, chainId, requestId),

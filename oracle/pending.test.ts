@@ -56,6 +56,34 @@ function setup() {
 }
 
 describe('PendingReservations', () => {
+  it("walks only the DID's settlements still open: those the chain applied drop out once known, the answers unchanged", async () => {
+    const { sign, applied, pending } = setup();
+    const nonces = Array.from({ length: 200 }, (_, i) => sign(1 + (i % 2), i % 10 === 0 ? 'redemption' : 'subscription', i % 3 === 0 ? BOB : ALICE, BigInt(i + 1)));
+    expect(pending.openCount(DID)).toBe(0);
+    await pending.settlements(DID, HASH, 1, ALICE, () => true);
+    expect(pending.openCount(DID)).toBe(200);
+    // The chains apply all but the last four; a request that does not fit asks them and learns it.
+    for (const n of nonces.slice(0, -4)) applied.add(`${1 + ((n - 1) % 2)}:${n}`);
+    const open = nonces.slice(-4);
+    const reservedOn = (chainId: number, investor: Address) => {
+      const mine = open.map((n) => ({ n, i: n - 1 })).filter(({ i }) => 1 + (i % 2) === chainId);
+      const burn = mine.filter(({ i }) => i % 10 === 0 && (i % 3 === 0 ? BOB : ALICE) === investor).reduce((a, { n }) => a + BigInt(n), 0n);
+      const mint = mine.filter(({ i }) => i % 10 !== 0).reduce((a, { n }) => a + BigInt(n), 0n);
+      return { burn, mint };
+    };
+    expect(await pending.settlements(DID, HASH, 1, ALICE)).toEqual({ reserved: reservedOn(1, ALICE), refined: true });
+    // Not known applied yet, so still listed: chain 2's 100 (nobody asked chain 2) and Bob's 7 redemptions on chain 1
+    // (Alice's request does not count them), beside the 2 open on chain 1.
+    expect(pending.openCount(DID)).toBe(100 + 7 + 2);
+    expect(await pending.settlements(DID, HASH, 1, BOB)).toEqual({ reserved: reservedOn(1, BOB), refined: true });
+    expect(pending.openCount(DID)).toBe(100 + 2);
+    expect(await pending.settlements(DID, HASH, 2, BOB)).toEqual({ reserved: reservedOn(2, BOB), refined: true });
+    expect(pending.openCount(DID)).toBe(4);
+    // Later requests (bound or refined) give the same sums over the four still open.
+    expect(await pending.settlements(DID, HASH, 1, ALICE, () => true)).toEqual({ reserved: reservedOn(1, ALICE), refined: false });
+    expect(await pending.settlements(DID, HASH, 2, ALICE)).toEqual({ reserved: reservedOn(2, ALICE), refined: true });
+  });
+
   it("sums a chain's unapplied mints and the investor's unapplied burns, and drops what the chain applied", async () => {
     const { sign, applied, pending } = setup();
     sign(1, 'subscription', ALICE, 100n);

@@ -98,7 +98,22 @@ export class PendingReservations {
     if (candidates.length === 0 || fits(bound)) return { reserved: bound, refined: false };
     const applied = await Promise.all(candidates.map((c) => this.included(chainId, hash, c)));
     candidates.forEach((c, i) => applied[i] && this.applied.add(c.key));
+    if (applied.some(Boolean)) this.compact(did, hash);
     return { reserved: plus(sum(candidates.filter((_c, i) => !applied[i]))), refined: true };
+  }
+
+  /**
+   * Drops the DID's settlements known applied on every chain they go to: every request skipped them already, so this
+   * changes no answer, but a request then walks what is still open instead of the DID's whole history.
+   */
+  private compact(did: string, hash: DidHash): void {
+    const k = this.known.get(did);
+    if (k) k.settlements = k.settlements.filter((s) => !s.chainIds.every((c) => this.applied.has(`${c}:${hash}:${s.nonce}`)));
+  }
+
+  /** How many of the DID's stored settlements are still walked per request (not known applied everywhere). */
+  openCount(did: string): number {
+    return this.known.get(did)?.settlements.length ?? 0;
   }
 
   /** What the DID's open settlement rounds for the chain would consume (never on chain yet: not stored). */
