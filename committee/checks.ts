@@ -45,6 +45,12 @@ export interface SignerCheckDeps {
   signedBurns?: (did: DidHash, chainId: number, investor: Address) => readonly { nonce: bigint; amount: bigint }[];
   /** Subscriptions and move-ins on a chain this signer signed, whoever the investor (its own store): they reserve cap headroom. */
   signedMints?: (did: DidHash, chainId: number) => readonly { nonce: bigint; amount: bigint; moveRef?: Hex }[];
+  /**
+   * Whether the chain should be asked which of `open` signed mints applied even though the bound fits (else, the bound
+   * fitting, nothing is ever learnt applied and the list grows with the DID's history); told the count left after.
+   */
+  mintsRefineDue?: (did: DidHash, chainId: number, open: number) => boolean;
+  mintsRefined?: (did: DidHash, chainId: number, open: number) => void;
   /** Nonces the chains showed used (`chainId:didHash:nonce`), remembered by the signer so each is read once. */
   appliedNonces?: Set<string>;
   /** The source reference of the message this signer signed at a DID's nonce, if any (its own store). */
@@ -127,6 +133,11 @@ export async function pendingMints(d: SignerCheckDeps, did: DidHash, chainId: nu
  * applied; otherwise pending first, holdings second (one applied in between counts twice, never zero times).
  */
 export async function mintRefusal(d: SignerCheckDeps, did: DidHash, chainId: number, investor: Address, amount: bigint, nonce: bigint | undefined): Promise<Refusal | undefined> {
+  if (d.mintsRefineDue?.(did, chainId, d.signedMints?.(did, chainId).length ?? 0)) {
+    // Pending first (what applied is learnt and drops out of the list), holdings second: read below, after it.
+    await pendingMints(d, did, chainId, nonce);
+    d.mintsRefined?.(did, chainId, d.signedMints?.(did, chainId).length ?? 0);
+  }
   const bound = unconfirmed(d, did, chainId, d.signedMints?.(did, chainId) ?? [], nonce);
   const now = await readChain(`holdings on chain ${chainId}`, () => d.chains.holdingsState(chainId, did, investor));
   if (!checkSettlementApplies('subscription', amount, now, { burn: 0n, mint: bound })) return undefined;

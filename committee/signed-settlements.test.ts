@@ -3,7 +3,9 @@ import { zeroHash, type Address } from 'viem';
 import { encodeMessage } from '../schemas/message.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { settlementAttestation } from '../core/attestation.js';
-import { SignedSettlements } from './signed-settlements.js';
+import { REFINE_AT, SignedSettlements } from './signed-settlements.js';
+import { mintRefusal, type SignerCheckDeps } from './checks.js';
+import type { DidHash } from '../schemas/ids.js';
 import type { SignedChainRow, SignedRow } from './store/signed.js';
 
 const DID = 'did:rwa:test:signed-settlements';
@@ -51,5 +53,51 @@ describe('SignedSettlements: what a signer signed and the chain has not applied'
     s.recorded(late!.row, late!.chains);
     expect(s.openCount(HASH)).toBe(11);
     expect(reads).toBe(2);
+  });
+});
+
+describe('mintRefusal: the open list does not grow with the history while the bound fits', () => {
+  it('asks the chain which mints applied once REFINE_AT are open, then again only when they have doubled', async () => {
+    const store = rows(0);
+    const applied = new Set<string>();
+    const s = new SignedSettlements({ ofKind: (_did, kind) => (kind === 'settlement' ? store : []) }, applied);
+    const onChain = new Set<bigint>();
+    let asked = 0;
+    const holdings = { configured: true, totalSupply: 0n, supplyCap: 10n ** 30n, paused: false, investorAllowed: true, investorBalance: 0n };
+    const d = {
+      appliedNonces: applied,
+      signedMints: (did: DidHash, chainId: number) => s.mints(did, chainId),
+      mintsRefineDue: (did: DidHash, chainId: number, open: number) => s.refineDue(did, chainId, open),
+      mintsRefined: (did: DidHash, chainId: number, open: number) => s.refined(did, chainId, open),
+      chains: {
+        holdingsState: async () => holdings,
+        settlementState: async (_c: number, _d: DidHash, n: bigint) => (asked++, onChain.has(n) ? 'applied' : 'pending'),
+        moveOutcomeOf: async () => 'none',
+      },
+    } as unknown as SignerCheckDeps;
+    s.mints(HASH, 1); // loads the (empty) store for the DID
+    const record = (i: number) => {
+      const [r] = rows(i).slice(i - 1);
+      s.recorded(r!.row, r!.chains);
+    };
+    // In rows(), chain 1 subscriptions are the even nonces not divisible by 5: record those, each applied at once.
+    const mints = function* () {
+      for (let i = 2; ; i += 2) if (i % 5 !== 0) yield i;
+    }();
+    for (let k = 0; k < REFINE_AT - 1; k++) {
+      const i = mints.next().value!;
+      record(i);
+      onChain.add(BigInt(i));
+    }
+    expect(await mintRefusal(d, HASH, 1, ALICE, 1n, undefined)).toBeUndefined();
+    expect(asked).toBe(0);
+    // One more, not applied yet: REFINE_AT open, the chain is asked, the applied ones drop out.
+    record(mints.next().value!);
+    expect(await mintRefusal(d, HASH, 1, ALICE, 1n, undefined)).toBeUndefined();
+    expect(asked).toBe(REFINE_AT);
+    expect(s.openCount(HASH)).toBe(1);
+    record(mints.next().value!);
+    expect(await mintRefusal(d, HASH, 1, ALICE, 1n, undefined)).toBeUndefined();
+    expect(asked).toBe(REFINE_AT);
   });
 });

@@ -16,6 +16,9 @@ interface Signed {
 
 const KINDS = new Set<SignedRow['kind']>(['settlement', 'move']);
 
+/** Open signed mints of a (DID, chain) past which the checks ask the chain which applied even while the bound fits. */
+export const REFINE_AT = 256;
+
 /**
  * What this signer signed of a DID's settlements and move legs, read from its store once per DID and kept up to date
  * as it records (this process is its store's only writer), so a sign request no longer reads and decodes the DID's
@@ -58,6 +61,18 @@ export class SignedSettlements {
     return out;
   }
 
+  /** Per (DID, chain): signed mints still open when the chain was last asked which applied. */
+  private readonly openAfterRefine = new Map<string, number>();
+
+  /** The chain is asked once the open mints reach REFINE_AT and have doubled since it was last asked. */
+  refineDue(did: string, chainId: number, open: number): boolean {
+    return open >= Math.max(REFINE_AT, 2 * (this.openAfterRefine.get(`${did}|${chainId}`) ?? 0));
+  }
+
+  refined(did: string, chainId: number, open: number): void {
+    this.openAfterRefine.set(`${did}|${chainId}`, open);
+  }
+
   /** How many of the DID's signed settlements are still listed (not yet known applied on each of their chains). */
   openCount(did: string): number {
     return this.known(did).size;
@@ -70,12 +85,18 @@ export class SignedSettlements {
   private *open(did: string): Generator<Signed> {
     const known = this.known(did);
     for (const [key, s] of known) {
-      if ([...s.chainIds].every((c) => this.applied.has(`${c}:${did}:${s.nonce}`))) {
+      if (this.appliedEverywhere(did, s)) {
         known.delete(key);
         continue;
       }
       yield s;
     }
+  }
+
+  private appliedEverywhere(did: string, s: Signed): boolean {
+    if (this.applied.size === 0) return false;
+    for (const c of s.chainIds) if (!this.applied.has(`${c}:${did}:${s.nonce}`)) return false;
+    return true;
   }
 
   private known(did: string): Map<string, Signed> {

@@ -82,6 +82,8 @@ export class SignerService {
       signedSourceRefAt: (did, nonce) => d.store.byNonce(did, String(nonce))?.row.sourceRef,
       signedBurns: (did, chainId, investor) => this.settlements.burns(did, chainId, investor),
       signedMints: (did, chainId) => this.settlements.mints(did, chainId),
+      mintsRefineDue: (did, chainId, open) => this.settlements.refineDue(did, chainId, open),
+      mintsRefined: (did, chainId, open) => this.settlements.refined(did, chainId, open),
       appliedNonces,
       redemption: d.redemption && {
         ...d.redemption,

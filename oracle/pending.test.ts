@@ -7,7 +7,7 @@ import { AttestationStore } from './store/attestations.js';
 import { encodeMessage } from '../schemas/message.js';
 import { didHash, type DidString } from '../schemas/ids.js';
 import { settlementAttestation } from '../core/attestation.js';
-import { PendingReservations } from './issue/pending.js';
+import { PendingReservations, REFINE_AT } from './issue/pending.js';
 
 // Reservations of signed, not yet applied settlements, on a real SQLite store: what they sum to, and that a request
 // reads from the store only what was stored since the previous one (the DID's whole history at every POST made the
@@ -52,10 +52,35 @@ function setup() {
       settlementState: async (chainId, _did, n) => (!used(chainId, n) ? 'pending' : queued.has(`${chainId}:${n}`) ? 'queued' : 'applied'),
     },
   });
-  return { sign, applied, queued, rowsRead, pending };
+  return { sign, applied, queued, rowsRead, pending, store };
 }
 
 describe('PendingReservations', () => {
+  it('asks the chain once the list doubles past REFINE_AT even while the bound fits, so the list does not grow with the history', async () => {
+    const { sign, applied, store } = setup();
+    let asked = 0;
+    const counting = new PendingReservations({
+      store,
+      destinations: {
+        isApplied: async (chainId, _d, n) => (asked++, applied.has(`${chainId}:${n}`)),
+        settlementState: async (chainId, _d, n) => (asked++, applied.has(`${chainId}:${n}`) ? 'applied' : 'pending'),
+      },
+    });
+    const fits = () => true;
+    for (let i = 0; i < REFINE_AT - 1; i++) applied.add(`1:${sign(1, 'subscription', ALICE, 1n)}`);
+    expect(await counting.settlements(DID, HASH, 1, ALICE, fits)).toEqual({ reserved: { mint: BigInt(REFINE_AT - 1), burn: 0n }, refined: false });
+    expect(asked).toBe(0);
+    // One more (not applied yet): REFINE_AT open, the chain is asked, what applied drops out; the caller re-reads.
+    sign(1, 'subscription', ALICE, 1n);
+    expect(await counting.settlements(DID, HASH, 1, ALICE, fits)).toEqual({ reserved: { mint: 1n, burn: 0n }, refined: true });
+    expect(asked).toBe(REFINE_AT);
+    expect(counting.openCount(DID)).toBe(1);
+    // Below twice what was left and below REFINE_AT: the bound again, without asking.
+    sign(1, 'subscription', ALICE, 1n);
+    expect(await counting.settlements(DID, HASH, 1, ALICE, fits)).toEqual({ reserved: { mint: 2n, burn: 0n }, refined: false });
+    expect(asked).toBe(REFINE_AT);
+  });
+
   it("walks only the DID's settlements still open: those the chain applied drop out once known, the answers unchanged", async () => {
     const { sign, applied, pending } = setup();
     const nonces = Array.from({ length: 200 }, (_, i) => sign(1 + (i % 2), i % 10 === 0 ? 'redemption' : 'subscription', i % 3 === 0 ? BOB : ALICE, BigInt(i + 1)));

@@ -36,6 +36,9 @@ export interface PendingSettlements {
  * so releasing it would let a second settlement count on the same units; the custodian sees the refusal, the operator
  * sees the dead letter.
  */
+/** Candidates of a (DID, chain) past which the chain is asked which applied even while the bound fits. */
+export const REFINE_AT = 256;
+
 export class PendingReservations {
   private readonly applied = new Set<string>();
   /**
@@ -95,12 +98,21 @@ export class PendingReservations {
     const open = this.openRounds(did, chainId, investor, ownRef);
     const plus = (r: PendingSettlements): PendingSettlements => ({ burn: r.burn + open.burn, mint: r.mint + open.mint });
     const bound = plus(sum(candidates));
-    if (candidates.length === 0 || fits(bound)) return { reserved: bound, refined: false };
+    // While the bound fits the chain is never asked, so what it applied is never learnt and the list grows with the
+    // DID's history: once it has doubled since the chain was last asked (and past REFINE_AT), the chain is asked anyway
+    // (the slower path, as correct: the caller reads the holdings again after it), and what applied drops out.
+    const lane = `${did}|${chainId}`;
+    const due = candidates.length >= Math.max(REFINE_AT, 2 * (this.openAfterRefine.get(lane) ?? 0));
+    if (candidates.length === 0 || (fits(bound) && !due)) return { reserved: bound, refined: false };
     const applied = await Promise.all(candidates.map((c) => this.included(chainId, hash, c)));
     candidates.forEach((c, i) => applied[i] && this.applied.add(c.key));
     if (applied.some(Boolean)) this.compact(did, hash);
+    this.openAfterRefine.set(lane, applied.filter((a) => !a).length);
     return { reserved: plus(sum(candidates.filter((_c, i) => !applied[i]))), refined: true };
   }
+
+  /** Per (DID, chain): how many candidates were still open when the chain was last asked. */
+  private readonly openAfterRefine = new Map<string, number>();
 
   /**
    * Drops the DID's settlements known applied on every chain they go to: every request skipped them already, so this
