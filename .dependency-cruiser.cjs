@@ -57,8 +57,8 @@ module.exports = {
       severity: 'error',
       comment: 'The relayer reads the oracle through its feed and the chains; it shares only schemas/ and common/.',
       from: { path: '^relayer/', pathNot: TEST },
-      // core/batch-tree.ts imports viem only: the relayer builds batches with the very tree the committee signs.
-      to: { path: '^(core|oracle|committee)/', pathNot: '^core/batch-tree\\.ts$' },
+      // core/batch-tree.ts (viem and core/keccak.ts only): the relayer builds batches with the very tree the committee signs.
+      to: { path: '^(core|oracle|committee)/', pathNot: '^core/(batch-tree|keccak)\\.ts$' },
     },
     {
       name: 'sdk-reads-schemas-and-common-only',

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { ecdsa, fastAccount, nativeLoadError } from '../core/ecdsa.js';
+import { fastAccount } from '../core/ecdsa.js';
 import { openDb } from '../common/sqlite.js';
 import { acquireInstanceLock, InstanceLockedError } from '../common/instance-lock.js';
 import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
@@ -21,6 +21,7 @@ import { SignedStore } from './store/signed.js';
 import { SignerService } from './signer.js';
 import { createSignerMetrics } from './metrics.js';
 import { createSignerApp } from './http.js';
+import { warnJavascriptCrypto } from '../core/crypto-backends.js';
 
 const HELP = `rwa committee signer: re-checks each request (custodian, NAV publisher, issuer, registry config) on its own and signs attestations
 
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const account = fastAccount(privateKeyToAccount(config.key), config.key);
   const logger = createLogger('signer', config.logLevel).child({ signer: account.address });
   exitOnUnhandled(logger);
-  if (nativeLoadError) logger.warn({ backend: ecdsa.backend, detail: nativeLoadError }, 'libsecp256k1 did not load: secp256k1 in JavaScript');
+  warnJavascriptCrypto(logger);
   const instance = acquireInstanceLock(config.dbPath, 'signer');
   const { db, close: closeDb } = openDb(config.dbPath, schema, join(import.meta.dirname, 'store', 'migrations'));
   const store = new SignedStore(db);

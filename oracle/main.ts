@@ -44,6 +44,7 @@ import { acquireInstanceLock, InstanceLockedError } from '../common/instance-loc
 import { exitOnUnhandled, stopOnSignals } from '../common/lifecycle.js';
 import { ReadSide } from './api/read/side.js';
 import { SignerExpiryWatch } from './mirror/signer-expiry.js';
+import { warnJavascriptCrypto } from '../core/crypto-backends.js';
 
 const HELP = `rwa oracle: custodian API and committee aggregator
 
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger('oracle', config.logLevel);
   exitOnUnhandled(logger);
+  warnJavascriptCrypto(logger);
   const instance = acquireInstanceLock(config.dbPath, 'oracle');
   const { db, close: closeDb } = openDb(config.dbPath, schema, join(import.meta.dirname, 'store', 'migrations'));
   const fault = faultHook(config.fault, () => {
