@@ -12,16 +12,35 @@ export interface ChainClients {
 }
 
 export const RPC_BATCH_SIZE = 50;
+/**
+ * A call whose parameters pass this many characters of JSON (a batch's simulation, its gas estimate, its signed
+ * transaction: ~3.5 KB of hex per item) goes in an HTTP request of its own: nodes cap a request's body (anvil refuses
+ * ~4 MB and more, hosted providers less), and a JSON-RPC batch of such calls would pass it.
+ */
+export const RPC_BATCH_MAX_PARAMS = 8_192;
+
+/** An http transport that batches small calls (RPC_BATCH_SIZE at most) and sends large ones alone (RPC_BATCH_MAX_PARAMS). */
+export function sizeRoutedHttp(url: string, opts: { retryCount: number; timeout: number }): ViemTransport {
+  const batched = http(url, { ...opts, batch: { wait: 0, batchSize: RPC_BATCH_SIZE } });
+  const single = http(url, opts);
+  return (params) => {
+    const b = batched(params);
+    const one = single(params);
+    const large = (args: { params?: unknown }) => args.params !== undefined && JSON.stringify(args.params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).length > RPC_BATCH_MAX_PARAMS;
+    const request: typeof b.request = (args, options) => (large(args) ? one.request(args, options) : b.request(args, options));
+    return { ...b, request };
+  };
+}
 
 /**
  * Read and write clients of one chain for the relayer's key: no RPC retries (the worker decides), 10 s timeout. The
  * calls made in one turn of the event loop (a batch's reads of every item, the receipt polls of the transactions in
  * flight) travel as one JSON-RPC batch in one HTTP request; each call still gets its own answer or error. At most
- * RPC_BATCH_SIZE calls per request: hosted providers cap a batch's size.
+ * RPC_BATCH_SIZE calls per request (hosted providers cap a batch's size), and a large call alone (sizeRoutedHttp).
  */
 export function chainClients(c: { chainId: number; name: string; rpcUrl: string }, key: Hex): ChainClients {
   const chain = defineChain({ id: c.chainId, name: c.name, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [c.rpcUrl] } } });
-  const transport = http(c.rpcUrl, { retryCount: 0, timeout: 10_000, batch: { wait: 0, batchSize: RPC_BATCH_SIZE } });
+  const transport = sizeRoutedHttp(c.rpcUrl, { retryCount: 0, timeout: 10_000 });
   return {
     pub: createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient,
     wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(key) }),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pad, type Hex, type PublicClient } from 'viem';
 import { ANVIL_RELAYER_KEY } from '../../schemas/dev-keys.js';
 import type { Job } from '../store/outbox.js';
-import { chainClients, isAppliedOn, RPC_BATCH_SIZE } from './destination.js';
+import { chainClients, isAppliedOn, RPC_BATCH_MAX_PARAMS, RPC_BATCH_SIZE } from './destination.js';
 import { appliedByReader } from './applied-by.js';
 
 /** Issue 21 (throughput): the JSON-RPC round trips of a batch's reads. */
@@ -60,6 +60,24 @@ describe('chainClients: reads made at once', () => {
     const applied = await Promise.all(Array.from({ length: n }, (_, i) => isAppliedOn(pub, job(i))));
     expect(applied.filter(Boolean)).toHaveLength(n / 2);
     expect(httpRequests.map((r) => r.length).sort((a, b) => a - b)).toEqual([10, RPC_BATCH_SIZE]);
+  });
+
+  it('send a large call (a batch simulation, a signed batch) in a request of its own: nodes cap a body (anvil ~4 MB)', async () => {
+    const { pub } = chainClients({ chainId: 31337, name: 'test', rpcUrl: url }, ANVIL_RELAYER_KEY);
+    httpRequests.length = 0;
+    const big = `0x${'ab'.repeat(RPC_BATCH_MAX_PARAMS)}${'00'.repeat(31)}01` as Hex;
+    const [a, b, c, d, e] = await Promise.all([
+      isAppliedOn(pub, job(1)),
+      pub.call({ to: `0x${'11'.repeat(20)}`, data: big }),
+      isAppliedOn(pub, job(2)),
+      pub.call({ to: `0x${'11'.repeat(20)}`, data: big }),
+      isAppliedOn(pub, job(3)),
+    ]);
+    expect([a, c, e]).toEqual([true, false, true]);
+    expect([b.data, d.data]).toEqual([pad('0x01', { size: 32 }), pad('0x01', { size: 32 })]);
+    const sizes = httpRequests.map((r) => r.length).sort((x, y) => x - y);
+    expect(sizes).toEqual([1, 1, 3]);
+    for (const r of httpRequests) if (r.length === 1) expect(String((r[0]!.params[0] as { data: Hex }).data)).toBe(big);
   });
 });
 
