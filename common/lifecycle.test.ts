@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { finishesWithin } from './lifecycle.js';
+import { describe, expect, it, vi } from 'vitest';
+import { finishesWithin, watchParent } from './lifecycle.js';
 
 describe('finishesWithin', () => {
   it('is true for a stop that ends before the deadline', async () => {
@@ -14,5 +14,25 @@ describe('finishesWithin', () => {
 
   it('passes on a stop that throws', async () => {
     await expect(finishesWithin(1_000, async () => Promise.reject(new Error('db locked')))).rejects.toThrow('db locked');
+  });
+});
+
+describe('watchParent', () => {
+  it('calls back once when the parent process changes (the starter died and this one was re-parented), not before', () => {
+    vi.useFakeTimers();
+    try {
+      let ppid = 4242;
+      let gone = 0;
+      watchParent(() => gone++, 5, () => ppid);
+      vi.advanceTimersByTime(50);
+      expect(gone).toBe(0);
+      ppid = 1;
+      vi.advanceTimersByTime(5);
+      expect(gone).toBe(1);
+      vi.advanceTimersByTime(50);
+      expect(gone).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -58,4 +58,22 @@ export function stopOnSignals(logger: Logger, stop: () => Promise<void>, deadlin
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+  if (process.env.RWA_EXIT_WITH_PARENT === '1') watchParent(() => onSignal('parent exited'));
+}
+
+/**
+ * Runs `gone` once the process that started this one has exited (this one is then re-parented, its ppid changes).
+ * The local stack sets RWA_EXIT_WITH_PARENT for its services, so a killed `npm start`, bench or test run leaves no
+ * service behind, still retrying against chains that are gone and taking the CPU of the next run.
+ */
+export function watchParent(gone: () => void, everyMs = 1_000, parentOf: () => number = () => process.ppid): NodeJS.Timeout {
+  const parent = parentOf();
+  const timer = setInterval(() => {
+    if (parentOf() !== parent) {
+      clearInterval(timer);
+      gone();
+    }
+  }, everyMs);
+  timer.unref();
+  return timer;
 }

@@ -106,7 +106,8 @@ export const DEFAULT_CHAINS = [
 export async function startService(entry: string, env: NodeJS.ProcessEnv, healthUrl: string, output: 'inherit' | 'pipe'): Promise<ChildProcess> {
   // RWA_CPU_PROF_DIR: each service writes a V8 CPU profile there when it exits (Node refuses --cpu-prof in NODE_OPTIONS).
   const prof = process.env.RWA_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RWA_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // RWA_EXIT_WITH_PARENT: the service stops itself when this process dies without stopping it (common/lifecycle.ts).
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, RWA_EXIT_WITH_PARENT: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);

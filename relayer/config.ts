@@ -106,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayerConfig {
   const drainMaxItems = Number(env.RELAYER_DRAIN_MAX_ITEMS ?? '16');
   if (!Number.isInteger(drainMaxItems) || drainMaxItems < 1 || drainMaxItems > 256) throw new ConfigError('RELAYER_DRAIN_MAX_ITEMS: expected an integer from 1 to 256');
   const disabledTransports = parseDisabledTransports(env.RELAYER_DISABLED_TRANSPORTS);
-  const maxInFlight = Number(env.RELAYER_MAX_IN_FLIGHT ?? '16');
+  const maxInFlight = Number(env.RELAYER_MAX_IN_FLIGHT ?? '64');
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 1_000) throw new ConfigError('RELAYER_MAX_IN_FLIGHT: expected an integer from 1 to 1000');
   const maxBatch = Number(env.RELAYER_MAX_BATCH ?? '64');
   if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 1_000) throw new ConfigError('RELAYER_MAX_BATCH: expected an integer from 1 (no batches) to 1000');

@@ -64,7 +64,7 @@ Environment:
   RELAYER_IN_FLIGHT_POLL_MS   how often a CCIP message that Chainlink's network carries (live lanes) is looked at [15000]
   RELAYER_STAGE_KEEPER_MS     how often the hub's redemption stage is checked against the day; 0 turns it off [30000]
   RELAYER_DISABLED_TRANSPORTS transports not to use, comma-separated (cctp, ccip, wormhole): their jobs wait [none]
-  RELAYER_MAX_IN_FLIGHT       delivery transactions in flight per chain at most (pipelined delivery) [16]
+  RELAYER_MAX_IN_FLIGHT       delivery transactions in flight per chain at most (pipelined delivery) [64]
   RELAYER_MAX_BATCH           attestations per batched delivery at most, CCTP-style; 1: no batches [64]
   RELAYER_ADMIN_TOKEN         bearer token of the operator route POST /v1/dead-letters/:jobId/retry (off when unset)
   LOG_LEVEL            pino level                                    [info]
