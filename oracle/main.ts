@@ -260,11 +260,7 @@ async function main(): Promise<void> {
   // Cross-chain moves: once a move-out is applied on its from-chain, issue the move-in to the to-chain, or void the
   // move there and return the units when the in leg cannot land (oracle/mirror/move-machine.ts).
   const moveLog = logger.child({ module: 'move-loop' });
-  const moveLoop = runPeriodic(() => moves.tick(), {
-    everyMs: config.moveSyncMs,
-    backoffMs: loopBackoffMs,
-    onError: (err, retryInMs) => moveLog.warn({ err, retryInMs }, 'move loop pass failed'),
-  });
+  const moveLoop = runPeriodic(() => moves.tick(), { everyMs: config.moveSyncMs, backoffMs: loopBackoffMs, onError: (err, retryInMs) => moveLog.warn({ err, retryInMs }, 'move loop pass failed') });
 
   // Redemptions: requests on every chain -> reports to the hub; hub stage changes -> the other chains; gauges; the
   // incident notices stage B and C owe (issue 23).
